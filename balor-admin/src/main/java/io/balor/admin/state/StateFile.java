@@ -1,0 +1,230 @@
+package io.balor.admin.state;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.balor.config.InvalidConfigException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Reads and writes the state file ({@code data/balor_state.json}): JSON, snake_case keys, a
+ * {@code version}.
+ *
+ * <p>Loading is strict and never destructive: a file that is malformed or invalid is refused
+ * with a {@link StateFileException} that names the file, the line and column or the field path,
+ * and the problem, and the file is left exactly as it was (the original Balor silently replaced
+ * such a file with an empty one). Only a missing file is created, with an empty state.
+ *
+ * <p>Saving is atomic and durable, as SQLite and etcd do it: the new content goes to a temp file
+ * in the same directory, which is fsynced, renamed over the old file, and then the directory is
+ * fsynced so the rename itself survives a crash. A reader therefore sees the old file or the new
+ * one, never a mix. The file gets mode 600: it will hold password hashes.
+ *
+ * <p>Stateless and safe to call from any thread, but saves of one file must be serialised by the
+ * caller (the admin server does it on one thread); two concurrent saves both succeed and the
+ * later rename wins. Blocking file I/O: never call it on an event loop.
+ */
+public final class StateFile {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            // A key written twice is almost always an editing mistake; the last one would win silently.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static final ObjectWriter WRITER = JSON.writer(prettyPrinter());
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private StateFile() {
+    }
+
+    /**
+     * Loads the state file, or creates it (and its directories) holding the empty state when it
+     * does not exist.
+     *
+     * @throws StateFileException if the file cannot be read, is not valid JSON, or is not a valid
+     *                            state; the file is not modified then
+     */
+    public static BalorState load(Path file) throws StateFileException {
+        Path path = file.toAbsolutePath();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return create(path);
+        } catch (IOException e) {
+            throw StateFileException.io(path, "cannot be read", e);
+        }
+        return parse(path, bytes);
+    }
+
+    /**
+     * Writes {@code state} to {@code file} atomically and durably, creating its directories.
+     * When {@code file} is a symbolic link, the file it points to is replaced.
+     *
+     * @throws StateFileException if it cannot be written; the old file is then still intact
+     */
+    public static void save(Path file, BalorState state) throws StateFileException {
+        Path path = file.toAbsolutePath();
+        Path temp = null;
+        try {
+            if (Files.isSymbolicLink(path)) {
+                path = path.toRealPath();
+            }
+            Files.createDirectories(path.getParent());
+            temp = writeTemp(path, render(state));
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+            syncDirectory(path.getParent());
+        } catch (IOException e) {
+            throw StateFileException.io(path, "cannot be written", e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** The document {@link #save} writes for {@code state}: pretty JSON ending in a newline. */
+    public static byte[] render(BalorState state) {
+        try {
+            String text = WRITER.writeValueAsString(StateWriter.write(state)) + "\n";
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    /** Parses the bytes of the state file {@code file} (named in errors). */
+    static BalorState parse(Path file, byte[] bytes) throws StateFileException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            int line = at == null ? 0 : at.getLineNr();
+            int column = at == null ? 0 : at.getColumnNr();
+            throw StateFileException.syntax(file, line, column, firstLine(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw StateFileException.io(file, "cannot be read", e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw StateFileException.syntax(file, 1, 1, "the file is empty; a state file is a JSON object such as "
+                    + "{\"version\": 1, \"listeners\": [], \"pools\": []}", null);
+        }
+        try {
+            return StateReader.read(root);
+        } catch (InvalidConfigException e) {
+            throw StateFileException.invalid(file, e.problems(), e);
+        }
+    }
+
+    /**
+     * Creates a missing state file with the empty state. The new file is linked into place, which
+     * fails if a file appeared there meanwhile: loading never replaces an existing state file.
+     */
+    private static BalorState create(Path path) throws StateFileException {
+        BalorState empty = BalorState.empty();
+        Path temp = null;
+        try {
+            Files.createDirectories(path.getParent());
+            temp = writeTemp(path, render(empty));
+            try {
+                Files.createLink(path, temp);
+            } catch (FileAlreadyExistsException e) {
+                return parse(path, Files.readAllBytes(path));
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // No hard links on this file system: a plain move, which also refuses to replace.
+                Files.move(temp, path);
+                temp = null;
+            }
+            syncDirectory(path.getParent());
+            return empty;
+        } catch (IOException e) {
+            throw StateFileException.io(path, "does not exist and cannot be created", e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Writes {@code bytes} to a new fsynced temp file next to {@code path}, mode 600 where POSIX. */
+    private static Path writeTemp(Path path, byte[] bytes) throws IOException {
+        Path dir = path.getParent();
+        String prefix = "." + path.getFileName() + ".";
+        Path temp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempFile(dir, prefix, ".tmp", OWNER_ONLY)
+                : Files.createTempFile(dir, prefix, ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    /** Makes a rename in {@code dir} durable. Some platforms cannot open a directory: then skip. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported here (e.g. Windows); the rename is still atomic, only its durability is weaker.
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // Best effort: a stray ".balor_state.json.*.tmp" is harmless and is never read.
+            }
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    /** Two-space indents, {@code "key": value}, one array element per line, {@code []} when empty. */
+    private static DefaultPrettyPrinter prettyPrinter() {
+        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+        Separators separators = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withArrayEmptySeparator("")
+                .withObjectEmptySeparator("");
+        return new DefaultPrettyPrinter(separators)
+                .withObjectIndenter(indenter)
+                .withArrayIndenter(indenter);
+    }
+}

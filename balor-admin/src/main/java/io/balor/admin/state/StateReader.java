@@ -1,0 +1,280 @@
+package io.balor.admin.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.balor.config.BalorConfig;
+import io.balor.config.InvalidConfigException;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.Protocol;
+import io.balor.config.Timeouts;
+import io.balor.config.UpstreamConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Turns a parsed state document into a {@link BalorState}, strictly: unknown keys and values of
+ * the wrong type are problems named by their path ({@code listeners[0].upstreams[1].weight}),
+ * and every problem in the document is reported at once in one {@link InvalidConfigException}.
+ * One instance reads one document, on the caller's thread.
+ *
+ * <p>Defaults: {@code protocol} tcp, {@code enabled} true, {@code weight} 1,
+ * {@code max_connections} 0 (no limit), timeouts as {@link Timeouts#DEFAULT}. A missing
+ * {@code version} is read as 1: the original Balor's files have none.
+ */
+final class StateReader {
+
+    static final List<String> TOP_KEYS = topKeys();
+    static final List<String> LISTENER_KEYS = List.of(
+            "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams");
+    static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
+    static final List<String> TIMEOUT_KEYS = List.of("connect_ms", "idle_ms", "drain_ms");
+
+    /** Stands in for a listener that is not an object; the config's complaints about it are dropped. */
+    private static final ListenerConfig NO_LISTENER =
+            new ListenerConfig(null, null, Protocol.TCP, null, List.of(), true, 0, null);
+    private static final UpstreamConfig NO_UPSTREAM = new UpstreamConfig(null, null, 1, true);
+
+    private final StateProblems problems = new StateProblems();
+
+    private StateReader() {
+    }
+
+    /**
+     * Reads a whole state document.
+     *
+     * @throws InvalidConfigException naming every problem by its path
+     */
+    static BalorState read(JsonNode root) {
+        return new StateReader().readRoot(root);
+    }
+
+    private BalorState readRoot(JsonNode root) {
+        if (!root.isObject()) {
+            problems.add("(top level)", "must be a JSON object {\"version\": 1, \"listeners\": [...], ...}, was "
+                    + describe(root));
+            problems.throwIfAny();
+        }
+        List<ListenerConfig> listeners = List.of();
+        List<PoolConfig> pools = List.of();
+        Map<String, JsonNode> extras = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            switch (key) {
+                case "version" -> readVersion(value);
+                case "listeners" -> listeners = readArray(value, "listeners", this::readListener);
+                case "pools" -> pools = readArray(value, "pools", this::readPool);
+                default -> {
+                    if (BalorState.EXTRA_KEYS.contains(key)) {
+                        extras.put(key, value);
+                    } else {
+                        problems.unknownKey(key, key, TOP_KEYS);
+                    }
+                }
+            }
+        }
+        BalorConfig config = null;
+        try {
+            config = new BalorConfig(listeners, pools);
+        } catch (InvalidConfigException e) {
+            problems.addValidation(e.problems());
+        }
+        problems.throwIfAny();
+        return new BalorState(config, extras);
+    }
+
+    private void readVersion(JsonNode value) {
+        if (!value.isIntegralNumber()) {
+            problems.add("version", "must be a whole number, was " + describe(value));
+        } else if (!value.canConvertToInt() || value.intValue() != BalorState.VERSION) {
+            problems.add("version", "this Balor reads state version " + BalorState.VERSION + ", the file is version "
+                    + value.asText() + (value.canConvertToInt() && value.intValue() > BalorState.VERSION
+                    ? " (written by a newer Balor?)" : ""));
+        }
+    }
+
+    /** A JSON array read item by item; absent or null is empty. */
+    private <T> List<T> readArray(JsonNode value, String path, BiFunction<JsonNode, String, T> readItem) {
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            problems.add(path, "must be an array, was " + describe(value));
+            return List.of();
+        }
+        List<T> items = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            items.add(readItem.apply(value.get(i), path + "[" + i + "]"));
+        }
+        return items;
+    }
+
+    private ListenerConfig readListener(JsonNode node, String path) {
+        if (!isObject(node, path)) {
+            return NO_LISTENER;
+        }
+        checkKeys(node, path, LISTENER_KEYS);
+        Protocol protocol = Protocol.TCP;
+        String protocolText = string(node, "protocol", path);
+        if (protocolText != null) {
+            protocol = Protocol.parse(protocolText);
+            if (protocol == null) {
+                problems.add(path + ".protocol", "must be 'tcp' or 'http', was '" + protocolText + "'");
+                protocol = Protocol.TCP;
+            }
+        }
+        return new ListenerConfig(
+                string(node, "name", path),
+                string(node, "listen", path),
+                protocol,
+                string(node, "pool", path),
+                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream),
+                bool(node, "enabled", path, true),
+                (int) number(node, "max_connections", path, 0, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                readTimeouts(node.get("timeouts"), path + ".timeouts"));
+    }
+
+    private PoolConfig readPool(JsonNode node, String path) {
+        if (!isObject(node, path)) {
+            return new PoolConfig(null, List.of());
+        }
+        checkKeys(node, path, POOL_KEYS);
+        return new PoolConfig(string(node, "name", path), readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream));
+    }
+
+    private UpstreamConfig readUpstream(JsonNode node, String path) {
+        if (node.isTextual()) {
+            UpstreamText.Parsed parsed = UpstreamText.parse(node.textValue());
+            if (parsed.error() != null) {
+                problems.add(path, parsed.error());
+                return NO_UPSTREAM;
+            }
+            return parsed.value();
+        }
+        if (!node.isObject()) {
+            problems.add(path, "must be an object {\"address\": ...} or a string \"[name=]address [weight]\", was "
+                    + describe(node));
+            return NO_UPSTREAM;
+        }
+        checkKeys(node, path, UPSTREAM_KEYS);
+        return new UpstreamConfig(
+                string(node, "name", path),
+                string(node, "address", path),
+                (int) number(node, "weight", path, 1, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                bool(node, "enabled", path, true));
+    }
+
+    private Timeouts readTimeouts(JsonNode value, String path) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!isObject(value, path)) {
+            return null;
+        }
+        checkKeys(value, path, TIMEOUT_KEYS);
+        return new Timeouts(millis(value, "connect_ms", path), millis(value, "idle_ms", path),
+                millis(value, "drain_ms", path));
+    }
+
+    private Duration millis(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        long ms = number(node, key, path, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+        return ms == Long.MIN_VALUE ? null : Duration.ofMillis(ms);
+    }
+
+    private boolean isObject(JsonNode node, String path) {
+        if (node.isObject()) {
+            return true;
+        }
+        problems.add(path, "must be an object, was " + describe(node));
+        return false;
+    }
+
+    private void checkKeys(JsonNode node, String path, List<String> known) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String key = names.next();
+            if (!known.contains(key)) {
+                problems.unknownKey(path + "." + key, key, known);
+            }
+        }
+    }
+
+    /** A string field; null when absent, JSON null, or not a string (then a problem). */
+    private String string(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            problems.add(path + "." + key, "must be a string, was " + describe(value));
+            return null;
+        }
+        return value.textValue();
+    }
+
+    private boolean bool(JsonNode node, String key, String path, boolean absent) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            problems.add(path + "." + key, "must be true or false, was " + describe(value));
+            return absent;
+        }
+        return value.booleanValue();
+    }
+
+    /** A whole number field in [min, max]; {@code absent} when absent or not such a number. */
+    private long number(JsonNode node, String key, String path, long absent, long min, long max) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        String at = path + "." + key;
+        if (!value.isNumber()) {
+            problems.add(at, "must be a number, was " + describe(value));
+        } else if (!value.isIntegralNumber()) {
+            problems.add(at, "must be a whole number, was " + value.asText());
+        } else if (!value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            problems.add(at, "is out of range, was " + value.asText());
+        } else {
+            return value.longValue();
+        }
+        return absent;
+    }
+
+    /** A short description of a JSON value for messages: its type, and its text when short. */
+    static String describe(JsonNode value) {
+        String type = switch (value.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            default -> value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+        if (value.isValueNode() && !value.isNull()) {
+            String text = value.toString();
+            return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+        }
+        return type;
+    }
+
+    private static List<String> topKeys() {
+        List<String> keys = new ArrayList<>(List.of("version", "listeners", "pools"));
+        keys.addAll(BalorState.EXTRA_KEYS);
+        return List.copyOf(keys);
+    }
+}

@@ -1,0 +1,96 @@
+package io.balor.admin.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.Timeouts;
+import io.balor.config.UpstreamConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link BalorState} into the state document {@link StateReader} reads back to an equal
+ * state. Upstreams are always written as objects (the one-line text form is only read), an
+ * upstream's {@code name} only when it differs from its address, and timeouts only when they
+ * differ from the defaults, so a file does not pin defaults that a later version may improve.
+ * Stateless.
+ */
+final class StateWriter {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private StateWriter() {
+    }
+
+    static ObjectNode write(BalorState state) {
+        ObjectNode root = NODES.objectNode();
+        root.put("version", BalorState.VERSION);
+        ArrayNode listeners = root.putArray("listeners");
+        for (ListenerConfig listener : state.config().listeners()) {
+            listeners.add(listener(listener));
+        }
+        ArrayNode pools = root.putArray("pools");
+        for (PoolConfig pool : state.config().pools()) {
+            ObjectNode node = pools.addObject();
+            node.put("name", pool.name());
+            node.set("upstreams", upstreams(pool.upstreams()));
+        }
+        for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
+            root.set(extra.getKey(), extra.getValue().deepCopy());
+        }
+        return root;
+    }
+
+    private static ObjectNode listener(ListenerConfig listener) {
+        ObjectNode node = NODES.objectNode();
+        node.put("name", listener.name());
+        node.put("listen", listener.listen());
+        node.put("protocol", listener.protocol().wireName());
+        node.put("enabled", listener.enabled());
+        if (listener.pool() != null) {
+            node.put("pool", listener.pool());
+        }
+        if (!listener.upstreams().isEmpty()) {
+            node.set("upstreams", upstreams(listener.upstreams()));
+        }
+        node.put("max_connections", listener.maxConnections());
+        ObjectNode timeouts = timeouts(listener.timeouts());
+        if (!timeouts.isEmpty()) {
+            node.set("timeouts", timeouts);
+        }
+        return node;
+    }
+
+    private static ArrayNode upstreams(List<UpstreamConfig> upstreams) {
+        ArrayNode array = NODES.arrayNode();
+        for (UpstreamConfig upstream : upstreams) {
+            ObjectNode node = array.addObject();
+            if (upstream.name() != null && !upstream.name().equals(upstream.address())) {
+                node.put("name", upstream.name());
+            }
+            node.put("address", upstream.address());
+            node.put("weight", upstream.weight());
+            node.put("enabled", upstream.enabled());
+        }
+        return array;
+    }
+
+    private static ObjectNode timeouts(Timeouts timeouts) {
+        ObjectNode node = NODES.objectNode();
+        putIfChanged(node, "connect_ms", timeouts.connect(), Timeouts.DEFAULT.connect());
+        putIfChanged(node, "idle_ms", timeouts.idle(), Timeouts.DEFAULT.idle());
+        putIfChanged(node, "drain_ms", timeouts.drain(), Timeouts.DEFAULT.drain());
+        return node;
+    }
+
+    private static void putIfChanged(ObjectNode node, String key, Duration value, Duration standard) {
+        if (!value.equals(standard)) {
+            node.put(key, value.toMillis());
+        }
+    }
+}

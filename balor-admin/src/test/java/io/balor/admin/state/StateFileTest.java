@@ -1,0 +1,147 @@
+package io.balor.admin.state;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.balor.config.BalorConfig;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.Protocol;
+import io.balor.config.Timeouts;
+import io.balor.config.UpstreamConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The state file on a real file system: round trips, creation, refusal without damage, atomic saves. */
+class StateFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static BalorState sample() {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        BalorConfig config = new BalorConfig(
+                List.of(ListenerConfig.tcp("api", "0.0.0.0:6443", "masters").withMaxConnections(1000)
+                                .withTimeouts(Timeouts.DEFAULT.withConnect(Duration.ofMillis(1500))),
+                        new ListenerConfig("db", "127.0.0.1:5432", Protocol.TCP, null,
+                                List.of(new UpstreamConfig("primary", "10.0.0.9:5432", 3, true),
+                                        UpstreamConfig.of("10.0.0.10:5432").withEnabled(false)),
+                                false, 0, null)),
+                List.of(PoolConfig.of("masters", UpstreamConfig.of("https://10.0.0.1:6443"),
+                        UpstreamConfig.of("https://10.0.0.2:6443", 0))));
+        return new BalorState(config, Map.of(
+                "users", nodes.arrayNode().add(nodes.objectNode().put("username", "admin").put("role", "admin")),
+                "trace_sample", nodes.numberNode(250)));
+    }
+
+    private List<String> filesIn(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void roundTrip() throws Exception {
+        Path file = dir.resolve("balor_state.json");
+        BalorState state = sample();
+        StateFile.save(file, state);
+        BalorState loaded = StateFile.load(file);
+        assertEquals(state.config(), loaded.config());
+        assertEquals(state.extras(), loaded.extras());
+        byte[] first = Files.readAllBytes(file);
+        StateFile.save(file, loaded);
+        assertArrayEquals(first, Files.readAllBytes(file), "a save of what was loaded writes the same bytes");
+    }
+
+    @Test
+    void emptyStateDocument() {
+        assertEquals("{\n  \"version\": 1,\n  \"listeners\": [],\n  \"pools\": []\n}\n",
+                new String(StateFile.render(BalorState.empty()), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void missingFileIsCreatedWithVersion1() throws Exception {
+        Path file = dir.resolve("data/nested/balor_state.json");
+        BalorState state = StateFile.load(file);
+        assertEquals(BalorConfig.empty(), state.config());
+        assertTrue(Files.isRegularFile(file));
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"version\": 1"), text);
+        assertEquals(BalorConfig.empty(), StateFile.load(file).config());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(List.of("balor_state.json"), filesIn(file.getParent()));
+    }
+
+    @Test
+    void syntaxErrorNamesFileLineAndColumn() throws Exception {
+        Path file = dir.resolve("balor_state.json");
+        Files.writeString(file, "{\n  \"version\": 1,\n  \"listeners\": [,]\n}\n");
+        StateFileException e = assertThrows(StateFileException.class, () -> StateFile.load(file));
+        assertEquals(3, e.line());
+        assertEquals(17, e.column());
+        assertTrue(e.getMessage().startsWith("state file " + file + ", line 3, column 17: "), e.getMessage());
+    }
+
+    @Test
+    void corruptFileIsNeverTouched() throws Exception {
+        for (String corrupt : new String[] {
+                "{\"version\": 1, \"listeners\": [{\"name\": \"a\",, }]}",
+                "",
+                "{\"version\": 1, \"listeners\": [{\"name\": \"a\", \"listen\": \"x\", \"pool\": \"p\"}], \"pools\": []}",
+                "{\"version\": 1} trailing"}) {
+            Path file = dir.resolve("balor_state.json");
+            byte[] bytes = corrupt.getBytes(StandardCharsets.UTF_8);
+            Files.write(file, bytes);
+            FileTime mtime = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+            Files.setLastModifiedTime(file, mtime);
+
+            StateFileException e = assertThrows(StateFileException.class, () -> StateFile.load(file), corrupt);
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("the file was not changed"), e.getMessage());
+            assertArrayEquals(bytes, Files.readAllBytes(file), corrupt);
+            assertEquals(mtime, Files.getLastModifiedTime(file), corrupt);
+            assertEquals(List.of("balor_state.json"), filesIn(dir), corrupt);
+        }
+    }
+
+    @Test
+    void atomicSaveLeavesNoTempFilesAndIsPrivate() throws Exception {
+        Path file = dir.resolve("balor_state.json");
+        Files.writeString(file, "{\"version\": 1, \"listeners\": [], \"pools\": []}");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        BalorState state = BalorState.empty();
+        for (int i = 0; i < 5; i++) {
+            state = state.withConfig(state.config().withPools(
+                    List.of(PoolConfig.of("p", UpstreamConfig.of("10.0.0.1:" + (8000 + i))))));
+            StateFile.save(file, state);
+            assertEquals(state.config(), StateFile.load(file).config());
+        }
+        assertEquals(List.of("balor_state.json"), filesIn(dir));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void saveThroughSymlinkReplacesTheTarget() throws Exception {
+        Path real = dir.resolve("real/balor_state.json");
+        StateFile.save(real, BalorState.empty());
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), real);
+        StateFile.save(link, sample());
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(sample().config(), StateFile.load(real).config());
+    }
+}

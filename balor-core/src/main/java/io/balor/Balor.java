@@ -1,0 +1,99 @@
+package io.balor;
+
+import io.balor.config.BalorConfig;
+import io.balor.config.InvalidConfigException;
+import io.balor.control.Supervisor;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The embedding API: a running Balor with its event loops, listeners and pools.
+ *
+ * <pre>{@code
+ * Balor balor = Balor.start(config, BalorOptions.defaults());
+ * balor.apply(config.withListeners(...));   // live: unchanged listeners keep their sessions
+ * balor.close();                            // stop accepting, drain, stop the loops
+ * }</pre>
+ *
+ * <p>Every method is safe to call from any thread. Changes are serialised by one supervisor
+ * thread; reads ({@link #listenerStats()}, {@link #sessions()}) never block the data path.
+ */
+public final class Balor implements AutoCloseable {
+
+    private final Supervisor supervisor;
+
+    private Balor(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    /**
+     * Starts the event loops and applies the first config.
+     *
+     * @throws InvalidConfigException if a listener cannot be bound (named by its field path);
+     *                                nothing is left running then
+     */
+    public static Balor start(BalorConfig config, BalorOptions options) {
+        Supervisor supervisor = new Supervisor(options);
+        try {
+            supervisor.apply(config);
+        } catch (RuntimeException e) {
+            supervisor.close();
+            throw e;
+        }
+        return new Balor(supervisor);
+    }
+
+    /** {@link #start(BalorConfig, BalorOptions)} with {@link BalorOptions#defaults()}. */
+    public static Balor start(BalorConfig config) {
+        return start(config, BalorOptions.defaults());
+    }
+
+    /**
+     * Makes {@code config} the running config, live. Listeners whose address and protocol did
+     * not change keep their socket and sessions; new ones are bound; removed (or re-addressed)
+     * ones stop accepting and their sessions are drained until their drain timeout. Pools change
+     * for new sessions only; upstreams keep their state by id.
+     *
+     * @return the generation of the new config (1 for the first)
+     * @throws InvalidConfigException if a new listener cannot be bound; nothing changed then
+     */
+    public long apply(BalorConfig config) {
+        return supervisor.apply(config);
+    }
+
+    /** The config in force. */
+    public BalorConfig config() {
+        return supervisor.config();
+    }
+
+    /** The generation of the config in force. */
+    public long generation() {
+        return supervisor.generation();
+    }
+
+    /** Where the named listener is bound (the real port when it asked for port 0), or null. */
+    public InetSocketAddress boundAddress(String listener) {
+        return supervisor.boundAddress(listener);
+    }
+
+    /** Counters of every bound or draining listener. */
+    public List<ListenerStats> listenerStats() {
+        return supervisor.listenerStats();
+    }
+
+    /** The live sessions of every loop, each described on its own loop. */
+    public List<SessionInfo> sessions() {
+        return supervisor.sessions();
+    }
+
+    /**
+     * Stops accepting on every listener, lets sessions finish up to the longest drain timeout,
+     * closes what is left and stops the loops. Idempotent.
+     */
+    @Override
+    public void close() {
+        supervisor.close();
+    }
+
+}

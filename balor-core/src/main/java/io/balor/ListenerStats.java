@@ -1,0 +1,17 @@
+package io.balor;
+
+/**
+ * Counters of one listener, summed over the event loops at the time of the call.
+ *
+ * @param name            the listener
+ * @param address         where it is bound ({@code ip:port}), or null when it is not
+ * @param accepted        connections accepted since it was bound
+ * @param active          sessions open now
+ * @param connectFailures upstream connects that failed (refused, reset or timed out); each
+ *                        failure moves on to the next upstream
+ * @param unavailable     sessions closed because no upstream could be reached
+ * @param paused          the listener is at its connection limit and has stopped accepting
+ */
+public record ListenerStats(String name, String address, long accepted, long active,
+                            long connectFailures, long unavailable, boolean paused) {
+}

@@ -1,0 +1,58 @@
+package io.balor.buffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Direct buffers of one size, reused by the sessions of one loop. A session takes a buffer when
+ * it has bytes to hold and gives it back as soon as they are written, so an idle session holds
+ * none. Owned by its loop's thread; a buffer is owned by whoever acquired it until released.
+ */
+public final class BufferPool {
+
+    private final int bufferSize;
+    private final ByteBuffer[] free;
+    private int count;
+    private long allocated;
+
+    /**
+     * @param bufferSize bytes per buffer
+     * @param keep       free buffers kept for reuse; more are left to the garbage collector
+     */
+    public BufferPool(int bufferSize, int keep) {
+        this.bufferSize = bufferSize;
+        this.free = new ByteBuffer[keep];
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes. */
+    public ByteBuffer acquire() {
+        if (count > 0) {
+            ByteBuffer buffer = free[--count];
+            free[count] = null;
+            return buffer;
+        }
+        allocated++;
+        return ByteBuffer.allocateDirect(bufferSize);
+    }
+
+    /** Gives a buffer back; the caller must not touch it afterwards. */
+    public void release(ByteBuffer buffer) {
+        if (count < free.length) {
+            buffer.clear();
+            free[count++] = buffer;
+        }
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Buffers waiting for reuse. */
+    public int pooled() {
+        return count;
+    }
+
+    /** Buffers this pool has ever allocated (a steady number under steady load). */
+    public long allocated() {
+        return allocated;
+    }
+}

@@ -1,0 +1,25 @@
+package io.balor.control;
+
+import io.balor.config.BalorConfig;
+import io.balor.proxy.TunnelPolicy;
+import io.balor.upstream.Pool;
+
+import java.util.Map;
+
+/**
+ * One generation of the data plane, compiled from a {@link BalorConfig}: what every loop reads
+ * when it opens a session. Published to all loops at once and never mutated; a session keeps
+ * the pieces it took at its start until it ends.
+ *
+ * @param generation counts applies, from 1
+ * @param listeners  by name, the listeners that are bound
+ * @param pools      by name, every pool (a listener's inline upstreams make a pool of its name)
+ */
+record RuntimeSnapshot(long generation, Map<String, Listener> listeners, Map<String, Pool> pools) {
+
+    /** A bound listener as this generation configures it. */
+    record Listener(BoundListener bound, String pool, TunnelPolicy policy) {
+    }
+
+    static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());
+}

@@ -1,0 +1,67 @@
+package io.balor.control;
+
+import io.balor.BalorOptions;
+import io.balor.config.BalorConfig;
+import io.balor.config.HostPort;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.UpstreamConfig;
+import io.balor.proxy.TunnelPolicy;
+import io.balor.upstream.Pool;
+import io.balor.upstream.Upstream;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a valid {@link BalorConfig} into the immutable parts of a {@link RuntimeSnapshot}.
+ * Runs on the supervisor thread: it resolves upstream host names, which may block, so that no
+ * loop ever does. A name that does not resolve stays unresolved, and connecting to it counts
+ * as a failed connect (re-resolution is a planned health-check feature).
+ */
+final class SnapshotCompiler {
+
+    private final BalorOptions options;
+
+    SnapshotCompiler(BalorOptions options) {
+        this.options = options;
+    }
+
+    Map<String, Pool> pools(BalorConfig config) {
+        Map<String, Pool> pools = new HashMap<>();
+        for (PoolConfig pool : config.pools()) {
+            pools.put(pool.name(), pool(pool.name(), pool.upstreams()));
+        }
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.pool() == null) {
+                pools.put(listener.name(), pool(listener.name(), listener.upstreams()));
+            }
+        }
+        return Map.copyOf(pools);
+    }
+
+    TunnelPolicy policy(ListenerConfig listener) {
+        return new TunnelPolicy(listener.name(), listener.timeouts().connect().toNanos(),
+                listener.timeouts().idle().toNanos(), options.highWatermark(), options.lowWatermark());
+    }
+
+    private static Pool pool(String name, List<UpstreamConfig> configs) {
+        List<Upstream> upstreams = new ArrayList<>(configs.size());
+        for (UpstreamConfig config : configs) {
+            HostPort address = HostPort.parseUpstream(config.address()).value();
+            upstreams.add(new Upstream(name + "/" + address, config.name(), resolve(address),
+                    config.weight(), config.enabled(), upstreams.size()));
+        }
+        return new Pool(name, upstreams);
+    }
+
+    private static InetSocketAddress resolve(HostPort address) {
+        InetSocketAddress resolved = new InetSocketAddress(address.host(), address.port());
+        return resolved.isUnresolved()
+                ? InetSocketAddress.createUnresolved(address.host(), address.port())
+                : resolved;
+    }
+}

@@ -1,0 +1,193 @@
+package io.balor.loop;
+
+import io.balor.buffer.BufferPool;
+import io.balor.time.Ticker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One event-loop thread: its own {@link Selector}, a task inbox other threads post to, a
+ * {@link TimerWheel} and a {@link BufferPool}. Every channel registered here, and every object
+ * attached to one, belongs to this thread alone; other threads reach them only through
+ * {@link #execute}.
+ *
+ * <h2>An iteration</h2>
+ * Read the ticker once ({@link #now()}), wait in {@code select} until a channel is ready, a task
+ * arrives or the next timer slot is due, dispatch the ready keys, run the inbox, expire timers.
+ *
+ * <h2>The wake-up race</h2>
+ * {@link #execute} offers the task and then calls {@link Selector#wakeup()} only if
+ * {@code wakeupPending} flips from false to true. The loop clears the flag before it looks at the
+ * inbox and selects. If a task arrives after the loop found the inbox empty but before it blocks,
+ * its poster sees the flag false, sets it and wakes the selector; a wake-up that comes before
+ * {@code select} makes the next {@code select} return at once, so the task is never stranded.
+ * Tasks posted from the loop itself never wake it: the loop runs its inbox before it selects.
+ */
+public final class EventLoop implements Executor {
+
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int WHEEL_SLOTS = 1024;
+    private static final int MAX_TASKS_PER_ITERATION = 4096;
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    private final int index;
+    private final Selector selector;
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Ticker ticker;
+    private final TimerWheel timers;
+    private final BufferPool buffers;
+    private final Thread thread;
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
+    private volatile boolean running = true;
+    private long now;
+
+    EventLoop(int index, Ticker ticker, BufferPool buffers, String threadName) {
+        this.index = index;
+        this.ticker = ticker;
+        this.buffers = buffers;
+        this.now = ticker.nanoTime();
+        this.timers = new TimerWheel(TICK_NANOS, WHEEL_SLOTS, now);
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.thread = new Thread(this::run, threadName);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** This loop's position in its group, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** The ticker time read at the start of this iteration. Loop thread only. */
+    public long now() {
+        return now;
+    }
+
+    /** Timeouts of this loop. Loop thread only. */
+    public TimerWheel timers() {
+        return timers;
+    }
+
+    /** Buffers of this loop. Loop thread only. */
+    public BufferPool buffers() {
+        return buffers;
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on this loop, after what is already queued. Any thread. */
+    @Override
+    public void execute(Runnable task) {
+        inbox.offer(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers a channel with this loop's selector. Loop thread only. */
+    public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler)
+            throws ClosedChannelException {
+        return channel.register(selector, ops, handler);
+    }
+
+    /** Stops the loop after the current iteration and closes its selector. Any thread. */
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    void awaitTermination(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                now = ticker.nanoTime();
+                wakeupPending.set(false);
+                if (inbox.isEmpty()) {
+                    // Timers are only checked once per tick; waking for the next slot is enough.
+                    long wait = timers.nanosUntilNext(now);
+                    if (wait < 0) {
+                        selector.select(dispatcher);
+                    } else if (wait == 0) {
+                        selector.selectNow(dispatcher);
+                    } else {
+                        selector.select(dispatcher, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                    }
+                } else {
+                    selector.selectNow(dispatcher);
+                }
+                now = ticker.nanoTime();
+                runTasks();
+                timers.expire(now);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("event loop " + index + " failed", e);
+        } finally {
+            closeSelector();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        IoHandler handler = (IoHandler) key.attachment();
+        try {
+            if (key.isValid()) {
+                handler.onReady(key.readyOps());
+            }
+        } catch (RuntimeException e) {
+            handler.onFailure(e);
+        }
+    }
+
+    private void runTasks() {
+        // Bounded, so a flood of tasks cannot starve I/O; the rest run next iteration.
+        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+            Runnable task = inbox.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "task failed on loop " + index, e);
+            }
+        }
+    }
+
+    private void closeSelector() {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing on shutdown: nothing more to do
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+}

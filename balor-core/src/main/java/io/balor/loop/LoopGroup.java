@@ -1,0 +1,82 @@
+package io.balor.loop;
+
+import io.balor.buffer.BufferPool;
+import io.balor.time.Ticker;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The event loops of one Balor. Created and shut down by the supervisor; the loops themselves
+ * are reached by index. Thread-safe.
+ */
+public final class LoopGroup {
+
+    private final EventLoop[] loops;
+
+    /**
+     * Starts {@code count} loops, each with its own buffer pool.
+     *
+     * @param bufferSize    bytes per pooled buffer
+     * @param pooledBuffers free buffers each loop keeps
+     */
+    public LoopGroup(int count, Ticker ticker, int bufferSize, int pooledBuffers) {
+        loops = new EventLoop[count];
+        for (int i = 0; i < count; i++) {
+            loops[i] = new EventLoop(i, ticker, new BufferPool(bufferSize, pooledBuffers), "balor-loop-" + i);
+        }
+        for (EventLoop loop : loops) {
+            loop.start();
+        }
+    }
+
+    public int size() {
+        return loops.length;
+    }
+
+    public EventLoop get(int index) {
+        return loops[index];
+    }
+
+    /**
+     * Runs {@code task} on every loop and returns the futures of their answers, in loop order.
+     * The caller decides how long to wait.
+     */
+    public <T> List<CompletableFuture<T>> onEach(Function<EventLoop, T> task) {
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[loops.length];
+        for (EventLoop loop : loops) {
+            CompletableFuture<T> future = new CompletableFuture<>();
+            futures[loop.index()] = future;
+            loop.execute(() -> {
+                try {
+                    future.complete(task.apply(loop));
+                } catch (RuntimeException e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        }
+        @SuppressWarnings("unchecked")
+        List<CompletableFuture<T>> list = (List<CompletableFuture<T>>) (List<?>) List.of(futures);
+        return list;
+    }
+
+    /** Stops every loop and waits for its thread to end, up to {@code millis} in all. */
+    public void shutdown(long millis) {
+        for (EventLoop loop : loops) {
+            loop.shutdown();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            for (EventLoop loop : loops) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left > 0) {
+                    loop.awaitTermination(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.balor.loop;
+
+/**
+ * A reusable timeout owned by one loop: a session makes its timers once and re-arms them with
+ * {@link TimerWheel#schedule}, so timeouts cost no allocation per request. Loop thread only.
+ */
+public final class Timer {
+
+    final Runnable task;
+    long deadline;
+    long rounds;
+    Timer prev;
+    Timer next;
+    int slot = -1;
+
+    /** @param task what to run, on the loop, when the deadline passes */
+    public Timer(Runnable task) {
+        this.task = task;
+    }
+
+    /** Whether it waits in a wheel. */
+    public boolean isScheduled() {
+        return slot >= 0;
+    }
+
+    /** The deadline it was last scheduled for, in ticker nanoseconds. */
+    public long deadline() {
+        return deadline;
+    }
+}

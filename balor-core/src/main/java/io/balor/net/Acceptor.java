@@ -1,0 +1,198 @@
+package io.balor.net;
+
+import io.balor.loop.EventLoop;
+import io.balor.loop.IoHandler;
+import io.balor.loop.Timer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A listening socket, registered with one loop (its accept loop), that accepts connections and
+ * hands each to a {@link Dispatcher}. It enforces the listener's connection limit as HAProxy's
+ * {@code maxconn} does: at the limit it stops accepting, so new clients wait in the kernel's
+ * backlog instead of being reset, and it starts again when a session ends.
+ *
+ * <p>Threads: accepting, pausing and resuming run on the accept loop. {@link #sessionEnded()} is
+ * called from whichever loop ran the session; the pause/resume hand-shake is explained there.
+ * The counters are readable from any thread.
+ */
+public final class Acceptor implements IoHandler {
+
+    /** Receives accepted sockets on the accept loop; must not block. */
+    public interface Dispatcher {
+        void dispatch(Acceptor acceptor, SocketChannel channel);
+    }
+
+    private static final int ACCEPTS_PER_WAKEUP = 64;
+    private static final long ACCEPT_ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+
+    private final ServerSocketChannel server;
+    private final InetSocketAddress localAddress;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicBoolean resumeQueued = new AtomicBoolean();
+    private final Runnable resumeTask = this::resume;
+    private final Timer backoff = new Timer(this::resume);
+    private volatile int maxConnections;
+    private volatile boolean paused;
+    private volatile long accepted;
+    private EventLoop loop;
+    private Dispatcher dispatcher;
+    private SelectionKey key;
+    private boolean closed;
+
+    private Acceptor(ServerSocketChannel server) throws IOException {
+        this.server = server;
+        this.localAddress = (InetSocketAddress) server.getLocalAddress();
+    }
+
+    /** Binds {@code address} now (on the caller's thread), so a bind error reaches the caller. */
+    public static Acceptor bind(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, Boolean.TRUE);
+            server.bind(address, backlog);
+            server.configureBlocking(false);
+            return new Acceptor(server);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts accepting on {@code acceptLoop}. Any thread; call once. */
+    public void start(EventLoop acceptLoop, Dispatcher target) {
+        this.loop = acceptLoop;
+        this.dispatcher = target;
+        acceptLoop.execute(() -> {
+            try {
+                key = acceptLoop.register(server, SelectionKey.OP_ACCEPT, this);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot register listener " + localAddress, e);
+            }
+        });
+    }
+
+    /** 0 means no limit. Any thread; applies to the next accept. */
+    public void maxConnections(int value) {
+        maxConnections = value;
+        if (loop != null) {
+            loop.execute(resumeTask);
+        }
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+            if (atLimit()) {
+                pause();
+                return;
+            }
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                // Typically EMFILE: back off briefly rather than spin on a ready socket.
+                LOG.log(System.Logger.Level.WARNING, "accept on " + localAddress + " failed: " + e.getMessage());
+                key.interestOps(0);
+                loop.timers().schedule(backoff, loop.now() + ACCEPT_ERROR_BACKOFF_NANOS);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            active.incrementAndGet();
+            accepted++;
+            dispatcher.dispatch(this, channel);
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        LOG.log(System.Logger.Level.ERROR, "listener " + localAddress + " failed", cause);
+    }
+
+    /**
+     * A session of this listener ended. Any loop.
+     *
+     * <p>The accept loop sets {@code paused} before it checks the count once more, and this
+     * method lowers the count before it reads {@code paused}; both are volatile, so at least one
+     * of the two sees the other's write and the listener cannot stay paused below its limit.
+     */
+    public void sessionEnded() {
+        active.decrementAndGet();
+        if (paused && resumeQueued.compareAndSet(false, true)) {
+            loop.execute(resumeTask);
+        }
+    }
+
+    /** Stops accepting and closes the socket. Runs on the accept loop; any thread may call it. */
+    public void close() {
+        if (loop == null) {
+            closeSocket();
+            return;
+        }
+        loop.execute(() -> {
+            closed = true;
+            loop.timers().cancel(backoff);
+            if (key != null) {
+                key.cancel();
+            }
+            closeSocket();
+        });
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    public long accepted() {
+        return accepted;
+    }
+
+    public int active() {
+        return active.get();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    private boolean atLimit() {
+        int max = maxConnections;
+        return max > 0 && active.get() >= max;
+    }
+
+    private void pause() {
+        paused = true;
+        key.interestOps(0);
+        if (!atLimit()) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        resumeQueued.set(false);
+        if (closed || key == null || !key.isValid() || atLimit()) {
+            return;
+        }
+        paused = false;
+        key.interestOps(SelectionKey.OP_ACCEPT);
+    }
+
+    private void closeSocket() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing: nothing more to do
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package io.balor.proxy;
+
+import io.balor.SessionInfo;
+import io.balor.loop.EventLoop;
+import io.balor.loop.IoHandler;
+import io.balor.loop.Timer;
+import io.balor.net.Acceptor;
+import io.balor.net.Connection;
+import io.balor.upstream.Balancer;
+import io.balor.upstream.Pool;
+import io.balor.upstream.Upstream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * An L4 session: one client connection forwarded to one upstream, bytes copied both ways.
+ * Owned by one loop's thread from start to close; both sockets are registered with that loop.
+ *
+ * <h2>States</h2>
+ * <ol>
+ *   <li><b>connecting</b>: the balancer picked an upstream and a non-blocking connect is under
+ *   way, bounded by the connect timeout. A refused, reset or timed-out connect counts a failure
+ *   and tries the next upstream not tried yet; when none is left the client is closed and
+ *   {@code unavailable} counted. The client is not read meanwhile.</li>
+ *   <li><b>open</b>: each {@link Direction} reads from its source into one pooled buffer and
+ *   writes it straight on to its destination. While {@code highWatermark} bytes wait, reading
+ *   from the source stops; it starts again at {@code lowWatermark}. So whatever the speed of
+ *   either peer, a session holds at most one buffer per direction, and none when idle.</li>
+ *   <li><b>half-closed</b>: end of stream from one side, once its bytes are written on, becomes
+ *   {@code shutdownOutput} on the other; the other direction keeps flowing.</li>
+ *   <li><b>closed</b>: both directions are shut, or a socket failed, or the idle timeout or a
+ *   drain deadline passed. Both sockets close, buffers go back to the pool.</li>
+ * </ol>
+ */
+public final class TcpTunnel {
+
+    /** Links for the loop's {@link SessionList}. */
+    TcpTunnel prevSession;
+    TcpTunnel nextSession;
+
+    private final EventLoop loop;
+    private final Acceptor acceptor;
+    private final SessionCounters counters;
+    private final SessionList sessions;
+    private final Balancer balancer;
+    private final TunnelPolicy policy;
+    private final Connection client;
+    private final Direction toUpstream;
+    private final Direction toClient;
+    private final Timer connectTimer = new Timer(this::onConnectTimeout);
+    private final Timer idleTimer = new Timer(this::onIdleCheck);
+    private Connection upstream;
+    private Upstream target;
+    private boolean[] tried;
+    private boolean connecting = true;
+    private boolean closed;
+    private long lastActivity;
+
+    private final IoHandler clientHandler = new IoHandler() {
+        @Override
+        public void onReady(int readyOps) {
+            onClientReady(readyOps);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            close();
+        }
+    };
+
+    private final IoHandler upstreamHandler = new IoHandler() {
+        @Override
+        public void onReady(int readyOps) {
+            onUpstreamReady(readyOps);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            close();
+        }
+    };
+
+    public TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
+                     Balancer balancer, TunnelPolicy policy, SocketChannel clientChannel) {
+        this.loop = loop;
+        this.acceptor = acceptor;
+        this.counters = counters;
+        this.sessions = sessions;
+        this.balancer = balancer;
+        this.policy = policy;
+        this.client = new Connection(clientChannel);
+        this.toUpstream = new Direction(client);
+        this.toClient = new Direction(null);
+    }
+
+    /** Registers the client socket and connects to the first upstream. Loop thread. */
+    public void start() {
+        sessions.add(this);
+        lastActivity = loop.now();
+        try {
+            client.register(loop, clientHandler, 0);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        connectNext();
+    }
+
+    /** The acceptor of the listener this session came from. */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
+    /** Closes both sockets and gives everything back; safe to call twice. Loop thread. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.timers().cancel(connectTimer);
+        loop.timers().cancel(idleTimer);
+        client.close();
+        if (upstream != null) {
+            upstream.close();
+        }
+        toUpstream.release();
+        toClient.release();
+        sessions.remove(this);
+        acceptor.sessionEnded();
+    }
+
+    /** A description for {@link io.balor.Balor#sessions()}. Loop thread. */
+    public SessionInfo describe() {
+        String state = closed ? "closing" : connecting ? "connecting"
+                : toUpstream.shut || toClient.shut ? "half-closed" : "open";
+        return new SessionInfo(policy.listener(), client.peer(), target == null ? null : target.id(), state,
+                toUpstream.bytes, toClient.bytes, toUpstream.buffered(), toClient.buffered(),
+                toUpstream.paused, toClient.paused);
+    }
+
+    private void onClientReady(int readyOps) {
+        try {
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                toUpstream.onReadable();
+            }
+            if (!closed && (readyOps & SelectionKey.OP_WRITE) != 0) {
+                toClient.flush();
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    private void onUpstreamReady(int readyOps) {
+        if (connecting) {
+            if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
+                finishConnect();
+            }
+            return;
+        }
+        try {
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                toClient.onReadable();
+            }
+            if (!closed && (readyOps & SelectionKey.OP_WRITE) != 0) {
+                toUpstream.flush();
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    private void connectNext() {
+        Upstream next = nextUpstream();
+        if (next == null) {
+            counters.noUpstream();
+            close();
+            return;
+        }
+        target = next;
+        try {
+            SocketChannel channel = SocketChannel.open();
+            upstream = new Connection(channel);
+            upstream.register(loop, upstreamHandler, 0);
+            if (channel.connect(next.address())) {
+                connected();
+            } else {
+                upstream.interest(SelectionKey.OP_CONNECT, true);
+                loop.timers().schedule(connectTimer, loop.now() + policy.connectTimeoutNanos());
+            }
+        } catch (IOException | UnresolvedAddressException | SecurityException e) {
+            connectFailed();
+        }
+    }
+
+    private void finishConnect() {
+        try {
+            if (upstream.channel().finishConnect()) {
+                loop.timers().cancel(connectTimer);
+                connected();
+            }
+        } catch (IOException e) {
+            connectFailed();
+        }
+    }
+
+    private void onConnectTimeout() {
+        if (connecting && !closed) {
+            connectFailed();
+        }
+    }
+
+    private void connectFailed() {
+        counters.connectFailed();
+        loop.timers().cancel(connectTimer);
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
+        if (tried == null) {
+            tried = new boolean[balancer.pool().size()];
+        }
+        tried[target.index()] = true;
+        connectNext();
+    }
+
+    /**
+     * The balancer's pick for the first attempt. After a failure, the next eligible upstream in
+     * pool order that was not tried yet: the balancer is not asked again, so a failing upstream
+     * does not shift the sequence other sessions get, and each upstream is tried at most once.
+     */
+    private Upstream nextUpstream() {
+        if (tried == null) {
+            return balancer.pick();
+        }
+        Pool pool = balancer.pool();
+        for (int k = 1; k < pool.size(); k++) {
+            Upstream candidate = pool.get((target.index() + k) % pool.size());
+            if (candidate.eligible() && !tried[candidate.index()]) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void connected() {
+        connecting = false;
+        toUpstream.destination = upstream;
+        toClient.source = upstream;
+        toClient.destination = client;
+        client.interest(SelectionKey.OP_READ, true);
+        upstream.interest(SelectionKey.OP_CONNECT, false);
+        upstream.interest(SelectionKey.OP_READ, true);
+        lastActivity = loop.now();
+        loop.timers().schedule(idleTimer, lastActivity + policy.idleTimeoutNanos());
+    }
+
+    /** Idle timers are not moved on every read: when one fires it checks, and re-arms if needed. */
+    private void onIdleCheck() {
+        if (closed) {
+            return;
+        }
+        long idleUntil = lastActivity + policy.idleTimeoutNanos();
+        if (loop.now() - idleUntil >= 0) {
+            close();
+        } else {
+            loop.timers().schedule(idleTimer, idleUntil);
+        }
+    }
+
+    private void afterShutdown() {
+        if (toUpstream.shut && toClient.shut) {
+            close();
+        }
+    }
+
+    /**
+     * Bytes going one way: read from {@code source}, held in at most one pooled buffer (in fill
+     * mode: the data is {@code [0, position)}), written to {@code destination}.
+     */
+    private final class Direction {
+
+        Connection source;
+        Connection destination;
+        ByteBuffer buffer;
+        boolean eof;
+        boolean shut;
+        boolean paused;
+        long bytes;
+
+        Direction(Connection source) {
+            this.source = source;
+        }
+
+        int buffered() {
+            return buffer == null ? 0 : buffer.position();
+        }
+
+        void onReadable() throws IOException {
+            if (buffer == null) {
+                buffer = loop.buffers().acquire();
+            }
+            int room = policy.highWatermark() - buffer.position();
+            if (room > 0) {
+                buffer.limit(buffer.position() + room);
+                int n = source.read(buffer);
+                buffer.limit(buffer.capacity());
+                if (n < 0) {
+                    eof = true;
+                    source.interest(SelectionKey.OP_READ, false);
+                } else if (n > 0) {
+                    bytes += n;
+                    lastActivity = loop.now();
+                }
+            }
+            flush();
+        }
+
+        /** Writes what it can, then sets interest and watermarks from what is left. */
+        void flush() throws IOException {
+            if (buffer != null && buffer.position() > 0) {
+                buffer.flip();
+                destination.write(buffer);
+                buffer.compact();
+            }
+            int left = buffered();
+            if (left == 0) {
+                release();
+                destination.interest(SelectionKey.OP_WRITE, false);
+            } else {
+                destination.interest(SelectionKey.OP_WRITE, true);
+            }
+            if (eof) {
+                if (left == 0 && !shut) {
+                    shut = true;
+                    destination.shutdownOutput();
+                    afterShutdown();
+                }
+            } else if (left >= policy.highWatermark()) {
+                if (!paused) {
+                    paused = true;
+                    source.interest(SelectionKey.OP_READ, false);
+                }
+            } else if (paused && left <= policy.lowWatermark()) {
+                paused = false;
+                source.interest(SelectionKey.OP_READ, true);
+            }
+        }
+
+        void release() {
+            if (buffer != null) {
+                loop.buffers().release(buffer);
+                buffer = null;
+            }
+        }
+    }
+}

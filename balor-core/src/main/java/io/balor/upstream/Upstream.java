@@ -1,0 +1,24 @@
+package io.balor.upstream;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One upstream server as compiled into a snapshot: immutable, shared by every loop.
+ *
+ * @param id       {@code pool/address}: stable across config edits, so per-upstream state
+ *                 (balancer position, later health and stickiness) survives them
+ * @param name     the label from the config
+ * @param address  resolved when the config was applied (never on a loop); an unresolved one
+ *                 counts as a failed connect
+ * @param weight   share of new sessions (0 receives none)
+ * @param enabled  a disabled upstream receives no new sessions
+ * @param index    position in its pool
+ */
+public record Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
+                       int index) {
+
+    /** Whether a balancer may send new sessions here. */
+    public boolean eligible() {
+        return enabled && weight > 0;
+    }
+}
