@@ -1,0 +1,85 @@
+package io.balor.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Validation names every problem with its field path, all at once. */
+class BalorConfigTest {
+
+    private static List<String> problems(Runnable construct) {
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, construct::run);
+        List<String> lines = new ArrayList<>();
+        for (ConfigProblem problem : refused.problems()) {
+            lines.add(problem.toString());
+        }
+        return lines;
+    }
+
+    @Test
+    void aValidConfigIsAccepted() {
+        BalorConfig config = new BalorConfig(
+                List.of(ListenerConfig.tcp("api", "0.0.0.0:6443", "masters"),
+                        ListenerConfig.tcp("inline", "127.0.0.1:0", null)
+                                .withUpstreams(List.of(UpstreamConfig.of("https://10.0.0.5:6443", 2)))),
+                List.of(PoolConfig.of("masters", UpstreamConfig.of("https://10.0.0.2:6443"),
+                        UpstreamConfig.of("https://10.0.0.3:6443"))));
+        assertEquals("masters", config.listener("api").poolName());
+        assertEquals("inline", config.listener("inline").poolName());
+        assertEquals(2, config.pool("masters").upstreams().size());
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPath() {
+        List<String> problems = problems(() -> new BalorConfig(
+                List.of(ListenerConfig.tcp("a", "0.0.0.0:80", "p"),
+                        ListenerConfig.tcp("a", "0.0.0.0:80", "p"),
+                        new ListenerConfig("b", "0.0.0.0:81", Protocol.HTTP, "p", List.of(UpstreamConfig.of("x:1")),
+                                true, -1, Timeouts.DEFAULT.withConnect(Duration.ZERO)),
+                        ListenerConfig.tcp("c", "0.0.0.0:82", null)),
+                List.of(PoolConfig.of("p", UpstreamConfig.of("x:1"), UpstreamConfig.of("x:1"),
+                        UpstreamConfig.of("y:0", -1)),
+                        PoolConfig.of("p"))));
+        assertEquals(List.of(
+                "pools[0].upstreams[1].address: 'x:1' is listed twice in this pool",
+                "pools[0].upstreams[2].address: port out of range in 'y:0' (1-65535)",
+                "pools[0].upstreams[2].weight: must be between 0 and 256, was -1",
+                "pools[1].name: another pool is named 'p'",
+                "listeners[1].name: another listener is named 'a'",
+                "listeners[1].listen: another listener already listens on 0.0.0.0:80",
+                "listeners[2].protocol: 'http' is planned but not supported yet; use 'tcp'",
+                "listeners[2].max_connections: must be 0 (no limit) or more",
+                "listeners[2].timeouts.connect: must be positive",
+                "listeners[2].upstreams: give either 'pool' or 'upstreams', not both",
+                "listeners[3].pool: a listener needs a pool or at least one upstream"), problems);
+    }
+
+    @Test
+    void theMessageListsEveryProblem() {
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> new BalorConfig(
+                List.of(ListenerConfig.tcp("x", "127.0.0.1:99999", "none")), List.of()));
+        assertTrue(refused.getMessage().contains("listeners[0].listen: port out of range"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("listeners[0].pool: no pool named 'none'"), refused.getMessage());
+    }
+
+    @Test
+    void disabledListenersMayShareAnAddress() {
+        new BalorConfig(List.of(ListenerConfig.tcp("a", "0.0.0.0:80", "p"),
+                ListenerConfig.tcp("b", "0.0.0.0:80", "p").withEnabled(false)),
+                List.of(PoolConfig.of("p", UpstreamConfig.of("x:1"))));
+    }
+
+    @Test
+    void recordsCopyTheirLists() {
+        List<UpstreamConfig> upstreams = new ArrayList<>(List.of(UpstreamConfig.of("x:1")));
+        PoolConfig pool = new PoolConfig("p", upstreams);
+        upstreams.add(UpstreamConfig.of("y:1"));
+        assertEquals(1, pool.upstreams().size());
+    }
+}
