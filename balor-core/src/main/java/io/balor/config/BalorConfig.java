@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public record BalorConfig(List<ListenerConfig> listeners, List<PoolConfig> pools) {
 
+    /** @throws NullPointerException if a list holds null, as {@link List#copyOf} does */
     public BalorConfig {
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         pools = pools == null ? List.of() : List.copyOf(pools);
@@ -60,10 +61,6 @@ public record BalorConfig(List<ListenerConfig> listeners, List<PoolConfig> pools
         for (int i = 0; i < pools.size(); i++) {
             PoolConfig pool = pools.get(i);
             String path = "pools[" + i + "]";
-            if (pool == null) {
-                problems.add(path, "is null");
-                continue;
-            }
             pool.check(path, problems);
             if (pool.name() != null && !poolNames.add(pool.name())) {
                 problems.add(path + ".name", "another pool is named '" + pool.name() + "'");
@@ -74,10 +71,6 @@ public record BalorConfig(List<ListenerConfig> listeners, List<PoolConfig> pools
         for (int i = 0; i < listeners.size(); i++) {
             ListenerConfig listener = listeners.get(i);
             String path = "listeners[" + i + "]";
-            if (listener == null) {
-                problems.add(path, "is null");
-                continue;
-            }
             listener.check(path, problems, poolNames);
             if (listener.name() != null && !listenerNames.add(listener.name())) {
                 problems.add(path + ".name", "another listener is named '" + listener.name() + "'");

@@ -32,10 +32,6 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams) {
         for (int i = 0; i < upstreams.size(); i++) {
             UpstreamConfig upstream = upstreams.get(i);
             String at = path + "[" + i + "]";
-            if (upstream == null) {
-                problems.add(at, "is null");
-                continue;
-            }
             upstream.check(at, problems);
             if (upstream.address() != null && !addresses.add(upstream.address().strip())) {
                 problems.add(at + ".address", "'" + upstream.address() + "' is listed twice in this pool");

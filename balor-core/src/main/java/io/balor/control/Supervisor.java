@@ -112,6 +112,9 @@ public final class Supervisor {
     }
 
     public List<SessionInfo> sessions() {
+        if (closed) {
+            return List.of();
+        }
         List<SessionInfo> all = new ArrayList<>();
         for (CompletableFuture<List<SessionInfo>> future : loops.onEach(loop -> states[loop.index()].describe())) {
             all.addAll(await(future));

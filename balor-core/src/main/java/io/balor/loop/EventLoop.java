@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * {@link #execute}.
  *
  * <h2>An iteration</h2>
- * Read the ticker once ({@link #now()}), wait in {@code select} until a channel is ready, a task
- * arrives or the next timer slot is due, dispatch the ready keys, run the inbox, expire timers.
+ * Wait in {@code select} until a channel is ready, a task arrives or the next timer slot is due;
+ * read the ticker once ({@link #now()}); dispatch the ready keys, run the inbox, expire timers.
  *
  * <h2>The wake-up race</h2>
  * {@link #execute} offers the task and then calls {@link Selector#wakeup()} only if
@@ -124,7 +124,7 @@ public final class EventLoop implements Executor {
     private void run() {
         try {
             while (running) {
-                now = ticker.nanoTime();
+                // `now` is from the end of the last select: the one ticker read per iteration.
                 wakeupPending.set(false);
                 if (inbox.isEmpty()) {
                     // Timers are only checked once per tick; waking for the next slot is enough.

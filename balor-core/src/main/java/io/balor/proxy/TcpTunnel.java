@@ -324,7 +324,9 @@ public final class TcpTunnel {
         void flush() throws IOException {
             if (buffer != null && buffer.position() > 0) {
                 buffer.flip();
-                destination.write(buffer);
+                if (destination.write(buffer) > 0) {
+                    lastActivity = loop.now();
+                }
                 buffer.compact();
             }
             int left = buffered();

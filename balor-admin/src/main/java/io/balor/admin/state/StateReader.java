@@ -11,7 +11,6 @@ import io.balor.config.UpstreamConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ final class StateReader {
         List<ListenerConfig> listeners = List.of();
         List<PoolConfig> pools = List.of();
         Map<String, JsonNode> extras = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             switch (key) {
@@ -147,7 +145,8 @@ final class StateReader {
             return new PoolConfig(null, List.of());
         }
         checkKeys(node, path, POOL_KEYS);
-        return new PoolConfig(string(node, "name", path), readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream));
+        return new PoolConfig(string(node, "name", path),
+                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream));
     }
 
     private UpstreamConfig readUpstream(JsonNode node, String path) {
@@ -202,8 +201,8 @@ final class StateReader {
     }
 
     private void checkKeys(JsonNode node, String path, List<String> known) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String key = names.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = field.getKey();
             if (!known.contains(key)) {
                 problems.unknownKey(path + "." + key, key, known);
             }

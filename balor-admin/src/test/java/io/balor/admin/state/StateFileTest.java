@@ -102,7 +102,8 @@ class StateFileTest {
         for (String corrupt : new String[] {
                 "{\"version\": 1, \"listeners\": [{\"name\": \"a\",, }]}",
                 "",
-                "{\"version\": 1, \"listeners\": [{\"name\": \"a\", \"listen\": \"x\", \"pool\": \"p\"}], \"pools\": []}",
+                "{\"version\": 1, \"listeners\": [{\"name\": \"a\", \"listen\": \"x\", \"pool\": \"p\"}],"
+                        + " \"pools\": []}",
                 "{\"version\": 1} trailing"}) {
             Path file = dir.resolve("balor_state.json");
             byte[] bytes = corrupt.getBytes(StandardCharsets.UTF_8);

@@ -106,7 +106,8 @@ class StateReaderTest {
         String message = e.getMessage();
         assertTrue(message.contains(FILE.toString()), message);
         assertTrue(message.contains("listeners[1].enabeld: unknown key (did you mean 'enabled'?)"), message);
-        assertTrue(message.contains("listeners[2].upstreams[0].weight: must be a number, was a string \"abc\""), message);
+        assertTrue(message.contains("listeners[2].upstreams[0].weight: must be a number, was a string \"abc\""),
+                message);
         assertTrue(message.contains("listeners[2].timeouts.idle: unknown key (did you mean 'idle_ms'?)"), message);
         assertTrue(message.contains("listeners[1].pool: no pool named 'missing'"), message);
         assertTrue(message.contains("10 problems"), message);

@@ -20,7 +20,8 @@ class UpstreamTextTest {
     void nameAndWeightAreOptional() {
         assertEquals(UpstreamConfig.of("10.0.0.2:8080"), UpstreamText.parse("10.0.0.2:8080").value());
         assertEquals(UpstreamConfig.of("10.0.0.2:8080", 3), UpstreamText.parse(" 10.0.0.2:8080   3 ").value());
-        assertEquals(new UpstreamConfig("db", "10.0.0.9:5432", 1, true), UpstreamText.parse("db=10.0.0.9:5432").value());
+        assertEquals(new UpstreamConfig("db", "10.0.0.9:5432", 1, true),
+                UpstreamText.parse("db=10.0.0.9:5432").value());
     }
 
     @Test

@@ -1,0 +1,151 @@
+package io.balor.daemon;
+
+import io.balor.config.HostPort;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The daemon's knobs, read from {@code BALOR_*} environment variables with the original
+ * Balor's names and defaults. Parsed from a plain map so tests need no real environment; parsing
+ * touches no file. An empty value counts as unset (systemd env files often carry {@code KEY=}).
+ * Immutable; read on the main thread at start-up.
+ *
+ * @param stateFile            {@code BALOR_STATE_FILE}, default {@code data/balor_state.json}
+ * @param adminAddress         {@code BALOR_HTTP_ADDR}, default {@code 0.0.0.0:9443}: where the admin
+ *                             API and console will listen (the admin API is a later issue)
+ * @param loops                {@code BALOR_LOOPS}: event loops, default the available processors
+ * @param certDir              {@code BALOR_CERT_DIR}, default {@code data/certs}
+ * @param acmeChallengeDir     {@code BALOR_ACME_CHALLENGE_DIR}, default {@code data/acme-challenges}
+ * @param adminDist            {@code BALOR_ADMIN_DIST}: console files to serve instead of the built-in
+ *                             ones, or null
+ * @param defaultAdminPassword {@code BALOR_DEFAULT_ADMIN_PASSWORD}: the bootstrap admin's password, or
+ *                             null to generate one into {@code bootstrapSecretFile}
+ * @param adminToken           {@code BALOR_ADMIN_TOKEN}: a bearer token with the admin role, or null
+ * @param bootstrapSecretFile  {@code BALOR_BOOTSTRAP_SECRET_FILE}, default {@code data/admin-bootstrap.txt}
+ */
+public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
+                        Path adminDist, String defaultAdminPassword, String adminToken,
+                        Path bootstrapSecretFile) {
+
+    public static final String STATE_FILE = "BALOR_STATE_FILE";
+    public static final String HTTP_ADDR = "BALOR_HTTP_ADDR";
+    public static final String LOOPS = "BALOR_LOOPS";
+    public static final String CERT_DIR = "BALOR_CERT_DIR";
+    public static final String ACME_CHALLENGE_DIR = "BALOR_ACME_CHALLENGE_DIR";
+    public static final String ADMIN_DIST = "BALOR_ADMIN_DIST";
+    public static final String DEFAULT_ADMIN_PASSWORD = "BALOR_DEFAULT_ADMIN_PASSWORD";
+    public static final String ADMIN_TOKEN = "BALOR_ADMIN_TOKEN";
+    public static final String BOOTSTRAP_SECRET_FILE = "BALOR_BOOTSTRAP_SECRET_FILE";
+
+    /** Every variable this version reads. */
+    public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
+            ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE);
+
+    /** The most event loops {@link io.balor.BalorOptions} accepts. */
+    static final int MAX_LOOPS = 1024;
+
+    /**
+     * Reads the knobs from {@code env}.
+     *
+     * @throws IllegalArgumentException naming every variable with an invalid value, one per line
+     */
+    public static DaemonEnv parse(Map<String, String> env) {
+        Reader reader = new Reader(env);
+        DaemonEnv parsed = new DaemonEnv(
+                reader.path(STATE_FILE, "data/balor_state.json"),
+                reader.address(HTTP_ADDR, "0.0.0.0:9443"),
+                reader.loops(LOOPS, Math.min(Runtime.getRuntime().availableProcessors(), MAX_LOOPS)),
+                reader.path(CERT_DIR, "data/certs"),
+                reader.path(ACME_CHALLENGE_DIR, "data/acme-challenges"),
+                reader.path(ADMIN_DIST, null),
+                reader.text(DEFAULT_ADMIN_PASSWORD),
+                reader.text(ADMIN_TOKEN),
+                reader.path(BOOTSTRAP_SECRET_FILE, "data/admin-bootstrap.txt"));
+        if (!reader.problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", reader.problems));
+        }
+        return parsed;
+    }
+
+    /** {@code BALOR_*} variables in {@code env} that this version does not read: likely typos. */
+    public static List<String> unknownVariables(Map<String, String> env) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith("BALOR_") && !VARIABLES.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    /** Like the record's, but never shows the password or the token. */
+    @Override
+    public String toString() {
+        return "DaemonEnv[stateFile=" + stateFile + ", adminAddress=" + adminAddress + ", loops=" + loops
+                + ", certDir=" + certDir + ", acmeChallengeDir=" + acmeChallengeDir + ", adminDist=" + adminDist
+                + ", defaultAdminPassword=" + (defaultAdminPassword == null ? "unset" : "(set)")
+                + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
+                + ", bootstrapSecretFile=" + bootstrapSecretFile + "]";
+    }
+
+    /** Reads one variable at a time and collects what is wrong with them. */
+    private static final class Reader {
+
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String text(String name) {
+            String value = env.get(name);
+            return value == null || value.isEmpty() ? null : value;
+        }
+
+        Path path(String name, String standard) {
+            String value = text(name);
+            if (value == null) {
+                return standard == null ? null : Path.of(standard);
+            }
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                problems.add(name + ": '" + value + "' is not a valid path (" + e.getReason() + ")");
+                return null;
+            }
+        }
+
+        HostPort address(String name, String standard) {
+            String value = text(name);
+            HostPort.Parsed parsed = HostPort.parseListen(value == null ? standard : value.strip());
+            if (parsed.error() != null) {
+                problems.add(name + " = '" + value + "': " + parsed.error() + " (e.g. 0.0.0.0:9443)");
+            }
+            return parsed.value();
+        }
+
+        int loops(String name, int standard) {
+            String value = text(name);
+            if (value == null) {
+                return standard;
+            }
+            try {
+                int loops = Integer.parseInt(value.strip());
+                if (loops >= 1 && loops <= MAX_LOOPS) {
+                    return loops;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(name + ": must be a whole number of event loops from 1 to " + MAX_LOOPS + ", was '"
+                    + value + "'");
+            return standard;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.balor.daemon;
+
+import io.balor.Balor;
+import io.balor.BalorOptions;
+import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFile;
+import io.balor.admin.state.StateFileException;
+import io.balor.config.BalorConfig;
+import io.balor.config.InvalidConfigException;
+import io.balor.config.ListenerConfig;
+import io.balor.config.UpstreamConfig;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code balor} process: reads the {@code BALOR_*} knobs, loads the state file, starts
+ * {@link Balor} with its config, prints where each listener is bound, and runs until SIGTERM or
+ * SIGINT, which drain the listeners before it exits 0.
+ *
+ * <p>Exit codes: 0 after a signal and a drain; 1 when the state file is corrupt or invalid (the
+ * file is left untouched) or the config cannot start (e.g. an address is in use); 2 when a knob
+ * has an invalid value. Runs on the main thread, which otherwise only waits.
+ */
+public final class Main {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(System.getenv(), System.out, System.err);
+        } catch (RuntimeException | Error e) {
+            // Exit even though event-loop threads may still be alive.
+            System.err.print("balor: failed: ");
+            e.printStackTrace();
+            code = EXIT_FAILED;
+        }
+        System.exit(code);
+    }
+
+    /** Runs the daemon until a signal stops it; returns the exit code. */
+    static int run(Map<String, String> environment, PrintStream out, PrintStream err) {
+        DaemonEnv env;
+        try {
+            env = DaemonEnv.parse(environment);
+        } catch (IllegalArgumentException e) {
+            err.println("balor: invalid environment:\n  " + e.getMessage().replace("\n", "\n  "));
+            return EXIT_USAGE;
+        }
+        for (String name : DaemonEnv.unknownVariables(environment)) {
+            err.println("balor: warning: " + name + " is not a setting of this version (known: "
+                    + String.join(", ", DaemonEnv.VARIABLES) + ")");
+        }
+
+        Path stateFile = env.stateFile().toAbsolutePath();
+        boolean existed = Files.exists(stateFile);
+        BalorState state;
+        try {
+            state = StateFile.load(stateFile);
+        } catch (StateFileException e) {
+            err.println("balor: " + e.getMessage());
+            err.println("balor: not started; fix the file (or move it away to start empty) and start again");
+            return EXIT_FAILED;
+        }
+        out.println("balor " + version() + ": " + env.loops() + " event loop" + (env.loops() == 1 ? "" : "s"));
+        out.println("state file " + stateFile + (existed ? "" : " (created, empty)"));
+
+        // Before start, so a signal that arrives while listeners are being bound still drains.
+        ShutdownSignal shutdown = ShutdownSignal.install(err);
+        Balor balor;
+        try {
+            balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()));
+        } catch (InvalidConfigException e) {
+            err.println("balor: cannot start with " + stateFile + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        printListeners(balor, state.config(), stateFile, out);
+        out.println("admin API: planned (BALOR_HTTP_ADDR " + env.adminAddress() + ")");
+        out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
+
+        String signal = shutdown.await();
+        out.println(signal + ": draining");
+        balor.close();
+        out.println("stopped");
+        return EXIT_OK;
+    }
+
+    private static void printListeners(Balor balor, BalorConfig config, Path stateFile, PrintStream out) {
+        if (config.listeners().isEmpty()) {
+            out.println("no listeners yet: add them to " + stateFile);
+        }
+        for (ListenerConfig listener : config.listeners()) {
+            String head = "listener " + listener.name() + " (" + listener.protocol().wireName() + ")";
+            String where = listener.enabled() ? "on " + describe(balor.boundAddress(listener.name())) : "disabled";
+            out.println(head + " " + where + " -> " + target(listener));
+        }
+    }
+
+    private static String target(ListenerConfig listener) {
+        if (listener.pool() != null) {
+            return "pool " + listener.pool();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (UpstreamConfig upstream : listener.upstreams()) {
+            addresses.add(upstream.address());
+        }
+        return "upstreams " + String.join(", ", addresses);
+    }
+
+    /** {@code ip:port}, IPv6 in brackets. */
+    static String describe(InetSocketAddress address) {
+        if (address == null) {
+            return "(not bound)";
+        }
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version != null ? version : "(development build)";
+    }
+}

@@ -1,0 +1,109 @@
+package io.balor.daemon;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A real {@code balor} process for tests: the same java and class path as the test JVM, a clean
+ * {@code BALOR_*} environment, a working directory of the test's choosing. Its stdout lines are
+ * queued by a reader thread so a test can wait for one with a deadline; stderr is collected by
+ * another. Used by one test thread; {@link #close()} kills the process if it is still alive.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+    private static final String EOF = "\0eof";
+
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+    private final StringBuffer stderr = new StringBuffer();
+    private final Thread stderrReader;
+
+    private DaemonProcess(Process process) {
+        this.process = process;
+        Thread stdoutReader = new Thread(() -> pump(process.getInputStream(), lines::add, () -> lines.add(EOF)),
+                "daemon-stdout");
+        stdoutReader.setDaemon(true);
+        stdoutReader.start();
+        stderrReader = new Thread(
+                () -> pump(process.getErrorStream(), line -> stderr.append(line).append('\n'), () -> { }),
+                "daemon-stderr");
+        stderrReader.setDaemon(true);
+        stderrReader.start();
+    }
+
+    static DaemonProcess start(Path workDir, Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()).directory(workDir.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("BALOR_"));
+        builder.environment().putAll(env);
+        return new DaemonProcess(builder.start());
+    }
+
+    private static void pump(InputStream stream, Consumer<String> sink, Runnable atEnd) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                sink.accept(line);
+            }
+        } catch (IOException e) {
+            // The process is gone; the test sees what was read.
+        } finally {
+            atEnd.run();
+        }
+    }
+
+    /** Waits up to {@code timeout} for a stdout line that matches; fails with the transcript if none does. */
+    String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (line == null || line.equals(EOF)) {
+                throw new AssertionError((line == null ? "no such line within " + timeout : "stdout ended")
+                        + "\nstdout:\n" + String.join("\n", seen) + "\nstderr:\n" + stderr());
+            }
+            seen.add(line);
+            if (wanted.test(line)) {
+                return line;
+            }
+        }
+    }
+
+    /** Waits for the process to end and returns its exit code; fails if it does not end in time. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "\nstderr:\n" + stderr());
+        }
+        stderrReader.join(timeout.toMillis());
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    String stderr() {
+        return stderr.toString();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
