@@ -16,6 +16,7 @@ public record Timeouts(Duration connect, Duration idle, Duration drain) {
     private static final Duration DEFAULT_CONNECT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_IDLE = Duration.ofHours(1);
     private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+    private static final Duration MAX = Duration.ofDays(7);
 
     public static final Timeouts DEFAULT = new Timeouts(DEFAULT_CONNECT, DEFAULT_IDLE, DEFAULT_DRAIN);
 
@@ -42,13 +43,15 @@ public record Timeouts(Duration connect, Duration idle, Duration drain) {
         positive(idle, path + ".idle", problems);
         if (drain.isNegative()) {
             problems.add(path + ".drain", "must not be negative");
+        } else if (drain.compareTo(MAX) > 0) {
+            problems.add(path + ".drain", "must be at most 7 days");
         }
     }
 
     private static void positive(Duration value, String path, Problems problems) {
         if (value.isNegative() || value.isZero()) {
             problems.add(path, "must be positive");
-        } else if (value.compareTo(Duration.ofDays(7)) > 0) {
+        } else if (value.compareTo(MAX) > 0) {
             problems.add(path, "must be at most 7 days");
         }
     }

@@ -1,28 +1,30 @@
 package io.balor.control;
 
-import io.balor.config.ListenerConfig;
 import io.balor.config.Protocol;
 import io.balor.net.Acceptor;
 import io.balor.proxy.SessionCounters;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 /**
  * A listener's bound socket and the counters of its sessions. It outlives config changes that
- * keep its address and protocol, so such a listener keeps its socket and its sessions. Created
- * and retired by the supervisor thread; the counters are written by the loops (one shard each)
- * and readable from any thread.
+ * keep its address and protocol (even under another name or another spelling of the address),
+ * so such a listener keeps its socket and its sessions. Sessions find their listener's config by
+ * this object's identity. Created, matched and retired on the supervisor thread; the counters
+ * are written by the loops (one shard each) and readable from any thread.
  */
 final class BoundListener {
 
-    final String name;
-    final String listen;
     final Protocol protocol;
     final Acceptor acceptor;
     final SessionCounters[] counters;
+    /** The address as the config last wrote it; supervisor thread only. */
+    String listen;
 
-    BoundListener(ListenerConfig config, Acceptor acceptor, int loops) {
-        this.name = config.name();
-        this.listen = config.listen();
-        this.protocol = config.protocol();
+    BoundListener(String listen, Protocol protocol, Acceptor acceptor, int loops) {
+        this.listen = listen;
+        this.protocol = protocol;
         this.acceptor = acceptor;
         this.counters = new SessionCounters[loops];
         for (int i = 0; i < loops; i++) {
@@ -30,8 +32,24 @@ final class BoundListener {
         }
     }
 
-    /** Whether {@code config} can keep this socket: same address, same protocol. */
-    boolean fits(ListenerConfig config) {
-        return listen.equals(config.listen()) && protocol == config.protocol();
+    /**
+     * Whether a listener configured with {@code listen} ({@code wanted} once resolved) can keep
+     * this socket: same protocol, and the same text or the same bound address (a wildcard
+     * address matches the wildcard of either IP family; port 0 only matches its own text).
+     */
+    boolean fits(String text, InetSocketAddress wanted, Protocol wantedProtocol) {
+        if (wantedProtocol != protocol) {
+            return false;
+        }
+        if (listen.equals(text)) {
+            return true;
+        }
+        InetSocketAddress local = acceptor.localAddress();
+        if (wanted == null || wanted.isUnresolved() || wanted.getPort() == 0 || wanted.getPort() != local.getPort()) {
+            return false;
+        }
+        InetAddress want = wanted.getAddress();
+        InetAddress have = local.getAddress();
+        return want.equals(have) || (want.isAnyLocalAddress() && have.isAnyLocalAddress());
     }
 }

@@ -44,8 +44,8 @@ final class LoopState {
 
     /** Opens a session for a socket accepted by {@code bound}; closes it if that listener is gone. */
     void open(BoundListener bound, SocketChannel channel) {
-        RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound.name);
-        if (listener == null || listener.bound() != bound) {
+        RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
+        if (listener == null) {
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -58,7 +58,10 @@ final class LoopState {
                 balancers.get(listener.pool()), listener.policy(), channel).start();
     }
 
-    /** After {@code drainNanos}, closes the sessions still open that {@code acceptor} accepted. */
+    /**
+     * After {@code drainNanos} of ticker time, closes the sessions still open that
+     * {@code acceptor} accepted, or all sessions when it is null.
+     */
     void drainLater(Acceptor acceptor, long drainNanos) {
         Timer deadline = new Timer(() -> closeSessions(acceptor));
         loop.timers().schedule(deadline, loop.now() + drainNanos);

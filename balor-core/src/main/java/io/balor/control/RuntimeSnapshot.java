@@ -12,13 +12,13 @@ import java.util.Map;
  * the pieces it took at its start until it ends.
  *
  * @param generation counts applies, from 1
- * @param listeners  by name, the listeners that are bound
+ * @param listeners  by socket (identity), how each bound listener is configured now
  * @param pools      by name, every pool (a listener's inline upstreams make a pool of its name)
  */
-record RuntimeSnapshot(long generation, Map<String, Listener> listeners, Map<String, Pool> pools) {
+record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, Map<String, Pool> pools) {
 
     /** A bound listener as this generation configures it. */
-    record Listener(BoundListener bound, String pool, TunnelPolicy policy) {
+    record Listener(String name, String pool, TunnelPolicy policy) {
     }
 
     static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());

@@ -4,9 +4,6 @@ import io.balor.BalorOptions;
 import io.balor.ListenerStats;
 import io.balor.SessionInfo;
 import io.balor.config.BalorConfig;
-import io.balor.config.ConfigProblem;
-import io.balor.config.HostPort;
-import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.loop.EventLoop;
 import io.balor.loop.LoopGroup;
@@ -14,23 +11,24 @@ import io.balor.net.Acceptor;
 import io.balor.proxy.SessionCounters;
 import io.balor.upstream.Pool;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serialises every change to a running Balor on one thread ({@code balor-supervisor}): config
@@ -39,30 +37,36 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>Apply</h2>
  * The config is valid by construction. Then: compile the pools (resolving names here, never on
- * a loop) → bind the new listeners (on any bind failure close them all and refuse the config
- * with the field path: nothing changed) → publish the snapshot to every loop and wait until each
- * runs on it → start accepting on the new sockets → stop accepting on the removed ones and let
- * their sessions run until the drain timeout, after which each loop closes what is left.
+ * a loop) → match the listener sockets to keep and bind the new ones ({@link ListenerSockets};
+ * on a bind failure the config is refused with the field path and nothing changed) → publish the
+ * snapshot to every loop and wait until each runs on it → start accepting on the new sockets →
+ * close the sockets no listener kept (waiting until their ports are free) and let their
+ * sessions run until the drain timeout, measured on the loops' ticker.
+ *
+ * <h2>Close</h2>
+ * Stop accepting everywhere, then each loop closes its remaining sessions at the longest drain
+ * timeout (ticker time) or earlier when they end by themselves; the loops stop once every one
+ * is idle. As a safety net for a ticker that does not move, close gives up waiting after the
+ * drain timeout plus {@link #CLOSE_MARGIN} of real time and closes what is left.
  */
 public final class Supervisor {
 
     private static final long WAIT_SECONDS = 30;
-    private static final int BACKLOG = 1024;
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
 
-    private final BalorOptions options;
     private final LoopGroup loops;
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
     private final ExecutorService thread;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Written on the supervisor thread only; volatile so readers on any thread see whole maps. */
     private volatile Map<String, BoundListener> bound = Map.of();
     private volatile BalorConfig config = BalorConfig.empty();
     private volatile long generation;
-    private volatile boolean closed;
     private int nextAcceptLoop;
 
     public Supervisor(BalorOptions options) {
-        this.options = options;
         this.loops = new LoopGroup(options.loops(), options.ticker(), options.bufferSize(), options.pooledBuffers());
         this.states = new LoopState[loops.size()];
         for (int i = 0; i < states.length; i++) {
@@ -78,7 +82,7 @@ public final class Supervisor {
 
     /** Applies {@code next} live; see the class comment. Returns the new generation. */
     public long apply(BalorConfig next) {
-        return call(() -> doApply(next));
+        return await(submit(() -> doApply(next)), WAIT_SECONDS);
     }
 
     public BalorConfig config() {
@@ -90,13 +94,15 @@ public final class Supervisor {
     }
 
     public InetSocketAddress boundAddress(String listener) {
-        BoundListener listenerSocket = bound.get(listener);
-        return listenerSocket == null ? null : listenerSocket.acceptor.localAddress();
+        BoundListener socket = bound.get(listener);
+        return socket == null ? null : socket.acceptor.localAddress();
     }
 
+    /** Counters of the listeners bound now (a draining listener's sessions are not counted). */
     public List<ListenerStats> listenerStats() {
         List<ListenerStats> stats = new ArrayList<>();
-        for (BoundListener listener : bound.values()) {
+        for (Map.Entry<String, BoundListener> entry : bound.entrySet()) {
+            BoundListener listener = entry.getValue();
             long failures = 0;
             long unavailable = 0;
             for (SessionCounters shard : listener.counters) {
@@ -105,102 +111,94 @@ public final class Supervisor {
             }
             Acceptor acceptor = listener.acceptor;
             InetSocketAddress address = acceptor.localAddress();
-            stats.add(new ListenerStats(listener.name, address.getAddress().getHostAddress() + ":" + address.getPort(),
+            stats.add(new ListenerStats(entry.getKey(), address.getAddress().getHostAddress() + ":" + address.getPort(),
                     acceptor.accepted(), acceptor.active(), failures, unavailable, acceptor.paused()));
         }
         return stats;
     }
 
+    /** Every live session, described on its loop; empty once close has begun. */
     public List<SessionInfo> sessions() {
-        if (closed) {
+        if (closing.get()) {
             return List.of();
         }
         List<SessionInfo> all = new ArrayList<>();
         for (CompletableFuture<List<SessionInfo>> future : loops.onEach(loop -> states[loop.index()].describe())) {
-            all.addAll(await(future));
+            all.addAll(await(future, WAIT_SECONDS));
         }
         return all;
     }
 
-    /** Stops accepting, drains every session up to the longest drain timeout, stops the loops. */
+    /** See the class comment. Idempotent; a second caller waits for the first to finish. */
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
+            closed.join();
             return;
         }
         try {
-            call(() -> {
-                doClose();
+            Duration drain = longestDrain(config);
+            await(submit(() -> {
+                doClose(drain);
                 return 0L;
-            });
+            }), drain.plus(CLOSE_MARGIN).getSeconds() + WAIT_SECONDS);
         } finally {
             loops.shutdown(TimeUnit.SECONDS.toMillis(5));
             thread.shutdown();
+            closed.complete(null);
         }
     }
 
     private long doApply(BalorConfig next) {
-        if (closed) {
+        if (closing.get()) {
             throw new IllegalStateException("Balor is closed");
         }
         Map<String, Pool> pools = compiler.pools(next);
-        Map<String, BoundListener> kept = new LinkedHashMap<>();
-        List<BoundListener> opened = new ArrayList<>();
-        List<ConfigProblem> problems = new ArrayList<>();
-        for (int i = 0; i < next.listeners().size(); i++) {
-            ListenerConfig listener = next.listeners().get(i);
-            if (!listener.enabled()) {
-                continue;
-            }
-            BoundListener current = bound.get(listener.name());
-            if (current != null && current.fits(listener)) {
-                kept.put(listener.name(), current);
-                continue;
-            }
-            try {
-                HostPort address = HostPort.parseListen(listener.listen()).value();
-                Acceptor acceptor = Acceptor.bind(address.toSocketAddress(), BACKLOG);
-                BoundListener fresh = new BoundListener(listener, acceptor, loops.size());
-                opened.add(fresh);
-                kept.put(listener.name(), fresh);
-            } catch (IOException | RuntimeException e) {
-                problems.add(new ConfigProblem("listeners[" + i + "].listen",
-                        "cannot listen on " + listener.listen() + ": " + e.getMessage()));
+        Map<String, BoundListener> before = bound;
+        ListenerSockets sockets = ListenerSockets.match(next, before, loops.size());
+
+        Map<BoundListener, RuntimeSnapshot.Listener> listeners = new HashMap<>();
+        for (ListenerConfig listener : next.listeners()) {
+            BoundListener socket = sockets.kept().get(listener.name());
+            if (socket != null) {
+                listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
+                        compiler.policy(listener)));
             }
         }
-        if (!problems.isEmpty()) {
-            for (BoundListener fresh : opened) {
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);
+        try {
+            for (CompletableFuture<Object> future : loops.onEach(loop -> {
+                states[loop.index()].install(snapshot);
+                return null;
+            })) {
+                await(future, WAIT_SECONDS);
+            }
+        } catch (RuntimeException e) {
+            for (BoundListener fresh : sockets.opened()) {
                 fresh.acceptor.close();
             }
-            throw new InvalidConfigException(problems);
+            throw e;
         }
 
-        Map<String, RuntimeSnapshot.Listener> listeners = new HashMap<>();
         for (ListenerConfig listener : next.listeners()) {
-            BoundListener socket = kept.get(listener.name());
+            BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
-                listeners.put(listener.name(),
-                        new RuntimeSnapshot.Listener(socket, listener.poolName(), compiler.policy(listener)));
                 socket.acceptor.maxConnections(listener.maxConnections());
             }
         }
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, Map.copyOf(listeners), pools);
-        for (CompletableFuture<Object> future : loops.onEach(loop -> {
-            states[loop.index()].install(snapshot);
-            return null;
-        })) {
-            await(future);
-        }
-
-        for (BoundListener fresh : opened) {
+        for (BoundListener fresh : sockets.opened()) {
             fresh.acceptor.start(loops.get(nextAcceptLoop++ % loops.size()), new Handoff(fresh));
         }
-        for (BoundListener old : bound.values()) {
-            if (kept.get(old.name) != old) {
-                ListenerConfig before = config.listener(old.name);
-                retire(old, before == null ? Duration.ZERO : before.timeouts().drain());
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        for (Map.Entry<String, BoundListener> old : before.entrySet()) {
+            if (sockets.retired().contains(old.getValue())) {
+                ListenerConfig was = config.listener(old.getKey());
+                released.add(retire(old.getValue(), was == null ? Duration.ZERO : was.timeouts().drain()));
             }
         }
-        bound = Map.copyOf(kept);
+        for (CompletableFuture<Void> port : released) {
+            await(port, WAIT_SECONDS);
+        }
+        bound = Map.copyOf(sockets.kept());
         config = next;
         generation = snapshot.generation();
         return generation;
@@ -228,58 +226,73 @@ public final class Supervisor {
         }
     }
 
-    private void retire(BoundListener old, Duration drain) {
-        old.acceptor.close();
+    /** Stops accepting on {@code old}; its sessions end at the drain deadline. */
+    private CompletableFuture<Void> retire(BoundListener old, Duration drain) {
+        CompletableFuture<Void> released = old.acceptor.close();
         long drainNanos = drain.toNanos();
         for (int i = 0; i < loops.size(); i++) {
             LoopState state = states[i];
             loops.get(i).execute(() -> state.drainLater(old.acceptor, drainNanos));
         }
+        return released;
     }
 
-    private void doClose() throws InterruptedException {
-        closed = true;
-        Duration longest = Duration.ZERO;
+    private void doClose(Duration drain) throws InterruptedException {
+        List<CompletableFuture<Void>> released = new ArrayList<>();
         for (BoundListener listener : bound.values()) {
-            listener.acceptor.close();
-            ListenerConfig listenerConfig = config.listener(listener.name);
-            if (listenerConfig != null && listenerConfig.timeouts().drain().compareTo(longest) > 0) {
-                longest = listenerConfig.timeouts().drain();
-            }
+            released.add(listener.acceptor.close());
         }
+        for (CompletableFuture<Void> port : released) {
+            await(port, WAIT_SECONDS);
+        }
+        // Sockets accepted before the close are already in the loops' inboxes: they open and
+        // are drained like the rest, because these tasks are queued after them.
         CountDownLatch idle = new CountDownLatch(loops.size());
+        long drainNanos = drain.toNanos();
         for (int i = 0; i < loops.size(); i++) {
             LoopState state = states[i];
-            loops.get(i).execute(() -> state.whenIdle(idle::countDown));
+            loops.get(i).execute(() -> {
+                state.drainLater(null, drainNanos);
+                state.whenIdle(idle::countDown);
+            });
         }
-        idle.await(longest.toMillis(), TimeUnit.MILLISECONDS);
-        for (CompletableFuture<Object> future : loops.onEach(loop -> {
-            states[loop.index()].closeSessions(null);
-            return null;
-        })) {
-            await(future);
+        if (!idle.await(drain.plus(CLOSE_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
+            for (CompletableFuture<Object> future : loops.onEach(loop -> {
+                states[loop.index()].closeSessions(null);
+                return null;
+            })) {
+                await(future, WAIT_SECONDS);
+            }
         }
         bound = Map.of();
     }
 
-    private <T> T call(java.util.concurrent.Callable<T> work) {
-        Future<T> result;
-        try {
-            result = thread.submit(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new IllegalStateException("Balor is closed", e);
+    private static Duration longestDrain(BalorConfig config) {
+        Duration longest = Duration.ZERO;
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.timeouts().drain().compareTo(longest) > 0) {
+                longest = listener.timeouts().drain();
+            }
         }
-        return await(result);
+        return longest;
     }
 
-    private static <T> T await(Future<T> future) {
+    private <T> Future<T> submit(Callable<T> work) {
         try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return thread.submit(work);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("Balor is closed", e);
+        }
+    }
+
+    private static <T> T await(Future<T> future, long seconds) {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the event loops did not answer within " + WAIT_SECONDS + " s", e);
+            throw new IllegalStateException("the event loops did not answer within " + seconds + " s", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

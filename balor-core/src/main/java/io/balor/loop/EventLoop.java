@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -25,6 +26,10 @@ import java.util.function.Consumer;
  * <h2>An iteration</h2>
  * Wait in {@code select} until a channel is ready, a task arrives or the next timer slot is due;
  * read the ticker once ({@link #now()}); dispatch the ready keys, run the inbox, expire timers.
+ *
+ * <p>Nothing a handler, task or timer throws ends the thread (an {@link Error} such as "direct
+ * buffer memory" included): it is logged, and the handler's {@link IoHandler#onFailure} releases
+ * what it holds. Only a failing selector stops the loop.
  *
  * <h2>The wake-up race</h2>
  * {@link #execute} offers the task and then calls {@link Selector#wakeup()} only if
@@ -44,6 +49,7 @@ public final class EventLoop implements Executor {
     private final int index;
     private final Selector selector;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Runnable> afterSelect = new ArrayDeque<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Ticker ticker;
     private final TimerWheel timers;
@@ -126,7 +132,7 @@ public final class EventLoop implements Executor {
             while (running) {
                 // `now` is from the end of the last select: the one ticker read per iteration.
                 wakeupPending.set(false);
-                if (inbox.isEmpty()) {
+                if (inbox.isEmpty() && afterSelect.isEmpty()) {
                     // Timers are only checked once per tick; waking for the next slot is enough.
                     long wait = timers.nanosUntilNext(now);
                     if (wait < 0) {
@@ -140,8 +146,9 @@ public final class EventLoop implements Executor {
                     selector.selectNow(dispatcher);
                 }
                 now = ticker.nanoTime();
+                runAfterSelect();
                 runTasks();
-                timers.expire(now);
+                expireTimers();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("event loop " + index + " failed", e);
@@ -156,8 +163,41 @@ public final class EventLoop implements Executor {
             if (key.isValid()) {
                 handler.onReady(key.readyOps());
             }
-        } catch (RuntimeException e) {
-            handler.onFailure(e);
+        } catch (RuntimeException | Error e) {
+            try {
+                handler.onFailure(e);
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+                LOG.log(System.Logger.Level.ERROR, "handler failed on loop " + index, e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} on this loop after its selector has selected once more: by then the
+     * sockets of keys cancelled before this call are really closed (the JDK closes a registered
+     * channel's socket only when its key is deregistered, at the next select). Loop thread only.
+     */
+    public void afterNextSelect(Runnable task) {
+        afterSelect.add(task);
+    }
+
+    private void runAfterSelect() {
+        for (int n = afterSelect.size(); n > 0; n--) {
+            Runnable task = afterSelect.poll();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "task failed on loop " + index, e);
+            }
+        }
+    }
+
+    private void expireTimers() {
+        try {
+            timers.expire(now);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "timer failed on loop " + index, e);
         }
     }
 
@@ -170,7 +210,7 @@ public final class EventLoop implements Executor {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.ERROR, "task failed on loop " + index, e);
             }
         }

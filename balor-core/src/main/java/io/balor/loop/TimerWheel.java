@@ -63,11 +63,14 @@ public final class TimerWheel {
     /**
      * Runs every timer whose deadline is at or before {@code nowNanos}; returns how many ran.
      * The due timers of a slot are first moved to a list of their own, then run one by one, so
-     * a task may cancel or re-arm any timer, the others due with it included.
+     * a task may cancel or re-arm any timer, the others due with it included. A task that throws
+     * does not stop the others: every due timer runs, then the first failure is rethrown (with
+     * the others suppressed in it).
      */
     public int expire(long nowNanos) {
         long lastTick = (nowNanos - origin) / tickNanos;
         int fired = 0;
+        Throwable failure = null;
         while (nextTick <= lastTick && size > 0) {
             int slot = (int) (nextTick++ & mask);
             Timer timer = heads[slot];
@@ -84,11 +87,24 @@ public final class TimerWheel {
             while ((timer = heads[slots]) != null) {
                 unlink(timer);
                 fired++;
-                timer.task.run();
+                try {
+                    timer.task.run();
+                } catch (RuntimeException | Error e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
         }
         if (nextTick <= lastTick) {
             nextTick = lastTick + 1;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        } else if (failure instanceof Error error) {
+            throw error;
         }
         return fired;
     }

@@ -10,6 +10,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,6 +103,7 @@ public final class Acceptor implements IoHandler {
             } catch (IOException e) {
                 // Typically EMFILE: back off briefly rather than spin on a ready socket.
                 LOG.log(System.Logger.Level.WARNING, "accept on " + localAddress + " failed: " + e.getMessage());
+                paused = true;
                 key.interestOps(0);
                 loop.timers().schedule(backoff, loop.now() + ACCEPT_ERROR_BACKOFF_NANOS);
                 return;
@@ -134,11 +136,17 @@ public final class Acceptor implements IoHandler {
         }
     }
 
-    /** Stops accepting and closes the socket. Runs on the accept loop; any thread may call it. */
-    public void close() {
+    /**
+     * Stops accepting and closes the socket. Runs on the accept loop; any thread may call it.
+     * The future completes once the port is free again: a registered channel's socket is only
+     * released when its selector next selects, so completion waits for one more iteration.
+     */
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> released = new CompletableFuture<>();
         if (loop == null) {
             closeSocket();
-            return;
+            released.complete(null);
+            return released;
         }
         loop.execute(() -> {
             closed = true;
@@ -147,7 +155,9 @@ public final class Acceptor implements IoHandler {
                 key.cancel();
             }
             closeSocket();
+            loop.afterNextSelect(() -> released.complete(null));
         });
+        return released;
     }
 
     public InetSocketAddress localAddress() {

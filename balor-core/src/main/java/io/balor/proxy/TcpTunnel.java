@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 
 /**
  * An L4 session: one client connection forwarded to one upstream, bytes copied both ways.
@@ -103,11 +102,10 @@ public final class TcpTunnel {
         lastActivity = loop.now();
         try {
             client.register(loop, clientHandler, 0);
-        } catch (IOException e) {
+            connectNext();
+        } catch (IOException | RuntimeException e) {
             close();
-            return;
         }
-        connectNext();
     }
 
     /** The acceptor of the listener this session came from. */
@@ -192,7 +190,9 @@ public final class TcpTunnel {
                 upstream.interest(SelectionKey.OP_CONNECT, true);
                 loop.timers().schedule(connectTimer, loop.now() + policy.connectTimeoutNanos());
             }
-        } catch (IOException | UnresolvedAddressException | SecurityException e) {
+        } catch (IOException | RuntimeException e) {
+            // Refused at once, unresolved, or an address this stack cannot use (an IPv6
+            // upstream on an IPv4-only JVM): all are a failed connect to this upstream.
             connectFailed();
         }
     }

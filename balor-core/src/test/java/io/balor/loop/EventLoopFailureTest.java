@@ -1,0 +1,65 @@
+package io.balor.loop;
+
+import io.balor.time.ManualTicker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link EventLoop}: nothing a task, a timer or a handler throws may end the
+ * loop thread, because every session on it would be stranded (never closed, never counted as
+ * ended by its acceptor) and every later {@code execute} would be silently dropped.
+ */
+class EventLoopFailureTest {
+
+    private final ManualTicker ticker = new ManualTicker();
+    private final LoopGroup group = new LoopGroup(1, ticker, 1024, 4);
+    private final EventLoop loop = group.get(0);
+
+    @AfterEach
+    void shutdown() {
+        group.shutdown(2_000);
+    }
+
+    /** Runs {@code task} on the loop and waits (with a deadline) for it to finish. */
+    private boolean runsWithin(Runnable task, long seconds) throws Exception {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            task.run();
+            done.complete(true);
+        });
+        try {
+            return done.get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aTimerTaskThatThrowsDoesNotKillTheLoop() throws Exception {
+        // timers.expire(now) is called outside any try/catch in EventLoop.run (line 144).
+        assertTrue(runsWithin(() -> loop.timers().schedule(new Timer(() -> {
+            throw new IllegalStateException("a timer task failed");
+        }), loop.now()), 5));
+        ticker.advance(Duration.ofSeconds(1));
+        assertTrue(runsWithin(() -> { }, 5), "wakes the loop so that it expires the failing timer");
+
+        assertTrue(runsWithin(() -> { }, 5), "the loop must still run tasks after a timer threw");
+    }
+
+    @Test
+    void anErrorThrownByATaskDoesNotKillTheLoop() throws Exception {
+        // runTasks catches RuntimeException only; ByteBuffer.allocateDirect (BufferPool.acquire)
+        // throws OutOfMemoryError("Direct buffer memory") under memory pressure, which then ends
+        // the thread with every session of the loop still open.
+        loop.execute(() -> {
+            throw new OutOfMemoryError("Direct buffer memory (simulated)");
+        });
+        assertTrue(runsWithin(() -> { }, 5), "the loop must still run tasks after one threw an Error");
+    }
+}
