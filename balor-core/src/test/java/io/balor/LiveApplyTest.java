@@ -29,19 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** {@link Balor#apply} on a running Balor: what changes, what keeps running, what is refused. */
 class LiveApplyTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final TestResources resources = new TestResources();
     private final ManualTicker ticker = new ManualTicker();
 
     @AfterEach
     void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private Balor start(BalorConfig config) {

@@ -20,18 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which upstream an L4 listener picks: weights, disabled upstreams, failover. Real sockets. */
 class TcpBalancingTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final TestResources resources = new TestResources();
 
     @AfterEach
     void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private Balor start(int loops, UpstreamConfig... upstreams) {
