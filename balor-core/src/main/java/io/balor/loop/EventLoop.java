@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *
  * <h2>An iteration</h2>
  * Wait in {@code select} until a channel is ready, a task arrives or the next timer slot is due;
- * read the ticker once ({@link #now()}); dispatch the ready keys, run the inbox, expire timers.
+ * read the ticker once ({@link #now()}, just before the first ready key is handled); dispatch the
+ * ready keys, run the inbox, expire timers.
  *
  * <p>Nothing a handler, task or timer throws ends the thread (an {@link Error} such as "direct
  * buffer memory" included): it is logged, and the handler's {@link IoHandler#onFailure} releases
@@ -58,6 +59,8 @@ public final class EventLoop implements Executor {
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
     private long now;
+    /** Whether {@code now} was read since the selector last blocked. */
+    private boolean nowFresh;
 
     EventLoop(int index, Ticker ticker, BufferPool buffers, String threadName) {
         this.index = index;
@@ -130,8 +133,8 @@ public final class EventLoop implements Executor {
     private void run() {
         try {
             while (running) {
-                // `now` is from the end of the last select: the one ticker read per iteration.
                 wakeupPending.set(false);
+                nowFresh = false;
                 if (inbox.isEmpty() && afterSelect.isEmpty()) {
                     // Timers are only checked once per tick; waking for the next slot is enough.
                     long wait = timers.nanosUntilNext(now);
@@ -145,7 +148,9 @@ public final class EventLoop implements Executor {
                 } else {
                     selector.selectNow(dispatcher);
                 }
-                now = ticker.nanoTime();
+                if (!nowFresh) {
+                    now = ticker.nanoTime();
+                }
                 runAfterSelect();
                 runTasks();
                 expireTimers();
@@ -158,6 +163,11 @@ public final class EventLoop implements Executor {
     }
 
     private void dispatch(SelectionKey key) {
+        if (!nowFresh) {
+            // Handlers run inside select: the time must be read after it stopped blocking.
+            now = ticker.nanoTime();
+            nowFresh = true;
+        }
         IoHandler handler = (IoHandler) key.attachment();
         try {
             if (key.isValid()) {
