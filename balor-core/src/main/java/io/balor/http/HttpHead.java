@@ -1,0 +1,219 @@
+package io.balor.http;
+
+import io.balor.buffer.Ascii;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A parsed request or response head, as offsets into the buffer that holds it: nothing is
+ * copied into strings, so parsing a head allocates nothing. One instance per session side,
+ * {@link #reset()} between messages. Owned by the session's loop thread; valid only while the
+ * head's bytes stay where they were parsed.
+ *
+ * <p>Besides the fields it keeps what framing and forwarding need, decided once by the parser:
+ * the body length (or chunked, or until close), the version, and the {@code Connection},
+ * {@code Host}, {@code Expect}, {@code Upgrade} and {@code TE} facts.
+ */
+public final class HttpHead {
+
+    /** No body length: the message has no body, is chunked, or (responses) runs until close. */
+    public static final long NO_LENGTH = -1;
+
+    ByteBuffer buffer;
+    int headStart;
+    int headEnd;
+    // request line
+    int methodStart;
+    int methodEnd;
+    Method method;
+    int targetStart;
+    int targetEnd;
+    /** For an absolute-form target: the authority (host[:port]); else -1. */
+    int authorityStart = -1;
+    int authorityEnd = -1;
+    // status line
+    int status;
+    int reasonStart;
+    int reasonEnd;
+    /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
+    int version;
+    // fields
+    int fieldCount;
+    final int[] nameStart;
+    final int[] nameEnd;
+    final int[] valueStart;
+    final int[] valueEnd;
+    // facts
+    long contentLength = NO_LENGTH;
+    boolean chunked;
+    int hostField = -1;
+    int connectionField = -1;
+    boolean connectionClose;
+    boolean connectionKeepAlive;
+    boolean connectionUpgrade;
+    boolean expectContinue;
+    boolean teTrailers;
+    int upgradeField = -1;
+
+    public HttpHead(HttpLimits limits) {
+        nameStart = new int[limits.maxFields()];
+        nameEnd = new int[limits.maxFields()];
+        valueStart = new int[limits.maxFields()];
+        valueEnd = new int[limits.maxFields()];
+    }
+
+    /** Forgets the last message. */
+    public void reset() {
+        buffer = null;
+        headStart = 0;
+        headEnd = 0;
+        method = null;
+        methodStart = methodEnd = targetStart = targetEnd = 0;
+        authorityStart = authorityEnd = -1;
+        status = 0;
+        reasonStart = reasonEnd = 0;
+        version = 0;
+        fieldCount = 0;
+        contentLength = NO_LENGTH;
+        chunked = false;
+        hostField = -1;
+        connectionField = -1;
+        connectionClose = connectionKeepAlive = connectionUpgrade = false;
+        expectContinue = false;
+        teTrailers = false;
+        upgradeField = -1;
+    }
+
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** Index of the head's first byte. */
+    public int headStart() {
+        return headStart;
+    }
+
+    /** Index just past the blank line that ends the head: where the body starts. */
+    public int headEnd() {
+        return headEnd;
+    }
+
+    /** The request method, or null for a response. */
+    public Method method() {
+        return method;
+    }
+
+    public int targetStart() {
+        return targetStart;
+    }
+
+    public int targetEnd() {
+        return targetEnd;
+    }
+
+    /** Whether the target was in absolute form ({@code http://host/path}). */
+    public boolean absoluteForm() {
+        return authorityStart >= 0;
+    }
+
+    public int authorityStart() {
+        return authorityStart;
+    }
+
+    public int authorityEnd() {
+        return authorityEnd;
+    }
+
+    /** The response status, or 0 for a request. */
+    public int status() {
+        return status;
+    }
+
+    /** 10 for HTTP/1.0, 11 for HTTP/1.1. */
+    public int version() {
+        return version;
+    }
+
+    public int fieldCount() {
+        return fieldCount;
+    }
+
+    public int nameStart(int field) {
+        return nameStart[field];
+    }
+
+    public int nameEnd(int field) {
+        return nameEnd[field];
+    }
+
+    public int valueStart(int field) {
+        return valueStart[field];
+    }
+
+    public int valueEnd(int field) {
+        return valueEnd[field];
+    }
+
+    /** Whether field {@code field}'s name is {@code lowerCaseName}, compared case-insensitively. */
+    public boolean nameIs(int field, String lowerCaseName) {
+        return Ascii.equalsIgnoreCase(buffer, nameStart[field], nameEnd[field], lowerCaseName);
+    }
+
+    /** The body length from {@code Content-Length}, or {@link #NO_LENGTH}. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether the body is chunked ({@code Transfer-Encoding: chunked}). */
+    public boolean chunked() {
+        return chunked;
+    }
+
+    /** The index of the {@code Host} field, or -1. */
+    public int hostField() {
+        return hostField;
+    }
+
+    /** The index of the {@code Connection} field, or -1 (several are merged by the parser's checks). */
+    public int connectionField() {
+        return connectionField;
+    }
+
+    /** Whether the connection ends after this message (an explicit close, or HTTP/1.0 without keep-alive). */
+    public boolean closeAfter() {
+        return connectionClose || (version == 10 && !connectionKeepAlive);
+    }
+
+    public boolean connectionUpgrade() {
+        return connectionUpgrade;
+    }
+
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** Whether {@code TE} lists {@code trailers} (the only TE value forwarded). */
+    public boolean teTrailers() {
+        return teTrailers;
+    }
+
+    /** The index of the {@code Upgrade} field, or -1. */
+    public int upgradeField() {
+        return upgradeField;
+    }
+
+    /** A field's value as a string: for tests and messages, never on the data path. */
+    public String value(String lowerCaseName) {
+        for (int i = 0; i < fieldCount; i++) {
+            if (nameIs(i, lowerCaseName)) {
+                return Ascii.string(buffer, valueStart[i], valueEnd[i]);
+            }
+        }
+        return null;
+    }
+
+    /** The target as a string: for tests and messages, never on the data path. */
+    public String target() {
+        return Ascii.string(buffer, targetStart, targetEnd);
+    }
+}

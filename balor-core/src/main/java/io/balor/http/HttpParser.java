@@ -1,0 +1,357 @@
+package io.balor.http;
+
+import io.balor.buffer.Ascii;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A strict, resumable parser for HTTP/1.1 request and response heads (RFC 9112, with the
+ * intermediary rules of RFC 9110), working on the bytes of a buffer: offsets, ASCII
+ * comparisons, no strings, no allocation. One instance per session side, owned by its loop.
+ *
+ * <h2>How it reads</h2>
+ * The head must stay in the buffer, starting where the first call said, until it is complete.
+ * Each call scans only the bytes it has not seen, checking line endings as it goes (a bare CR or
+ * LF is refused at once, as is a head past its size limit), and stops at the blank line that ends
+ * the head. Only then are the lines parsed, in one pass, into an {@link HttpHead}. So the result
+ * is the same however the bytes were split across calls.
+ *
+ * <h2>What it refuses</h2>
+ * With the status to answer, and a reason for the log: 400 for any syntax error (bad method
+ * token, request target, version syntax, field name, whitespace before a colon, obs-fold, CTLs
+ * or NUL in a value, bare CR or LF), a missing or repeated {@code Host} in HTTP/1.1, a
+ * malformed or conflicting {@code Content-Length}, {@code Content-Length} together with
+ * {@code Transfer-Encoding}, {@code Transfer-Encoding} in HTTP/1.0 or repeated; 501 for a
+ * transfer coding other than exactly {@code chunked} and for {@code CONNECT}; 505 for a version
+ * other than 1.0 and 1.1; 414 for a request line past {@link HttpLimits#maxRequestLine()}; 431
+ * for a head past {@link HttpLimits#maxHead()} or with too many fields; 417 for an
+ * {@code Expect} other than {@code 100-continue}. A session maps a refused response to 502.
+ */
+public final class HttpParser {
+
+    /** More bytes are needed. */
+    public static final int INCOMPLETE = 0;
+    /** The head is complete and valid: see the {@link HttpHead}. */
+    public static final int COMPLETE = 1;
+    /** The head is refused: see {@link #errorStatus()} and {@link #error()}. */
+    public static final int INVALID = 2;
+
+    private static final int MAX_LEADING_BLANK_LINES = 4;
+
+    private final HttpLimits limits;
+    private final boolean request;
+    private boolean started;
+    private int start;
+    private int scanned;
+    private int lineStart;
+    private int firstLineEnd;
+    private int lines;
+    private int blankLines;
+    private int errorStatus;
+    private String error;
+
+    private HttpParser(HttpLimits limits, boolean request) {
+        this.limits = limits;
+        this.request = request;
+    }
+
+    public static HttpParser requests(HttpLimits limits) {
+        return new HttpParser(limits, true);
+    }
+
+    public static HttpParser responses(HttpLimits limits) {
+        return new HttpParser(limits, false);
+    }
+
+    /** Forgets the last head; the next call starts a new one. */
+    public void reset() {
+        started = false;
+        lines = 0;
+        blankLines = 0;
+        errorStatus = 0;
+        error = null;
+    }
+
+    /** The status to answer a refused head with (400, 414, 417, 431, 501, 505). */
+    public int errorStatus() {
+        return errorStatus;
+    }
+
+    /** Why the head was refused, for the log; a constant, so refusing allocates nothing. */
+    public String error() {
+        return error;
+    }
+
+    /**
+     * Reads {@code buffer[start, limit)}, where {@code start} is the head's first byte (the same
+     * on every call for one head) and {@code limit} the end of what has arrived.
+     *
+     * @return {@link #INCOMPLETE}, {@link #COMPLETE} (then {@code head} holds the message) or
+     *         {@link #INVALID}
+     */
+    public int parse(ByteBuffer buffer, int start, int limit, HttpHead head) {
+        if (!started) {
+            started = true;
+            this.start = start;
+            scanned = start;
+            lineStart = start;
+        }
+        for (int i = scanned; i < limit; i++) {
+            byte b = buffer.get(i);
+            if (b == '\n') {
+                if (i == lineStart || buffer.get(i - 1) != '\r') {
+                    return fail(400, "bare LF");
+                }
+                if (i - 1 == lineStart) {
+                    if (lines == 0) {
+                        // RFC 9112 §2.2: ignore a few empty lines before a request line.
+                        if (!request || ++blankLines > MAX_LEADING_BLANK_LINES) {
+                            return fail(request ? 400 : 502, "empty line before the start line");
+                        }
+                        this.start = i + 1;
+                        lineStart = i + 1;
+                        continue;
+                    }
+                    scanned = i + 1;
+                    return parseHead(buffer, i + 1, head);
+                }
+                if (lines == 0) {
+                    firstLineEnd = i - 1;
+                }
+                lines++;
+                if (lines > limits.maxFields() + 1) {
+                    return fail(431, "too many header fields");
+                }
+                lineStart = i + 1;
+            } else if (i > lineStart && buffer.get(i - 1) == '\r') {
+                return fail(400, "bare CR");
+            }
+            if (i + 1 - this.start > limits.maxHead()) {
+                return lines == 0 && request ? fail(414, "request line too long") : fail(431, "head too large");
+            }
+            if (lines == 0 && request && i + 1 - lineStart > limits.maxRequestLine()) {
+                return fail(414, "request line too long");
+            }
+        }
+        scanned = limit;
+        return INCOMPLETE;
+    }
+
+    private int parseHead(ByteBuffer buffer, int end, HttpHead head) {
+        head.reset();
+        head.buffer = buffer;
+        head.headStart = start;
+        head.headEnd = end;
+        int verdict = request ? requestLine(buffer, head) : statusLine(buffer, head);
+        if (verdict != COMPLETE) {
+            return verdict;
+        }
+        int line = firstLineEnd + 2;
+        while (line < end - 2) {
+            int lineEnd = line;
+            while (buffer.get(lineEnd) != '\r') {
+                lineEnd++;
+            }
+            verdict = field(buffer, line, lineEnd, head);
+            if (verdict != COMPLETE) {
+                return verdict;
+            }
+            line = lineEnd + 2;
+        }
+        return framing(head);
+    }
+
+    /** {@code method SP request-target SP HTTP-version} (RFC 9112 §3). */
+    private int requestLine(ByteBuffer buffer, HttpHead head) {
+        int i = start;
+        while (i < firstLineEnd && Ascii.isTchar(buffer.get(i))) {
+            i++;
+        }
+        if (i == start || i == firstLineEnd || buffer.get(i) != ' ') {
+            return fail(400, "invalid method");
+        }
+        head.methodStart = start;
+        head.methodEnd = i;
+        head.method = Method.of(buffer, start, i);
+        int target = ++i;
+        while (i < firstLineEnd && buffer.get(i) != ' ') {
+            int b = buffer.get(i) & 0xff;
+            if (b < 0x21 || b > 0x7e || b == '#') {
+                return fail(400, "invalid request target");
+            }
+            i++;
+        }
+        if (i == target || i == firstLineEnd) {
+            return fail(400, "invalid request line");
+        }
+        head.targetStart = target;
+        head.targetEnd = i;
+        int verdict = version(buffer, i + 1, firstLineEnd, head);
+        if (verdict != COMPLETE) {
+            return verdict;
+        }
+        return targetForm(buffer, head);
+    }
+
+    /** origin-form, absolute-form (http/https), or {@code *} for OPTIONS (RFC 9112 §3.2). */
+    private int targetForm(ByteBuffer buffer, HttpHead head) {
+        int t = head.targetStart;
+        byte first = buffer.get(t);
+        if (head.method == Method.CONNECT) {
+            return fail(501, "CONNECT is not supported");
+        }
+        if (first == '/') {
+            return COMPLETE;
+        }
+        if (first == '*') {
+            return head.targetEnd - t == 1 && head.method == Method.OPTIONS ? COMPLETE : fail(400, "invalid request target");
+        }
+        int authority;
+        if (startsWithIgnoreCase(buffer, t, head.targetEnd, "http://")) {
+            authority = t + 7;
+        } else if (startsWithIgnoreCase(buffer, t, head.targetEnd, "https://")) {
+            authority = t + 8;
+        } else {
+            return fail(400, "invalid request target");
+        }
+        int end = authority;
+        while (end < head.targetEnd && buffer.get(end) != '/' && buffer.get(end) != '?') {
+            end++;
+        }
+        if (end == authority || !validHost(buffer, authority, end)) {
+            return fail(400, "invalid authority in request target");
+        }
+        head.authorityStart = authority;
+        head.authorityEnd = end;
+        return COMPLETE;
+    }
+
+    /** {@code HTTP-version SP status-code SP [reason-phrase]} (RFC 9112 §4). */
+    private int statusLine(ByteBuffer buffer, HttpHead head) {
+        int i = start + 8;
+        if (firstLineEnd < i + 4 || buffer.get(i) != ' ') {
+            return fail(502, "invalid status line");
+        }
+        int verdict = version(buffer, start, i, head);
+        if (verdict != COMPLETE) {
+            return fail(502, "invalid status line version");
+        }
+        int d1 = buffer.get(i + 1);
+        int d2 = buffer.get(i + 2);
+        int d3 = buffer.get(i + 3);
+        if (d1 < '1' || d1 > '5' || !Ascii.isDigit(d2) || !Ascii.isDigit(d3)) {
+            return fail(502, "invalid status code");
+        }
+        head.status = (d1 - '0') * 100 + (d2 - '0') * 10 + (d3 - '0');
+        int reason = i + 4;
+        if (reason < firstLineEnd && buffer.get(reason) != ' ') {
+            return fail(502, "invalid status line");
+        }
+        reason = Math.min(reason + 1, firstLineEnd);
+        for (int r = reason; r < firstLineEnd; r++) {
+            byte b = buffer.get(r);
+            if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
+                return fail(502, "invalid reason phrase");
+            }
+        }
+        head.reasonStart = reason;
+        head.reasonEnd = firstLineEnd;
+        return COMPLETE;
+    }
+
+    /** {@code HTTP/1.0} or {@code HTTP/1.1} exactly in {@code [from, to)}. */
+    private int version(ByteBuffer buffer, int from, int to, HttpHead head) {
+        if (to - from != 8 || buffer.get(from) != 'H' || buffer.get(from + 1) != 'T' || buffer.get(from + 2) != 'T'
+                || buffer.get(from + 3) != 'P' || buffer.get(from + 4) != '/' || buffer.get(from + 6) != '.'
+                || !Ascii.isDigit(buffer.get(from + 5)) || !Ascii.isDigit(buffer.get(from + 7))) {
+            return fail(400, "invalid HTTP version");
+        }
+        int major = buffer.get(from + 5) - '0';
+        int minor = buffer.get(from + 7) - '0';
+        if (major != 1 || minor > 1) {
+            return fail(505, "HTTP version not supported");
+        }
+        head.version = 10 + minor;
+        return COMPLETE;
+    }
+
+    /** {@code field-name ":" OWS field-value OWS} (RFC 9112 §5), then what Balor must know of it. */
+    private int field(ByteBuffer buffer, int line, int lineEnd, HttpHead head) {
+        byte first = buffer.get(line);
+        if (first == ' ' || first == '\t') {
+            return fail(400, "obsolete line folding");
+        }
+        int colon = line;
+        while (colon < lineEnd && Ascii.isTchar(buffer.get(colon))) {
+            colon++;
+        }
+        if (colon == lineEnd || buffer.get(colon) != ':') {
+            byte b = colon < lineEnd ? buffer.get(colon) : 0;
+            return fail(400, b == ' ' || b == '\t' ? "whitespace before colon" : "invalid field name");
+        }
+        if (colon == line) {
+            return fail(400, "empty field name");
+        }
+        int value = colon + 1;
+        while (value < lineEnd && (buffer.get(value) == ' ' || buffer.get(value) == '\t')) {
+            value++;
+        }
+        int valueEnd = lineEnd;
+        while (valueEnd > value && (buffer.get(valueEnd - 1) == ' ' || buffer.get(valueEnd - 1) == '\t')) {
+            valueEnd--;
+        }
+        for (int v = value; v < valueEnd; v++) {
+            byte b = buffer.get(v);
+            if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
+                return fail(400, "invalid character in field value");
+            }
+        }
+        int index = head.fieldCount;
+        if (index == limits.maxFields()) {
+            return fail(431, "too many header fields");
+        }
+        head.nameStart[index] = line;
+        head.nameEnd[index] = colon;
+        head.valueStart[index] = value;
+        head.valueEnd[index] = valueEnd;
+        head.fieldCount++;
+        return FieldRules.apply(this, buffer, index, head);
+    }
+
+    private int framing(HttpHead head) {
+        if (head.chunked && head.contentLength != HttpHead.NO_LENGTH) {
+            return fail(400, "both Content-Length and Transfer-Encoding");
+        }
+        if (head.chunked && head.version == 10) {
+            return fail(400, "Transfer-Encoding in HTTP/1.0");
+        }
+        if (request && head.version == 11 && head.hostField < 0) {
+            return fail(400, "missing Host");
+        }
+        return COMPLETE;
+    }
+
+    int fail(int status, String reason) {
+        errorStatus = request || status == 502 ? status : 502;
+        error = reason;
+        return INVALID;
+    }
+
+    /** RFC 3986 host and optional port, as a Host field or an absolute-form authority may hold. */
+    static boolean validHost(ByteBuffer buffer, int start, int end) {
+        for (int i = start; i < end; i++) {
+            int b = buffer.get(i) & 0xff;
+            boolean ok = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || "-._~!$&'()*+,;=%:[]".indexOf(b) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWithIgnoreCase(ByteBuffer buffer, int start, int end, String lowerCasePrefix) {
+        return end - start >= lowerCasePrefix.length()
+                && Ascii.equalsIgnoreCase(buffer, start, start + lowerCasePrefix.length(), lowerCasePrefix);
+    }
+}
