@@ -1,0 +1,85 @@
+package io.balor.http;
+
+import io.balor.buffer.Ascii;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Rewrites the {@code Domain} attribute of upstream {@code Set-Cookie} fields (RFC 6265 §5.2.3)
+ * to the host the client addressed, so a session cookie an upstream scopes to its own name
+ * (say {@code Domain=10.0.0.2} or {@code Domain=app.internal}) still comes back through Balor.
+ * Cookies without a {@code Domain} are host-only already and pass unchanged.
+ *
+ * <p>One per session, given the current request's host with {@link #host} (copied, since the
+ * request's bytes may be gone by the time the response comes); used on the session's loop
+ * thread; allocates nothing.
+ */
+public final class CookieDomainRewriter {
+
+    /** Longest host copied; DNS names stop at 253 characters. */
+    private static final int MAX_HOST = 255;
+
+    private final byte[] host = new byte[MAX_HOST];
+    private int hostLength;
+
+    /**
+     * The client-facing host for the next responses: {@code buffer[start, end)} is a Host value;
+     * its port is left out. A null buffer (or a host over 255 bytes) turns rewriting off.
+     */
+    public void host(ByteBuffer buffer, int start, int end) {
+        hostLength = 0;
+        if (buffer == null) {
+            return;
+        }
+        int stop = end;
+        boolean bracket = start < end && buffer.get(start) == '[';
+        for (int i = end - 1; i > start; i--) {
+            byte b = buffer.get(i);
+            if (b == ':' && (!bracket || buffer.get(i - 1) == ']')) {
+                stop = i;
+                break;
+            }
+            if (!Ascii.isDigit(b)) {
+                break;
+            }
+        }
+        if (stop - start <= MAX_HOST) {
+            buffer.get(start, host, 0, stop - start);
+            hostLength = stop - start;
+        }
+    }
+
+    /** Whether there is a host to rewrite to. */
+    public boolean active() {
+        return hostLength > 0;
+    }
+
+    /** Writes the field {@code name: value} with its Domain attribute rewritten, CRLF included. */
+    void write(ByteBuffer in, int nameStart, int nameEnd, int valueStart, int valueEnd, ByteBuffer out) {
+        HeadWriter.copy(in, nameStart, nameEnd, out);
+        out.put((byte) ':').put((byte) ' ');
+        int attribute = valueStart;
+        while (attribute < valueEnd && in.get(attribute) != ';') {
+            attribute++;
+        }
+        HeadWriter.copy(in, valueStart, attribute, out);   // name=value
+        while (attribute < valueEnd) {
+            int next = attribute + 1;
+            while (next < valueEnd && in.get(next) != ';') {
+                next++;
+            }
+            int text = attribute + 1;
+            while (text < next && (in.get(text) == ' ' || in.get(text) == '\t')) {
+                text++;
+            }
+            if (active() && next - text >= 7 && Ascii.equalsIgnoreCase(in, text, text + 7, "domain=")) {
+                HeadWriter.copy(in, attribute, text + 7, out);
+                out.put(host, 0, hostLength);
+            } else {
+                HeadWriter.copy(in, attribute, next, out);
+            }
+            attribute = next;
+        }
+        out.put((byte) '\r').put((byte) '\n');
+    }
+}
