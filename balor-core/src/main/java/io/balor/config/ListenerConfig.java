@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param name           unique among listeners
  * @param listen         {@code host:port} to bind ({@code 127.0.0.1:0} picks a free port)
- * @param protocol       {@link Protocol#TCP} today; {@link Protocol#HTTP} is planned
+ * @param protocol       {@link Protocol#TCP} (L4) or {@link Protocol#HTTP} (L7)
  * @param pool           the name of a pool in {@link BalorConfig#pools()}, or null
  * @param upstreams      inline upstreams, used when {@code pool} is null
  * @param enabled        a disabled listener keeps its config but is not bound
@@ -19,15 +19,29 @@ import java.util.List;
  *                       clients wait in the kernel's backlog, as with HAProxy's maxconn) until
  *                       one ends; 0 means no limit
  * @param timeouts       connect, idle and drain timeouts
+ * @param http           routes, stickiness, limits and timeouts of an HTTP listener
  */
 public record ListenerConfig(String name, String listen, Protocol protocol, String pool,
                              List<UpstreamConfig> upstreams, boolean enabled, int maxConnections,
-                             Timeouts timeouts) {
+                             Timeouts timeouts, HttpSettings http) {
 
     public ListenerConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         protocol = protocol == null ? Protocol.TCP : protocol;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+        http = http == null ? HttpSettings.DEFAULT : http;
+    }
+
+    /** A listener with the default HTTP settings (what a TCP listener has). */
+    public ListenerConfig(String name, String listen, Protocol protocol, String pool, List<UpstreamConfig> upstreams,
+                          boolean enabled, int maxConnections, Timeouts timeouts) {
+        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, HttpSettings.DEFAULT);
+    }
+
+    /** An enabled HTTP listener whose requests go to a named pool unless a route says otherwise. */
+    public static ListenerConfig http(String name, String listen, String pool) {
+        return new ListenerConfig(name, listen, Protocol.HTTP, pool, List.of(), true, 0, Timeouts.DEFAULT,
+                HttpSettings.DEFAULT);
     }
 
     /** An enabled TCP listener that sends its connections to a named pool. */
@@ -36,32 +50,39 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
     }
 
     public ListenerConfig withListen(String value) {
-        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts);
+        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts, http);
     }
 
     public ListenerConfig withPool(String value) {
-        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts);
+        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts, http);
     }
 
     public ListenerConfig withUpstreams(List<UpstreamConfig> value) {
-        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts);
+        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http);
     }
 
     public ListenerConfig withEnabled(boolean value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts, http);
     }
 
     public ListenerConfig withMaxConnections(int value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http);
     }
 
     public ListenerConfig withTimeouts(Timeouts value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value, http);
     }
 
-    /** The name of the pool this listener's connections go to: its own, or the shared one it names. */
+    public ListenerConfig withHttp(HttpSettings value) {
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, value);
+    }
+
+    /**
+     * The name of the pool this listener's connections go to (for HTTP: those no route takes):
+     * the shared one it names, its own inline one, or null for an HTTP listener with routes only.
+     */
     public String poolName() {
-        return pool != null ? pool : name;
+        return pool != null ? pool : upstreams.isEmpty() ? null : name;
     }
 
     void check(String path, Problems problems, java.util.Set<String> poolNames) {
@@ -70,13 +91,13 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
         if (parsed.error() != null) {
             problems.add(path + ".listen", parsed.error());
         }
-        if (protocol == Protocol.HTTP) {
-            problems.add(path + ".protocol", "'http' is planned but not supported yet; use 'tcp'");
-        }
         if (maxConnections < 0) {
             problems.add(path + ".max_connections", "must be 0 (no limit) or more");
         }
         timeouts.check(path + ".timeouts", problems);
+        if (protocol == Protocol.HTTP) {
+            http.check(path + ".", problems, poolNames);
+        }
         if (pool != null && !upstreams.isEmpty()) {
             problems.add(path + ".upstreams", "give either 'pool' or 'upstreams', not both");
         } else if (pool != null) {
@@ -84,7 +105,10 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
                 problems.add(path + ".pool", "no pool named '" + pool + "'");
             }
         } else if (upstreams.isEmpty()) {
-            problems.add(path + ".pool", "a listener needs a pool or at least one upstream");
+            if (protocol != Protocol.HTTP || http.routes().isEmpty()) {
+                problems.add(path + ".pool", "a listener needs a pool or at least one upstream"
+                        + (protocol == Protocol.HTTP ? " or host route" : ""));
+            }
         } else {
             PoolConfig.checkUpstreams(upstreams, path + ".upstreams", problems);
         }

@@ -4,8 +4,14 @@ import io.balor.SessionInfo;
 import io.balor.loop.EventLoop;
 import io.balor.loop.Timer;
 import io.balor.net.Acceptor;
+import io.balor.http.HttpLimits;
+import io.balor.proxy.HttpContext;
+import io.balor.proxy.HttpPolicy;
+import io.balor.proxy.HttpSession;
+import io.balor.proxy.KeepAliveCache;
 import io.balor.proxy.SessionList;
 import io.balor.proxy.TcpTunnel;
+import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.SmoothWeightedRoundRobin;
 
@@ -24,12 +30,22 @@ import java.util.Map;
 final class LoopState {
 
     private final EventLoop loop;
+    /** Idle upstream connections kept per upstream, and for how long (below common server timeouts). */
+    private static final int UPSTREAM_IDLE_PER_UPSTREAM = 64;
+    private static final long UPSTREAM_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
     private final SessionList sessions = new SessionList();
+    private final HttpLimits limits;
+    private final KeepAliveCache cache;
+    private long nextRequestId;
     private RuntimeSnapshot snapshot = RuntimeSnapshot.EMPTY;
     private Map<String, SmoothWeightedRoundRobin> balancers = Map.of();
 
-    LoopState(EventLoop loop) {
+    LoopState(EventLoop loop, HttpLimits limits) {
         this.loop = loop;
+        this.limits = limits;
+        this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS);
+        this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);
     }
 
     /** Switches to a new generation; balancers keep their position for unchanged upstream ids. */
@@ -54,8 +70,39 @@ final class LoopState {
             bound.acceptor.sessionEnded();
             return;
         }
+        if (listener.http() != null) {
+            nextRequestId += 1L << 24;
+            new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, new Context(bound),
+                    limits, channel, nextRequestId).start();
+            return;
+        }
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
                 balancers.get(listener.pool()), listener.policy(), channel).start();
+    }
+
+    /** An HTTP listener's view of this loop, read afresh at each exchange. */
+    private final class Context implements HttpContext {
+        private final BoundListener bound;
+
+        Context(BoundListener bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public HttpPolicy policy() {
+            RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
+            return listener == null ? null : listener.http();
+        }
+
+        @Override
+        public Balancer balancer(String pool) {
+            return pool == null ? null : balancers.get(pool);
+        }
+
+        @Override
+        public KeepAliveCache cache() {
+            return cache;
+        }
     }
 
     /**
@@ -63,21 +110,29 @@ final class LoopState {
      * {@code acceptor} accepted, or all sessions when it is null.
      */
     void drainLater(Acceptor acceptor, long drainNanos) {
+        sessions.forEach(session -> {
+            if (acceptor == null || session.acceptor() == acceptor) {
+                session.drain();
+            }
+        });
         Timer deadline = new Timer(() -> closeSessions(acceptor));
         loop.timers().schedule(deadline, loop.now() + drainNanos);
     }
 
     void closeSessions(Acceptor acceptor) {
-        sessions.forEach(tunnel -> {
-            if (acceptor == null || tunnel.acceptor() == acceptor) {
-                tunnel.close();
+        if (acceptor == null) {
+            cache.closeAll();
+        }
+        sessions.forEach(session -> {
+            if (acceptor == null || session.acceptor() == acceptor) {
+                session.close();
             }
         });
     }
 
     List<SessionInfo> describe() {
         List<SessionInfo> list = new ArrayList<>(sessions.size());
-        sessions.forEach(tunnel -> list.add(tunnel.describe()));
+        sessions.forEach(session -> list.add(session.describe()));
         return list;
     }
 

@@ -1,6 +1,7 @@
 package io.balor.control;
 
 import io.balor.config.BalorConfig;
+import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.TunnelPolicy;
 import io.balor.upstream.Pool;
 
@@ -17,8 +18,8 @@ import java.util.Map;
  */
 record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, Map<String, Pool> pools) {
 
-    /** A bound listener as this generation configures it. */
-    record Listener(String name, String pool, TunnelPolicy policy) {
+    /** A bound listener as this generation configures it; {@code http} is null for a TCP listener. */
+    record Listener(String name, String pool, TunnelPolicy policy, HttpPolicy http) {
     }
 
     static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());

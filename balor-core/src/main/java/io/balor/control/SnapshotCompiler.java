@@ -5,7 +5,13 @@ import io.balor.config.BalorConfig;
 import io.balor.config.HostPort;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
+import io.balor.config.HttpSettings;
+import io.balor.config.HttpTimeouts;
+import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
+import io.balor.proxy.HttpPolicy;
+import io.balor.route.RouteTable;
 import io.balor.proxy.TunnelPolicy;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -24,6 +30,8 @@ import java.util.Map;
  */
 final class SnapshotCompiler {
 
+    private static final byte[] HTTP = "http".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final BalorOptions options;
 
     SnapshotCompiler(BalorOptions options) {
@@ -36,7 +44,7 @@ final class SnapshotCompiler {
             pools.put(pool.name(), pool(pool.name(), pool.upstreams()));
         }
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.pool() == null) {
+            if (listener.pool() == null && !listener.upstreams().isEmpty()) {
                 pools.put(listener.name(), pool(listener.name(), listener.upstreams()));
             }
         }
@@ -46,6 +54,22 @@ final class SnapshotCompiler {
     TunnelPolicy policy(ListenerConfig listener) {
         return new TunnelPolicy(listener.name(), listener.timeouts().connect().toNanos(),
                 listener.timeouts().idle().toNanos(), options.highWatermark(), options.lowWatermark());
+    }
+
+    /** The HTTP side of a listener, or null for a TCP listener. */
+    HttpPolicy httpPolicy(ListenerConfig listener) {
+        if (listener.protocol() != Protocol.HTTP) {
+            return null;
+        }
+        HttpSettings http = listener.http();
+        List<RouteTable.Rule<String>> rules = new ArrayList<>();
+        for (RouteConfig route : http.routes()) {
+            rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(), route.pool()));
+        }
+        HttpTimeouts timeouts = http.timeouts();
+        return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), HTTP, http.trustForwarded(),
+                http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
+                timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos());
     }
 
     private static Pool pool(String name, List<UpstreamConfig> configs) {

@@ -5,6 +5,7 @@ import io.balor.ListenerStats;
 import io.balor.SessionInfo;
 import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
+import io.balor.http.HttpLimits;
 import io.balor.loop.EventLoop;
 import io.balor.loop.LoopGroup;
 import io.balor.net.Acceptor;
@@ -70,7 +71,7 @@ public final class Supervisor {
         this.loops = new LoopGroup(options.loops(), options.ticker(), options.bufferSize(), options.pooledBuffers());
         this.states = new LoopState[loops.size()];
         for (int i = 0; i < states.length; i++) {
-            states[i] = new LoopState(loops.get(i));
+            states[i] = new LoopState(loops.get(i), limits(options));
         }
         this.compiler = new SnapshotCompiler(options);
         this.thread = Executors.newSingleThreadExecutor(task -> {
@@ -78,6 +79,13 @@ public final class Supervisor {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Head limits that leave room in one buffer for what Balor adds to a forwarded head. */
+    private static HttpLimits limits(BalorOptions options) {
+        int maxHead = Math.min(HttpLimits.DEFAULT.maxHead(), options.bufferSize() - 2048);
+        return new HttpLimits(Math.min(HttpLimits.DEFAULT.maxRequestLine(), maxHead), maxHead,
+                HttpLimits.DEFAULT.maxFields());
     }
 
     /** Applies {@code next} live; see the class comment. Returns the new generation. */
@@ -161,7 +169,7 @@ public final class Supervisor {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
                 listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
-                        compiler.policy(listener)));
+                        compiler.policy(listener), compiler.httpPolicy(listener)));
             }
         }
         RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);

@@ -59,7 +59,11 @@ final class FieldRules {
         return HttpParser.COMPLETE;
     }
 
+    /** RFC 9110 §10.1.1: an HTTP/1.0 request's Expect is ignored. */
     private static int expect(HttpParser parser, ByteBuffer buffer, int field, HttpHead head) {
+        if (head.version == 10) {
+            return HttpParser.COMPLETE;
+        }
         if (!Ascii.equalsIgnoreCase(buffer, head.valueStart[field], head.valueEnd[field], "100-continue")) {
             return parser.fail(417, "unsupported expectation");
         }

@@ -112,10 +112,16 @@ public final class HttpParser {
                         lineStart = i + 1;
                         continue;
                     }
+                    if (i + 1 - this.start > limits.maxHead()) {
+                        return fail(431, "head too large");
+                    }
                     scanned = i + 1;
                     return parseHead(buffer, i + 1, head);
                 }
                 if (lines == 0) {
+                    if (request && i + 1 - lineStart > limits.maxRequestLine()) {
+                        return fail(414, "request line too long");
+                    }
                     firstLineEnd = i - 1;
                 }
                 lines++;

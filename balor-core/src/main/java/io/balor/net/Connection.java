@@ -36,6 +36,18 @@ public final class Connection {
         key = loop.register(channel, ops, handler);
     }
 
+    /** Hands the connection's readiness to another handler (an idle upstream connection changing owner). */
+    public void attach(IoHandler handler) {
+        if (key != null) {
+            key.attach(handler);
+        }
+    }
+
+    /** Whether the connection has been closed by {@link #close()}. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
     public SocketChannel channel() {
         return channel;
     }

@@ -3,38 +3,38 @@ package io.balor.proxy;
 import java.util.function.Consumer;
 
 /**
- * The live tunnels of one loop, as an intrusive list (no allocation per session), so the loop
+ * The live sessions of one loop, as an intrusive list (no allocation per session), so the loop
  * can describe them, drain a listener's sessions or close them all. Loop thread only.
  */
 public final class SessionList {
 
-    private TcpTunnel head;
+    private Session head;
     private int size;
     private Runnable whenEmpty;
 
-    void add(TcpTunnel tunnel) {
-        tunnel.nextSession = head;
-        tunnel.prevSession = null;
+    void add(Session session) {
+        session.nextSession = head;
+        session.prevSession = null;
         if (head != null) {
-            head.prevSession = tunnel;
+            head.prevSession = session;
         }
-        head = tunnel;
+        head = session;
         size++;
     }
 
-    void remove(TcpTunnel tunnel) {
-        if (tunnel.prevSession != null) {
-            tunnel.prevSession.nextSession = tunnel.nextSession;
-        } else if (head == tunnel) {
-            head = tunnel.nextSession;
+    void remove(Session session) {
+        if (session.prevSession != null) {
+            session.prevSession.nextSession = session.nextSession;
+        } else if (head == session) {
+            head = session.nextSession;
         } else {
             return;
         }
-        if (tunnel.nextSession != null) {
-            tunnel.nextSession.prevSession = tunnel.prevSession;
+        if (session.nextSession != null) {
+            session.nextSession.prevSession = session.prevSession;
         }
-        tunnel.prevSession = null;
-        tunnel.nextSession = null;
+        session.prevSession = null;
+        session.nextSession = null;
         size--;
         if (size == 0 && whenEmpty != null) {
             Runnable task = whenEmpty;
@@ -57,12 +57,12 @@ public final class SessionList {
     }
 
     /** Calls {@code action} for each session; the action may close the session it is given. */
-    public void forEach(Consumer<TcpTunnel> action) {
-        TcpTunnel tunnel = head;
-        while (tunnel != null) {
-            TcpTunnel following = tunnel.nextSession;
-            action.accept(tunnel);
-            tunnel = following;
+    public void forEach(Consumer<Session> action) {
+        Session session = head;
+        while (session != null) {
+            Session following = session.nextSession;
+            action.accept(session);
+            session = following;
         }
     }
 }

@@ -35,11 +35,7 @@ import java.nio.channels.SocketChannel;
  *   drain deadline passed. Both sockets close, buffers go back to the pool.</li>
  * </ol>
  */
-public final class TcpTunnel {
-
-    /** Links for the loop's {@link SessionList}. */
-    TcpTunnel prevSession;
-    TcpTunnel nextSession;
+public final class TcpTunnel extends Session {
 
     private final EventLoop loop;
     private final Acceptor acceptor;
@@ -108,12 +104,13 @@ public final class TcpTunnel {
         }
     }
 
-    /** The acceptor of the listener this session came from. */
+    @Override
     public Acceptor acceptor() {
         return acceptor;
     }
 
     /** Closes both sockets and gives everything back; safe to call twice. Loop thread. */
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -131,7 +128,7 @@ public final class TcpTunnel {
         acceptor.sessionEnded();
     }
 
-    /** A description for {@link io.balor.Balor#sessions()}. Loop thread. */
+    @Override
     public SessionInfo describe() {
         String state = closed ? "closing" : connecting ? "connecting"
                 : toUpstream.shut || toClient.shut ? "half-closed" : "open";

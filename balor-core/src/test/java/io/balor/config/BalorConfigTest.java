@@ -53,11 +53,28 @@ class BalorConfigTest {
                 "pools[1].name: another pool is named 'p'",
                 "listeners[1].name: another listener is named 'a'",
                 "listeners[1].listen: another listener already listens on 0.0.0.0:80",
-                "listeners[2].protocol: 'http' is planned but not supported yet; use 'tcp'",
                 "listeners[2].max_connections: must be 0 (no limit) or more",
                 "listeners[2].timeouts.connect: must be positive",
                 "listeners[2].upstreams: give either 'pool' or 'upstreams', not both",
                 "listeners[3].pool: a listener needs a pool or at least one upstream"), problems);
+    }
+
+    @Test
+    void httpRoutesStickinessAndTimeoutsAreCheckedWithTheirPaths() {
+        ListenerConfig web = ListenerConfig.http("web", "0.0.0.0:80", null).withHttp(HttpSettings.DEFAULT
+                .withRoutes(List.of(RouteConfig.of("*", "p"), new RouteConfig("a.example", "images", "p"),
+                        RouteConfig.of("b.example", "missing"), RouteConfig.of("B.example", "p")))
+                .withSticky(new StickyConfig(StickyConfig.Strategy.COOKIE, "bad name"))
+                .withTimeouts(HttpTimeouts.DEFAULT.withHead(Duration.ZERO)));
+        List<String> problems = problems(() -> new BalorConfig(List.of(web),
+                List.of(PoolConfig.of("p", UpstreamConfig.of("x:1")))));
+        List<String> paths = new ArrayList<>();
+        for (String problem : problems) {
+            paths.add(problem.substring(0, problem.indexOf(':')));
+        }
+        assertEquals(List.of("listeners[0].host_routes[0].host", "listeners[0].host_routes[1].path_prefix",
+                "listeners[0].host_routes[2].pool", "listeners[0].host_routes[3].host", "listeners[0].sticky.cookie_name",
+                "listeners[0].http_timeouts.head"), paths, problems.toString());
     }
 
     @Test

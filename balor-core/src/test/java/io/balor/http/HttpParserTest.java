@@ -223,6 +223,42 @@ class HttpParserTest {
     }
 
     @Test
+    void limitsAreExactCrlfIncluded() {
+        HttpLimits limits = new HttpLimits(32, 64, 10);
+        String line = "GET /" + "a".repeat(32 - 16) + " HTTP/1.1\r\n";   // exactly 32 bytes
+        assertEquals(32, line.length());
+        assertEquals(HttpParser.COMPLETE, parseWith(limits, line + "Host: a\r\n\r\n"));
+        assertEquals(414, statusWith(limits, "GET /" + "a".repeat(17) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+        String head = line + "Host: " + "b".repeat(64 - 32 - 10) + "\r\n\r\n";   // exactly 64 bytes
+        assertEquals(64, head.length());
+        assertEquals(HttpParser.COMPLETE, parseWith(limits, head));
+        assertEquals(431, statusWith(limits, line + "Host: " + "b".repeat(64 - 32 - 9) + "\r\n\r\n"));
+    }
+
+    @Test
+    void expectIsIgnoredInHttpOneZero() {
+        HttpHead head = parseAllWays("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", true).head();
+        assertFalse(head.expectContinue());
+        assertEquals(HttpParser.COMPLETE, parseAllWays("PUT / HTTP/1.0\r\nExpect: odd\r\n\r\n", true).verdict());
+    }
+
+    private static int parseWith(HttpLimits limits, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        buffer.put(0, bytes);
+        return HttpParser.requests(limits).parse(buffer, 0, bytes.length, new HttpHead(limits));
+    }
+
+    private static int statusWith(HttpLimits limits, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        buffer.put(0, bytes);
+        HttpParser parser = HttpParser.requests(limits);
+        assertEquals(HttpParser.INVALID, parser.parse(buffer, 0, bytes.length, new HttpHead(limits)));
+        return parser.errorStatus();
+    }
+
+    @Test
     void parsesResponses() {
         HttpHead head = parseAllWays("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nSet-Cookie: a=b\r\n\r\nabc", false).head();
         assertEquals(200, head.status());

@@ -1,0 +1,74 @@
+package io.balor.config;
+
+import io.balor.route.RoutePatterns;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What only an HTTP listener has: host routes, stickiness, the body limit, whether to trust
+ * the clients' {@code X-Forwarded-*}, and the HTTP timeouts. A TCP listener ignores it.
+ *
+ * @param routes         host routes; requests no route matches go to the listener's pool, or
+ *                       get a 404 when it has none
+ * @param sticky         stickiness, or null for none
+ * @param maxBodyBytes   largest request body (default 64 MiB, like a generous
+ *                       {@code client_max_body_size}) → 413
+ * @param trustForwarded keep the client's {@code X-Forwarded-*} (only behind another proxy)
+ * @param timeouts       HTTP timeouts
+ */
+public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
+                           HttpTimeouts timeouts) {
+
+    public static final long DEFAULT_MAX_BODY = 64L * 1024 * 1024;
+    public static final HttpSettings DEFAULT = new HttpSettings(List.of(), null, DEFAULT_MAX_BODY, false,
+            HttpTimeouts.DEFAULT);
+
+    public HttpSettings {
+        routes = routes == null ? List.of() : List.copyOf(routes);
+        timeouts = timeouts == null ? HttpTimeouts.DEFAULT : timeouts;
+    }
+
+    public HttpSettings withRoutes(List<RouteConfig> value) {
+        return new HttpSettings(value, sticky, maxBodyBytes, trustForwarded, timeouts);
+    }
+
+    public HttpSettings withSticky(StickyConfig value) {
+        return new HttpSettings(routes, value, maxBodyBytes, trustForwarded, timeouts);
+    }
+
+    public HttpSettings withMaxBodyBytes(long value) {
+        return new HttpSettings(routes, sticky, value, trustForwarded, timeouts);
+    }
+
+    public HttpSettings withTrustForwarded(boolean value) {
+        return new HttpSettings(routes, sticky, maxBodyBytes, value, timeouts);
+    }
+
+    public HttpSettings withTimeouts(HttpTimeouts value) {
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, value);
+    }
+
+    /** @param path the listener's path with a trailing dot ({@code listeners[0].}) */
+    void check(String path, Problems problems, Set<String> poolNames) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig route = routes.get(i);
+            String at = path + "host_routes[" + i + "]";
+            route.check(at, problems, poolNames);
+            String key = (route.host() == null || RoutePatterns.hostPatternProblem(route.host()) != null ? "?" + i
+                    : RoutePatterns.normalizeHost(route.host())) + " " + route.pathPrefix();
+            if (!seen.add(key)) {
+                problems.add(at + ".host", "another route has the same host and path prefix");
+            }
+        }
+        if (sticky != null) {
+            sticky.check(path + "sticky", problems);
+        }
+        if (maxBodyBytes < 0) {
+            problems.add(path + "max_body_bytes", "must not be negative");
+        }
+        timeouts.check(path + "http_timeouts", problems);
+    }
+}

@@ -1,0 +1,23 @@
+package io.balor.proxy;
+
+import io.balor.route.RouteTable;
+
+/**
+ * What an HTTP listener's config says about its sessions, compiled once per config. Immutable;
+ * shared by every loop.
+ *
+ * @param listener          the listener's name
+ * @param routes            host routes to pool names; its default is the listener's pool, if any
+ * @param proto             {@code http} or {@code https}, as ASCII, for {@code X-Forwarded-Proto}
+ * @param trustForwarded    keep the clients' {@code X-Forwarded-*}
+ * @param maxBodyBytes      largest request body → 413
+ * @param connectTimeoutNanos     one upstream connect attempt
+ * @param headTimeoutNanos        a request head must arrive within this → 408
+ * @param keepAliveTimeoutNanos   an idle client connection is closed after this
+ * @param bodyIdleTimeoutNanos    no body bytes either way for this long ends the exchange
+ * @param responseTimeoutNanos    the upstream must start answering within this → 504
+ */
+public record HttpPolicy(String listener, RouteTable<String> routes, byte[] proto, boolean trustForwarded,
+                         long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
+                         long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos) {
+}

@@ -1,0 +1,723 @@
+package io.balor.proxy;
+
+import io.balor.SessionInfo;
+import io.balor.http.BodyPump;
+import io.balor.http.CookieDomainRewriter;
+import io.balor.http.HeadWriter;
+import io.balor.http.HeadWriter.Framing;
+import io.balor.http.HttpHead;
+import io.balor.http.HttpLimits;
+import io.balor.http.HttpParser;
+import io.balor.http.Method;
+import io.balor.loop.EventLoop;
+import io.balor.loop.IoHandler;
+import io.balor.loop.Timer;
+import io.balor.net.Acceptor;
+import io.balor.net.Connection;
+import io.balor.upstream.Balancer;
+import io.balor.upstream.Upstream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An L7 session: one client connection carrying HTTP/1.1 exchanges, each forwarded to an
+ * upstream picked per request, over kept-alive upstream connections. Owned by one loop's thread
+ * from start to close; the client socket and every upstream socket it uses are on that loop.
+ *
+ * <h2>An exchange</h2>
+ * <ol>
+ *   <li><b>idle</b>: read the client until a whole request head is parsed ({@link HttpParser});
+ *   a refused head is answered (400, 414, 431, ...) and the connection closed, with nothing sent
+ *   upstream. Pipelined requests wait in the buffer: one exchange at a time, so responses keep
+ *   their order.</li>
+ *   <li>route the head (host and path → pool; none → 404), pick an upstream (none → 503), take an
+ *   idle connection to it from the loop's {@link KeepAliveCache} or connect (a failed connect
+ *   tries the next upstream; none left → 502).</li>
+ *   <li><b>exchange</b>: write the regenerated head ({@link HeadWriter}) and stream the request
+ *   body ({@link BodyPump}) while reading the response: 1xx responses pass through, the final
+ *   head is rewritten for the client and its body streamed, re-framed when the client needs it.
+ *   Each direction copies through one buffer into another and stops reading its source while
+ *   the destination buffer is full.</li>
+ *   <li>when both bodies are complete the upstream connection goes back to the cache (unless it
+ *   was closed, delimited by close, or said {@code Connection: close}) and the next request is
+ *   read, or the client is closed after the response if it asked for that.</li>
+ * </ol>
+ * Errors before the response head has been sent become a status (502 invalid or failed upstream,
+ * 504 no response in time, 408 client too slow); after, the client connection is closed.
+ */
+public final class HttpSession extends Session {
+
+    private static final int IDLE = 0;
+    private static final int CONNECTING = 1;
+    private static final int EXCHANGE = 2;
+    private static final int CLOSING = 3;
+    private static final String[] STATE_NAMES = {"idle", "connecting", "exchange", "closing"};
+    /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
+    private static final int MIN_ROOM = 32;
+
+    private final EventLoop loop;
+    private final Acceptor acceptor;
+    private final SessionCounters counters;
+    private final SessionList sessions;
+    private final HttpContext context;
+    private final Connection client;
+    private final byte[] clientIp;
+    private final HttpParser requestParser;
+    private final HttpParser responseParser;
+    private final HttpHead request;
+    private final HttpHead response;
+    private final BodyPump requestBody;
+    private final BodyPump responseBody;
+    private final HeadWriter writer = new HeadWriter();
+    private final CookieDomainRewriter cookies = new CookieDomainRewriter();
+    private final Timer timer = new Timer(this::onTimer);
+    private final IoHandler clientHandler = new Handler(true);
+    private final IoHandler upstreamHandler = new Handler(false);
+
+    private HttpPolicy policy;
+    private ByteBuffer clientIn;
+    private ByteBuffer clientOut;
+    private ByteBuffer upstreamIn;
+    private ByteBuffer upstreamOut;
+    private int clientInStart;
+    private int upstreamInStart;
+    private UpstreamConnection upstream;
+    private Balancer balancer;
+    private Upstream target;
+    private boolean[] tried;
+    private int state = IDLE;
+    private boolean closed;
+    private boolean clientEof;
+    private boolean upstreamEof;
+    private boolean closeAfter;
+    private boolean headRequest;
+    private int requestVersion;
+    private boolean responseHeadDone;
+    private boolean responseDone;
+    private boolean upstreamReusable;
+    private long lastActivity;
+    private long requestId;
+    private long requests;
+
+    public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
+                       HttpContext context, HttpLimits limits, SocketChannel channel, long idSeed) {
+        this.loop = loop;
+        this.acceptor = acceptor;
+        this.counters = counters;
+        this.sessions = sessions;
+        this.context = context;
+        this.client = new Connection(channel);
+        this.clientIp = client.peer().substring(0, client.peer().lastIndexOf(':')).getBytes(StandardCharsets.US_ASCII);
+        this.requestParser = HttpParser.requests(limits);
+        this.responseParser = HttpParser.responses(limits);
+        this.request = new HttpHead(limits);
+        this.response = new HttpHead(limits);
+        this.requestBody = new BodyPump(limits);
+        this.responseBody = new BodyPump(limits);
+        this.requestId = idSeed;
+    }
+
+    /** Registers the client socket and waits for the first request. Loop thread. */
+    public void start() {
+        sessions.add(this);
+        try {
+            client.register(loop, clientHandler, SelectionKey.OP_READ);
+            policy = context.policy();
+            if (policy == null) {
+                close();
+                return;
+            }
+            touch();
+            arm(policy.headTimeoutNanos());
+        } catch (IOException | RuntimeException e) {
+            close();
+        }
+    }
+
+    @Override
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.timers().cancel(timer);
+        client.close();
+        dropUpstream();
+        clientIn = release(clientIn);
+        clientOut = release(clientOut);
+        sessions.remove(this);
+        acceptor.sessionEnded();
+    }
+
+    @Override
+    public void drain() {
+        if (closed) {
+            return;
+        }
+        closeAfter = true;
+        if (state == IDLE && (clientIn == null || clientIn.position() == clientInStart)) {
+            close();
+        }
+    }
+
+    @Override
+    public SessionInfo describe() {
+        return new SessionInfo(policy == null ? "?" : policy.listener(), client.peer(),
+                target == null ? null : target.id(), STATE_NAMES[state], requests, 0,
+                upstreamOut == null ? 0 : upstreamOut.position(), clientOut == null ? 0 : clientOut.position(),
+                false, false);
+    }
+
+    // ---- events
+
+    private final class Handler implements IoHandler {
+        private final boolean clientSide;
+
+        Handler(boolean clientSide) {
+            this.clientSide = clientSide;
+        }
+
+        @Override
+        public void onReady(int readyOps) {
+            try {
+                if (clientSide) {
+                    if ((readyOps & SelectionKey.OP_READ) != 0) {
+                        readClient();
+                    }
+                } else if (state == CONNECTING) {
+                    finishConnect();
+                } else if ((readyOps & SelectionKey.OP_READ) != 0) {
+                    readUpstream();
+                }
+                advance();
+            } catch (IOException e) {
+                if (clientSide) {
+                    close();
+                } else {
+                    upstreamFailed();
+                }
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            close();
+        }
+    }
+
+    private void readClient() throws IOException {
+        if (clientIn == null) {
+            clientIn = loop.buffers().acquire();
+        }
+        if (!clientIn.hasRemaining()) {
+            return;
+        }
+        int n = client.read(clientIn);
+        if (n < 0) {
+            clientEof = true;
+        } else if (n > 0) {
+            touch();
+        }
+    }
+
+    private void readUpstream() throws IOException {
+        if (upstreamIn == null) {
+            upstreamIn = loop.buffers().acquire();
+        }
+        if (!upstreamIn.hasRemaining()) {
+            return;
+        }
+        int n = upstream.connection().read(upstreamIn);
+        if (n < 0) {
+            upstreamEof = true;
+            responseBody.endOfInput();
+        } else if (n > 0) {
+            touch();
+        }
+    }
+
+    /** Does all the work the buffers allow, then sets what to wait for. */
+    private void advance() throws IOException {
+        boolean progress = true;
+        while (progress && !closed) {
+            progress = false;
+            if (state == IDLE) {
+                progress = readRequestHead();
+            }
+            if (state == EXCHANGE) {
+                pumpRequest();
+                pumpResponse();
+                if (!closed && state == EXCHANGE && requestBody.done() && responseDone) {
+                    finishExchange();
+                    progress = state == IDLE;
+                }
+            }
+            if (closed) {
+                return;
+            }
+            flushUpstream();
+            flushClient();
+        }
+        if (!closed) {
+            interest();
+        }
+    }
+
+    // ---- the request
+
+    private boolean readRequestHead() {
+        if (clientIn == null || clientIn.position() == clientInStart) {
+            if (clientEof) {
+                closeWhenFlushed();
+            }
+            return false;
+        }
+        int verdict = requestParser.parse(clientIn, clientInStart, clientIn.position(), request);
+        if (verdict == HttpParser.INCOMPLETE) {
+            if (clientEof) {
+                closeWhenFlushed();
+            } else if (!clientIn.hasRemaining()) {
+                fail(431);
+            } else {
+                arm(policy.headTimeoutNanos());
+            }
+            return false;
+        }
+        if (verdict == HttpParser.INVALID) {
+            fail(requestParser.errorStatus());
+            return false;
+        }
+        startExchange();
+        return true;
+    }
+
+    private void startExchange() {
+        requestId++;
+        requests++;
+        policy = context.policy();
+        if (policy == null) {
+            close();
+            return;
+        }
+        requestVersion = request.version();
+        headRequest = request.method() == Method.HEAD;
+        closeAfter |= request.closeAfter();
+        int hostStart = request.absoluteForm() ? request.authorityStart()
+                : request.hostField() >= 0 ? request.valueStart(request.hostField()) : 0;
+        int hostEnd = request.absoluteForm() ? request.authorityEnd()
+                : request.hostField() >= 0 ? request.valueEnd(request.hostField()) : 0;
+        cookies.host(clientIn, hostStart, hostEnd);
+        int pathStart = request.absoluteForm() ? request.authorityEnd() : request.targetStart();
+        int pathEnd = pathStart;
+        while (pathEnd < request.targetEnd() && clientIn.get(pathEnd) != '?') {
+            pathEnd++;
+        }
+        String pool = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
+        if (pool == null) {
+            fail(404);
+            return;
+        }
+        long length = request.contentLength();
+        if (length > policy.maxBodyBytes()) {
+            fail(413);
+            return;
+        }
+        Framing framing = request.chunked() ? Framing.CHUNKED
+                : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
+        requestBody.start(framing, length, framing);
+        clientInStart = request.headEnd();
+        balancer = context.balancer(pool);
+        target = balancer == null ? null : balancer.pick();
+        if (target == null) {
+            fail(503);
+            return;
+        }
+        tried = null;
+        responseHeadDone = false;
+        responseDone = false;
+        upstreamEof = false;
+        responseParser.reset();
+        state = CONNECTING;
+        UpstreamConnection idle = context.cache().take(target);
+        if (idle != null) {
+            upstream = idle;
+            upstream.connection().attach(upstreamHandler);
+            connected();
+        } else {
+            connect();
+        }
+    }
+
+    private void connect() {
+        try {
+            SocketChannel channel = SocketChannel.open();
+            upstream = new UpstreamConnection(new Connection(channel), target);
+            upstream.connection().register(loop, upstreamHandler, 0);
+            context.cache().countOpened();
+            if (channel.connect(target.address())) {
+                connected();
+            } else {
+                upstream.connection().interest(SelectionKey.OP_CONNECT, true);
+                arm(policy.connectTimeoutNanos());
+            }
+        } catch (IOException | RuntimeException e) {
+            connectFailed();
+        }
+    }
+
+    private void finishConnect() {
+        try {
+            if (upstream.connection().channel().finishConnect()) {
+                upstream.connection().interest(SelectionKey.OP_CONNECT, false);
+                connected();
+            }
+        } catch (IOException e) {
+            connectFailed();
+        }
+    }
+
+    private void connectFailed() {
+        counters.connectFailed();
+        dropUpstream();
+        if (tried == null) {
+            tried = new boolean[balancer.pool().size()];
+        }
+        int failed = target.index();
+        tried[failed] = true;
+        target = null;
+        for (int k = 1; k < balancer.pool().size() && target == null; k++) {
+            Upstream next = balancer.pool().get((failed + k) % balancer.pool().size());
+            if (next.eligible() && !tried[next.index()]) {
+                target = next;
+            }
+        }
+        if (target == null) {
+            counters.noUpstream();
+            fail(502);
+            return;
+        }
+        connect();
+    }
+
+    private void connected() {
+        state = EXCHANGE;
+        upstream.requests++;
+        if (upstreamOut == null) {
+            upstreamOut = loop.buffers().acquire();
+        }
+        Framing framing = request.chunked() ? Framing.CHUNKED
+                : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
+        if (!writer.request(request, upstreamOut, framing, request.contentLength(), null, clientIp, policy.proto(),
+                policy.trustForwarded(), false)) {
+            fail(431);
+            return;
+        }
+        touch();
+        arm(policy.responseTimeoutNanos());
+    }
+
+    private void pumpRequest() {
+        if (requestBody.done() || clientIn == null) {
+            return;
+        }
+        clientInStart = requestBody.pump(clientIn, clientInStart, clientIn.position(), upstreamOut);
+        if (requestBody.failed()) {
+            fail(400);
+        } else if (requestBody.announced() > policy.maxBodyBytes()) {
+            fail(413);
+        } else if (!clientIn.hasRemaining() && clientInStart > 0) {
+            compactClientIn();
+        }
+    }
+
+    // ---- the response
+
+    private void pumpResponse() {
+        while (!responseHeadDone && !closed) {
+            if (upstreamIn == null || upstreamIn.position() == upstreamInStart) {
+                if (upstreamEof) {
+                    upstreamFailed();
+                }
+                return;
+            }
+            int verdict = responseParser.parse(upstreamIn, upstreamInStart, upstreamIn.position(), response);
+            if (verdict == HttpParser.INCOMPLETE) {
+                if (upstreamEof || !upstreamIn.hasRemaining()) {
+                    fail(502);
+                }
+                return;
+            }
+            if (verdict == HttpParser.INVALID) {
+                fail(502);
+                return;
+            }
+            if (!responseHead()) {
+                return;
+            }
+        }
+        if (responseHeadDone && !responseDone) {
+            upstreamInStart = responseBody.pump(upstreamIn, upstreamInStart, upstreamIn.position(), clientOut());
+            if (responseBody.failed()) {
+                close();
+            } else if (responseBody.done()) {
+                responseDone = true;
+                upstreamReusable &= upstreamInStart == upstreamIn.position() && !upstreamEof;
+            } else if (!upstreamIn.hasRemaining() && upstreamInStart > 0) {
+                compactUpstreamIn();
+            }
+        }
+    }
+
+    /** Handles a parsed response head; returns false if the exchange cannot go on. */
+    private boolean responseHead() {
+        int status = response.status();
+        if (status < 200) {
+            if (status == 101) {
+                fail(502);   // WebSocket pass-through is planned
+                return false;
+            }
+            if (requestVersion == 11
+                    && !writer.response(response, clientOut(), Framing.NONE, 0, 11, true, null, null, false)) {
+                fail(502);
+                return false;
+            }
+            upstreamInStart = response.headEnd();
+            responseParser.reset();
+            return true;
+        }
+        long length = response.contentLength();
+        boolean bodiless = headRequest || status == 204 || status == 304;
+        Framing in = bodiless ? Framing.NONE : response.chunked() ? Framing.CHUNKED
+                : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.UNTIL_CLOSE;
+        Framing out = in;
+        if (in == Framing.CHUNKED || in == Framing.UNTIL_CLOSE) {
+            if (requestVersion == 11 && !closeAfter) {
+                out = Framing.CHUNKED;
+            } else {
+                out = Framing.UNTIL_CLOSE;
+                closeAfter = true;
+            }
+        }
+        Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : out;
+        upstreamReusable = !response.closeAfter() && in != Framing.UNTIL_CLOSE;
+        if (!writer.response(response, clientOut(), header, length, requestVersion, !closeAfter,
+                cookies.active() ? cookies : null, null, false)) {
+            fail(502);
+            return false;
+        }
+        responseBody.start(in, length, out);
+        upstreamInStart = response.headEnd();
+        responseHeadDone = true;
+        return true;
+    }
+
+    private void finishExchange() {
+        if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
+            UpstreamConnection idle = upstream;
+            upstream = null;
+            context.cache().offer(idle);
+        } else {
+            dropUpstream();
+        }
+        upstreamIn = release(upstreamIn);
+        upstreamOut = release(upstreamOut);
+        upstreamInStart = 0;
+        target = null;
+        if (closeAfter) {
+            closeWhenFlushed();
+            return;
+        }
+        state = IDLE;
+        requestParser.reset();
+        compactClientIn();
+        arm(clientIn == null || clientIn.position() == 0 ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
+    }
+
+    // ---- failures, buffers, interest, time
+
+    /** Answers {@code status} if no response has started, then closes once it is written. */
+    private void fail(int status) {
+        dropUpstream();
+        if (!responseHeadDone || state != EXCHANGE) {
+            ByteBuffer out = clientOut();
+            ErrorResponse.write(out, status, requestId, status == 503 ? 1 : 0);
+        }
+        closeWhenFlushed();
+    }
+
+    private void upstreamFailed() {
+        if (state == EXCHANGE && !responseHeadDone) {
+            fail(502);
+        } else {
+            close();
+        }
+    }
+
+    private void closeWhenFlushed() {
+        state = CLOSING;
+        dropUpstream();
+        try {
+            flushClient();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (clientOut == null) {
+            close();
+        } else {
+            arm(policy == null ? 0 : policy.bodyIdleTimeoutNanos());
+        }
+    }
+
+    private void dropUpstream() {
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
+        upstreamIn = release(upstreamIn);
+        upstreamOut = release(upstreamOut);
+        upstreamInStart = 0;
+    }
+
+    private void flushClient() throws IOException {
+        if (clientOut != null && clientOut.position() > 0) {
+            clientOut.flip();
+            if (client.write(clientOut) > 0) {
+                touch();
+            }
+            clientOut.compact();
+        }
+        if (clientOut != null && clientOut.position() == 0) {
+            clientOut = release(clientOut);
+            if (state == CLOSING) {
+                close();
+            }
+        }
+    }
+
+    private void flushUpstream() throws IOException {
+        if (state == EXCHANGE && upstreamOut != null && upstreamOut.position() > 0) {
+            upstreamOut.flip();
+            try {
+                if (upstream.connection().write(upstreamOut) > 0) {
+                    touch();
+                }
+            } finally {
+                upstreamOut.compact();
+            }
+        }
+    }
+
+    private ByteBuffer clientOut() {
+        if (clientOut == null) {
+            clientOut = loop.buffers().acquire();
+        }
+        return clientOut;
+    }
+
+    private void compactClientIn() {
+        if (clientIn == null) {
+            return;
+        }
+        int keep = requestBody.keepFrom() >= 0 ? Math.min(requestBody.keepFrom(), clientInStart) : clientInStart;
+        if (keep > 0) {
+            clientIn.flip().position(keep);
+            clientIn.compact();
+            requestBody.compacted(keep);
+            clientInStart -= keep;
+        }
+        if (clientIn.position() == 0 && state == IDLE) {
+            clientIn = release(clientIn);
+            clientInStart = 0;
+        }
+    }
+
+    private void compactUpstreamIn() {
+        int keep = responseBody.keepFrom() >= 0 ? Math.min(responseBody.keepFrom(), upstreamInStart) : upstreamInStart;
+        if (keep > 0) {
+            upstreamIn.flip().position(keep);
+            upstreamIn.compact();
+            responseBody.compacted(keep);
+            upstreamInStart -= keep;
+        }
+    }
+
+    private void interest() {
+        boolean exchange = state == EXCHANGE;
+        boolean readClient = !clientEof && (state == IDLE
+                || (exchange && !requestBody.done() && upstreamOut != null && upstreamOut.hasRemaining()));
+        client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
+        client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0);
+        if (upstream != null && exchange) {
+            boolean room = clientOut == null || clientOut.remaining() > MIN_ROOM;
+            upstream.connection().interest(SelectionKey.OP_READ, !responseDone && !upstreamEof && room);
+            upstream.connection().interest(SelectionKey.OP_WRITE, upstreamOut != null && upstreamOut.position() > 0);
+        }
+    }
+
+    private void touch() {
+        lastActivity = loop.now();
+    }
+
+    private void arm(long nanos) {
+        loop.timers().schedule(timer, loop.now() + nanos);
+    }
+
+    private void onTimer() {
+        if (closed) {
+            return;
+        }
+        long limit = switch (state) {
+            case IDLE -> clientIn == null || clientIn.position() == 0
+                    ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos();
+            case CONNECTING -> policy.connectTimeoutNanos();
+            case EXCHANGE -> responseHeadDone || !requestBody.done()
+                    ? policy.bodyIdleTimeoutNanos() : policy.responseTimeoutNanos();
+            default -> policy.bodyIdleTimeoutNanos();
+        };
+        long due = lastActivity + limit;
+        if (state != CONNECTING && loop.now() - due < 0) {
+            loop.timers().schedule(timer, due);
+            return;
+        }
+        switch (state) {
+            case IDLE -> {
+                if (clientIn == null || clientIn.position() == 0) {
+                    close();
+                } else {
+                    fail(408);
+                }
+            }
+            case CONNECTING -> connectFailed();
+            case EXCHANGE -> {
+                if (!responseHeadDone) {
+                    fail(requestBody.done() ? 504 : 408);
+                } else {
+                    close();
+                }
+            }
+            default -> close();
+        }
+        try {
+            advance();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    private ByteBuffer release(ByteBuffer buffer) {
+        if (buffer != null) {
+            loop.buffers().release(buffer);
+        }
+        return null;
+    }
+}

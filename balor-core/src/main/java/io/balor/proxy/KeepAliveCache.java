@@ -1,0 +1,105 @@
+package io.balor.proxy;
+
+import io.balor.loop.EventLoop;
+import io.balor.upstream.Upstream;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The idle upstream connections of one loop, by upstream id, ready for the next request to that
+ * upstream (HTTP/1.1 keep-alive to upstreams). Bounded per upstream; an idle connection is
+ * closed after {@code idleNanos}, and at once if the upstream closes it or sends anything while
+ * it waits (a response nobody asked for). The most recently used connection is taken first, so
+ * surplus connections age out. Loop thread only.
+ */
+public final class KeepAliveCache {
+
+    private final EventLoop loop;
+    private final int perUpstream;
+    private final long idleNanos;
+    private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    private final ByteBuffer probe = ByteBuffer.allocateDirect(1);
+    private long opened;
+    private long reused;
+
+    public KeepAliveCache(EventLoop loop, int perUpstream, long idleNanos) {
+        this.loop = loop;
+        this.perUpstream = perUpstream;
+        this.idleNanos = idleNanos;
+    }
+
+    /** An idle connection to {@code upstream}, now owned by the caller, or null. */
+    public UpstreamConnection take(Upstream upstream) {
+        ArrayDeque<UpstreamConnection> queue = idle.get(upstream.id());
+        UpstreamConnection entry = queue == null ? null : queue.pollLast();
+        if (entry == null) {
+            return null;
+        }
+        loop.timers().cancel(entry.idleTimer);
+        entry.idleIn = null;
+        reused++;
+        return entry;
+    }
+
+    /** Keeps {@code connection} (idle, nothing pending either way) for the next request, or closes it. */
+    public void offer(UpstreamConnection connection) {
+        ArrayDeque<UpstreamConnection> queue =
+                idle.computeIfAbsent(connection.upstream().id(), id -> new ArrayDeque<>());
+        if (queue.size() >= perUpstream) {
+            connection.close();
+            return;
+        }
+        connection.idleIn = queue;
+        connection.cache = this;
+        queue.addLast(connection);
+        connection.connection().attach(connection);
+        connection.connection().interest(SelectionKey.OP_WRITE, false);
+        connection.connection().interest(SelectionKey.OP_READ, true);
+        loop.timers().schedule(connection.idleTimer, loop.now() + idleNanos);
+    }
+
+    /** Called by an idle connection that the upstream closed or that timed out. */
+    void expired(UpstreamConnection connection) {
+        if (connection.idleIn != null) {
+            connection.idleIn.remove(connection);
+            connection.idleIn = null;
+        }
+        loop.timers().cancel(connection.idleTimer);
+        connection.close();
+    }
+
+    /** A one-byte scratch buffer for reading an idle connection's EOF. */
+    ByteBuffer probe() {
+        probe.clear();
+        return probe;
+    }
+
+    /** Counts a connection opened because none was idle (for the reuse ratio). */
+    public void countOpened() {
+        opened++;
+    }
+
+    public long opened() {
+        return opened;
+    }
+
+    public long reused() {
+        return reused;
+    }
+
+    /** Closes every idle connection (loop shutdown). */
+    public void closeAll() {
+        for (ArrayDeque<UpstreamConnection> queue : idle.values()) {
+            for (UpstreamConnection entry : queue) {
+                loop.timers().cancel(entry.idleTimer);
+                entry.idleIn = null;
+                entry.close();
+            }
+            queue.clear();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.balor;
+
+import io.balor.config.BalorConfig;
+import io.balor.config.HttpSettings;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.RouteConfig;
+import io.balor.config.UpstreamConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The L7 proxy end to end: java.net.http and raw sockets against real HTTP upstreams. */
+class HttpProxyTest {
+
+    private final TestResources resources = new TestResources();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void close() throws Exception {
+        resources.close();
+    }
+
+    private Balor start(ListenerConfig listener, PoolConfig... pools) {
+        return resources.track(Balor.start(new BalorConfig(List.of(listener), List.of(pools)),
+                BalorOptions.defaults().withLoops(2)));
+    }
+
+    private static URI uri(Balor balor, String path) {
+        return URI.create("http://127.0.0.1:" + balor.boundAddress("web").getPort() + path);
+    }
+
+    @Test
+    void forwardsRequestsAndReusesUpstreamConnections() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(balor, "/hello?i=" + i)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals("app GET /hello?i=" + i + " 0", response.body());
+        }
+        HttpUpstream.Seen first = app.seen().get(0);
+        assertEquals("127.0.0.1", first.header("X-forwarded-for"));
+        assertEquals("http", first.header("X-forwarded-proto"));
+        assertTrue(first.header("Host").startsWith("127.0.0.1:"), first.header("Host"));
+        assertTrue(app.connections() <= 4, "upstream connections are kept alive and reused: " + app.connections());
+    }
+
+    @Test
+    void streamsBodiesBothWaysWithLengthAndChunked() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        byte[] body = new byte[3 * 1024 * 1024 + 17];
+        new Random(5).nextBytes(body);
+
+        HttpResponse<byte[]> fixed = client.send(HttpRequest.newBuilder(uri(balor, "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, fixed.statusCode());
+        assertArrayEquals(body, fixed.body());
+
+        HttpResponse<byte[]> chunked = client.send(HttpRequest.newBuilder(uri(balor, "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, chunked.statusCode());
+        assertArrayEquals(body, chunked.body());
+
+        HttpResponse<String> lines = client.send(HttpRequest.newBuilder(uri(balor, "/chunked")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(100, lines.body().lines().count());
+    }
+
+    @Test
+    void routesByHostWithWildcardsAndPathPrefixes() throws Exception {
+        HttpUpstream api = resources.track(new HttpUpstream("api"));
+        HttpUpstream shop = resources.track(new HttpUpstream("shop"));
+        HttpUpstream images = resources.track(new HttpUpstream("images"));
+        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", null).withHttp(HttpSettings.DEFAULT.withRoutes(List.of(
+                RouteConfig.of("api.example.com", "api"),
+                RouteConfig.of("*.shop.example", "shop"),
+                new RouteConfig("*.shop.example", "/images/", "images"))));
+        Balor balor = start(web, PoolConfig.of("api", UpstreamConfig.of(api.address())),
+                PoolConfig.of("shop", UpstreamConfig.of(shop.address())),
+                PoolConfig.of("images", UpstreamConfig.of(images.address())));
+        InetSocketAddress front = balor.boundAddress("web");
+
+        assertTrue(raw(front, "GET /v1 HTTP/1.1\r\nHost: API.example.com.:8080\r\nConnection: close\r\n\r\n")
+                .endsWith("api GET /v1 0"));
+        assertTrue(raw(front, "GET /cart HTTP/1.1\r\nHost: eu.shop.example\r\nConnection: close\r\n\r\n")
+                .endsWith("shop GET /cart 0"));
+        assertTrue(raw(front, "GET /images/a.png HTTP/1.1\r\nHost: eu.shop.example\r\nConnection: close\r\n\r\n")
+                .endsWith("images GET /images/a.png 0"));
+        assertTrue(raw(front, "GET / HTTP/1.1\r\nHost: evilshop.example\r\nConnection: close\r\n\r\n")
+                .startsWith("HTTP/1.1 404 "));
+        assertTrue(raw(front, "GET / HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n")
+                .startsWith("HTTP/1.1 404 "));
+    }
+
+    @Test
+    void errorsHaveTheRightStatusAndNothingIsForwarded() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        InetSocketAddress front = balor.boundAddress("web");
+        assertTrue(raw(front, "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .startsWith("HTTP/1.1 400 Bad Request\r\n"));
+        assertTrue(raw(front, "GET / HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 400 "));
+        assertTrue(raw(front, "GET / HTTP/3.0\r\nHost: a\r\n\r\n").startsWith("HTTP/1.1 505 "));
+        assertEquals(0, app.seen().size(), "a refused request is never forwarded");
+    }
+
+    @Test
+    void unreachableAndMissingUpstreamsGive502And503() throws Exception {
+        Balor refused = start(ListenerConfig.http("web", "127.0.0.1:0", "dead"),
+                PoolConfig.of("dead", UpstreamConfig.of(TestServer.refusingAddress())));
+        String answer = raw(refused.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), answer);
+        assertTrue(answer.contains("request id: "), answer);
+        refused.close();
+
+        Balor none = start(ListenerConfig.http("web", "127.0.0.1:0", "off"),
+                PoolConfig.of("off", UpstreamConfig.of("127.0.0.1:9").withEnabled(false)));
+        String unavailable = raw(none.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(unavailable.startsWith("HTTP/1.1 503 ") && unavailable.contains("Retry-After: 1\r\n"), unavailable);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        String answers = raw(balor.boundAddress("web"), "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        int one = answers.indexOf("app GET /1 0");
+        int two = answers.indexOf("app POST /2 3");
+        int three = answers.indexOf("app GET /3 0");
+        assertTrue(one > 0 && two > one && three > two, answers);
+    }
+
+    @Test
+    void cookieDomainsAreRewrittenToTheClientHost() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        String answer = raw(balor.boundAddress("web"),
+                "GET /cookie HTTP/1.1\r\nHost: shop.example:8080\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.contains("Set-cookie: sid=42; Domain=shop.example; Path=/\r\n")
+                || answer.contains("Set-Cookie: sid=42; Domain=shop.example; Path=/\r\n"), answer);
+    }
+
+    @Test
+    void headAnd204And304HaveNoBody() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        String answers = raw(balor.boundAddress("web"), "HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /status/204 HTTP/1.1\r\nHost: a\r\n\r\nGET /status/304 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertTrue(answers.contains("HTTP/1.1 204 ") && answers.contains("HTTP/1.1 304 "), answers);
+        assertTrue(answers.endsWith("app GET /last 0"), answers);
+        assertEquals(1, answers.split("app ", -1).length - 1, "only the last response has a body: " + answers);
+    }
+
+    /** Sends raw bytes, reads until the server closes. */
+    private static String raw(InetSocketAddress address, String text) throws IOException {
+        try (Socket socket = Clients.connect(address)) {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
