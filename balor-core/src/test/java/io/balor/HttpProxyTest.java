@@ -182,6 +182,33 @@ class HttpProxyTest {
         assertEquals(1, answers.split("app ", -1).length - 1, "only the last response has a body: " + answers);
     }
 
+    @Test
+    void chunkedTrailersPassThroughReChunked() throws Exception {
+        java.util.concurrent.CompletableFuture<String> received = new java.util.concurrent.CompletableFuture<>();
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            InputStream in = socket.getInputStream();
+            StringBuilder bytes = new StringBuilder();
+            while (!bytes.toString().endsWith("X-Checksum: 42\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                bytes.append((char) b);
+            }
+            received.complete(bytes.toString());
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        }));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "raw"),
+                PoolConfig.of("raw", UpstreamConfig.of(upstream.address())));
+        String answer = raw(balor.boundAddress("web"), "POST /grpc HTTP/1.1\r\nHost: a\r\nTE: trailers\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n005;ext=1\r\nhello\r\n0\r\nX-Checksum: 42\r\n\r\n");
+        assertTrue(answer.endsWith("ok"), answer);
+        String forwarded = received.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(forwarded.contains("\r\nTE: trailers\r\n"), forwarded);
+        assertTrue(forwarded.endsWith("\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: 42\r\n\r\n"),
+                "re-chunked without the extension, trailers kept: " + forwarded);
+    }
+
     /** Sends raw bytes, reads until the server closes. */
     private static String raw(InetSocketAddress address, String text) throws IOException {
         try (Socket socket = Clients.connect(address)) {

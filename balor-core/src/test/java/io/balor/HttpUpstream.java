@@ -60,6 +60,11 @@ final class HttpUpstream implements AutoCloseable {
         return seen;
     }
 
+    /** Forgets what it has seen (between the cases of a table-driven test). */
+    void forget() {
+        seen.clear();
+    }
+
     /** Distinct TCP connections the upstream has served. */
     int connections() {
         return clientPorts.size();

@@ -24,9 +24,11 @@ import sun.misc.Signal;
  * <tr><td>{@code BALOR_BACKENDS}</td><td>comma-separated {@code host:port} upstreams (required);
  *     one pool, equal weights, so smooth weighted round-robin is plain round-robin</td></tr>
  * <tr><td>{@code BALOR_L4_PORT}</td><td>a TCP listener on {@code 127.0.0.1:<port>} to that pool</td></tr>
+ * <tr><td>{@code BALOR_L7_PORT}</td><td>an HTTP/1.1 listener on {@code 127.0.0.1:<port>} to that pool
+ *     (keep-alive to clients and upstreams); at least one of the two ports is required</td></tr>
  * <tr><td>{@code BALOR_LOOPS}</td><td>event loops (default 1: the rig pins the proxy to one CPU)</td></tr>
  * <tr><td>{@code BALOR_BUFFER_SIZE}</td><td>bytes of one pooled buffer (default: Balor's)</td></tr>
- * <tr><td>{@code BALOR_L7_PORT}, {@code BALOR_TLS_PORT}</td><td>not supported yet: reported and ignored</td></tr>
+ * <tr><td>{@code BALOR_TLS_PORT}</td><td>not supported yet: reported and ignored</td></tr>
  * </table>
  *
  * <p>The process must <em>be</em> the measured process (the rig reads CPU and RSS from its PID),
@@ -41,15 +43,14 @@ public final class RigProxy {
     public static void main(String[] args) throws InterruptedException {
         String backends = env("BALOR_BACKENDS", null);
         String l4Port = env("BALOR_L4_PORT", null);
-        if (backends == null || l4Port == null) {
-            System.err.println("RigProxy: BALOR_BACKENDS and BALOR_L4_PORT are required"
+        String l7Port = env("BALOR_L7_PORT", null);
+        if (backends == null || (l4Port == null && l7Port == null)) {
+            System.err.println("RigProxy: BALOR_BACKENDS and BALOR_L4_PORT and/or BALOR_L7_PORT are required"
                     + " (e.g. BALOR_BACKENDS=127.0.0.1:18001,127.0.0.1:18002 BALOR_L4_PORT=18301)");
             System.exit(2);
         }
-        for (String unsupported : new String[] {"BALOR_L7_PORT", "BALOR_TLS_PORT"}) {
-            if (env(unsupported, null) != null) {
-                System.out.println("RigProxy: " + unsupported + " is not supported yet (L4 only); ignored");
-            }
+        if (env("BALOR_TLS_PORT", null) != null) {
+            System.out.println("RigProxy: BALOR_TLS_PORT is not supported yet; ignored");
         }
 
         List<UpstreamConfig> upstreams = new ArrayList<>();
@@ -58,11 +59,16 @@ public final class RigProxy {
                 upstreams.add(UpstreamConfig.of(backend.strip()));
             }
         }
-        BalorConfig config = new BalorConfig(
-                // A short drain: on SIGTERM the rig's clients are gone, and the rig kills after 5 s.
-                List.of(ListenerConfig.tcp("l4", "127.0.0.1:" + l4Port.strip(), "backends")
-                        .withTimeouts(Timeouts.DEFAULT.withDrain(Duration.ofSeconds(2)))),
-                List.of(new PoolConfig("backends", upstreams)));
+        // A short drain: on SIGTERM the rig's clients are gone, and the rig kills after 5 s.
+        Timeouts timeouts = Timeouts.DEFAULT.withDrain(Duration.ofSeconds(2));
+        List<ListenerConfig> listeners = new ArrayList<>();
+        if (l4Port != null) {
+            listeners.add(ListenerConfig.tcp("l4", "127.0.0.1:" + l4Port.strip(), "backends").withTimeouts(timeouts));
+        }
+        if (l7Port != null) {
+            listeners.add(ListenerConfig.http("l7", "127.0.0.1:" + l7Port.strip(), "backends").withTimeouts(timeouts));
+        }
+        BalorConfig config = new BalorConfig(listeners, List.of(new PoolConfig("backends", upstreams)));
 
         BalorOptions options = BalorOptions.defaults().withLoops(Integer.parseInt(env("BALOR_LOOPS", "1")));
         String bufferSize = env("BALOR_BUFFER_SIZE", null);
@@ -75,7 +81,12 @@ public final class RigProxy {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
 
         Balor balor = Balor.start(config, options);
-        System.out.println("RigProxy: l4 listening on " + balor.boundAddress("l4") + " -> " + upstreams.size()
+        StringBuilder bound = new StringBuilder();
+        for (ListenerConfig listener : listeners) {
+            bound.append(listener.name()).append(" listening on ").append(balor.boundAddress(listener.name()))
+                    .append(", ");
+        }
+        System.out.println("RigProxy: " + bound + "-> " + upstreams.size()
                 + " upstreams, loops=" + options.loops() + ", bufferSize=" + options.bufferSize()
                 + ", pid=" + ProcessHandle.current().pid());
         System.out.flush();

@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  * <p>Dropped (RFC 9110 §7.6.1 hop-by-hop, and what Balor re-frames): {@code Connection} and every
  * field it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE} (re-added as
  * {@code TE: trailers} when asked for), {@code Trailer}, {@code Upgrade} (kept for a WebSocket
- * upgrade), {@code Transfer-Encoding}, {@code Content-Length}; and the incoming
- * {@code X-Forwarded-*} when the listener does not trust its clients.
+ * upgrade), {@code Transfer-Encoding}, {@code Content-Length}; fields with an underscore in
+ * their name; and the incoming {@code X-Forwarded-*} when the listener does not trust its
+ * clients.
  *
  * <p>Stateless apart from its scratch buffer; one per loop or session, used on its thread. The
  * methods return false when the head does not fit in {@code out} (the caller answers 431 or 502).
@@ -213,12 +214,21 @@ public final class HeadWriter {
         }
     }
 
-    /** DROP if a {@code Connection} field names field {@code i}, else KEEP. */
+    /**
+     * DROP if a {@code Connection} field names field {@code i}, or if its name holds an
+     * underscore (as nginx's default {@code underscores_in_headers off}: a backend that maps
+     * {@code _} to {@code -} would read {@code Transfer_Encoding} as a framing field); else KEEP.
+     */
     private static int named(HttpHead head, int i) {
+        ByteBuffer in = head.buffer;
+        for (int b = head.nameStart[i]; b < head.nameEnd[i]; b++) {
+            if (in.get(b) == '_') {
+                return DROP;
+            }
+        }
         if (head.connectionField < 0) {
             return KEEP;
         }
-        ByteBuffer in = head.buffer;
         for (int c = head.connectionField; c < head.fieldCount; c++) {
             if (c != head.connectionField && !head.nameIs(c, "connection")) {
                 continue;

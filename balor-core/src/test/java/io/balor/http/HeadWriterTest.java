@@ -38,7 +38,8 @@ class HeadWriterTest {
     void dropsHopByHopFieldsAndThoseConnectionNames() {
         String forwarded = request("GET /a?b HTTP/1.1\r\nHost: shop.example\r\nConnection: keep-alive, X-Secret\r\n"
                 + "Keep-Alive: timeout=5\r\nX-Secret: 1\r\nProxy-Connection: close\r\nTE: trailers, deflate\r\n"
-                + "Trailer: X-T\r\nUpgrade: h2c\r\nAccept: */*\r\n\r\n", HeadWriter.Framing.NONE, 0, null, false);
+                + "Trailer: X-T\r\nUpgrade: h2c\r\nTransfer_Encoding: chunked\r\nAccept: */*\r\n\r\n",
+                HeadWriter.Framing.NONE, 0, null, false);
         assertEquals("GET /a?b HTTP/1.1\r\nHost: shop.example\r\nAccept: */*\r\n"
                 + "X-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: shop.example\r\n"
                 + "TE: trailers\r\n\r\n", forwarded);

@@ -65,11 +65,18 @@ final class StateProblems {
         return false;
     }
 
-    /** The config records name timeouts {@code connect}; the file says {@code connect_ms}. */
+    /**
+     * The config records name timeouts {@code connect} and {@code head}; the file says
+     * {@code connect_ms} and {@code head_ms}.
+     */
     static String jsonPath(String configPath) {
         for (String timeout : new String[] {"connect", "idle", "drain"}) {
-            String suffix = ".timeouts." + timeout;
-            if (configPath.endsWith(suffix)) {
+            if (configPath.endsWith(".timeouts." + timeout)) {
+                return configPath + "_ms";
+            }
+        }
+        for (String timeout : new String[] {"head", "keep_alive", "body_idle", "upstream_response"}) {
+            if (configPath.endsWith(".http_timeouts." + timeout)) {
                 return configPath + "_ms";
             }
         }

@@ -2,10 +2,14 @@ package io.balor.admin.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.balor.config.BalorConfig;
+import io.balor.config.HttpSettings;
+import io.balor.config.HttpTimeouts;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
+import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
 
@@ -25,12 +29,36 @@ import java.util.function.BiFunction;
  * <p>Defaults: {@code protocol} tcp, {@code enabled} true, {@code weight} 1,
  * {@code max_connections} 0 (no limit), timeouts as {@link Timeouts#DEFAULT}. A missing
  * {@code version} is read as 1: the original Balor's files have none.
+ *
+ * <p>An {@code http} listener may also have {@code host_routes} ({@code [{host, pool,
+ * path_prefix?}]}), {@code sticky} ({@code {strategy: "cookie"|"ip_hash", cookie_name?}}, the
+ * name only with {@code cookie}), {@code max_body_bytes} (64 MiB), {@code trust_forwarded}
+ * (false) and {@code http_timeouts} ({@code head_ms}, {@code keep_alive_ms}, {@code body_idle_ms},
+ * {@code upstream_response_ms}; {@link HttpTimeouts#DEFAULT}). On a {@code tcp} listener these
+ * keys are refused ("only for http listeners"), except with an empty value ({@code null}, or
+ * {@code []} for {@code host_routes}), which says nothing.
+ *
+ * <p>The original Balor's {@code rate_limit}, {@code tls} and {@code acme} keys (on a listener or
+ * a host route) are refused, as any unknown key is, but with a message saying this version does
+ * not support them yet: this reader has no way to keep unknown keys below the top level, and
+ * dropping them silently would turn off a rate limit or TLS the operator asked for. Later issues
+ * map them.
  */
 final class StateReader {
 
     static final List<String> TOP_KEYS = topKeys();
     static final List<String> LISTENER_KEYS = List.of(
-            "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts");
+            "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts",
+            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts");
+    /** The listener keys that only an http listener may have. */
+    static final List<String> HTTP_LISTENER_KEYS = List.of(
+            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts");
+    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix");
+    static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
+    static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
+            "upstream_response_ms");
+    /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
+    static final List<String> NOT_YET_KEYS = List.of("rate_limit", "tls", "acme");
     static final List<String> POOL_KEYS = List.of("name", "upstreams");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
     static final List<String> TIMEOUT_KEYS = List.of("connect_ms", "idle_ms", "drain_ms");
@@ -119,14 +147,16 @@ final class StateReader {
         if (!isObject(node, path)) {
             return NO_LISTENER;
         }
-        checkKeys(node, path, LISTENER_KEYS);
+        checkKeys(node, path, LISTENER_KEYS, NOT_YET_KEYS);
         Protocol protocol = Protocol.TCP;
+        boolean protocolKnown = true;
         String protocolText = string(node, "protocol", path);
         if (protocolText != null) {
             protocol = Protocol.parse(protocolText);
             if (protocol == null) {
                 problems.add(path + ".protocol", "must be 'tcp' or 'http', was '" + protocolText + "'");
                 protocol = Protocol.TCP;
+                protocolKnown = false;
             }
         }
         return new ListenerConfig(
@@ -137,7 +167,72 @@ final class StateReader {
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream),
                 bool(node, "enabled", path, true),
                 (int) number(node, "max_connections", path, 0, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                readTimeouts(node.get("timeouts"), path + ".timeouts"));
+                readTimeouts(node.get("timeouts"), path + ".timeouts"),
+                // For an unreadable protocol, the HTTP keys are still read so their own problems show.
+                protocol == Protocol.TCP && protocolKnown ? refuseHttpKeys(node, path) : readHttp(node, path));
+    }
+
+    /** Names each HTTP key a tcp listener has; returns null (the default settings). */
+    private HttpSettings refuseHttpKeys(JsonNode node, String path) {
+        for (String key : HTTP_LISTENER_KEYS) {
+            JsonNode value = node.get(key);
+            if (value != null && !value.isNull() && !(value.isArray() && value.isEmpty())) {
+                problems.add(path + "." + key, "only for http listeners (this one has protocol 'tcp')");
+            }
+        }
+        return null;
+    }
+
+    private HttpSettings readHttp(JsonNode node, String path) {
+        return new HttpSettings(
+                readArray(node.get("host_routes"), path + ".host_routes", this::readRoute),
+                readSticky(node.get("sticky"), path + ".sticky"),
+                number(node, "max_body_bytes", path, HttpSettings.DEFAULT_MAX_BODY, Long.MIN_VALUE, Long.MAX_VALUE),
+                bool(node, "trust_forwarded", path, false),
+                readHttpTimeouts(node.get("http_timeouts"), path + ".http_timeouts"));
+    }
+
+    private RouteConfig readRoute(JsonNode node, String path) {
+        if (!isObject(node, path)) {
+            return new RouteConfig(null, null, null);
+        }
+        checkKeys(node, path, ROUTE_KEYS, NOT_YET_KEYS);
+        return new RouteConfig(string(node, "host", path), string(node, "path_prefix", path),
+                string(node, "pool", path));
+    }
+
+    private StickyConfig readSticky(JsonNode value, String path) {
+        if (value == null || value.isNull() || !isObject(value, path)) {
+            return null;
+        }
+        checkKeys(value, path, STICKY_KEYS);
+        StickyConfig.Strategy strategy = null;
+        String text = string(value, "strategy", path);
+        if (text != null) {
+            strategy = switch (text) {
+                case "cookie" -> StickyConfig.Strategy.COOKIE;
+                case "ip_hash" -> StickyConfig.Strategy.IP_HASH;
+                default -> {
+                    problems.add(path + ".strategy", "must be 'cookie' or 'ip_hash', was '" + text + "'");
+                    yield null;
+                }
+            };
+        }
+        String cookieName = string(value, "cookie_name", path);
+        if (cookieName != null && strategy == StickyConfig.Strategy.IP_HASH) {
+            problems.add(path + ".cookie_name", "only for strategy 'cookie'");
+            cookieName = null;
+        }
+        return new StickyConfig(strategy, cookieName);
+    }
+
+    private HttpTimeouts readHttpTimeouts(JsonNode value, String path) {
+        if (value == null || value.isNull() || !isObject(value, path)) {
+            return null;
+        }
+        checkKeys(value, path, HTTP_TIMEOUT_KEYS);
+        return new HttpTimeouts(millis(value, "head_ms", path), millis(value, "keep_alive_ms", path),
+                millis(value, "body_idle_ms", path), millis(value, "upstream_response_ms", path));
     }
 
     private PoolConfig readPool(JsonNode node, String path) {
@@ -201,9 +296,20 @@ final class StateReader {
     }
 
     private void checkKeys(JsonNode node, String path, List<String> known) {
+        checkKeys(node, path, known, List.of());
+    }
+
+    /** Unknown keys are problems; those in {@code notYet} say this version does not support them yet. */
+    private void checkKeys(JsonNode node, String path, List<String> known, List<String> notYet) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
-            if (!known.contains(key)) {
+            if (known.contains(key)) {
+                continue;
+            }
+            if (notYet.contains(key)) {
+                problems.add(path + "." + key, "the original Balor's '" + key + "' is not supported by this version"
+                        + " yet; remove it to load the file");
+            } else {
                 problems.unknownKey(path + "." + key, key, known);
             }
         }

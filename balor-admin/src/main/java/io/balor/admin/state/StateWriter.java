@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.config.HttpSettings;
+import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
+import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
+import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
 
@@ -18,6 +23,10 @@ import java.util.Map;
  * state. Upstreams are always written as objects (the one-line text form is only read), an
  * upstream's {@code name} only when it differs from its address, and timeouts only when they
  * differ from the defaults, so a file does not pin defaults that a later version may improve.
+ * The same goes for an http listener's settings ({@code host_routes} when there are some,
+ * {@code sticky} when set, {@code max_body_bytes}, {@code trust_forwarded}, {@code http_timeouts}
+ * when not the defaults); a tcp listener never gets them (it ignores them, and the reader refuses
+ * them there), nor does an {@code ip_hash} sticky get a {@code cookie_name}.
  * Stateless.
  */
 final class StateWriter {
@@ -63,7 +72,49 @@ final class StateWriter {
         if (!timeouts.isEmpty()) {
             node.set("timeouts", timeouts);
         }
+        if (listener.protocol() == Protocol.HTTP) {
+            http(node, listener.http());
+        }
         return node;
+    }
+
+    private static void http(ObjectNode node, HttpSettings http) {
+        if (!http.routes().isEmpty()) {
+            ArrayNode routes = node.putArray("host_routes");
+            for (RouteConfig route : http.routes()) {
+                ObjectNode item = routes.addObject();
+                item.put("host", route.host());
+                if (route.pathPrefix() != null) {
+                    item.put("path_prefix", route.pathPrefix());
+                }
+                item.put("pool", route.pool());
+            }
+        }
+        StickyConfig sticky = http.sticky();
+        if (sticky != null) {
+            ObjectNode item = node.putObject("sticky");
+            item.put("strategy", sticky.strategy() == StickyConfig.Strategy.IP_HASH ? "ip_hash" : "cookie");
+            if (sticky.strategy() == StickyConfig.Strategy.COOKIE
+                    && !StickyConfig.DEFAULT_COOKIE.equals(sticky.cookieName())) {
+                item.put("cookie_name", sticky.cookieName());
+            }
+        }
+        if (http.maxBodyBytes() != HttpSettings.DEFAULT_MAX_BODY) {
+            node.put("max_body_bytes", http.maxBodyBytes());
+        }
+        if (http.trustForwarded()) {
+            node.put("trust_forwarded", true);
+        }
+        HttpTimeouts timeouts = http.timeouts();
+        ObjectNode item = NODES.objectNode();
+        putIfChanged(item, "head_ms", timeouts.head(), HttpTimeouts.DEFAULT.head());
+        putIfChanged(item, "keep_alive_ms", timeouts.keepAlive(), HttpTimeouts.DEFAULT.keepAlive());
+        putIfChanged(item, "body_idle_ms", timeouts.bodyIdle(), HttpTimeouts.DEFAULT.bodyIdle());
+        putIfChanged(item, "upstream_response_ms", timeouts.upstreamResponse(),
+                HttpTimeouts.DEFAULT.upstreamResponse());
+        if (!item.isEmpty()) {
+            node.set("http_timeouts", item);
+        }
     }
 
     private static ArrayNode upstreams(List<UpstreamConfig> upstreams) {

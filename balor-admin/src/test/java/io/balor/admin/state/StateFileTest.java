@@ -1,10 +1,16 @@
 package io.balor.admin.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.balor.config.BalorConfig;
+import io.balor.config.HttpSettings;
+import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
+import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
@@ -66,6 +72,74 @@ class StateFileTest {
         byte[] first = Files.readAllBytes(file);
         StateFile.save(file, loaded);
         assertArrayEquals(first, Files.readAllBytes(file), "a save of what was loaded writes the same bytes");
+    }
+
+    @Test
+    void roundTripOfHttpListeners() throws Exception {
+        HttpSettings routed = HttpSettings.DEFAULT
+                .withRoutes(List.of(RouteConfig.of("api.example.com", "api"),
+                        new RouteConfig("*.Shop.example", "/cart/", "shop")))
+                .withSticky(new StickyConfig(StickyConfig.Strategy.COOKIE, "SRV"))
+                .withMaxBodyBytes(1024)
+                .withTrustForwarded(true)
+                .withTimeouts(HttpTimeouts.DEFAULT.withHead(Duration.ofMillis(2500))
+                        .withUpstreamResponse(Duration.ofSeconds(90)));
+        BalorConfig config = new BalorConfig(
+                List.of(ListenerConfig.http("web", "0.0.0.0:8080", "web").withHttp(routed),
+                        ListenerConfig.http("routes-only", "0.0.0.0:8081", null)
+                                .withHttp(HttpSettings.DEFAULT.withRoutes(List.of(RouteConfig.of("a.example", "api")))
+                                        .withSticky(new StickyConfig(StickyConfig.Strategy.IP_HASH, null))),
+                        ListenerConfig.http("plain", "0.0.0.0:8082", "web"),
+                        ListenerConfig.tcp("raw", "0.0.0.0:9000", "api")),
+                List.of(PoolConfig.of("web", UpstreamConfig.of("http://10.0.0.1:80")),
+                        PoolConfig.of("api", UpstreamConfig.of("http://10.0.0.2:80")),
+                        PoolConfig.of("shop", UpstreamConfig.of("http://10.0.0.3:80"))));
+        Path file = dir.resolve("balor_state.json");
+        StateFile.save(file, new BalorState(config, Map.of()));
+        BalorState loaded = StateFile.load(file);
+        assertEquals(config, loaded.config());
+        byte[] first = Files.readAllBytes(file);
+        StateFile.save(file, loaded);
+        assertArrayEquals(first, Files.readAllBytes(file), "a save of what was loaded writes the same bytes");
+
+        JsonNode listeners = new ObjectMapper().readTree(first).get("listeners");
+        assertEquals(new ObjectMapper().readTree("""
+                {"name": "web", "listen": "0.0.0.0:8080", "protocol": "http", "enabled": true, "pool": "web",
+                 "max_connections": 0,
+                 "host_routes": [{"host": "api.example.com", "pool": "api"},
+                                 {"host": "*.Shop.example", "path_prefix": "/cart/", "pool": "shop"}],
+                 "sticky": {"strategy": "cookie", "cookie_name": "SRV"},
+                 "max_body_bytes": 1024, "trust_forwarded": true,
+                 "http_timeouts": {"head_ms": 2500, "upstream_response_ms": 90000}}
+                """), listeners.get(0));
+        assertEquals(new ObjectMapper().readTree("""
+                {"name": "routes-only", "listen": "0.0.0.0:8081", "protocol": "http", "enabled": true,
+                 "max_connections": 0, "host_routes": [{"host": "a.example", "pool": "api"}],
+                 "sticky": {"strategy": "ip_hash"}}
+                """), listeners.get(1));
+        // Defaults are not pinned.
+        assertEquals(List.of("name", "listen", "protocol", "enabled", "pool", "max_connections"),
+                fieldNames(listeners.get(2)));
+        assertEquals(List.of("name", "listen", "protocol", "enabled", "pool", "max_connections"),
+                fieldNames(listeners.get(3)));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void tcpListenerNeverGetsHttpKeys() throws Exception {
+        ListenerConfig tcp = ListenerConfig.tcp("raw", "0.0.0.0:9000", "p")
+                .withHttp(HttpSettings.DEFAULT.withTrustForwarded(true).withMaxBodyBytes(1));
+        BalorState state = new BalorState(new BalorConfig(List.of(tcp),
+                List.of(PoolConfig.of("p", UpstreamConfig.of("10.0.0.1:80")))), Map.of());
+        String text = new String(StateFile.render(state), StandardCharsets.UTF_8);
+        assertTrue(!text.contains("trust_forwarded") && !text.contains("max_body_bytes"), text);
+        assertEquals(HttpSettings.DEFAULT,
+                StateFile.parse(dir.resolve("x.json"), StateFile.render(state)).config().listener("raw").http());
     }
 
     @Test
