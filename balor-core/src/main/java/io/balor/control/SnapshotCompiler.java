@@ -11,6 +11,7 @@ import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
 import io.balor.proxy.HttpPolicy;
+import io.balor.proxy.Stickiness;
 import io.balor.route.RouteTable;
 import io.balor.proxy.TunnelPolicy;
 import io.balor.upstream.Pool;
@@ -57,7 +58,7 @@ final class SnapshotCompiler {
     }
 
     /** The HTTP side of a listener, or null for a TCP listener. */
-    HttpPolicy httpPolicy(ListenerConfig listener) {
+    HttpPolicy httpPolicy(ListenerConfig listener, Map<String, Pool> pools) {
         if (listener.protocol() != Protocol.HTTP) {
             return null;
         }
@@ -67,9 +68,29 @@ final class SnapshotCompiler {
             rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(), route.pool()));
         }
         HttpTimeouts timeouts = http.timeouts();
+        Stickiness sticky = null;
+        if (http.sticky() != null) {
+            List<Pool> used = new ArrayList<>();
+            for (String name : new java.util.TreeSet<>(routedPools(listener))) {
+                used.add(pools.get(name));
+            }
+            sticky = new Stickiness(http.sticky(), used, false);
+        }
         return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), HTTP, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
-                timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos());
+                timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
+                sticky);
+    }
+
+    private static java.util.Set<String> routedPools(ListenerConfig listener) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (listener.poolName() != null) {
+            names.add(listener.poolName());
+        }
+        for (RouteConfig route : listener.http().routes()) {
+            names.add(route.pool());
+        }
+        return names;
     }
 
     private static Pool pool(String name, List<UpstreamConfig> configs) {

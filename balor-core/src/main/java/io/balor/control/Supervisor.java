@@ -169,7 +169,7 @@ public final class Supervisor {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
                 listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
-                        compiler.policy(listener), compiler.httpPolicy(listener)));
+                        compiler.policy(listener), compiler.httpPolicy(listener, pools)));
             }
         }
         RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);

@@ -16,8 +16,10 @@ import io.balor.route.RouteTable;
  * @param keepAliveTimeoutNanos   an idle client connection is closed after this
  * @param bodyIdleTimeoutNanos    no body bytes either way for this long ends the exchange
  * @param responseTimeoutNanos    the upstream must start answering within this → 504
+ * @param sticky                  stickiness, or null
  */
 public record HttpPolicy(String listener, RouteTable<String> routes, byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
-                         long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos) {
+                         long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
+                         Stickiness sticky) {
 }

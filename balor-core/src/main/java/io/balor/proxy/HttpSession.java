@@ -15,6 +15,7 @@ import io.balor.loop.Timer;
 import io.balor.net.Acceptor;
 import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
+import io.balor.upstream.StickyCookie;
 import io.balor.upstream.Upstream;
 
 import java.io.IOException;
@@ -102,6 +103,8 @@ public final class HttpSession extends Session {
     private long lastActivity;
     private long requestId;
     private long requests;
+    private Upstream cookieUpstream;
+    private final int clientHash;
 
     public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
                        HttpContext context, HttpLimits limits, SocketChannel channel, long idSeed) {
@@ -119,6 +122,16 @@ public final class HttpSession extends Session {
         this.requestBody = new BodyPump(limits);
         this.responseBody = new BodyPump(limits);
         this.requestId = idSeed;
+        this.clientHash = clientHash(channel);
+    }
+
+    /** The client address's hash for {@code ip_hash}: its address bits for IPv4 (no allocation later). */
+    private static int clientHash(SocketChannel channel) {
+        try {
+            return ((java.net.InetSocketAddress) channel.getRemoteAddress()).getAddress().hashCode();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Registers the client socket and waits for the first request. Loop thread. */
@@ -336,7 +349,7 @@ public final class HttpSession extends Session {
         requestBody.start(framing, length, framing);
         clientInStart = request.headEnd();
         balancer = context.balancer(pool);
-        target = balancer == null ? null : balancer.pick();
+        target = balancer == null ? null : pick(pool);
         if (target == null) {
             fail(503);
             return;
@@ -355,6 +368,42 @@ public final class HttpSession extends Session {
         } else {
             connect();
         }
+    }
+
+    /**
+     * The upstream for this request: the one the sticky cookie names if it can take it (else the
+     * balancer's pick, and the response re-issues the cookie), the client's place on the hash
+     * ring for {@code ip_hash}, or the balancer's pick.
+     */
+    private Upstream pick(String pool) {
+        Stickiness sticky = policy.sticky();
+        cookieUpstream = null;
+        if (sticky == null) {
+            return balancer.pick();
+        }
+        if (!sticky.byCookie()) {
+            return sticky.byClient(pool, clientHash);
+        }
+        StickyCookie cookie = sticky.cookie(pool);
+        for (int i = 0; i < request.fieldCount() && cookieUpstream == null && cookie != null; i++) {
+            if (request.nameIs(i, "cookie")) {
+                cookieUpstream = cookie.find(clientIn, request.valueStart(i), request.valueEnd(i));
+            }
+        }
+        if (cookieUpstream != null && cookieUpstream.eligible()) {
+            return cookieUpstream;
+        }
+        return balancer.pick();
+    }
+
+    /** The {@code Set-Cookie} line to add to this response, or null. */
+    private byte[] stickyLine() {
+        Stickiness sticky = policy.sticky();
+        if (sticky == null || !sticky.byCookie() || target == null || target == cookieUpstream
+                || (cookieUpstream != null && cookieUpstream.id().equals(target.id()))) {
+            return null;
+        }
+        return sticky.setCookieLine(target);
     }
 
     private void connect() {
@@ -510,7 +559,7 @@ public final class HttpSession extends Session {
         Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : out;
         upstreamReusable = !response.closeAfter() && in != Framing.UNTIL_CLOSE;
         if (!writer.response(response, clientOut(), header, length, requestVersion, !closeAfter,
-                cookies.active() ? cookies : null, null, false)) {
+                cookies.active() ? cookies : null, stickyLine(), false)) {
             fail(502);
             return false;
         }

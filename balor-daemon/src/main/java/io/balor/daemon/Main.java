@@ -8,6 +8,8 @@ import io.balor.admin.state.StateFileException;
 import io.balor.config.BalorConfig;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
+import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
 
 import java.io.PrintStream;
@@ -107,15 +109,32 @@ public final class Main {
         }
     }
 
-    private static String target(ListenerConfig listener) {
+    /**
+     * Where a listener's traffic goes: {@code pool web}, {@code upstreams a, b}, or for an HTTP
+     * listener with routes {@code routes: api.example.com -> api, *.shop/cart/ -> shop; default pool web}.
+     */
+    static String target(ListenerConfig listener) {
+        String fallback;
         if (listener.pool() != null) {
-            return "pool " + listener.pool();
+            fallback = "pool " + listener.pool();
+        } else if (!listener.upstreams().isEmpty()) {
+            List<String> addresses = new ArrayList<>();
+            for (UpstreamConfig upstream : listener.upstreams()) {
+                addresses.add(upstream.address());
+            }
+            fallback = "upstreams " + String.join(", ", addresses);
+        } else {
+            fallback = null;
         }
-        List<String> addresses = new ArrayList<>();
-        for (UpstreamConfig upstream : listener.upstreams()) {
-            addresses.add(upstream.address());
+        if (listener.protocol() != Protocol.HTTP || listener.http().routes().isEmpty()) {
+            return fallback != null ? fallback : "nothing";
         }
-        return "upstreams " + String.join(", ", addresses);
+        List<String> routes = new ArrayList<>();
+        for (RouteConfig route : listener.http().routes()) {
+            routes.add(route.host() + (route.pathPrefix() != null ? route.pathPrefix() : "") + " -> " + route.pool());
+        }
+        return "routes: " + String.join(", ", routes) + "; "
+                + (fallback != null ? "default " + fallback : "no default (404)");
     }
 
     /** {@code ip:port}, IPv6 in brackets. */

@@ -1,12 +1,18 @@
 package io.balor.daemon;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +73,60 @@ class DaemonProcessTest {
                 daemon.terminate();
                 assertEquals(0, daemon.awaitExit(EXIT), daemon.stderr());
             }
+        }
+    }
+
+    @Test
+    void proxiesHttpThenExits0OnSigterm() throws Exception {
+        // Without it the JDK server delays small responses (Nagle against delayed ACK).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] body = ("hello from " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        try {
+            Path stateFile = dir.resolve("balor_state.json");
+            Files.writeString(stateFile, """
+                    {
+                      "version": 1,
+                      "listeners": [
+                        {"name": "web", "listen": "127.0.0.1:0", "protocol": "http", "pool": "app",
+                         "host_routes": [{"host": "api.example.com", "pool": "api"}],
+                         "http_timeouts": {"upstream_response_ms": 10000}}
+                      ],
+                      "pools": [
+                        {"name": "app", "upstreams": ["http://127.0.0.1:%d"]},
+                        {"name": "api", "upstreams": ["http://127.0.0.1:1"]}
+                      ]
+                    }
+                    """.formatted(upstream.getAddress().getPort()));
+            Pattern line = Pattern.compile("listener web \\(http\\) on 127\\.0\\.0\\.1:(\\d+)"
+                    + " -> routes: api\\.example\\.com -> api; default pool app");
+            try (DaemonProcess daemon = DaemonProcess.start(dir, env(stateFile))) {
+                Matcher listener = line.matcher(daemon.awaitLine(line.asPredicate(), STARTUP));
+                assertTrue(listener.matches());
+                int port = Integer.parseInt(listener.group(1));
+
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(STARTUP).build();
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello")).timeout(STARTUP)
+                                .GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                assertEquals("hello from /hello", response.body());
+
+                daemon.terminate();
+                assertEquals(0, daemon.awaitExit(EXIT), daemon.stderr());
+            }
+        } finally {
+            upstream.stop(0);
         }
     }
 

@@ -1,5 +1,9 @@
 package io.balor.daemon;
 
+import io.balor.config.HttpSettings;
+import io.balor.config.ListenerConfig;
+import io.balor.config.RouteConfig;
+import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,5 +60,18 @@ class MainTest {
         assertTrue(err().contains("listeners[0].weight: unknown key"), err());
         assertTrue(err().contains("listeners[0].pool: no pool named 'masters'"), err());
         assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+
+    @Test
+    void listenerTargets() {
+        HttpSettings routes = HttpSettings.DEFAULT.withRoutes(List.of(RouteConfig.of("api.example.com", "api"),
+                new RouteConfig("*.shop", "/cart/", "shop")));
+        assertEquals("routes: api.example.com -> api, *.shop/cart/ -> shop; default pool web",
+                Main.target(ListenerConfig.http("web", "127.0.0.1:8080", "web").withHttp(routes)));
+        assertEquals("routes: api.example.com -> api, *.shop/cart/ -> shop; no default (404)",
+                Main.target(ListenerConfig.http("web", "127.0.0.1:8080", null).withHttp(routes)));
+        assertEquals("pool web", Main.target(ListenerConfig.http("web", "127.0.0.1:8080", "web")));
+        assertEquals("upstreams 10.0.0.1:80, 10.0.0.2:80", Main.target(ListenerConfig.tcp("t", ":1", null)
+                .withUpstreams(List.of(UpstreamConfig.of("10.0.0.1:80"), UpstreamConfig.of("10.0.0.2:80")))));
     }
 }

@@ -1,8 +1,12 @@
 package io.balor.admin.state;
 
 import io.balor.config.ConfigProblem;
+import io.balor.config.HttpSettings;
+import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
 import io.balor.config.Protocol;
+import io.balor.config.RouteConfig;
+import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,122 @@ class StateReaderTest {
                 "listeners[0].enabled", "listeners[0].max_connections", "pools",
                 // The config's own view: the upstreams it got were none.
                 "listeners[0].pool"), paths(e), e.getMessage());
+    }
+
+    @Test
+    void httpListenerFields() throws Exception {
+        BalorState state = read("""
+                {"version": 1,
+                 "pools": [{"name": "web", "upstreams": ["http://10.0.0.1:80"]},
+                           {"name": "api", "upstreams": ["http://10.0.0.2:80"]}],
+                 "listeners": [
+                   {"name": "web", "listen": ":8080", "protocol": "http", "pool": "web",
+                    "host_routes": [{"host": "api.example.com", "pool": "api"},
+                                    {"host": "*.example.com", "path_prefix": "/v2/", "pool": "api"}],
+                    "sticky": {"strategy": "cookie"}, "max_body_bytes": 0, "trust_forwarded": true,
+                    "http_timeouts": {"head_ms": 1000, "keep_alive_ms": 2000, "body_idle_ms": 3000,
+                                      "upstream_response_ms": 4000}},
+                   {"name": "plain", "listen": ":8081", "protocol": "http", "pool": "web",
+                    "sticky": {"strategy": "ip_hash"}},
+                   {"name": "seed", "listen": ":9000", "protocol": "tcp", "pool": "web",
+                    "host_routes": [], "sticky": null, "http_timeouts": null}]}
+                """);
+        HttpSettings web = state.config().listener("web").http();
+        assertEquals(List.of(RouteConfig.of("api.example.com", "api"), new RouteConfig("*.example.com", "/v2/", "api")),
+                web.routes());
+        assertEquals(new StickyConfig(StickyConfig.Strategy.COOKIE, StickyConfig.DEFAULT_COOKIE), web.sticky());
+        assertEquals(0, web.maxBodyBytes());
+        assertTrue(web.trustForwarded());
+        assertEquals(new HttpTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+                Duration.ofSeconds(4)), web.timeouts());
+        assertEquals(HttpSettings.DEFAULT.withSticky(new StickyConfig(StickyConfig.Strategy.IP_HASH, null)),
+                state.config().listener("plain").http());
+        // The seed writes empty HTTP keys on every listener: they say nothing, so a tcp one may have them.
+        assertEquals(HttpSettings.DEFAULT, state.config().listener("seed").http());
+    }
+
+    @Test
+    void httpProblemsByJsonPath() {
+        StateFileException e = refused("""
+                {"version": 1, "pools": [{"name": "api", "upstreams": ["http://10.0.0.2:80"]}],
+                 "listeners": [
+                   {"name": "web", "listen": ":8080", "protocol": "http",
+                    "host_routes": [{"host": "api.example.com", "pool": "api"},
+                                    {"host": "*.example.com", "path_prefix": "v2", "pool": "api"},
+                                    {"host": "a..b", "pool": "nope"},
+                                    {"host": "x.example", "pol": "api"},
+                                    "b.example"],
+                    "sticky": {"strategy": "round_robin", "cookie_name": "a b"},
+                    "max_body_bytes": -1, "trust_forwarded": "yes",
+                    "http_timeouts": {"head_ms": 0, "keep_alive_ms": "1s", "body_idle": 5}},
+                   {"name": "ip", "listen": ":8081", "protocol": "http", "pool": "api",
+                    "sticky": {"strategy": "ip_hash", "cookie_name": "S"}, "http_timeouts": []},
+                   {"name": "nostrategy", "listen": ":8082", "protocol": "http", "pool": "api", "sticky": {}}]}
+                """);
+        assertEquals(List.of(
+                "listeners[0].host_routes[3].pol",
+                "listeners[0].host_routes[4]",
+                "listeners[0].sticky.strategy",
+                "listeners[0].trust_forwarded",
+                "listeners[0].http_timeouts.body_idle",
+                "listeners[0].http_timeouts.keep_alive_ms",
+                "listeners[1].sticky.cookie_name",
+                "listeners[1].http_timeouts",
+                "listeners[0].host_routes[1].path_prefix",
+                "listeners[0].host_routes[2].host",
+                "listeners[0].host_routes[2].pool",
+                "listeners[0].host_routes[3].pool",
+                "listeners[0].sticky.cookie_name",
+                "listeners[0].max_body_bytes",
+                "listeners[0].http_timeouts.head_ms",
+                "listeners[2].sticky.strategy"), paths(e), e.getMessage());
+        String message = e.getMessage();
+        assertTrue(message.contains("listeners[0].sticky.strategy: must be 'cookie' or 'ip_hash', was 'round_robin'"),
+                message);
+        assertTrue(message.contains("listeners[0].http_timeouts.body_idle: unknown key (did you mean 'body_idle_ms'?)"),
+                message);
+        assertTrue(message.contains("listeners[0].http_timeouts.head_ms: must be positive"), message);
+        assertTrue(message.contains("listeners[0].host_routes[2].pool: no pool named 'nope'"), message);
+        assertTrue(message.contains("listeners[1].sticky.cookie_name: only for strategy 'cookie'"), message);
+    }
+
+    @Test
+    void tcpListenerRefusesHttpKeys() {
+        StateFileException e = refused("""
+                {"version": 1, "pools": [{"name": "p", "upstreams": ["10.0.0.1:80"]}],
+                 "listeners": [{"name": "raw", "listen": ":9000", "pool": "p",
+                                "host_routes": [{"host": "a.example", "pool": "p"}], "sticky": {"strategy": "cookie"},
+                                "max_body_bytes": 1024, "trust_forwarded": false, "http_timeouts": {"head_ms": 5}}]}
+                """);
+        assertEquals(List.of("listeners[0].host_routes", "listeners[0].sticky", "listeners[0].max_body_bytes",
+                "listeners[0].trust_forwarded", "listeners[0].http_timeouts"), paths(e), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "listeners[0].host_routes: only for http listeners (this one has protocol 'tcp')"), e.getMessage());
+    }
+
+    @Test
+    void seedKeysNotSupportedYetAreRefusedByName() {
+        StateFileException e = refused("""
+                {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
+                 "listeners": [{"name": "web", "listen": ":80", "protocol": "http", "rate_limit": {"rps": 5, "burst": 10},
+                                "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_path": "/c"},
+                                                 "acme": {"enabled": true}}]}]}
+                """);
+        assertEquals(List.of("listeners[0].rate_limit", "listeners[0].host_routes[0].tls",
+                "listeners[0].host_routes[0].acme"), paths(e), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "listeners[0].rate_limit: the original Balor's 'rate_limit' is not supported by this version yet"),
+                e.getMessage());
+    }
+
+    @Test
+    void httpTimeoutPathsAreTranslated() {
+        assertEquals("listeners[0].http_timeouts.keep_alive_ms",
+                StateProblems.jsonPath("listeners[0].http_timeouts.keep_alive"));
+        assertEquals("listeners[0].http_timeouts.upstream_response_ms",
+                StateProblems.jsonPath("listeners[0].http_timeouts.upstream_response"));
+        assertEquals("listeners[0].timeouts.idle_ms", StateProblems.jsonPath("listeners[0].timeouts.idle"));
+        assertEquals("listeners[0].max_body_bytes", StateProblems.jsonPath("listeners[0].max_body_bytes"));
     }
 
     @Test
