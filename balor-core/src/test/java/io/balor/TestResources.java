@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What a test opened (Balor, servers, sockets), closed in reverse order after it. */
+@SuppressWarnings("try")   // close() may throw InterruptedException: tests just fail then
 final class TestResources implements AutoCloseable {
 
     private final List<AutoCloseable> opened = new ArrayList<>();

@@ -281,7 +281,7 @@ public final class HeadWriter {
     }
 
     /** Copies {@code in[start, end)} to {@code out} at its position, without a view or a copy array. */
-    static void copy(ByteBuffer in, int start, int end, ByteBuffer out) {
+    public static void copy(ByteBuffer in, int start, int end, ByteBuffer out) {
         int length = end - start;
         if (length > out.remaining()) {
             throw new BufferOverflowException();

@@ -21,6 +21,7 @@ final class ErrorResponse {
             case 413 -> "Content Too Large";
             case 414 -> "URI Too Long";
             case 417 -> "Expectation Failed";
+            case 426 -> "Upgrade Required";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
@@ -43,6 +44,9 @@ final class ErrorResponse {
                 .append("Content-Type: text/plain; charset=utf-8\r\n")
                 .append("Content-Length: ").append(body.length()).append("\r\n")
                 .append("Connection: close\r\n");
+        if (status == 426) {
+            head.append("Sec-WebSocket-Version: 13\r\n");   // RFC 6455 §4.4
+        }
         if (retryAfterSeconds > 0) {
             head.append("Retry-After: ").append(retryAfterSeconds).append("\r\n");
         }

@@ -17,9 +17,11 @@ import io.balor.route.RouteTable;
  * @param bodyIdleTimeoutNanos    no body bytes either way for this long ends the exchange
  * @param responseTimeoutNanos    the upstream must start answering within this → 504
  * @param sticky                  stickiness, or null
+ * @param tunnel                  what a WebSocket becomes after its 101: an L4 tunnel with these
+ *                                timeouts and watermarks
  */
 public record HttpPolicy(String listener, RouteTable<String> routes, byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
                          long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
-                         Stickiness sticky) {
+                         Stickiness sticky, TunnelPolicy tunnel) {
 }

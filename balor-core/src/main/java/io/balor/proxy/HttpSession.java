@@ -17,6 +17,7 @@ import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.StickyCookie;
 import io.balor.upstream.Upstream;
+import io.balor.ws.WebSocketHandshake;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,6 +105,8 @@ public final class HttpSession extends Session {
     private long requestId;
     private long requests;
     private Upstream cookieUpstream;
+    private boolean websocket;
+    private String expectedAccept;
     private final int clientHash;
 
     public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
@@ -339,6 +342,16 @@ public final class HttpSession extends Session {
             fail(404);
             return;
         }
+        websocket = WebSocketHandshake.wantsWebSocket(request);
+        if (websocket) {
+            int refused = WebSocketHandshake.checkRequest(request);
+            if (refused != 0) {
+                fail(refused);
+                return;
+            }
+            int key = WebSocketHandshake.keyField(request);
+            expectedAccept = WebSocketHandshake.acceptFor(clientIn, request.valueStart(key), request.valueEnd(key));
+        }
         long length = request.contentLength();
         if (length > policy.maxBodyBytes()) {
             fail(413);
@@ -466,7 +479,7 @@ public final class HttpSession extends Session {
         Framing framing = request.chunked() ? Framing.CHUNKED
                 : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
         if (!writer.request(request, upstreamOut, framing, request.contentLength(), null, clientIp, policy.proto(),
-                policy.trustForwarded(), false)) {
+                policy.trustForwarded(), websocket)) {
             fail(431);
             return;
         }
@@ -531,7 +544,11 @@ public final class HttpSession extends Session {
         int status = response.status();
         if (status < 200) {
             if (status == 101) {
-                fail(502);   // WebSocket pass-through is planned
+                if (websocket && WebSocketHandshake.acceptsUpgrade(response, expectedAccept)) {
+                    becomeTunnel();
+                } else {
+                    fail(502);
+                }
                 return false;
             }
             if (requestVersion == 11
@@ -567,6 +584,41 @@ public final class HttpSession extends Session {
         upstreamInStart = response.headEnd();
         responseHeadDone = true;
         return true;
+    }
+
+    /**
+     * After a valid 101: the client and upstream sockets become an L4 tunnel (RFC 6455 §4.1: no
+     * byte is tunnelled before the 101). The 101 head, rewritten for the client, and whatever
+     * either side sent after the handshake go first; this session then lets go of both sockets
+     * without closing them, and the tunnel counts as the listener's session from now on.
+     */
+    private void becomeTunnel() {
+        ByteBuffer out = clientOut();
+        if (!writer.response(response, out, Framing.NONE, 0, 11, true, null, null, true)) {
+            fail(502);
+            return;
+        }
+        int extra = upstreamIn.position() - response.headEnd();
+        if (extra > out.remaining()) {
+            fail(502);
+            return;
+        }
+        HeadWriter.copy(upstreamIn, response.headEnd(), upstreamIn.position(), out);
+        try {
+            TcpTunnel.adopt(loop, acceptor, counters, sessions, policy.tunnel(), client, upstream.connection(), target,
+                    out, 0, out.position(), clientIn, clientInStart, clientIn.position());
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        closed = true;
+        upstream = null;
+        loop.timers().cancel(timer);
+        sessions.remove(this);
+        clientIn = release(clientIn);
+        clientOut = release(clientOut);
+        upstreamIn = release(upstreamIn);
+        upstreamOut = release(upstreamOut);
     }
 
     private void finishExchange() {

@@ -81,15 +81,44 @@ public final class TcpTunnel extends Session {
 
     public TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
                      Balancer balancer, TunnelPolicy policy, SocketChannel clientChannel) {
+        this(loop, acceptor, counters, sessions, balancer, policy, new Connection(clientChannel));
+    }
+
+    private TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
+                      Balancer balancer, TunnelPolicy policy, Connection client) {
         this.loop = loop;
         this.acceptor = acceptor;
         this.counters = counters;
         this.sessions = sessions;
         this.balancer = balancer;
         this.policy = policy;
-        this.client = new Connection(clientChannel);
+        this.client = client;
         this.toUpstream = new Direction(client);
         this.toClient = new Direction(null);
+    }
+
+    /**
+     * Takes over two connected sockets from an HTTP session whose exchange became a tunnel (a
+     * WebSocket after its 101), with the bytes each side already sent past the handshake.
+     * Both sockets must be registered with {@code loop}; the session must have let go of them.
+     *
+     * @param toClient   bytes from the upstream not yet forwarded ({@code [start, end)}), or null
+     * @param toUpstream bytes from the client not yet forwarded, or null
+     */
+    public static TcpTunnel adopt(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
+                                  TunnelPolicy policy, Connection client, Connection upstream, Upstream target,
+                                  ByteBuffer toClient, int toClientStart, int toClientEnd,
+                                  ByteBuffer toUpstream, int toUpstreamStart, int toUpstreamEnd) throws IOException {
+        TcpTunnel tunnel = new TcpTunnel(loop, acceptor, counters, sessions, null, policy, client);
+        sessions.add(tunnel);
+        tunnel.target = target;
+        tunnel.upstream = upstream;
+        client.attach(tunnel.clientHandler);
+        upstream.attach(tunnel.upstreamHandler);
+        tunnel.connected();
+        tunnel.toClient.preload(toClient, toClientStart, toClientEnd);
+        tunnel.toUpstream.preload(toUpstream, toUpstreamStart, toUpstreamEnd);
+        return tunnel;
     }
 
     /** Registers the client socket and connects to the first upstream. Loop thread. */
@@ -348,6 +377,17 @@ public final class TcpTunnel extends Session {
                 paused = false;
                 source.interest(SelectionKey.OP_READ, true);
             }
+        }
+
+        /** Bytes the previous owner of the sockets read but did not forward: sent on first. */
+        void preload(ByteBuffer from, int start, int end) throws IOException {
+            if (from == null || start >= end) {
+                return;
+            }
+            buffer = loop.buffers().acquire();
+            buffer.put(0, from, start, Math.min(end - start, buffer.capacity()));
+            buffer.position(Math.min(end - start, buffer.capacity()));
+            flush();
         }
 
         void release() {
