@@ -9,9 +9,12 @@ package io.balor;
  * @param active          sessions open now
  * @param connectFailures upstream connects that failed (refused, reset or timed out); each
  *                        failure moves on to the next upstream
- * @param unavailable     sessions closed because no upstream could be reached
+ * @param unavailable     sessions closed (L4) or requests answered 502 (L7) because no upstream
+ *                        could be reached
+ * @param retries         HTTP requests sent again on a new connection after a kept-alive one
+ *                        turned out closed
  * @param paused          the listener is at its connection limit and has stopped accepting
  */
 public record ListenerStats(String name, String address, long accepted, long active,
-                            long connectFailures, long unavailable, boolean paused) {
+                            long connectFailures, long unavailable, long retries, boolean paused) {
 }

@@ -209,6 +209,56 @@ class HttpProxyTest {
                 "re-chunked without the extension, trailers kept: " + forwarded);
     }
 
+    @Test
+    void aSafeRequestIsSentAgainWhenAReusedConnectionTurnsOutClosed() throws Exception {
+        // Answers the first request of each connection, then drops the connection when the
+        // next request arrives: the race of an upstream closing an idle keep-alive connection.
+        TestServer flaky = resources.track(new TestServer(socket -> {
+            InputStream in = socket.getInputStream();
+            readHead(in);
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+            readHead(in);
+            socket.close();
+        }));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "flaky"),
+                PoolConfig.of("flaky", UpstreamConfig.of(flaky.address())));
+        try (Socket socket = Clients.connect(balor.boundAddress("web"))) {
+            socket.getOutputStream().write("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String first = readResponse(socket.getInputStream());
+            assertTrue(first.startsWith("HTTP/1.1 200 ") && first.endsWith("ok"), first);
+            socket.getOutputStream().write("GET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String second = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(second.startsWith("HTTP/1.1 200 ") && second.endsWith("ok"), second);
+        }
+        assertEquals(1, balor.listenerStats().get(0).retries());
+        assertEquals(2, flaky.accepted(), "the retry went out on a new connection");
+    }
+
+    /** Reads one response with a Content-Length body. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().contains("\r\n\r\n")) {
+            text.append((char) in.read());
+        }
+        int length = Integer.parseInt(text.toString().replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        for (int i = 0; i < length; i++) {
+            text.append((char) in.read());
+        }
+        return text.toString();
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed");
+            }
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+    }
+
     /** Sends raw bytes, reads until the server closes. */
     private static String raw(InetSocketAddress address, String text) throws IOException {
         try (Socket socket = Clients.connect(address)) {

@@ -113,14 +113,16 @@ public final class Supervisor {
             BoundListener listener = entry.getValue();
             long failures = 0;
             long unavailable = 0;
+            long retries = 0;
             for (SessionCounters shard : listener.counters) {
                 failures += shard.connectFailures();
                 unavailable += shard.unavailable();
+                retries += shard.retries();
             }
             Acceptor acceptor = listener.acceptor;
             InetSocketAddress address = acceptor.localAddress();
             stats.add(new ListenerStats(entry.getKey(), address.getAddress().getHostAddress() + ":" + address.getPort(),
-                    acceptor.accepted(), acceptor.active(), failures, unavailable, acceptor.paused()));
+                    acceptor.accepted(), acceptor.active(), failures, unavailable, retries, acceptor.paused()));
         }
         return stats;
     }

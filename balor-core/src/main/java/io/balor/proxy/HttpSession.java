@@ -106,6 +106,12 @@ public final class HttpSession extends Session {
     private long requests;
     private Upstream cookieUpstream;
     private boolean websocket;
+    /** The upstream connection came from the keep-alive cache (it may have been closed meanwhile). */
+    private boolean reusedConnection;
+    /** Some bytes of the request reached the upstream connection. */
+    private boolean requestWritten;
+    /** The request head is still where it was parsed, so it can be written again. */
+    private boolean headIntact;
     private String expectedAccept;
     private final int clientHash;
 
@@ -212,7 +218,11 @@ public final class HttpSession extends Session {
                 } else if (state == CONNECTING) {
                     finishConnect();
                 } else if ((readyOps & SelectionKey.OP_READ) != 0) {
-                    readUpstream();
+                    try {
+                        readUpstream();
+                    } catch (IOException e) {
+                        upstreamFailed();
+                    }
                 }
                 advance();
             } catch (IOException e) {
@@ -373,7 +383,10 @@ public final class HttpSession extends Session {
         upstreamEof = false;
         responseParser.reset();
         state = CONNECTING;
+        headIntact = true;
+        requestWritten = false;
         UpstreamConnection idle = context.cache().take(target);
+        reusedConnection = idle != null;
         if (idle != null) {
             upstream = idle;
             upstream.connection().attach(upstreamHandler);
@@ -655,7 +668,26 @@ public final class HttpSession extends Session {
         closeWhenFlushed();
     }
 
+    /**
+     * The upstream connection failed (reset, or closed before its response was complete). A
+     * request is sent again, once, on a new connection when that is safe: the connection was a
+     * reused one, nothing of the response came, and either nothing of the request was written or
+     * the request is idempotent without a body (RFC 9110 §9.2.2); its head is still in the
+     * buffer. Otherwise 502 if no response was started, else the client is closed.
+     */
     private void upstreamFailed() {
+        boolean noResponse = !responseHeadDone && (upstreamIn == null || upstreamIn.position() == 0);
+        boolean safe = !requestWritten || (request.method().idempotent() && request.contentLength() <= 0
+                && !request.chunked());
+        if (state == EXCHANGE && reusedConnection && noResponse && headIntact && safe) {
+            reusedConnection = false;
+            counters.retried();
+            dropUpstream();
+            upstreamEof = false;
+            state = CONNECTING;
+            connect();
+            return;
+        }
         if (state == EXCHANGE && !responseHeadDone) {
             fail(502);
         } else {
@@ -705,15 +737,18 @@ public final class HttpSession extends Session {
         }
     }
 
-    private void flushUpstream() throws IOException {
+    private void flushUpstream() {
         if (state == EXCHANGE && upstreamOut != null && upstreamOut.position() > 0) {
             upstreamOut.flip();
             try {
                 if (upstream.connection().write(upstreamOut) > 0) {
                     touch();
+                    requestWritten = true;
                 }
-            } finally {
                 upstreamOut.compact();
+            } catch (IOException e) {
+                upstreamOut.clear();
+                upstreamFailed();
             }
         }
     }
@@ -735,6 +770,7 @@ public final class HttpSession extends Session {
             clientIn.compact();
             requestBody.compacted(keep);
             clientInStart -= keep;
+            headIntact = false;
         }
         if (clientIn.position() == 0 && state == IDLE) {
             clientIn = release(clientIn);

@@ -9,6 +9,7 @@ public final class SessionCounters {
 
     private volatile long connectFailures;
     private volatile long unavailable;
+    private volatile long retries;
 
     void connectFailed() {
         connectFailures++;
@@ -16,6 +17,15 @@ public final class SessionCounters {
 
     void noUpstream() {
         unavailable++;
+    }
+
+    void retried() {
+        retries++;
+    }
+
+    /** Requests sent again on a new connection after a reused one failed. */
+    public long retries() {
+        return retries;
     }
 
     public long connectFailures() {
