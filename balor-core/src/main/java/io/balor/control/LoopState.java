@@ -106,17 +106,18 @@ final class LoopState {
     }
 
     /**
-     * After {@code drainNanos} of ticker time, closes the sessions still open that
-     * {@code acceptor} accepted, or all sessions when it is null.
+     * Tells the sessions {@code acceptor} accepted (all when it is null) to drain, and at
+     * {@code deadlineNanos} (ticker time, fixed by the supervisor when the drain began, so every
+     * loop closes at the same moment) closes those still open.
      */
-    void drainLater(Acceptor acceptor, long drainNanos) {
+    void drainLater(Acceptor acceptor, long deadlineNanos) {
         sessions.forEach(session -> {
             if (acceptor == null || session.acceptor() == acceptor) {
                 session.drain();
             }
         });
         Timer deadline = new Timer(() -> closeSessions(acceptor));
-        loop.timers().schedule(deadline, loop.now() + drainNanos);
+        loop.timers().schedule(deadline, deadlineNanos);
     }
 
     void closeSessions(Acceptor acceptor) {

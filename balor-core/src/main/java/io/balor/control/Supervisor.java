@@ -55,6 +55,7 @@ public final class Supervisor {
     private static final long WAIT_SECONDS = 30;
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
 
+    private final io.balor.time.Ticker ticker;
     private final LoopGroup loops;
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
@@ -68,6 +69,7 @@ public final class Supervisor {
     private int nextAcceptLoop;
 
     public Supervisor(BalorOptions options) {
+        this.ticker = options.ticker();
         this.loops = new LoopGroup(options.loops(), options.ticker(), options.bufferSize(), options.pooledBuffers());
         this.states = new LoopState[loops.size()];
         for (int i = 0; i < states.length; i++) {
@@ -239,10 +241,10 @@ public final class Supervisor {
     /** Stops accepting on {@code old}; its sessions end at the drain deadline. */
     private CompletableFuture<Void> retire(BoundListener old, Duration drain) {
         CompletableFuture<Void> released = old.acceptor.close();
-        long drainNanos = drain.toNanos();
+        long deadline = ticker.nanoTime() + drain.toNanos();
         for (int i = 0; i < loops.size(); i++) {
             LoopState state = states[i];
-            loops.get(i).execute(() -> state.drainLater(old.acceptor, drainNanos));
+            loops.get(i).execute(() -> state.drainLater(old.acceptor, deadline));
         }
         return released;
     }
@@ -258,11 +260,11 @@ public final class Supervisor {
         // Sockets accepted before the close are already in the loops' inboxes: they open and
         // are drained like the rest, because these tasks are queued after them.
         CountDownLatch idle = new CountDownLatch(loops.size());
-        long drainNanos = drain.toNanos();
+        long deadline = ticker.nanoTime() + drain.toNanos();
         for (int i = 0; i < loops.size(); i++) {
             LoopState state = states[i];
             loops.get(i).execute(() -> {
-                state.drainLater(null, drainNanos);
+                state.drainLater(null, deadline);
                 state.whenIdle(idle::countDown);
             });
         }
