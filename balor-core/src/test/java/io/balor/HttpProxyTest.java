@@ -67,6 +67,18 @@ class HttpProxyTest {
     }
 
     @Test
+    void aPoolCanSendTheUpstreamsOwnHost() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())).withHostHeader(PoolConfig.HostHeader.UPSTREAM));
+        assertTrue(raw(balor.boundAddress("web"), "GET / HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n")
+                .startsWith("HTTP/1.1 200 "));
+        HttpUpstream.Seen seen = app.seen().get(0);
+        assertEquals(app.address(), seen.header("Host"));
+        assertEquals("shop.example", seen.header("X-forwarded-host"), "the client's host still travels");
+    }
+
+    @Test
     void streamsBodiesBothWaysWithLengthAndChunked() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
         Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),

@@ -5,13 +5,31 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A named group of upstreams that listeners (and later routes) refer to by name. Upstream ids
- * are {@code pool/address}, so editing a pool keeps the state of the upstreams it keeps.
+ * A named group of upstreams that listeners and routes refer to by name. Upstream ids are
+ * {@code pool/address}, so editing a pool keeps the state of the upstreams it keeps.
+ *
+ * @param hostHeader what an HTTP request forwarded to this pool carries as {@code Host}: the
+ *                   client's own ({@code preserve}, the default: upstreams addressed by IP that
+ *                   route by host, such as OpenShift routers, need it), or the upstream's address
+ *                   ({@code upstream}, for servers that only answer to their own name)
  */
-public record PoolConfig(String name, List<UpstreamConfig> upstreams) {
+public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader) {
+
+    /** Which Host an HTTP request forwarded to a pool carries. */
+    public enum HostHeader { PRESERVE, UPSTREAM }
 
     public PoolConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
+    }
+
+    /** A pool that preserves the client's Host. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams) {
+        this(name, upstreams, HostHeader.PRESERVE);
+    }
+
+    public PoolConfig withHostHeader(HostHeader value) {
+        return new PoolConfig(name, upstreams, value);
     }
 
     public static PoolConfig of(String name, UpstreamConfig... upstreams) {
@@ -19,7 +37,7 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams) {
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams);
+        return new PoolConfig(name, newUpstreams, hostHeader);
     }
 
     void check(String path, Problems problems) {

@@ -42,11 +42,11 @@ final class SnapshotCompiler {
     Map<String, Pool> pools(BalorConfig config) {
         Map<String, Pool> pools = new HashMap<>();
         for (PoolConfig pool : config.pools()) {
-            pools.put(pool.name(), pool(pool.name(), pool.upstreams()));
+            pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM));
         }
         for (ListenerConfig listener : config.listeners()) {
             if (listener.pool() == null && !listener.upstreams().isEmpty()) {
-                pools.put(listener.name(), pool(listener.name(), listener.upstreams()));
+                pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false));
             }
         }
         return Map.copyOf(pools);
@@ -93,14 +93,15 @@ final class SnapshotCompiler {
         return names;
     }
 
-    private static Pool pool(String name, List<UpstreamConfig> configs) {
+    private static Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
             upstreams.add(new Upstream(name + "/" + address, config.name(), resolve(address),
-                    config.weight(), config.enabled(), upstreams.size()));
+                    config.weight(), config.enabled(), upstreams.size(),
+                    address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         }
-        return new Pool(name, upstreams);
+        return new Pool(name, upstreams, upstreamHost);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

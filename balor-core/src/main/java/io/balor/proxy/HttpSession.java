@@ -491,7 +491,8 @@ public final class HttpSession extends Session {
         }
         Framing framing = request.chunked() ? Framing.CHUNKED
                 : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
-        if (!writer.request(request, upstreamOut, framing, request.contentLength(), null, clientIp, policy.proto(),
+        byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
+        if (!writer.request(request, upstreamOut, framing, request.contentLength(), host, clientIp, policy.proto(),
                 policy.trustForwarded(), websocket)) {
             fail(431);
             return;

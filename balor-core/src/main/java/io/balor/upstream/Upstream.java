@@ -13,9 +13,17 @@ import java.net.InetSocketAddress;
  * @param weight   share of new sessions (0 receives none)
  * @param enabled  a disabled upstream receives no new sessions
  * @param index    position in its pool
+ * @param authority {@code host:port} as the config wrote it, ASCII: the Host a pool that does not
+ *                  preserve the client's sends (shared; never modified)
  */
 public record Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
-                       int index) {
+                       int index, byte[] authority) {
+
+    /** An upstream whose authority is its address as written ({@code host:port}). */
+    public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled, int index) {
+        this(id, name, address, weight, enabled, index,
+                (address.getHostString() + ":" + address.getPort()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
 
     /** Whether a balancer may send new sessions here. */
     public boolean eligible() {

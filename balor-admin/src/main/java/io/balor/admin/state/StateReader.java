@@ -59,7 +59,7 @@ final class StateReader {
             "upstream_response_ms");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
     static final List<String> NOT_YET_KEYS = List.of("rate_limit", "tls", "acme");
-    static final List<String> POOL_KEYS = List.of("name", "upstreams");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
     static final List<String> TIMEOUT_KEYS = List.of("connect_ms", "idle_ms", "drain_ms");
 
@@ -240,8 +240,17 @@ final class StateReader {
             return new PoolConfig(null, List.of());
         }
         checkKeys(node, path, POOL_KEYS);
+        String host = string(node, "host_header", path);
+        PoolConfig.HostHeader hostHeader = null;
+        if ("upstream".equals(host)) {
+            hostHeader = PoolConfig.HostHeader.UPSTREAM;
+        } else if ("preserve".equals(host)) {
+            hostHeader = PoolConfig.HostHeader.PRESERVE;
+        } else if (host != null) {
+            problems.add(path + ".host_header", "must be 'preserve' or 'upstream', was '" + host + "'");
+        }
         return new PoolConfig(string(node, "name", path),
-                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream));
+                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader);
     }
 
     private UpstreamConfig readUpstream(JsonNode node, String path) {

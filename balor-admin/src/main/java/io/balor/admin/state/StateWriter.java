@@ -48,6 +48,9 @@ final class StateWriter {
             ObjectNode node = pools.addObject();
             node.put("name", pool.name());
             node.set("upstreams", upstreams(pool.upstreams()));
+            if (pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM) {
+                node.put("host_header", "upstream");
+            }
         }
         for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());

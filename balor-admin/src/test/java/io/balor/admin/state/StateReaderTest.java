@@ -54,6 +54,20 @@ class StateReaderTest {
     }
 
     @Test
+    void poolsChooseTheHostHeader() throws Exception {
+        BalorState state = read("""
+                {"listeners": [],
+                 "pools": [{"name": "a", "upstreams": ["10.0.0.1:80"], "host_header": "upstream"},
+                           {"name": "b", "upstreams": ["10.0.0.2:80"]}]}
+                """);
+        assertEquals(io.balor.config.PoolConfig.HostHeader.UPSTREAM, state.config().pool("a").hostHeader());
+        assertEquals(io.balor.config.PoolConfig.HostHeader.PRESERVE, state.config().pool("b").hostHeader());
+        assertEquals(List.of("pools[0].host_header"), paths(refused("""
+                {"listeners": [], "pools": [{"name": "a", "upstreams": ["10.0.0.1:80"], "host_header": "client"}]}
+                """)));
+    }
+
+    @Test
     void seedTextFormOfUpstreams() throws Exception {
         BalorState state = read("""
                 {"listeners": [{"name": "web", "listen": "0.0.0.0:9000",
