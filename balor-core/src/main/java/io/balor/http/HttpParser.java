@@ -96,10 +96,13 @@ public final class HttpParser {
             scanned = start;
             lineStart = start;
         }
-        for (int i = scanned; i < limit; i++) {
+        // Bytes past the head's size limit are never scanned: reaching that point refuses it.
+        int stop = (int) Math.min(limit, (long) this.start + limits.maxHead());
+        byte previous = scanned > lineStart ? buffer.get(scanned - 1) : 0;
+        for (int i = scanned; i < stop; i++) {
             byte b = buffer.get(i);
             if (b == '\n') {
-                if (i == lineStart || buffer.get(i - 1) != '\r') {
+                if (previous != '\r' || i == lineStart) {
                     return fail(400, "bare LF");
                 }
                 if (i - 1 == lineStart) {
@@ -110,10 +113,9 @@ public final class HttpParser {
                         }
                         this.start = i + 1;
                         lineStart = i + 1;
+                        stop = (int) Math.min(limit, (long) this.start + limits.maxHead());
+                        previous = b;
                         continue;
-                    }
-                    if (i + 1 - this.start > limits.maxHead()) {
-                        return fail(431, "head too large");
                     }
                     scanned = i + 1;
                     return parseHead(buffer, i + 1, head);
@@ -129,15 +131,16 @@ public final class HttpParser {
                     return fail(431, "too many header fields");
                 }
                 lineStart = i + 1;
-            } else if (i > lineStart && buffer.get(i - 1) == '\r') {
+            } else if (previous == '\r' && i > lineStart) {
                 return fail(400, "bare CR");
             }
-            if (i + 1 - this.start > limits.maxHead()) {
-                return lines == 0 && request ? fail(414, "request line too long") : fail(431, "head too large");
-            }
-            if (lines == 0 && request && i + 1 - lineStart > limits.maxRequestLine()) {
-                return fail(414, "request line too long");
-            }
+            previous = b;
+        }
+        if (stop < limit || limit - this.start >= limits.maxHead()) {
+            return lines == 0 && request ? fail(414, "request line too long") : fail(431, "head too large");
+        }
+        if (lines == 0 && request && limit - lineStart > limits.maxRequestLine()) {
+            return fail(414, "request line too long");
         }
         scanned = limit;
         return INCOMPLETE;
