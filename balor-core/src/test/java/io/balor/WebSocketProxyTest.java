@@ -94,6 +94,52 @@ class WebSocketProxyTest {
         Await.until("the tunnel ends", () -> balor.sessions().isEmpty());
     }
 
+    /** A client that records the close status it receives. */
+    private static WebSocket connect(Balor balor, CompletableFuture<Integer> closed) throws Exception {
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                closed.complete(status);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        };
+        URI uri = URI.create("ws://127.0.0.1:" + balor.boundAddress("web").getPort() + "/chat");
+        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFrameOverTheLimitIsAnsweredWith1009() throws Exception {
+        TestServer echo = resources.track(WebSocketEchoServer.start());
+        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "ws")
+                .withHttp(io.balor.config.HttpSettings.DEFAULT.withWebsocketMaxFrameBytes(1000));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
+                List.of(PoolConfig.of("ws", UpstreamConfig.of(echo.address())))), BalorOptions.defaults()));
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket socket = connect(balor, closed);
+        socket.sendBinary(ByteBuffer.wrap(new byte[1000]), true).get(10, TimeUnit.SECONDS);
+        socket.sendBinary(ByteBuffer.wrap(new byte[1001]), true);
+        assertEquals(1009, closed.get(10, TimeUnit.SECONDS));
+        Await.until("the tunnel is closed", () -> balor.sessions().isEmpty());
+    }
+
+    @Test
+    void drainingTheListenerSaysGoingAway() throws Exception {
+        TestServer echo = resources.track(WebSocketEchoServer.start());
+        BalorConfig with = new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "ws")),
+                List.of(PoolConfig.of("ws", UpstreamConfig.of(echo.address()))));
+        Balor balor = resources.track(Balor.start(with, BalorOptions.defaults()));
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket socket = connect(balor, closed);
+        socket.sendText("hi", true).get(10, TimeUnit.SECONDS);
+        balor.apply(with.withListeners(List.of()));
+        assertEquals(1001, closed.get(10, TimeUnit.SECONDS));
+    }
+
     @Test
     void anInvalidHandshakeIsRefusedAndNothingIsTunnelled() throws Exception {
         TestServer echo = resources.track(WebSocketEchoServer.start());

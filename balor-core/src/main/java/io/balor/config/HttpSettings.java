@@ -17,37 +17,50 @@ import java.util.Set;
  *                       {@code client_max_body_size}) → 413
  * @param trustForwarded keep the client's {@code X-Forwarded-*} (only behind another proxy)
  * @param timeouts       HTTP timeouts
+ * @param websocketMaxFrameBytes largest WebSocket frame payload either way (16 MiB); a larger
+ *                       frame closes the connection with 1009
  */
 public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
-                           HttpTimeouts timeouts) {
+                           HttpTimeouts timeouts, long websocketMaxFrameBytes) {
 
     public static final long DEFAULT_MAX_BODY = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_FRAME = 16L * 1024 * 1024;
     public static final HttpSettings DEFAULT = new HttpSettings(List.of(), null, DEFAULT_MAX_BODY, false,
-            HttpTimeouts.DEFAULT);
+            HttpTimeouts.DEFAULT, DEFAULT_MAX_FRAME);
 
     public HttpSettings {
         routes = routes == null ? List.of() : List.copyOf(routes);
         timeouts = timeouts == null ? HttpTimeouts.DEFAULT : timeouts;
     }
 
+    /** Settings with the default WebSocket frame limit. */
+    public HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
+                        HttpTimeouts timeouts) {
+        this(routes, sticky, maxBodyBytes, trustForwarded, timeouts, DEFAULT_MAX_FRAME);
+    }
+
+    public HttpSettings withWebsocketMaxFrameBytes(long value) {
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, timeouts, value);
+    }
+
     public HttpSettings withRoutes(List<RouteConfig> value) {
-        return new HttpSettings(value, sticky, maxBodyBytes, trustForwarded, timeouts);
+        return new HttpSettings(value, sticky, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes);
     }
 
     public HttpSettings withSticky(StickyConfig value) {
-        return new HttpSettings(routes, value, maxBodyBytes, trustForwarded, timeouts);
+        return new HttpSettings(routes, value, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes);
     }
 
     public HttpSettings withMaxBodyBytes(long value) {
-        return new HttpSettings(routes, sticky, value, trustForwarded, timeouts);
+        return new HttpSettings(routes, sticky, value, trustForwarded, timeouts, websocketMaxFrameBytes);
     }
 
     public HttpSettings withTrustForwarded(boolean value) {
-        return new HttpSettings(routes, sticky, maxBodyBytes, value, timeouts);
+        return new HttpSettings(routes, sticky, maxBodyBytes, value, timeouts, websocketMaxFrameBytes);
     }
 
     public HttpSettings withTimeouts(HttpTimeouts value) {
-        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, value);
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, value, websocketMaxFrameBytes);
     }
 
     /** @param path the listener's path with a trailing dot ({@code listeners[0].}) */
@@ -65,6 +78,9 @@ public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long m
         }
         if (sticky != null) {
             sticky.check(path + "sticky", problems);
+        }
+        if (websocketMaxFrameBytes < 1) {
+            problems.add(path + "websocket_max_frame_bytes", "must be positive");
         }
         if (maxBodyBytes < 0) {
             problems.add(path + "max_body_bytes", "must not be negative");

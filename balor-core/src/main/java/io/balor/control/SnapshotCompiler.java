@@ -79,7 +79,7 @@ final class SnapshotCompiler {
         return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), HTTP, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
-                sticky, policy(listener));
+                sticky, policy(listener), http.websocketMaxFrameBytes());
     }
 
     private static java.util.Set<String> routedPools(ListenerConfig listener) {

@@ -19,9 +19,10 @@ import io.balor.route.RouteTable;
  * @param sticky                  stickiness, or null
  * @param tunnel                  what a WebSocket becomes after its 101: an L4 tunnel with these
  *                                timeouts and watermarks
+ * @param websocketMaxFrame       largest WebSocket frame payload either way
  */
 public record HttpPolicy(String listener, RouteTable<String> routes, byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
                          long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
-                         Stickiness sticky, TunnelPolicy tunnel) {
+                         Stickiness sticky, TunnelPolicy tunnel, long websocketMaxFrame) {
 }

@@ -620,7 +620,8 @@ public final class HttpSession extends Session {
         HeadWriter.copy(upstreamIn, response.headEnd(), upstreamIn.position(), out);
         try {
             TcpTunnel.adopt(loop, acceptor, counters, sessions, policy.tunnel(), client, upstream.connection(), target,
-                    out, 0, out.position(), clientIn, clientInStart, clientIn.position());
+                    out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
+                    policy.websocketMaxFrame(), WebSocketHandshake.hasExtensions(response));
         } catch (IOException e) {
             close();
             return;

@@ -9,6 +9,8 @@ import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
+import io.balor.ws.CloseFrame;
+import io.balor.ws.FrameScanner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,6 +39,9 @@ import java.nio.channels.SocketChannel;
  */
 public final class TcpTunnel extends Session {
 
+    /** Masking keys for the close frames Balor sends upstream (RFC 6455 §5.3: unpredictable). */
+    private static final java.security.SecureRandom MASKS = new java.security.SecureRandom();
+
     private final EventLoop loop;
     private final Acceptor acceptor;
     private final SessionCounters counters;
@@ -52,6 +57,8 @@ public final class TcpTunnel extends Session {
     private Upstream target;
     private boolean[] tried;
     private boolean connecting = true;
+    /** Close once both directions have written what they hold (after a WebSocket close frame). */
+    private boolean closing;
     private boolean closed;
     private long lastActivity;
 
@@ -104,12 +111,18 @@ public final class TcpTunnel extends Session {
      *
      * @param toClient   bytes from the upstream not yet forwarded ({@code [start, end)}), or null
      * @param toUpstream bytes from the client not yet forwarded, or null
+     * @param maxFrame   largest WebSocket frame payload either way; a larger one (or a frame that
+     *                   breaks RFC 6455 §5) closes the tunnel with 1009 (1002) to its sender
+     * @param extensions an extension was negotiated (RSV bits may be set)
      */
     public static TcpTunnel adopt(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
                                   TunnelPolicy policy, Connection client, Connection upstream, Upstream target,
                                   ByteBuffer toClient, int toClientStart, int toClientEnd,
-                                  ByteBuffer toUpstream, int toUpstreamStart, int toUpstreamEnd) throws IOException {
+                                  ByteBuffer toUpstream, int toUpstreamStart, int toUpstreamEnd,
+                                  long maxFrame, boolean extensions) throws IOException {
         TcpTunnel tunnel = new TcpTunnel(loop, acceptor, counters, sessions, null, policy, client);
+        tunnel.toUpstream.frames = FrameScanner.clientToServer(maxFrame, extensions);
+        tunnel.toClient.frames = FrameScanner.serverToClient(maxFrame, extensions);
         sessions.add(tunnel);
         tunnel.target = target;
         tunnel.upstream = upstream;
@@ -155,6 +168,27 @@ public final class TcpTunnel extends Session {
         toClient.release();
         sessions.remove(this);
         acceptor.sessionEnded();
+    }
+
+    /**
+     * A WebSocket tunnel tells both sides its listener is going away (1001) at the next frame
+     * boundary of each direction (RFC 6455 §7.4.1) and lets them close; a plain TCP tunnel runs
+     * on until the drain deadline.
+     */
+    @Override
+    public void drain() {
+        if (closed || toUpstream.frames == null) {
+            return;
+        }
+        toUpstream.injectClose(CloseFrame.GOING_AWAY, "going away");
+        toClient.injectClose(CloseFrame.GOING_AWAY, "going away");
+        closing = true;
+        try {
+            toUpstream.flush();
+            toClient.flush();
+        } catch (IOException e) {
+            close();
+        }
     }
 
     @Override
@@ -313,6 +347,9 @@ public final class TcpTunnel extends Session {
         Connection source;
         Connection destination;
         ByteBuffer buffer;
+        /** WebSocket framing checks for a tunnel that came from a 101, else null. */
+        FrameScanner frames;
+        boolean closeSent;
         boolean eof;
         boolean shut;
         boolean paused;
@@ -333,6 +370,7 @@ public final class TcpTunnel extends Session {
             int room = policy.highWatermark() - buffer.position();
             if (room > 0) {
                 buffer.limit(buffer.position() + room);
+                int before = buffer.position();
                 int n = source.read(buffer);
                 buffer.limit(buffer.capacity());
                 if (n < 0) {
@@ -341,6 +379,10 @@ public final class TcpTunnel extends Session {
                 } else if (n > 0) {
                     bytes += n;
                     lastActivity = loop.now();
+                    if (frames != null && frames.scan(buffer, before, before + n) == FrameScanner.VIOLATION) {
+                        refuseFrames();
+                        return;
+                    }
                 }
             }
             flush();
@@ -359,6 +401,10 @@ public final class TcpTunnel extends Session {
             if (left == 0) {
                 release();
                 destination.interest(SelectionKey.OP_WRITE, false);
+                if (closing && toUpstream.buffered() == 0 && toClient.buffered() == 0) {
+                    close();
+                    return;
+                }
             } else {
                 destination.interest(SelectionKey.OP_WRITE, true);
             }
@@ -377,6 +423,43 @@ public final class TcpTunnel extends Session {
                 paused = false;
                 source.interest(SelectionKey.OP_READ, true);
             }
+        }
+
+        /**
+         * The source broke the WebSocket framing rules: the bytes of the bad frame are dropped,
+         * the source is told why with a close frame (1002 or 1009) if the other direction is at
+         * a frame boundary, the destination is told 1001 likewise, and both sides close once
+         * that is written.
+         */
+        void refuseFrames() throws IOException {
+            buffer.position(Math.max(0, frames.violationIndex()));
+            source.interest(SelectionKey.OP_READ, false);
+            Direction back = this == toUpstream ? toClient : toUpstream;
+            back.injectClose(frames.closeCode(), frames.reason());
+            if (frames.atFrameBoundary()) {
+                injectClose(CloseFrame.GOING_AWAY, "");
+            }
+            closing = true;
+            flush();
+            back.flush();
+        }
+
+        /** Appends a close frame toward this direction's destination if it is at a frame boundary. */
+        void injectClose(int code, String reason) {
+            if (frames == null || !frames.atFrameBoundary() || closeSent) {
+                return;
+            }
+            if (buffer == null) {
+                buffer = loop.buffers().acquire();
+            }
+            buffer.limit(buffer.capacity());
+            if (this == toUpstream) {
+                CloseFrame.writeMasked(buffer, code, reason, MASKS.nextInt());
+            } else {
+                CloseFrame.write(buffer, code, reason);
+            }
+            closeSent = true;
+            source.interest(SelectionKey.OP_READ, false);
         }
 
         /** Bytes the previous owner of the sockets read but did not forward: sent on first. */

@@ -49,10 +49,11 @@ final class StateReader {
     static final List<String> TOP_KEYS = topKeys();
     static final List<String> LISTENER_KEYS = List.of(
             "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts",
-            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts");
+            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts",
+            "websocket_max_frame_bytes");
     /** The listener keys that only an http listener may have. */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
-            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts");
+            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
     static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix");
     static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
     static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
@@ -189,7 +190,9 @@ final class StateReader {
                 readSticky(node.get("sticky"), path + ".sticky"),
                 number(node, "max_body_bytes", path, HttpSettings.DEFAULT_MAX_BODY, Long.MIN_VALUE, Long.MAX_VALUE),
                 bool(node, "trust_forwarded", path, false),
-                readHttpTimeouts(node.get("http_timeouts"), path + ".http_timeouts"));
+                readHttpTimeouts(node.get("http_timeouts"), path + ".http_timeouts"),
+                number(node, "websocket_max_frame_bytes", path, HttpSettings.DEFAULT_MAX_FRAME, Long.MIN_VALUE,
+                        Long.MAX_VALUE));
     }
 
     private RouteConfig readRoute(JsonNode node, String path) {

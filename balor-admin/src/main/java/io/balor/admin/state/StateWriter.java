@@ -108,6 +108,9 @@ final class StateWriter {
         if (http.trustForwarded()) {
             node.put("trust_forwarded", true);
         }
+        if (http.websocketMaxFrameBytes() != HttpSettings.DEFAULT_MAX_FRAME) {
+            node.put("websocket_max_frame_bytes", http.websocketMaxFrameBytes());
+        }
         HttpTimeouts timeouts = http.timeouts();
         ObjectNode item = NODES.objectNode();
         putIfChanged(item, "head_ms", timeouts.head(), HttpTimeouts.DEFAULT.head());
