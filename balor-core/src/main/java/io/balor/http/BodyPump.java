@@ -100,9 +100,9 @@ public final class BodyPump {
         return in == Framing.CHUNKED ? chunks.payloadBytes() : bytes + remaining;
     }
 
-    /** From here on input must stay (trailers being collected), or -1. */
+    /** From here on input must stay (trailers being collected), or -1 (always once done). */
     public int keepFrom() {
-        return in == Framing.CHUNKED ? chunks.keepFrom() : -1;
+        return in == Framing.CHUNKED && !done ? chunks.keepFrom() : -1;
     }
 
     /** The caller moved its input {@code removed} bytes toward index 0. */

@@ -102,6 +102,8 @@ public final class HttpSession extends Session {
     private boolean responseDone;
     private boolean upstreamReusable;
     private long lastActivity;
+    /** When the first byte of the request head being read arrived, or -1. */
+    private long headSince = -1;
     private long requestId;
     private long requests;
     private Upstream cookieUpstream;
@@ -250,6 +252,9 @@ public final class HttpSession extends Session {
         int n = client.read(clientIn);
         if (n < 0) {
             clientEof = true;
+            if ((state == EXCHANGE || state == CONNECTING) && !requestBody.done()) {
+                close();   // the request can never be complete: free the upstream now
+            }
         } else if (n > 0) {
             touch();
         }
@@ -290,8 +295,8 @@ public final class HttpSession extends Session {
             if (closed) {
                 return;
             }
-            flushUpstream();
             flushClient();
+            flushUpstream();
         }
         if (!closed) {
             interest();
@@ -313,7 +318,8 @@ public final class HttpSession extends Session {
                 closeWhenFlushed();
             } else if (!clientIn.hasRemaining()) {
                 fail(431);
-            } else {
+            } else if (headSince < 0) {
+                headSince = loop.now();
                 arm(policy.headTimeoutNanos());
             }
             return false;
@@ -327,6 +333,7 @@ public final class HttpSession extends Session {
     }
 
     private void startExchange() {
+        headSince = -1;
         requestId++;
         requests++;
         policy = context.policy();
@@ -367,8 +374,7 @@ public final class HttpSession extends Session {
             fail(413);
             return;
         }
-        Framing framing = request.chunked() ? Framing.CHUNKED
-                : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
+        Framing framing = requestFraming();
         requestBody.start(framing, length, framing);
         clientInStart = request.headEnd();
         balancer = context.balancer(pool);
@@ -489,8 +495,7 @@ public final class HttpSession extends Session {
         if (upstreamOut == null) {
             upstreamOut = loop.buffers().acquire();
         }
-        Framing framing = request.chunked() ? Framing.CHUNKED
-                : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
+        Framing framing = requestFraming();
         byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
         if (!writer.request(request, upstreamOut, framing, request.contentLength(), host, clientIp, policy.proto(),
                 policy.trustForwarded(), websocket)) {
@@ -499,6 +504,11 @@ public final class HttpSession extends Session {
         }
         touch();
         arm(policy.responseTimeoutNanos());
+    }
+
+    private Framing requestFraming() {
+        return request.chunked() ? Framing.CHUNKED
+                : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
     }
 
     private void pumpRequest() {
@@ -567,11 +577,16 @@ public final class HttpSession extends Session {
             }
             if (requestVersion == 11
                     && !writer.response(response, clientOut(), Framing.NONE, 0, 11, true, null, null, false)) {
+                if (clientOut.position() > 0) {
+                    responseParser.reset();   // parsed again once the client has taken what waits
+                    return false;
+                }
                 fail(502);
                 return false;
             }
             upstreamInStart = response.headEnd();
             responseParser.reset();
+            compactUpstreamIn();
             return true;
         }
         long length = response.contentLength();
@@ -655,7 +670,8 @@ public final class HttpSession extends Session {
         state = IDLE;
         requestParser.reset();
         compactClientIn();
-        arm(clientIn == null || clientIn.position() == 0 ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
+        arm(clientIn == null || clientIn.position() == clientInStart
+                ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
     }
 
     // ---- failures, buffers, interest, time
@@ -671,6 +687,30 @@ public final class HttpSession extends Session {
     }
 
     /**
+     * Writing to the upstream failed: it stopped taking the request, often because it has
+     * already answered (an early 413 or 401, then a reset). What it sent is still in the socket
+     * and is read before deciding, so that answer reaches the client instead of a 502.
+     */
+    private void salvageResponse() {
+        UpstreamConnection failed = upstream;
+        try {
+            while (!upstreamEof) {
+                int before = upstreamIn == null ? 0 : upstreamIn.position();
+                readUpstream();
+                if (upstreamIn.position() == before) {
+                    break;
+                }
+            }
+        } catch (IOException ignored) {
+            // reset: what was read before it is all there is
+        }
+        pumpResponse();   // may already have settled it (a retry, or the answer, or a 502)
+        if (!closed && upstream == failed) {
+            upstreamFailed();
+        }
+    }
+
+    /**
      * The upstream connection failed (reset, or closed before its response was complete). A
      * request is sent again, once, on a new connection when that is safe: the connection was a
      * reused one, nothing of the response came, and either nothing of the request was written or
@@ -678,6 +718,9 @@ public final class HttpSession extends Session {
      * buffer. Otherwise 502 if no response was started, else the client is closed.
      */
     private void upstreamFailed() {
+        if (state == CLOSING || closed) {
+            return;
+        }
         boolean noResponse = !responseHeadDone && (upstreamIn == null || upstreamIn.position() == 0);
         boolean safe = !requestWritten || (request.method().idempotent() && request.contentLength() <= 0
                 && !request.chunked());
@@ -686,11 +729,19 @@ public final class HttpSession extends Session {
             counters.retried();
             dropUpstream();
             upstreamEof = false;
+            // The body (if any was taken from the buffer) goes again from its first byte.
+            clientInStart = request.headEnd();
+            requestBody.start(requestFraming(), request.contentLength(), requestFraming());
             state = CONNECTING;
             connect();
             return;
         }
-        if (state == EXCHANGE && !responseHeadDone) {
+        if (state == EXCHANGE && responseDone) {
+            // The upstream answered (early, say a 413) and went away before taking the whole
+            // request: the answer still goes to the client, then the connection closes.
+            closeAfter = true;
+            closeWhenFlushed();
+        } else if (state == EXCHANGE && !responseHeadDone) {
             fail(502);
         } else {
             close();
@@ -750,7 +801,7 @@ public final class HttpSession extends Session {
                 upstreamOut.compact();
             } catch (IOException e) {
                 upstreamOut.clear();
-                upstreamFailed();
+                salvageResponse();
             }
         }
     }
@@ -816,21 +867,22 @@ public final class HttpSession extends Session {
             return;
         }
         long limit = switch (state) {
-            case IDLE -> clientIn == null || clientIn.position() == 0
+            case IDLE -> clientIn == null || clientIn.position() == clientInStart
                     ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos();
             case CONNECTING -> policy.connectTimeoutNanos();
             case EXCHANGE -> responseHeadDone || !requestBody.done()
                     ? policy.bodyIdleTimeoutNanos() : policy.responseTimeoutNanos();
             default -> policy.bodyIdleTimeoutNanos();
         };
-        long due = lastActivity + limit;
+        boolean partialHead = state == IDLE && clientIn != null && clientIn.position() > clientInStart;
+        long due = (partialHead && headSince >= 0 ? headSince : lastActivity) + limit;
         if (state != CONNECTING && loop.now() - due < 0) {
             loop.timers().schedule(timer, due);
             return;
         }
         switch (state) {
             case IDLE -> {
-                if (clientIn == null || clientIn.position() == 0) {
+                if (clientIn == null || clientIn.position() == clientInStart) {
                     close();
                 } else {
                     fail(408);
