@@ -78,4 +78,29 @@ public final class Ascii {
         }
         return new String(chars);
     }
+
+    /**
+     * Whether the comma-separated list in {@code buffer[start, end)} holds {@code token} (given
+     * in lower case), elements trimmed and compared case-insensitively (RFC 9110 §5.6.1).
+     */
+    public static boolean listContains(ByteBuffer buffer, int start, int end, String token) {
+        int i = start;
+        while (i < end) {
+            while (i < end && (buffer.get(i) == ' ' || buffer.get(i) == '\t' || buffer.get(i) == ',')) {
+                i++;
+            }
+            int element = i;
+            while (i < end && buffer.get(i) != ',') {
+                i++;
+            }
+            int elementEnd = i;
+            while (elementEnd > element && (buffer.get(elementEnd - 1) == ' ' || buffer.get(elementEnd - 1) == '\t')) {
+                elementEnd--;
+            }
+            if (equalsIgnoreCase(buffer, element, elementEnd, token)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

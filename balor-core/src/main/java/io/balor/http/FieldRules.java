@@ -23,7 +23,7 @@ final class FieldRules {
         switch (nameLength) {
             case 2:
                 if (head.nameIs(field, "te")) {
-                    head.teTrailers |= listContains(buffer, head.valueStart[field], head.valueEnd[field], "trailers");
+                    head.teTrailers |= Ascii.listContains(buffer, head.valueStart[field], head.valueEnd[field], "trailers");
                 }
                 return HttpParser.COMPLETE;
             case 4:
@@ -77,9 +77,9 @@ final class FieldRules {
         }
         int start = head.valueStart[field];
         int end = head.valueEnd[field];
-        head.connectionClose |= listContains(buffer, start, end, "close");
-        head.connectionKeepAlive |= listContains(buffer, start, end, "keep-alive");
-        head.connectionUpgrade |= listContains(buffer, start, end, "upgrade");
+        head.connectionClose |= Ascii.listContains(buffer, start, end, "close");
+        head.connectionKeepAlive |= Ascii.listContains(buffer, start, end, "keep-alive");
+        head.connectionUpgrade |= Ascii.listContains(buffer, start, end, "upgrade");
         return HttpParser.COMPLETE;
     }
 
@@ -148,27 +148,5 @@ final class FieldRules {
         }
         return start == end ? parser.fail(400, "empty Transfer-Encoding")
                 : parser.fail(501, "unsupported Transfer-Encoding");
-    }
-
-    /** Whether the comma-separated list in {@code [start, end)} holds {@code token} (lower-case). */
-    static boolean listContains(ByteBuffer buffer, int start, int end, String token) {
-        int i = start;
-        while (i < end) {
-            while (i < end && (buffer.get(i) == ' ' || buffer.get(i) == '\t' || buffer.get(i) == ',')) {
-                i++;
-            }
-            int element = i;
-            while (i < end && buffer.get(i) != ',') {
-                i++;
-            }
-            int elementEnd = i;
-            while (elementEnd > element && (buffer.get(elementEnd - 1) == ' ' || buffer.get(elementEnd - 1) == '\t')) {
-                elementEnd--;
-            }
-            if (Ascii.equalsIgnoreCase(buffer, element, elementEnd, token)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

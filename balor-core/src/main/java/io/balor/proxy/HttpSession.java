@@ -50,6 +50,10 @@ import java.nio.charset.StandardCharsets;
  * </ol>
  * Errors before the response head has been sent become a status (502 invalid or failed upstream,
  * 504 no response in time, 408 client too slow); after, the client connection is closed.
+ *
+ * <p>SIZE: the whole exchange state machine is here for now (about 900 lines); the plan is to
+ * split the upstream side (connect, retry, response reading) into a class of its own once TLS
+ * adds its transport to both sides.
  */
 public final class HttpSession extends Session {
 

@@ -236,33 +236,7 @@ public final class WebSocketHandshake {
     /** Whether any field named {@code lowerCaseName} lists {@code token} (lower-case). */
     private static boolean fieldListHas(HttpHead head, String lowerCaseName, String token) {
         for (int i = 0; i < head.fieldCount(); i++) {
-            if (head.nameIs(i, lowerCaseName) && listHas(head.buffer(), head.valueStart(i), head.valueEnd(i), token)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the comma-separated list in {@code [start, end)} holds {@code token}, compared
-     * case-insensitively (RFC 9110 §5.6.1). The same rule as the http package's
-     * {@code FieldRules.listContains}, which is not visible from here.
-     */
-    private static boolean listHas(ByteBuffer buffer, int start, int end, String token) {
-        int i = start;
-        while (i < end) {
-            while (i < end && (buffer.get(i) == ' ' || buffer.get(i) == '\t' || buffer.get(i) == ',')) {
-                i++;
-            }
-            int element = i;
-            while (i < end && buffer.get(i) != ',') {
-                i++;
-            }
-            int elementEnd = i;
-            while (elementEnd > element && (buffer.get(elementEnd - 1) == ' ' || buffer.get(elementEnd - 1) == '\t')) {
-                elementEnd--;
-            }
-            if (Ascii.equalsIgnoreCase(buffer, element, elementEnd, token)) {
+            if (head.nameIs(i, lowerCaseName) && Ascii.listContains(head.buffer(), head.valueStart(i), head.valueEnd(i), token)) {
                 return true;
             }
         }
