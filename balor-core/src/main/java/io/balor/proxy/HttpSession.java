@@ -847,8 +847,10 @@ public final class HttpSession extends Session {
 
     private void interest() {
         boolean exchange = state == EXCHANGE;
-        boolean readClient = !clientEof && (state == IDLE
-                || (exchange && !requestBody.done() && upstreamOut != null && upstreamOut.hasRemaining()));
+        // Reading stays on through an exchange (pipelined bytes wait in the buffer): turning it
+        // off and on per request costs two epoll_ctl calls. It goes off for backpressure only.
+        boolean readClient = !clientEof && (state == IDLE || state == CONNECTING
+                || (exchange && (requestBody.done() || upstreamOut == null || upstreamOut.hasRemaining())));
         client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
         client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0);
         if (upstream != null && exchange) {
