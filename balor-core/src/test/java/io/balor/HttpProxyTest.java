@@ -67,6 +67,87 @@ class HttpProxyTest {
     }
 
     @Test
+    void expectContinueWaitsForTheUpstreamsHundredBeforeTheBody() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        try (Socket socket = Clients.connect(balor.boundAddress("web"))) {
+            socket.getOutputStream().write(("PUT /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String interim = readResponseHead(in);
+            assertTrue(interim.startsWith("HTTP/1.1 100 "), "the upstream's 100 Continue passes through: " + interim);
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(rest.startsWith("HTTP/1.1 200 ") && rest.endsWith("hello"), rest);
+        }
+        assertEquals("100-continue", app.seen().get(0).header("Expect"));
+    }
+
+    @Test
+    void httpOneZeroClientsGetNoInterimResponses() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(app.address())));
+        String answer = raw(balor.boundAddress("web"), "PUT /echo HTTP/1.0\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5\r\n\r\nhello");
+        assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("hello"), answer);
+    }
+
+    private static String readResponseHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    @Test
+    void aResponseThatRunsUntilCloseIsChunkedForAKeepAliveClient() throws Exception {
+        TestServer old = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close".getBytes(
+                    StandardCharsets.US_ASCII));
+            socket.close();
+        }));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "old"),
+                PoolConfig.of("old", UpstreamConfig.of(old.address())));
+        try (Socket socket = Clients.connect(balor.boundAddress("web"))) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = readResponseHead(in);
+            assertTrue(head.contains("\r\nTransfer-Encoding: chunked\r\n") && !head.contains("Connection: close"), head);
+            StringBuilder body = new StringBuilder();
+            while (!body.toString().endsWith("0\r\n\r\n")) {
+                body.append((char) in.read());
+            }
+            assertEquals("b\r\nuntil close\r\n0\r\n\r\n", body.toString());
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(
+                    StandardCharsets.US_ASCII));
+            assertTrue(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 "),
+                    "the client connection stayed usable");
+        }
+    }
+
+    @Test
+    void anInvalidUpstreamResponseIsA502() throws Exception {
+        TestServer bad = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\nok"
+                    .getBytes(StandardCharsets.US_ASCII));
+            readHead(socket.getInputStream());   // Balor must close this connection, not reuse it
+        }));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "bad"),
+                PoolConfig.of("bad", UpstreamConfig.of(bad.address())));
+        String answer = raw(balor.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), answer);
+    }
+
+    @Test
     void aPoolCanSendTheUpstreamsOwnHost() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
         Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
