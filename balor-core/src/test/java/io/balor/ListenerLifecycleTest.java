@@ -3,11 +3,8 @@ package io.balor;
 import io.balor.config.BalorConfig;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
-import io.balor.config.PoolConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
-import io.balor.time.ManualTicker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,27 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Listener sockets across applies and close: reuse, re-binding, drain deadlines on the ticker. */
-class ListenerLifecycleTest {
-
-    private final TestResources resources = new TestResources();
-    private final ManualTicker ticker = new ManualTicker();
-
-    @AfterEach
-    void close() throws Exception {
-        resources.close();
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        return resources.track(resource);
-    }
-
-    private Balor start(BalorConfig config) {
-        return track(Balor.start(config, BalorOptions.defaults().withLoops(2).withTicker(ticker)));
-    }
-
-    private static BalorConfig config(String pool, List<ListenerConfig> listeners, UpstreamConfig... upstreams) {
-        return new BalorConfig(listeners, List.of(PoolConfig.of(pool, upstreams)));
-    }
+class ListenerLifecycleTest extends ApplyTestBase {
 
     /** A port on 127.0.0.1 that was free a moment ago (bound on port 0 and released). */
     private static int freePort() throws IOException {

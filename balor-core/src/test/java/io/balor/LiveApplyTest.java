@@ -7,8 +7,6 @@ import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.UpstreamConfig;
-import io.balor.time.ManualTicker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,27 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@link Balor#apply} on a running Balor: what changes, what keeps running, what is refused. */
-class LiveApplyTest {
-
-    private final TestResources resources = new TestResources();
-    private final ManualTicker ticker = new ManualTicker();
-
-    @AfterEach
-    void close() throws Exception {
-        resources.close();
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        return resources.track(resource);
-    }
-
-    private Balor start(BalorConfig config) {
-        return track(Balor.start(config, BalorOptions.defaults().withLoops(2).withTicker(ticker)));
-    }
-
-    private static BalorConfig config(String pool, List<ListenerConfig> listeners, UpstreamConfig... upstreams) {
-        return new BalorConfig(listeners, List.of(PoolConfig.of(pool, upstreams)));
-    }
+class LiveApplyTest extends ApplyTestBase {
 
     @Test
     void addingAListenerLeavesTheSessionsOfAnotherAlone() throws Exception {
