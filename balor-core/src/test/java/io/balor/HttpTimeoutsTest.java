@@ -5,6 +5,7 @@ import io.balor.config.HttpSettings;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.UpstreamConfig;
+import io.balor.config.UpstreamTimeouts;
 import io.balor.time.ManualTicker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,23 @@ class HttpTimeoutsTest {
             pass(balor, Duration.ofSeconds(2));
             String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.startsWith("HTTP/1.1 504 Gateway Timeout\r\n"), answer);
+        }
+    }
+
+    @Test
+    void aPoolsOwnResponseTimeoutWinsOverTheListeners() throws Exception {
+        TestServer silent = resources.track(new TestServer(socket -> socket.getInputStream().readAllBytes()));
+        Balor balor = resources.track(Balor.start(new BalorConfig(
+                List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(silent.address()))
+                        .withTimeouts(new UpstreamTimeouts(null, Duration.ofSeconds(5))))),
+                BalorOptions.defaults().withLoops(1).withTicker(ticker)));
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the request is forwarded", () -> silent.accepted() == 1 && "exchange".equals(state(balor)));
+            pass(balor, Duration.ofSeconds(6));
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 504 "), "the pool's 5 s, not the listener's 60 s: " + answer);
         }
     }
 

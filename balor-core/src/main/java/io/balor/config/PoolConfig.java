@@ -12,8 +12,10 @@ import java.util.Set;
  *                   client's own ({@code preserve}, the default: upstreams addressed by IP that
  *                   route by host, such as OpenShift routers, need it), or the upstream's address
  *                   ({@code upstream}, for servers that only answer to their own name)
+ * @param timeouts   the pool's connect and response timeouts; unset ones are the listener's
  */
-public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader) {
+public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
+                         UpstreamTimeouts timeouts) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
@@ -21,15 +23,25 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     public PoolConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
+        timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
     }
 
-    /** A pool that preserves the client's Host. */
+    /** A pool that preserves the client's Host and uses the listener's timeouts. */
     public PoolConfig(String name, List<UpstreamConfig> upstreams) {
-        this(name, upstreams, HostHeader.PRESERVE);
+        this(name, upstreams, HostHeader.PRESERVE, UpstreamTimeouts.LISTENER);
+    }
+
+    /** A pool that uses the listener's timeouts. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader) {
+        this(name, upstreams, hostHeader, UpstreamTimeouts.LISTENER);
     }
 
     public PoolConfig withHostHeader(HostHeader value) {
-        return new PoolConfig(name, upstreams, value);
+        return new PoolConfig(name, upstreams, value, timeouts);
+    }
+
+    public PoolConfig withTimeouts(UpstreamTimeouts value) {
+        return new PoolConfig(name, upstreams, hostHeader, value);
     }
 
     public static PoolConfig of(String name, UpstreamConfig... upstreams) {
@@ -37,11 +49,12 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams, hostHeader);
+        return new PoolConfig(name, newUpstreams, hostHeader, timeouts);
     }
 
     void check(String path, Problems problems) {
         Names.check(name, path + ".name", problems);
+        timeouts.check(path + ".timeouts", problems);
         checkUpstreams(upstreams, path + ".upstreams", problems);
     }
 

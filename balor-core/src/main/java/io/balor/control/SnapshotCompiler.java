@@ -42,11 +42,12 @@ final class SnapshotCompiler {
     Map<String, Pool> pools(BalorConfig config) {
         Map<String, Pool> pools = new HashMap<>();
         for (PoolConfig pool : config.pools()) {
-            pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM));
+            pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
+                    nanos(pool.timeouts().connect()), nanos(pool.timeouts().response())));
         }
         for (ListenerConfig listener : config.listeners()) {
             if (listener.pool() == null && !listener.upstreams().isEmpty()) {
-                pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false));
+                pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER, Pool.LISTENER));
             }
         }
         return Map.copyOf(pools);
@@ -93,7 +94,12 @@ final class SnapshotCompiler {
         return names;
     }
 
-    private static Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost) {
+    private static long nanos(java.time.Duration value) {
+        return value == null ? Pool.LISTENER : value.toNanos();
+    }
+
+    private static Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
+                             long responseNanos) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
@@ -101,7 +107,7 @@ final class SnapshotCompiler {
                     config.weight(), config.enabled(), upstreams.size(),
                     address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         }
-        return new Pool(name, upstreams, upstreamHost);
+        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

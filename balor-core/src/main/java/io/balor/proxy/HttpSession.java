@@ -452,7 +452,7 @@ public final class HttpSession extends Session {
                 connected();
             } else {
                 upstream.connection().interest(SelectionKey.OP_CONNECT, true);
-                arm(policy.connectTimeoutNanos());
+                arm(balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
             }
         } catch (IOException | RuntimeException e) {
             connectFailed();
@@ -507,7 +507,7 @@ public final class HttpSession extends Session {
             return;
         }
         touch();
-        arm(policy.responseTimeoutNanos());
+        arm(balancer.pool().responseTimeout(policy.responseTimeoutNanos()));
     }
 
     private Framing requestFraming() {
@@ -875,9 +875,9 @@ public final class HttpSession extends Session {
         long limit = switch (state) {
             case IDLE -> clientIn == null || clientIn.position() == clientInStart
                     ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos();
-            case CONNECTING -> policy.connectTimeoutNanos();
+            case CONNECTING -> balancer.pool().connectTimeout(policy.connectTimeoutNanos());
             case EXCHANGE -> responseHeadDone || !requestBody.done()
-                    ? policy.bodyIdleTimeoutNanos() : policy.responseTimeoutNanos();
+                    ? policy.bodyIdleTimeoutNanos() : balancer.pool().responseTimeout(policy.responseTimeoutNanos());
             default -> policy.bodyIdleTimeoutNanos();
         };
         boolean partialHead = state == IDLE && clientIn != null && clientIn.position() > clientInStart;

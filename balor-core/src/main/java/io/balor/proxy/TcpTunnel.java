@@ -248,7 +248,8 @@ public final class TcpTunnel extends Session {
                 connected();
             } else {
                 upstream.interest(SelectionKey.OP_CONNECT, true);
-                loop.timers().schedule(connectTimer, loop.now() + policy.connectTimeoutNanos());
+                loop.timers().schedule(connectTimer,
+                        loop.now() + balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
             }
         } catch (IOException | RuntimeException e) {
             // Refused at once, unresolved, or an address this stack cannot use (an IPv6

@@ -7,16 +7,32 @@ import java.util.List;
  * Each loop keeps its own {@link Balancer} over it.
  *
  * @param upstreamHost HTTP requests carry the upstream's address as Host instead of the client's
+ * @param connectTimeoutNanos  the pool's connect timeout, or {@link #LISTENER}
+ * @param responseTimeoutNanos the pool's HTTP response timeout, or {@link #LISTENER}
  */
-public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost) {
+public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
+                   long responseTimeoutNanos) {
+
+    /** A timeout the pool leaves to the listener. */
+    public static final long LISTENER = -1;
 
     public Pool {
         upstreams = List.copyOf(upstreams);
     }
 
-    /** A pool whose HTTP requests keep the client's Host. */
+    /** A pool whose HTTP requests keep the client's Host, with the listener's timeouts. */
     public Pool(String name, List<Upstream> upstreams) {
-        this(name, upstreams, false);
+        this(name, upstreams, false, LISTENER, LISTENER);
+    }
+
+    /** The pool's connect timeout, or {@code listenerNanos} when it has none of its own. */
+    public long connectTimeout(long listenerNanos) {
+        return connectTimeoutNanos == LISTENER ? listenerNanos : connectTimeoutNanos;
+    }
+
+    /** The pool's response timeout, or {@code listenerNanos} when it has none of its own. */
+    public long responseTimeout(long listenerNanos) {
+        return responseTimeoutNanos == LISTENER ? listenerNanos : responseTimeoutNanos;
     }
 
     public int size() {

@@ -70,7 +70,7 @@ final class StateProblems {
      * {@code connect_ms} and {@code head_ms}.
      */
     static String jsonPath(String configPath) {
-        for (String timeout : new String[] {"connect", "idle", "drain"}) {
+        for (String timeout : new String[] {"connect", "idle", "drain", "upstream_response"}) {
             if (configPath.endsWith(".timeouts." + timeout)) {
                 return configPath + "_ms";
             }

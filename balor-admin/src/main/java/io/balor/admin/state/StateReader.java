@@ -7,6 +7,7 @@ import io.balor.config.HttpTimeouts;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
+import io.balor.config.UpstreamTimeouts;
 import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
@@ -60,7 +61,8 @@ final class StateReader {
             "upstream_response_ms");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
     static final List<String> NOT_YET_KEYS = List.of("rate_limit", "tls", "acme");
-    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts");
+    static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
     static final List<String> TIMEOUT_KEYS = List.of("connect_ms", "idle_ms", "drain_ms");
 
@@ -252,8 +254,15 @@ final class StateReader {
         } else if (host != null) {
             problems.add(path + ".host_header", "must be 'preserve' or 'upstream', was '" + host + "'");
         }
+        UpstreamTimeouts timeouts = null;
+        JsonNode timeoutsNode = node.get("timeouts");
+        if (timeoutsNode != null && !timeoutsNode.isNull() && isObject(timeoutsNode, path + ".timeouts")) {
+            checkKeys(timeoutsNode, path + ".timeouts", POOL_TIMEOUT_KEYS);
+            timeouts = new UpstreamTimeouts(millis(timeoutsNode, "connect_ms", path + ".timeouts"),
+                    millis(timeoutsNode, "upstream_response_ms", path + ".timeouts"));
+        }
         return new PoolConfig(string(node, "name", path),
-                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader);
+                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts);
     }
 
     private UpstreamConfig readUpstream(JsonNode node, String path) {

@@ -51,6 +51,15 @@ final class StateWriter {
             if (pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM) {
                 node.put("host_header", "upstream");
             }
+            if (pool.timeouts().connect() != null || pool.timeouts().response() != null) {
+                ObjectNode timeouts = node.putObject("timeouts");
+                if (pool.timeouts().connect() != null) {
+                    timeouts.put("connect_ms", pool.timeouts().connect().toMillis());
+                }
+                if (pool.timeouts().response() != null) {
+                    timeouts.put("upstream_response_ms", pool.timeouts().response().toMillis());
+                }
+            }
         }
         for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());

@@ -62,6 +62,16 @@ class StateReaderTest {
                 """);
         assertEquals(io.balor.config.PoolConfig.HostHeader.UPSTREAM, state.config().pool("a").hostHeader());
         assertEquals(io.balor.config.PoolConfig.HostHeader.PRESERVE, state.config().pool("b").hostHeader());
+        BalorState timed = read("""
+                {"listeners": [], "pools": [{"name": "a", "upstreams": ["10.0.0.1:80"],
+                  "timeouts": {"connect_ms": 1500, "upstream_response_ms": 120000}}]}
+                """);
+        assertEquals(new io.balor.config.UpstreamTimeouts(java.time.Duration.ofMillis(1500), java.time.Duration.ofMinutes(2)),
+                timed.config().pool("a").timeouts());
+        assertEquals(List.of("pools[0].timeouts.upstream_response_ms"), paths(refused("""
+                {"listeners": [], "pools": [{"name": "a", "upstreams": ["10.0.0.1:80"],
+                  "timeouts": {"upstream_response_ms": 0}}]}
+                """)));
         assertEquals(List.of("pools[0].host_header"), paths(refused("""
                 {"listeners": [], "pools": [{"name": "a", "upstreams": ["10.0.0.1:80"], "host_header": "client"}]}
                 """)));
