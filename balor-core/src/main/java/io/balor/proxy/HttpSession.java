@@ -66,9 +66,7 @@ public final class HttpSession extends Session {
     private static final int MIN_ROOM = 32;
 
     private final EventLoop loop;
-    private final Acceptor acceptor;
     private final SessionCounters counters;
-    private final SessionList sessions;
     private final HttpContext context;
     private final Connection client;
     private final byte[] clientIp;
@@ -96,7 +94,6 @@ public final class HttpSession extends Session {
     private Upstream target;
     private boolean[] tried;
     private int state = IDLE;
-    private boolean closed;
     private boolean clientEof;
     private boolean upstreamEof;
     private boolean closeAfter;
@@ -109,7 +106,8 @@ public final class HttpSession extends Session {
     /** When the first byte of the request head being read arrived, or -1. */
     private long headSince = -1;
     private long requestId;
-    private long requests;
+    private long bytesFromClient;
+    private long bytesFromUpstream;
     private Upstream cookieUpstream;
     private boolean websocket;
     /** The upstream connection came from the keep-alive cache (it may have been closed meanwhile). */
@@ -123,10 +121,9 @@ public final class HttpSession extends Session {
 
     public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
                        HttpContext context, HttpLimits limits, SocketChannel channel, long idSeed) {
+        super(acceptor, sessions);
         this.loop = loop;
-        this.acceptor = acceptor;
         this.counters = counters;
-        this.sessions = sessions;
         this.context = context;
         this.client = new Connection(channel);
         this.clientIp = client.peer().substring(0, client.peer().lastIndexOf(':')).getBytes(StandardCharsets.US_ASCII);
@@ -167,23 +164,12 @@ public final class HttpSession extends Session {
     }
 
     @Override
-    public Acceptor acceptor() {
-        return acceptor;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void releaseAll() {
         loop.timers().cancel(timer);
         client.close();
         dropUpstream();
         clientIn = release(clientIn);
         clientOut = release(clientOut);
-        sessions.remove(this);
-        acceptor.sessionEnded();
     }
 
     @Override
@@ -200,7 +186,7 @@ public final class HttpSession extends Session {
     @Override
     public SessionInfo describe() {
         return new SessionInfo(policy == null ? "?" : policy.listener(), client.peer(),
-                target == null ? null : target.id(), STATE_NAMES[state], requests, 0,
+                target == null ? null : target.id(), STATE_NAMES[state], bytesFromClient, bytesFromUpstream,
                 upstreamOut == null ? 0 : upstreamOut.position(), clientOut == null ? 0 : clientOut.position(),
                 false, false);
     }
@@ -254,6 +240,7 @@ public final class HttpSession extends Session {
             return;
         }
         int n = client.read(clientIn);
+        bytesFromClient += Math.max(n, 0);
         if (n < 0) {
             clientEof = true;
             if ((state == EXCHANGE || state == CONNECTING) && !requestBody.done()) {
@@ -272,6 +259,7 @@ public final class HttpSession extends Session {
             return;
         }
         int n = upstream.connection().read(upstreamIn);
+        bytesFromUpstream += Math.max(n, 0);
         if (n < 0) {
             upstreamEof = true;
             responseBody.endOfInput();
@@ -339,7 +327,6 @@ public final class HttpSession extends Session {
     private void startExchange() {
         headSince = -1;
         requestId++;
-        requests++;
         policy = context.policy();
         if (policy == null) {
             close();
@@ -495,7 +482,6 @@ public final class HttpSession extends Session {
 
     private void connected() {
         state = EXCHANGE;
-        upstream.requests++;
         if (upstreamOut == null) {
             upstreamOut = loop.buffers().acquire();
         }
@@ -637,18 +623,12 @@ public final class HttpSession extends Session {
             return;
         }
         HeadWriter.copy(upstreamIn, response.headEnd(), upstreamIn.position(), out);
-        try {
-            TcpTunnel.adopt(loop, acceptor, counters, sessions, policy.tunnel(), client, upstream.connection(), target,
-                    out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
-                    policy.websocketMaxFrame(), WebSocketHandshake.hasExtensions(response));
-        } catch (IOException e) {
-            close();
-            return;
-        }
-        closed = true;
+        TcpTunnel.adopt(loop, acceptor, counters, sessions, policy.tunnel(), client, upstream.connection(), target,
+                out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
+                policy.websocketMaxFrame(), WebSocketHandshake.hasExtensions(response));
+        handedOver();
         upstream = null;
         loop.timers().cancel(timer);
-        sessions.remove(this);
         clientIn = release(clientIn);
         clientOut = release(clientOut);
         upstreamIn = release(upstreamIn);

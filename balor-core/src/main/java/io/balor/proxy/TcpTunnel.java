@@ -43,9 +43,7 @@ public final class TcpTunnel extends Session {
     private static final java.security.SecureRandom MASKS = new java.security.SecureRandom();
 
     private final EventLoop loop;
-    private final Acceptor acceptor;
     private final SessionCounters counters;
-    private final SessionList sessions;
     private final Balancer balancer;
     private final TunnelPolicy policy;
     private final Connection client;
@@ -59,7 +57,6 @@ public final class TcpTunnel extends Session {
     private boolean connecting = true;
     /** Close once both directions have written what they hold (after a WebSocket close frame). */
     private boolean closing;
-    private boolean closed;
     private long lastActivity;
 
     private final IoHandler clientHandler = new IoHandler() {
@@ -93,10 +90,9 @@ public final class TcpTunnel extends Session {
 
     private TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
                       Balancer balancer, TunnelPolicy policy, Connection client) {
+        super(acceptor, sessions);
         this.loop = loop;
-        this.acceptor = acceptor;
         this.counters = counters;
-        this.sessions = sessions;
         this.balancer = balancer;
         this.policy = policy;
         this.client = client;
@@ -107,7 +103,8 @@ public final class TcpTunnel extends Session {
     /**
      * Takes over two connected sockets from an HTTP session whose exchange became a tunnel (a
      * WebSocket after its 101), with the bytes each side already sent past the handshake.
-     * Both sockets must be registered with {@code loop}; the session must have let go of them.
+     * Both sockets must be registered with {@code loop}. From this call on the tunnel owns them
+     * and counts as the listener's session, even if it fails at once (it then closes itself).
      *
      * @param toClient   bytes from the upstream not yet forwarded ({@code [start, end)}), or null
      * @param toUpstream bytes from the client not yet forwarded, or null
@@ -119,7 +116,7 @@ public final class TcpTunnel extends Session {
                                   TunnelPolicy policy, Connection client, Connection upstream, Upstream target,
                                   ByteBuffer toClient, int toClientStart, int toClientEnd,
                                   ByteBuffer toUpstream, int toUpstreamStart, int toUpstreamEnd,
-                                  long maxFrame, boolean extensions) throws IOException {
+                                  long maxFrame, boolean extensions) {
         TcpTunnel tunnel = new TcpTunnel(loop, acceptor, counters, sessions, null, policy, client);
         tunnel.toUpstream.frames = FrameScanner.clientToServer(maxFrame, extensions);
         tunnel.toClient.frames = FrameScanner.serverToClient(maxFrame, extensions);
@@ -129,8 +126,12 @@ public final class TcpTunnel extends Session {
         client.attach(tunnel.clientHandler);
         upstream.attach(tunnel.upstreamHandler);
         tunnel.connected();
-        tunnel.toClient.preload(toClient, toClientStart, toClientEnd);
-        tunnel.toUpstream.preload(toUpstream, toUpstreamStart, toUpstreamEnd);
+        try {
+            tunnel.toClient.preload(toClient, toClientStart, toClientEnd);
+            tunnel.toUpstream.preload(toUpstream, toUpstreamStart, toUpstreamEnd);
+        } catch (IOException e) {
+            tunnel.close();   // the tunnel owns the sockets and the listener's count from here on
+        }
         return tunnel;
     }
 
@@ -147,17 +148,7 @@ public final class TcpTunnel extends Session {
     }
 
     @Override
-    public Acceptor acceptor() {
-        return acceptor;
-    }
-
-    /** Closes both sockets and gives everything back; safe to call twice. Loop thread. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void releaseAll() {
         loop.timers().cancel(connectTimer);
         loop.timers().cancel(idleTimer);
         client.close();
@@ -166,8 +157,6 @@ public final class TcpTunnel extends Session {
         }
         toUpstream.release();
         toClient.release();
-        sessions.remove(this);
-        acceptor.sessionEnded();
     }
 
     /**

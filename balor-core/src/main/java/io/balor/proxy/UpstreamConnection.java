@@ -22,8 +22,6 @@ public final class UpstreamConnection implements IoHandler {
     /** The cache queue it waits in, or null while a session owns it. */
     ArrayDeque<UpstreamConnection> idleIn;
     KeepAliveCache cache;
-    /** Requests this connection has carried. */
-    int requests;
 
     UpstreamConnection(Connection connection, Upstream upstream) {
         this.connection = connection;
