@@ -88,6 +88,22 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
+     * The certificates the listeners serve, with what went wrong at the last look at their files
+     * (a problem with a certificate still loaded means the previous one is still served).
+     */
+    public List<CertificateStatus> certificates() {
+        return supervisor.certificates();
+    }
+
+    /**
+     * Looks at every certificate file now and reloads those that changed, instead of waiting for
+     * the next periodic check ({@link BalorOptions#certificateCheckInterval()}).
+     */
+    public void reloadCertificates() {
+        supervisor.reloadCertificates();
+    }
+
+    /**
      * Stops accepting on every listener, lets sessions finish up to the longest drain timeout,
      * closes what is left and stops the loops. Idempotent.
      */

@@ -14,9 +14,21 @@ import io.balor.time.Ticker;
  *                       written to the other (default: {@code bufferSize})
  * @param lowWatermark   ... and reads again once the backlog is down to this (default: a quarter)
  * @param pooledBuffers  free buffers each loop keeps for reuse (default 256)
+ * @param certificateCheckInterval how often certificate files are checked for changes (2 s)
+ * @param clock          wall time, for certificate validity (the system's, UTC)
  */
 public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark,
-                           int lowWatermark, int pooledBuffers) {
+                           int lowWatermark, int pooledBuffers, java.time.Duration certificateCheckInterval,
+                           java.time.Clock clock) {
+
+    private static final java.time.Duration DEFAULT_CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
+
+    /** Options with the default certificate checks and the system clock. */
+    public BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark, int lowWatermark,
+                        int pooledBuffers) {
+        this(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, DEFAULT_CERTIFICATE_CHECK,
+                java.time.Clock.systemUTC());
+    }
 
     public BalorOptions {
         if (loops < 1 || loops > 1024) {
@@ -37,6 +49,13 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
         if (pooledBuffers < 0) {
             throw new IllegalArgumentException("pooledBuffers must not be negative, was " + pooledBuffers);
         }
+        if (certificateCheckInterval == null || certificateCheckInterval.isNegative()
+                || certificateCheckInterval.isZero()) {
+            throw new IllegalArgumentException("certificateCheckInterval must be positive");
+        }
+        if (clock == null) {
+            throw new IllegalArgumentException("clock is required");
+        }
     }
 
     private static final int DEFAULT_BUFFER = 32 * 1024;
@@ -48,15 +67,24 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
     }
 
     public BalorOptions withLoops(int value) {
-        return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers);
+        return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock);
     }
 
     public BalorOptions withTicker(Ticker value) {
-        return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers);
+        return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock);
     }
 
     /** Buffer size and high watermark together, low watermark a quarter of it. */
     public BalorOptions withBufferSize(int value) {
-        return new BalorOptions(loops, ticker, value, value, value / 4, pooledBuffers);
+        return new BalorOptions(loops, ticker, value, value, value / 4, pooledBuffers, certificateCheckInterval, clock);
+    }
+
+    public BalorOptions withCertificateCheckInterval(java.time.Duration value) {
+        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, value, clock);
+    }
+
+    public BalorOptions withClock(java.time.Clock value) {
+        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
+                certificateCheckInterval, value);
     }
 }

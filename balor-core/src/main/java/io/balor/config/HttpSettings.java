@@ -65,17 +65,7 @@ public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long m
 
     /** @param path the listener's path with a trailing dot ({@code listeners[0].}) */
     void check(String path, Problems problems, Set<String> poolNames) {
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < routes.size(); i++) {
-            RouteConfig route = routes.get(i);
-            String at = path + "host_routes[" + i + "]";
-            route.check(at, problems, poolNames);
-            String key = (route.host() == null || RoutePatterns.hostPatternProblem(route.host()) != null ? "?" + i
-                    : RoutePatterns.normalizeHost(route.host())) + " " + route.pathPrefix();
-            if (!seen.add(key)) {
-                problems.add(at + ".host", "another route has the same host and path prefix");
-            }
-        }
+        checkRoutes(routes, path, problems, poolNames, false);
         if (sticky != null) {
             sticky.check(path + "sticky", problems);
         }
@@ -86,5 +76,34 @@ public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long m
             problems.add(path + "max_body_bytes", "must not be negative");
         }
         timeouts.check(path + "http_timeouts", problems);
+    }
+
+    /**
+     * Checks host routes: each one, no two with the same host and prefix, one certificate per
+     * host. TCP routes match the TLS server name only, so they have no path prefix.
+     */
+    static void checkRoutes(List<RouteConfig> routes, String path, Problems problems, Set<String> poolNames,
+                            boolean tcp) {
+        Set<String> seen = new HashSet<>();
+        java.util.Map<String, CertificateConfig> certificates = new java.util.HashMap<>();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig route = routes.get(i);
+            String at = path + "host_routes[" + i + "]";
+            route.check(at, problems, poolNames);
+            if (tcp && route.pathPrefix() != null) {
+                problems.add(at + ".path_prefix", "a TCP route matches the TLS server name only");
+            }
+            boolean validHost = route.host() != null && RoutePatterns.hostPatternProblem(route.host()) == null;
+            String host = validHost ? RoutePatterns.normalizeHost(route.host()) : "?" + i;
+            if (!seen.add(host + " " + route.pathPrefix())) {
+                problems.add(at + ".host", "another route has the same host and path prefix");
+            }
+            if (route.tls() != null && validHost) {
+                CertificateConfig other = certificates.putIfAbsent(host, route.tls());
+                if (other != null && !other.equals(route.tls())) {
+                    problems.add(at + ".tls", "another route for this host has a different certificate");
+                }
+            }
+        }
     }
 }

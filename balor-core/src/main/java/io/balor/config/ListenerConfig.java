@@ -19,17 +19,25 @@ import java.util.List;
  *                       clients wait in the kernel's backlog, as with HAProxy's maxconn) until
  *                       one ends; 0 means no limit
  * @param timeouts       connect, idle and drain timeouts
- * @param http           routes, stickiness, limits and timeouts of an HTTP listener
+ * @param http           routes, stickiness, limits and timeouts of an HTTP listener (a TCP
+ *                       listener with TLS uses its routes only, matched against the SNI name)
+ * @param tls            TLS termination or passthrough, or null (see {@link #terminatesTls()})
  */
 public record ListenerConfig(String name, String listen, Protocol protocol, String pool,
                              List<UpstreamConfig> upstreams, boolean enabled, int maxConnections,
-                             Timeouts timeouts, HttpSettings http) {
+                             Timeouts timeouts, HttpSettings http, TlsConfig tls) {
 
     public ListenerConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         protocol = protocol == null ? Protocol.TCP : protocol;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
         http = http == null ? HttpSettings.DEFAULT : http;
+    }
+
+    /** A listener without TLS of its own (its routes may still carry certificates). */
+    public ListenerConfig(String name, String listen, Protocol protocol, String pool, List<UpstreamConfig> upstreams,
+                          boolean enabled, int maxConnections, Timeouts timeouts, HttpSettings http) {
+        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, null);
     }
 
     /** A listener with the default HTTP settings (what a TCP listener has). */
@@ -50,31 +58,35 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
     }
 
     public ListenerConfig withListen(String value) {
-        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts, http);
+        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls);
     }
 
     public ListenerConfig withPool(String value) {
-        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts, http);
+        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts, http, tls);
     }
 
     public ListenerConfig withUpstreams(List<UpstreamConfig> value) {
-        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http);
+        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http, tls);
     }
 
     public ListenerConfig withEnabled(boolean value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts, http);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts, http, tls);
     }
 
     public ListenerConfig withMaxConnections(int value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http, tls);
     }
 
     public ListenerConfig withTimeouts(Timeouts value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value, http);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value, http, tls);
     }
 
     public ListenerConfig withHttp(HttpSettings value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, value);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, value, tls);
+    }
+
+    public ListenerConfig withTls(TlsConfig value) {
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, value);
     }
 
     /**
@@ -83,6 +95,24 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
      */
     public String poolName() {
         return pool != null ? pool : upstreams.isEmpty() ? null : name;
+    }
+
+    /** Whether connections are decrypted here: TLS set to terminate, or a route with a certificate. */
+    public boolean terminatesTls() {
+        if (tls != null) {
+            return tls.mode() == TlsConfig.Mode.TERMINATE;
+        }
+        for (RouteConfig route : http.routes()) {
+            if (route.tls() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a TCP listener forwards TLS untouched, routed by SNI. */
+    public boolean passesTlsThrough() {
+        return tls != null && tls.mode() == TlsConfig.Mode.PASSTHROUGH;
     }
 
     void check(String path, Problems problems, java.util.Set<String> poolNames) {
@@ -97,7 +127,17 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
         timeouts.check(path + ".timeouts", problems);
         if (protocol == Protocol.HTTP) {
             http.check(path + ".", problems, poolNames);
+        } else if (!http.routes().isEmpty()) {
+            if (tls == null && !terminatesTls()) {
+                problems.add(path + ".host_routes", "a TCP listener routes by TLS server name: it needs tls"
+                        + " (passthrough, or a certificate to terminate)");
+            }
+            HttpSettings.checkRoutes(http.routes(), path + ".", problems, poolNames, true);
         }
+        if (tls != null) {
+            tls.check(path + ".tls", problems, protocol);
+        }
+        checkCertificates(path, problems);
         if (pool != null && !upstreams.isEmpty()) {
             problems.add(path + ".upstreams", "give either 'pool' or 'upstreams', not both");
         } else if (pool != null) {
@@ -105,12 +145,27 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
                 problems.add(path + ".pool", "no pool named '" + pool + "'");
             }
         } else if (upstreams.isEmpty()) {
-            if (protocol != Protocol.HTTP || http.routes().isEmpty()) {
+            if (http.routes().isEmpty()) {
                 problems.add(path + ".pool", "a listener needs a pool or at least one upstream"
                         + (protocol == Protocol.HTTP ? " or host route" : ""));
             }
         } else {
             PoolConfig.checkUpstreams(upstreams, path + ".upstreams", problems);
+        }
+    }
+
+    private void checkCertificates(String path, Problems problems) {
+        boolean routeCertificates = false;
+        for (int i = 0; i < http.routes().size(); i++) {
+            if (http.routes().get(i).tls() != null) {
+                routeCertificates = true;
+                if (passesTlsThrough()) {
+                    problems.add(path + ".host_routes[" + i + "].tls", "a passthrough listener does not terminate TLS");
+                }
+            }
+        }
+        if (tls != null && tls.mode() == TlsConfig.Mode.TERMINATE && tls.certificate() == null && !routeCertificates) {
+            problems.add(path + ".tls.cert_file", "a TLS listener needs a certificate of its own or on a host route");
         }
     }
 }

@@ -13,9 +13,12 @@ import java.util.Set;
  *                   route by host, such as OpenShift routers, need it), or the upstream's address
  *                   ({@code upstream}, for servers that only answer to their own name)
  * @param timeouts   the pool's connect and response timeouts; unset ones are the listener's
+ * @param tls        how HTTP listeners speak to the pool's {@code https://} upstreams (verified
+ *                   against the JDK's trust store by default); TCP listeners forward bytes as
+ *                   they are whatever the scheme
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
-                         UpstreamTimeouts timeouts) {
+                         UpstreamTimeouts timeouts, UpstreamTlsConfig tls) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
@@ -24,6 +27,12 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
         timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
+        tls = tls == null ? UpstreamTlsConfig.DEFAULT : tls;
+    }
+
+    /** A pool with the default upstream TLS settings. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader, UpstreamTimeouts timeouts) {
+        this(name, upstreams, hostHeader, timeouts, UpstreamTlsConfig.DEFAULT);
     }
 
     /** A pool that preserves the client's Host and uses the listener's timeouts. */
@@ -37,11 +46,15 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withHostHeader(HostHeader value) {
-        return new PoolConfig(name, upstreams, value, timeouts);
+        return new PoolConfig(name, upstreams, value, timeouts, tls);
     }
 
     public PoolConfig withTimeouts(UpstreamTimeouts value) {
-        return new PoolConfig(name, upstreams, hostHeader, value);
+        return new PoolConfig(name, upstreams, hostHeader, value, tls);
+    }
+
+    public PoolConfig withTls(UpstreamTlsConfig value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, value);
     }
 
     public static PoolConfig of(String name, UpstreamConfig... upstreams) {
@@ -49,12 +62,13 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams, hostHeader, timeouts);
+        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls);
     }
 
     void check(String path, Problems problems) {
         Names.check(name, path + ".name", problems);
         timeouts.check(path + ".timeouts", problems);
+        tls.check(path + ".tls", problems);
         checkUpstreams(upstreams, path + ".upstreams", problems);
     }
 

@@ -3,22 +3,36 @@ package io.balor.config;
 import io.balor.route.RoutePatterns;
 
 /**
- * A host route of an HTTP listener: requests for {@code host} (exact, or {@code *.suffix} for
- * any name under it) whose path starts with {@code pathPrefix} go to {@code pool}.
+ * A host route: on an HTTP listener, requests for {@code host} (exact, or {@code *.suffix} for
+ * any name under it) whose path starts with {@code pathPrefix} go to {@code pool}; on a TCP
+ * listener with TLS, connections whose ClientHello names {@code host} (SNI) go to {@code pool}.
  *
  * @param host       {@code api.example.com} or {@code *.example.com}; case and a trailing dot
  *                   do not matter, a port in the request's Host is ignored
  * @param pathPrefix a path that starts with {@code /}, or null for every path; the longest
  *                   matching prefix of a host wins
  * @param pool       the name of a pool in {@link BalorConfig#pools()}
+ * @param tls        the certificate served for this host when the listener terminates TLS, or null
  */
-public record RouteConfig(String host, String pathPrefix, String pool) {
+public record RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls) {
+
+    /** A route without a certificate of its own. */
+    public RouteConfig(String host, String pathPrefix, String pool) {
+        this(host, pathPrefix, pool, null);
+    }
 
     public static RouteConfig of(String host, String pool) {
-        return new RouteConfig(host, null, pool);
+        return new RouteConfig(host, null, pool, null);
+    }
+
+    public RouteConfig withTls(CertificateConfig value) {
+        return new RouteConfig(host, pathPrefix, pool, value);
     }
 
     void check(String path, Problems problems, java.util.Set<String> poolNames) {
+        if (tls != null) {
+            tls.check(path + ".tls", problems);
+        }
         String hostProblem = host == null ? "is required" : RoutePatterns.hostPatternProblem(host);
         if (hostProblem != null) {
             problems.add(path + ".host", hostProblem);

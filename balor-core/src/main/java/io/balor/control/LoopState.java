@@ -11,6 +11,8 @@ import io.balor.proxy.HttpSession;
 import io.balor.proxy.KeepAliveCache;
 import io.balor.proxy.SessionList;
 import io.balor.proxy.TcpTunnel;
+import io.balor.proxy.TunnelRouter;
+import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.SmoothWeightedRoundRobin;
@@ -70,14 +72,43 @@ final class LoopState {
             bound.acceptor.sessionEnded();
             return;
         }
+        Connection client = listener.tls() == null ? new Connection(channel)
+                : Connection.tlsServer(channel, loop, listener.tls());
         if (listener.http() != null) {
             nextRequestId += 1L << 24;
             new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, new Context(bound),
-                    limits, channel, nextRequestId).start();
+                    limits, client, nextRequestId).start();
             return;
         }
+        TlsCompiler.TcpRouting routing = listener.tcpRouting();
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
-                balancers.get(listener.pool()), listener.policy(), channel).start();
+                routing == null ? balancers.get(listener.pool()) : null,
+                routing == null ? null : new Router(routing), listener.policy(), client).start();
+    }
+
+    /** A TCP session's choice of pool by TLS server name, on this loop's balancers. */
+    private final class Router implements TunnelRouter {
+        private final TlsCompiler.TcpRouting routing;
+
+        Router(TlsCompiler.TcpRouting routing) {
+            this.routing = routing;
+        }
+
+        @Override
+        public Balancer route(String serverName) {
+            String pool = routing.routes().match(serverName);
+            return pool == null ? null : balancers.get(pool);
+        }
+
+        @Override
+        public boolean passthrough() {
+            return routing.passthrough();
+        }
+
+        @Override
+        public long helloTimeoutNanos() {
+            return routing.helloTimeoutNanos();
+        }
     }
 
     /** An HTTP listener's view of this loop, read afresh at each exchange. */

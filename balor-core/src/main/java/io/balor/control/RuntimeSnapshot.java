@@ -18,8 +18,13 @@ import java.util.Map;
  */
 record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, Map<String, Pool> pools) {
 
-    /** A bound listener as this generation configures it; {@code http} is null for a TCP listener. */
-    record Listener(String name, String pool, TunnelPolicy policy, HttpPolicy http) {
+    /**
+     * A bound listener as this generation configures it; {@code http} is null for a TCP listener,
+     * {@code tls} when it does not terminate TLS, {@code tcpRouting} unless it is a TCP listener
+     * that routes by TLS server name.
+     */
+    record Listener(String name, String pool, TunnelPolicy policy, HttpPolicy http, io.balor.tls.ServerTls tls,
+                    TlsCompiler.TcpRouting tcpRouting) {
     }
 
     static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());

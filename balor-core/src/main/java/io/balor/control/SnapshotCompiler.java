@@ -10,6 +10,8 @@ import io.balor.config.HttpTimeouts;
 import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
+import io.balor.config.UpstreamTlsConfig;
+import io.balor.tls.UpstreamTls;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.Stickiness;
 import io.balor.route.RouteTable;
@@ -32,6 +34,7 @@ import java.util.Map;
 final class SnapshotCompiler {
 
     private static final byte[] HTTP = "http".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HTTPS = "https".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final BalorOptions options;
 
@@ -39,18 +42,34 @@ final class SnapshotCompiler {
         this.options = options;
     }
 
-    Map<String, Pool> pools(BalorConfig config) {
+    /** Every pool; those with {@code https://} upstreams get their client TLS from {@code tls}. */
+    Map<String, Pool> pools(BalorConfig config, TlsCompiler tls) {
         Map<String, Pool> pools = new HashMap<>();
-        for (PoolConfig pool : config.pools()) {
+        for (int i = 0; i < config.pools().size(); i++) {
+            PoolConfig pool = config.pools().get(i);
+            UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
-                    nanos(pool.timeouts().connect()), nanos(pool.timeouts().response())));
+                    nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client));
         }
-        for (ListenerConfig listener : config.listeners()) {
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
             if (listener.pool() == null && !listener.upstreams().isEmpty()) {
-                pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER, Pool.LISTENER));
+                UpstreamTls client = hasTls(listener.upstreams())
+                        ? tls.upstreamTls(UpstreamTlsConfig.DEFAULT, "listeners[" + i + "].upstreams") : null;
+                pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER,
+                        Pool.LISTENER, client));
             }
         }
         return Map.copyOf(pools);
+    }
+
+    private static boolean hasTls(List<UpstreamConfig> upstreams) {
+        for (UpstreamConfig upstream : upstreams) {
+            if ("https".equals(HostPort.parseUpstream(upstream.address()).value().scheme())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     TunnelPolicy policy(ListenerConfig listener) {
@@ -75,9 +94,10 @@ final class SnapshotCompiler {
             for (String name : new java.util.TreeSet<>(routedPools(listener))) {
                 used.add(pools.get(name));
             }
-            sticky = new Stickiness(http.sticky(), used, false);
+            sticky = new Stickiness(http.sticky(), used, listener.terminatesTls());
         }
-        return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), HTTP, http.trustForwarded(),
+        byte[] proto = listener.terminatesTls() ? HTTPS : HTTP;
+        return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), proto, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
                 sticky, policy(listener), http.websocketMaxFrameBytes());
@@ -99,15 +119,16 @@ final class SnapshotCompiler {
     }
 
     private static Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
-                             long responseNanos) {
+                             long responseNanos, UpstreamTls tls) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
             upstreams.add(new Upstream(name + "/" + address, config.name(), resolve(address),
                     config.weight(), config.enabled(), upstreams.size(),
-                    address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                    address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    tls != null && "https".equals(address.scheme())));
         }
-        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos);
+        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

@@ -59,6 +59,7 @@ public final class Supervisor {
     private final LoopGroup loops;
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
+    private final io.balor.tls.CertificateStore certificates;
     private final ExecutorService thread;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -76,6 +77,7 @@ public final class Supervisor {
             states[i] = new LoopState(loops.get(i), limits(options));
         }
         this.compiler = new SnapshotCompiler(options);
+        this.certificates = new io.balor.tls.CertificateStore(options.clock(), options.certificateCheckInterval());
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "balor-supervisor");
             t.setDaemon(true);
@@ -129,6 +131,16 @@ public final class Supervisor {
         return stats;
     }
 
+    /** The certificates in use, as served now. */
+    public List<io.balor.CertificateStatus> certificates() {
+        return certificates.statuses();
+    }
+
+    /** Looks at every certificate file now and reloads the changed ones (instead of at the next check). */
+    public void reloadCertificates() {
+        certificates.checkAll();
+    }
+
     /** Every live session, described on its loop; empty once close has begun. */
     public List<SessionInfo> sessions() {
         if (closing.get()) {
@@ -154,6 +166,7 @@ public final class Supervisor {
                 return 0L;
             }), drain.plus(CLOSE_MARGIN).getSeconds() + WAIT_SECONDS);
         } finally {
+            certificates.close();
             loops.shutdown(TimeUnit.SECONDS.toMillis(5));
             thread.shutdown();
             closed.complete(null);
@@ -164,7 +177,21 @@ public final class Supervisor {
         if (closing.get()) {
             throw new IllegalStateException("Balor is closed");
         }
-        Map<String, Pool> pools = compiler.pools(next);
+        TlsCompiler tls = new TlsCompiler(certificates);
+        Map<String, Pool> pools = compiler.pools(next, tls);
+        Map<String, io.balor.tls.ServerTls> serverTls = new HashMap<>();
+        for (int i = 0; i < next.listeners().size(); i++) {
+            ListenerConfig listener = next.listeners().get(i);
+            if (listener.enabled()) {
+                io.balor.tls.ServerTls own = tls.serverTls(listener, "listeners[" + i + "]");
+                if (own != null) {
+                    serverTls.put(listener.name(), own);
+                }
+            }
+        }
+        if (!tls.problems().isEmpty()) {
+            throw new io.balor.config.InvalidConfigException(tls.problems());
+        }
         Map<String, BoundListener> before = bound;
         ListenerSockets sockets = ListenerSockets.match(next, before, loops.size());
 
@@ -173,7 +200,8 @@ public final class Supervisor {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
                 listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
-                        compiler.policy(listener), compiler.httpPolicy(listener, pools)));
+                        compiler.policy(listener), compiler.httpPolicy(listener, pools), serverTls.get(listener.name()),
+                        TlsCompiler.tcpRouting(listener)));
             }
         }
         RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);
@@ -210,6 +238,7 @@ public final class Supervisor {
         for (CompletableFuture<Void> port : released) {
             await(port, WAIT_SECONDS);
         }
+        tls.commit();
         bound = Map.copyOf(sockets.kept());
         config = next;
         generation = snapshot.generation();

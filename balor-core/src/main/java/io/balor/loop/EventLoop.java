@@ -54,7 +54,9 @@ public final class EventLoop implements Executor {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Ticker ticker;
     private final TimerWheel timers;
+    private static final int TLS_BUFFER = 32 * 1024;
     private final BufferPool buffers;
+    private BufferPool tlsBuffers;
     private final Thread thread;
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
@@ -98,6 +100,17 @@ public final class EventLoop implements Executor {
     /** Buffers of this loop. Loop thread only. */
     public BufferPool buffers() {
         return buffers;
+    }
+
+    /**
+     * Buffers big enough for a whole TLS record (32 KiB): {@link #buffers()} when they are, else
+     * a second pool made on first use. Loop thread only.
+     */
+    public BufferPool tlsBuffers() {
+        if (tlsBuffers == null) {
+            tlsBuffers = buffers.bufferSize() >= TLS_BUFFER ? buffers : new BufferPool(TLS_BUFFER, 64);
+        }
+        return tlsBuffers;
     }
 
     /** Whether the caller runs on this loop's thread. */

@@ -11,10 +11,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One non-blocking socket registered with one loop: reads, writes, half-close, and the interest
- * set, which it changes only when an operation's interest really changes. Owned by its loop's
- * thread. Read and write return what the channel returns (-1 is end of stream); an
- * {@link IOException} means the peer is gone.
+ * One non-blocking socket registered with one loop, plain or TLS: reads, writes, half-close,
+ * and the interest set, which it changes only when an operation's interest really changes.
+ * Owned by its loop's thread. Read and write move plaintext and return counts as a channel does
+ * (-1 is end of stream); an {@link IOException} means the peer is gone (or its TLS failed).
+ *
+ * <p>With TLS ({@link #tlsServer}, {@link #tlsClient}) a {@link TlsTransport} stands between the
+ * selector and the handler; the handler sees the same calls as on a plain socket, with two
+ * additions that are no-ops on plain sockets: {@link #flushed()} (ciphertext may still wait after
+ * a write took all plaintext) and the handshake inside {@link #connect}/{@link #finishConnect}.
  */
 public final class Connection {
 
@@ -23,24 +28,79 @@ public final class Connection {
     private int interest;
     private boolean outputShut;
     private String peer;
+    private TlsTransport tls;
 
     public Connection(SocketChannel channel) {
         this.channel = channel;
+    }
+
+    /** An accepted connection that terminates TLS, its engine chosen by the ClientHello's SNI. */
+    public static Connection tlsServer(SocketChannel channel, EventLoop loop, ServerEngines engines) {
+        Connection connection = new Connection(channel);
+        connection.tls = new TlsTransport(connection, loop, engines);
+        return connection;
+    }
+
+    /** An upstream connection that speaks TLS through {@code engine} (client mode, SNI and checks set). */
+    public static Connection tlsClient(SocketChannel channel, EventLoop loop, javax.net.ssl.SSLEngine engine) {
+        Connection connection = new Connection(channel);
+        connection.tls = new TlsTransport(connection, loop, engine);
+        return connection;
     }
 
     /** Makes the channel non-blocking with Nagle off and registers it with {@code loop}. */
     public void register(EventLoop loop, IoHandler handler, int ops) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-        interest = ops;
-        key = loop.register(channel, ops, handler);
+        if (tls == null) {
+            interest = ops;
+            key = loop.register(channel, ops, handler);
+        } else {
+            key = loop.register(channel, 0, tls);
+            tls.registered(handler, ops);
+        }
     }
 
     /** Hands the connection's readiness to another handler (an idle upstream connection changing owner). */
     public void attach(IoHandler handler) {
-        if (key != null) {
+        if (tls != null) {
+            tls.attach(handler);
+        } else if (key != null) {
             key.attach(handler);
         }
+    }
+
+    /** The server name a TLS client asked for (SNI), or null. */
+    public String serverName() {
+        return tls == null ? null : tls.serverName();
+    }
+
+    /** Whether this connection speaks TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * Starts connecting to {@code address}: true when already connected (a plain socket on
+     * loopback may be), else wait for {@code OP_CONNECT} and call {@link #finishConnect()}.
+     */
+    public boolean connect(java.net.SocketAddress address) throws IOException {
+        return tls == null ? channel.connect(address) : tls.connect(address);
+    }
+
+    /** Whether the connection is ready for data (for TLS: handshake done); throws if it failed. */
+    public boolean finishConnect() throws IOException {
+        return tls == null ? channel.finishConnect() : tls.finishConnect();
+    }
+
+    /** Writes ciphertext still waiting (TLS); true when nothing waits. */
+    public boolean flush() throws IOException {
+        return tls == null || tls.flush();
+    }
+
+    /** Whether everything written so far has been handed to the socket (always, when plain). */
+    public boolean flushed() {
+        return tls == null || tls.flushed();
     }
 
     /** Whether the connection has been closed by {@link #close()}. */
@@ -53,32 +113,47 @@ public final class Connection {
     }
 
     public int read(ByteBuffer into) throws IOException {
-        return channel.read(into);
+        return tls == null ? channel.read(into) : tls.read(into);
     }
 
     public int write(ByteBuffer from) throws IOException {
-        return channel.write(from);
+        return tls == null ? channel.write(from) : tls.write(from);
     }
 
     /** Turns {@code op} ({@link SelectionKey#OP_READ} ...) on or off in the interest set. */
     public void interest(int op, boolean on) {
-        int wanted = on ? interest | op : interest & ~op;
+        if (tls != null) {
+            tls.interest(op, on);
+        } else {
+            socketInterest(on ? interest | op : interest & ~op);
+        }
+    }
+
+    /** Sets the socket's interest set to {@code wanted} if it differs. */
+    void socketInterest(int wanted) {
         if (wanted != interest && key != null && key.isValid()) {
             interest = wanted;
             key.interestOps(wanted);
         }
     }
 
-    /** Sends FIN: the peer reads end of stream, and may still send to us. */
+    /** Sends FIN (after close_notify, with TLS): the peer reads end of stream, and may still send to us. */
     public void shutdownOutput() throws IOException {
         if (!outputShut) {
             outputShut = true;
-            channel.shutdownOutput();
+            if (tls == null) {
+                channel.shutdownOutput();
+            } else {
+                tls.shutdownOutput();
+            }
         }
     }
 
-    /** Closes the socket and forgets its key; safe to call twice. */
+    /** Closes the socket (a TLS one with a courtesy close_notify) and forgets its key; safe to call twice. */
     public void close() {
+        if (tls != null && channel.isOpen()) {
+            tls.close();
+        }
         if (key != null) {
             key.cancel();
         }

@@ -78,6 +78,7 @@ public final class HttpSession extends Session {
     private final BodyPump responseBody;
     private final HeadWriter writer = new HeadWriter();
     private final CookieDomainRewriter cookies = new CookieDomainRewriter();
+    private final UpstreamServerName serverName = new UpstreamServerName();
     private final Timer timer = new Timer(this::onTimer);
     private final IoHandler clientHandler = new Handler(true);
     private final IoHandler upstreamHandler = new Handler(false);
@@ -120,12 +121,12 @@ public final class HttpSession extends Session {
     private final int clientHash;
 
     public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
-                       HttpContext context, HttpLimits limits, SocketChannel channel, long idSeed) {
+                       HttpContext context, HttpLimits limits, Connection client, long idSeed) {
         super(acceptor, sessions);
         this.loop = loop;
         this.counters = counters;
         this.context = context;
-        this.client = new Connection(channel);
+        this.client = client;
         this.clientIp = client.peer().substring(0, client.peer().lastIndexOf(':')).getBytes(StandardCharsets.US_ASCII);
         this.requestParser = HttpParser.requests(limits);
         this.responseParser = HttpParser.responses(limits);
@@ -134,7 +135,7 @@ public final class HttpSession extends Session {
         this.requestBody = new BodyPump(limits);
         this.responseBody = new BodyPump(limits);
         this.requestId = idSeed;
-        this.clientHash = clientHash(channel);
+        this.clientHash = clientHash(client.channel());
     }
 
     /** The client address's hash for {@code ip_hash}: its address bits for IPv4 (no allocation later). */
@@ -340,6 +341,7 @@ public final class HttpSession extends Session {
         int hostEnd = request.absoluteForm() ? request.authorityEnd()
                 : request.hostField() >= 0 ? request.valueEnd(request.hostField()) : 0;
         cookies.host(clientIn, hostStart, hostEnd);
+        serverName.clientHost(clientIn, hostStart, hostEnd);
         int pathStart = request.absoluteForm() ? request.authorityEnd() : request.targetStart();
         int pathEnd = pathStart;
         while (pathEnd < request.targetEnd() && clientIn.get(pathEnd) != '?') {
@@ -382,7 +384,7 @@ public final class HttpSession extends Session {
         state = CONNECTING;
         headIntact = true;
         requestWritten = false;
-        UpstreamConnection idle = context.cache().take(target);
+        UpstreamConnection idle = context.cache().take(target, upstreamName());
         reusedConnection = idle != null;
         if (idle != null) {
             upstream = idle;
@@ -432,10 +434,13 @@ public final class HttpSession extends Session {
     private void connect() {
         try {
             SocketChannel channel = SocketChannel.open();
-            upstream = new UpstreamConnection(new Connection(channel), target);
-            upstream.connection().register(loop, upstreamHandler, 0);
+            String name = upstreamName();
+            Connection connection = name == null ? new Connection(channel)
+                    : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, target.address().getPort()));
+            upstream = new UpstreamConnection(connection, target, name);
+            connection.register(loop, upstreamHandler, 0);
             context.cache().countOpened();
-            if (channel.connect(target.address())) {
+            if (connection.connect(target.address())) {
                 connected();
             } else {
                 upstream.connection().interest(SelectionKey.OP_CONNECT, true);
@@ -448,13 +453,18 @@ public final class HttpSession extends Session {
 
     private void finishConnect() {
         try {
-            if (upstream.connection().channel().finishConnect()) {
+            if (upstream.connection().finishConnect()) {
                 upstream.connection().interest(SelectionKey.OP_CONNECT, false);
                 connected();
             }
         } catch (IOException e) {
             connectFailed();
         }
+    }
+
+    /** The TLS server name for a connection to {@code target}, or null when it is plain. */
+    private String upstreamName() {
+        return target.tls() && balancer.pool().tls() != null ? serverName.forUpstream(balancer.pool(), target) : null;
     }
 
     private void connectFailed() {
@@ -741,7 +751,7 @@ public final class HttpSession extends Session {
             close();
             return;
         }
-        if (clientOut == null) {
+        if (clientOut == null && client.flushed()) {
             close();
         } else {
             arm(policy == null ? 0 : policy.bodyIdleTimeoutNanos());
@@ -768,9 +778,9 @@ public final class HttpSession extends Session {
         }
         if (clientOut != null && clientOut.position() == 0) {
             clientOut = release(clientOut);
-            if (state == CLOSING) {
-                close();
-            }
+        }
+        if (clientOut == null && state == CLOSING && client.flush()) {
+            close();
         }
     }
 
@@ -832,7 +842,7 @@ public final class HttpSession extends Session {
         boolean readClient = !clientEof && (state == IDLE || state == CONNECTING
                 || (exchange && (requestBody.done() || upstreamOut == null || upstreamOut.hasRemaining())));
         client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
-        client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0);
+        client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0 || !client.flushed());
         if (upstream != null && exchange) {
             boolean room = clientOut == null || clientOut.remaining() > MIN_ROOM;
             upstream.connection().interest(SelectionKey.OP_READ, !responseDone && !upstreamEof && room);

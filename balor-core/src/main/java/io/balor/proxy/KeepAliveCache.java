@@ -32,12 +32,29 @@ public final class KeepAliveCache {
         this.idleNanos = idleNanos;
     }
 
-    /** An idle connection to {@code upstream}, now owned by the caller, or null. */
-    public UpstreamConnection take(Upstream upstream) {
+    /**
+     * An idle connection to {@code upstream}, now owned by the caller, or null. A TLS connection
+     * is only reused for the server name it was made for ({@code serverName}; null when plain).
+     */
+    public UpstreamConnection take(Upstream upstream, String serverName) {
         ArrayDeque<UpstreamConnection> queue = idle.get(upstream.id());
-        UpstreamConnection entry = queue == null ? null : queue.pollLast();
+        UpstreamConnection entry = queue == null ? null : queue.peekLast();
+        if (entry != null && !java.util.Objects.equals(entry.serverName(), serverName)) {
+            entry = null;
+            for (java.util.Iterator<UpstreamConnection> it = queue.descendingIterator(); it.hasNext() && entry == null; ) {
+                UpstreamConnection candidate = it.next();
+                if (java.util.Objects.equals(candidate.serverName(), serverName)) {
+                    entry = candidate;
+                }
+            }
+        }
         if (entry == null) {
             return null;
+        }
+        if (entry == queue.peekLast()) {
+            queue.pollLast();
+        } else {
+            queue.remove(entry);
         }
         loop.timers().cancel(entry.idleTimer);
         entry.idleIn = null;

@@ -6,6 +6,7 @@ import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
 import io.balor.net.Acceptor;
 import io.balor.net.Connection;
+import io.balor.tls.ClientHelloPeeker;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -23,6 +24,9 @@ import java.nio.channels.SocketChannel;
  *
  * <h2>States</h2>
  * <ol>
+ *   <li><b>routing</b> (TCP listeners with TLS only): the pool is chosen by the TLS server
+ *   name, read from the ClientHello, which is kept and forwarded first (passthrough, bounded by
+ *   the handshake timeout), or from the handshake the client connection terminated.</li>
  *   <li><b>connecting</b>: the balancer picked an upstream and a non-blocking connect is under
  *   way, bounded by the connect timeout. A refused, reset or timed-out connect counts a failure
  *   and tries the next upstream not tried yet; when none is left the client is closed and
@@ -44,7 +48,9 @@ public final class TcpTunnel extends Session {
 
     private final EventLoop loop;
     private final SessionCounters counters;
-    private final Balancer balancer;
+    private Balancer balancer;
+    private final TunnelRouter router;
+    private boolean routing;
     private final TunnelPolicy policy;
     private final Connection client;
     private final Direction toUpstream;
@@ -83,17 +89,17 @@ public final class TcpTunnel extends Session {
         }
     };
 
+    /**
+     * A session to {@code balancer}'s pool, or (with a {@code router}, balancer null) to the pool
+     * its TLS server name routes to.
+     */
     public TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
-                     Balancer balancer, TunnelPolicy policy, SocketChannel clientChannel) {
-        this(loop, acceptor, counters, sessions, balancer, policy, new Connection(clientChannel));
-    }
-
-    private TcpTunnel(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
-                      Balancer balancer, TunnelPolicy policy, Connection client) {
+                     Balancer balancer, TunnelRouter router, TunnelPolicy policy, Connection client) {
         super(acceptor, sessions);
         this.loop = loop;
         this.counters = counters;
         this.balancer = balancer;
+        this.router = router;
         this.policy = policy;
         this.client = client;
         this.toUpstream = new Direction(client);
@@ -117,7 +123,7 @@ public final class TcpTunnel extends Session {
                                   ByteBuffer toClient, int toClientStart, int toClientEnd,
                                   ByteBuffer toUpstream, int toUpstreamStart, int toUpstreamEnd,
                                   long maxFrame, boolean extensions) {
-        TcpTunnel tunnel = new TcpTunnel(loop, acceptor, counters, sessions, null, policy, client);
+        TcpTunnel tunnel = new TcpTunnel(loop, acceptor, counters, sessions, null, null, policy, client);
         tunnel.toUpstream.frames = FrameScanner.clientToServer(maxFrame, extensions);
         tunnel.toClient.frames = FrameScanner.serverToClient(maxFrame, extensions);
         sessions.add(tunnel);
@@ -140,11 +146,54 @@ public final class TcpTunnel extends Session {
         sessions.add(this);
         lastActivity = loop.now();
         try {
-            client.register(loop, clientHandler, 0);
-            connectNext();
+            if (router == null) {
+                client.register(loop, clientHandler, 0);
+                connectNext();
+            } else if (router.passthrough()) {
+                routing = true;
+                client.register(loop, clientHandler, SelectionKey.OP_READ);
+                loop.timers().schedule(connectTimer, loop.now() + router.helloTimeoutNanos());
+            } else {
+                routing = true;   // the TLS transport reports its finished handshake as OP_CONNECT
+                client.register(loop, clientHandler, SelectionKey.OP_CONNECT);
+            }
         } catch (IOException | RuntimeException e) {
             close();
         }
+    }
+
+    /** Routing: reads the ClientHello (passthrough) or takes the name of the finished handshake. */
+    private void route() throws IOException {
+        String name;
+        if (router.passthrough()) {
+            if (toUpstream.buffer == null) {
+                toUpstream.buffer = loop.buffers().acquire();
+            }
+            ByteBuffer hello = toUpstream.buffer;
+            int n = client.read(hello);
+            toUpstream.bytes += Math.max(0, n);
+            ClientHelloPeeker.Result result = ClientHelloPeeker.peek(hello, 0, hello.position());
+            if (result.status() == ClientHelloPeeker.Status.INCOMPLETE && n >= 0 && hello.hasRemaining()) {
+                return;
+            }
+            if (result.status() != ClientHelloPeeker.Status.COMPLETE) {
+                close();   // not TLS, a broken hello, or the client gave up before sending one
+                return;
+            }
+            name = result.serverName();
+        } else {
+            name = client.serverName();
+        }
+        loop.timers().cancel(connectTimer);
+        balancer = router.route(name);
+        if (balancer == null) {
+            counters.noUpstream();
+            close();
+            return;
+        }
+        routing = false;
+        client.interest(SelectionKey.OP_READ | SelectionKey.OP_CONNECT, false);
+        connectNext();
     }
 
     @Override
@@ -191,6 +240,10 @@ public final class TcpTunnel extends Session {
 
     private void onClientReady(int readyOps) {
         try {
+            if (routing) {
+                route();
+                return;
+            }
             if ((readyOps & SelectionKey.OP_READ) != 0) {
                 toUpstream.onReadable();
             }
@@ -233,7 +286,7 @@ public final class TcpTunnel extends Session {
             SocketChannel channel = SocketChannel.open();
             upstream = new Connection(channel);
             upstream.register(loop, upstreamHandler, 0);
-            if (channel.connect(next.address())) {
+            if (upstream.connect(next.address())) {
                 connected();
             } else {
                 upstream.interest(SelectionKey.OP_CONNECT, true);
@@ -249,7 +302,7 @@ public final class TcpTunnel extends Session {
 
     private void finishConnect() {
         try {
-            if (upstream.channel().finishConnect()) {
+            if (upstream.finishConnect()) {
                 loop.timers().cancel(connectTimer);
                 connected();
             }
@@ -259,7 +312,9 @@ public final class TcpTunnel extends Session {
     }
 
     private void onConnectTimeout() {
-        if (connecting && !closed) {
+        if (routing && !closed) {
+            close();   // no whole ClientHello in time
+        } else if (connecting && !closed) {
             connectFailed();
         }
     }
@@ -307,6 +362,13 @@ public final class TcpTunnel extends Session {
         upstream.interest(SelectionKey.OP_READ, true);
         lastActivity = loop.now();
         loop.timers().schedule(idleTimer, lastActivity + policy.idleTimeoutNanos());
+        if (toUpstream.buffered() > 0) {
+            try {
+                toUpstream.flush();   // the ClientHello read while routing
+            } catch (IOException e) {
+                close();
+            }
+        }
     }
 
     /** Idle timers are not moved on every read: when one fires it checks, and re-arms if needed. */
@@ -390,8 +452,10 @@ public final class TcpTunnel extends Session {
             int left = buffered();
             if (left == 0) {
                 release();
-                destination.interest(SelectionKey.OP_WRITE, false);
-                if (closing && toUpstream.buffered() == 0 && toClient.buffered() == 0) {
+                // TLS ciphertext may still wait: stay writable until it is out.
+                destination.interest(SelectionKey.OP_WRITE, !destination.flush());
+                if (closing && toUpstream.buffered() == 0 && toClient.buffered() == 0 && client.flushed()
+                        && (upstream == null || upstream.flushed())) {
                     close();
                     return;
                 }

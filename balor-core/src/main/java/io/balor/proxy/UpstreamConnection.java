@@ -18,14 +18,21 @@ public final class UpstreamConnection implements IoHandler {
 
     private final Connection connection;
     private final Upstream upstream;
+    /** The TLS server name it was made for (a request for another name needs another connection), or null. */
+    private final String serverName;
     final Timer idleTimer = new Timer(this::idleExpired);
     /** The cache queue it waits in, or null while a session owns it. */
     ArrayDeque<UpstreamConnection> idleIn;
     KeepAliveCache cache;
 
-    UpstreamConnection(Connection connection, Upstream upstream) {
+    UpstreamConnection(Connection connection, Upstream upstream, String serverName) {
         this.connection = connection;
         this.upstream = upstream;
+        this.serverName = serverName;
+    }
+
+    String serverName() {
+        return serverName;
     }
 
     public Connection connection() {
@@ -36,11 +43,16 @@ public final class UpstreamConnection implements IoHandler {
         return upstream;
     }
 
-    /** Idle: readable means the upstream closed it, or sent bytes nobody asked for. */
+    /**
+     * Idle: readable means the upstream closed it, or sent bytes nobody asked for. A TLS record
+     * without data (a TLS 1.3 session ticket, a key update) reads as 0 and changes nothing.
+     */
     @Override
     public void onReady(int readyOps) {
         try {
-            connection.read(cache.probe());
+            if (connection.read(cache.probe()) == 0 && connection.isTls()) {
+                return;
+            }
         } catch (IOException ignored) {
             // reset: closed below either way
         }

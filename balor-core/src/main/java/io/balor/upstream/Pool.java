@@ -9,9 +9,10 @@ import java.util.List;
  * @param upstreamHost HTTP requests carry the upstream's address as Host instead of the client's
  * @param connectTimeoutNanos  the pool's connect timeout, or {@link #LISTENER}
  * @param responseTimeoutNanos the pool's HTTP response timeout, or {@link #LISTENER}
+ * @param tls          how HTTP listeners speak TLS to its {@code https://} upstreams; null when it has none
  */
 public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
-                   long responseTimeoutNanos) {
+                   long responseTimeoutNanos, io.balor.tls.UpstreamTls tls) {
 
     /** A timeout the pool leaves to the listener. */
     public static final long LISTENER = -1;
@@ -22,7 +23,13 @@ public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, 
 
     /** A pool whose HTTP requests keep the client's Host, with the listener's timeouts. */
     public Pool(String name, List<Upstream> upstreams) {
-        this(name, upstreams, false, LISTENER, LISTENER);
+        this(name, upstreams, false, LISTENER, LISTENER, null);
+    }
+
+    /** A pool without TLS upstreams. */
+    public Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
+                long responseTimeoutNanos) {
+        this(name, upstreams, upstreamHost, connectTimeoutNanos, responseTimeoutNanos, null);
     }
 
     /** The pool's connect timeout, or {@code listenerNanos} when it has none of its own. */

@@ -15,14 +15,22 @@ import java.net.InetSocketAddress;
  * @param index    position in its pool
  * @param authority {@code host:port} as the config wrote it, ASCII: the Host a pool that does not
  *                  preserve the client's sends (shared; never modified)
+ * @param tls      an {@code https://} upstream: HTTP listeners speak TLS to it with its pool's settings
  */
 public record Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
-                       int index, byte[] authority) {
+                       int index, byte[] authority, boolean tls) {
+
+    /** A plain upstream. */
+    public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled, int index,
+                    byte[] authority) {
+        this(id, name, address, weight, enabled, index, authority, false);
+    }
 
     /** An upstream whose authority is its address as written ({@code host:port}). */
     public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled, int index) {
         this(id, name, address, weight, enabled, index,
-                (address.getHostString() + ":" + address.getPort()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                (address.getHostString() + ":" + address.getPort()).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                false);
     }
 
     /** Whether a balancer may send new sessions here. */

@@ -1,0 +1,204 @@
+package io.balor.tls;
+
+import io.balor.CertificateStatus;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509ExtendedKeyManager;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * One certificate file pair as served now: the last good load with its server
+ * {@link SSLContext} (and so its session cache), the files' stamps, and the last problem.
+ *
+ * <p>Loads and reloads run on the supervisor or the reload thread, under this object's lock;
+ * the loops read the published {@link Served} through one volatile read per handshake, so a
+ * reload changes what new handshakes get and never touches established connections. A reload
+ * that fails (unreadable file, key not matching, expired certificate) keeps the last good pair
+ * and records the problem.
+ */
+public final class CertificateEntry {
+
+    private static final System.Logger LOG = System.getLogger("io.balor.tls");
+
+    /** What new handshakes get. */
+    record Served(LoadedCertificate certificate, SSLContext context, SSLParameters parameters, Instant loadedAt) {
+    }
+
+    private final Path certFile;
+    private final Path keyFile;
+    private volatile Served served;
+    private volatile String problem;
+    private volatile Instant problemSince;
+    private String stamp = "";
+
+    CertificateEntry(Path certFile, Path keyFile) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
+    }
+
+    Path certFile() {
+        return certFile;
+    }
+
+    Path keyFile() {
+        return keyFile;
+    }
+
+    /** Whether handshakes can be served (a certificate was loaded once). */
+    public boolean usable() {
+        return served != null;
+    }
+
+    /** The names the served certificate covers (lower case, wildcards as {@code *.x}). */
+    java.util.List<String> dnsNames() {
+        Served now = served;
+        return now == null ? java.util.List.of() : now.certificate().dnsNames();
+    }
+
+    /** A server engine with the served certificate, or null if none was ever loaded. Loop thread. */
+    SSLEngine newEngine(boolean http) {
+        Served now = served;
+        if (now == null) {
+            return null;
+        }
+        SSLEngine engine = now.context().createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(now.parameters());
+        if (http) {
+            engine.setHandshakeApplicationProtocolSelector((e, offered) ->
+                    offered.contains(TlsDefaults.HTTP_1_1) ? TlsDefaults.HTTP_1_1 : "");
+        }
+        return engine;
+    }
+
+    /**
+     * Loads the files if they changed since the last look (or were never loaded). An expired
+     * certificate replaces nothing but is served when there is nothing else. Supervisor or
+     * reload thread.
+     */
+    synchronized void refresh(Clock clock) {
+        String now = stampOf();
+        if (now.equals(stamp)) {
+            return;
+        }
+        stamp = now;
+        try {
+            LoadedCertificate loaded = PemFiles.load(certFile, keyFile);
+            if (loaded.expired(clock.instant()) && served != null) {
+                throw new CertificateProblem(certFile.getFileName() + ": the certificate is not valid now (valid "
+                        + loaded.notBefore() + " to " + loaded.notAfter() + "); still serving the previous one");
+            }
+            SSLContext context = context(loaded);
+            served = new Served(loaded, context, TlsDefaults.parameters(context), clock.instant());
+            problem = loaded.expired(clock.instant()) ? certFile.getFileName() + ": the certificate is not valid now"
+                    + " (valid " + loaded.notBefore() + " to " + loaded.notAfter() + ")" : null;
+            problemSince = problem == null ? null : clock.instant();
+            LOG.log(System.Logger.Level.INFO, "loaded certificate " + certFile + " (" + loaded.subject() + ", until "
+                    + loaded.notAfter() + ")");
+        } catch (CertificateProblem e) {
+            problem = e.getMessage();
+            problemSince = clock.instant();
+            LOG.log(System.Logger.Level.WARNING, "certificate " + certFile + ": " + e.getMessage()
+                    + (served != null ? " (the previous certificate is still served)" : ""));
+        }
+    }
+
+    /** The problem of the last load, or null. */
+    String problem() {
+        return problem;
+    }
+
+    CertificateStatus status() {
+        Served now = served;
+        LoadedCertificate cert = now == null ? null : now.certificate();
+        return new CertificateStatus(certFile.toString(), keyFile.toString(),
+                cert == null ? null : cert.subject(), cert == null ? java.util.List.of() : cert.dnsNames(),
+                cert == null ? null : cert.issuer(), cert == null ? null : cert.notBefore(),
+                cert == null ? null : cert.notAfter(), cert == null ? null : cert.fingerprint(),
+                now == null ? null : now.loadedAt(), problem, problemSince);
+    }
+
+    private String stampOf() {
+        return stampOf(certFile) + "/" + stampOf(keyFile);
+    }
+
+    private static String stampOf(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static SSLContext context(LoadedCertificate loaded) throws CertificateProblem {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new OneKey(loaded)}, null, null);
+            context.getServerSessionContext().setSessionTimeout(3600);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new CertificateProblem("TLS could not use this certificate: " + e.getMessage());
+        }
+    }
+
+    /** Serves one chain and key to every handshake that can use its key type. */
+    private static final class OneKey extends X509ExtendedKeyManager {
+        private static final String ALIAS = "balor";
+        private final LoadedCertificate loaded;
+
+        OneKey(LoadedCertificate loaded) {
+            this.loaded = loaded;
+        }
+
+        private String alias(String keyType) {
+            return loaded.key().getAlgorithm().equals(keyType) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return alias(keyType);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return alias(keyType);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return alias(keyType) == null ? null : new String[] {ALIAS};
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? loaded.chain() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? loaded.key() : null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+    }
+}
