@@ -59,7 +59,7 @@ public class TcpTunnelBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         echoServer = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        echoThread = new Thread(this::echo, "bench-echo");
+        echoThread = new Thread(() -> echo(echoServer), "bench-echo");
         echoThread.setDaemon(true);
         echoThread.start();
         BalorConfig config = new BalorConfig(
@@ -87,8 +87,9 @@ public class TcpTunnelBenchmark {
         echoServer.close();
     }
 
-    private void echo() {
-        try (Socket socket = echoServer.accept()) {
+    /** Echoes what the first connection to {@code server} sends, until it closes. */
+    static void echo(ServerSocket server) {
+        try (Socket socket = server.accept()) {
             socket.setTcpNoDelay(true);
             InputStream upstreamIn = socket.getInputStream();
             OutputStream upstreamOut = socket.getOutputStream();

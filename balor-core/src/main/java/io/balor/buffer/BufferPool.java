@@ -3,13 +3,15 @@ package io.balor.buffer;
 import java.nio.ByteBuffer;
 
 /**
- * Direct buffers of one size, reused by the sessions of one loop. A session takes a buffer when
+ * Buffers of one size (direct, or heap for TLS records, which the JDK's AES-GCM handles without
+ * extra copies when they are arrays), reused by the sessions of one loop. A session takes a buffer when
  * it has bytes to hold and gives it back as soon as they are written, so an idle session holds
  * none. Owned by its loop's thread; a buffer is owned by whoever acquired it until released.
  */
 public final class BufferPool {
 
     private final int bufferSize;
+    private final boolean heap;
     private final ByteBuffer[] free;
     private int count;
     private long allocated;
@@ -19,7 +21,13 @@ public final class BufferPool {
      * @param keep       free buffers kept for reuse; more are left to the garbage collector
      */
     public BufferPool(int bufferSize, int keep) {
+        this(bufferSize, keep, false);
+    }
+
+    /** @param heap heap buffers instead of direct ones */
+    public BufferPool(int bufferSize, int keep, boolean heap) {
         this.bufferSize = bufferSize;
+        this.heap = heap;
         this.free = new ByteBuffer[keep];
     }
 
@@ -31,7 +39,7 @@ public final class BufferPool {
             return buffer;
         }
         allocated++;
-        return ByteBuffer.allocateDirect(bufferSize);
+        return heap ? ByteBuffer.allocate(bufferSize) : ByteBuffer.allocateDirect(bufferSize);
     }
 
     /** Gives a buffer back; the caller must not touch it afterwards. */

@@ -103,12 +103,12 @@ public final class EventLoop implements Executor {
     }
 
     /**
-     * Buffers big enough for a whole TLS record (32 KiB): {@link #buffers()} when they are, else
-     * a second pool made on first use. Loop thread only.
+     * Heap buffers of 32 KiB for TLS records (a whole record fits; the JDK's AES-GCM allocates
+     * less with arrays than with direct buffers), a pool made on first use. Loop thread only.
      */
     public BufferPool tlsBuffers() {
         if (tlsBuffers == null) {
-            tlsBuffers = buffers.bufferSize() >= TLS_BUFFER ? buffers : new BufferPool(TLS_BUFFER, 64);
+            tlsBuffers = new BufferPool(TLS_BUFFER, 256, true);
         }
         return tlsBuffers;
     }

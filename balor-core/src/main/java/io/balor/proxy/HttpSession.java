@@ -432,12 +432,14 @@ public final class HttpSession extends Session {
     }
 
     private void connect() {
+        SocketChannel channel = null;
         try {
-            SocketChannel channel = SocketChannel.open();
+            channel = SocketChannel.open();
             String name = upstreamName();
             Connection connection = name == null ? new Connection(channel)
                     : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, target.address().getPort()));
             upstream = new UpstreamConnection(connection, target, name);
+            channel = null;   // closed with the upstream connection from here on
             connection.register(loop, upstreamHandler, 0);
             context.cache().countOpened();
             if (connection.connect(target.address())) {
@@ -447,7 +449,18 @@ public final class HttpSession extends Session {
                 arm(balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
             }
         } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);   // the engine could not be made: no connection owns the socket yet
             connectFailed();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing was connected
+            }
         }
     }
 

@@ -60,18 +60,30 @@ public final class UpstreamTls {
 
     /**
      * A client engine for one connection. {@code name} is the SNI name and the name the
-     * certificate must carry (an IP literal is sent no SNI and checked against IP SANs).
+     * certificate must carry (an IP literal is sent no SNI and checked against IP SANs). A name
+     * that cannot be an SNI host name (RFC 6066 §3: an underscore, a label over 63 bytes, as a
+     * client's Host may carry) is sent no SNI either; with verification on, the JDK then refuses
+     * it as the certificate's name too, so the connect fails as for any other mismatch.
      */
     public SSLEngine engine(String name, int port) {
         SSLEngine engine = context.createSSLEngine(name, port);
         engine.setUseClientMode(true);
         SSLParameters own = parameters;
-        if (name != null && !isIpLiteral(name)) {
+        SNIHostName sni = name == null || isIpLiteral(name) ? null : sniName(name);
+        if (sni != null) {
             own = copy(parameters);
-            own.setServerNames(List.of(new SNIHostName(name)));
+            own.setServerNames(List.of(sni));
         }
         engine.setSSLParameters(own);
         return engine;
+    }
+
+    private static SNIHostName sniName(String name) {
+        try {
+            return new SNIHostName(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static SSLParameters copy(SSLParameters from) {

@@ -37,6 +37,10 @@ import java.util.Set;
  * and the problem, and the file is left exactly as it was (the original Balor silently replaced
  * such a file with an empty one). Only a missing file is created, with an empty state.
  *
+ * <p>Relative certificate and CA paths in the file are relative to the file's directory (see
+ * {@link StateDirectory}); the loaded config holds them absolute, and saving writes those under
+ * that directory relative again, so the file and its certificates can move together.
+ *
  * <p>Saving is atomic and durable, as SQLite and etcd do it: the new content goes to a temp file
  * in the same directory, which is fsynced, renamed over the old file, and then the directory is
  * fsynced so the rename itself survives a crash. A reader therefore sees the old file or the new
@@ -96,7 +100,7 @@ public final class StateFile {
                 path = path.toRealPath();
             }
             Files.createDirectories(path.getParent());
-            temp = writeTemp(path, render(state));
+            temp = writeTemp(path, render(path, state));
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
             temp = null;
             syncDirectory(path.getParent());
@@ -107,10 +111,13 @@ public final class StateFile {
         }
     }
 
-    /** The document {@link #save} writes for {@code state}: pretty JSON ending in a newline. */
-    public static byte[] render(BalorState state) {
+    /**
+     * The document {@link #save} writes for {@code state} to {@code file}: pretty JSON ending in
+     * a newline. Certificate and CA paths under the file's directory are written relative to it.
+     */
+    public static byte[] render(Path file, BalorState state) {
         try {
-            String text = WRITER.writeValueAsString(StateWriter.write(state)) + "\n";
+            String text = WRITER.writeValueAsString(StateWriter.write(state, StateDirectory.of(file))) + "\n";
             return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree could not be written", e);
@@ -135,7 +142,7 @@ public final class StateFile {
                     + "{\"version\": 1, \"listeners\": [], \"pools\": []}", null);
         }
         try {
-            return StateReader.read(root);
+            return StateReader.read(root, StateDirectory.of(file));
         } catch (InvalidConfigException e) {
             throw StateFileException.invalid(file, e.problems(), e);
         }
@@ -150,7 +157,7 @@ public final class StateFile {
         Path temp = null;
         try {
             Files.createDirectories(path.getParent());
-            temp = writeTemp(path, render(empty));
+            temp = writeTemp(path, render(path, empty));
             try {
                 Files.createLink(path, temp);
             } catch (FileAlreadyExistsException e) {

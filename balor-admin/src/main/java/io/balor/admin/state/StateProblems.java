@@ -66,10 +66,14 @@ final class StateProblems {
     }
 
     /**
-     * The config records name timeouts {@code connect} and {@code head}; the file says
-     * {@code connect_ms} and {@code head_ms}.
+     * The config records name timeouts {@code connect}, {@code head} and
+     * {@code handshake_timeout}; the file says {@code connect_ms}, {@code head_ms} and
+     * {@code handshake_timeout_ms}. Every other path is already in the file's names.
      */
     static String jsonPath(String configPath) {
+        if (configPath.endsWith(".tls.handshake_timeout")) {
+            return configPath + "_ms";
+        }
         for (String timeout : new String[] {"connect", "idle", "drain", "upstream_response"}) {
             if (configPath.endsWith(".timeouts." + timeout)) {
                 return configPath + "_ms";

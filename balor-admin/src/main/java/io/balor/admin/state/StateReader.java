@@ -2,19 +2,22 @@ package io.balor.admin.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.balor.config.BalorConfig;
+import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
 import io.balor.config.HttpTimeouts;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
-import io.balor.config.UpstreamTimeouts;
 import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
+import io.balor.config.TlsConfig;
 import io.balor.config.UpstreamConfig;
+import io.balor.config.UpstreamTimeouts;
+import io.balor.config.UpstreamTlsConfig;
 
-import java.time.Duration;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,37 +35,57 @@ import java.util.function.BiFunction;
  * {@code version} is read as 1: the original Balor's files have none.
  *
  * <p>An {@code http} listener may also have {@code host_routes} ({@code [{host, pool,
- * path_prefix?}]}), {@code sticky} ({@code {strategy: "cookie"|"ip_hash", cookie_name?}}, the
+ * path_prefix?, tls?}]}), {@code sticky} ({@code {strategy: "cookie"|"ip_hash", cookie_name?}}, the
  * name only with {@code cookie}), {@code max_body_bytes} (64 MiB), {@code trust_forwarded}
  * (false) and {@code http_timeouts} ({@code head_ms}, {@code keep_alive_ms}, {@code body_idle_ms},
  * {@code upstream_response_ms}; {@link HttpTimeouts#DEFAULT}). On a {@code tcp} listener these
  * keys are refused ("only for http listeners"), except with an empty value ({@code null}, or
- * {@code []} for {@code host_routes}), which says nothing.
+ * {@code []}), which says nothing, and except {@code host_routes}: a tcp listener with
+ * {@code tls} routes connections by their TLS server name (SNI), so its routes have a host, a
+ * pool and maybe a certificate, but no {@code path_prefix} (the config refuses one).
  *
- * <p>The original Balor's {@code rate_limit}, {@code tls} and {@code acme} keys (on a listener or
- * a host route) are refused, as any unknown key is, but with a message saying this version does
- * not support them yet: this reader has no way to keep unknown keys below the top level, and
- * dropping them silently would turn off a rate limit or TLS the operator asked for. Later issues
- * map them.
+ * <p>TLS ({@link TlsConfig}, {@link CertificateConfig}, {@link UpstreamTlsConfig}):
+ * <ul>
+ *   <li>listener: {@code "tls": {"mode": "terminate"|"passthrough", "cert_file", "key_file",
+ *       "handshake_timeout_ms"}}, all optional; {@code mode} terminate by default, passthrough
+ *       for tcp listeners only and without a certificate; {@code key_file} defaults to
+ *       {@code cert_file} (one PEM file holding both); {@code handshake_timeout_ms} 10000.</li>
+ *   <li>host route: {@code "tls": {"cert_file", "key_file"}}, the certificate for that host.</li>
+ *   <li>pool: {@code "tls": {"verify": true, "ca_file", "sni"}}, how HTTP listeners speak to
+ *       its {@code https://} upstreams; all optional, verifying against the JDK's trust store by
+ *       default.</li>
+ * </ul>
+ * A relative {@code cert_file}, {@code key_file} or {@code ca_file} is relative to the state
+ * file's directory ({@link StateDirectory}), not to the daemon's working directory, which may
+ * be anything; the config holds the absolute, normalised path.
+ *
+ * <p>The original Balor's {@code rate_limit} and {@code acme} keys (on a listener or a host
+ * route) are refused, as any unknown key is, but with a message saying this version does not
+ * support them yet: this reader has no way to keep unknown keys below the top level, and
+ * dropping them silently would turn off a rate limit or certificate renewal the operator asked
+ * for. Later issues map them.
  */
 final class StateReader {
 
     static final List<String> TOP_KEYS = topKeys();
     static final List<String> LISTENER_KEYS = List.of(
-            "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts",
+            "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts", "tls",
             "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts",
             "websocket_max_frame_bytes");
-    /** The listener keys that only an http listener may have. */
+    /** The listener keys that only an http listener may have ({@code host_routes} is for both). */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
-            "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
-    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix");
+            "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
+    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls");
     static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
     static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
             "upstream_response_ms");
+    static final List<String> LISTENER_TLS_KEYS = List.of("mode", "cert_file", "key_file", "handshake_timeout_ms");
+    static final List<String> CERTIFICATE_KEYS = List.of("cert_file", "key_file");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
-    static final List<String> NOT_YET_KEYS = List.of("rate_limit", "tls", "acme");
-    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts");
+    static final List<String> NOT_YET_KEYS = List.of("rate_limit", "acme");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
+    static final List<String> POOL_TLS_KEYS = List.of("verify", "ca_file", "sni");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
     static final List<String> TIMEOUT_KEYS = List.of("connect_ms", "idle_ms", "drain_ms");
 
@@ -72,23 +95,27 @@ final class StateReader {
     private static final UpstreamConfig NO_UPSTREAM = new UpstreamConfig(null, null, 1, true);
 
     private final StateProblems problems = new StateProblems();
+    private final StateFields fields = new StateFields(problems);
+    private final StateDirectory directory;
 
-    private StateReader() {
+    private StateReader(StateDirectory directory) {
+        this.directory = directory;
     }
 
     /**
      * Reads a whole state document.
      *
+     * @param directory what relative file paths in it are relative to
      * @throws InvalidConfigException naming every problem by its path
      */
-    static BalorState read(JsonNode root) {
-        return new StateReader().readRoot(root);
+    static BalorState read(JsonNode root, StateDirectory directory) {
+        return new StateReader(directory).readRoot(root);
     }
 
     private BalorState readRoot(JsonNode root) {
         if (!root.isObject()) {
             problems.add("(top level)", "must be a JSON object {\"version\": 1, \"listeners\": [...], ...}, was "
-                    + describe(root));
+                    + StateFields.describe(root));
             problems.throwIfAny();
         }
         List<ListenerConfig> listeners = List.of();
@@ -122,7 +149,7 @@ final class StateReader {
 
     private void readVersion(JsonNode value) {
         if (!value.isIntegralNumber()) {
-            problems.add("version", "must be a whole number, was " + describe(value));
+            problems.add("version", "must be a whole number, was " + StateFields.describe(value));
         } else if (!value.canConvertToInt() || value.intValue() != BalorState.VERSION) {
             problems.add("version", "this Balor reads state version " + BalorState.VERSION + ", the file is version "
                     + value.asText() + (value.canConvertToInt() && value.intValue() > BalorState.VERSION
@@ -136,7 +163,7 @@ final class StateReader {
             return List.of();
         }
         if (!value.isArray()) {
-            problems.add(path, "must be an array, was " + describe(value));
+            problems.add(path, "must be an array, was " + StateFields.describe(value));
             return List.of();
         }
         List<T> items = new ArrayList<>();
@@ -147,13 +174,13 @@ final class StateReader {
     }
 
     private ListenerConfig readListener(JsonNode node, String path) {
-        if (!isObject(node, path)) {
+        if (!fields.isObject(node, path)) {
             return NO_LISTENER;
         }
-        checkKeys(node, path, LISTENER_KEYS, NOT_YET_KEYS);
+        fields.checkKeys(node, path, LISTENER_KEYS, NOT_YET_KEYS);
         Protocol protocol = Protocol.TCP;
         boolean protocolKnown = true;
-        String protocolText = string(node, "protocol", path);
+        String protocolText = fields.string(node, "protocol", path);
         if (protocolText != null) {
             protocol = Protocol.parse(protocolText);
             if (protocol == null) {
@@ -162,57 +189,117 @@ final class StateReader {
                 protocolKnown = false;
             }
         }
-        return new ListenerConfig(
-                string(node, "name", path),
-                string(node, "listen", path),
-                protocol,
-                string(node, "pool", path),
-                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream),
-                bool(node, "enabled", path, true),
-                (int) number(node, "max_connections", path, 0, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                readTimeouts(node.get("timeouts"), path + ".timeouts"),
-                // For an unreadable protocol, the HTTP keys are still read so their own problems show.
-                protocol == Protocol.TCP && protocolKnown ? refuseHttpKeys(node, path) : readHttp(node, path));
+        String name = fields.string(node, "name", path);
+        String listen = fields.string(node, "listen", path);
+        String pool = fields.string(node, "pool", path);
+        List<UpstreamConfig> upstreams = readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream);
+        boolean enabled = fields.bool(node, "enabled", path, true);
+        int maxConnections = (int) fields.number(node, "max_connections", path, 0, Integer.MIN_VALUE,
+                Integer.MAX_VALUE);
+        Timeouts timeouts = readTimeouts(node.get("timeouts"), path + ".timeouts");
+        // For an unreadable protocol, the HTTP keys are still read so their own problems show.
+        HttpSettings http = protocol == Protocol.TCP && protocolKnown
+                ? readTcpRoutes(node, path) : readHttp(node, path);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http,
+                readListenerTls(node, path, protocol, http));
     }
 
-    /** Names each HTTP key a tcp listener has; returns null (the default settings). */
-    private HttpSettings refuseHttpKeys(JsonNode node, String path) {
+    /** A tcp listener's SNI routes; each HTTP-only key it has is a problem. */
+    private HttpSettings readTcpRoutes(JsonNode node, String path) {
         for (String key : HTTP_LISTENER_KEYS) {
             JsonNode value = node.get(key);
             if (value != null && !value.isNull() && !(value.isArray() && value.isEmpty())) {
                 problems.add(path + "." + key, "only for http listeners (this one has protocol 'tcp')");
             }
         }
-        return null;
+        return HttpSettings.DEFAULT.withRoutes(readArray(node.get("host_routes"), path + ".host_routes",
+                this::readRoute));
     }
 
     private HttpSettings readHttp(JsonNode node, String path) {
         return new HttpSettings(
                 readArray(node.get("host_routes"), path + ".host_routes", this::readRoute),
                 readSticky(node.get("sticky"), path + ".sticky"),
-                number(node, "max_body_bytes", path, HttpSettings.DEFAULT_MAX_BODY, Long.MIN_VALUE, Long.MAX_VALUE),
-                bool(node, "trust_forwarded", path, false),
+                fields.number(node, "max_body_bytes", path, HttpSettings.DEFAULT_MAX_BODY, Long.MIN_VALUE,
+                        Long.MAX_VALUE),
+                fields.bool(node, "trust_forwarded", path, false),
                 readHttpTimeouts(node.get("http_timeouts"), path + ".http_timeouts"),
-                number(node, "websocket_max_frame_bytes", path, HttpSettings.DEFAULT_MAX_FRAME, Long.MIN_VALUE,
+                fields.number(node, "websocket_max_frame_bytes", path, HttpSettings.DEFAULT_MAX_FRAME, Long.MIN_VALUE,
                         Long.MAX_VALUE));
     }
 
     private RouteConfig readRoute(JsonNode node, String path) {
-        if (!isObject(node, path)) {
+        if (!fields.isObject(node, path)) {
             return new RouteConfig(null, null, null);
         }
-        checkKeys(node, path, ROUTE_KEYS, NOT_YET_KEYS);
-        return new RouteConfig(string(node, "host", path), string(node, "path_prefix", path),
-                string(node, "pool", path));
+        fields.checkKeys(node, path, ROUTE_KEYS, NOT_YET_KEYS);
+        CertificateConfig certificate = null;
+        JsonNode tls = fields.object(node, "tls", path);
+        if (tls != null) {
+            fields.checkKeys(tls, path + ".tls", CERTIFICATE_KEYS);
+            certificate = new CertificateConfig(file(tls, "cert_file", path + ".tls"),
+                    file(tls, "key_file", path + ".tls"));
+        }
+        return new RouteConfig(fields.string(node, "host", path), fields.string(node, "path_prefix", path),
+                fields.string(node, "pool", path), certificate);
+    }
+
+    /** A listener's {@code tls}, or null; {@code http} gives the routes already read. */
+    private TlsConfig readListenerTls(JsonNode node, String path, Protocol protocol, HttpSettings http) {
+        JsonNode tls = fields.object(node, "tls", path);
+        if (tls == null) {
+            return null;
+        }
+        String at = path + ".tls";
+        fields.checkKeys(tls, at, LISTENER_TLS_KEYS);
+        String cert = file(tls, "cert_file", at);
+        String key = file(tls, "key_file", at);
+        CertificateConfig certificate = cert != null || key != null ? new CertificateConfig(cert, key) : null;
+        TlsConfig.Mode mode = null;
+        String text = fields.string(tls, "mode", at);
+        if ("terminate".equals(text)) {
+            mode = TlsConfig.Mode.TERMINATE;
+        } else if ("passthrough".equals(text)) {
+            mode = TlsConfig.Mode.PASSTHROUGH;
+        } else if (text != null) {
+            problems.add(at + ".mode", "must be 'terminate' or 'passthrough', was '" + text + "'");
+            // A stand-in that the rest agrees with, so the config adds no complaint about the mode's effects.
+            mode = certificate != null || protocol == Protocol.HTTP || hasCertificates(http)
+                    ? TlsConfig.Mode.TERMINATE : TlsConfig.Mode.PASSTHROUGH;
+        }
+        return new TlsConfig(mode, certificate, fields.millis(tls, "handshake_timeout_ms", at));
+    }
+
+    private static boolean hasCertificates(HttpSettings http) {
+        for (RouteConfig route : http.routes()) {
+            if (route.tls() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A file path field, resolved against the state file's directory; null when absent or
+     * unreadable (then a problem).
+     */
+    private String file(JsonNode node, String key, String path) {
+        String value = fields.string(node, key, path);
+        try {
+            return directory.resolve(value);
+        } catch (InvalidPathException e) {
+            problems.add(path + "." + key, "is not a file path: " + e.getReason());
+            return null;
+        }
     }
 
     private StickyConfig readSticky(JsonNode value, String path) {
-        if (value == null || value.isNull() || !isObject(value, path)) {
+        if (value == null || value.isNull() || !fields.isObject(value, path)) {
             return null;
         }
-        checkKeys(value, path, STICKY_KEYS);
+        fields.checkKeys(value, path, STICKY_KEYS);
         StickyConfig.Strategy strategy = null;
-        String text = string(value, "strategy", path);
+        String text = fields.string(value, "strategy", path);
         if (text != null) {
             strategy = switch (text) {
                 case "cookie" -> StickyConfig.Strategy.COOKIE;
@@ -223,7 +310,7 @@ final class StateReader {
                 }
             };
         }
-        String cookieName = string(value, "cookie_name", path);
+        String cookieName = fields.string(value, "cookie_name", path);
         if (cookieName != null && strategy == StickyConfig.Strategy.IP_HASH) {
             problems.add(path + ".cookie_name", "only for strategy 'cookie'");
             cookieName = null;
@@ -232,20 +319,20 @@ final class StateReader {
     }
 
     private HttpTimeouts readHttpTimeouts(JsonNode value, String path) {
-        if (value == null || value.isNull() || !isObject(value, path)) {
+        if (value == null || value.isNull() || !fields.isObject(value, path)) {
             return null;
         }
-        checkKeys(value, path, HTTP_TIMEOUT_KEYS);
-        return new HttpTimeouts(millis(value, "head_ms", path), millis(value, "keep_alive_ms", path),
-                millis(value, "body_idle_ms", path), millis(value, "upstream_response_ms", path));
+        fields.checkKeys(value, path, HTTP_TIMEOUT_KEYS);
+        return new HttpTimeouts(fields.millis(value, "head_ms", path), fields.millis(value, "keep_alive_ms", path),
+                fields.millis(value, "body_idle_ms", path), fields.millis(value, "upstream_response_ms", path));
     }
 
     private PoolConfig readPool(JsonNode node, String path) {
-        if (!isObject(node, path)) {
+        if (!fields.isObject(node, path)) {
             return new PoolConfig(null, List.of());
         }
-        checkKeys(node, path, POOL_KEYS);
-        String host = string(node, "host_header", path);
+        fields.checkKeys(node, path, POOL_KEYS);
+        String host = fields.string(node, "host_header", path);
         PoolConfig.HostHeader hostHeader = null;
         if ("upstream".equals(host)) {
             hostHeader = PoolConfig.HostHeader.UPSTREAM;
@@ -256,13 +343,26 @@ final class StateReader {
         }
         UpstreamTimeouts timeouts = null;
         JsonNode timeoutsNode = node.get("timeouts");
-        if (timeoutsNode != null && !timeoutsNode.isNull() && isObject(timeoutsNode, path + ".timeouts")) {
-            checkKeys(timeoutsNode, path + ".timeouts", POOL_TIMEOUT_KEYS);
-            timeouts = new UpstreamTimeouts(millis(timeoutsNode, "connect_ms", path + ".timeouts"),
-                    millis(timeoutsNode, "upstream_response_ms", path + ".timeouts"));
+        if (timeoutsNode != null && !timeoutsNode.isNull() && fields.isObject(timeoutsNode, path + ".timeouts")) {
+            fields.checkKeys(timeoutsNode, path + ".timeouts", POOL_TIMEOUT_KEYS);
+            timeouts = new UpstreamTimeouts(fields.millis(timeoutsNode, "connect_ms", path + ".timeouts"),
+                    fields.millis(timeoutsNode, "upstream_response_ms", path + ".timeouts"));
         }
-        return new PoolConfig(string(node, "name", path),
-                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts);
+        return new PoolConfig(fields.string(node, "name", path),
+                readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
+                readPoolTls(node, path));
+    }
+
+    /** A pool's {@code tls}; null (the default: verify against the JDK's trust store) when absent. */
+    private UpstreamTlsConfig readPoolTls(JsonNode node, String path) {
+        JsonNode tls = fields.object(node, "tls", path);
+        if (tls == null) {
+            return null;
+        }
+        String at = path + ".tls";
+        fields.checkKeys(tls, at, POOL_TLS_KEYS);
+        return new UpstreamTlsConfig(fields.bool(tls, "verify", at, true), file(tls, "ca_file", at),
+                fields.string(tls, "sni", at));
     }
 
     private UpstreamConfig readUpstream(JsonNode node, String path) {
@@ -276,126 +376,27 @@ final class StateReader {
         }
         if (!node.isObject()) {
             problems.add(path, "must be an object {\"address\": ...} or a string \"[name=]address [weight]\", was "
-                    + describe(node));
+                    + StateFields.describe(node));
             return NO_UPSTREAM;
         }
-        checkKeys(node, path, UPSTREAM_KEYS);
+        fields.checkKeys(node, path, UPSTREAM_KEYS);
         return new UpstreamConfig(
-                string(node, "name", path),
-                string(node, "address", path),
-                (int) number(node, "weight", path, 1, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                bool(node, "enabled", path, true));
+                fields.string(node, "name", path),
+                fields.string(node, "address", path),
+                (int) fields.number(node, "weight", path, 1, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                fields.bool(node, "enabled", path, true));
     }
 
     private Timeouts readTimeouts(JsonNode value, String path) {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!isObject(value, path)) {
+        if (!fields.isObject(value, path)) {
             return null;
         }
-        checkKeys(value, path, TIMEOUT_KEYS);
-        return new Timeouts(millis(value, "connect_ms", path), millis(value, "idle_ms", path),
-                millis(value, "drain_ms", path));
-    }
-
-    private Duration millis(JsonNode node, String key, String path) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        long ms = number(node, key, path, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE);
-        return ms == Long.MIN_VALUE ? null : Duration.ofMillis(ms);
-    }
-
-    private boolean isObject(JsonNode node, String path) {
-        if (node.isObject()) {
-            return true;
-        }
-        problems.add(path, "must be an object, was " + describe(node));
-        return false;
-    }
-
-    private void checkKeys(JsonNode node, String path, List<String> known) {
-        checkKeys(node, path, known, List.of());
-    }
-
-    /** Unknown keys are problems; those in {@code notYet} say this version does not support them yet. */
-    private void checkKeys(JsonNode node, String path, List<String> known, List<String> notYet) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            String key = field.getKey();
-            if (known.contains(key)) {
-                continue;
-            }
-            if (notYet.contains(key)) {
-                problems.add(path + "." + key, "the original Balor's '" + key + "' is not supported by this version"
-                        + " yet; remove it to load the file");
-            } else {
-                problems.unknownKey(path + "." + key, key, known);
-            }
-        }
-    }
-
-    /** A string field; null when absent, JSON null, or not a string (then a problem). */
-    private String string(JsonNode node, String key, String path) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            problems.add(path + "." + key, "must be a string, was " + describe(value));
-            return null;
-        }
-        return value.textValue();
-    }
-
-    private boolean bool(JsonNode node, String key, String path, boolean absent) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isBoolean()) {
-            problems.add(path + "." + key, "must be true or false, was " + describe(value));
-            return absent;
-        }
-        return value.booleanValue();
-    }
-
-    /** A whole number field in [min, max]; {@code absent} when absent or not such a number. */
-    private long number(JsonNode node, String key, String path, long absent, long min, long max) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        String at = path + "." + key;
-        if (!value.isNumber()) {
-            problems.add(at, "must be a number, was " + describe(value));
-        } else if (!value.isIntegralNumber()) {
-            problems.add(at, "must be a whole number, was " + value.asText());
-        } else if (!value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
-            problems.add(at, "is out of range, was " + value.asText());
-        } else {
-            return value.longValue();
-        }
-        return absent;
-    }
-
-    /** A short description of a JSON value for messages: its type, and its text when short. */
-    static String describe(JsonNode value) {
-        String type = switch (value.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            case NUMBER -> "a number";
-            case STRING -> "a string";
-            default -> value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-        };
-        if (value.isValueNode() && !value.isNull()) {
-            String text = value.toString();
-            return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
-        }
-        return type;
+        fields.checkKeys(value, path, TIMEOUT_KEYS);
+        return new Timeouts(fields.millis(value, "connect_ms", path), fields.millis(value, "idle_ms", path),
+                fields.millis(value, "drain_ms", path));
     }
 
     private static List<String> topKeys() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
 import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
@@ -12,7 +13,9 @@ import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
+import io.balor.config.TlsConfig;
 import io.balor.config.UpstreamConfig;
+import io.balor.config.UpstreamTlsConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +28,17 @@ import java.util.Map;
  * differ from the defaults, so a file does not pin defaults that a later version may improve.
  * The same goes for an http listener's settings ({@code host_routes} when there are some,
  * {@code sticky} when set, {@code max_body_bytes}, {@code trust_forwarded}, {@code http_timeouts}
- * when not the defaults); a tcp listener never gets them (it ignores them, and the reader refuses
- * them there), nor does an {@code ip_hash} sticky get a {@code cookie_name}.
+ * when not the defaults); a tcp listener gets only its {@code host_routes} (it ignores the
+ * others, and the reader refuses them there), nor does an {@code ip_hash} sticky get a
+ * {@code cookie_name}.
+ *
+ * <p>TLS likewise: a listener's {@code tls} when it has one, with {@code mode} only for
+ * passthrough (or alone, {@code {"mode": "terminate"}}, when nothing else would be written, which
+ * reads better than {@code {}}), {@code key_file} only when it is not the {@code cert_file},
+ * {@code handshake_timeout_ms} only when not 10 s; a route's {@code tls} when it has a
+ * certificate; a pool's {@code tls} only when not {@link UpstreamTlsConfig#DEFAULT}, with
+ * {@code verify} only when false. File paths under the state file's directory are written
+ * relative to it, others absolute ({@link StateDirectory#shorten}).
  * Stateless.
  */
 final class StateWriter {
@@ -36,12 +48,13 @@ final class StateWriter {
     private StateWriter() {
     }
 
-    static ObjectNode write(BalorState state) {
+    /** @param directory the state file's directory, which relative file paths are written against */
+    static ObjectNode write(BalorState state, StateDirectory directory) {
         ObjectNode root = NODES.objectNode();
         root.put("version", BalorState.VERSION);
         ArrayNode listeners = root.putArray("listeners");
         for (ListenerConfig listener : state.config().listeners()) {
-            listeners.add(listener(listener));
+            listeners.add(listener(listener, directory));
         }
         ArrayNode pools = root.putArray("pools");
         for (PoolConfig pool : state.config().pools()) {
@@ -60,6 +73,9 @@ final class StateWriter {
                     timeouts.put("upstream_response_ms", pool.timeouts().response().toMillis());
                 }
             }
+            if (!pool.tls().equals(UpstreamTlsConfig.DEFAULT)) {
+                node.set("tls", upstreamTls(pool.tls(), directory));
+            }
         }
         for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());
@@ -67,7 +83,7 @@ final class StateWriter {
         return root;
     }
 
-    private static ObjectNode listener(ListenerConfig listener) {
+    private static ObjectNode listener(ListenerConfig listener, StateDirectory directory) {
         ObjectNode node = NODES.objectNode();
         node.put("name", listener.name());
         node.put("listen", listener.listen());
@@ -84,13 +100,17 @@ final class StateWriter {
         if (!timeouts.isEmpty()) {
             node.set("timeouts", timeouts);
         }
+        if (listener.tls() != null) {
+            node.set("tls", tls(listener.tls(), directory));
+        }
+        routes(node, listener.http(), directory);
         if (listener.protocol() == Protocol.HTTP) {
             http(node, listener.http());
         }
         return node;
     }
 
-    private static void http(ObjectNode node, HttpSettings http) {
+    private static void routes(ObjectNode node, HttpSettings http, StateDirectory directory) {
         if (!http.routes().isEmpty()) {
             ArrayNode routes = node.putArray("host_routes");
             for (RouteConfig route : http.routes()) {
@@ -100,8 +120,51 @@ final class StateWriter {
                     item.put("path_prefix", route.pathPrefix());
                 }
                 item.put("pool", route.pool());
+                if (route.tls() != null) {
+                    ObjectNode certificate = item.putObject("tls");
+                    certificate(certificate, route.tls(), directory);
+                }
             }
         }
+    }
+
+    private static ObjectNode tls(TlsConfig tls, StateDirectory directory) {
+        ObjectNode node = NODES.objectNode();
+        if (tls.mode() == TlsConfig.Mode.PASSTHROUGH) {
+            node.put("mode", "passthrough");
+        }
+        if (tls.certificate() != null) {
+            certificate(node, tls.certificate(), directory);
+        }
+        putIfChanged(node, "handshake_timeout_ms", tls.handshakeTimeout(), TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+        if (node.isEmpty()) {
+            node.put("mode", "terminate");
+        }
+        return node;
+    }
+
+    private static void certificate(ObjectNode node, CertificateConfig certificate, StateDirectory directory) {
+        node.put("cert_file", directory.shorten(certificate.certFile()));
+        if (!certificate.keyFile().equals(certificate.certFile())) {
+            node.put("key_file", directory.shorten(certificate.keyFile()));
+        }
+    }
+
+    private static ObjectNode upstreamTls(UpstreamTlsConfig tls, StateDirectory directory) {
+        ObjectNode node = NODES.objectNode();
+        if (!tls.verify()) {
+            node.put("verify", false);
+        }
+        if (tls.caFile() != null) {
+            node.put("ca_file", directory.shorten(tls.caFile()));
+        }
+        if (tls.serverName() != null) {
+            node.put("sni", tls.serverName());
+        }
+        return node;
+    }
+
+    private static void http(ObjectNode node, HttpSettings http) {
         StickyConfig sticky = http.sticky();
         if (sticky != null) {
             ObjectNode item = node.putObject("sticky");

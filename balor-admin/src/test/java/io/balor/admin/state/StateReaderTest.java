@@ -239,10 +239,14 @@ class StateReaderTest {
                                 "host_routes": [{"host": "a.example", "pool": "p"}], "sticky": {"strategy": "cookie"},
                                 "max_body_bytes": 1024, "trust_forwarded": false, "http_timeouts": {"head_ms": 5}}]}
                 """);
-        assertEquals(List.of("listeners[0].host_routes", "listeners[0].sticky", "listeners[0].max_body_bytes",
-                "listeners[0].trust_forwarded", "listeners[0].http_timeouts"), paths(e), e.getMessage());
+        // host_routes are the TCP listener's too now (SNI routing), but only with tls.
+        assertEquals(List.of("listeners[0].sticky", "listeners[0].max_body_bytes",
+                "listeners[0].trust_forwarded", "listeners[0].http_timeouts", "listeners[0].host_routes"),
+                paths(e), e.getMessage());
         assertTrue(e.getMessage().contains(
-                "listeners[0].host_routes: only for http listeners (this one has protocol 'tcp')"), e.getMessage());
+                "listeners[0].sticky: only for http listeners (this one has protocol 'tcp')"), e.getMessage());
+        assertTrue(e.getMessage().contains("listeners[0].host_routes: a TCP listener routes by TLS server name: it"
+                + " needs tls"), e.getMessage());
     }
 
     @Test
@@ -250,11 +254,11 @@ class StateReaderTest {
         StateFileException e = refused("""
                 {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
                  "listeners": [{"name": "web", "listen": ":80", "protocol": "http", "rate_limit": {"rps": 5, "burst": 10},
-                                "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_path": "/c"},
+                                "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_file": "/c"},
                                                  "acme": {"enabled": true}}]}]}
                 """);
-        assertEquals(List.of("listeners[0].rate_limit", "listeners[0].host_routes[0].tls",
-                "listeners[0].host_routes[0].acme"), paths(e), e.getMessage());
+        assertEquals(List.of("listeners[0].rate_limit", "listeners[0].host_routes[0].acme"), paths(e),
+                e.getMessage());
         assertTrue(e.getMessage().contains(
                 "listeners[0].rate_limit: the original Balor's 'rate_limit' is not supported by this version yet"),
                 e.getMessage());

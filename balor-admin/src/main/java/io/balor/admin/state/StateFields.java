@@ -1,0 +1,133 @@
+package io.balor.admin.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Typed reads of single fields of a state document for {@link StateReader}: a field that is
+ * absent or JSON {@code null} gets its default, one of the wrong type is a problem named by its
+ * path and also gets the default (so reading goes on and every problem is found in one pass).
+ * Confined to the thread that reads, like the {@link StateProblems} it adds to.
+ */
+final class StateFields {
+
+    private final StateProblems problems;
+
+    StateFields(StateProblems problems) {
+        this.problems = problems;
+    }
+
+    /** Whether {@code node} is an object; if not, that is a problem at {@code path}. */
+    boolean isObject(JsonNode node, String path) {
+        if (node.isObject()) {
+            return true;
+        }
+        problems.add(path, "must be an object, was " + describe(node));
+        return false;
+    }
+
+    /** An object field; null when absent, JSON null, or not an object (then a problem). */
+    JsonNode object(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull() || !isObject(value, path + "." + key)) {
+            return null;
+        }
+        return value;
+    }
+
+    void checkKeys(JsonNode node, String path, List<String> known) {
+        checkKeys(node, path, known, List.of());
+    }
+
+    /** Unknown keys are problems; those in {@code notYet} say this version does not support them yet. */
+    void checkKeys(JsonNode node, String path, List<String> known, List<String> notYet) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = field.getKey();
+            if (known.contains(key)) {
+                continue;
+            }
+            if (notYet.contains(key)) {
+                problems.add(path + "." + key, "the original Balor's '" + key + "' is not supported by this version"
+                        + " yet; remove it to load the file");
+            } else {
+                problems.unknownKey(path + "." + key, key, known);
+            }
+        }
+    }
+
+    /** A string field; null when absent, JSON null, or not a string (then a problem). */
+    String string(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            problems.add(path + "." + key, "must be a string, was " + describe(value));
+            return null;
+        }
+        return value.textValue();
+    }
+
+    boolean bool(JsonNode node, String key, String path, boolean absent) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            problems.add(path + "." + key, "must be true or false, was " + describe(value));
+            return absent;
+        }
+        return value.booleanValue();
+    }
+
+    /** A whole number field in [min, max]; {@code absent} when absent or not such a number. */
+    long number(JsonNode node, String key, String path, long absent, long min, long max) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        String at = path + "." + key;
+        if (!value.isNumber()) {
+            problems.add(at, "must be a number, was " + describe(value));
+        } else if (!value.isIntegralNumber()) {
+            problems.add(at, "must be a whole number, was " + value.asText());
+        } else if (!value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            problems.add(at, "is out of range, was " + value.asText());
+        } else {
+            return value.longValue();
+        }
+        return absent;
+    }
+
+    /** A duration in whole milliseconds ({@code ..._ms}); null when absent or unreadable. */
+    Duration millis(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        long ms = number(node, key, path, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+        return ms == Long.MIN_VALUE ? null : Duration.ofMillis(ms);
+    }
+
+    /** A short description of a JSON value for messages: its type, and its text when short. */
+    static String describe(JsonNode value) {
+        String type = switch (value.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            default -> value.getNodeType().toString().toLowerCase(Locale.ROOT);
+        };
+        if (value.isValueNode() && !value.isNull()) {
+            String text = value.toString();
+            return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+        }
+        return type;
+    }
+}
