@@ -2,12 +2,16 @@ package io.balor.bench;
 
 import io.balor.Balor;
 import io.balor.BalorOptions;
+import io.balor.CertificateStatus;
 import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Timeouts;
+import io.balor.config.TlsConfig;
 import io.balor.config.UpstreamConfig;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +29,20 @@ import sun.misc.Signal;
  *     one pool, equal weights, so smooth weighted round-robin is plain round-robin</td></tr>
  * <tr><td>{@code BALOR_L4_PORT}</td><td>a TCP listener on {@code 127.0.0.1:<port>} to that pool</td></tr>
  * <tr><td>{@code BALOR_L7_PORT}</td><td>an HTTP/1.1 listener on {@code 127.0.0.1:<port>} to that pool
- *     (keep-alive to clients and upstreams); at least one of the two ports is required</td></tr>
+ *     (keep-alive to clients and upstreams)</td></tr>
+ * <tr><td>{@code BALOR_TLS_PORT}</td><td>an HTTP/1.1 listener {@code tls} on {@code 127.0.0.1:<port>}
+ *     terminating TLS (1.3 and 1.2, ALPN {@code http/1.1}) with the certificate below, to the same
+ *     pool over plain HTTP (keep-alive both ways); at least one of the three ports is required</td></tr>
+ * <tr><td>{@code BALOR_TLS_CERT}</td><td>PEM certificate chain of the TLS listener (required with
+ *     {@code BALOR_TLS_PORT}; the rig's is a self-signed ECDSA P-256 one)</td></tr>
+ * <tr><td>{@code BALOR_TLS_KEY}</td><td>its PEM private key (PKCS#8, or SEC1 EC / PKCS#1 RSA;
+ *     required with {@code BALOR_TLS_PORT})</td></tr>
  * <tr><td>{@code BALOR_LOOPS}</td><td>event loops (default 1: the rig pins the proxy to one CPU)</td></tr>
  * <tr><td>{@code BALOR_BUFFER_SIZE}</td><td>bytes of one pooled buffer (default: Balor's)</td></tr>
- * <tr><td>{@code BALOR_TLS_PORT}</td><td>not supported yet: reported and ignored</td></tr>
  * </table>
+ *
+ * <p>{@code BALOR_TLS_P12} / {@code BALOR_TLS_P12_PASSWORD} (the same certificate as a PKCS#12
+ * keystore, also set by the shared rig) are not used: Balor reads PEM files.
  *
  * <p>The process must <em>be</em> the measured process (the rig reads CPU and RSS from its PID),
  * so it neither forks nor daemonizes. SIGTERM and SIGINT close Balor and exit with status 0
@@ -44,13 +57,23 @@ public final class RigProxy {
         String backends = env("BALOR_BACKENDS", null);
         String l4Port = env("BALOR_L4_PORT", null);
         String l7Port = env("BALOR_L7_PORT", null);
-        if (backends == null || (l4Port == null && l7Port == null)) {
-            System.err.println("RigProxy: BALOR_BACKENDS and BALOR_L4_PORT and/or BALOR_L7_PORT are required"
+        String tlsPort = env("BALOR_TLS_PORT", null);
+        if (backends == null || (l4Port == null && l7Port == null && tlsPort == null)) {
+            System.err.println("RigProxy: BALOR_BACKENDS and at least one of BALOR_L4_PORT, BALOR_L7_PORT,"
+                    + " BALOR_TLS_PORT are required"
                     + " (e.g. BALOR_BACKENDS=127.0.0.1:18001,127.0.0.1:18002 BALOR_L4_PORT=18301)");
             System.exit(2);
         }
-        if (env("BALOR_TLS_PORT", null) != null) {
-            System.out.println("RigProxy: BALOR_TLS_PORT is not supported yet; ignored");
+        String tlsCert = env("BALOR_TLS_CERT", null);
+        String tlsKey = env("BALOR_TLS_KEY", null);
+        if (tlsPort != null) {
+            for (String[] file : new String[][] {{"BALOR_TLS_CERT", tlsCert}, {"BALOR_TLS_KEY", tlsKey}}) {
+                if (file[1] == null || !Files.isReadable(Path.of(file[1]))) {
+                    System.err.println("RigProxy: BALOR_TLS_PORT needs " + file[0] + ", a readable PEM file"
+                            + (file[1] == null ? "" : " (not readable: " + file[1] + ")"));
+                    System.exit(2);
+                }
+            }
         }
 
         List<UpstreamConfig> upstreams = new ArrayList<>();
@@ -67,6 +90,10 @@ public final class RigProxy {
         }
         if (l7Port != null) {
             listeners.add(ListenerConfig.http("l7", "127.0.0.1:" + l7Port.strip(), "backends").withTimeouts(timeouts));
+        }
+        if (tlsPort != null) {
+            listeners.add(ListenerConfig.http("tls", "127.0.0.1:" + tlsPort.strip(), "backends").withTimeouts(timeouts)
+                    .withTls(TlsConfig.terminate(tlsCert, tlsKey)));
         }
         BalorConfig config = new BalorConfig(listeners, List.of(new PoolConfig("backends", upstreams)));
 
@@ -89,6 +116,17 @@ public final class RigProxy {
         System.out.println("RigProxy: " + bound + "-> " + upstreams.size()
                 + " upstreams, loops=" + options.loops() + ", bufferSize=" + options.bufferSize()
                 + ", pid=" + ProcessHandle.current().pid());
+        // A certificate that did not load makes every handshake fail: say so, and stop at once.
+        for (CertificateStatus certificate : balor.certificates()) {
+            System.out.println("RigProxy: certificate " + certificate.certFile() + ": subject=" + certificate.subject()
+                    + " names=" + certificate.dnsNames()
+                    + (certificate.problem() == null ? "" : " PROBLEM: " + certificate.problem()));
+            if (certificate.subject() == null) {
+                System.out.flush();
+                balor.close();
+                System.exit(2);
+            }
+        }
         System.out.flush();
 
         stop.await();

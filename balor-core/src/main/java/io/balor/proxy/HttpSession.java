@@ -384,7 +384,8 @@ public final class HttpSession extends Session {
         state = CONNECTING;
         headIntact = true;
         requestWritten = false;
-        UpstreamConnection idle = context.cache().take(target, upstreamName());
+        String name = upstreamName();
+        UpstreamConnection idle = context.cache().take(target, name, name == null ? null : balancer.pool().tls());
         reusedConnection = idle != null;
         if (idle != null) {
             upstream = idle;
@@ -438,7 +439,7 @@ public final class HttpSession extends Session {
             String name = upstreamName();
             Connection connection = name == null ? new Connection(channel)
                     : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, target.address().getPort()));
-            upstream = new UpstreamConnection(connection, target, name);
+            upstream = new UpstreamConnection(connection, target, name, name == null ? null : balancer.pool().tls());
             channel = null;   // closed with the upstream connection from here on
             connection.register(loop, upstreamHandler, 0);
             context.cache().countOpened();

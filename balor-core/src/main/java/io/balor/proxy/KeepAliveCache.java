@@ -1,13 +1,16 @@
 package io.balor.proxy;
 
 import io.balor.loop.EventLoop;
+import io.balor.tls.UpstreamTls;
 import io.balor.upstream.Upstream;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The idle upstream connections of one loop, by upstream id, ready for the next request to that
@@ -34,27 +37,37 @@ public final class KeepAliveCache {
 
     /**
      * An idle connection to {@code upstream}, now owned by the caller, or null. A TLS connection
-     * is only reused for the server name it was made for ({@code serverName}; null when plain).
+     * is only reused for the server name it was made for ({@code serverName}; null when plain)
+     * and under the TLS settings it was made with ({@code tls}, the pool's current ones; null
+     * when plain): an apply that changes a pool's verification, CA bundle or name builds new
+     * settings, and connections made under the old ones are closed here as they are met, so
+     * none carries a request the new settings would not have let through.
      */
-    public UpstreamConnection take(Upstream upstream, String serverName) {
+    public UpstreamConnection take(Upstream upstream, String serverName, UpstreamTls tls) {
         ArrayDeque<UpstreamConnection> queue = idle.get(upstream.id());
         UpstreamConnection entry = queue == null ? null : queue.peekLast();
-        if (entry != null && !java.util.Objects.equals(entry.serverName(), serverName)) {
-            entry = null;
-            for (java.util.Iterator<UpstreamConnection> it = queue.descendingIterator(); it.hasNext() && entry == null; ) {
-                UpstreamConnection candidate = it.next();
-                if (java.util.Objects.equals(candidate.serverName(), serverName)) {
-                    entry = candidate;
-                }
-            }
-        }
         if (entry == null) {
             return null;
         }
-        if (entry == queue.peekLast()) {
-            queue.pollLast();
+        if (entry.tls() == tls && Objects.equals(entry.serverName(), serverName)) {
+            queue.pollLast();   // the common case: the most recent one fits, no iterator
         } else {
-            queue.remove(entry);
+            entry = null;
+            for (Iterator<UpstreamConnection> it = queue.descendingIterator(); it.hasNext() && entry == null; ) {
+                UpstreamConnection candidate = it.next();
+                if (candidate.tls() != tls) {
+                    it.remove();
+                    loop.timers().cancel(candidate.idleTimer);
+                    candidate.idleIn = null;
+                    candidate.close();
+                } else if (Objects.equals(candidate.serverName(), serverName)) {
+                    it.remove();
+                    entry = candidate;
+                }
+            }
+            if (entry == null) {
+                return null;
+            }
         }
         loop.timers().cancel(entry.idleTimer);
         entry.idleIn = null;

@@ -3,6 +3,7 @@ package io.balor.proxy;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
+import io.balor.tls.UpstreamTls;
 import io.balor.upstream.Upstream;
 
 import java.io.IOException;
@@ -20,19 +21,26 @@ public final class UpstreamConnection implements IoHandler {
     private final Upstream upstream;
     /** The TLS server name it was made for (a request for another name needs another connection), or null. */
     private final String serverName;
+    /** The pool's TLS settings it was made with (an apply that replaces them retires it), or null when plain. */
+    private final UpstreamTls tls;
     final Timer idleTimer = new Timer(this::idleExpired);
     /** The cache queue it waits in, or null while a session owns it. */
     ArrayDeque<UpstreamConnection> idleIn;
     KeepAliveCache cache;
 
-    UpstreamConnection(Connection connection, Upstream upstream, String serverName) {
+    UpstreamConnection(Connection connection, Upstream upstream, String serverName, UpstreamTls tls) {
         this.connection = connection;
         this.upstream = upstream;
         this.serverName = serverName;
+        this.tls = tls;
     }
 
     String serverName() {
         return serverName;
+    }
+
+    UpstreamTls tls() {
+        return tls;
     }
 
     public Connection connection() {

@@ -96,14 +96,16 @@ public final class CertificateEntry {
         stamp = now;
         try {
             LoadedCertificate loaded = PemFiles.load(certFile, keyFile);
+            // Named like every other problem (the whole path first); that the previous pair is
+            // still served is what any problem with a loaded certificate means (CertificateStatus).
+            String invalid = certFile + ": the certificate is not valid now (valid " + loaded.notBefore() + " to "
+                    + loaded.notAfter() + ")";
             if (loaded.expired(clock.instant()) && served != null) {
-                throw new CertificateProblem(certFile.getFileName() + ": the certificate is not valid now (valid "
-                        + loaded.notBefore() + " to " + loaded.notAfter() + "); still serving the previous one");
+                throw new CertificateProblem(invalid);
             }
             SSLContext context = context(loaded);
             served = new Served(loaded, context, TlsDefaults.parameters(context), clock.instant());
-            problem = loaded.expired(clock.instant()) ? certFile.getFileName() + ": the certificate is not valid now"
-                    + " (valid " + loaded.notBefore() + " to " + loaded.notAfter() + ")" : null;
+            problem = loaded.expired(clock.instant()) ? invalid : null;
             problemSince = problem == null ? null : clock.instant();
             LOG.log(System.Logger.Level.INFO, "loaded certificate " + certFile + " (" + loaded.subject() + ", until "
                     + loaded.notAfter() + ")");
