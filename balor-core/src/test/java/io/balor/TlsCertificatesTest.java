@@ -361,6 +361,50 @@ class TlsCertificatesTest {
         assertEquals("a-fresh", cn(presented(balor.boundAddress("web"), "a.example", caFile)));
     }
 
+    @Test
+    void aCertificateThatRunsOutWhileServedIsReported() throws Exception {
+        Instant now = Instant.now();
+        CertificateConfig a = pair("a", ca.leaf("a.example").commonName("a-short")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(2))).issue());
+        MovableClock clock = new MovableClock(now);
+        Balor balor = start(BalorOptions.defaults().withClock(clock),
+                routed("web", null, RouteConfig.of("a.example", "app").withTls(a)));
+        balor.reloadCertificates();
+        assertNull(status(balor, a).problem(), "valid: nothing to report");
+
+        clock.now = now.plus(Duration.ofDays(3));   // the files do not change; time passes them by
+        balor.reloadCertificates();
+        CertificateStatus status = status(balor, a);
+        assertTrue(status.problem() != null && status.problem().contains("not valid now"), status.toString());
+        assertNotNull(status.problemSince());
+        assertEquals("a-short", cn(presented(balor.boundAddress("web"), "a.example", caFile)),
+                "still served: there is nothing else to serve");
+    }
+
+    /** Wall time that a test moves by hand. */
+    private static final class MovableClock extends java.time.Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     private static void write(Path file, String text) {
         try {
             Files.writeString(file, text, StandardCharsets.US_ASCII);

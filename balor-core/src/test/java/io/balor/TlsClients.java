@@ -442,7 +442,12 @@ final class TlsClients {
             });
         }
 
-        private static int count(String haystack, String needle) {
+        /** Waits until the command ends by itself (the server closed the connection). */
+        void awaitEnd() {
+            Await.until("the end of " + String.join(" ", command), () -> !process.isAlive());
+        }
+
+        static int count(String haystack, String needle) {
             int n = 0;
             for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
                 n++;

@@ -29,6 +29,7 @@ final class TlsCompiler {
 
     private final CertificateStore store;
     private final Map<String, CertificateEntry> pending = CertificateStore.pending();
+    private final Map<String, UpstreamTls> clients = new java.util.HashMap<>();
     private final List<ConfigProblem> problems = new ArrayList<>();
 
     TlsCompiler(CertificateStore store) {
@@ -42,6 +43,7 @@ final class TlsCompiler {
     /** Watches exactly the certificates this apply loaded (call once it is committed). */
     void commit() {
         store.retain(pending);
+        store.retainClients(clients);
     }
 
     /** The certificates of a terminating listener, or null when it does not terminate TLS. */
@@ -88,7 +90,7 @@ final class TlsCompiler {
     /** A pool's client TLS, or null (with a problem) when its CA bundle cannot be read. */
     UpstreamTls upstreamTls(UpstreamTlsConfig config, String path) {
         try {
-            return UpstreamTls.of(config);
+            return store.client(config, clients);
         } catch (CertificateProblem e) {
             problems.add(new ConfigProblem(path + ".ca_file", e.getMessage()));
             return null;

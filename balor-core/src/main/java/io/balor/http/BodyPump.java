@@ -54,6 +54,11 @@ public final class BodyPump {
         chunks.reset();
     }
 
+    /** Whether the body arrives until the connection closes (its end is the end of stream). */
+    public boolean endsAtClose() {
+        return in == Framing.UNTIL_CLOSE;
+    }
+
     /** The decoder's position for a chunked body must start where the body starts. */
     public int pump(ByteBuffer source, int from, int to, ByteBuffer target) {
         if (done || failed) {

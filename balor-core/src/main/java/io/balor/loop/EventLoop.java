@@ -150,6 +150,9 @@ public final class EventLoop implements Executor {
                 nowFresh = false;
                 if (inbox.isEmpty() && afterSelect.isEmpty()) {
                     // Timers are only checked once per tick; waking for the next slot is enough.
+                    // The time is read again here: this iteration's work may have taken a while
+                    // (or, with a manual ticker, the clock moved while a task ran).
+                    now = ticker.nanoTime();
                     long wait = timers.nanosUntilNext(now);
                     if (wait < 0) {
                         selector.select(dispatcher);

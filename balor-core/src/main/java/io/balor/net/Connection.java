@@ -75,6 +75,14 @@ public final class Connection {
         return tls == null ? null : tls.serverName();
     }
 
+    /**
+     * Whether the end of stream read last came without the peer's TLS close_notify (a bare TCP
+     * close: what was sent may have been cut). Always false for plain sockets.
+     */
+    public boolean truncated() {
+        return tls != null && tls.truncated();
+    }
+
     /** Whether this connection speaks TLS. */
     public boolean isTls() {
         return tls != null;

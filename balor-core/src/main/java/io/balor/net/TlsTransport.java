@@ -101,6 +101,10 @@ final class TlsTransport implements IoHandler {
         return serverName;
     }
 
+    boolean truncated() {
+        return eof && !inboundClosed;
+    }
+
     void attach(IoHandler handler) {
         app = handler;
     }
@@ -168,6 +172,7 @@ final class TlsTransport implements IoHandler {
             switch (result.getStatus()) {
                 case OK -> {
                     produced += result.bytesProduced();
+                    refuseRenegotiation(result);
                     afterOperation(result);
                 }
                 case BUFFER_OVERFLOW -> {
@@ -648,6 +653,20 @@ final class TlsTransport implements IoHandler {
                 }
             }
             flush();
+        }
+    }
+
+    /**
+     * A TLS 1.2 client asking for a new handshake on an established connection is refused, as
+     * nginx and HAProxy do: it would let one client make the server repeat costly handshakes.
+     * (TLS 1.3 has no renegotiation; its key updates pass.)
+     */
+    private void refuseRenegotiation(SSLEngineResult result) throws SSLException {
+        SSLEngineResult.HandshakeStatus status = result.getHandshakeStatus();
+        if (!client && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED
+                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+            throw new SSLException("TLS renegotiation refused");
         }
     }
 

@@ -262,6 +262,12 @@ public final class HttpSession extends Session {
         int n = upstream.connection().read(upstreamIn);
         bytesFromUpstream += Math.max(n, 0);
         if (n < 0) {
+            if (responseHeadDone && responseBody.endsAtClose() && upstream.connection().truncated()) {
+                // TLS ended without close_notify: a body that runs until close may have been cut
+                // (RFC 9112 §9.8), so the client must not see it end as if complete.
+                close();
+                return;
+            }
             upstreamEof = true;
             responseBody.endOfInput();
         } else if (n > 0) {

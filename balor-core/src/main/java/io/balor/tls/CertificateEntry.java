@@ -91,6 +91,7 @@ public final class CertificateEntry {
     synchronized void refresh(Clock clock) {
         String now = stampOf();
         if (now.equals(stamp)) {
+            noticeExpiry(clock);
             return;
         }
         stamp = now;
@@ -117,6 +118,18 @@ public final class CertificateEntry {
         }
     }
 
+    /** A served certificate that runs out while its files stay the same is reported (once). */
+    private void noticeExpiry(Clock clock) {
+        Served current = served;
+        if (current != null && problem == null && current.certificate().expired(clock.instant())) {
+            LoadedCertificate cert = current.certificate();
+            problem = certFile + ": the certificate is not valid now (valid " + cert.notBefore() + " to "
+                    + cert.notAfter() + ")";
+            problemSince = clock.instant();
+            LOG.log(System.Logger.Level.WARNING, "certificate " + problem + "; it is still served until replaced");
+        }
+    }
+
     /** The problem of the last load, or null. */
     String problem() {
         return problem;
@@ -136,7 +149,8 @@ public final class CertificateEntry {
         return stampOf(certFile) + "/" + stampOf(keyFile);
     }
 
-    private static String stampOf(Path file) {
+    /** Modification time and size of {@code file}, or "missing". */
+    static String stampOf(Path file) {
         try {
             return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
         } catch (IOException e) {

@@ -28,6 +28,11 @@ public final class CertificateStore implements AutoCloseable {
     private final Clock clock;
     private final Duration checkInterval;
     private volatile Map<String, CertificateEntry> entries = Map.of();
+    /**
+     * Pools' client TLS by settings and CA file stamp, kept across applies: a pool whose TLS did
+     * not change keeps its context, so its kept-alive upstream connections stay reusable.
+     */
+    private volatile Map<String, UpstreamTls> clients = Map.of();
     private ScheduledExecutorService watcher;
 
     public CertificateStore(Clock clock, Duration checkInterval) {
@@ -57,6 +62,29 @@ public final class CertificateStore implements AutoCloseable {
         }
         pending.put(id, entry);
         return entry;
+    }
+
+    /**
+     * The client TLS for {@code config}: the one of the last apply if its settings and CA file
+     * are unchanged, else a new one. Supervisor thread.
+     */
+    public UpstreamTls client(io.balor.config.UpstreamTlsConfig config, Map<String, UpstreamTls> pending)
+            throws CertificateProblem {
+        String id = config + "\n" + (config.caFile() == null ? "" : CertificateEntry.stampOf(Path.of(config.caFile())));
+        UpstreamTls client = pending.get(id);
+        if (client == null) {
+            client = clients.get(id);
+        }
+        if (client == null) {
+            client = UpstreamTls.of(config);
+        }
+        pending.put(id, client);
+        return client;
+    }
+
+    /** Keeps exactly the client contexts of the applied config. */
+    public void retainClients(Map<String, UpstreamTls> used) {
+        clients = Map.copyOf(used);
     }
 
     /** Keeps watching exactly {@code used} (what {@link #entry} returned for the applied config). */
