@@ -39,10 +39,12 @@ public final class HttpHead {
     int version;
     // fields
     int fieldCount;
-    final int[] nameStart;
-    final int[] nameEnd;
-    final int[] valueStart;
-    final int[] valueEnd;
+    // Field offsets: room for a typical head at first, grown (doubled, up to the field limit)
+    // by the parser when a head has more, so an idle keep-alive session holds little.
+    int[] nameStart;
+    int[] nameEnd;
+    int[] valueStart;
+    int[] valueEnd;
     // facts
     long contentLength = NO_LENGTH;
     boolean chunked;
@@ -55,11 +57,23 @@ public final class HttpHead {
     boolean teTrailers;
     int upgradeField = -1;
 
+    private static final int INITIAL_FIELDS = 16;
+
     public HttpHead(HttpLimits limits) {
-        nameStart = new int[limits.maxFields()];
-        nameEnd = new int[limits.maxFields()];
-        valueStart = new int[limits.maxFields()];
-        valueEnd = new int[limits.maxFields()];
+        int room = Math.min(INITIAL_FIELDS, limits.maxFields());
+        nameStart = new int[room];
+        nameEnd = new int[room];
+        valueStart = new int[room];
+        valueEnd = new int[room];
+    }
+
+    /** Makes room for more fields (the parser calls it when the arrays are full, below the limit). */
+    void grow(int maxFields) {
+        int room = Math.min(maxFields, nameStart.length * 2);
+        nameStart = java.util.Arrays.copyOf(nameStart, room);
+        nameEnd = java.util.Arrays.copyOf(nameEnd, room);
+        valueStart = java.util.Arrays.copyOf(valueStart, room);
+        valueEnd = java.util.Arrays.copyOf(valueEnd, room);
     }
 
     /** Forgets the last message. */

@@ -319,6 +319,9 @@ public final class HttpParser {
         if (index == limits.maxFields()) {
             return fail(431, "too many header fields");
         }
+        if (index == head.nameStart.length) {
+            head.grow(limits.maxFields());
+        }
         head.nameStart[index] = line;
         head.nameEnd[index] = colon;
         head.valueStart[index] = value;
