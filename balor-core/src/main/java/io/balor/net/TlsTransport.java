@@ -28,15 +28,14 @@ import java.nio.channels.SocketChannel;
  * and is written when it can be; {@link #flushed()} tells a session that wants to close after
  * its last byte whether that byte has really left.
  *
- * <p>Buffers (pooled, per loop) are held only while bytes wait in them, so an idle connection
- * holds the engine and nothing else. A failed handshake (bad hello, no certificate, protocol or
+ * <p>The records and their buffers are {@link TlsRecords}'s; an idle connection holds the engine
+ * and no buffer. A failed handshake (bad hello, no certificate, protocol or
  * verification error, timeout) is reported to a server-side session through
  * {@link IoHandler#onFailure} and to a client-side one as an exception from
  * {@link #finishConnect()}.
  */
 final class TlsTransport implements IoHandler {
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** A fatal unrecognized_name alert, sent when no certificate serves the client's name. */
     private static final byte[] UNRECOGNIZED_NAME = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 112};
     /** Calls in a row to a session that keeps taking buffered plaintext before yielding the loop. */
@@ -47,22 +46,14 @@ final class TlsTransport implements IoHandler {
     private final EventLoop loop;
     private final ServerEngines engines;
     private final boolean client;
+    private final TlsRecords records;
     private final Timer handshakeTimer = new Timer(this::onHandshakeTimeout);
     private final Runnable redeliverTask = this::redeliverLater;
-    private SSLEngine engine;
     private IoHandler app;
     private int appInterest;
-    private ByteBuffer netIn;
-    private ByteBuffer netOut;
-    /** Plaintext unwrapped but not yet taken, in read mode, or null. */
-    private ByteBuffer plainIn;
     private boolean tcpConnected;
     private boolean handshaking = true;
-    private boolean eof;
-    private boolean inboundClosed;
-    private boolean endReported;
     private boolean shutdownPending;
-    private boolean closeNotifyQueued;
     private boolean redeliveryQueued;
     private IOException failure;
     /** Server side: the name the ClientHello asked for, or null. */
@@ -76,6 +67,7 @@ final class TlsTransport implements IoHandler {
         this.engines = engines;
         this.client = false;
         this.tcpConnected = true;
+        this.records = new TlsRecords(channel, loop.tlsBuffers(), false, null);
     }
 
     /** The client side of an upstream connection, with its engine (SNI, verification) made. */
@@ -85,7 +77,7 @@ final class TlsTransport implements IoHandler {
         this.loop = loop;
         this.engines = null;
         this.client = true;
-        this.engine = engine;
+        this.records = new TlsRecords(channel, loop.tlsBuffers(), true, engine);
     }
 
     void registered(IoHandler handler, int ops) {
@@ -102,7 +94,7 @@ final class TlsTransport implements IoHandler {
     }
 
     boolean truncated() {
-        return eof && !inboundClosed;
+        return records.truncated();
     }
 
     void attach(IoHandler handler) {
@@ -115,7 +107,7 @@ final class TlsTransport implements IoHandler {
         if (appInterest == before) {
             return;
         }
-        if (on && op == SelectionKey.OP_READ && !handshaking && bufferedInput()) {
+        if (on && op == SelectionKey.OP_READ && !handshaking && records.bufferedInput()) {
             queueRedelivery();
         }
         updateInterest();
@@ -152,98 +144,28 @@ final class TlsTransport implements IoHandler {
         if (failure != null) {
             throw failure;
         }
-        if (handshaking) {
-            return 0;
-        }
-        int produced = drainPlain(into);
-        boolean readSocket = false;
-        while (plainIn == null && into.hasRemaining() && !inboundClosed) {
-            if (!completeRecord()) {
-                if (readSocket || eof) {
-                    break;
-                }
-                readSocket = true;
-                if (readNet() <= 0) {
-                    break;
-                }
-                continue;
-            }
-            SSLEngineResult result = unwrap(into);
-            switch (result.getStatus()) {
-                case OK -> {
-                    produced += result.bytesProduced();
-                    refuseRenegotiation(result);
-                    afterOperation(result);
-                }
-                case BUFFER_OVERFLOW -> {
-                    if (produced > 0) {
-                        return produced;   // the rest waits for the session's next read
-                    }
-                    afterOperation(unwrapToStage());
-                    produced += drainPlain(into);
-                }
-                case CLOSED -> {
-                    inboundClosed = true;
-                    afterOperation(result);
-                }
-                default -> throw new SSLException("TLS record could not be read: " + result);
-            }
-        }
-        releaseEmpty();
-        if (produced > 0) {
-            return produced;
-        }
-        if ((eof && !completeRecord()) || inboundClosed) {
-            endReported = true;
-            return -1;
-        }
-        return 0;
+        return handshaking ? 0 : records.read(into);
     }
 
     int write(ByteBuffer from) throws IOException {
         if (failure != null) {
             throw failure;
         }
-        if (handshaking) {
-            return 0;
-        }
-        int consumed = 0;
-        while (from.hasRemaining() && flush()) {
-            SSLEngineResult result = wrap(from);
-            if (result.getStatus() != SSLEngineResult.Status.OK) {
-                throw new IOException("TLS output closed: " + result.getStatus());
-            }
-            consumed += result.bytesConsumed();
-            afterOperation(result);
-        }
-        flush();
-        return consumed;
+        return handshaking ? 0 : records.write(from);
     }
 
     /** Writes waiting ciphertext; true when none is left. */
     boolean flush() throws IOException {
-        if (netOut == null) {
-            return true;
-        }
-        if (netOut.position() > 0) {
-            netOut.flip();
-            channel.write(netOut);
-            netOut.compact();
-        }
-        if (netOut.position() == 0) {
-            netOut = release(netOut);
-            return true;
-        }
-        return false;
+        return records.flush();
     }
 
     boolean flushed() {
-        return netOut == null;
+        return records.flushed();
     }
 
     /** Sends close_notify after what is waiting, then FIN; the peer may still send. */
     void shutdownOutput() throws IOException {
-        if (engine == null || handshaking || failure != null) {
+        if (records.engine() == null || handshaking || failure != null) {
             channel.shutdownOutput();
             return;
         }
@@ -254,19 +176,17 @@ final class TlsTransport implements IoHandler {
 
     void close() {
         loop.timers().cancel(handshakeTimer);
-        if (engine != null && !handshaking && failure == null && !closeNotifyQueued) {
+        if (records.engine() != null && !handshaking && failure == null && !records.closeNotifyQueued()) {
             try {
-                if (flush()) {
-                    queueCloseNotify();
-                    flush();
+                if (records.flush()) {
+                    records.queueCloseNotify();
+                    records.flush();
                 }
             } catch (IOException | RuntimeException ignored) {
                 // a courtesy to the peer only
             }
         }
-        plainIn = release(plainIn);
-        netIn = release(netIn);
-        netOut = release(netOut);
+        records.releaseAll();
     }
 
     // ---- readiness
@@ -284,7 +204,7 @@ final class TlsTransport implements IoHandler {
         int deliver = 0;
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             try {
-                if (flush() && finishShutdown()) {
+                if (records.flush() && finishShutdown()) {
                     deliver |= appInterest & SelectionKey.OP_WRITE;
                 }
             } catch (IOException e) {
@@ -306,10 +226,12 @@ final class TlsTransport implements IoHandler {
         app.onFailure(cause);
     }
 
+    // ---- the handshake
+
     private void onHandshakeReady(int readyOps) {
         try {
             if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-                flush();
+                records.flush();
             }
             handshake();
         } catch (IOException e) {
@@ -326,7 +248,7 @@ final class TlsTransport implements IoHandler {
     private void startClientHandshake() throws IOException {
         tcpConnected = true;
         try {
-            engine.beginHandshake();
+            records.engine().beginHandshake();
             handshake();
         } catch (IOException e) {
             failure = e;
@@ -336,26 +258,27 @@ final class TlsTransport implements IoHandler {
     }
 
     private void handshake() throws IOException {
-        if (engine == null && !chooseEngine()) {
+        if (records.engine() == null && !chooseEngine()) {
             return;
         }
+        SSLEngine engine = records.engine();
         while (true) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_WRAP -> {
-                    if (!flush()) {
+                    if (!records.flush()) {
                         return;
                     }
-                    afterOperation(wrap(EMPTY));
-                    if (!flush()) {
+                    records.wrapHandshake();
+                    if (!records.flush()) {
                         return;
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (!unwrapHandshake()) {
+                    if (!records.unwrapHandshake()) {
                         return;
                     }
                 }
-                case NEED_TASK -> runTasks();
+                case NEED_TASK -> records.runTasks();
                 default -> {
                     handshaking = false;
                     return;
@@ -366,9 +289,10 @@ final class TlsTransport implements IoHandler {
 
     /** Server side: waits for the whole ClientHello, then asks for the engine its name needs. */
     private boolean chooseEngine() throws IOException {
-        if (readNet() < 0) {
+        if (records.readNet() < 0) {
             throw new EOFException("closed before the TLS handshake");
         }
+        ByteBuffer netIn = records.netIn();
         if (netIn == null) {
             return false;
         }
@@ -384,7 +308,7 @@ final class TlsTransport implements IoHandler {
             default -> { }
         }
         serverName = hello.serverName();
-        engine = engines.engineFor(serverName);
+        SSLEngine engine = engines.engineFor(serverName);
         if (engine == null) {
             try {
                 channel.write(ByteBuffer.wrap(UNRECOGNIZED_NAME));
@@ -393,34 +317,14 @@ final class TlsTransport implements IoHandler {
             }
             throw new SSLException("no certificate for server name '" + hello.serverName() + "'");
         }
+        records.engine(engine);
         engine.beginHandshake();
-        return true;
-    }
-
-    /** One handshake unwrap; false when more bytes must come from the socket first. */
-    private boolean unwrapHandshake() throws IOException {
-        if (!completeRecord()) {
-            int n = readNet();
-            if (n < 0) {
-                throw new EOFException("closed during the TLS handshake");
-            }
-            if (!completeRecord()) {
-                return false;
-            }
-        }
-        SSLEngineResult result = unwrapToStage();
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-            throw new SSLException("peer closed during the TLS handshake");
-        }
-        if (result.getStatus() != SSLEngineResult.Status.OK) {
-            throw new SSLException("TLS handshake record could not be read: " + result);
-        }
         return true;
     }
 
     private void handshakeDone() {
         loop.timers().cancel(handshakeTimer);
-        releaseEmpty();
+        records.releaseEmpty();
         if (client || (appInterest & SelectionKey.OP_CONNECT) != 0) {
             // The client side's finishConnect() now answers true; a server-side handler that
             // asked for OP_CONNECT learns that the handshake is done (and serverName() known).
@@ -449,14 +353,13 @@ final class TlsTransport implements IoHandler {
 
     /** After a failure the engine may hold an alert for the peer: one attempt to send it. */
     private void sendAlert() {
-        if (engine == null) {
+        if (records.engine() == null) {
             return;
         }
         try {
-            engine.closeOutbound();
-            if (flush()) {
-                wrap(EMPTY);
-                flush();
+            if (records.flush()) {
+                records.queueCloseNotify();
+                records.flush();
             }
         } catch (IOException | RuntimeException ignored) {
             // the connection is failing anyway
@@ -467,12 +370,12 @@ final class TlsTransport implements IoHandler {
 
     private void redeliver() {
         for (int i = 0; i < MAX_REDELIVERIES; i++) {
-            if ((appInterest & SelectionKey.OP_READ) == 0 || !bufferedInput() || !connection.isOpen()) {
+            if ((appInterest & SelectionKey.OP_READ) == 0 || !records.bufferedInput() || !connection.isOpen()) {
                 return;
             }
-            long before = bufferedBytes();
+            long before = records.bufferedBytes();
             app.onReady(SelectionKey.OP_READ);
-            if (bufferedBytes() == before && !endReported) {
+            if (records.bufferedBytes() == before) {
                 return;   // the session took nothing: it asks again by turning reading back on
             }
         }
@@ -499,16 +402,7 @@ final class TlsTransport implements IoHandler {
         }
     }
 
-    private boolean bufferedInput() {
-        return plainIn != null || completeRecord() || ((eof || inboundClosed) && !endReported);
-    }
-
-    private long bufferedBytes() {
-        return (plainIn == null ? 0 : plainIn.remaining()) + (netIn == null ? 0 : netIn.position())
-                + (endReported ? 1L << 40 : 0);
-    }
-
-    // ---- engine and socket operations
+    // ---- the socket
 
     private void updateInterest() {
         int ops;
@@ -517,13 +411,14 @@ final class TlsTransport implements IoHandler {
         } else if (failure != null) {
             ops = 0;
         } else if (handshaking) {
+            SSLEngine engine = records.engine();
             SSLEngineResult.HandshakeStatus status = engine == null ? null : engine.getHandshakeStatus();
             boolean unwrap = engine == null || status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
                     || status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
-            ops = (unwrap ? SelectionKey.OP_READ : 0) | (netOut != null ? SelectionKey.OP_WRITE : 0);
+            ops = (unwrap ? SelectionKey.OP_READ : 0) | (records.flushed() ? 0 : SelectionKey.OP_WRITE);
         } else {
             ops = appInterest & SelectionKey.OP_READ;
-            if ((appInterest & SelectionKey.OP_WRITE) != 0 || netOut != null || shutdownPending) {
+            if ((appInterest & SelectionKey.OP_WRITE) != 0 || !records.flushed() || shutdownPending) {
                 ops |= SelectionKey.OP_WRITE;
             }
         }
@@ -535,162 +430,17 @@ final class TlsTransport implements IoHandler {
         if (!shutdownPending) {
             return true;
         }
-        if (!flush()) {
+        if (!records.flush()) {
             return false;
         }
-        if (!closeNotifyQueued) {
-            queueCloseNotify();
-            if (!flush()) {
+        if (!records.closeNotifyQueued()) {
+            records.queueCloseNotify();
+            if (!records.flush()) {
                 return false;
             }
         }
         shutdownPending = false;
         channel.shutdownOutput();
         return true;
-    }
-
-    private void queueCloseNotify() throws IOException {
-        closeNotifyQueued = true;
-        engine.closeOutbound();
-        while (!engine.isOutboundDone()) {
-            if (wrap(EMPTY).bytesProduced() == 0) {
-                return;
-            }
-        }
-    }
-
-    /** Reads from the socket into {@code netIn}: the count, 0, or -1 at end of stream. */
-    private int readNet() throws IOException {
-        if (eof) {
-            return -1;
-        }
-        if (netIn == null) {
-            netIn = loop.tlsBuffers().acquire();
-        }
-        int n = channel.read(netIn);
-        if (n < 0) {
-            eof = true;
-        }
-        if (netIn.position() == 0) {
-            netIn = release(netIn);
-        }
-        return n;
-    }
-
-    /** Whether {@code netIn} starts with a whole TLS record. */
-    private boolean completeRecord() {
-        if (netIn == null || netIn.position() < 5) {
-            return false;
-        }
-        int length = (netIn.get(3) & 0xff) << 8 | (netIn.get(4) & 0xff);
-        return netIn.position() >= 5 + length;
-    }
-
-    private SSLEngineResult unwrap(ByteBuffer into) throws IOException {
-        netIn.flip();
-        try {
-            return engine.unwrap(netIn, into);
-        } finally {
-            netIn.compact();
-        }
-    }
-
-    /** Unwraps one record into {@code plainIn} (for handshake records, or a session buffer too small). */
-    private SSLEngineResult unwrapToStage() throws IOException {
-        if (plainIn == null) {
-            plainIn = loop.tlsBuffers().acquire();
-        } else {
-            plainIn.compact();
-        }
-        SSLEngineResult result;
-        try {
-            result = unwrap(plainIn);
-        } finally {
-            plainIn.flip();
-        }
-        if (!plainIn.hasRemaining()) {
-            plainIn = release(plainIn);
-        }
-        return result;
-    }
-
-    private int drainPlain(ByteBuffer into) {
-        if (plainIn == null) {
-            return 0;
-        }
-        int n = Math.min(plainIn.remaining(), into.remaining());
-        into.put(into.position(), plainIn, plainIn.position(), n);
-        into.position(into.position() + n);
-        plainIn.position(plainIn.position() + n);
-        if (!plainIn.hasRemaining()) {
-            plainIn = release(plainIn);
-        }
-        return n;
-    }
-
-    private SSLEngineResult wrap(ByteBuffer from) throws IOException {
-        if (netOut == null) {
-            netOut = loop.tlsBuffers().acquire();
-        }
-        SSLEngineResult result = engine.wrap(from, netOut);
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            throw new SSLException("TLS record larger than the output buffer");
-        }
-        return result;
-    }
-
-    /** Post-handshake work a record can ask for (a key update, a close_notify answer, a task). */
-    private void afterOperation(SSLEngineResult result) throws IOException {
-        SSLEngineResult.HandshakeStatus status = result.getHandshakeStatus();
-        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            runTasks();
-            status = engine.getHandshakeStatus();
-        }
-        if (!handshaking && status == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-            while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP && flush()) {
-                if (wrap(EMPTY).bytesProduced() == 0) {
-                    break;
-                }
-            }
-            flush();
-        }
-    }
-
-    /**
-     * A TLS 1.2 client asking for a new handshake on an established connection is refused, as
-     * nginx and HAProxy do: it would let one client make the server repeat costly handshakes.
-     * (TLS 1.3 has no renegotiation; its key updates pass.)
-     */
-    private void refuseRenegotiation(SSLEngineResult result) throws SSLException {
-        SSLEngineResult.HandshakeStatus status = result.getHandshakeStatus();
-        if (!client && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                && status != SSLEngineResult.HandshakeStatus.FINISHED
-                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
-            throw new SSLException("TLS renegotiation refused");
-        }
-    }
-
-    private void runTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();   // CPU work of the handshake (signatures, key agreement): done inline
-        }
-    }
-
-    private void releaseEmpty() {
-        if (plainIn != null && !plainIn.hasRemaining()) {
-            plainIn = release(plainIn);
-        }
-        if (netIn != null && netIn.position() == 0) {
-            netIn = release(netIn);
-        }
-    }
-
-    private ByteBuffer release(ByteBuffer buffer) {
-        if (buffer != null) {
-            buffer.clear();
-            loop.tlsBuffers().release(buffer);
-        }
-        return null;
     }
 }
