@@ -103,7 +103,8 @@ public final class Main {
             out.println("no listeners yet: add them to " + stateFile);
         }
         for (ListenerConfig listener : config.listeners()) {
-            String head = "listener " + listener.name() + " (" + listener.protocol().wireName() + ")";
+            String tls = listener.terminatesTls() ? ", tls" : listener.passesTlsThrough() ? ", tls passthrough" : "";
+            String head = "listener " + listener.name() + " (" + listener.protocol().wireName() + tls + ")";
             String where = listener.enabled() ? "on " + describe(balor.boundAddress(listener.name())) : "disabled";
             out.println(head + " " + where + " -> " + target(listener));
         }
@@ -126,15 +127,16 @@ public final class Main {
         } else {
             fallback = null;
         }
-        if (listener.protocol() != Protocol.HTTP || listener.http().routes().isEmpty()) {
+        if (listener.http().routes().isEmpty()) {
             return fallback != null ? fallback : "nothing";
         }
         List<String> routes = new ArrayList<>();
         for (RouteConfig route : listener.http().routes()) {
             routes.add(route.host() + (route.pathPrefix() != null ? route.pathPrefix() : "") + " -> " + route.pool());
         }
-        return "routes: " + String.join(", ", routes) + "; "
-                + (fallback != null ? "default " + fallback : "no default (404)");
+        String none = listener.protocol() == Protocol.HTTP ? "no default (404)" : "no default (closed)";
+        return (listener.protocol() == Protocol.HTTP ? "routes: " : "routes by TLS server name: ")
+                + String.join(", ", routes) + "; " + (fallback != null ? "default " + fallback : none);
     }
 
     /** {@code ip:port}, IPv6 in brackets. */

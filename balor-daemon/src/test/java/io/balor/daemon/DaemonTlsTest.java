@@ -66,7 +66,7 @@ class DaemonTlsTest {
                       "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:%d"]}]
                     }
                     """.formatted(upstream.getAddress().getPort()));
-            Pattern line = Pattern.compile("listener web \\(http\\) on 127\\.0\\.0\\.1:(\\d+) -> pool app");
+            Pattern line = Pattern.compile("listener web \\(http, tls\\) on 127\\.0\\.0\\.1:(\\d+) -> pool app");
             Map<String, String> env = Map.of("BALOR_STATE_FILE", stateFile.toString(), "BALOR_LOOPS", "1",
                     "BALOR_HTTP_ADDR", "127.0.0.1:0");
             try (DaemonProcess daemon = DaemonProcess.start(workDir, env)) {

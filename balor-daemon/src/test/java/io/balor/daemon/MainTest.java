@@ -73,5 +73,9 @@ class MainTest {
         assertEquals("pool web", Main.target(ListenerConfig.http("web", "127.0.0.1:8080", "web")));
         assertEquals("upstreams 10.0.0.1:80, 10.0.0.2:80", Main.target(ListenerConfig.tcp("t", ":1", null)
                 .withUpstreams(List.of(UpstreamConfig.of("10.0.0.1:80"), UpstreamConfig.of("10.0.0.2:80")))));
+        assertEquals("routes by TLS server name: *.apps.example -> apps; no default (closed)",
+                Main.target(ListenerConfig.tcp("sni", ":443", null).withTls(io.balor.config.TlsConfig.passthrough())
+                        .withHttp(io.balor.config.HttpSettings.DEFAULT.withRoutes(
+                                List.of(io.balor.config.RouteConfig.of("*.apps.example", "apps"))))));
     }
 }
