@@ -3,6 +3,8 @@ package io.balor.proxy;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
 
+import io.balor.http.HostField;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -16,30 +18,13 @@ final class UpstreamServerName {
     private String host;
 
     /** Reads the client's Host from {@code buffer[start, end)} (a request's Host value or authority). */
-    void clientHost(ByteBuffer buffer, int start, int end) {
-        while (start < end && buffer.get(start) == ' ') {
-            start++;
-        }
-        while (end > start && buffer.get(end - 1) == ' ') {
+    void clientHost(ByteBuffer buffer, int from, int to) {
+        long range = HostField.range(buffer, from, to);
+        int start = HostField.start(range);
+        int end = HostField.end(range);
+        if (end - start >= 2 && buffer.get(start) == '[' && buffer.get(end - 1) == ']') {
+            start++;   // an IPv6 literal: the name checked against IP SANs has no brackets
             end--;
-        }
-        if (start < end && buffer.get(start) == '[') {
-            int close = start;
-            while (close < end && buffer.get(close) != ']') {
-                close++;
-            }
-            start++;
-            end = close;
-        } else {
-            for (int i = start; i < end; i++) {
-                if (buffer.get(i) == ':') {
-                    end = i;
-                    break;
-                }
-            }
-            if (end > start && buffer.get(end - 1) == '.') {
-                end--;
-            }
         }
         if (start == end) {
             host = null;

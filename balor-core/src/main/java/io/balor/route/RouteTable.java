@@ -129,33 +129,10 @@ public final class RouteTable<T> {
      */
     @SuppressWarnings("unchecked")
     public T find(ByteBuffer buffer, int hostStart, int hostEnd, int pathStart, int pathEnd) {
-        int start = hostStart;
-        int end = hostEnd;
-        while (start < end && isSpace(buffer.get(start))) {
-            start++;
-        }
-        while (end > start && isSpace(buffer.get(end - 1))) {
-            end--;
-        }
+        long range = io.balor.http.HostField.range(buffer, hostStart, hostEnd);
+        int start = io.balor.http.HostField.start(range);
+        int end = io.balor.http.HostField.end(range);
         boolean ipv6 = start < end && buffer.get(start) == '[';
-        if (ipv6) {
-            for (int i = start; i < end; i++) {
-                if (buffer.get(i) == ']') {
-                    end = i + 1;
-                    break;
-                }
-            }
-        } else {
-            for (int i = start; i < end; i++) {
-                if (buffer.get(i) == ':') {
-                    end = i;
-                    break;
-                }
-            }
-            if (end > start && buffer.get(end - 1) == '.') {
-                end--;
-            }
-        }
         if (start == end) {
             return defaultTarget;
         }
@@ -187,10 +164,6 @@ public final class RouteTable<T> {
             }
         }
         return defaultTarget;
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t';
     }
 
     private static <T> Routes[] compile(Map<String, List<Rule<T>>> hosts) {
