@@ -67,11 +67,13 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
     }
 
     public BalorOptions withLoops(int value) {
-        return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock);
+        return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
+                certificateCheckInterval, clock);
     }
 
     public BalorOptions withTicker(Ticker value) {
-        return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock);
+        return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers,
+                certificateCheckInterval, clock);
     }
 
     /** Buffer size and high watermark together, low watermark a quarter of it. */

@@ -14,7 +14,9 @@ package io.balor;
  * @param retries         HTTP requests sent again on a new connection after a kept-alive one
  *                        turned out closed
  * @param paused          the listener is at its connection limit and has stopped accepting
+ * @param rateLimited     requests answered 429 (L7) or new connections closed (L4) by a rate limit
  */
 public record ListenerStats(String name, String address, long accepted, long active,
-                            long connectFailures, long unavailable, long retries, boolean paused) {
+                            long connectFailures, long unavailable, long retries, boolean paused,
+                            long rateLimited) {
 }

@@ -93,6 +93,10 @@ public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long m
             if (tcp && route.pathPrefix() != null) {
                 problems.add(at + ".path_prefix", "a TCP route matches the TLS server name only");
             }
+            if (tcp && route.rateLimit() != null) {
+                problems.add(at + ".rate_limit",
+                        "a TCP route has no rate limit: the listener's limits new connections");
+            }
             boolean validHost = route.host() != null && RoutePatterns.hostPatternProblem(route.host()) == null;
             String host = validHost ? RoutePatterns.normalizeHost(route.host()) : "?" + i;
             if (!seen.add(host + " " + route.pathPrefix())) {

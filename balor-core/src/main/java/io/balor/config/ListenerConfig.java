@@ -22,10 +22,11 @@ import java.util.List;
  * @param http           routes, stickiness, limits and timeouts of an HTTP listener (a TCP
  *                       listener with TLS uses its routes only, matched against the SNI name)
  * @param tls            TLS termination or passthrough, or null (see {@link #terminatesTls()})
+ * @param rateLimit      requests (HTTP) or new connections (TCP) the listener takes, or null
  */
 public record ListenerConfig(String name, String listen, Protocol protocol, String pool,
                              List<UpstreamConfig> upstreams, boolean enabled, int maxConnections,
-                             Timeouts timeouts, HttpSettings http, TlsConfig tls) {
+                             Timeouts timeouts, HttpSettings http, TlsConfig tls, RateLimitConfig rateLimit) {
 
     public ListenerConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
@@ -37,7 +38,13 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
     /** A listener without TLS of its own (its routes may still carry certificates). */
     public ListenerConfig(String name, String listen, Protocol protocol, String pool, List<UpstreamConfig> upstreams,
                           boolean enabled, int maxConnections, Timeouts timeouts, HttpSettings http) {
-        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, null);
+        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, null, null);
+    }
+
+    /** A listener without a rate limit. */
+    public ListenerConfig(String name, String listen, Protocol protocol, String pool, List<UpstreamConfig> upstreams,
+                          boolean enabled, int maxConnections, Timeouts timeouts, HttpSettings http, TlsConfig tls) {
+        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls, null);
     }
 
     /** A listener with the default HTTP settings (what a TCP listener has). */
@@ -58,35 +65,48 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
     }
 
     public ListenerConfig withListen(String value) {
-        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls);
+        return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts,
+                http, tls, rateLimit);
     }
 
     public ListenerConfig withPool(String value) {
-        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts, http, tls);
+        return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts,
+                http, tls, rateLimit);
     }
 
     public ListenerConfig withUpstreams(List<UpstreamConfig> value) {
-        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http, tls);
+        return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http,
+                tls, rateLimit);
     }
 
     public ListenerConfig withEnabled(boolean value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts, http, tls);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts,
+                http, tls, rateLimit);
     }
 
     public ListenerConfig withMaxConnections(int value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http, tls);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http, tls,
+                rateLimit);
     }
 
     public ListenerConfig withTimeouts(Timeouts value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value, http, tls);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value,
+                http, tls, rateLimit);
     }
 
     public ListenerConfig withHttp(HttpSettings value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, value, tls);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts,
+                value, tls, rateLimit);
     }
 
     public ListenerConfig withTls(TlsConfig value) {
-        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, value);
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts,
+                http, value, rateLimit);
+    }
+
+    public ListenerConfig withRateLimit(RateLimitConfig value) {
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls,
+                value);
     }
 
     /**
@@ -136,6 +156,9 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
         }
         if (tls != null) {
             tls.check(path + ".tls", problems, protocol);
+        }
+        if (rateLimit != null) {
+            rateLimit.check(path + ".rate_limit", problems);
         }
         checkCertificates(path, problems);
         if (pool != null && !upstreams.isEmpty()) {

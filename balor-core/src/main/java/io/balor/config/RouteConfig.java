@@ -13,25 +13,39 @@ import io.balor.route.RoutePatterns;
  *                   matching prefix of a host wins
  * @param pool       the name of a pool in {@link BalorConfig#pools()}
  * @param tls        the certificate served for this host when the listener terminates TLS, or null
+ * @param rateLimit  requests this route takes (on top of the listener's limit), or null (HTTP only)
  */
-public record RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls) {
+public record RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls,
+                          RateLimitConfig rateLimit) {
 
-    /** A route without a certificate of its own. */
+    /** A route without a certificate or rate limit of its own. */
     public RouteConfig(String host, String pathPrefix, String pool) {
-        this(host, pathPrefix, pool, null);
+        this(host, pathPrefix, pool, null, null);
+    }
+
+    /** A route without a rate limit of its own. */
+    public RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls) {
+        this(host, pathPrefix, pool, tls, null);
     }
 
     public static RouteConfig of(String host, String pool) {
-        return new RouteConfig(host, null, pool, null);
+        return new RouteConfig(host, null, pool, null, null);
     }
 
     public RouteConfig withTls(CertificateConfig value) {
-        return new RouteConfig(host, pathPrefix, pool, value);
+        return new RouteConfig(host, pathPrefix, pool, value, rateLimit);
+    }
+
+    public RouteConfig withRateLimit(RateLimitConfig value) {
+        return new RouteConfig(host, pathPrefix, pool, tls, value);
     }
 
     void check(String path, Problems problems, java.util.Set<String> poolNames) {
         if (tls != null) {
             tls.check(path + ".tls", problems);
+        }
+        if (rateLimit != null) {
+            rateLimit.check(path + ".rate_limit", problems);
         }
         String hostProblem = host == null ? "is required" : RoutePatterns.hostPatternProblem(host);
         if (hostProblem != null) {

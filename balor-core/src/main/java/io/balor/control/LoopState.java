@@ -72,6 +72,17 @@ final class LoopState {
             bound.acceptor.sessionEnded();
             return;
         }
+        io.balor.limit.TokenBucket rate = listener.connectionRate();
+        if (rate != null && rate.tryTake(loop.now(), addressHash(channel)) > 0) {
+            bound.counters[loop.index()].limited();   // over the listener's new-connection rate
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // refused either way
+            }
+            bound.acceptor.sessionEnded();
+            return;
+        }
         Connection client = listener.tls() == null ? new Connection(channel)
                 : Connection.tlsServer(channel, loop, listener.tls());
         if (listener.http() != null) {
@@ -84,6 +95,14 @@ final class LoopState {
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
                 routing == null ? balancers.get(listener.pool()) : null,
                 routing == null ? null : new Router(routing), listener.policy(), client).start();
+    }
+
+    private static int addressHash(SocketChannel channel) {
+        try {
+            return ((java.net.InetSocketAddress) channel.getRemoteAddress()).getAddress().hashCode();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** A TCP session's choice of pool by TLS server name, on this loop's balancers. */

@@ -24,7 +24,7 @@ record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, 
      * that routes by TLS server name.
      */
     record Listener(String name, String pool, TunnelPolicy policy, HttpPolicy http, io.balor.tls.ServerTls tls,
-                    TlsCompiler.TcpRouting tcpRouting) {
+                    TlsCompiler.TcpRouting tcpRouting, io.balor.limit.TokenBucket connectionRate) {
     }
 
     static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());

@@ -13,6 +13,7 @@ import io.balor.config.UpstreamConfig;
 import io.balor.config.UpstreamTlsConfig;
 import io.balor.tls.UpstreamTls;
 import io.balor.proxy.HttpPolicy;
+import io.balor.proxy.HttpRoute;
 import io.balor.proxy.Stickiness;
 import io.balor.route.RouteTable;
 import io.balor.proxy.TunnelPolicy;
@@ -78,15 +79,18 @@ final class SnapshotCompiler {
     }
 
     /** The HTTP side of a listener, or null for a TCP listener. */
-    HttpPolicy httpPolicy(ListenerConfig listener, Map<String, Pool> pools) {
+    HttpPolicy httpPolicy(ListenerConfig listener, Map<String, Pool> pools, RateLimits limits) {
         if (listener.protocol() != Protocol.HTTP) {
             return null;
         }
         HttpSettings http = listener.http();
-        List<RouteTable.Rule<String>> rules = new ArrayList<>();
+        List<RouteTable.Rule<HttpRoute>> rules = new ArrayList<>();
         for (RouteConfig route : http.routes()) {
-            rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(), route.pool()));
+            String place = listener.name() + " " + route.host() + " " + route.pathPrefix();
+            rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(),
+                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()))));
         }
+        HttpRoute fallback = listener.poolName() == null ? null : new HttpRoute(listener.poolName(), null);
         HttpTimeouts timeouts = http.timeouts();
         Stickiness sticky = null;
         if (http.sticky() != null) {
@@ -97,7 +101,8 @@ final class SnapshotCompiler {
             sticky = new Stickiness(http.sticky(), used, listener.terminatesTls());
         }
         byte[] proto = listener.terminatesTls() ? HTTPS : HTTP;
-        return new HttpPolicy(listener.name(), RouteTable.compile(rules, listener.poolName()), proto, http.trustForwarded(),
+        return new HttpPolicy(listener.name(), RouteTable.compile(rules, fallback),
+                limits.bucket(listener.name(), listener.rateLimit()), proto, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
                 sticky, policy(listener), http.websocketMaxFrameBytes());

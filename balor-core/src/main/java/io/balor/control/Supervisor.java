@@ -59,6 +59,7 @@ public final class Supervisor {
     private final LoopGroup loops;
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
+    private final RateLimits rateLimits;
     private final io.balor.tls.CertificateStore certificates;
     private final ExecutorService thread;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -77,6 +78,7 @@ public final class Supervisor {
             states[i] = new LoopState(loops.get(i), limits(options));
         }
         this.compiler = new SnapshotCompiler(options);
+        this.rateLimits = new RateLimits(options.ticker());
         this.certificates = new io.balor.tls.CertificateStore(options.clock(), options.certificateCheckInterval());
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "balor-supervisor");
@@ -118,15 +120,18 @@ public final class Supervisor {
             long failures = 0;
             long unavailable = 0;
             long retries = 0;
+            long limited = 0;
             for (SessionCounters shard : listener.counters) {
                 failures += shard.connectFailures();
                 unavailable += shard.unavailable();
                 retries += shard.retries();
+                limited += shard.rateLimited();
             }
             Acceptor acceptor = listener.acceptor;
             InetSocketAddress address = acceptor.localAddress();
             stats.add(new ListenerStats(entry.getKey(), address.getAddress().getHostAddress() + ":" + address.getPort(),
-                    acceptor.accepted(), acceptor.active(), failures, unavailable, retries, acceptor.paused()));
+                    acceptor.accepted(), acceptor.active(), failures, unavailable, retries, acceptor.paused(),
+                    limited));
         }
         return stats;
     }
@@ -192,6 +197,18 @@ public final class Supervisor {
         if (!tls.problems().isEmpty()) {
             throw new io.balor.config.InvalidConfigException(tls.problems());
         }
+        try {
+            long generation = publish(next, pools, serverTls);
+            rateLimits.commit();
+            tls.commit();
+            return generation;
+        } catch (RuntimeException e) {
+            rateLimits.abandon();
+            throw e;
+        }
+    }
+
+    private long publish(BalorConfig next, Map<String, Pool> pools, Map<String, io.balor.tls.ServerTls> serverTls) {
         Map<String, BoundListener> before = bound;
         ListenerSockets sockets = ListenerSockets.match(next, before, loops.size());
 
@@ -200,8 +217,10 @@ public final class Supervisor {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
                 listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
-                        compiler.policy(listener), compiler.httpPolicy(listener, pools), serverTls.get(listener.name()),
-                        TlsCompiler.tcpRouting(listener)));
+                        compiler.policy(listener), compiler.httpPolicy(listener, pools, rateLimits),
+                        serverTls.get(listener.name()), TlsCompiler.tcpRouting(listener),
+                        listener.protocol() == io.balor.config.Protocol.TCP
+                                ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null));
             }
         }
         RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);
@@ -238,7 +257,6 @@ public final class Supervisor {
         for (CompletableFuture<Void> port : released) {
             await(port, WAIT_SECONDS);
         }
-        tls.commit();
         bound = Map.copyOf(sockets.kept());
         config = next;
         generation = snapshot.generation();

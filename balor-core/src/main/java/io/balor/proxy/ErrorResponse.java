@@ -22,6 +22,7 @@ final class ErrorResponse {
             case 414 -> "URI Too Long";
             case 417 -> "Expectation Failed";
             case 426 -> "Upgrade Required";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
@@ -35,7 +36,7 @@ final class ErrorResponse {
     /**
      * Writes the response into {@code out} (at its position; dropped if it does not fit).
      *
-     * @param retryAfterSeconds adds {@code Retry-After} when positive (503)
+     * @param retryAfterSeconds adds {@code Retry-After} when positive (503, 429)
      */
     static void write(ByteBuffer out, int status, long requestId, int retryAfterSeconds) {
         String body = status + " " + reason(status) + "\nrequest id: " + Long.toHexString(requestId) + "\n";

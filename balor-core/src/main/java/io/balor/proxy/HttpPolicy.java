@@ -7,7 +7,9 @@ import io.balor.route.RouteTable;
  * shared by every loop.
  *
  * @param listener          the listener's name
- * @param routes            host routes to pool names; its default is the listener's pool, if any
+ * @param routes            host routes to pools (with their rate limits); the default is the
+ *                          listener's pool, if any
+ * @param rateLimit         the listener's request rate limit, or null
  * @param proto             {@code http} or {@code https}, as ASCII, for {@code X-Forwarded-Proto}
  * @param trustForwarded    keep the clients' {@code X-Forwarded-*}
  * @param maxBodyBytes      largest request body → 413
@@ -21,7 +23,8 @@ import io.balor.route.RouteTable;
  *                                timeouts and watermarks
  * @param websocketMaxFrame       largest WebSocket frame payload either way
  */
-public record HttpPolicy(String listener, RouteTable<String> routes, byte[] proto, boolean trustForwarded,
+public record HttpPolicy(String listener, RouteTable<HttpRoute> routes, io.balor.limit.TokenBucket rateLimit,
+                         byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
                          long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
                          Stickiness sticky, TunnelPolicy tunnel, long websocketMaxFrame) {

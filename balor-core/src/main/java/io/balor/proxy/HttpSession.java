@@ -9,6 +9,7 @@ import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
 import io.balor.http.HttpParser;
 import io.balor.http.Method;
+import io.balor.limit.TokenBucket;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
@@ -353,9 +354,19 @@ public final class HttpSession extends Session {
         while (pathEnd < request.targetEnd() && clientIn.get(pathEnd) != '?') {
             pathEnd++;
         }
-        String pool = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
-        if (pool == null) {
+        HttpRoute route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
+        if (route == null) {
             fail(404);
+            return;
+        }
+        String pool = route.pool();
+        long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
+        if (wait == 0 && route.rateLimit() != null) {
+            wait = route.rateLimit().tryTake(loop.now(), clientHash);
+        }
+        if (wait > 0) {
+            counters.limited();
+            failLimited(TokenBucket.retryAfterSeconds(wait));
             return;
         }
         websocket = WebSocketHandshake.wantsWebSocket(request);
@@ -691,6 +702,15 @@ public final class HttpSession extends Session {
     // ---- failures, buffers, interest, time
 
     /** Answers {@code status} if no response has started, then closes once it is written. */
+    /**
+     * 429 with {@code Retry-After} the whole seconds until the next token is due, then the
+     * connection closes (the request's body, if any, is not read).
+     */
+    private void failLimited(int retryAfterSeconds) {
+        ErrorResponse.write(clientOut(), 429, requestId, retryAfterSeconds);
+        closeWhenFlushed();
+    }
+
     private void fail(int status) {
         dropUpstream();
         if (!responseHeadDone || state != EXCHANGE) {

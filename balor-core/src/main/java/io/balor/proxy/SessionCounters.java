@@ -10,6 +10,7 @@ public final class SessionCounters {
     private volatile long connectFailures;
     private volatile long unavailable;
     private volatile long retries;
+    private volatile long rateLimited;
 
     void connectFailed() {
         connectFailures++;
@@ -21,6 +22,15 @@ public final class SessionCounters {
 
     void retried() {
         retries++;
+    }
+
+    /** Counts a request answered 429, or a connection closed, for its rate limit. */
+    public void limited() {
+        rateLimited++;
+    }
+
+    public long rateLimited() {
+        return rateLimited;
     }
 
     /** Requests sent again on a new connection after a reused one failed. */

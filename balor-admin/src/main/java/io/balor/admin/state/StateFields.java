@@ -103,6 +103,32 @@ final class StateFields {
         return absent;
     }
 
+    /**
+     * Whether a required field is there (neither absent nor JSON {@code null}); if not, that is a
+     * problem. For fields whose config value is a primitive, which the config cannot say is missing.
+     */
+    boolean required(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            problems.add(path + "." + key, "is required");
+            return false;
+        }
+        return true;
+    }
+
+    /** A number field that may have a fraction; {@code absent} when absent or not a number. */
+    double decimal(JsonNode node, String key, String path, double absent) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isNumber()) {
+            problems.add(path + "." + key, "must be a number, was " + describe(value));
+            return absent;
+        }
+        return value.doubleValue();
+    }
+
     /** A duration in whole milliseconds ({@code ..._ms}); null when absent or unreadable. */
     Duration millis(JsonNode node, String key, String path) {
         JsonNode value = node.get(key);

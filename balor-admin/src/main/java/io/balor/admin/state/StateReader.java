@@ -9,6 +9,7 @@ import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Protocol;
+import io.balor.config.RateLimitConfig;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
@@ -59,11 +60,17 @@ import java.util.function.BiFunction;
  * file's directory ({@link StateDirectory}), not to the daemon's working directory, which may
  * be anything; the config holds the absolute, normalised path.
  *
- * <p>The original Balor's {@code rate_limit} and {@code acme} keys (on a listener or a host
- * route) are refused, as any unknown key is, but with a message saying this version does not
- * support them yet: this reader has no way to keep unknown keys below the top level, and
- * dropping them silently would turn off a rate limit or certificate renewal the operator asked
- * for. Later issues map them.
+ * <p>Rate limits ({@link RateLimitConfig}), in the original Balor's shape: {@code "rate_limit":
+ * {"rps": 10, "burst": 20, "per_client": true}} on a listener (http: requests, tcp: new
+ * connections) or a host route (http listeners only; the config refuses one on a tcp listener's
+ * route). {@code rps} (a number, fractions allowed: 0.5 is one every 2 s) and {@code burst} (a
+ * whole number) are required, {@code per_client} is false by default; {@code null} says there is
+ * no limit.
+ *
+ * <p>The original Balor's {@code acme} key (on a listener or a host route) is refused, as any
+ * unknown key is, but with a message saying this version does not support it yet: this reader
+ * has no way to keep unknown keys below the top level, and dropping it silently would turn off
+ * certificate renewal the operator asked for. A later issue maps it.
  */
 final class StateReader {
 
@@ -71,18 +78,19 @@ final class StateReader {
     static final List<String> LISTENER_KEYS = List.of(
             "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts", "tls",
             "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts",
-            "websocket_max_frame_bytes");
+            "websocket_max_frame_bytes", "rate_limit");
     /** The listener keys that only an http listener may have ({@code host_routes} is for both). */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
             "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
-    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls");
+    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls", "rate_limit");
     static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
     static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
             "upstream_response_ms");
     static final List<String> LISTENER_TLS_KEYS = List.of("mode", "cert_file", "key_file", "handshake_timeout_ms");
     static final List<String> CERTIFICATE_KEYS = List.of("cert_file", "key_file");
+    static final List<String> RATE_LIMIT_KEYS = List.of("rps", "burst", "per_client");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
-    static final List<String> NOT_YET_KEYS = List.of("rate_limit", "acme");
+    static final List<String> NOT_YET_KEYS = List.of("acme");
     static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
     static final List<String> POOL_TLS_KEYS = List.of("verify", "ca_file", "sni");
@@ -201,7 +209,7 @@ final class StateReader {
         HttpSettings http = protocol == Protocol.TCP && protocolKnown
                 ? readTcpRoutes(node, path) : readHttp(node, path);
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http,
-                readListenerTls(node, path, protocol, http));
+                readListenerTls(node, path, protocol, http), readRateLimit(node, path));
     }
 
     /** A tcp listener's SNI routes; each HTTP-only key it has is a problem. */
@@ -241,7 +249,22 @@ final class StateReader {
                     file(tls, "key_file", path + ".tls"));
         }
         return new RouteConfig(fields.string(node, "host", path), fields.string(node, "path_prefix", path),
-                fields.string(node, "pool", path), certificate);
+                fields.string(node, "pool", path), certificate, readRateLimit(node, path));
+    }
+
+    /** A listener's or host route's {@code rate_limit}; null (no limit) when absent or not an object. */
+    private RateLimitConfig readRateLimit(JsonNode node, String path) {
+        JsonNode limit = fields.object(node, "rate_limit", path);
+        if (limit == null) {
+            return null;
+        }
+        String at = path + ".rate_limit";
+        fields.checkKeys(limit, at, RATE_LIMIT_KEYS);
+        // A missing or unreadable value gets a valid stand-in: the problem is already named, the config adds none.
+        double rps = fields.required(limit, "rps", at) ? fields.decimal(limit, "rps", at, 1) : 1;
+        int burst = fields.required(limit, "burst", at)
+                ? (int) fields.number(limit, "burst", at, 1, Integer.MIN_VALUE, Integer.MAX_VALUE) : 1;
+        return new RateLimitConfig(rps, burst, fields.bool(limit, "per_client", at, false));
     }
 
     /** A listener's {@code tls}, or null; {@code http} gives the routes already read. */

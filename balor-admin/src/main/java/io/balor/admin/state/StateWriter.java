@@ -10,6 +10,7 @@ import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Protocol;
+import io.balor.config.RateLimitConfig;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
@@ -39,6 +40,10 @@ import java.util.Map;
  * certificate; a pool's {@code tls} only when not {@link UpstreamTlsConfig#DEFAULT}, with
  * {@code verify} only when false. File paths under the state file's directory are written
  * relative to it, others absolute ({@link StateDirectory#shorten}).
+ *
+ * <p>A listener's or route's {@code rate_limit} when it has one: {@code rps} as a whole number
+ * when it is one ({@code 10}, not {@code 10.0}), else as a decimal that reads back to the same
+ * double ({@code 0.5}); {@code burst}; {@code per_client} only when true.
  * Stateless.
  */
 final class StateWriter {
@@ -103,6 +108,9 @@ final class StateWriter {
         if (listener.tls() != null) {
             node.set("tls", tls(listener.tls(), directory));
         }
+        if (listener.rateLimit() != null) {
+            node.set("rate_limit", rateLimit(listener.rateLimit()));
+        }
         routes(node, listener.http(), directory);
         if (listener.protocol() == Protocol.HTTP) {
             http(node, listener.http());
@@ -123,6 +131,9 @@ final class StateWriter {
                 if (route.tls() != null) {
                     ObjectNode certificate = item.putObject("tls");
                     certificate(certificate, route.tls(), directory);
+                }
+                if (route.rateLimit() != null) {
+                    item.set("rate_limit", rateLimit(route.rateLimit()));
                 }
             }
         }
@@ -148,6 +159,22 @@ final class StateWriter {
         if (!certificate.keyFile().equals(certificate.certFile())) {
             node.put("key_file", directory.shorten(certificate.keyFile()));
         }
+    }
+
+    private static ObjectNode rateLimit(RateLimitConfig limit) {
+        ObjectNode node = NODES.objectNode();
+        double rps = limit.rps();
+        // Whole rates as integers; a valid rps is at most 1000000, far below where a long loses whole numbers.
+        if (rps == Math.rint(rps) && Math.abs(rps) <= 1e15) {
+            node.put("rps", (long) rps);
+        } else {
+            node.put("rps", rps);
+        }
+        node.put("burst", limit.burst());
+        if (limit.perClient()) {
+            node.put("per_client", true);
+        }
+        return node;
     }
 
     private static ObjectNode upstreamTls(UpstreamTlsConfig tls, StateDirectory directory) {
