@@ -88,6 +88,16 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
+     * The listeners' metrics in the Prometheus text format 0.0.4 (what {@code /metrics} serves):
+     * responses by status, request durations as a histogram, connections accepted and open,
+     * upstream failures, retries and rate-limit refusals, each labelled by listener. Counters
+     * are kept per loop and summed here; recording them never contends between loops.
+     */
+    public String metrics() {
+        return supervisor.metrics();
+    }
+
+    /**
      * The certificates the listeners serve, with what went wrong at the last look at their files
      * (a problem with a certificate still loaded means the previous one is still served).
      */

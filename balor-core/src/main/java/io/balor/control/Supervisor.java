@@ -136,6 +136,11 @@ public final class Supervisor {
         return stats;
     }
 
+    /** The listeners' counters as Prometheus text (format 0.0.4), summed over the loops now. */
+    public String metrics() {
+        return MetricsScrape.write(bound);
+    }
+
     /** The certificates in use, as served now. */
     public List<io.balor.CertificateStatus> certificates() {
         return certificates.statuses();

@@ -107,6 +107,8 @@ public final class HttpSession extends Session {
     private long lastActivity;
     /** When the first byte of the request head being read arrived, or -1. */
     private long headSince = -1;
+    /** When the current request's head began to arrive (ticker time): where its duration starts. */
+    private long exchangeStart;
     private long requestId;
     private long bytesFromClient;
     private long bytesFromUpstream;
@@ -333,6 +335,7 @@ public final class HttpSession extends Session {
     }
 
     private void startExchange() {
+        exchangeStart = headSince >= 0 ? headSince : loop.now();
         headSince = -1;
         requestId++;
         policy = context.policy();
@@ -354,13 +357,13 @@ public final class HttpSession extends Session {
         while (pathEnd < request.targetEnd() && clientIn.get(pathEnd) != '?') {
             pathEnd++;
         }
+        // The listener's limit counts every request (a 404 too); a route's only those it takes.
+        long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
         HttpRoute route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
-        if (route == null) {
+        if (wait == 0 && route == null) {
             fail(404);
             return;
         }
-        String pool = route.pool();
-        long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
         if (wait == 0 && route.rateLimit() != null) {
             wait = route.rateLimit().tryTake(loop.now(), clientHash);
         }
@@ -369,6 +372,7 @@ public final class HttpSession extends Session {
             failLimited(TokenBucket.retryAfterSeconds(wait));
             return;
         }
+        String pool = route.pool();
         websocket = WebSocketHandshake.wantsWebSocket(request);
         if (websocket) {
             int refused = WebSocketHandshake.checkRequest(request);
@@ -677,6 +681,7 @@ public final class HttpSession extends Session {
     }
 
     private void finishExchange() {
+        counters.response(response.status(), loop.now() - exchangeStart);
         if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
             UpstreamConnection idle = upstream;
             upstream = null;
@@ -701,21 +706,24 @@ public final class HttpSession extends Session {
 
     // ---- failures, buffers, interest, time
 
-    /** Answers {@code status} if no response has started, then closes once it is written. */
     /**
      * 429 with {@code Retry-After} the whole seconds until the next token is due, then the
      * connection closes (the request's body, if any, is not read).
      */
     private void failLimited(int retryAfterSeconds) {
         ErrorResponse.write(clientOut(), 429, requestId, retryAfterSeconds);
+        counters.response(429, loop.now() - exchangeStart);
         closeWhenFlushed();
     }
 
+    /** Answers {@code status} if no response has started, then closes once it is written. */
     private void fail(int status) {
         dropUpstream();
         if (!responseHeadDone || state != EXCHANGE) {
             ByteBuffer out = clientOut();
             ErrorResponse.write(out, status, requestId, status == 503 ? 1 : 0);
+            long start = state != IDLE ? exchangeStart : headSince >= 0 ? headSince : loop.now();
+            counters.response(status, loop.now() - start);
         }
         closeWhenFlushed();
     }

@@ -11,6 +11,12 @@ public final class SessionCounters {
     private volatile long unavailable;
     private volatile long retries;
     private volatile long rateLimited;
+    /** HTTP responses by status code (0..599). */
+    private final java.util.concurrent.atomic.AtomicLongArray statuses = new java.util.concurrent.atomic.AtomicLongArray(600);
+    /** Request durations: one count per bucket of {@link LatencyBuckets#BOUNDS_NANOS}, the last for larger ones. */
+    private final java.util.concurrent.atomic.AtomicLongArray durations =
+            new java.util.concurrent.atomic.AtomicLongArray(LatencyBuckets.BOUNDS_NANOS.length + 1);
+    private volatile long durationNanos;
 
     void connectFailed() {
         connectFailures++;
@@ -22,6 +28,32 @@ public final class SessionCounters {
 
     void retried() {
         retries++;
+    }
+
+    /**
+     * Counts one HTTP response of {@code status} whose exchange took {@code nanos}. Single
+     * writer (this loop): plain read-then-release-write, no compare-and-set, no allocation.
+     */
+    public void response(int status, long nanos) {
+        int code = status >= 0 && status < 600 ? status : 0;
+        statuses.lazySet(code, statuses.get(code) + 1);
+        int bucket = LatencyBuckets.bucket(nanos);
+        durations.lazySet(bucket, durations.get(bucket) + 1);
+        durationNanos += Math.max(0, nanos);
+    }
+
+    /** Responses with status {@code code} so far. */
+    public long responses(int code) {
+        return statuses.get(code);
+    }
+
+    /** Requests in duration bucket {@code index} (not cumulative). */
+    public long durations(int index) {
+        return durations.get(index);
+    }
+
+    public long durationNanos() {
+        return durationNanos;
     }
 
     /** Counts a request answered 429, or a connection closed, for its rate limit. */
