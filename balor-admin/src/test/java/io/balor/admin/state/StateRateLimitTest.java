@@ -3,7 +3,6 @@ package io.balor.admin.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.balor.config.BalorConfig;
-import io.balor.config.ConfigProblem;
 import io.balor.config.HttpSettings;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
@@ -12,19 +11,13 @@ import io.balor.config.RouteConfig;
 import io.balor.config.TlsConfig;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,52 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and on host routes: reads, round trips (lossless and byte-stable, whole rates without ".0",
  * fractional ones kept), and refusals by path, the reader's and the config's.
  */
-class StateRateLimitTest {
+class StateRateLimitTest extends StateFileTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
 
-    private Path file() {
-        return dir.resolve("balor_state.json");
-    }
-
-    private BalorState read(String json) throws StateFileException {
-        return StateFile.parse(file(), json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private StateFileException refused(String json) {
-        return assertThrows(StateFileException.class, () -> read(json));
-    }
-
-    private static List<String> paths(StateFileException e) {
-        return e.problems().stream().map(ConfigProblem::path).toList();
-    }
-
-    private static String messageAt(StateFileException e, String path) {
-        for (ConfigProblem problem : e.problems()) {
-            if (problem.path().equals(path)) {
-                return problem.message();
-            }
-        }
-        throw new AssertionError("no problem at " + path + ": " + e.getMessage());
-    }
-
-    /** Saves, loads, checks equality and that a second save writes the same bytes; returns the file's text. */
+    /** A lossless, byte-stable round trip; returns the file's text. */
     private String roundTrip(BalorConfig config) throws Exception {
-        StateFile.save(file(), new BalorState(config, Map.of()));
-        byte[] first = Files.readAllBytes(file());
-        BalorState loaded = StateFile.load(file());
-        assertEquals(config, loaded.config());
-        StateFile.save(file(), loaded);
-        assertArrayEquals(first, Files.readAllBytes(file()), "a save of what was loaded writes the same bytes");
-        return new String(first, StandardCharsets.UTF_8);
+        return new String(saveAndReload(config), StandardCharsets.UTF_8);
     }
-
-    private static final String POOLS = """
-            "pools": [{"name": "web", "upstreams": ["http://10.0.0.1:80"]},
-                      {"name": "api", "upstreams": ["http://10.0.0.2:80"]}]""";
 
     private static final List<PoolConfig> POOL_CONFIGS = List.of(
             PoolConfig.of("web", UpstreamConfig.of("http://10.0.0.1:80")),

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.balor.config.BalorConfig;
 import io.balor.config.CertificateConfig;
-import io.balor.config.ConfigProblem;
 import io.balor.config.HttpSettings;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
@@ -13,20 +12,16 @@ import io.balor.config.TlsConfig;
 import io.balor.config.UpstreamConfig;
 import io.balor.config.UpstreamTlsConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,56 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * upstream TLS, SNI routes on tcp listeners; round trips, minimal output, refusals by path, and
  * file paths relative to the state file's directory.
  */
-class StateTlsTest {
+class StateTlsTest extends StateFileTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-
-    private Path file() {
-        return dir.resolve("balor_state.json");
-    }
-
-    private BalorState read(String json) throws StateFileException {
-        return StateFile.parse(file(), json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private StateFileException refused(String json) {
-        return assertThrows(StateFileException.class, () -> read(json));
-    }
-
-    private static List<String> paths(StateFileException e) {
-        return e.problems().stream().map(ConfigProblem::path).toList();
-    }
-
-    private static String messageAt(StateFileException e, String path) {
-        for (ConfigProblem problem : e.problems()) {
-            if (problem.path().equals(path)) {
-                return problem.message();
-            }
-        }
-        throw new AssertionError("no problem at " + path + ": " + e.getMessage());
-    }
 
     private String abs(String relative) {
         return dir.resolve(relative).toString();
     }
 
-    /** Saves, loads, checks equality and that a second save writes the same bytes; returns the document. */
+    /** A lossless, byte-stable round trip; returns the document. */
     private JsonNode roundTrip(BalorConfig config) throws Exception {
-        StateFile.save(file(), new BalorState(config, Map.of()));
-        byte[] first = Files.readAllBytes(file());
-        BalorState loaded = StateFile.load(file());
-        assertEquals(config, loaded.config());
-        StateFile.save(file(), loaded);
-        assertArrayEquals(first, Files.readAllBytes(file()), "a save of what was loaded writes the same bytes");
-        return JSON.readTree(first);
+        return JSON.readTree(saveAndReload(config));
     }
-
-    private static final String POOLS = """
-            "pools": [{"name": "web", "upstreams": ["http://10.0.0.1:80"]},
-                      {"name": "api", "upstreams": ["http://10.0.0.2:80"]}]""";
 
     @Test
     void everyShapeReads() throws Exception {
