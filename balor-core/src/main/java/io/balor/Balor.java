@@ -98,6 +98,15 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
+     * p50, p95 and p99 request durations of each HTTP listener over about the last minute,
+     * from the duration histograms (within one bucket of the truth). The window is measured
+     * between calls: a caller that polls (the console) gets a sliding minute.
+     */
+    public List<LatencySummary> latency() {
+        return supervisor.latency();
+    }
+
+    /**
      * The certificates the listeners serve, with what went wrong at the last look at their files
      * (a problem with a certificate still loaded means the previous one is still served).
      */
@@ -111,6 +120,15 @@ public final class Balor implements AutoCloseable {
      */
     public void reloadCertificates() {
         supervisor.reloadCertificates();
+    }
+
+    /**
+     * What the active health checks say about the upstreams of every pool that has them
+     * ({@code PoolConfig.withHealthCheck}), sorted by pool and id. Upstreams start up; a down
+     * one receives no new sessions or requests from any balancer, sticky ones included.
+     */
+    public List<UpstreamHealthStatus> upstreamHealth() {
+        return supervisor.upstreamHealth();
     }
 
     /**

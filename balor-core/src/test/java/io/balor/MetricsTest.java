@@ -94,6 +94,51 @@ class MetricsTest {
     }
 
     @Test
+    void latencyQuantilesCoverTheLastMinute() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(app.address())))),
+                BalorOptions.defaults().withLoops(1).withTicker(ticker)));
+        InetSocketAddress web = balor.boundAddress("web");
+        assertEquals(0, balor.latency().get(0).count(), "nothing yet");
+        for (int i = 0; i < 4; i++) {
+            assertEquals("200", get(web, "a"));
+        }
+        ticker.advance(Duration.ofSeconds(30));
+        LatencySummary first = awaitCount(balor, 4);
+        assertEquals(0.0005, first.p50(), 1e-9, "four requests of no ticker time: the middle of the first bucket");
+        assertEquals(30, first.windowSeconds(), 1e-9);
+
+        ticker.advance(Duration.ofSeconds(40));
+        assertEquals(4, balor.latency().get(0).count(), "the base is still the snapshot at the start");
+        for (int i = 0; i < 2; i++) {
+            slowRequest(balor, web, Duration.ofMillis(30));
+        }
+        ticker.advance(Duration.ofSeconds(30));
+        LatencySummary later = awaitCount(balor, 2);
+        assertEquals(70.06, later.windowSeconds(), 1e-9, "the base moved to the snapshot taken at 30 s (the slow heads took 60 ms)");
+        assertTrue(later.p50() > 0.025 && later.p50() <= 0.05, "the 30 ms requests' bucket: " + later);
+    }
+
+    private static LatencySummary awaitCount(Balor balor, long count) {
+        LatencySummary[] last = new LatencySummary[1];
+        Await.until("a window of " + count + " requests", () -> (last[0] = balor.latency().get(0)).count() == count);
+        return last[0];
+    }
+
+    private void slowRequest(Balor balor, InetSocketAddress web, Duration headTime) throws IOException {
+        try (Socket slow = Clients.connect(web)) {
+            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: a".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the partial head is read", () -> balor.sessions().stream()
+                    .anyMatch(s -> s.bytesFromClient() > 0 && "idle".equals(s.state())));
+            ticker.advance(headTime);
+            slow.getOutputStream().write("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        }
+    }
+
+    @Test
     void theParserRefusesBrokenText() {
         String good = "# HELP a_total A.\n# TYPE a_total counter\na_total{l=\"x\"} 1\n";
         PrometheusParser.parse(good);

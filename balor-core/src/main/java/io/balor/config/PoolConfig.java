@@ -16,9 +16,11 @@ import java.util.Set;
  * @param tls        how HTTP listeners speak to the pool's {@code https://} upstreams (verified
  *                   against the JDK's trust store by default); TCP listeners forward bytes as
  *                   they are whatever the scheme
+ * @param healthCheck active health checks of the pool's upstreams, or null for none (every
+ *                   upstream is then up as far as the balancers are concerned)
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
-                         UpstreamTimeouts timeouts, UpstreamTlsConfig tls) {
+                         UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
@@ -28,6 +30,12 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
         timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
         tls = tls == null ? UpstreamTlsConfig.DEFAULT : tls;
+    }
+
+    /** A pool without health checks. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader, UpstreamTimeouts timeouts,
+                      UpstreamTlsConfig tls) {
+        this(name, upstreams, hostHeader, timeouts, tls, null);
     }
 
     /** A pool with the default upstream TLS settings. */
@@ -46,15 +54,20 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withHostHeader(HostHeader value) {
-        return new PoolConfig(name, upstreams, value, timeouts, tls);
+        return new PoolConfig(name, upstreams, value, timeouts, tls, healthCheck);
     }
 
     public PoolConfig withTimeouts(UpstreamTimeouts value) {
-        return new PoolConfig(name, upstreams, hostHeader, value, tls);
+        return new PoolConfig(name, upstreams, hostHeader, value, tls, healthCheck);
     }
 
     public PoolConfig withTls(UpstreamTlsConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, value);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, value, healthCheck);
+    }
+
+    /** The pool with {@code value} as its health checks (null: none). */
+    public PoolConfig withHealthCheck(HealthCheckConfig value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, value);
     }
 
     public static PoolConfig of(String name, UpstreamConfig... upstreams) {
@@ -62,13 +75,16 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls);
+        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls, healthCheck);
     }
 
     void check(String path, Problems problems) {
         Names.check(name, path + ".name", problems);
         timeouts.check(path + ".timeouts", problems);
         tls.check(path + ".tls", problems);
+        if (healthCheck != null) {
+            healthCheck.check(path + ".health_check", problems);
+        }
         checkUpstreams(upstreams, path + ".upstreams", problems);
     }
 

@@ -19,6 +19,8 @@ import io.balor.route.RouteTable;
 import io.balor.proxy.TunnelPolicy;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
+import io.balor.upstream.UpstreamHealth;
+import io.balor.health.HealthChecker;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,19 +40,28 @@ final class SnapshotCompiler {
     private static final byte[] HTTPS = "https".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final BalorOptions options;
+    private final HealthChecker health;
 
-    SnapshotCompiler(BalorOptions options) {
+    /** @param health keeps the health of checked upstreams by id across snapshots */
+    SnapshotCompiler(BalorOptions options, HealthChecker health) {
         this.options = options;
+        this.health = health;
     }
 
-    /** Every pool; those with {@code https://} upstreams get their client TLS from {@code tls}. */
+    /**
+     * Every pool; those with {@code https://} upstreams get their client TLS from {@code tls}. The
+     * upstreams of a pool with health checks share the health kept for their id (so a kept
+     * upstream stays down or up as it was); the others, and listeners' inline upstreams, are
+     * never checked and always up.
+     */
     Map<String, Pool> pools(BalorConfig config, TlsCompiler tls) {
         Map<String, Pool> pools = new HashMap<>();
         for (int i = 0; i < config.pools().size(); i++) {
             PoolConfig pool = config.pools().get(i);
             UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
-                    nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client));
+                    nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client,
+                    pool.healthCheck() != null));
         }
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -58,7 +69,7 @@ final class SnapshotCompiler {
                 UpstreamTls client = hasTls(listener.upstreams())
                         ? tls.upstreamTls(UpstreamTlsConfig.DEFAULT, "listeners[" + i + "].upstreams") : null;
                 pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER,
-                        Pool.LISTENER, client));
+                        Pool.LISTENER, client, false));
             }
         }
         return Map.copyOf(pools);
@@ -123,15 +134,17 @@ final class SnapshotCompiler {
         return value == null ? Pool.LISTENER : value.toNanos();
     }
 
-    private static Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
-                             long responseNanos, UpstreamTls tls) {
+    private Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
+                      long responseNanos, UpstreamTls tls, boolean checked) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
-            upstreams.add(new Upstream(name + "/" + address, config.name(), resolve(address),
+            String id = name + "/" + address;
+            upstreams.add(new Upstream(id, config.name(), resolve(address),
                     config.weight(), config.enabled(), upstreams.size(),
                     address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                    tls != null && "https".equals(address.scheme())));
+                    tls != null && "https".equals(address.scheme()),
+                    checked ? health.health(id) : UpstreamHealth.unchecked()));
         }
         return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls);
     }

@@ -60,7 +60,9 @@ public final class Supervisor {
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
     private final RateLimits rateLimits;
+    private final LatencyWindow latency;
     private final io.balor.tls.CertificateStore certificates;
+    private final io.balor.health.HealthChecker health;
     private final ExecutorService thread;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -77,8 +79,10 @@ public final class Supervisor {
         for (int i = 0; i < states.length; i++) {
             states[i] = new LoopState(loops.get(i), limits(options));
         }
-        this.compiler = new SnapshotCompiler(options);
+        this.health = io.balor.health.HealthChecker.scheduled();
+        this.compiler = new SnapshotCompiler(options, health);
         this.rateLimits = new RateLimits(options.ticker());
+        this.latency = new LatencyWindow(options.ticker());
         this.certificates = new io.balor.tls.CertificateStore(options.clock(), options.certificateCheckInterval());
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "balor-supervisor");
@@ -136,6 +140,11 @@ public final class Supervisor {
         return stats;
     }
 
+    /** Request-duration quantiles of the HTTP listeners over the last minute. */
+    public List<io.balor.LatencySummary> latency() {
+        return latency.summaries(bound);
+    }
+
     /** The listeners' counters as Prometheus text (format 0.0.4), summed over the loops now. */
     public String metrics() {
         return MetricsScrape.write(bound);
@@ -149,6 +158,11 @@ public final class Supervisor {
     /** Looks at every certificate file now and reloads the changed ones (instead of at the next check). */
     public void reloadCertificates() {
         certificates.checkAll();
+    }
+
+    /** What the active health checks say about every checked upstream. */
+    public List<io.balor.UpstreamHealthStatus> upstreamHealth() {
+        return health.statuses();
     }
 
     /** Every live session, described on its loop; empty once close has begun. */
@@ -177,6 +191,7 @@ public final class Supervisor {
             }), drain.plus(CLOSE_MARGIN).getSeconds() + WAIT_SECONDS);
         } finally {
             certificates.close();
+            health.close();
             loops.shutdown(TimeUnit.SECONDS.toMillis(5));
             thread.shutdown();
             closed.complete(null);
@@ -206,11 +221,25 @@ public final class Supervisor {
             long generation = publish(next, pools, serverTls);
             rateLimits.commit();
             tls.commit();
+            checkHealth(next, pools);
             return generation;
         } catch (RuntimeException e) {
             rateLimits.abandon();
             throw e;
         }
+    }
+
+    /** Points the health checker at the pools just published (state kept by upstream id). */
+    private void checkHealth(BalorConfig next, Map<String, Pool> pools) {
+        Map<String, io.balor.config.HealthCheckConfig> checks = new HashMap<>();
+        Map<String, io.balor.config.UpstreamTlsConfig> poolTls = new HashMap<>();
+        for (io.balor.config.PoolConfig pool : next.pools()) {
+            if (pool.healthCheck() != null) {
+                checks.put(pool.name(), pool.healthCheck());
+                poolTls.put(pool.name(), pool.tls());
+            }
+        }
+        health.update(pools, checks, poolTls);
     }
 
     private long publish(BalorConfig next, Map<String, Pool> pools, Map<String, io.balor.tls.ServerTls> serverTls) {

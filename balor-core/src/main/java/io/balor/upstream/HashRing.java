@@ -35,7 +35,8 @@ public final class HashRing {
     /** Ascending (signed order). */
     private final long[] points;
     private final Upstream[] owners;
-    private final boolean anyEligible;
+    /** Whether any upstream is enabled with weight: health changes later, so it is not counted here. */
+    private final boolean anyConfigured;
 
     private HashRing(Pool pool, long[] points, Upstream[] owners) {
         this.pool = pool;
@@ -43,9 +44,9 @@ public final class HashRing {
         this.owners = owners;
         boolean any = false;
         for (Upstream upstream : pool.upstreams()) {
-            any |= upstream.eligible();
+            any |= upstream.configured();
         }
-        this.anyEligible = any;
+        this.anyConfigured = any;
     }
 
     /**
@@ -106,7 +107,7 @@ public final class HashRing {
      */
     public Upstream find(int keyHash, Predicate<? super Upstream> usable) {
         int n = points.length;
-        if (!anyEligible) {
+        if (!anyConfigured) {
             return null;
         }
         int i = Arrays.binarySearch(points, spread(keyHash));

@@ -16,9 +16,17 @@ import java.net.InetSocketAddress;
  * @param authority {@code host:port} as the config wrote it, ASCII: the Host a pool that does not
  *                  preserve the client's sends (shared; never modified)
  * @param tls      an {@code https://} upstream: HTTP listeners speak TLS to it with its pool's settings
+ * @param health   what the health checks say, shared with the other snapshots' upstreams of this
+ *                 id ({@link UpstreamHealth#unchecked()} when its pool has no checks)
  */
 public record Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
-                       int index, byte[] authority, boolean tls) {
+                       int index, byte[] authority, boolean tls, UpstreamHealth health) {
+
+    /** An upstream that is not health-checked. */
+    public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
+                    int index, byte[] authority, boolean tls) {
+        this(id, name, address, weight, enabled, index, authority, tls, UpstreamHealth.unchecked());
+    }
 
     /** A plain upstream. */
     public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled, int index,
@@ -33,8 +41,17 @@ public record Upstream(String id, String name, InetSocketAddress address, int we
                 false);
     }
 
-    /** Whether a balancer may send new sessions here. */
+    /**
+     * Whether a balancer may send new sessions here: enabled, of weight above 0, and up by its
+     * health checks. The health part changes while a snapshot is in force (a volatile read), so
+     * two calls may differ.
+     */
     public boolean eligible() {
+        return enabled && weight > 0 && health.up();
+    }
+
+    /** Enabled and of weight above 0: eligible when healthy. Fixed for the snapshot. */
+    public boolean configured() {
         return enabled && weight > 0;
     }
 }

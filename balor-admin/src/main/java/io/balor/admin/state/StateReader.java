@@ -14,6 +14,7 @@ import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.TlsConfig;
+import io.balor.config.HealthCheckConfig;
 import io.balor.config.UpstreamConfig;
 import io.balor.config.UpstreamTimeouts;
 import io.balor.config.UpstreamTlsConfig;
@@ -91,7 +92,9 @@ final class StateReader {
     static final List<String> RATE_LIMIT_KEYS = List.of("rps", "burst", "per_client");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
     static final List<String> NOT_YET_KEYS = List.of("acme");
-    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check");
+    static final List<String> HEALTH_CHECK_KEYS = List.of("type", "interval_ms", "timeout_ms", "rise", "fall", "path",
+            "method", "headers", "expect_status", "command");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
     static final List<String> POOL_TLS_KEYS = List.of("verify", "ca_file", "sni");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
@@ -373,7 +376,83 @@ final class StateReader {
         }
         return new PoolConfig(fields.string(node, "name", path),
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
-                readPoolTls(node, path));
+                readPoolTls(node, path), readHealthCheck(node, path));
+    }
+
+    /**
+     * A pool's {@code health_check}, or null: {@code {"type": "tcp"|"http"|"https"|"script",
+     * "interval_ms", "timeout_ms", "rise", "fall", "path", "method", "headers": {name: value},
+     * "expect_status": [min, max], "command": [program, args...]}}; the config checks which keys
+     * belong to which type.
+     */
+    private HealthCheckConfig readHealthCheck(JsonNode node, String path) {
+        JsonNode check = fields.object(node, "health_check", path);
+        if (check == null) {
+            return null;
+        }
+        String at = path + ".health_check";
+        fields.checkKeys(check, at, HEALTH_CHECK_KEYS);
+        HealthCheckConfig.Type type = null;
+        String text = fields.string(check, "type", at);
+        if (text == null) {
+            problems.add(at + ".type", "is required: 'tcp', 'http', 'https' or 'script'");
+        } else {
+            for (HealthCheckConfig.Type each : HealthCheckConfig.Type.values()) {
+                if (each.name().toLowerCase(java.util.Locale.ROOT).equals(text)) {
+                    type = each;
+                }
+            }
+            if (type == null) {
+                problems.add(at + ".type", "must be 'tcp', 'http', 'https' or 'script', was '" + text + "'");
+            }
+        }
+        Map<String, String> headers = null;
+        JsonNode headersNode = fields.object(check, "headers", at);
+        if (headersNode != null) {
+            headers = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> header : headersNode.properties()) {
+                String value = fields.string(headersNode, header.getKey(), at + ".headers");
+                if (value != null) {
+                    headers.put(header.getKey(), value);
+                }
+            }
+        }
+        int statusMin = 0;
+        int statusMax = 0;
+        JsonNode status = check.get("expect_status");
+        if (status != null && !status.isNull()) {
+            if (status.isArray() && status.size() == 2 && status.get(0).canConvertToInt() && status.get(0).isIntegralNumber()
+                    && status.get(1).canConvertToInt() && status.get(1).isIntegralNumber()) {
+                statusMin = status.get(0).intValue();
+                statusMax = status.get(1).intValue();
+            } else {
+                problems.add(at + ".expect_status", "must be [min, max], two status codes, was "
+                        + StateFields.describe(status));
+            }
+        }
+        List<String> command = null;
+        JsonNode commandNode = check.get("command");
+        if (commandNode != null && !commandNode.isNull()) {
+            command = new ArrayList<>();
+            if (!commandNode.isArray()) {
+                problems.add(at + ".command", "must be an array of strings [program, arguments...] (never a shell line), was "
+                        + StateFields.describe(commandNode));
+            } else {
+                for (int i = 0; i < commandNode.size(); i++) {
+                    JsonNode item = commandNode.get(i);
+                    if (item.isTextual()) {
+                        command.add(item.textValue());
+                    } else {
+                        problems.add(at + ".command[" + i + "]", "must be a string, was " + StateFields.describe(item));
+                    }
+                }
+            }
+        }
+        return new HealthCheckConfig(type, fields.millis(check, "interval_ms", at), fields.millis(check, "timeout_ms", at),
+                (int) fields.number(check, "rise", at, HealthCheckConfig.DEFAULT_RISE, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                (int) fields.number(check, "fall", at, HealthCheckConfig.DEFAULT_FALL, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                fields.string(check, "path", at), fields.string(check, "method", at), headers, statusMin, statusMax,
+                command);
     }
 
     /** A pool's {@code tls}; null (the default: verify against the JDK's trust store) when absent. */

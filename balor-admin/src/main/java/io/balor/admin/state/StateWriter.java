@@ -9,6 +9,7 @@ import io.balor.config.HttpSettings;
 import io.balor.config.HttpTimeouts;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
+import io.balor.config.HealthCheckConfig;
 import io.balor.config.Protocol;
 import io.balor.config.RateLimitConfig;
 import io.balor.config.RouteConfig;
@@ -80,6 +81,9 @@ final class StateWriter {
             }
             if (!pool.tls().equals(UpstreamTlsConfig.DEFAULT)) {
                 node.set("tls", upstreamTls(pool.tls(), directory));
+            }
+            if (pool.healthCheck() != null) {
+                node.set("health_check", healthCheck(pool.healthCheck()));
             }
         }
         for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
@@ -173,6 +177,42 @@ final class StateWriter {
         node.put("burst", limit.burst());
         if (limit.perClient()) {
             node.put("per_client", true);
+        }
+        return node;
+    }
+
+    /**
+     * A pool's {@code health_check}: {@code type}, an http check's {@code path}, a script's
+     * {@code command}; the rest only when not the defaults.
+     */
+    private static ObjectNode healthCheck(HealthCheckConfig check) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", check.type().name().toLowerCase(java.util.Locale.ROOT));
+        putIfChanged(node, "interval_ms", check.interval(), HealthCheckConfig.DEFAULT_INTERVAL);
+        putIfChanged(node, "timeout_ms", check.timeout(), HealthCheckConfig.DEFAULT_TIMEOUT);
+        if (check.rise() != HealthCheckConfig.DEFAULT_RISE) {
+            node.put("rise", check.rise());
+        }
+        if (check.fall() != HealthCheckConfig.DEFAULT_FALL) {
+            node.put("fall", check.fall());
+        }
+        if (check.path() != null) {
+            node.put("path", check.path());
+        }
+        if (check.method() != null && !check.method().equals(HealthCheckConfig.DEFAULT_METHOD)) {
+            node.put("method", check.method());
+        }
+        if (!check.headers().isEmpty()) {
+            ObjectNode headers = node.putObject("headers");
+            check.headers().forEach(headers::put);
+        }
+        if ((check.statusMin() != 0 || check.statusMax() != 0) && (check.statusMin() != HealthCheckConfig.DEFAULT_STATUS_MIN
+                || check.statusMax() != HealthCheckConfig.DEFAULT_STATUS_MAX)) {
+            node.putArray("expect_status").add(check.statusMin()).add(check.statusMax());
+        }
+        if (!check.command().isEmpty()) {
+            ArrayNode command = node.putArray("command");
+            check.command().forEach(command::add);
         }
         return node;
     }

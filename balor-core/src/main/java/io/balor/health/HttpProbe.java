@@ -1,0 +1,247 @@
+package io.balor.health;
+
+import io.balor.config.HealthCheckConfig;
+import io.balor.config.UpstreamTlsConfig;
+import io.balor.tls.CertificateProblem;
+import io.balor.tls.PemFiles;
+import io.balor.upstream.Upstream;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An HTTP/1.1 request on a fresh connection, plain or (HTTPS checks) TLS: {@code METHOD path},
+ * {@code Host} the upstream's address as written, {@code User-Agent: balor-health-check},
+ * {@code Connection: close}, then the check's headers (which replace those of the same name).
+ * Healthy when the status line's code is in the check's range; only the status line is read
+ * (RFC 9112 §4), the connection is then closed. The whole exchange shares one deadline: the
+ * connect, the TLS handshake and every read get what is left of the timeout.
+ *
+ * <p>TLS follows the pool's {@link UpstreamTlsConfig}: the JDK's trust store, the pool's CA
+ * bundle, or nothing when it says {@code verify: false}; the SNI and the name the certificate
+ * must carry are the pool's {@code sni}, else the upstream's host (an IP address gets no SNI and
+ * is checked against the certificate's IP entries). Immutable; the TLS context is built once,
+ * and a CA bundle that cannot be read makes every probe fail with the reason.
+ */
+final class HttpProbe implements Probe {
+
+    private static final int MAX_STATUS_LINE = 8192;
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final HealthCheckConfig check;
+    private final boolean tls;
+    private final UpstreamTlsConfig tlsConfig;
+    private final SSLContext context;
+    private final String contextProblem;
+
+    HttpProbe(HealthCheckConfig check, UpstreamTlsConfig tlsConfig) {
+        this.check = check;
+        this.tls = check.type() == HealthCheckConfig.Type.HTTPS;
+        this.tlsConfig = tlsConfig == null ? UpstreamTlsConfig.DEFAULT : tlsConfig;
+        SSLContext built = null;
+        String problem = null;
+        if (tls) {
+            try {
+                built = context(this.tlsConfig);
+            } catch (CertificateProblem | GeneralSecurityException e) {
+                problem = Probe.reason("tls", e);
+            }
+        }
+        this.context = built;
+        this.contextProblem = problem;
+    }
+
+    private static SSLContext context(UpstreamTlsConfig config) throws CertificateProblem, GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        TrustManager[] trust = null;   // the JDK's trust store
+        if (!config.verify()) {
+            trust = new TrustManager[] {new TrustAll()};
+        } else if (config.caFile() != null) {
+            trust = new TrustManager[] {PemFiles.trustManager(Path.of(config.caFile()))};
+        }
+        context.init(null, trust, null);
+        return context;
+    }
+
+    @Override
+    public String run(Upstream upstream, long timeoutNanos) {
+        if (contextProblem != null) {
+            return contextProblem;
+        }
+        if (upstream.address().isUnresolved()) {
+            return "unresolved host " + upstream.address().getHostString();
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        String authority = new String(upstream.authority(), StandardCharsets.US_ASCII);
+        String step = "connect";
+        try (Socket plain = new Socket()) {
+            plain.connect(upstream.address(), TcpProbe.millis(timeoutNanos));
+            Socket socket = plain;
+            if (tls) {
+                step = "tls";
+                socket = handshake(plain, upstream, authority, deadline);
+            }
+            try (Socket ignored = socket) {
+                step = "request";
+                OutputStream out = socket.getOutputStream();
+                out.write(request(authority).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                step = "response";
+                return status(socket, deadline);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return step + ": timed out after " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+        } catch (IOException e) {
+            return Probe.reason(step, e);
+        }
+    }
+
+    private SSLSocket handshake(Socket plain, Upstream upstream, String authority, long deadline) throws IOException {
+        String name = tlsConfig.serverName() != null ? tlsConfig.serverName() : host(authority);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(plain, name, upstream.address().getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(PROTOCOLS);
+        if (tlsConfig.verify()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!isIpLiteral(name)) {
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(name)));
+            } catch (IllegalArgumentException e) {
+                parameters.setServerNames(List.of());
+            }
+        }
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(remainingMillis(deadline));
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** The request head; the check's headers replace the defaults of the same name (any case). */
+    String request(String authority) {
+        Map<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        fields.put("Host", authority);
+        fields.put("User-Agent", "balor-health-check");
+        fields.put("Connection", "close");
+        fields.putAll(check.headers());
+        StringBuilder head = new StringBuilder(128);
+        head.append(check.method()).append(' ').append(check.path()).append(" HTTP/1.1\r\n");
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** Reads the status line and judges its code. */
+    private String status(Socket socket, long deadline) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder(64);
+        while (true) {
+            socket.setSoTimeout(remainingMillis(deadline));
+            int b = in.read();
+            if (b < 0) {
+                return "response: connection closed before a status line";
+            }
+            if (b == '\n') {
+                break;
+            }
+            if (line.length() == MAX_STATUS_LINE) {
+                return "response: status line longer than " + MAX_STATUS_LINE + " bytes";
+            }
+            line.append((char) b);
+        }
+        int length = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
+        // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
+        if (length < 12 || !line.substring(0, 7).equals("HTTP/1.") || line.charAt(8) != ' '
+                || !digit(line.charAt(9)) || !digit(line.charAt(10)) || !digit(line.charAt(11))
+                || (length > 12 && line.charAt(12) != ' ')) {
+            return "response: not an HTTP/1.x status line: " + printable(line.substring(0, Math.min(length, 40)));
+        }
+        int code = (line.charAt(9) - '0') * 100 + (line.charAt(10) - '0') * 10 + (line.charAt(11) - '0');
+        if (code < check.statusMin() || code > check.statusMax()) {
+            return "status " + code + ", expected " + check.statusMin() + "-" + check.statusMax();
+        }
+        return null;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= ' ' && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private static int remainingMillis(long deadline) throws java.net.SocketTimeoutException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new java.net.SocketTimeoutException("deadline passed");
+        }
+        return TcpProbe.millis(left);
+    }
+
+    /** The host of {@code host:port} or {@code [v6]:port}. */
+    static String host(String authority) {
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end < 0 ? authority : authority.substring(1, end);
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+
+    private static boolean isIpLiteral(String name) {
+        if (name.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** For pools that said {@code verify: false}: accepts every certificate. */
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (tls ? "https " : "http ") + check.method() + " " + check.path();
+    }
+}

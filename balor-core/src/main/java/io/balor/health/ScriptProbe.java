@@ -1,0 +1,77 @@
+package io.balor.health;
+
+import io.balor.upstream.Upstream;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external program: healthy on exit status 0. The command is a list (program, then
+ * arguments), started directly with {@link ProcessBuilder}, never through a shell, so nothing in
+ * it is interpreted. The upstream's IP address and port are appended as the last two arguments
+ * (as HAProxy's {@code external-check} passes the server's), and the environment adds
+ * {@code BALOR_UPSTREAM_ID}, {@code BALOR_UPSTREAM_HOST} (as written in the config),
+ * {@code BALOR_UPSTREAM_ADDRESS} and {@code BALOR_UPSTREAM_PORT}. Its output is discarded (a
+ * pipe nobody reads could block it), stdin is empty.
+ *
+ * <p>A program still running at the timeout is killed ({@code destroyForcibly}, its descendants
+ * first, so a shell script's children do not linger) and the probe fails. So is one whose
+ * waiting thread is interrupted (the checker closing). Immutable.
+ */
+final class ScriptProbe implements Probe {
+
+    private final List<String> command;
+
+    ScriptProbe(List<String> command) {
+        this.command = List.copyOf(command);
+    }
+
+    @Override
+    public String run(Upstream upstream, long timeoutNanos) {
+        String address = upstream.address().isUnresolved()
+                ? upstream.address().getHostString() : upstream.address().getAddress().getHostAddress();
+        String port = Integer.toString(upstream.address().getPort());
+        List<String> arguments = new ArrayList<>(command);
+        arguments.add(address);
+        arguments.add(port);
+        ProcessBuilder builder = new ProcessBuilder(arguments)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> environment = builder.environment();
+        environment.put("BALOR_UPSTREAM_ID", upstream.id());
+        environment.put("BALOR_UPSTREAM_HOST", upstream.address().getHostString());
+        environment.put("BALOR_UPSTREAM_ADDRESS", address);
+        environment.put("BALOR_UPSTREAM_PORT", port);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return Probe.reason("start " + command.get(0), e);
+        }
+        boolean exited = false;
+        try {
+            exited = process.waitFor(timeoutNanos, TimeUnit.NANOSECONDS);
+            if (!exited) {
+                return "timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms, killed";
+            }
+            int status = process.exitValue();
+            return status == 0 ? null : "exit status " + status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted, killed";
+        } finally {
+            if (!exited) {
+                kill(process);
+            }
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
