@@ -98,6 +98,34 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
+     * The newest access-log lines (JSON, oldest first), at most {@code max}; empty without an
+     * access log ({@link BalorOptions#withAccessLog}).
+     */
+    public List<String> recentAccessLog(int max) {
+        io.balor.log.AccessLog log = supervisor.accessLog();
+        return log == null ? List.of() : log.recent(max);
+    }
+
+    /**
+     * Sets how many exchanges per 10,000 the access log keeps, now (clamped to 1..10,000);
+     * returns the value set. Throws when there is no access log.
+     */
+    public int accessLogSampling(int permyriad) {
+        io.balor.log.AccessLog log = supervisor.accessLog();
+        if (log == null) {
+            throw new IllegalStateException("no access log: start with BalorOptions.withAccessLog(...)");
+        }
+        log.permyriad(permyriad);
+        return log.permyriad();
+    }
+
+    /** Access-log records lost (a full ring while the writer was behind, a file that could not be written). */
+    public long accessLogDropped() {
+        io.balor.log.AccessLog log = supervisor.accessLog();
+        return log == null ? 0 : log.dropped();
+    }
+
+    /**
      * p50, p95 and p99 request durations of each HTTP listener over about the last minute,
      * from the duration histograms (within one bucket of the truth). The window is measured
      * between calls: a caller that polls (the console) gets a sliding minute.

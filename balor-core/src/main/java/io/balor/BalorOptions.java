@@ -16,10 +16,11 @@ import io.balor.time.Ticker;
  * @param pooledBuffers  free buffers each loop keeps for reuse (default 256)
  * @param certificateCheckInterval how often certificate files are checked for changes (2 s)
  * @param clock          wall time, for certificate validity (the system's, UTC)
+ * @param accessLog      the access log, or null for none (the default)
  */
 public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark,
                            int lowWatermark, int pooledBuffers, java.time.Duration certificateCheckInterval,
-                           java.time.Clock clock) {
+                           java.time.Clock clock, AccessLogOptions accessLog) {
 
     private static final java.time.Duration DEFAULT_CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
@@ -27,7 +28,14 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
     public BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark, int lowWatermark,
                         int pooledBuffers) {
         this(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, DEFAULT_CERTIFICATE_CHECK,
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(), null);
+    }
+
+    /** Options without an access log. */
+    public BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark, int lowWatermark,
+                        int pooledBuffers, java.time.Duration certificateCheckInterval, java.time.Clock clock) {
+        this(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock,
+                null);
     }
 
     public BalorOptions {
@@ -68,25 +76,32 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
 
     public BalorOptions withLoops(int value) {
         return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, clock);
+                certificateCheckInterval, clock, accessLog);
     }
 
     public BalorOptions withTicker(Ticker value) {
         return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, clock);
+                certificateCheckInterval, clock, accessLog);
     }
 
     /** Buffer size and high watermark together, low watermark a quarter of it. */
     public BalorOptions withBufferSize(int value) {
-        return new BalorOptions(loops, ticker, value, value, value / 4, pooledBuffers, certificateCheckInterval, clock);
+        return new BalorOptions(loops, ticker, value, value, value / 4, pooledBuffers, certificateCheckInterval, clock,
+                accessLog);
     }
 
     public BalorOptions withCertificateCheckInterval(java.time.Duration value) {
-        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, value, clock);
+        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, value, clock,
+                accessLog);
     }
 
     public BalorOptions withClock(java.time.Clock value) {
         return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, value);
+                certificateCheckInterval, value, accessLog);
+    }
+
+    public BalorOptions withAccessLog(AccessLogOptions value) {
+        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
+                certificateCheckInterval, clock, value);
     }
 }

@@ -39,12 +39,14 @@ final class LoopState {
     private final SessionList sessions = new SessionList();
     private final HttpLimits limits;
     private final KeepAliveCache cache;
+    private final io.balor.log.AccessLog.Shard accessLog;
     private long nextRequestId;
     private RuntimeSnapshot snapshot = RuntimeSnapshot.EMPTY;
     private Map<String, SmoothWeightedRoundRobin> balancers = Map.of();
 
-    LoopState(EventLoop loop, HttpLimits limits) {
+    LoopState(EventLoop loop, HttpLimits limits, io.balor.log.AccessLog.Shard accessLog) {
         this.loop = loop;
+        this.accessLog = accessLog;
         this.limits = limits;
         this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS);
         this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);
@@ -152,6 +154,11 @@ final class LoopState {
         @Override
         public KeepAliveCache cache() {
             return cache;
+        }
+
+        @Override
+        public io.balor.log.AccessLog.Shard accessLog() {
+            return accessLog;
         }
     }
 

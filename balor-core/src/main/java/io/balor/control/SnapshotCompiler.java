@@ -99,9 +99,10 @@ final class SnapshotCompiler {
         for (RouteConfig route : http.routes()) {
             String place = listener.name() + " " + route.host() + " " + route.pathPrefix();
             rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(),
-                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()))));
+                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()),
+                            route.host() + (route.pathPrefix() == null ? "" : route.pathPrefix()))));
         }
-        HttpRoute fallback = listener.poolName() == null ? null : new HttpRoute(listener.poolName(), null);
+        HttpRoute fallback = listener.poolName() == null ? null : new HttpRoute(listener.poolName(), null, null);
         HttpTimeouts timeouts = http.timeouts();
         Stickiness sticky = null;
         if (http.sticky() != null) {

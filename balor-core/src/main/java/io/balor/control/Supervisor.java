@@ -61,6 +61,7 @@ public final class Supervisor {
     private final SnapshotCompiler compiler;
     private final RateLimits rateLimits;
     private final LatencyWindow latency;
+    private final io.balor.log.AccessLog accessLog;
     private final io.balor.tls.CertificateStore certificates;
     private final io.balor.health.HealthChecker health;
     private final ExecutorService thread;
@@ -76,8 +77,9 @@ public final class Supervisor {
         this.ticker = options.ticker();
         this.loops = new LoopGroup(options.loops(), options.ticker(), options.bufferSize(), options.pooledBuffers());
         this.states = new LoopState[loops.size()];
+        this.accessLog = options.accessLog() == null ? null : new io.balor.log.AccessLog(options.accessLog(), loops.size());
         for (int i = 0; i < states.length; i++) {
-            states[i] = new LoopState(loops.get(i), limits(options));
+            states[i] = new LoopState(loops.get(i), limits(options), accessLog == null ? null : accessLog.shard(i));
         }
         this.health = io.balor.health.HealthChecker.scheduled();
         this.compiler = new SnapshotCompiler(options, health);
@@ -140,6 +142,11 @@ public final class Supervisor {
         return stats;
     }
 
+    /** The access log, or null when the options have none. */
+    public io.balor.log.AccessLog accessLog() {
+        return accessLog;
+    }
+
     /** Request-duration quantiles of the HTTP listeners over the last minute. */
     public List<io.balor.LatencySummary> latency() {
         return latency.summaries(bound);
@@ -193,6 +200,9 @@ public final class Supervisor {
             certificates.close();
             health.close();
             loops.shutdown(TimeUnit.SECONDS.toMillis(5));
+            if (accessLog != null) {
+                accessLog.close();
+            }
             thread.shutdown();
             closed.complete(null);
         }

@@ -17,4 +17,7 @@ public interface HttpContext {
 
     /** This loop's idle upstream connections. */
     KeepAliveCache cache();
+
+    /** This loop's shard of the access log, or null when there is none. */
+    io.balor.log.AccessLog.Shard accessLog();
 }

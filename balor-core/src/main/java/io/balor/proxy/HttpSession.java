@@ -80,6 +80,8 @@ public final class HttpSession extends Session {
     private final HeadWriter writer = new HeadWriter();
     private final CookieDomainRewriter cookies = new CookieDomainRewriter();
     private final UpstreamServerName serverName = new UpstreamServerName();
+    private final ExchangeLog exchangeLog = new ExchangeLog();
+    private HttpRoute route;
     private final Timer timer = new Timer(this::onTimer);
     private final IoHandler clientHandler = new Handler(true);
     private final IoHandler upstreamHandler = new Handler(false);
@@ -336,6 +338,7 @@ public final class HttpSession extends Session {
 
     private void startExchange() {
         exchangeStart = headSince >= 0 ? headSince : loop.now();
+        exchangeLog.start(context.accessLog(), request, clientIn);
         headSince = -1;
         requestId++;
         policy = context.policy();
@@ -359,7 +362,7 @@ public final class HttpSession extends Session {
         }
         // The listener's limit counts every request (a 404 too); a route's only those it takes.
         long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
-        HttpRoute route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
+        route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
         if (wait == 0 && route == null) {
             fail(404);
             return;
@@ -527,6 +530,7 @@ public final class HttpSession extends Session {
 
     private void connected() {
         state = EXCHANGE;
+        exchangeLog.upstreamStarted(loop.now());
         if (upstreamOut == null) {
             upstreamOut = loop.buffers().acquire();
         }
@@ -681,7 +685,7 @@ public final class HttpSession extends Session {
     }
 
     private void finishExchange() {
-        counters.response(response.status(), loop.now() - exchangeStart);
+        exchangeEnded(response.status(), loop.now() - exchangeStart);
         if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
             UpstreamConnection idle = upstream;
             upstream = null;
@@ -693,6 +697,7 @@ public final class HttpSession extends Session {
         upstreamOut = release(upstreamOut);
         upstreamInStart = 0;
         target = null;
+        route = null;
         if (closeAfter) {
             closeWhenFlushed();
             return;
@@ -706,13 +711,20 @@ public final class HttpSession extends Session {
 
     // ---- failures, buffers, interest, time
 
+    /** Counts the exchange in the listener's shard and, if sampled, logs it. */
+    private void exchangeEnded(int status, long nanos) {
+        counters.response(status, nanos);
+        exchangeLog.end(context.accessLog(), policy, route, target, clientIp, request, status, nanos, requestId,
+                bytesFromClient, bytesFromUpstream, loop.now());
+    }
+
     /**
      * 429 with {@code Retry-After} the whole seconds until the next token is due, then the
      * connection closes (the request's body, if any, is not read).
      */
     private void failLimited(int retryAfterSeconds) {
         ErrorResponse.write(clientOut(), 429, requestId, retryAfterSeconds);
-        counters.response(429, loop.now() - exchangeStart);
+        exchangeEnded(429, loop.now() - exchangeStart);
         closeWhenFlushed();
     }
 
@@ -723,7 +735,7 @@ public final class HttpSession extends Session {
             ByteBuffer out = clientOut();
             ErrorResponse.write(out, status, requestId, status == 503 ? 1 : 0);
             long start = state != IDLE ? exchangeStart : headSince >= 0 ? headSince : loop.now();
-            counters.response(status, loop.now() - start);
+            exchangeEnded(status, loop.now() - start);
         }
         closeWhenFlushed();
     }

@@ -1,0 +1,78 @@
+package io.balor.log;
+
+import java.time.Instant;
+
+/**
+ * Formats an {@link AccessRecord} as one JSON object on one line: {@code time} (ISO-8601 UTC),
+ * {@code listener}, {@code route}, {@code pool}, {@code upstream}, {@code client}, {@code method},
+ * {@code path}, {@code status}, {@code bytes_in}, {@code bytes_out}, {@code duration_ms},
+ * {@code upstream_ms}, {@code request_id}. Absent values are {@code null}. Writer thread only.
+ */
+final class AccessJson {
+
+    private AccessJson() {
+    }
+
+    static void write(AccessRecord r, StringBuilder out) {
+        out.append("{\"time\":\"").append(Instant.ofEpochMilli(r.timeMillis)).append('"');
+        string(out, "listener", r.listener);
+        string(out, "route", r.route);
+        string(out, "pool", r.pool);
+        string(out, "upstream", r.upstream);
+        out.append(",\"client\":");
+        bytes(out, r.client, r.clientLength, false);
+        string(out, "method", r.method == null ? null : r.method.name());
+        out.append(",\"path\":");
+        bytes(out, r.path, r.pathLength, r.pathCut);
+        out.append(",\"status\":").append(r.status);
+        out.append(",\"bytes_in\":").append(r.bytesIn);
+        out.append(",\"bytes_out\":").append(r.bytesOut);
+        out.append(",\"duration_ms\":").append(r.durationNanos / 1_000_000.0);
+        out.append(",\"upstream_ms\":");
+        if (r.upstreamNanos < 0) {
+            out.append("null");
+        } else {
+            out.append(r.upstreamNanos / 1_000_000.0);
+        }
+        out.append(",\"request_id\":\"").append(Long.toHexString(r.requestId)).append("\"}");
+    }
+
+    private static void string(StringBuilder out, String name, String value) {
+        out.append(",\"").append(name).append("\":");
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            escape(out, value.charAt(i));
+        }
+        out.append('"');
+    }
+
+    /** ASCII bytes as a JSON string ({@code …} appended when cut), or null when empty and absent. */
+    private static void bytes(StringBuilder out, byte[] value, int length, boolean cut) {
+        if (length == 0 && !cut) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < length; i++) {
+            escape(out, (char) (value[i] & 0xff));
+        }
+        if (cut) {
+            out.append("...");
+        }
+        out.append('"');
+    }
+
+    private static void escape(StringBuilder out, char c) {
+        if (c == '"' || c == '\\') {
+            out.append('\\').append(c);
+        } else if (c < 0x20 || c >= 0x7f) {
+            out.append(String.format("\\u%04x", (int) c));
+        } else {
+            out.append(c);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.balor.log;
+
+import io.balor.AccessLogOptions;
+import io.balor.http.Method;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The access log: one JSON line per exchange. Each loop records into its own {@link Shard}, a
+ * single-producer ring of reusable slots, so recording takes no lock, makes no system call and
+ * allocates nothing; a writer thread ({@code balor-access-log}) drains the rings every few
+ * milliseconds, formats the lines and hands them to the {@link LogFiles} and to the ring of
+ * recent lines. When a ring is full (the writer is behind, the disk is slow) the record is
+ * dropped and counted: the data plane never waits for the log.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    private static final int RING = 4096;
+    private static final long IDLE_PARK_NANOS = 20_000_000L;
+
+    private final Shard[] shards;
+    private final LogFiles files;
+    private final RecentLines recent;
+    private final AtomicLong written = new AtomicLong();
+    private final Thread writer;
+    private volatile int permyriad;
+    private volatile boolean running = true;
+
+    public AccessLog(AccessLogOptions options, int loops) {
+        this.permyriad = options.permyriad();
+        this.shards = new Shard[loops];
+        for (int i = 0; i < loops; i++) {
+            shards[i] = new Shard(i);
+        }
+        this.files = options.directory() == null ? null
+                : new LogFiles(options.directory(), "access.log", options.maxFileBytes(), options.keepFiles());
+        this.recent = new RecentLines(options.recent());
+        this.writer = new Thread(this::drainLoop, "balor-access-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** The shard of loop {@code index}; only that loop records into it. */
+    public Shard shard(int index) {
+        return shards[index];
+    }
+
+    /** Changes the sampling now (clamped to 1..10,000 per 10,000). Any thread. */
+    public void permyriad(int value) {
+        permyriad = AccessLogOptions.clamp(value);
+    }
+
+    public int permyriad() {
+        return permyriad;
+    }
+
+    /** The newest {@code max} lines, oldest first. */
+    public List<String> recent(int max) {
+        return recent.last(max);
+    }
+
+    /** Records lost: a full ring, or a line the files could not take. */
+    public long dropped() {
+        long total = files == null ? 0 : files.dropped();
+        for (Shard shard : shards) {
+            total += shard.dropped;
+        }
+        return total;
+    }
+
+    /** Lines formatted (kept in memory and, with a directory, written or counted as dropped). */
+    public long written() {
+        return written.get();
+    }
+
+    /** Writes what waits, then stops the writer. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (files != null) {
+            files.close();
+        }
+    }
+
+    private void drainLoop() {
+        StringBuilder line = new StringBuilder(512);
+        List<String> batch = new ArrayList<>();
+        while (true) {
+            boolean stopping = !running;
+            for (Shard shard : shards) {
+                shard.drain(line, batch);
+            }
+            if (!batch.isEmpty()) {
+                written.addAndGet(batch.size());
+                recent.addAll(batch);
+                if (files != null) {
+                    files.write(batch);
+                }
+                batch.clear();
+            } else if (stopping) {
+                return;
+            } else {
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
+            }
+        }
+    }
+
+    /** One loop's ring: the loop writes slots and publishes {@code head}; the writer reads up to it. */
+    public final class Shard {
+        private final AccessRecord[] slots = new AccessRecord[RING];
+        private final int index;
+        private volatile long head;
+        private volatile long tail;
+        private volatile long dropped;
+        private long random;
+
+        Shard(int index) {
+            this.index = index;
+            for (int i = 0; i < RING; i++) {
+                slots[i] = new AccessRecord();
+            }
+            random = 0x9E3779B97F4A7C15L * (index + 1);
+        }
+
+        /** Whether this exchange is sampled (decide before gathering what {@link #record} needs). Loop thread. */
+        public boolean sampled() {
+            int keep = permyriad;
+            if (keep >= 10_000) {
+                return true;
+            }
+            random ^= random << 13;
+            random ^= random >>> 7;
+            random ^= random << 17;
+            return Math.floorMod(random, 10_000) < keep;
+        }
+
+        /** Records one exchange, or counts it dropped when the ring is full. Loop thread; no allocation. */
+        public void record(long timeMillis, String listener, String route, String pool, String upstream,
+                           byte[] client, int clientLength, Method method, byte[] path, int pathLength, boolean pathCut,
+                           int status, long bytesIn, long bytesOut, long durationNanos, long upstreamNanos,
+                           long requestId) {
+            long at = head;
+            if (at - tail >= RING) {
+                dropped++;   // single writer: this loop
+                return;
+            }
+            AccessRecord slot = slots[(int) (at & (RING - 1))];
+            slot.timeMillis = timeMillis;
+            slot.listener = listener;
+            slot.route = route;
+            slot.pool = pool;
+            slot.upstream = upstream;
+            slot.clientLength = Math.min(clientLength, AccessRecord.MAX_CLIENT);
+            System.arraycopy(client, 0, slot.client, 0, slot.clientLength);
+            slot.method = method;
+            slot.pathLength = Math.min(pathLength, AccessRecord.MAX_PATH);
+            slot.pathCut = pathCut || pathLength > AccessRecord.MAX_PATH;
+            System.arraycopy(path, 0, slot.path, 0, slot.pathLength);
+            slot.status = status;
+            slot.bytesIn = bytesIn;
+            slot.bytesOut = bytesOut;
+            slot.durationNanos = durationNanos;
+            slot.upstreamNanos = upstreamNanos;
+            slot.requestId = requestId;
+            head = at + 1;   // publishes the slot to the writer
+        }
+
+        private void drain(StringBuilder line, List<String> batch) {
+            long end = head;
+            for (long at = tail; at < end; at++) {
+                AccessRecord slot = slots[(int) (at & (RING - 1))];
+                line.setLength(0);
+                AccessJson.write(slot, line);
+                batch.add(line.toString());
+                tail = at + 1;   // frees the slot for the loop
+            }
+        }
+    }
+}
