@@ -134,7 +134,9 @@ class AccessLogTest {
 
     private static String read(Path file) {
         try {
-            return Files.exists(file) ? Files.readString(file) : "";
+            return Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";   // not there yet, or being rotated this instant
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -38,6 +38,8 @@ import sun.misc.Signal;
  * <tr><td>{@code BALOR_TLS_KEY}</td><td>its PEM private key (PKCS#8, or SEC1 EC / PKCS#1 RSA;
  *     required with {@code BALOR_TLS_PORT})</td></tr>
  * <tr><td>{@code BALOR_LOOPS}</td><td>event loops (default 1: the rig pins the proxy to one CPU)</td></tr>
+ * <tr><td>{@code BALOR_ACCESS_LOG_DIR}</td><td>turns the access log on, every exchange, files in this
+ *     directory (to measure what it costs)</td></tr>
  * <tr><td>{@code BALOR_BUFFER_SIZE}</td><td>bytes of one pooled buffer (default: Balor's)</td></tr>
  * </table>
  *
@@ -98,6 +100,10 @@ public final class RigProxy {
         BalorConfig config = new BalorConfig(listeners, List.of(new PoolConfig("backends", upstreams)));
 
         BalorOptions options = BalorOptions.defaults().withLoops(Integer.parseInt(env("BALOR_LOOPS", "1")));
+        String accessLog = env("BALOR_ACCESS_LOG_DIR", null);
+        if (accessLog != null) {
+            options = options.withAccessLog(io.balor.AccessLogOptions.MEMORY.inDirectory(java.nio.file.Path.of(accessLog)));
+        }
         String bufferSize = env("BALOR_BUFFER_SIZE", null);
         if (bufferSize != null) {
             options = options.withBufferSize(Integer.parseInt(bufferSize));

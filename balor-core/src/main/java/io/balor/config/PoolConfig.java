@@ -1,5 +1,6 @@
 package io.balor.config;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +19,14 @@ import java.util.Set;
  *                   they are whatever the scheme
  * @param healthCheck active health checks of the pool's upstreams, or null for none (every
  *                   upstream is then up as far as the balancers are concerned)
+ * @param passiveHealth ejection of upstreams that fail live traffic, or null for none
+ * @param slowStart  how long an upstream that comes back (its ejection over, or its active check
+ *                   up again) takes to ramp from a small share to its full weight; zero (the
+ *                   default) gives it its full share at once
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
-                         UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck) {
+                         UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck,
+                         PassiveHealthConfig passiveHealth, Duration slowStart) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
@@ -30,6 +36,13 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
         timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
         tls = tls == null ? UpstreamTlsConfig.DEFAULT : tls;
+        slowStart = slowStart == null ? Duration.ZERO : slowStart;
+    }
+
+    /** A pool without passive health or slow start. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader, UpstreamTimeouts timeouts,
+                      UpstreamTlsConfig tls, HealthCheckConfig healthCheck) {
+        this(name, upstreams, hostHeader, timeouts, tls, healthCheck, null, Duration.ZERO);
     }
 
     /** A pool without health checks. */
@@ -54,20 +67,35 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withHostHeader(HostHeader value) {
-        return new PoolConfig(name, upstreams, value, timeouts, tls, healthCheck);
+        return new PoolConfig(name, upstreams, value, timeouts, tls, healthCheck, passiveHealth, slowStart);
     }
 
     public PoolConfig withTimeouts(UpstreamTimeouts value) {
-        return new PoolConfig(name, upstreams, hostHeader, value, tls, healthCheck);
+        return new PoolConfig(name, upstreams, hostHeader, value, tls, healthCheck, passiveHealth, slowStart);
     }
 
     public PoolConfig withTls(UpstreamTlsConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, value, healthCheck);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, value, healthCheck, passiveHealth, slowStart);
     }
 
     /** The pool with {@code value} as its health checks (null: none). */
     public PoolConfig withHealthCheck(HealthCheckConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, value);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, value, passiveHealth, slowStart);
+    }
+
+    /** The pool with {@code value} as its passive health (null: none). */
+    public PoolConfig withPassiveHealth(PassiveHealthConfig value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, value, slowStart);
+    }
+
+    /** The pool with {@code value} as its slow start (zero or null: off). */
+    public PoolConfig withSlowStart(Duration value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, value);
+    }
+
+    /** Whether the pool's upstreams keep health state across applies (checks, passive health or slow start). */
+    public boolean tracksHealth() {
+        return healthCheck != null || passiveHealth != null || !slowStart.isZero();
     }
 
     public static PoolConfig of(String name, UpstreamConfig... upstreams) {
@@ -75,7 +103,7 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls, healthCheck);
+        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart);
     }
 
     void check(String path, Problems problems) {
@@ -84,6 +112,12 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         tls.check(path + ".tls", problems);
         if (healthCheck != null) {
             healthCheck.check(path + ".health_check", problems);
+        }
+        if (passiveHealth != null) {
+            passiveHealth.check(path + ".passive_health", problems);
+        }
+        if (slowStart.isNegative()) {
+            problems.add(path + ".slow_start_ms", "must not be negative");
         }
         checkUpstreams(upstreams, path + ".upstreams", problems);
     }

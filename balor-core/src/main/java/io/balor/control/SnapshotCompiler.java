@@ -50,9 +50,9 @@ final class SnapshotCompiler {
 
     /**
      * Every pool; those with {@code https://} upstreams get their client TLS from {@code tls}. The
-     * upstreams of a pool with health checks share the health kept for their id (so a kept
-     * upstream stays down or up as it was); the others, and listeners' inline upstreams, are
-     * never checked and always up.
+     * upstreams of a pool with health checks, passive health or slow start share the health kept
+     * for their id (so a kept upstream stays down, ejected or ramping as it was); the others, and
+     * listeners' inline upstreams, are never checked and always up.
      */
     Map<String, Pool> pools(BalorConfig config, TlsCompiler tls) {
         Map<String, Pool> pools = new HashMap<>();
@@ -61,7 +61,7 @@ final class SnapshotCompiler {
             UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
                     nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client,
-                    pool.healthCheck() != null));
+                    pool.tracksHealth()));
         }
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -145,7 +145,7 @@ final class SnapshotCompiler {
                     config.weight(), config.enabled(), upstreams.size(),
                     address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     tls != null && "https".equals(address.scheme()),
-                    checked ? health.health(id) : UpstreamHealth.unchecked()));
+                    checked ? health.health(id, options.ticker()) : UpstreamHealth.unchecked()));
         }
         return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls);
     }

@@ -248,6 +248,15 @@ public final class Supervisor {
                 checks.put(pool.name(), pool.healthCheck());
                 poolTls.put(pool.name(), pool.tls());
             }
+            Pool compiled = pools.get(pool.name());
+            if (compiled != null && pool.tracksHealth()) {
+                io.balor.config.PassiveHealthConfig passive = pool.passiveHealth();
+                for (io.balor.upstream.Upstream upstream : compiled.upstreams()) {
+                    upstream.health().configure(passive == null ? 0 : passive.consecutiveFailures(),
+                            passive == null ? 0 : passive.ejectFor().toNanos(), passive != null && passive.count5xx(),
+                            pool.slowStart().toNanos());
+                }
+            }
         }
         health.update(pools, checks, poolTls);
     }

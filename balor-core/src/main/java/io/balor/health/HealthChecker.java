@@ -93,12 +93,22 @@ public final class HealthChecker implements AutoCloseable {
      * across applies), else a new one, up. Called while compiling a snapshot.
      */
     public UpstreamHealth health(String upstreamId) {
-        return states.computeIfAbsent(upstreamId, id -> new UpstreamHealth());
+        return health(upstreamId, io.balor.time.Ticker.system());
+    }
+
+    /**
+     * The health of an upstream id whose pool keeps health state (active checks, passive health
+     * or slow start), as {@link #health(String)}; a new one measures ejections and ramps on
+     * {@code ticker} (the loops' own).
+     */
+    public UpstreamHealth health(String upstreamId, io.balor.time.Ticker ticker) {
+        return states.computeIfAbsent(upstreamId, id -> new UpstreamHealth(ticker));
     }
 
     /**
      * Checks the upstreams of {@code pools} that have a config in {@code checks} (by pool name)
-     * from now on, and forgets the state of every other upstream. Call it with the snapshot just
+     * from now on, and forgets the state of every upstream that {@code pools} does not carry it
+     * for (an upstream no longer checked but kept for passive health is reset to up). Call it with the snapshot just
      * published; upstreams must carry the {@link #health} of their id.
      *
      * @param tls the pools' TLS settings by name, for HTTPS checks (absent: the defaults)
@@ -119,7 +129,20 @@ public final class HealthChecker implements AutoCloseable {
         }
         Map<String, Target> before = targets;
         targets = Map.copyOf(next);
-        states.keySet().retainAll(next.keySet());
+        // Kept: the state of every upstream the snapshot carries it for (checked, or passive
+        // health / slow start only); an upstream no longer checked is up as far as checks go.
+        java.util.Set<String> carried = new java.util.HashSet<>();
+        for (Pool pool : pools.values()) {
+            for (Upstream upstream : pool.upstreams()) {
+                if (states.get(upstream.id()) == upstream.health()) {
+                    carried.add(upstream.id());
+                    if (!next.containsKey(upstream.id()) && before.containsKey(upstream.id())) {
+                        upstream.health().reset();
+                    }
+                }
+            }
+        }
+        states.keySet().retainAll(carried);
         for (Target old : before.values()) {
             cancel(old);
         }
@@ -181,7 +204,7 @@ public final class HealthChecker implements AutoCloseable {
         UpstreamHealth health = target.upstream.health();
         if (health.record(error, target.check.rise(), target.check.fall())) {
             LOG.log(System.Logger.Level.WARNING, "upstream " + target.upstream.id() + " is "
-                    + (health.up() ? "up" : "down: " + error));
+                    + (health.checkedUp() ? "up" : "down: " + error));
         }
         return error;
     }
@@ -205,7 +228,7 @@ public final class HealthChecker implements AutoCloseable {
         List<UpstreamHealthStatus> list = new ArrayList<>();
         for (Target target : targets.values()) {
             UpstreamHealth health = target.upstream.health();
-            list.add(new UpstreamHealthStatus(target.upstream.id(), target.pool, health.up(), health.successes(),
+            list.add(new UpstreamHealthStatus(target.upstream.id(), target.pool, health.checkedUp(), health.successes(),
                     health.failures(), health.probes(), health.lastError()));
         }
         list.sort(Comparator.comparing(UpstreamHealthStatus::pool).thenComparing(UpstreamHealthStatus::upstream));

@@ -3,18 +3,29 @@ package io.balor.log;
 import java.time.Instant;
 
 /**
- * Formats an {@link AccessRecord} as one JSON object on one line: {@code time} (ISO-8601 UTC),
+ * Formats an {@link AccessRecord} as one JSON object on one line (the second of the time is
+ * formatted once per second, durations without floating point): {@code time} (ISO-8601 UTC),
  * {@code listener}, {@code route}, {@code pool}, {@code upstream}, {@code client}, {@code method},
  * {@code path}, {@code status}, {@code bytes_in}, {@code bytes_out}, {@code duration_ms},
  * {@code upstream_ms}, {@code request_id}. Absent values are {@code null}. Writer thread only.
  */
 final class AccessJson {
 
-    private AccessJson() {
-    }
+    /** The formatted second of the last line ({@code 2026-11-26T18:31:54}), reused within that second. */
+    private long second = Long.MIN_VALUE;
+    private String secondText = "";
 
-    static void write(AccessRecord r, StringBuilder out) {
-        out.append("{\"time\":\"").append(Instant.ofEpochMilli(r.timeMillis)).append('"');
+    void write(AccessRecord r, StringBuilder out) {
+        long seconds = Math.floorDiv(r.timeMillis, 1000);
+        if (seconds != second) {
+            second = seconds;
+            String full = Instant.ofEpochSecond(seconds).toString();   // ...:54Z
+            secondText = full.substring(0, full.length() - 1);
+        }
+        int millis = (int) Math.floorMod(r.timeMillis, 1000);
+        out.append("{\"time\":\"").append(secondText).append('.')
+                .append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10)).append("Z\"");
         string(out, "listener", r.listener);
         string(out, "route", r.route);
         string(out, "pool", r.pool);
@@ -27,14 +38,24 @@ final class AccessJson {
         out.append(",\"status\":").append(r.status);
         out.append(",\"bytes_in\":").append(r.bytesIn);
         out.append(",\"bytes_out\":").append(r.bytesOut);
-        out.append(",\"duration_ms\":").append(r.durationNanos / 1_000_000.0);
+        out.append(",\"duration_ms\":");
+        millis(out, r.durationNanos);
         out.append(",\"upstream_ms\":");
         if (r.upstreamNanos < 0) {
             out.append("null");
         } else {
-            out.append(r.upstreamNanos / 1_000_000.0);
+            millis(out, r.upstreamNanos);
         }
         out.append(",\"request_id\":\"").append(Long.toHexString(r.requestId)).append("\"}");
+    }
+
+    /** Milliseconds with three decimals (microseconds), without floating point. */
+    private static void millis(StringBuilder out, long nanos) {
+        long micros = Math.max(0, nanos) / 1_000;
+        out.append(micros / 1_000).append('.');
+        int fraction = (int) (micros % 1_000);
+        out.append((char) ('0' + fraction / 100)).append((char) ('0' + fraction / 10 % 10))
+                .append((char) ('0' + fraction % 10));
     }
 
     private static void string(StringBuilder out, String name, String value) {

@@ -93,11 +93,12 @@ public final class AccessLog implements AutoCloseable {
 
     private void drainLoop() {
         StringBuilder line = new StringBuilder(512);
+        AccessJson json = new AccessJson();
         List<String> batch = new ArrayList<>();
         while (true) {
             boolean stopping = !running;
             for (Shard shard : shards) {
-                shard.drain(line, batch);
+                shard.drain(json, line, batch);
             }
             if (!batch.isEmpty()) {
                 written.addAndGet(batch.size());
@@ -174,12 +175,12 @@ public final class AccessLog implements AutoCloseable {
             head = at + 1;   // publishes the slot to the writer
         }
 
-        private void drain(StringBuilder line, List<String> batch) {
+        private void drain(AccessJson json, StringBuilder line, List<String> batch) {
             long end = head;
             for (long at = tail; at < end; at++) {
                 AccessRecord slot = slots[(int) (at & (RING - 1))];
                 line.setLength(0);
-                AccessJson.write(slot, line);
+                json.write(slot, line);
                 batch.add(line.toString());
                 tail = at + 1;   // frees the slot for the loop
             }

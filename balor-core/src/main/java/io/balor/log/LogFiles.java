@@ -49,12 +49,13 @@ final class LogFiles {
         int done = 0;
         try {
             for (String line : lines) {
-                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-                if (out == null || size + bytes.length > maxBytes && size > 0) {
+                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);   // the lines are ASCII (escaped)
+                if (out == null || size + bytes.length + 1 > maxBytes && size > 0) {
                     rotate();
                 }
                 out.write(bytes);
-                size += bytes.length;
+                out.write('\n');
+                size += bytes.length + 1;
                 done++;
             }
             out.flush();
@@ -89,7 +90,8 @@ final class LogFiles {
             }
         }
         Files.createDirectories(directory);
-        out = Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = new java.io.BufferedOutputStream(
+                Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
         size = Files.size(current);
     }
 

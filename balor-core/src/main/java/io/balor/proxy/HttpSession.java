@@ -507,6 +507,7 @@ public final class HttpSession extends Session {
 
     private void connectFailed() {
         counters.connectFailed();
+        target.health().failed(loop.now());   // passive health: may eject it
         dropUpstream();
         if (tried == null) {
             tried = new boolean[balancer.pool().size()];
@@ -651,6 +652,7 @@ public final class HttpSession extends Session {
         responseBody.start(in, length, out);
         upstreamInStart = response.headEnd();
         responseHeadDone = true;
+        target.health().responded(status, loop.now());   // passive health: a 5xx may count
         return true;
     }
 
@@ -796,9 +798,18 @@ public final class HttpSession extends Session {
             closeAfter = true;
             closeWhenFlushed();
         } else if (state == EXCHANGE && !responseHeadDone) {
+            reportReset();
             fail(502);
         } else {
+            reportReset();
             close();
+        }
+    }
+
+    /** A reset or early close that is not retried counts against the upstream (passive health). */
+    private void reportReset() {
+        if (target != null) {
+            target.health().failed(loop.now());
         }
     }
 

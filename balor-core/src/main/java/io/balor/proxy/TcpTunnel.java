@@ -321,6 +321,7 @@ public final class TcpTunnel extends Session {
 
     private void connectFailed() {
         counters.connectFailed();
+        target.health().failed(loop.now());   // passive health: may eject it
         loop.timers().cancel(connectTimer);
         if (upstream != null) {
             upstream.close();
@@ -354,6 +355,7 @@ public final class TcpTunnel extends Session {
 
     private void connected() {
         connecting = false;
+        target.health().succeeded();
         toUpstream.destination = upstream;
         toClient.source = upstream;
         toClient.destination = client;

@@ -9,6 +9,12 @@ package io.balor.upstream;
  *
  * <p>Built from the balancer of the previous snapshot, it keeps the scores of the upstreams
  * whose id is unchanged, so a config edit does not restart the sequence.
+ *
+ * <p>Weights are each upstream's {@link Upstream#effectiveWeight()}: the configured weight
+ * times {@link UpstreamHealth#WEIGHT_SCALE} (the same sequence as the plain weights, since
+ * scaling every weight alike changes no comparison), less while it ramps up after coming back
+ * (slow start). A ramping weight changes from pick to pick, which the algorithm takes as nginx
+ * takes its {@code effective_weight}: the shares follow the weights of the moment.
  */
 public final class SmoothWeightedRoundRobin implements Balancer {
 
@@ -46,8 +52,9 @@ public final class SmoothWeightedRoundRobin implements Balancer {
             if (!upstream.eligible()) {
                 continue;
             }
-            current[i] += upstream.weight();
-            total += upstream.weight();
+            long weight = upstream.effectiveWeight();
+            current[i] += weight;
+            total += weight;
             if (best < 0 || current[i] > current[best]) {
                 best = i;
             }

@@ -42,12 +42,20 @@ public record Upstream(String id, String name, InetSocketAddress address, int we
     }
 
     /**
-     * Whether a balancer may send new sessions here: enabled, of weight above 0, and up by its
-     * health checks. The health part changes while a snapshot is in force (a volatile read), so
+     * Whether a balancer may send new sessions here: enabled, of weight above 0, up by its
+     * health checks and not ejected by its passive health. The health part changes while a snapshot is in force (a volatile read), so
      * two calls may differ.
      */
     public boolean eligible() {
         return enabled && weight > 0 && health.up();
+    }
+
+    /**
+     * The weight a balancer gives it now, scaled by {@link UpstreamHealth#WEIGHT_SCALE}: lower
+     * than {@code weight * WEIGHT_SCALE} only while it ramps up after coming back (slow start).
+     */
+    public long effectiveWeight() {
+        return health.weight(weight);
     }
 
     /** Enabled and of weight above 0: eligible when healthy. Fixed for the snapshot. */

@@ -15,6 +15,7 @@ import io.balor.config.StickyConfig;
 import io.balor.config.Timeouts;
 import io.balor.config.TlsConfig;
 import io.balor.config.HealthCheckConfig;
+import io.balor.config.PassiveHealthConfig;
 import io.balor.config.UpstreamConfig;
 import io.balor.config.UpstreamTimeouts;
 import io.balor.config.UpstreamTlsConfig;
@@ -92,7 +93,9 @@ final class StateReader {
     static final List<String> RATE_LIMIT_KEYS = List.of("rps", "burst", "per_client");
     /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
     static final List<String> NOT_YET_KEYS = List.of("acme");
-    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check");
+    static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check",
+            "passive_health", "slow_start_ms");
+    static final List<String> PASSIVE_HEALTH_KEYS = List.of("failures", "eject_ms", "count_5xx");
     static final List<String> HEALTH_CHECK_KEYS = List.of("type", "interval_ms", "timeout_ms", "rise", "fall", "path",
             "method", "headers", "expect_status", "command");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
@@ -376,7 +379,25 @@ final class StateReader {
         }
         return new PoolConfig(fields.string(node, "name", path),
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
-                readPoolTls(node, path), readHealthCheck(node, path));
+                readPoolTls(node, path), readHealthCheck(node, path), readPassiveHealth(node, path),
+                fields.millis(node, "slow_start_ms", path));
+    }
+
+    /**
+     * A pool's {@code passive_health}, or null: {@code {"failures": 5, "eject_ms": 30000,
+     * "count_5xx": true}}, each optional (those are the defaults).
+     */
+    private PassiveHealthConfig readPassiveHealth(JsonNode node, String path) {
+        JsonNode passive = fields.object(node, "passive_health", path);
+        if (passive == null) {
+            return null;
+        }
+        String at = path + ".passive_health";
+        fields.checkKeys(passive, at, PASSIVE_HEALTH_KEYS);
+        return new PassiveHealthConfig(
+                (int) fields.number(passive, "failures", at, PassiveHealthConfig.DEFAULT_FAILURES, Integer.MIN_VALUE,
+                        Integer.MAX_VALUE),
+                fields.millis(passive, "eject_ms", at), fields.bool(passive, "count_5xx", at, true));
     }
 
     /**

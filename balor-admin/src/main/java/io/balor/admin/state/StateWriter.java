@@ -85,6 +85,15 @@ final class StateWriter {
             if (pool.healthCheck() != null) {
                 node.set("health_check", healthCheck(pool.healthCheck()));
             }
+            if (pool.passiveHealth() != null) {
+                ObjectNode passive = node.putObject("passive_health");
+                passive.put("failures", pool.passiveHealth().consecutiveFailures());
+                passive.put("eject_ms", pool.passiveHealth().ejectFor().toMillis());
+                passive.put("count_5xx", pool.passiveHealth().count5xx());
+            }
+            if (!pool.slowStart().isZero()) {
+                node.put("slow_start_ms", pool.slowStart().toMillis());
+            }
         }
         for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());
