@@ -3,23 +3,17 @@ package io.balor.health;
 import io.balor.config.HealthCheckConfig;
 import io.balor.config.UpstreamTlsConfig;
 import io.balor.tls.CertificateProblem;
-import io.balor.tls.PemFiles;
 import io.balor.upstream.Upstream;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,25 +51,13 @@ final class HttpProbe implements Probe {
         String problem = null;
         if (tls) {
             try {
-                built = context(this.tlsConfig);
-            } catch (CertificateProblem | GeneralSecurityException e) {
+                built = io.balor.tls.UpstreamTls.clientContext(this.tlsConfig);
+            } catch (CertificateProblem e) {
                 problem = Probe.reason("tls", e);
             }
         }
         this.context = built;
         this.contextProblem = problem;
-    }
-
-    private static SSLContext context(UpstreamTlsConfig config) throws CertificateProblem, GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        TrustManager[] trust = null;   // the JDK's trust store
-        if (!config.verify()) {
-            trust = new TrustManager[] {new TrustAll()};
-        } else if (config.caFile() != null) {
-            trust = new TrustManager[] {PemFiles.trustManager(Path.of(config.caFile()))};
-        }
-        context.init(null, trust, null);
-        return context;
     }
 
     @Override
@@ -120,7 +102,7 @@ final class HttpProbe implements Probe {
         if (tlsConfig.verify()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!isIpLiteral(name)) {
+        if (!io.balor.tls.UpstreamTls.isIpLiteral(name)) {
             try {
                 parameters.setServerNames(List.of(new SNIHostName(name)));
             } catch (IllegalArgumentException e) {
@@ -209,35 +191,6 @@ final class HttpProbe implements Probe {
         }
         int colon = authority.lastIndexOf(':');
         return colon < 0 ? authority : authority.substring(0, colon);
-    }
-
-    private static boolean isIpLiteral(String name) {
-        if (name.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c != '.' && (c < '0' || c > '9')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** For pools that said {@code verify: false}: accepts every certificate. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 
     @Override

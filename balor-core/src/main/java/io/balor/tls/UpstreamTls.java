@@ -38,6 +38,15 @@ public final class UpstreamTls {
 
     /** Throws when the CA bundle cannot be read. */
     public static UpstreamTls of(UpstreamTlsConfig config) throws CertificateProblem {
+        return new UpstreamTls(clientContext(config), config.verify(), config.serverName());
+    }
+
+    /**
+     * A client context trusting what {@code config} says: the JDK's trust store, its CA bundle,
+     * or (verify off) everything. Also what HTTPS health probes use. Throws when the CA bundle
+     * cannot be read.
+     */
+    public static SSLContext clientContext(UpstreamTlsConfig config) throws CertificateProblem {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             TrustManager[] trust = null;   // the JDK's default trust store
@@ -47,7 +56,7 @@ public final class UpstreamTls {
                 trust = new TrustManager[] {PemFiles.trustManager(Path.of(config.caFile()))};
             }
             context.init(null, trust, null);
-            return new UpstreamTls(context, config.verify(), config.serverName());
+            return context;
         } catch (GeneralSecurityException e) {
             throw new CertificateProblem("TLS client context: " + e.getMessage());
         }
@@ -94,7 +103,8 @@ public final class UpstreamTls {
         return to;
     }
 
-    static boolean isIpLiteral(String name) {
+    /** Whether {@code name} is an IPv4 or IPv6 literal (sent no SNI; checked against IP SANs). */
+    public static boolean isIpLiteral(String name) {
         if (name.indexOf(':') >= 0) {
             return true;
         }
