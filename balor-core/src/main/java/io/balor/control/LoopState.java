@@ -75,7 +75,7 @@ final class LoopState {
             return;
         }
         io.balor.limit.TokenBucket rate = listener.connectionRate();
-        if (rate != null && rate.tryTake(loop.now(), addressHash(channel)) > 0) {
+        if (rate != null && rate.tryTake(loop.refreshNow(), addressHash(channel)) > 0) {
             bound.counters[loop.index()].limited();   // over the listener's new-connection rate
             try {
                 channel.close();

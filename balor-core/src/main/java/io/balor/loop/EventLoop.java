@@ -92,6 +92,16 @@ public final class EventLoop implements Executor {
         return now;
     }
 
+    /**
+     * Reads the ticker again and makes that this iteration's time: for a task that another
+     * thread queued after the iteration began (a handed-over connection), whose decision
+     * depends on the time. Loop thread only.
+     */
+    public long refreshNow() {
+        now = ticker.nanoTime();
+        return now;
+    }
+
     /** Timeouts of this loop. Loop thread only. */
     public TimerWheel timers() {
         return timers;
