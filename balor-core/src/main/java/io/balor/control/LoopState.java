@@ -75,7 +75,7 @@ final class LoopState {
             return;
         }
         io.balor.limit.TokenBucket rate = listener.connectionRate();
-        if (rate != null && rate.tryTake(loop.refreshNow(), addressHash(channel)) > 0) {
+        if (rate != null && rate.tryTake(loop.refreshNow(), Connection.addressHash(channel)) > 0) {
             bound.counters[loop.index()].limited();   // over the listener's new-connection rate
             try {
                 channel.close();
@@ -99,13 +99,6 @@ final class LoopState {
                 routing == null ? null : new Router(routing), listener.policy(), client).start();
     }
 
-    private static int addressHash(SocketChannel channel) {
-        try {
-            return ((java.net.InetSocketAddress) channel.getRemoteAddress()).getAddress().hashCode();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
 
     /** A TCP session's choice of pool by TLS server name, on this loop's balancers. */
     private final class Router implements TunnelRouter {

@@ -172,6 +172,18 @@ public final class Connection {
         }
     }
 
+    /**
+     * The hash of the peer's IP address (its bits, for IPv4), for per-client buckets and
+     * {@code ip_hash}; 0 when the peer is unknown. Computed once per connection, no allocation later.
+     */
+    public static int addressHash(SocketChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getRemoteAddress()).getAddress().hashCode();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** The remote address as {@code ip:port}, computed once. */
     public String peer() {
         if (peer == null) {

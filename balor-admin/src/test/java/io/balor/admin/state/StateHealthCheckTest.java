@@ -9,36 +9,20 @@ import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pool's {@code health_check} in the state file: reading, defaults, round trips, refusals by path. */
-class StateHealthCheckTest {
+class StateHealthCheckTest extends StateFileTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path dir;
-
-    private Path file() {
-        return dir.resolve("balor_state.json");
-    }
-
-    private BalorState read(String json) throws StateFileException {
-        return StateFile.parse(file(), json.getBytes(StandardCharsets.UTF_8));
-    }
 
     private static String pool(String check) {
         return "{\"version\": 1, \"listeners\": [{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\","
@@ -76,13 +60,7 @@ class StateHealthCheckTest {
     }
 
     private JsonNode roundTrip(BalorConfig config) throws Exception {
-        StateFile.save(file(), new BalorState(config, Map.of()));
-        byte[] first = Files.readAllBytes(file());
-        BalorState loaded = StateFile.load(file());
-        assertEquals(config, loaded.config());
-        StateFile.save(file(), loaded);
-        assertArrayEquals(first, Files.readAllBytes(file()));
-        return JSON.readTree(first).get("pools").get(0).get("health_check");
+        return JSON.readTree(saveAndReload(config)).get("pools").get(0).get("health_check");
     }
 
     private static BalorConfig with(HealthCheckConfig check) {

@@ -9,36 +9,20 @@ import io.balor.config.PassiveHealthConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A pool's {@code passive_health} and {@code slow_start_ms} in the state file. */
-class StatePassiveHealthTest {
+class StatePassiveHealthTest extends StateFileTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path dir;
-
-    private Path file() {
-        return dir.resolve("balor_state.json");
-    }
-
-    private BalorState read(String json) throws StateFileException {
-        return StateFile.parse(file(), json.getBytes(StandardCharsets.UTF_8));
-    }
 
     private static String pool(String extra) {
         return "{\"version\": 1, \"listeners\": [{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\","
@@ -62,13 +46,7 @@ class StatePassiveHealthTest {
     }
 
     private JsonNode roundTrip(BalorConfig config) throws Exception {
-        StateFile.save(file(), new BalorState(config, Map.of()));
-        byte[] first = Files.readAllBytes(file());
-        BalorState loaded = StateFile.load(file());
-        assertEquals(config, loaded.config());
-        StateFile.save(file(), loaded);
-        assertArrayEquals(first, Files.readAllBytes(file()));
-        return JSON.readTree(first).get("pools").get(0);
+        return JSON.readTree(saveAndReload(config)).get("pools").get(0);
     }
 
     private static BalorConfig with(PoolConfig pool) {
