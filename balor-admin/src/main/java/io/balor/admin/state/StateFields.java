@@ -39,6 +39,15 @@ final class StateFields {
         return value;
     }
 
+    /** The object under {@code key}, its keys checked against {@code known}; null when absent or not an object. */
+    JsonNode section(JsonNode node, String key, String path, List<String> known) {
+        JsonNode value = object(node, key, path);
+        if (value != null) {
+            checkKeys(value, path + "." + key, known);
+        }
+        return value;
+    }
+
     void checkKeys(JsonNode node, String path, List<String> known) {
         checkKeys(node, path, known, List.of());
     }

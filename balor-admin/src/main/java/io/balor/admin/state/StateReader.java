@@ -248,9 +248,8 @@ final class StateReader {
         }
         fields.checkKeys(node, path, ROUTE_KEYS, NOT_YET_KEYS);
         CertificateConfig certificate = null;
-        JsonNode tls = fields.object(node, "tls", path);
+        JsonNode tls = fields.section(node, "tls", path, CERTIFICATE_KEYS);
         if (tls != null) {
-            fields.checkKeys(tls, path + ".tls", CERTIFICATE_KEYS);
             certificate = new CertificateConfig(file(tls, "cert_file", path + ".tls"),
                     file(tls, "key_file", path + ".tls"));
         }
@@ -260,12 +259,11 @@ final class StateReader {
 
     /** A listener's or host route's {@code rate_limit}; null (no limit) when absent or not an object. */
     private RateLimitConfig readRateLimit(JsonNode node, String path) {
-        JsonNode limit = fields.object(node, "rate_limit", path);
+        JsonNode limit = fields.section(node, "rate_limit", path, RATE_LIMIT_KEYS);
         if (limit == null) {
             return null;
         }
         String at = path + ".rate_limit";
-        fields.checkKeys(limit, at, RATE_LIMIT_KEYS);
         // A missing or unreadable value gets a valid stand-in: the problem is already named, the config adds none.
         double rps = fields.required(limit, "rps", at) ? fields.decimal(limit, "rps", at, 1) : 1;
         int burst = fields.required(limit, "burst", at)
@@ -275,12 +273,11 @@ final class StateReader {
 
     /** A listener's {@code tls}, or null; {@code http} gives the routes already read. */
     private TlsConfig readListenerTls(JsonNode node, String path, Protocol protocol, HttpSettings http) {
-        JsonNode tls = fields.object(node, "tls", path);
+        JsonNode tls = fields.section(node, "tls", path, LISTENER_TLS_KEYS);
         if (tls == null) {
             return null;
         }
         String at = path + ".tls";
-        fields.checkKeys(tls, at, LISTENER_TLS_KEYS);
         String cert = file(tls, "cert_file", at);
         String key = file(tls, "key_file", at);
         CertificateConfig certificate = cert != null || key != null ? new CertificateConfig(cert, key) : null;
@@ -388,12 +385,11 @@ final class StateReader {
      * "count_5xx": true}}, each optional (those are the defaults).
      */
     private PassiveHealthConfig readPassiveHealth(JsonNode node, String path) {
-        JsonNode passive = fields.object(node, "passive_health", path);
+        JsonNode passive = fields.section(node, "passive_health", path, PASSIVE_HEALTH_KEYS);
         if (passive == null) {
             return null;
         }
         String at = path + ".passive_health";
-        fields.checkKeys(passive, at, PASSIVE_HEALTH_KEYS);
         return new PassiveHealthConfig(
                 (int) fields.number(passive, "failures", at, PassiveHealthConfig.DEFAULT_FAILURES, Integer.MIN_VALUE,
                         Integer.MAX_VALUE),
@@ -407,12 +403,11 @@ final class StateReader {
      * belong to which type.
      */
     private HealthCheckConfig readHealthCheck(JsonNode node, String path) {
-        JsonNode check = fields.object(node, "health_check", path);
+        JsonNode check = fields.section(node, "health_check", path, HEALTH_CHECK_KEYS);
         if (check == null) {
             return null;
         }
         String at = path + ".health_check";
-        fields.checkKeys(check, at, HEALTH_CHECK_KEYS);
         HealthCheckConfig.Type type = null;
         String text = fields.string(check, "type", at);
         if (text == null) {
@@ -478,12 +473,11 @@ final class StateReader {
 
     /** A pool's {@code tls}; null (the default: verify against the JDK's trust store) when absent. */
     private UpstreamTlsConfig readPoolTls(JsonNode node, String path) {
-        JsonNode tls = fields.object(node, "tls", path);
+        JsonNode tls = fields.section(node, "tls", path, POOL_TLS_KEYS);
         if (tls == null) {
             return null;
         }
         String at = path + ".tls";
-        fields.checkKeys(tls, at, POOL_TLS_KEYS);
         return new UpstreamTlsConfig(fields.bool(tls, "verify", at, true), file(tls, "ca_file", at),
                 fields.string(tls, "sni", at));
     }
