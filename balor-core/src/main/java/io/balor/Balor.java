@@ -88,10 +88,13 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
-     * The listeners' metrics in the Prometheus text format 0.0.4 (what {@code /metrics} serves):
-     * responses by status, request durations as a histogram, connections accepted and open,
-     * upstream failures, retries and rate-limit refusals, each labelled by listener. Counters
-     * are kept per loop and summed here; recording them never contends between loops.
+     * The metrics in the Prometheus text format 0.0.4 (what {@code /metrics} serves): per
+     * listener, responses by status, request durations as a histogram, connections accepted and
+     * open, bytes each way, upstream failures, retries and rate-limit refusals; per route, pool
+     * and upstream, requests by status class and their durations; per upstream, bytes,
+     * connection attempts and errors, whether its health lets it take traffic, ejections and
+     * health-check results. Counters are kept per loop and summed here; recording them never
+     * contends between loops. Routes, pools and upstreams that an apply keeps keep their counters.
      */
     public String metrics() {
         return supervisor.metrics();
@@ -104,6 +107,18 @@ public final class Balor implements AutoCloseable {
     public List<String> recentAccessLog(int max) {
         io.balor.log.AccessLog log = supervisor.accessLog();
         return log == null ? List.of() : log.recent(max);
+    }
+
+    /**
+     * Balor's own newest log events at or above {@code minimum} ({@code Level.ALL} for all), at most
+     * {@code max}, oldest first: listener and accept failures, upstreams going down and up,
+     * certificates loaded or refused, failures on a loop, log files that cannot be written. The
+     * same events go to {@link System.Logger} as well. They are the process's: the newest 1,024
+     * are kept (older ones are overwritten, which shows as a gap in {@link LogEvent#sequence()}),
+     * and with two Balors in one JVM each sees both's (see {@code io.balor.log.EventLog} for why).
+     */
+    public List<LogEvent> recentEvents(int max, System.Logger.Level minimum) {
+        return io.balor.log.EventLog.process().recent(max, java.util.Objects.requireNonNull(minimum, "minimum"));
     }
 
     /**
@@ -126,9 +141,10 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
-     * p50, p95 and p99 request durations of each HTTP listener over about the last minute,
-     * from the duration histograms (within one bucket of the truth). The window is measured
-     * between calls: a caller that polls (the console) gets a sliding minute.
+     * p50, p95 and p99 request durations over about the last minute of each HTTP listener, then
+     * each route, pool and upstream ({@link LatencySummary#scope()}), from the duration
+     * histograms (within one bucket of the truth). The window is measured between calls: a caller
+     * that polls (the console) gets a sliding minute.
      */
     public List<LatencySummary> latency() {
         return supervisor.latency();

@@ -1,9 +1,13 @@
 package io.balor.control;
 
 import io.balor.LatencySummary;
-import io.balor.proxy.LatencyBuckets;
+import io.balor.LatencySummary.Scope;
+import io.balor.metrics.LatencyBuckets;
+import io.balor.metrics.TrafficCounters;
 import io.balor.proxy.SessionCounters;
 import io.balor.time.Ticker;
+import io.balor.upstream.Pool;
+import io.balor.upstream.Upstream;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,17 +17,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Quantiles of the listeners' request durations over the last minute. The histograms only ever
- * grow, so a window is the difference between now and a snapshot taken about a minute ago;
- * snapshots are taken when asked (every 10 s at most), so nothing runs while nobody looks.
- * Thread-safe (synchronized: called by the API, never by the loops).
+ * Quantiles of the request durations of listeners, routes, pools and upstreams over the last
+ * minute. The histograms only ever grow, so a window is the difference between now and a
+ * snapshot taken about a minute ago; snapshots are taken when asked (every 10 s at most), so
+ * nothing runs while nobody looks. A series is known across snapshots by the identity of its
+ * counters, which are kept across applies (a listener's socket, a route's, pool's or upstream's
+ * {@link TrafficCounters}). Thread-safe (synchronized: called by the API, never by the loops).
  */
 final class LatencyWindow {
 
     private static final long WINDOW_NANOS = 60_000_000_000L;
     private static final long SNAPSHOT_EVERY_NANOS = 10_000_000_000L;
 
-    private record Snapshot(long at, Map<BoundListener, long[]> histograms) {
+    /** One series now: what it is, and its histogram (not cumulative). */
+    private record Series(Scope scope, Map<String, String> labels, Object key, long[] counts) {
+    }
+
+    private record Snapshot(long at, Map<Object, long[]> histograms) {
     }
 
     private final Ticker ticker;
@@ -35,13 +45,17 @@ final class LatencyWindow {
         this.started = ticker.nanoTime();
     }
 
-    synchronized List<LatencySummary> summaries(Map<String, BoundListener> bound) {
+    /**
+     * Every HTTP listener's summary (by name), then every route's (by listener, route), every
+     * pool's and every upstream's (by pool, then position).
+     */
+    synchronized List<LatencySummary> summaries(Map<String, BoundListener> bound,
+                                                Map<List<String>, TrafficCounters> routes, Map<String, Pool> pools) {
         long now = ticker.nanoTime();
-        Map<BoundListener, long[]> current = new HashMap<>();
-        for (BoundListener listener : bound.values()) {
-            if (listener.protocol == io.balor.config.Protocol.HTTP) {
-                current.put(listener, histogram(listener.counters));
-            }
+        List<Series> series = series(bound, routes, pools);
+        Map<Object, long[]> current = new HashMap<>();
+        for (Series one : series) {
+            current.put(one.key(), one.counts());
         }
         // The base is the newest snapshot at least a window old (or the oldest there is).
         while (snapshots.size() > 1 && now - second().at() >= WINDOW_NANOS) {
@@ -51,23 +65,45 @@ final class LatencyWindow {
         if (snapshots.isEmpty() || now - snapshots.peekLast().at() >= SNAPSHOT_EVERY_NANOS) {
             snapshots.addLast(new Snapshot(now, current));
         }
-        List<LatencySummary> list = new ArrayList<>();
-        for (Map.Entry<String, BoundListener> entry : new TreeMap<>(bound).entrySet()) {
-            long[] counts = current.get(entry.getValue());
-            if (counts == null) {
-                continue;
-            }
-            long[] before = base == null ? null : base.histograms().get(entry.getValue());
-            long[] window = counts.clone();
+        List<LatencySummary> list = new ArrayList<>(series.size());
+        for (Series one : series) {
+            long[] before = base == null ? null : base.histograms().get(one.key());
+            long[] window = one.counts().clone();
             if (before != null) {
                 for (int i = 0; i < window.length; i++) {
                     window[i] -= before[i];
                 }
             }
-            long since = base == null || before == null ? started : base.at();
-            list.add(summary(entry.getKey(), window, (now - since) / 1e9));
+            long since = before == null ? started : base.at();
+            list.add(summary(one.scope(), one.labels(), window, (now - since) / 1e9));
         }
         return list;
+    }
+
+    private static List<Series> series(Map<String, BoundListener> bound, Map<List<String>, TrafficCounters> routes,
+                                       Map<String, Pool> pools) {
+        List<Series> series = new ArrayList<>();
+        new TreeMap<>(bound).forEach((name, listener) -> {
+            if (listener.protocol == io.balor.config.Protocol.HTTP) {
+                series.add(new Series(Scope.LISTENER, Map.of("listener", name), listener,
+                        histogram(listener.counters)));
+            }
+        });
+        Map<String, Map<String, TrafficCounters>> byListener = new TreeMap<>();
+        routes.forEach((key, traffic) -> byListener.computeIfAbsent(key.get(0), k -> new TreeMap<>()).put(key.get(1), traffic));
+        byListener.forEach((listener, named) -> named.forEach((route, traffic) -> series.add(new Series(Scope.ROUTE,
+                Map.of("listener", listener, "route", route), traffic, traffic.histogram()))));
+        Map<String, Pool> sorted = new TreeMap<>(pools);
+        sorted.forEach((name, pool) ->
+                series.add(new Series(Scope.POOL, Map.of("pool", name), pool.traffic(), pool.traffic().histogram())));
+        sorted.forEach((name, pool) -> {
+            for (Upstream upstream : pool.upstreams()) {
+                series.add(new Series(Scope.UPSTREAM,
+                        Map.of("pool", name, "upstream", upstream.id().substring(name.length() + 1)),
+                        upstream.traffic(), upstream.traffic().histogram()));
+            }
+        });
+        return series;
     }
 
     private Snapshot second() {
@@ -76,7 +112,8 @@ final class LatencyWindow {
         return it.next();
     }
 
-    private static long[] histogram(SessionCounters[] shards) {
+    /** A listener's histogram summed over its shards (not cumulative). */
+    static long[] histogram(SessionCounters[] shards) {
         long[] counts = new long[LatencyBuckets.count() + 1];
         for (SessionCounters shard : shards) {
             for (int i = 0; i < counts.length; i++) {
@@ -86,12 +123,12 @@ final class LatencyWindow {
         return counts;
     }
 
-    static LatencySummary summary(String listener, long[] counts, double windowSeconds) {
+    static LatencySummary summary(Scope scope, Map<String, String> labels, long[] counts, double windowSeconds) {
         long total = 0;
         for (long count : counts) {
             total += count;
         }
-        return new LatencySummary(listener, total, quantile(counts, total, 0.50), quantile(counts, total, 0.95),
+        return new LatencySummary(scope, labels, total, quantile(counts, total, 0.50), quantile(counts, total, 0.95),
                 quantile(counts, total, 0.99), windowSeconds);
     }
 

@@ -2,28 +2,44 @@ package io.balor.control;
 
 import io.balor.config.Protocol;
 import io.balor.metrics.PrometheusText;
-import io.balor.proxy.LatencyBuckets;
+import io.balor.metrics.TrafficCounters;
 import io.balor.proxy.SessionCounters;
+import io.balor.upstream.Pool;
+import io.balor.upstream.Upstream;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
- * One scrape: the listeners' per-loop counter shards summed now and written as Prometheus text.
- * Family names keep the original Balor's ({@code balor_http_requests_total},
- * {@code balor_http_request_duration_seconds}, {@code balor_tcp_connections_total}), labelled by
- * {@code listener}. Any thread; it only reads the shards.
+ * One scrape: the per-loop counter shards of listeners, routes, pools and upstreams summed now
+ * and written as Prometheus text. Family names keep the original Balor's
+ * ({@code balor_http_requests_total}, {@code balor_http_request_duration_seconds},
+ * {@code balor_tcp_connections_total}), labelled by {@code listener}; routes add {@code route}
+ * ({@code host}, {@code host/prefix}, or {@code *} for a listener's default), pools {@code pool},
+ * upstreams {@code pool} and {@code upstream} (its address as configured). Route, pool and
+ * upstream requests are counted by status class ({@code code="2xx"}). Any thread; it only reads.
  */
 final class MetricsScrape {
 
     private MetricsScrape() {
     }
 
-    static String write(Map<String, BoundListener> bound) {
-        Map<String, BoundListener> listeners = new TreeMap<>(bound);
+    /**
+     * @param checkedPools the pools with active health checks (their upstreams get probe counts)
+     */
+    static String write(Map<String, BoundListener> bound, Map<List<String>, TrafficCounters> routes,
+                        Map<String, Pool> pools, Set<String> checkedPools) {
         PrometheusText text = new PrometheusText();
+        listeners(text, new TreeMap<>(bound));
+        routes(text, routes);
+        pools(text, new TreeMap<>(pools), checkedPools);
+        return text.text();
+    }
 
+    private static void listeners(PrometheusText text, Map<String, BoundListener> listeners) {
         text.family("balor_http_requests_total", "counter", "HTTP responses sent, by listener and status code.");
         forHttp(listeners, (name, shards) -> {
             for (int status = 0; status < 600; status++) {
@@ -36,60 +52,133 @@ final class MetricsScrape {
                 }
             }
         });
-
         text.family("balor_http_request_duration_seconds", "histogram",
                 "From the first byte of a request head to the end of its response, by listener.");
-        forHttp(listeners, (name, shards) -> {
-            long cumulative = 0;
-            long nanos = 0;
-            for (int bucket = 0; bucket <= LatencyBuckets.count(); bucket++) {
-                for (SessionCounters shard : shards) {
-                    cumulative += shard.durations(bucket);
-                }
-                String le = bucket < LatencyBuckets.count()
-                        ? PrometheusText.number(LatencyBuckets.boundSeconds(bucket)) : "+Inf";
-                text.sample("_bucket", List.of("listener", name, "le", le), cumulative);
-            }
-            for (SessionCounters shard : shards) {
-                nanos += shard.durationNanos();
-            }
-            text.sample("_sum", List.of("listener", name), nanos / 1e9);
-            text.sample("_count", List.of("listener", name), cumulative);
-        });
+        forHttp(listeners, (name, shards) ->
+                text.histogram(List.of("listener", name), LatencyWindow.histogram(shards),
+                        sum(shards, SessionCounters::durationNanos) / 1e9));
 
         text.family("balor_tcp_connections_total", "counter", "Client connections accepted, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.accepted()));
         text.family("balor_connections_active", "gauge", "Client connections open now, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.active()));
-        sum(text, listeners, "balor_upstream_connect_failures_total",
-                "Upstream connects that failed (each moves on to the next upstream), by listener.", Counter.FAILURES);
-        sum(text, listeners, "balor_upstream_unavailable_total",
+        counter(text, listeners, "balor_bytes_in_total", "Bytes read from clients, by listener.",
+                SessionCounters::bytesIn);
+        counter(text, listeners, "balor_bytes_out_total", "Bytes written to clients, by listener.",
+                SessionCounters::bytesOut);
+        counter(text, listeners, "balor_upstream_connect_failures_total",
+                "Upstream connects that failed (each moves on to the next upstream), by listener.",
+                SessionCounters::connectFailures);
+        counter(text, listeners, "balor_upstream_unavailable_total",
                 "Sessions closed (L4) or requests answered 502 (L7) because no upstream could be reached.",
-                Counter.UNAVAILABLE);
-        sum(text, listeners, "balor_http_retries_total",
-                "Requests sent again on a new connection after a kept-alive one turned out closed.", Counter.RETRIES);
-        sum(text, listeners, "balor_rate_limited_total",
-                "Requests answered 429 (L7) or connections closed (L4) by a rate limit.", Counter.LIMITED);
-        return text.text();
+                SessionCounters::unavailable);
+        counter(text, listeners, "balor_http_retries_total",
+                "Requests sent again on a new connection after a kept-alive one turned out closed.",
+                SessionCounters::retries);
+        counter(text, listeners, "balor_rate_limited_total",
+                "Requests answered 429 (L7) or connections closed (L4) by a rate limit.", SessionCounters::rateLimited);
     }
 
-    private enum Counter { FAILURES, UNAVAILABLE, RETRIES, LIMITED }
+    private static void routes(PrometheusText text, Map<List<String>, TrafficCounters> routes) {
+        Map<List<String>, TrafficCounters> sorted = new TreeMap<>(MetricsScrape::compare);
+        sorted.putAll(routes);
+        text.family("balor_route_requests_total", "counter", "HTTP requests a route took, by status class.");
+        sorted.forEach((key, traffic) -> classes(text, List.of("listener", key.get(0), "route", key.get(1)), traffic));
+        text.family("balor_route_request_duration_seconds", "histogram",
+                "Durations of the requests a route took, from the first byte of the head to the end of the response.");
+        sorted.forEach((key, traffic) -> text.histogram(List.of("listener", key.get(0), "route", key.get(1)),
+                traffic.histogram(), traffic.durationNanos() / 1e9));
+    }
 
-    private static void sum(PrometheusText text, Map<String, BoundListener> listeners, String family, String help,
-                            Counter counter) {
-        text.family(family, "counter", help);
-        listeners.forEach((name, listener) -> {
-            long total = 0;
-            for (SessionCounters shard : listener.counters) {
-                total += switch (counter) {
-                    case FAILURES -> shard.connectFailures();
-                    case UNAVAILABLE -> shard.unavailable();
-                    case RETRIES -> shard.retries();
-                    case LIMITED -> shard.rateLimited();
-                };
+    private static void pools(PrometheusText text, Map<String, Pool> pools, Set<String> checkedPools) {
+        text.family("balor_pool_requests_total", "counter",
+                "HTTP requests routed to a pool (those no upstream could take too), by status class.");
+        pools.forEach((name, pool) -> classes(text, List.of("pool", name), pool.traffic()));
+        text.family("balor_pool_request_duration_seconds", "histogram", "Durations of the requests routed to a pool.");
+        pools.forEach((name, pool) -> text.histogram(List.of("pool", name), pool.traffic().histogram(),
+                pool.traffic().durationNanos() / 1e9));
+
+        text.family("balor_upstream_requests_total", "counter", "HTTP requests sent to an upstream, by status class.");
+        upstreams(pools, (labels, upstream) -> classes(text, labels, upstream.traffic()));
+        text.family("balor_upstream_request_duration_seconds", "histogram",
+                "Durations of the requests sent to an upstream, from the first byte of the head to the end of the response.");
+        upstreams(pools, (labels, upstream) -> text.histogram(labels, upstream.traffic().histogram(),
+                upstream.traffic().durationNanos() / 1e9));
+        upstreamFamily(text, pools, "balor_upstream_bytes_in_total", "counter", "Bytes sent to an upstream.",
+                upstream -> upstream.traffic().bytesIn());
+        upstreamFamily(text, pools, "balor_upstream_bytes_out_total", "counter", "Bytes received from an upstream.",
+                upstream -> upstream.traffic().bytesOut());
+        upstreamFamily(text, pools, "balor_upstream_connection_attempts_total", "counter",
+                "Connections begun to an upstream.", upstream -> upstream.traffic().connections());
+        upstreamFamily(text, pools, "balor_upstream_connection_errors_total", "counter",
+                "Connections to an upstream that failed (refused, timed out, TLS).",
+                upstream -> upstream.traffic().connectFailures());
+        upstreamFamily(text, pools, "balor_upstream_up", "gauge",
+                "1 while an upstream may take traffic by its health (checks up, not ejected), else 0.",
+                upstream -> upstream.health().up() ? 1 : 0);
+        upstreamFamily(text, pools, "balor_upstream_ejections_total", "counter",
+                "Times passive health ejected an upstream.", upstream -> upstream.health().ejections());
+
+        text.family("balor_health_checks_total", "counter", "Active health probes of an upstream, by result.");
+        upstreams(pools, (labels, upstream) -> {
+            if (checkedPools.contains(labels.get(1))) {
+                long probes = upstream.health().probes();
+                long failed = upstream.health().failedProbes();
+                text.sample("", with(labels, "result", "success"), probes - failed);
+                text.sample("", with(labels, "result", "failure"), failed);
             }
-            text.sample("", List.of("listener", name), total);
         });
+    }
+
+    private static void classes(PrometheusText text, List<String> labels, TrafficCounters traffic) {
+        for (int statusClass = 0; statusClass < TrafficCounters.CLASSES; statusClass++) {
+            long count = traffic.responses(statusClass);
+            if (count > 0) {
+                text.sample("", with(labels, "code", TrafficCounters.classLabel(statusClass)), count);
+            }
+        }
+    }
+
+    private static void upstreamFamily(PrometheusText text, Map<String, Pool> pools, String family, String type,
+                                        String help, ToLongFunction<Upstream> value) {
+        text.family(family, type, help);
+        upstreams(pools, (labels, upstream) -> text.sample("", labels, value.applyAsLong(upstream)));
+    }
+
+    /** Every upstream of every pool, with its {@code pool} and {@code upstream} labels. */
+    private static void upstreams(Map<String, Pool> pools, java.util.function.BiConsumer<List<String>, Upstream> action) {
+        pools.forEach((name, pool) -> {
+            for (Upstream upstream : pool.upstreams()) {
+                action.accept(List.of("pool", name, "upstream", upstream.id().substring(name.length() + 1)), upstream);
+            }
+        });
+    }
+
+    private static List<String> with(List<String> labels, String name, String value) {
+        java.util.ArrayList<String> all = new java.util.ArrayList<>(labels);
+        all.add(name);
+        all.add(value);
+        return all;
+    }
+
+    private static void counter(PrometheusText text, Map<String, BoundListener> listeners, String family, String help,
+                                ToLongFunction<SessionCounters> value) {
+        text.family(family, "counter", help);
+        listeners.forEach((name, listener) ->
+                text.sample("", List.of("listener", name), sum(listener.counters, value)));
+    }
+
+    private static long sum(SessionCounters[] shards, ToLongFunction<SessionCounters> value) {
+        long total = 0;
+        for (SessionCounters shard : shards) {
+            total += value.applyAsLong(shard);
+        }
+        return total;
+    }
+
+    private static int compare(List<String> a, List<String> b) {
+        int first = a.get(0).compareTo(b.get(0));
+        return first != 0 ? first : a.get(1).compareTo(b.get(1));
     }
 
     private static void forHttp(Map<String, BoundListener> listeners,

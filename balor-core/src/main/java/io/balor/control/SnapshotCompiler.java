@@ -41,11 +41,16 @@ final class SnapshotCompiler {
 
     private final BalorOptions options;
     private final HealthChecker health;
+    private final TrafficRegistry traffic;
 
-    /** @param health keeps the health of checked upstreams by id across snapshots */
-    SnapshotCompiler(BalorOptions options, HealthChecker health) {
+    /**
+     * @param health  keeps the health of checked upstreams by id across snapshots
+     * @param traffic keeps the traffic counters of routes, pools and upstreams across snapshots
+     */
+    SnapshotCompiler(BalorOptions options, HealthChecker health, TrafficRegistry traffic) {
         this.options = options;
         this.health = health;
+        this.traffic = traffic;
     }
 
     /**
@@ -98,11 +103,13 @@ final class SnapshotCompiler {
         List<RouteTable.Rule<HttpRoute>> rules = new ArrayList<>();
         for (RouteConfig route : http.routes()) {
             String place = listener.name() + " " + route.host() + " " + route.pathPrefix();
+            String name = route.host() + (route.pathPrefix() == null ? "" : route.pathPrefix());
             rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(),
-                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()),
-                            route.host() + (route.pathPrefix() == null ? "" : route.pathPrefix()))));
+                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()), name,
+                            traffic.route(listener.name(), name))));
         }
-        HttpRoute fallback = listener.poolName() == null ? null : new HttpRoute(listener.poolName(), null, null);
+        HttpRoute fallback = listener.poolName() == null ? null
+                : new HttpRoute(listener.poolName(), null, null, traffic.route(listener.name(), null));
         HttpTimeouts timeouts = http.timeouts();
         Stickiness sticky = null;
         if (http.sticky() != null) {
@@ -145,9 +152,10 @@ final class SnapshotCompiler {
                     config.weight(), config.enabled(), upstreams.size(),
                     address.authority().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     tls != null && "https".equals(address.scheme()),
-                    checked ? health.health(id, options.ticker()) : UpstreamHealth.unchecked()));
+                    checked ? health.health(id, options.ticker()) : UpstreamHealth.unchecked(),
+                    traffic.upstream(name, address.toString())));
         }
-        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls);
+        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name));
     }
 
     private static InetSocketAddress resolve(HostPort address) {

@@ -60,6 +60,7 @@ public final class Supervisor {
     private final LoopState[] states;
     private final SnapshotCompiler compiler;
     private final RateLimits rateLimits;
+    private final TrafficRegistry traffic;
     private final LatencyWindow latency;
     private final io.balor.log.AccessLog accessLog;
     private final io.balor.tls.CertificateStore certificates;
@@ -69,6 +70,8 @@ public final class Supervisor {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Written on the supervisor thread only; volatile so readers on any thread see whole maps. */
     private volatile Map<String, BoundListener> bound = Map.of();
+    /** The running snapshot's pools, for metrics; supervisor-written like {@link #bound}. */
+    private volatile Map<String, Pool> pools = Map.of();
     private volatile BalorConfig config = BalorConfig.empty();
     private volatile long generation;
     private int nextAcceptLoop;
@@ -82,7 +85,8 @@ public final class Supervisor {
             states[i] = new LoopState(loops.get(i), limits(options), accessLog == null ? null : accessLog.shard(i));
         }
         this.health = io.balor.health.HealthChecker.scheduled();
-        this.compiler = new SnapshotCompiler(options, health);
+        this.traffic = new TrafficRegistry(loops.size());
+        this.compiler = new SnapshotCompiler(options, health, traffic);
         this.rateLimits = new RateLimits(options.ticker());
         this.latency = new LatencyWindow(options.ticker());
         this.certificates = new io.balor.tls.CertificateStore(options.clock(), options.certificateCheckInterval());
@@ -147,14 +151,20 @@ public final class Supervisor {
         return accessLog;
     }
 
-    /** Request-duration quantiles of the HTTP listeners over the last minute. */
+    /** Request-duration quantiles of the HTTP listeners, routes, pools and upstreams over the last minute. */
     public List<io.balor.LatencySummary> latency() {
-        return latency.summaries(bound);
+        return latency.summaries(bound, traffic.routes(), pools);
     }
 
     /** The listeners' counters as Prometheus text (format 0.0.4), summed over the loops now. */
     public String metrics() {
-        return MetricsScrape.write(bound);
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        for (io.balor.config.PoolConfig pool : config.pools()) {
+            if (pool.healthCheck() != null) {
+                checked.add(pool.name());
+            }
+        }
+        return MetricsScrape.write(bound, traffic.routes(), pools, checked);
     }
 
     /** The certificates in use, as served now. */
@@ -213,28 +223,30 @@ public final class Supervisor {
             throw new IllegalStateException("Balor is closed");
         }
         TlsCompiler tls = new TlsCompiler(certificates);
-        Map<String, Pool> pools = compiler.pools(next, tls);
-        Map<String, io.balor.tls.ServerTls> serverTls = new HashMap<>();
-        for (int i = 0; i < next.listeners().size(); i++) {
-            ListenerConfig listener = next.listeners().get(i);
-            if (listener.enabled()) {
-                io.balor.tls.ServerTls own = tls.serverTls(listener, "listeners[" + i + "]");
-                if (own != null) {
-                    serverTls.put(listener.name(), own);
+        try {
+            Map<String, Pool> pools = compiler.pools(next, tls);
+            Map<String, io.balor.tls.ServerTls> serverTls = new HashMap<>();
+            for (int i = 0; i < next.listeners().size(); i++) {
+                ListenerConfig listener = next.listeners().get(i);
+                if (listener.enabled()) {
+                    io.balor.tls.ServerTls own = tls.serverTls(listener, "listeners[" + i + "]");
+                    if (own != null) {
+                        serverTls.put(listener.name(), own);
+                    }
                 }
             }
-        }
-        if (!tls.problems().isEmpty()) {
-            throw new io.balor.config.InvalidConfigException(tls.problems());
-        }
-        try {
+            if (!tls.problems().isEmpty()) {
+                throw new io.balor.config.InvalidConfigException(tls.problems());
+            }
             long generation = publish(next, pools, serverTls);
             rateLimits.commit();
+            traffic.commit();
             tls.commit();
             checkHealth(next, pools);
             return generation;
         } catch (RuntimeException e) {
             rateLimits.abandon();
+            traffic.abandon();
             throw e;
         }
     }
@@ -311,6 +323,7 @@ public final class Supervisor {
             await(port, WAIT_SECONDS);
         }
         bound = Map.copyOf(sockets.kept());
+        this.pools = pools;
         config = next;
         generation = snapshot.generation();
         return generation;

@@ -3,6 +3,7 @@ package io.balor.health;
 import io.balor.UpstreamHealthStatus;
 import io.balor.config.HealthCheckConfig;
 import io.balor.config.UpstreamTlsConfig;
+import io.balor.log.EventLogger;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
 import io.balor.upstream.UpstreamHealth;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HealthChecker implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(HealthChecker.class.getName());
+    private static final EventLogger LOG = EventLogger.of("health", HealthChecker.class.getName());
     static final int THREADS = 4;
 
     /** One checked upstream under one config; replaced (and its schedule cancelled) by each update. */
@@ -229,7 +230,8 @@ public final class HealthChecker implements AutoCloseable {
         for (Target target : targets.values()) {
             UpstreamHealth health = target.upstream.health();
             list.add(new UpstreamHealthStatus(target.upstream.id(), target.pool, health.checkedUp(), health.successes(),
-                    health.failures(), health.probes(), health.lastError()));
+                    health.failures(), health.probes(), health.lastError(), health.failedProbes(), health.ejected(),
+                    health.ejections()));
         }
         list.sort(Comparator.comparing(UpstreamHealthStatus::pool).thenComparing(UpstreamHealthStatus::upstream));
         return list;

@@ -13,10 +13,14 @@ import java.util.List;
  * A log file that rotates by size: {@code name} is written until it passes {@code maxBytes},
  * then it becomes {@code name.1} (older ones move up, the oldest past {@code keep} is deleted)
  * and a new one starts. Any failure (a full disk, a directory that cannot be written) drops the
- * lines at hand and counts them; the next batch tries again, at most every few seconds. Writer
- * thread only, except {@link #dropped()}.
+ * lines at hand and counts them; the next batch tries again, at most every few seconds. The
+ * first failure of a run of them is one {@code WARNING} event (source {@code log}), and writing
+ * again after one is an {@code INFO} event, so a directory that stays unwritable is reported once.
+ * Writer thread only, except {@link #dropped()}. Public for {@link io.balor.LogFile}.
  */
-final class LogFiles {
+public final class LogFiles {
+
+    private static final EventLogger LOG = EventLogger.of("log", LogFiles.class.getName());
 
     private static final long RETRY_NANOS = 5_000_000_000L;
 
@@ -28,22 +32,30 @@ final class LogFiles {
     private long size;
     private long failedAt;
     private boolean failed;
+    /** Lines dropped since the first failure of the current run of them. */
+    private long droppedWhileFailing;
     private volatile long dropped;
 
-    LogFiles(Path directory, String name, long maxBytes, int keep) {
+    public LogFiles(Path directory, String name, long maxBytes, int keep) {
         this.directory = directory;
         this.name = name;
         this.maxBytes = maxBytes;
         this.keep = keep;
     }
 
-    long dropped() {
+    /** Lines lost to failures so far. Any thread. */
+    public long dropped() {
         return dropped;
     }
 
-    void write(List<String> lines) {
+    /** Appends {@code lines}, rotating first when the file would pass its size; never throws. */
+    public void write(List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
         if (failed && System.nanoTime() - failedAt < RETRY_NANOS) {
             dropped += lines.size();
+            droppedWhileFailing += lines.size();
             return;
         }
         int done = 0;
@@ -59,16 +71,27 @@ final class LogFiles {
                 done++;
             }
             out.flush();
-            failed = false;
+            if (failed) {
+                failed = false;
+                LOG.log(System.Logger.Level.INFO, "writing " + directory.resolve(name) + " again ("
+                        + droppedWhileFailing + " lines were dropped)");
+            }
         } catch (IOException | RuntimeException e) {
             dropped += lines.size() - done;
+            if (!failed) {
+                droppedWhileFailing = 0;
+                LOG.log(System.Logger.Level.WARNING, "cannot write " + directory.resolve(name) + " (" + e
+                        + "); its lines are dropped and counted, and writing is tried again every "
+                        + RETRY_NANOS / 1_000_000_000L + " s");
+            }
+            droppedWhileFailing += lines.size() - done;
             failed = true;
             failedAt = System.nanoTime();
             closeQuietly();
         }
     }
 
-    void close() {
+    public void close() {
         closeQuietly();
     }
 

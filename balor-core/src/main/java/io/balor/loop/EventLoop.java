@@ -1,6 +1,7 @@
 package io.balor.loop;
 
 import io.balor.buffer.BufferPool;
+import io.balor.log.EventLogger;
 import io.balor.time.Ticker;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class EventLoop implements Executor {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int WHEEL_SLOTS = 1024;
     private static final int MAX_TASKS_PER_ITERATION = 4096;
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final EventLogger LOG = EventLogger.of("loop", EventLoop.class.getName());
 
     private final int index;
     private final Selector selector;

@@ -39,6 +39,27 @@ public final class PrometheusText {
         return this;
     }
 
+    /**
+     * The {@code _bucket}, {@code _sum} and {@code _count} samples of a histogram of the current
+     * family from {@code counts}: one count per bucket of {@link LatencyBuckets}, not cumulative,
+     * the last for larger values. {@code labels} are the series' own; {@code le} is added.
+     */
+    public PrometheusText histogram(List<String> labels, long[] counts, double sumSeconds) {
+        java.util.ArrayList<String> withBound = new java.util.ArrayList<>(labels);
+        withBound.add("le");
+        withBound.add("");
+        long cumulative = 0;
+        for (int bucket = 0; bucket < counts.length; bucket++) {
+            cumulative += counts[bucket];
+            withBound.set(withBound.size() - 1,
+                    bucket < LatencyBuckets.count() ? number(LatencyBuckets.boundSeconds(bucket)) : "+Inf");
+            sample("_bucket", withBound, cumulative);
+        }
+        sample("_sum", labels, sumSeconds);
+        sample("_count", labels, cumulative);
+        return this;
+    }
+
     public String text() {
         return out.toString();
     }

@@ -1,5 +1,6 @@
 package io.balor.net;
 
+import io.balor.log.EventLogger;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
@@ -34,7 +35,7 @@ public final class Acceptor implements IoHandler {
 
     private static final int ACCEPTS_PER_WAKEUP = 64;
     private static final long ACCEPT_ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    private static final EventLogger LOG = EventLogger.of("listener", Acceptor.class.getName());
 
     private final ServerSocketChannel server;
     private final InetSocketAddress localAddress;

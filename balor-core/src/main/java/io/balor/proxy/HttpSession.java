@@ -67,6 +67,8 @@ public final class HttpSession extends Session {
     private static final int MIN_ROOM = 32;
 
     private final EventLoop loop;
+    /** The loop's index: which shard of the traffic counters this session writes. */
+    private final int shard;
     private final SessionCounters counters;
     private final HttpContext context;
     private final Connection client;
@@ -129,6 +131,7 @@ public final class HttpSession extends Session {
                        HttpContext context, HttpLimits limits, Connection client, long idSeed) {
         super(acceptor, sessions);
         this.loop = loop;
+        this.shard = loop.index();
         this.counters = counters;
         this.context = context;
         this.client = client;
@@ -239,6 +242,7 @@ public final class HttpSession extends Session {
         }
         int n = client.read(clientIn);
         bytesFromClient += Math.max(n, 0);
+        counters.received(n);
         if (n < 0) {
             clientEof = true;
             if ((state == EXCHANGE || state == CONNECTING) && !requestBody.done()) {
@@ -258,6 +262,7 @@ public final class HttpSession extends Session {
         }
         int n = upstream.connection().read(upstreamIn);
         bytesFromUpstream += Math.max(n, 0);
+        upstream.upstream().traffic().bytesOut(shard, n);
         if (n < 0) {
             if (responseHeadDone && responseBody.endsAtClose() && upstream.connection().truncated()) {
                 // TLS ended without close_notify: a body that runs until close may have been cut
@@ -329,6 +334,7 @@ public final class HttpSession extends Session {
     }
 
     private void startExchange() {
+        balancer = null;   // set again once the request is routed
         exchangeStart = headSince >= 0 ? headSince : loop.now();
         exchangeLog.start(context.accessLog(), request, clientIn);
         headSince = -1;
@@ -459,6 +465,7 @@ public final class HttpSession extends Session {
             channel = null;   // closed with the upstream connection from here on
             connection.register(loop, upstreamHandler, 0);
             context.cache().countOpened();
+            target.traffic().connecting(shard);
             if (connection.connect(target.address())) {
                 connected();
             } else {
@@ -499,6 +506,7 @@ public final class HttpSession extends Session {
 
     private void connectFailed() {
         counters.connectFailed();
+        target.traffic().connectFailed(shard);
         target.health().failed(loop.now());   // passive health: may eject it
         dropUpstream();
         if (tried == null) {
@@ -705,9 +713,21 @@ public final class HttpSession extends Session {
 
     // ---- failures, buffers, interest, time
 
-    /** Counts the exchange in the listener's shard and, if sampled, logs it. */
+    /**
+     * Counts the exchange in the listener's shard and in those of its route, pool and upstream
+     * (each that it reached) and, if sampled, logs it.
+     */
     private void exchangeEnded(int status, long nanos) {
         counters.response(status, nanos);
+        if (route != null) {
+            route.traffic().exchange(shard, status, nanos);
+            if (balancer != null) {
+                balancer.pool().traffic().exchange(shard, status, nanos);
+            }
+        }
+        if (target != null) {
+            target.traffic().exchange(shard, status, nanos);
+        }
         exchangeLog.end(context.accessLog(), policy, route, target, clientIp, request, status, nanos, requestId,
                 bytesFromClient, bytesFromUpstream, loop.now());
     }
@@ -834,7 +854,9 @@ public final class HttpSession extends Session {
     private void flushClient() throws IOException {
         if (clientOut != null && clientOut.position() > 0) {
             clientOut.flip();
-            if (client.write(clientOut) > 0) {
+            int n = client.write(clientOut);
+            if (n > 0) {
+                counters.sent(n);
                 touch();
             }
             clientOut.compact();
@@ -851,7 +873,9 @@ public final class HttpSession extends Session {
         if (state == EXCHANGE && upstreamOut != null && upstreamOut.position() > 0) {
             upstreamOut.flip();
             try {
-                if (upstream.connection().write(upstreamOut) > 0) {
+                int n = upstream.connection().write(upstreamOut);
+                if (n > 0) {
+                    upstream.upstream().traffic().bytesIn(shard, n);
                     touch();
                     requestWritten = true;
                 }

@@ -1,5 +1,7 @@
 package io.balor.proxy;
 
+import io.balor.metrics.LatencyBuckets;
+
 /**
  * The counters of one listener on one loop: a shard that only that loop writes, summed by
  * readers on any thread, so recording never contends between loops. Single writer: the plain
@@ -13,10 +15,36 @@ public final class SessionCounters {
     private volatile long rateLimited;
     /** HTTP responses by status code (0..599). */
     private final java.util.concurrent.atomic.AtomicLongArray statuses = new java.util.concurrent.atomic.AtomicLongArray(600);
-    /** Request durations: one count per bucket of {@link LatencyBuckets#BOUNDS_NANOS}, the last for larger ones. */
+    /** Request durations: one count per bucket of {@link LatencyBuckets}, the last for larger ones. */
     private final java.util.concurrent.atomic.AtomicLongArray durations =
-            new java.util.concurrent.atomic.AtomicLongArray(LatencyBuckets.BOUNDS_NANOS.length + 1);
+            new java.util.concurrent.atomic.AtomicLongArray(LatencyBuckets.count() + 1);
     private volatile long durationNanos;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+
+    /** Counts {@code n} bytes read from a client (nothing for {@code n <= 0}). */
+    void received(int n) {
+        if (n > 0) {
+            bytesIn += n;
+        }
+    }
+
+    /** Counts {@code n} bytes written to a client. */
+    void sent(int n) {
+        if (n > 0) {
+            bytesOut += n;
+        }
+    }
+
+    /** Bytes read from clients. */
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes written to clients. */
+    public long bytesOut() {
+        return bytesOut;
+    }
 
     void connectFailed() {
         connectFailures++;

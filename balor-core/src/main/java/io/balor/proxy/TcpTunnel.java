@@ -48,6 +48,8 @@ public final class TcpTunnel extends Session {
 
     private final EventLoop loop;
     private final SessionCounters counters;
+    /** The loop's index: which shard of the upstream's traffic counters this tunnel writes. */
+    private final int shard;
     private Balancer balancer;
     private final TunnelRouter router;
     private boolean routing;
@@ -97,6 +99,7 @@ public final class TcpTunnel extends Session {
                      Balancer balancer, TunnelRouter router, TunnelPolicy policy, Connection client) {
         super(acceptor, sessions);
         this.loop = loop;
+        this.shard = loop.index();
         this.counters = counters;
         this.balancer = balancer;
         this.router = router;
@@ -172,6 +175,7 @@ public final class TcpTunnel extends Session {
             ByteBuffer hello = toUpstream.buffer;
             int n = client.read(hello);
             toUpstream.bytes += Math.max(0, n);
+            counters.received(n);
             ClientHelloPeeker.Result result = ClientHelloPeeker.peek(hello, 0, hello.position());
             if (result.status() == ClientHelloPeeker.Status.INCOMPLETE && n >= 0 && hello.hasRemaining()) {
                 return;
@@ -282,6 +286,7 @@ public final class TcpTunnel extends Session {
             return;
         }
         target = next;
+        target.traffic().connecting(shard);
         try {
             SocketChannel channel = SocketChannel.open();
             upstream = new Connection(channel);
@@ -321,6 +326,7 @@ public final class TcpTunnel extends Session {
 
     private void connectFailed() {
         counters.connectFailed();
+        target.traffic().connectFailed(shard);
         target.health().failed(loop.now());   // passive health: may eject it
         loop.timers().cancel(connectTimer);
         if (upstream != null) {
@@ -417,6 +423,23 @@ public final class TcpTunnel extends Session {
             return buffer == null ? 0 : buffer.position();
         }
 
+        /** Counts {@code n} bytes read from the source ({@code read}) or written to the destination. */
+        void counted(int n, boolean read) {
+            if ((this == toUpstream) == read) {
+                if (read) {
+                    counters.received(n);   // from the client
+                } else {
+                    counters.sent(n);       // to the client
+                }
+            } else if (target != null) {
+                if (read) {
+                    target.traffic().bytesOut(shard, n);   // from the upstream
+                } else {
+                    target.traffic().bytesIn(shard, n);    // to the upstream
+                }
+            }
+        }
+
         void onReadable() throws IOException {
             if (buffer == null) {
                 buffer = loop.buffers().acquire();
@@ -432,6 +455,7 @@ public final class TcpTunnel extends Session {
                     source.interest(SelectionKey.OP_READ, false);
                 } else if (n > 0) {
                     bytes += n;
+                    counted(n, true);
                     lastActivity = loop.now();
                     if (frames != null && frames.scan(buffer, before, before + n) == FrameScanner.VIOLATION) {
                         refuseFrames();
@@ -446,7 +470,9 @@ public final class TcpTunnel extends Session {
         void flush() throws IOException {
             if (buffer != null && buffer.position() > 0) {
                 buffer.flip();
-                if (destination.write(buffer) > 0) {
+                int n = destination.write(buffer);
+                if (n > 0) {
+                    counted(n, false);
                     lastActivity = loop.now();
                 }
                 buffer.compact();

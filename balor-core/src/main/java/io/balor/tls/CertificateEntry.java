@@ -1,6 +1,7 @@
 package io.balor.tls;
 
 import io.balor.CertificateStatus;
+import io.balor.log.EventLogger;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -30,7 +31,7 @@ import java.time.Instant;
  */
 public final class CertificateEntry {
 
-    private static final System.Logger LOG = System.getLogger("io.balor.tls");
+    private static final EventLogger LOG = EventLogger.of("tls", "io.balor.tls");
 
     /** What new handshakes get. */
     record Served(LoadedCertificate certificate, SSLContext context, SSLParameters parameters, Instant loadedAt) {

@@ -2,6 +2,7 @@ package io.balor.tls;
 
 import io.balor.CertificateStatus;
 import io.balor.config.CertificateConfig;
+import io.balor.log.EventLogger;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #entry} and {@link #retain} run on the supervisor thread; {@link #statuses} on any.
  */
 public final class CertificateStore implements AutoCloseable {
+
+    private static final EventLogger LOG = EventLogger.of("tls", "io.balor.tls");
 
     private final Clock clock;
     private final Duration checkInterval;
@@ -107,7 +110,7 @@ public final class CertificateStore implements AutoCloseable {
             try {
                 entry.refresh(clock);
             } catch (RuntimeException e) {
-                System.getLogger("io.balor.tls").log(System.Logger.Level.ERROR, "certificate reload failed", e);
+                LOG.log(System.Logger.Level.ERROR, "certificate reload failed", e);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.balor.upstream;
 
+import io.balor.metrics.TrafficCounters;
+
 import java.util.List;
 
 /**
@@ -10,9 +12,10 @@ import java.util.List;
  * @param connectTimeoutNanos  the pool's connect timeout, or {@link #LISTENER}
  * @param responseTimeoutNanos the pool's HTTP response timeout, or {@link #LISTENER}
  * @param tls          how HTTP listeners speak TLS to its {@code https://} upstreams; null when it has none
+ * @param traffic      the HTTP requests its balancer took (those no upstream could take too), kept by name
  */
 public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
-                   long responseTimeoutNanos, io.balor.tls.UpstreamTls tls) {
+                   long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic) {
 
     /** A timeout the pool leaves to the listener. */
     public static final long LISTENER = -1;
@@ -24,6 +27,12 @@ public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, 
     /** A pool whose HTTP requests keep the client's Host, with the listener's timeouts. */
     public Pool(String name, List<Upstream> upstreams) {
         this(name, upstreams, false, LISTENER, LISTENER, null);
+    }
+
+    /** A pool whose traffic is not counted. */
+    public Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
+                long responseTimeoutNanos, io.balor.tls.UpstreamTls tls) {
+        this(name, upstreams, upstreamHost, connectTimeoutNanos, responseTimeoutNanos, tls, TrafficCounters.NONE);
     }
 
     /** A pool without TLS upstreams. */

@@ -1,5 +1,7 @@
 package io.balor.upstream;
 
+import io.balor.metrics.TrafficCounters;
+
 import java.net.InetSocketAddress;
 
 /**
@@ -18,9 +20,16 @@ import java.net.InetSocketAddress;
  * @param tls      an {@code https://} upstream: HTTP listeners speak TLS to it with its pool's settings
  * @param health   what the health checks say, shared with the other snapshots' upstreams of this
  *                 id ({@link UpstreamHealth#unchecked()} when its pool has no checks)
+ * @param traffic  its requests, durations, bytes and connections, kept by id like its health
  */
 public record Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
-                       int index, byte[] authority, boolean tls, UpstreamHealth health) {
+                       int index, byte[] authority, boolean tls, UpstreamHealth health, TrafficCounters traffic) {
+
+    /** An upstream whose traffic is not counted. */
+    public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,
+                    int index, byte[] authority, boolean tls, UpstreamHealth health) {
+        this(id, name, address, weight, enabled, index, authority, tls, health, TrafficCounters.NONE);
+    }
 
     /** An upstream that is not health-checked. */
     public Upstream(String id, String name, InetSocketAddress address, int weight, boolean enabled,

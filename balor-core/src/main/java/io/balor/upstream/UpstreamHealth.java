@@ -47,6 +47,7 @@ public final class UpstreamHealth {
     private volatile int failures;
     private volatile String lastError;
     private volatile long probes;
+    private volatile long failedProbes;
 
     // Passive health and slow start: settings (replaced whole by configure) and state.
     private volatile int failureLimit;        // 0: passive health off
@@ -232,6 +233,11 @@ public final class UpstreamHealth {
         return probes;
     }
 
+    /** Probes recorded so far that failed. */
+    public long failedProbes() {
+        return failedProbes;
+    }
+
     /**
      * Records a probe's outcome and moves the state: down after {@code fall} failures in a row,
      * up after {@code rise} successes in a row (which starts a slow-start ramp).
@@ -250,6 +256,7 @@ public final class UpstreamHealth {
                 up = true;
             }
         } else {
+            failedProbes++;
             lastError = error;
             successes = 0;
             failures = failures == Integer.MAX_VALUE ? failures : failures + 1;

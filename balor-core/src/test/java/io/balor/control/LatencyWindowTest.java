@@ -1,7 +1,7 @@
 package io.balor.control;
 
 import io.balor.LatencySummary;
-import io.balor.proxy.LatencyBuckets;
+import io.balor.metrics.LatencyBuckets;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -33,7 +33,7 @@ class LatencyWindowTest {
                 counts[bucketOf(durations[i])]++;
             }
             Arrays.sort(durations);
-            LatencySummary summary = LatencyWindow.summary("web", counts, 60);
+            LatencySummary summary = LatencyWindow.summary(LatencySummary.Scope.LISTENER, java.util.Map.of("listener", "web"), counts, 60);
             assertEquals(durations.length, summary.count());
             double[][] pairs = {{0.50, summary.p50()}, {0.95, summary.p95()}, {0.99, summary.p99()}};
             for (double[] pair : pairs) {
@@ -50,7 +50,7 @@ class LatencyWindowTest {
 
     @Test
     void anEmptyWindowHasNoQuantiles() {
-        LatencySummary summary = LatencyWindow.summary("web", new long[LatencyBuckets.count() + 1], 60);
+        LatencySummary summary = LatencyWindow.summary(LatencySummary.Scope.LISTENER, java.util.Map.of("listener", "web"), new long[LatencyBuckets.count() + 1], 60);
         assertEquals(0, summary.count());
         assertTrue(Double.isNaN(summary.p99()));
     }

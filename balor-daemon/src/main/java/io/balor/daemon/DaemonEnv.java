@@ -2,6 +2,7 @@ package io.balor.daemon;
 
 import io.balor.config.HostPort;
 
+import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +28,18 @@ import java.util.TreeSet;
  *                             null to generate one into {@code bootstrapSecretFile}
  * @param adminToken           {@code BALOR_ADMIN_TOKEN}: a bearer token with the admin role, or null
  * @param bootstrapSecretFile  {@code BALOR_BOOTSTRAP_SECRET_FILE}, default {@code data/admin-bootstrap.txt}
+ * @param logDir               {@code BALOR_LOG_DIR}, default {@code data/logs}: where {@code access.log} and
+ *                             {@code events.log} (and their rotated files) go
+ * @param logMaxBytes          {@code BALOR_LOG_MAX_BYTES}, default 64 MiB, at least 1 KiB: a log file past this
+ *                             size is rotated
+ * @param logKeep              {@code BALOR_LOG_KEEP}, default 5, 0..1000: rotated files kept of each log
+ * @param accessLogSampling    {@code BALOR_ACCESS_LOG_SAMPLING}: exchanges per 10,000 the access log keeps,
+ *                             default 10,000 (all); clamped to 1..10,000 as the original clamps its trace sampling
  */
 public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
                         Path adminDist, String defaultAdminPassword, String adminToken,
-                        Path bootstrapSecretFile) {
+                        Path bootstrapSecretFile, Path logDir, long logMaxBytes, int logKeep,
+                        int accessLogSampling) {
 
     public static final String STATE_FILE = "BALOR_STATE_FILE";
     public static final String HTTP_ADDR = "BALOR_HTTP_ADDR";
@@ -41,13 +50,21 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String DEFAULT_ADMIN_PASSWORD = "BALOR_DEFAULT_ADMIN_PASSWORD";
     public static final String ADMIN_TOKEN = "BALOR_ADMIN_TOKEN";
     public static final String BOOTSTRAP_SECRET_FILE = "BALOR_BOOTSTRAP_SECRET_FILE";
+    public static final String LOG_DIR = "BALOR_LOG_DIR";
+    public static final String LOG_MAX_BYTES = "BALOR_LOG_MAX_BYTES";
+    public static final String LOG_KEEP = "BALOR_LOG_KEEP";
+    public static final String ACCESS_LOG_SAMPLING = "BALOR_ACCESS_LOG_SAMPLING";
 
     /** Every variable this version reads. */
     public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
-            ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE);
+            ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
+            ACCESS_LOG_SAMPLING);
 
     /** The most event loops {@link io.balor.BalorOptions} accepts. */
     static final int MAX_LOOPS = 1024;
+    /** The limits {@link io.balor.AccessLogOptions} and {@link io.balor.LogFile} accept. */
+    static final long MIN_LOG_BYTES = 1024;
+    static final int MAX_LOG_KEEP = 1000;
 
     /**
      * Reads the knobs from {@code env}.
@@ -65,7 +82,13 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 reader.path(ADMIN_DIST, null),
                 reader.text(DEFAULT_ADMIN_PASSWORD),
                 reader.text(ADMIN_TOKEN),
-                reader.path(BOOTSTRAP_SECRET_FILE, "data/admin-bootstrap.txt"));
+                reader.path(BOOTSTRAP_SECRET_FILE, "data/admin-bootstrap.txt"),
+                reader.path(LOG_DIR, "data/logs"),
+                reader.whole(LOG_MAX_BYTES, 64L << 20, MIN_LOG_BYTES, Long.MAX_VALUE,
+                        "must be a whole number of bytes, at least " + MIN_LOG_BYTES + " (1 KiB)"),
+                (int) reader.whole(LOG_KEEP, 5, 0, MAX_LOG_KEEP,
+                        "must be a whole number of rotated files from 0 to " + MAX_LOG_KEEP),
+                reader.sampling(ACCESS_LOG_SAMPLING));
         if (!reader.problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", reader.problems));
         }
@@ -90,7 +113,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 + ", certDir=" + certDir + ", acmeChallengeDir=" + acmeChallengeDir + ", adminDist=" + adminDist
                 + ", defaultAdminPassword=" + (defaultAdminPassword == null ? "unset" : "(set)")
                 + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
-                + ", bootstrapSecretFile=" + bootstrapSecretFile + "]";
+                + ", bootstrapSecretFile=" + bootstrapSecretFile + ", logDir=" + logDir + ", logMaxBytes=" + logMaxBytes
+                + ", logKeep=" + logKeep + ", accessLogSampling=" + accessLogSampling + "]";
     }
 
     /** Reads one variable at a time and collects what is wrong with them. */
@@ -146,6 +170,40 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             problems.add(name + ": must be a whole number of event loops from 1 to " + MAX_LOOPS + ", was '"
                     + value + "'");
             return standard;
+        }
+
+        long whole(String name, long standard, long min, long max, String rule) {
+            String value = text(name);
+            if (value == null) {
+                return standard;
+            }
+            try {
+                long parsed = Long.parseLong(value.strip());
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(name + ": " + rule + ", was '" + value + "'");
+            return standard;
+        }
+
+        /** Per 10,000: any whole number, clamped to 1..10,000 as the original clamps {@code trace_sample}. */
+        int sampling(String name) {
+            String value = text(name);
+            if (value == null) {
+                return 10_000;
+            }
+            try {
+                BigInteger parsed = new BigInteger(value.strip());
+                return parsed.max(BigInteger.ONE).min(BigInteger.valueOf(10_000)).intValue();
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(name + ": must be a whole number of exchanges per 10000 to log (1 to 10000; others are"
+                    + " clamped), was '" + value + "'");
+            return 10_000;
         }
     }
 }

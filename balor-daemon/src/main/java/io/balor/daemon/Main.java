@@ -1,7 +1,9 @@
 package io.balor.daemon;
 
+import io.balor.AccessLogOptions;
 import io.balor.Balor;
 import io.balor.BalorOptions;
+import io.balor.LogFile;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFile;
 import io.balor.admin.state.StateFileException;
@@ -22,8 +24,10 @@ import java.util.Map;
 
 /**
  * The {@code balor} process: reads the {@code BALOR_*} knobs, loads the state file, starts
- * {@link Balor} with its config, prints where each listener is bound, and runs until SIGTERM or
- * SIGINT, which drain the listeners before it exits 0.
+ * {@link Balor} with its config and its access log, writes Balor's events to {@code events.log}
+ * ({@link EventFile}), prints where each listener is bound, and runs until SIGTERM or SIGINT,
+ * which drain the listeners before it exits 0. A log directory that cannot be written never stops
+ * it: the lines are dropped and counted, and a warning goes to stderr.
  *
  * <p>Exit codes: 0 after a signal and a drain; 1 when the state file is corrupt or invalid (the
  * file is left untouched) or the config cannot start (e.g. an address is in use); 2 when a knob
@@ -80,13 +84,20 @@ public final class Main {
 
         // Before start, so a signal that arrives while listeners are being bound still drains.
         ShutdownSignal shutdown = ShutdownSignal.install(err);
+        Path logDir = env.logDir().toAbsolutePath();
+        AccessLogOptions accessLog = AccessLogOptions.MEMORY.inDirectory(logDir)
+                .withRotation(env.logMaxBytes(), env.logKeep()).withPermyriad(env.accessLogSampling());
         Balor balor;
         try {
-            balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()));
+            balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()).withAccessLog(accessLog));
         } catch (InvalidConfigException e) {
             err.println("balor: cannot start with " + stateFile + ": " + e.getMessage());
             return EXIT_FAILED;
         }
+        EventFile events = EventFile.start(balor,
+                new LogFile(logDir, EventFile.NAME, env.logMaxBytes(), env.logKeep()));
+        out.println("logs in " + logDir + ": access.log (" + sampling(env.accessLogSampling()) + "), "
+                + EventFile.NAME);
         printListeners(balor, state.config(), stateFile, out);
         out.println("admin API: planned (BALOR_HTTP_ADDR " + env.adminAddress() + ")");
         out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
@@ -94,8 +105,19 @@ public final class Main {
         String signal = shutdown.await();
         out.println(signal + ": draining");
         balor.close();
+        events.close();
+        if (balor.accessLogDropped() > 0 || events.dropped() > 0) {
+            err.println("balor: warning: " + balor.accessLogDropped() + " access-log lines and " + events.dropped()
+                    + " events were not written to " + logDir);
+        }
         out.println("stopped");
         return EXIT_OK;
+    }
+
+    /** {@code every exchange}, or {@code 25.00 % of exchanges}. */
+    static String sampling(int permyriad) {
+        return permyriad >= 10_000 ? "every exchange"
+                : permyriad / 100 + "." + permyriad % 100 / 10 + permyriad % 10 + " % of exchanges";
     }
 
     private static void printListeners(Balor balor, BalorConfig config, Path stateFile, PrintStream out) {

@@ -27,20 +27,28 @@ class DaemonEnvTest {
         assertNull(env.defaultAdminPassword());
         assertNull(env.adminToken());
         assertEquals(Path.of("data/admin-bootstrap.txt"), env.bootstrapSecretFile());
+        assertEquals(Path.of("data/logs"), env.logDir());
+        assertEquals(64L * 1024 * 1024, env.logMaxBytes());
+        assertEquals(5, env.logKeep());
+        assertEquals(10_000, env.accessLogSampling());
     }
 
     @Test
     void everyKnobIsRead() {
-        DaemonEnv env = DaemonEnv.parse(Map.of(
-                "BALOR_STATE_FILE", "/var/lib/balor/state.json",
-                "BALOR_HTTP_ADDR", "127.0.0.1:19443",
-                "BALOR_LOOPS", " 3 ",
-                "BALOR_CERT_DIR", "/etc/balor/certs",
-                "BALOR_ACME_CHALLENGE_DIR", "/var/lib/balor/acme",
-                "BALOR_ADMIN_DIST", "/opt/balor/console",
-                "BALOR_DEFAULT_ADMIN_PASSWORD", "s3cret-pass",
-                "BALOR_ADMIN_TOKEN", "t0ken",
-                "BALOR_BOOTSTRAP_SECRET_FILE", "/root/bootstrap.txt"));
+        DaemonEnv env = DaemonEnv.parse(Map.ofEntries(
+                Map.entry("BALOR_STATE_FILE", "/var/lib/balor/state.json"),
+                Map.entry("BALOR_HTTP_ADDR", "127.0.0.1:19443"),
+                Map.entry("BALOR_LOOPS", " 3 "),
+                Map.entry("BALOR_CERT_DIR", "/etc/balor/certs"),
+                Map.entry("BALOR_ACME_CHALLENGE_DIR", "/var/lib/balor/acme"),
+                Map.entry("BALOR_ADMIN_DIST", "/opt/balor/console"),
+                Map.entry("BALOR_DEFAULT_ADMIN_PASSWORD", "s3cret-pass"),
+                Map.entry("BALOR_ADMIN_TOKEN", "t0ken"),
+                Map.entry("BALOR_BOOTSTRAP_SECRET_FILE", "/root/bootstrap.txt"),
+                Map.entry("BALOR_LOG_DIR", "/var/log/balor"),
+                Map.entry("BALOR_LOG_MAX_BYTES", "1048576"),
+                Map.entry("BALOR_LOG_KEEP", " 0 "),
+                Map.entry("BALOR_ACCESS_LOG_SAMPLING", "2500")));
         assertEquals(Path.of("/var/lib/balor/state.json"), env.stateFile());
         assertEquals("127.0.0.1", env.adminAddress().host());
         assertEquals(19443, env.adminAddress().port());
@@ -51,6 +59,10 @@ class DaemonEnvTest {
         assertEquals("s3cret-pass", env.defaultAdminPassword());
         assertEquals("t0ken", env.adminToken());
         assertEquals(Path.of("/root/bootstrap.txt"), env.bootstrapSecretFile());
+        assertEquals(Path.of("/var/log/balor"), env.logDir());
+        assertEquals(1_048_576, env.logMaxBytes());
+        assertEquals(0, env.logKeep());
+        assertEquals(2_500, env.accessLogSampling());
         assertFalse(env.toString().contains("s3cret-pass"), env.toString());
         assertFalse(env.toString().contains("t0ken"), env.toString());
     }
@@ -83,6 +95,48 @@ class DaemonEnvTest {
             assertTrue(e.getMessage().startsWith("BALOR_LOOPS:"), e.getMessage());
         }
         assertEquals(1024, DaemonEnv.parse(Map.of("BALOR_LOOPS", "1024")).loops());
+    }
+
+    @Test
+    void aRelativeLogDirIsTakenAsGiven() {
+        // Like BALOR_STATE_FILE and BALOR_CERT_DIR: relative to the daemon's working directory
+        // (scripts/run makes a caller's relative path absolute first).
+        assertEquals(Path.of("logs/balor"), DaemonEnv.parse(Map.of("BALOR_LOG_DIR", "logs/balor")).logDir());
+    }
+
+    @Test
+    void logSizesMustBeInRange() {
+        for (String value : new String[] {"1023", "0", "-5", "64M", "1.5", "99999999999999999999"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DaemonEnv.parse(Map.of("BALOR_LOG_MAX_BYTES", value)), value);
+            assertEquals("BALOR_LOG_MAX_BYTES: must be a whole number of bytes, at least 1024 (1 KiB), was '"
+                    + value + "'", e.getMessage());
+        }
+        assertEquals(1024, DaemonEnv.parse(Map.of("BALOR_LOG_MAX_BYTES", "1024")).logMaxBytes());
+        for (String value : new String[] {"-1", "1001", "five"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DaemonEnv.parse(Map.of("BALOR_LOG_KEEP", value)), value);
+            assertEquals("BALOR_LOG_KEEP: must be a whole number of rotated files from 0 to 1000, was '" + value + "'",
+                    e.getMessage());
+        }
+        assertEquals(1000, DaemonEnv.parse(Map.of("BALOR_LOG_KEEP", "1000")).logKeep());
+        assertThrows(IllegalArgumentException.class, () -> DaemonEnv.parse(Map.of("BALOR_LOG_DIR", "bad\0dir")));
+    }
+
+    @Test
+    void accessLogSamplingIsClampedButMustBeANumber() {
+        String[][] cases = {{"1", "1"}, {"0", "1"}, {"-20", "1"}, {"10000", "10000"}, {"10001", "10000"},
+            {"99999999999999999999", "10000"}, {" 250 ", "250"}, {"+7", "7"}};
+        for (String[] c : cases) {
+            assertEquals(Integer.parseInt(c[1]), DaemonEnv.parse(Map.of("BALOR_ACCESS_LOG_SAMPLING", c[0]))
+                    .accessLogSampling(), c[0]);
+        }
+        for (String value : new String[] {"all", "25%", "0.5", "1e4"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DaemonEnv.parse(Map.of("BALOR_ACCESS_LOG_SAMPLING", value)), value);
+            assertTrue(e.getMessage().startsWith("BALOR_ACCESS_LOG_SAMPLING: must be a whole number of exchanges per"
+                    + " 10000") && e.getMessage().endsWith(", was '" + value + "'"), e.getMessage());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -84,6 +85,18 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} until stderr so far contains {@code text}; fails with the transcript if it does not. */
+    void awaitStderr(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(text)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no '" + text + "' on stderr within " + timeout + "\nstdout:\n"
+                        + String.join("\n", seen) + "\nstderr:\n" + stderr());
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     /** Waits for the process to end and returns its exit code; fails if it does not end in time. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -93,9 +106,12 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Sends SIGTERM. */
+    /**
+     * Sends SIGTERM. Through the process handle: {@code Process.destroy()} would also close our
+     * ends of its stdout and stderr, and what it prints while it drains would be lost.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     String stderr() {

@@ -63,6 +63,14 @@ class MainTest {
     }
 
     @Test
+    void accessLogSamplingIsDescribed() {
+        assertEquals("every exchange", Main.sampling(10_000));
+        assertEquals("25.00 % of exchanges", Main.sampling(2_500));
+        assertEquals("0.01 % of exchanges", Main.sampling(1));
+        assertEquals("12.34 % of exchanges", Main.sampling(1_234));
+    }
+
+    @Test
     void listenerTargets() {
         HttpSettings routes = HttpSettings.DEFAULT.withRoutes(List.of(RouteConfig.of("api.example.com", "api"),
                 new RouteConfig("*.shop", "/cart/", "shop")));

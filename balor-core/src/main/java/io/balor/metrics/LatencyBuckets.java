@@ -1,4 +1,4 @@
-package io.balor.proxy;
+package io.balor.metrics;
 
 /**
  * The upper bounds of the request-duration histogram (Prometheus's default buckets, 5 ms to
@@ -9,7 +9,7 @@ public final class LatencyBuckets {
     private static final double[] BOUNDS_SECONDS =
             {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     /** The bounds in nanoseconds, ascending. */
-    static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
+    private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
 
     static {
         for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
@@ -31,7 +31,7 @@ public final class LatencyBuckets {
     }
 
     /** The first bucket whose bound is at least {@code nanos}, or {@code BOUNDS_NANOS.length}. */
-    static int bucket(long nanos) {
+    public static int bucket(long nanos) {
         int i = 0;
         while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) {
             i++;
