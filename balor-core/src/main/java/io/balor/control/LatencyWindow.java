@@ -74,7 +74,7 @@ final class LatencyWindow {
                     window[i] -= before[i];
                 }
             }
-            long since = before == null ? started : base.at();
+            long since = base == null ? started : base.at();   // a series born since then counted from 0
             list.add(summary(one.scope(), one.labels(), window, (now - since) / 1e9));
         }
         return list;

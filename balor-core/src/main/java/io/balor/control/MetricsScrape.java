@@ -122,10 +122,8 @@ final class MetricsScrape {
         text.family("balor_health_checks_total", "counter", "Active health probes of an upstream, by result.");
         upstreams(pools, (labels, upstream) -> {
             if (checkedPools.contains(labels.get(1))) {
-                long probes = upstream.health().probes();
-                long failed = upstream.health().failedProbes();
-                text.sample("", with(labels, "result", "success"), probes - failed);
-                text.sample("", with(labels, "result", "failure"), failed);
+                text.sample("", with(labels, "result", "success"), upstream.health().passedProbes());
+                text.sample("", with(labels, "result", "failure"), upstream.health().failedProbes());
             }
         });
     }

@@ -47,6 +47,7 @@ public final class UpstreamHealth {
     private volatile int failures;
     private volatile String lastError;
     private volatile long probes;
+    private volatile long passedProbes;
     private volatile long failedProbes;
 
     // Passive health and slow start: settings (replaced whole by configure) and state.
@@ -233,6 +234,11 @@ public final class UpstreamHealth {
         return probes;
     }
 
+    /** Probes recorded so far that succeeded (its own count, so it never goes back when read with the others). */
+    public long passedProbes() {
+        return passedProbes;
+    }
+
     /** Probes recorded so far that failed. */
     public long failedProbes() {
         return failedProbes;
@@ -249,6 +255,7 @@ public final class UpstreamHealth {
         probes++;
         boolean before = up;
         if (error == null) {
+            passedProbes++;
             failures = 0;
             successes = successes == Integer.MAX_VALUE ? successes : successes + 1;
             if (!before && successes >= rise) {
