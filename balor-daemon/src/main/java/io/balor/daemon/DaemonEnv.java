@@ -35,11 +35,12 @@ import java.util.TreeSet;
  * @param logKeep              {@code BALOR_LOG_KEEP}, default 5, 0..1000: rotated files kept of each log
  * @param accessLogSampling    {@code BALOR_ACCESS_LOG_SAMPLING}: exchanges per 10,000 the access log keeps,
  *                             default 10,000 (all); clamped to 1..10,000 as the original clamps its trace sampling
+ * @param metricsAuth          {@code BALOR_METRICS_AUTH}, default false: {@code /metrics} needs a viewer token
  */
 public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
                         Path adminDist, String defaultAdminPassword, String adminToken,
                         Path bootstrapSecretFile, Path logDir, long logMaxBytes, int logKeep,
-                        int accessLogSampling) {
+                        int accessLogSampling, boolean metricsAuth) {
 
     public static final String STATE_FILE = "BALOR_STATE_FILE";
     public static final String HTTP_ADDR = "BALOR_HTTP_ADDR";
@@ -54,11 +55,12 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String LOG_MAX_BYTES = "BALOR_LOG_MAX_BYTES";
     public static final String LOG_KEEP = "BALOR_LOG_KEEP";
     public static final String ACCESS_LOG_SAMPLING = "BALOR_ACCESS_LOG_SAMPLING";
+    public static final String METRICS_AUTH = "BALOR_METRICS_AUTH";
 
     /** Every variable this version reads. */
     public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
             ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
-            ACCESS_LOG_SAMPLING);
+            ACCESS_LOG_SAMPLING, METRICS_AUTH);
 
     /** The most event loops {@link io.balor.BalorOptions} accepts. */
     static final int MAX_LOOPS = 1024;
@@ -88,7 +90,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                         "must be a whole number of bytes, at least " + MIN_LOG_BYTES + " (1 KiB)"),
                 (int) reader.whole(LOG_KEEP, 5, 0, MAX_LOG_KEEP,
                         "must be a whole number of rotated files from 0 to " + MAX_LOG_KEEP),
-                reader.sampling(ACCESS_LOG_SAMPLING));
+                reader.sampling(ACCESS_LOG_SAMPLING),
+                reader.flag(METRICS_AUTH));
         if (!reader.problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", reader.problems));
         }
@@ -114,7 +117,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 + ", defaultAdminPassword=" + (defaultAdminPassword == null ? "unset" : "(set)")
                 + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
                 + ", bootstrapSecretFile=" + bootstrapSecretFile + ", logDir=" + logDir + ", logMaxBytes=" + logMaxBytes
-                + ", logKeep=" + logKeep + ", accessLogSampling=" + accessLogSampling + "]";
+                + ", logKeep=" + logKeep + ", accessLogSampling=" + accessLogSampling
+                + ", metricsAuth=" + metricsAuth + "]";
     }
 
     /** Reads one variable at a time and collects what is wrong with them. */
@@ -187,6 +191,19 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             }
             problems.add(name + ": " + rule + ", was '" + value + "'");
             return standard;
+        }
+
+        /** {@code true} or {@code false} (unset: false). */
+        boolean flag(String name) {
+            String value = text(name);
+            if (value == null || value.strip().equals("false")) {
+                return false;
+            }
+            if (value.strip().equals("true")) {
+                return true;
+            }
+            problems.add(name + ": must be true or false, was '" + value + "'");
+            return false;
         }
 
         /** Per 10,000: any whole number, clamped to 1..10,000 as the original clamps {@code trace_sample}. */

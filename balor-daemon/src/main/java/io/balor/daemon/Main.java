@@ -7,6 +7,11 @@ import io.balor.LogFile;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFile;
 import io.balor.admin.state.StateFileException;
+import io.balor.admin.state.StateStore;
+import io.balor.admin.api.AdminServer;
+import io.balor.admin.auth.PasswordHasher;
+import io.balor.admin.http.ApiServer;
+import io.balor.config.HostPort;
 import io.balor.config.BalorConfig;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
@@ -14,7 +19,9 @@ import io.balor.config.Protocol;
 import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,11 +106,24 @@ public final class Main {
         out.println("logs in " + logDir + ": access.log (" + sampling(env.accessLogSampling()) + "), "
                 + EventFile.NAME);
         printListeners(balor, state.config(), stateFile, out);
-        out.println("admin API: planned (BALOR_HTTP_ADDR " + env.adminAddress() + ")");
+        AdminServer admin;
+        try {
+            admin = startAdmin(env, new StateStore(stateFile, balor, state));
+        } catch (IOException | StateFileException | RuntimeException e) {
+            err.println("balor: the admin API cannot start on " + env.adminAddress() + ": " + e.getMessage());
+            balor.close();
+            events.close();
+            return EXIT_FAILED;
+        }
+        if (admin.bootstrapMessage() != null) {
+            out.println(admin.bootstrapMessage());
+        }
+        out.println("admin API on http://" + describe(admin.address()) + "/api (BALOR_HTTP_ADDR)");
         out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
 
         String signal = shutdown.await();
         out.println(signal + ": draining");
+        admin.close();
         balor.close();
         events.close();
         if (balor.accessLogDropped() > 0 || events.dropped() > 0) {
@@ -112,6 +132,19 @@ public final class Main {
         }
         out.println("stopped");
         return EXIT_OK;
+    }
+
+    /**
+     * Starts the admin API on {@code BALOR_HTTP_ADDR}, with jdk.httpserver's timeouts and limits
+     * set first (they are JVM-wide properties read once).
+     */
+    private static AdminServer startAdmin(DaemonEnv env, StateStore store) throws IOException, StateFileException {
+        ApiServer.applyTimeoutDefaults();
+        HostPort bind = env.adminAddress();
+        return AdminServer.start(new AdminServer.Settings(new InetSocketAddress(bind.host(), bind.port()),
+                env.adminToken(), env.defaultAdminPassword(), env.bootstrapSecretFile().toAbsolutePath(),
+                env.certDir().toAbsolutePath(), env.logDir().toAbsolutePath(), env.logMaxBytes(), env.logKeep(),
+                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version()), store);
     }
 
     /** {@code every exchange}, or {@code 25.00 % of exchanges}. */

@@ -14,19 +14,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.balor.config.InvalidConfigException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * Reads and writes the state file ({@code data/balor_state.json}): JSON, snake_case keys, a
@@ -60,8 +51,6 @@ public final class StateFile {
 
     private static final ObjectWriter WRITER = JSON.writer(prettyPrinter());
 
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private StateFile() {
     }
@@ -94,20 +83,14 @@ public final class StateFile {
      */
     public static void save(Path file, BalorState state) throws StateFileException {
         Path path = file.toAbsolutePath();
-        Path temp = null;
         try {
             if (Files.isSymbolicLink(path)) {
                 path = path.toRealPath();
             }
             Files.createDirectories(path.getParent());
-            temp = writeTemp(path, render(path, state));
-            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
-            temp = null;
-            syncDirectory(path.getParent());
+            AtomicFile.write(path, render(path, state), true);
         } catch (IOException e) {
             throw StateFileException.io(path, "cannot be written", e);
-        } finally {
-            deleteQuietly(temp);
         }
     }
 
@@ -154,64 +137,16 @@ public final class StateFile {
      */
     private static BalorState create(Path path) throws StateFileException {
         BalorState empty = BalorState.empty();
-        Path temp = null;
         try {
             Files.createDirectories(path.getParent());
-            temp = writeTemp(path, render(path, empty));
             try {
-                Files.createLink(path, temp);
+                AtomicFile.write(path, render(path, empty), false);
             } catch (FileAlreadyExistsException e) {
                 return parse(path, Files.readAllBytes(path));
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                // No hard links on this file system: a plain move, which also refuses to replace.
-                Files.move(temp, path);
-                temp = null;
             }
-            syncDirectory(path.getParent());
             return empty;
         } catch (IOException e) {
             throw StateFileException.io(path, "does not exist and cannot be created", e);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    /** Writes {@code bytes} to a new fsynced temp file next to {@code path}, mode 600 where POSIX. */
-    private static Path writeTemp(Path path, byte[] bytes) throws IOException {
-        Path dir = path.getParent();
-        String prefix = "." + path.getFileName() + ".";
-        Path temp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, prefix, ".tmp", OWNER_ONLY)
-                : Files.createTempFile(dir, prefix, ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
-        }
-        return temp;
-    }
-
-    /** Makes a rename in {@code dir} durable. Some platforms cannot open a directory: then skip. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported here (e.g. Windows); the rename is still atomic, only its durability is weaker.
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp != null) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // Best effort: a stray ".balor_state.json.*.tmp" is harmless and is never read.
-            }
         }
     }
 

@@ -1,0 +1,30 @@
+package io.balor.admin.api;
+
+import io.balor.Balor;
+import io.balor.admin.auth.Authenticator;
+import io.balor.admin.state.StateStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * What the admin API's handlers work on: the state store (and through it the running
+ * {@link Balor}), the authenticator with its users and sessions, where uploaded certificates and
+ * log files live, and the few settings of the API itself. Immutable; shared by the server's
+ * worker threads.
+ *
+ * @param certDir     where uploaded certificates are kept ({@code BALOR_CERT_DIR})
+ * @param logDir      where the daemon's log files are ({@code BALOR_LOG_DIR}), or null for none
+ * @param metricsAuth {@code /metrics} needs a viewer token ({@code BALOR_METRICS_AUTH=true})
+ * @param build       the build's name for {@code /api/version}
+ */
+public record AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
+                           boolean metricsAuth, String build) {
+
+    /** The version of this API (and of the console that comes with it). */
+    public static final String API_VERSION = "0.2.0";
+
+    public Balor balor() {
+        return store.balor();
+    }
+}

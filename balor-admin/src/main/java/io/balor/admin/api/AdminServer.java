@@ -1,0 +1,137 @@
+package io.balor.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.balor.admin.auth.Authenticator;
+import io.balor.admin.auth.Bootstrap;
+import io.balor.admin.auth.HashingGate;
+import io.balor.admin.auth.LoginThrottle;
+import io.balor.admin.auth.PasswordHasher;
+import io.balor.admin.auth.SessionStore;
+import io.balor.admin.auth.UserDirectory;
+import io.balor.admin.auth.UsersSection;
+import io.balor.admin.http.ApiOptions;
+import io.balor.admin.http.ApiServer;
+import io.balor.admin.http.AuditRecord;
+import io.balor.admin.http.Route;
+import io.balor.admin.state.StateFileException;
+import io.balor.admin.state.StateStore;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The admin API, running: the users from the state file (an {@code admin} bootstrapped when there
+ * are none), sessions, the routes of every part of the API, the audit file, and the
+ * {@link ApiServer} they run on. {@link #start} and {@link #close} on the caller's thread; the
+ * requests on the server's worker threads.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /**
+     * How to run it.
+     *
+     * @param bind                  {@code BALOR_HTTP_ADDR}
+     * @param adminToken            {@code BALOR_ADMIN_TOKEN}, or null
+     * @param defaultAdminPassword  {@code BALOR_DEFAULT_ADMIN_PASSWORD}, or null to generate one
+     * @param bootstrapSecretFile   where a generated password goes ({@code BALOR_BOOTSTRAP_SECRET_FILE})
+     * @param certDir               {@code BALOR_CERT_DIR}
+     * @param logDir                {@code BALOR_LOG_DIR} (log files, and {@code audit.log}), or null
+     * @param logMaxBytes           rotation size of {@code audit.log}
+     * @param logKeep               rotated audit files kept
+     * @param metricsAuth           {@code BALOR_METRICS_AUTH}
+     * @param hasher                how passwords are hashed ({@link PasswordHasher#PasswordHasher()} in production)
+     * @param clock                 for sessions, throttling and audit times
+     * @param build                 for {@code /api/version}
+     */
+    public record Settings(InetSocketAddress bind, String adminToken, String defaultAdminPassword,
+                           Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
+                           boolean metricsAuth, PasswordHasher hasher, Clock clock, String build) {
+    }
+
+    private final ApiServer server;
+    private final AuditFile audit;
+    private final Authenticator auth;
+    private final String bootstrapMessage;
+
+    private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage) {
+        this.server = server;
+        this.audit = audit;
+        this.auth = auth;
+        this.bootstrapMessage = bootstrapMessage;
+    }
+
+    /**
+     * Loads the users from {@code store}'s state (creating the bootstrap admin, saved to the
+     * state file, when there are none) and starts serving.
+     *
+     * @throws IOException if the address cannot be bound or the bootstrap file cannot be written
+     * @throws StateFileException if the bootstrap admin cannot be saved
+     * @throws io.balor.config.InvalidConfigException if the state's users section is invalid
+     */
+    public static AdminServer start(Settings settings, StateStore store) throws IOException, StateFileException {
+        JsonNode section = store.current().extras().get(UsersApi.USERS);
+        UserDirectory users = section == null ? new UserDirectory() : UsersSection.read(section, UsersApi.USERS);
+        String message = Bootstrap.ensureAdmin(users, settings.defaultAdminPassword(), settings.bootstrapSecretFile(),
+                settings.hasher(), settings.clock());
+        if (message != null) {
+            store.change(state -> state.withExtra(UsersApi.USERS, UsersSection.write(users, JsonNodeFactory.instance)));
+        }
+        if (store.current().extras().containsKey(LogsApi.TRACE_SAMPLE)) {
+            try {
+                store.balor().accessLogSampling(LogsApi.sampling(store.current()));   // the saved setting wins
+            } catch (IllegalStateException e) {
+                // no access log: kept for when there is one
+            }
+        }
+        Authenticator auth = new Authenticator(users, new SessionStore(settings.clock()), settings.hasher(),
+                new LoginThrottle(settings.clock()), new HashingGate(), settings.adminToken());
+        AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
+                settings.metricsAuth(), settings.build());
+        AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep());
+        ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
+                .withClock(settings.clock());
+        ApiServer server = ApiServer.start(settings.bind(), routes(context), options);
+        return new AdminServer(server, audit, auth, message);
+    }
+
+    /** Every route of the admin API. */
+    static List<Route> routes(AdminContext context) {
+        List<Route> routes = new ArrayList<>();
+        routes.addAll(new SystemApi(context).routes());
+        routes.addAll(new ConfigApi(context).routes());
+        routes.addAll(new UsersApi(context).routes());
+        routes.addAll(new CertificatesApi(context).routes());
+        routes.addAll(new LogsApi(context).routes());
+        return routes;
+    }
+
+    /** Where it listens (the real port when asked for port 0). */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** What to tell the operator about a bootstrapped admin (where its password is), or null. */
+    public String bootstrapMessage() {
+        return bootstrapMessage;
+    }
+
+    /** The newest audit records, oldest first. */
+    public List<AuditRecord> recentAudit() {
+        return audit.recent();
+    }
+
+    public Authenticator authenticator() {
+        return auth;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        audit.close();
+    }
+}

@@ -1,0 +1,200 @@
+package io.balor.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.CertificateFiles;
+import io.balor.CertificateStatus;
+import io.balor.admin.auth.Role;
+import io.balor.admin.http.Access;
+import io.balor.admin.http.ApiException;
+import io.balor.admin.http.ApiRequest;
+import io.balor.admin.http.ApiResponse;
+import io.balor.admin.http.JsonFields;
+import io.balor.admin.http.Route;
+import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFileException;
+import io.balor.config.ListenerConfig;
+import io.balor.config.RouteConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code /api/certificates}: PEM bundles uploaded by admins and kept under {@code BALOR_CERT_DIR}
+ * ({@link CertificateFolder}), with their metadata in the state file's {@code certificates}
+ * section ({@code [{name, cert_file, key_file, source, uploaded_at}]}). A bundle whose PEM is
+ * invalid or whose key does not match is refused and nothing is kept. Reads show subject, names,
+ * issuer, validity and which listeners use the files; downloading gives the chain, and the key
+ * only to an admin who asks for it ({@code ?include_key=true}). A certificate a listener or route
+ * uses cannot be deleted. Changes are serialised on this object; worker threads.
+ */
+final class CertificatesApi {
+
+    static final String CERTIFICATES = "certificates";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final AdminContext context;
+    private final CertificateFolder folder;
+
+    CertificatesApi(AdminContext context) {
+        this.context = context;
+        this.folder = new CertificateFolder(context.certDir());
+    }
+
+    List<Route> routes() {
+        Access viewer = Access.atLeast(Role.VIEWER);
+        Access admin = Access.atLeast(Role.ADMIN);
+        return List.of(
+                Route.get("/api/certificates", viewer, request -> ApiResponse.ok(list())),
+                Route.post("/api/certificates", admin, this::upload),
+                Route.get("/api/certificates/{name}", viewer, this::download),
+                Route.delete("/api/certificates/{name}", admin, this::delete));
+    }
+
+    private ArrayNode list() {
+        BalorState state = context.store().current();
+        ArrayNode list = NODES.arrayNode();
+        for (JsonNode entry : entries(state)) {
+            list.add(view(state, entry));
+        }
+        return list;
+    }
+
+    private ObjectNode view(BalorState state, JsonNode entry) {
+        ObjectNode node = ((ObjectNode) entry).deepCopy();
+        CertificateStatus status = CertificateFiles.check(Path.of(entry.path("cert_file").asText()),
+                Path.of(entry.path("key_file").asText()));
+        node.put("subject", status.subject());
+        ArrayNode names = node.putArray("sans");
+        status.dnsNames().forEach(names::add);
+        node.put("issuer", status.issuer());
+        node.put("not_before", status.notBefore() == null ? null : status.notBefore().toString());
+        node.put("not_after", status.notAfter() == null ? null : status.notAfter().toString());
+        node.put("fingerprint", status.fingerprint());
+        node.put("problem", status.problem());
+        ArrayNode users = node.putArray("used_by");
+        users(state, entry.path("cert_file").asText()).forEach(users::add);
+        return node;
+    }
+
+    private synchronized ApiResponse upload(ApiRequest request) {
+        JsonFields body = request.rejectUnknownKeys("name", "pem", "key");
+        String name = body.requireText("name");
+        String problem = CertificateFolder.nameProblem(name);
+        if (problem != null) {
+            throw ApiException.badRequest("name", problem, "letters, digits, '.', '_' and '-', not starting with '.'");
+        }
+        if (find(context.store().current(), name) != null) {
+            throw ApiException.conflict("certificate '" + name + "' already exists", "delete it first, or pick another name");
+        }
+        CertificateFolder.Stored stored = folder.store(name, body.requireText("pem"), body.optionalText("key"));
+        ObjectNode entry = NODES.objectNode().put("name", name).put("cert_file", stored.certFile().toString())
+                .put("key_file", stored.keyFile().toString()).put("source", "manual")
+                .put("uploaded_at", context.clock().instant().toString());
+        try {
+            BalorState after = context.store().change(state -> state.withExtra(CERTIFICATES, with(state, entry)));
+            return ApiResponse.created(view(after, entry)).withAuditDetail("uploaded certificate " + name);
+        } catch (StateFileException e) {
+            folder.delete(stored);
+            throw ProblemAnswers.notSaved(e);
+        }
+    }
+
+    private ApiResponse download(ApiRequest request) {
+        JsonNode entry = entry(request.pathParam("name"));
+        boolean withKey = "true".equals(request.query("include_key"));
+        if (withKey && request.principal().role() != Role.ADMIN) {
+            throw ApiException.forbidden("only admins may download a private key", "ask without include_key");
+        }
+        ObjectNode node = view(context.store().current(), entry);
+        node.put("chain", folder.read(Path.of(entry.path("cert_file").asText())));
+        if (withKey) {
+            node.put("key", folder.read(Path.of(entry.path("key_file").asText())));
+        }
+        ApiResponse response = ApiResponse.ok(node);
+        return withKey ? response.withAuditDetail("downloaded the key of certificate " + entry.path("name").asText())
+                : response;
+    }
+
+    private synchronized ApiResponse delete(ApiRequest request) {
+        JsonNode entry = entry(request.pathParam("name"));
+        String name = entry.path("name").asText();
+        try {
+            context.store().change(state -> {
+                List<String> users = users(state, entry.path("cert_file").asText());
+                if (!users.isEmpty()) {
+                    throw ApiException.conflict("certificate '" + name + "' is used by " + String.join(", ", users),
+                            "change those listeners' tls first");
+                }
+                ArrayNode rest = NODES.arrayNode();
+                entries(state).forEach(e -> {
+                    if (!e.path("name").asText().equals(name)) {
+                        rest.add(e);
+                    }
+                });
+                return state.withExtra(CERTIFICATES, rest);
+            });
+        } catch (StateFileException e) {
+            throw ProblemAnswers.notSaved(e);
+        }
+        folder.delete(new CertificateFolder.Stored(Path.of(entry.path("cert_file").asText()),
+                Path.of(entry.path("key_file").asText())));
+        return ApiResponse.noContent().withAuditDetail("deleted certificate " + name);
+    }
+
+    private JsonNode entry(String name) {
+        JsonNode entry = find(context.store().current(), name);
+        if (entry == null) {
+            throw ApiException.notFound("no certificate '" + name + "'", "GET /api/certificates lists them");
+        }
+        return entry;
+    }
+
+    private static List<JsonNode> entries(BalorState state) {
+        JsonNode section = state.extras().get(CERTIFICATES);
+        List<JsonNode> list = new ArrayList<>();
+        if (section != null && section.isArray()) {
+            section.forEach(entry -> {
+                if (entry.isObject()) {
+                    list.add(entry);
+                }
+            });
+        }
+        return list;
+    }
+
+    private static JsonNode find(BalorState state, String name) {
+        for (JsonNode entry : entries(state)) {
+            if (name.equals(entry.path("name").asText(null))) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private static ArrayNode with(BalorState state, JsonNode added) {
+        ArrayNode all = NODES.arrayNode();
+        entries(state).forEach(all::add);
+        return all.add(added);
+    }
+
+    /** The listeners (and {@code listener host} routes) whose TLS names {@code certFile}. */
+    private static List<String> users(BalorState state, String certFile) {
+        List<String> users = new ArrayList<>();
+        for (ListenerConfig listener : state.config().listeners()) {
+            if (listener.tls() != null && listener.tls().certificate() != null
+                    && certFile.equals(listener.tls().certificate().certFile().toString())) {
+                users.add(listener.name());
+            }
+            for (RouteConfig route : listener.http().routes()) {
+                if (route.tls() != null && certFile.equals(route.tls().certFile().toString())) {
+                    users.add(listener.name() + " " + route.host());
+                }
+            }
+        }
+        return users;
+    }
+}

@@ -1,0 +1,268 @@
+package io.balor.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.UpstreamHealthStatus;
+import io.balor.admin.api.ConfigEdits.Section;
+import io.balor.admin.auth.Role;
+import io.balor.admin.http.Access;
+import io.balor.admin.http.ApiException;
+import io.balor.admin.http.ApiRequest;
+import io.balor.admin.http.ApiResponse;
+import io.balor.admin.http.Route;
+import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFileException;
+import io.balor.config.InvalidConfigException;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.UpstreamConfig;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code /api/listeners} and {@code /api/pools}: the state file's objects, read and written
+ * through {@link ConfigEdits}; every change is applied live first and saved only once applied
+ * ({@link io.balor.admin.state.StateStore}). A listener's id is its name. Reads are open to
+ * viewers; changes need an operator. Each listener and pool read includes the live state of its
+ * upstreams. Runs on the API server's worker threads.
+ */
+final class ConfigApi {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final AdminContext context;
+    private final ConfigEdits edits;
+
+    ConfigApi(AdminContext context) {
+        this.context = context;
+        this.edits = new ConfigEdits(context.store().file());
+    }
+
+    List<Route> routes() {
+        Access read = Access.atLeast(Role.VIEWER);
+        Access write = Access.atLeast(Role.OPERATOR);
+        return List.of(
+                Route.get("/api/listeners", read, request -> ApiResponse.ok(list(Section.LISTENERS))),
+                Route.post("/api/listeners", write, request -> create(Section.LISTENERS, request)),
+                Route.get("/api/listeners/{id}", read, request -> ApiResponse.ok(view(Section.LISTENERS, name(request)))),
+                Route.put("/api/listeners/{id}", write, request -> replace(Section.LISTENERS, request)),
+                Route.delete("/api/listeners/{id}", write, request -> delete(Section.LISTENERS, request)),
+                Route.post("/api/listeners/{id}/drain", write, this::drain),
+                Route.get("/api/pools", read, request -> ApiResponse.ok(list(Section.POOLS))),
+                Route.post("/api/pools", write, request -> create(Section.POOLS, request)),
+                Route.get("/api/pools/{name}", read, request -> ApiResponse.ok(view(Section.POOLS, name(request)))),
+                Route.put("/api/pools/{name}", write, request -> replace(Section.POOLS, request)),
+                Route.delete("/api/pools/{name}", write, request -> delete(Section.POOLS, request)));
+    }
+
+    private static String name(ApiRequest request) {
+        // pathParam throws for a parameter the route does not have: the pool routes name theirs {name}.
+        String id = request.pathParams().get("id");
+        return id != null ? id : request.pathParam("name");
+    }
+
+    private ArrayNode list(Section section) {
+        BalorState state = context.store().current();
+        ArrayNode items = edits.items(state, section);
+        Map<String, List<UpstreamHealthStatus>> health = health();
+        for (JsonNode item : items) {
+            decorate(section, (ObjectNode) item, state, health);
+        }
+        return items;
+    }
+
+    private ObjectNode view(Section section, String name) {
+        BalorState state = context.store().current();
+        ObjectNode item = edits.item(state, section, name);
+        if (item == null) {
+            throw notFound(section, name);
+        }
+        return decorate(section, item, state, health());
+    }
+
+    private ApiResponse create(Section section, ApiRequest request) {
+        JsonNode body = body(request);
+        String name = body.path("name").asText(null);
+        BalorState after = change(state -> {
+            if (name != null && edits.item(state, section, name) != null) {
+                throw ApiException.conflict(singular(section) + " '" + name + "' already exists",
+                        "choose another name, or PUT " + path(section, name) + " to change it")
+                        .withField("name");
+            }
+            return edits.put(state, section, null, body);
+        });
+        return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
+                .withHeader("Location", path(section, name))
+                .withAuditDetail("created " + singular(section) + " " + name);
+    }
+
+    private ApiResponse replace(Section section, ApiRequest request) {
+        String name = name(request);
+        ObjectNode body = (ObjectNode) body(request);
+        if (!body.has("name")) {
+            body.put("name", name);
+        }
+        String newName = body.path("name").asText(name);
+        BalorState after = change(state -> {
+            if (edits.item(state, section, name) == null) {
+                throw notFound(section, name);
+            }
+            if (!newName.equals(name) && edits.item(state, section, newName) != null) {
+                throw ApiException.conflict(singular(section) + " '" + newName + "' already exists",
+                        "a rename must pick a free name").withField("name");
+            }
+            if (section == Section.POOLS && !newName.equals(name) && !ConfigEdits.poolUsers(state, name).isEmpty()) {
+                throw ApiException.conflict("pool '" + name + "' is used by " + ConfigEdits.poolUsers(state, name),
+                        "point those listeners at another pool before renaming it").withField("name");
+            }
+            return edits.put(state, section, name, body);
+        });
+        return ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
+                .withAuditDetail("updated " + singular(section) + " " + name);
+    }
+
+    private ApiResponse delete(Section section, ApiRequest request) {
+        String name = name(request);
+        change(state -> {
+            if (edits.item(state, section, name) == null) {
+                throw notFound(section, name);
+            }
+            List<String> users = section == Section.POOLS ? ConfigEdits.poolUsers(state, name) : List.of();
+            if (!users.isEmpty()) {
+                throw ApiException.conflict("pool '" + name + "' is used by listeners " + String.join(", ", users),
+                        "delete those listeners or point them at another pool first");
+            }
+            return edits.remove(state, section, name);
+        });
+        return ApiResponse.noContent().withAuditDetail("deleted " + singular(section) + " " + name);
+    }
+
+    /**
+     * Stops accepting, lets in-flight exchanges finish up to the listener's drain timeout, and
+     * keeps the config, disabled (as the original Balor's drain). Answers once the listener has
+     * stopped accepting; its sessions drain in the background.
+     */
+    private ApiResponse drain(ApiRequest request) {
+        String name = request.pathParam("id");
+        BalorState after = change(state -> {
+            ListenerConfig listener = state.config().listener(name);
+            if (listener == null) {
+                throw notFound(Section.LISTENERS, name);
+            }
+            if (!listener.enabled()) {
+                return state;
+            }
+            List<ListenerConfig> listeners = new java.util.ArrayList<>(state.config().listeners());
+            listeners.replaceAll(l -> l.name().equals(name) ? l.withEnabled(false) : l);
+            return state.withConfig(state.config().withListeners(listeners));
+        });
+        return ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name), after, health()))
+                .withAuditDetail("drained listener " + name);
+    }
+
+    private BalorState change(UnaryOperator<BalorState> change) {
+        try {
+            return context.store().change(state -> {
+                try {
+                    return change.apply(state);
+                } catch (InvalidConfigException e) {
+                    throw ProblemAnswers.invalid(e);   // invalid before any apply: 400
+                }
+            });
+        } catch (InvalidConfigException e) {
+            throw ProblemAnswers.notApplied(e);       // valid but not applied (an address in use): 409
+        } catch (StateFileException e) {
+            throw ProblemAnswers.notSaved(e);
+        }
+    }
+
+    private static JsonNode body(ApiRequest request) {
+        JsonNode body = request.json();
+        if (!body.isObject()) {
+            throw ApiException.badRequest(null, "the body must be a JSON object", "send {\"name\": ..., ...}");
+        }
+        return body;
+    }
+
+    /** The live part of a read: where a listener is bound, and each upstream's health. */
+    private ObjectNode decorate(Section section, ObjectNode item, BalorState state, Map<String, List<UpstreamHealthStatus>> health) {
+        String name = item.path("name").asText();
+        if (section == Section.LISTENERS) {
+            item.put("id", name);
+            InetSocketAddress bound = context.balor().boundAddress(name);
+            item.put("bound", bound == null ? null : bound.getAddress().getHostAddress() + ":" + bound.getPort());
+            ListenerConfig listener = state.config().listener(name);
+            ArrayNode upstreams = item.putArray("upstream_health");
+            for (String pool : pools(listener)) {
+                upstreams.addAll(upstreamHealth(pool, upstreamsOf(state, listener, pool), health));
+            }
+        } else {
+            PoolConfig pool = state.config().pool(name);
+            item.set("upstream_health", upstreamHealth(name, pool.upstreams(), health));
+            item.set("used_by", NODES.arrayNode().addAll(ConfigEdits.poolUsers(state, name).stream()
+                    .map(NODES::textNode).toList()));
+        }
+        return item;
+    }
+
+    private static java.util.Set<String> pools(ListenerConfig listener) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        if (listener.poolName() != null) {
+            names.add(listener.poolName());
+        }
+        listener.http().routes().forEach(route -> names.add(route.pool()));
+        return names;
+    }
+
+    private static List<UpstreamConfig> upstreamsOf(BalorState state, ListenerConfig listener, String pool) {
+        PoolConfig shared = state.config().pool(pool);
+        return shared != null ? shared.upstreams() : pool.equals(listener.name()) ? listener.upstreams() : List.of();
+    }
+
+    private static ArrayNode upstreamHealth(String pool, List<UpstreamConfig> upstreams,
+                                            Map<String, List<UpstreamHealthStatus>> health) {
+        ArrayNode list = NODES.arrayNode();
+        List<UpstreamHealthStatus> checked = health.getOrDefault(pool, List.of());
+        for (UpstreamConfig upstream : upstreams) {
+            ObjectNode node = list.addObject().put("pool", pool).put("upstream", upstream.address());
+            UpstreamHealthStatus status = checked.stream()
+                    .filter(s -> s.upstream().equals(pool + "/" + io.balor.config.HostPort.parseUpstream(upstream.address()).value()))
+                    .findFirst().orElse(null);
+            node.put("checked", status != null);
+            node.put("up", status == null || (status.up() && !status.ejected()));
+            if (status != null) {
+                node.put("ejected", status.ejected()).put("failures", status.failures())
+                        .put("last_error", status.lastError());
+            }
+            node.put("enabled", upstream.enabled());
+        }
+        return list;
+    }
+
+    private Map<String, List<UpstreamHealthStatus>> health() {
+        Map<String, List<UpstreamHealthStatus>> byPool = new HashMap<>();
+        for (UpstreamHealthStatus status : context.balor().upstreamHealth()) {
+            byPool.computeIfAbsent(status.pool(), k -> new java.util.ArrayList<>()).add(status);
+        }
+        return byPool;
+    }
+
+    private static ApiException notFound(Section section, String name) {
+        return ApiException.notFound("no " + singular(section) + " '" + name + "'", "GET /api/" + section.key + " lists them");
+    }
+
+    private static String singular(Section section) {
+        return section == Section.LISTENERS ? "listener" : "pool";
+    }
+
+    private static String path(Section section, String name) {
+        return "/api/" + section.key + "/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    }
+}

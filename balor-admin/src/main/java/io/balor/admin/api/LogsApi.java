@@ -1,0 +1,166 @@
+package io.balor.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.AccessLogOptions;
+import io.balor.LogEvent;
+import io.balor.admin.auth.Role;
+import io.balor.admin.http.Access;
+import io.balor.admin.http.ApiException;
+import io.balor.admin.http.ApiRequest;
+import io.balor.admin.http.ApiResponse;
+import io.balor.admin.http.Route;
+import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFileException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code /api/logging} (the access log's sampling in permyriad, kept in the state file's
+ * {@code trace_sample}; admins change it), {@code /api/logs} (Balor's recent events, filtered by
+ * level, and the recent access-log records) and {@code /api/logs/files} (the log directory's
+ * {@code access.log}, {@code events.log} and {@code audit.log} and their rotated files,
+ * downloaded whole as JSON lines; a name is only ever one of the listed files, so no path can
+ * leave the directory). Runs on the API server's worker threads.
+ */
+final class LogsApi {
+
+    /** The state file's key for the sampling, as the original Balor named it. */
+    static final String TRACE_SAMPLE = "trace_sample";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdminContext context;
+
+    LogsApi(AdminContext context) {
+        this.context = context;
+    }
+
+    List<Route> routes() {
+        Access viewer = Access.atLeast(Role.VIEWER);
+        return List.of(
+                Route.get("/api/logging", viewer, request -> ApiResponse.ok(logging(context.store().current()))),
+                Route.put("/api/logging", Access.atLeast(Role.ADMIN), this::setLogging),
+                Route.get("/api/logs", viewer, this::logs),
+                Route.get("/api/logs/files", viewer, request -> ApiResponse.ok(files())),
+                Route.get("/api/logs/files/{name}", viewer, this::download));
+    }
+
+    /** The sampling the state file holds (every exchange when it holds none). */
+    static int sampling(BalorState state) {
+        JsonNode value = state.extras().get(TRACE_SAMPLE);
+        return value != null && value.canConvertToInt() ? AccessLogOptions.clamp(value.intValue()) : 10_000;
+    }
+
+    private ObjectNode logging(BalorState state) {
+        return NODES.objectNode().put(TRACE_SAMPLE, sampling(state)).put("min", 1).put("max", 10_000)
+                .put("dropped", context.balor().accessLogDropped());
+    }
+
+    private ApiResponse setLogging(ApiRequest request) {
+        int wanted = request.rejectUnknownKeys(TRACE_SAMPLE).requireInt(TRACE_SAMPLE);
+        int value = AccessLogOptions.clamp(wanted);
+        try {
+            BalorState after = context.store().change(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
+            try {
+                context.balor().accessLogSampling(value);
+            } catch (IllegalStateException e) {
+                // Balor runs without an access log: the setting is kept for when it has one.
+            }
+            return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value
+                    + (value != wanted ? " (asked " + wanted + ", clamped)" : ""));
+        } catch (StateFileException e) {
+            throw ProblemAnswers.notSaved(e);
+        }
+    }
+
+    private ApiResponse logs(ApiRequest request) {
+        int limit = request.queryInt("limit", 200, 1, 10_000);
+        String levelText = request.query("level");
+        System.Logger.Level level = level(levelText == null ? "info" : levelText);
+        ObjectNode answer = NODES.objectNode();
+        ArrayNode events = answer.putArray("events");
+        for (LogEvent event : context.balor().recentEvents(limit, level)) {
+            events.addObject().put("sequence", event.sequence()).put("time", event.time().toString())
+                    .put("level", event.level().getName().toLowerCase(Locale.ROOT)).put("source", event.source())
+                    .put("message", event.message());
+        }
+        ArrayNode access = answer.putArray("access");
+        if (level.getSeverity() <= System.Logger.Level.INFO.getSeverity()) {
+            for (String line : context.balor().recentAccessLog(limit)) {
+                try {
+                    access.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    access.add(line);
+                }
+            }
+        }
+        return ApiResponse.ok(answer);
+    }
+
+    private static System.Logger.Level level(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "all", "trace" -> System.Logger.Level.ALL;
+            case "debug" -> System.Logger.Level.DEBUG;
+            case "info" -> System.Logger.Level.INFO;
+            case "warning", "warn" -> System.Logger.Level.WARNING;
+            case "error" -> System.Logger.Level.ERROR;
+            default -> throw ApiException.badRequest("level", "level must be debug, info, warning or error, was '"
+                    + text + "'", "");
+        };
+    }
+
+    private ArrayNode files() {
+        ArrayNode list = NODES.arrayNode();
+        for (Path file : logFiles()) {
+            try {
+                list.addObject().put("name", file.getFileName().toString()).put("size", Files.size(file))
+                        .put("modified", Files.getLastModifiedTime(file).toInstant().toString());
+            } catch (IOException e) {
+                // rotated away meanwhile
+            }
+        }
+        return list;
+    }
+
+    private ApiResponse download(ApiRequest request) {
+        String name = request.pathParam("name");
+        for (Path file : logFiles()) {
+            if (file.getFileName().toString().equals(name)) {
+                try {
+                    return ApiResponse.download("application/x-ndjson", name, Files.readAllBytes(file));
+                } catch (IOException e) {
+                    break;
+                }
+            }
+        }
+        throw ApiException.notFound("no log file '" + name + "'", "GET /api/logs/files lists them");
+    }
+
+    /**
+     * The regular files directly in the log directory whose names are log names, sorted. A symbolic
+     * link is not one, even with a log's name: it could point anywhere.
+     */
+    private List<Path> logFiles() {
+        Path dir = context.logDir();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+                    .filter(file -> file.getFileName().toString().matches("(access|events|audit)\\.log(\\.[0-9]+)?"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.balor.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.ListenerStats;
+import io.balor.admin.auth.Role;
+import io.balor.admin.http.Access;
+import io.balor.admin.http.ApiException;
+import io.balor.admin.http.ApiRequest;
+import io.balor.admin.http.ApiResponse;
+import io.balor.admin.http.JsonFields;
+import io.balor.admin.http.Route;
+import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFileException;
+import io.balor.config.HostPort;
+
+import java.util.List;
+
+/**
+ * {@code /api/health}, {@code /api/version} (public), {@code /api/stats}, {@code /metrics}
+ * (public unless {@code BALOR_METRICS_AUTH}) and {@code /api/admin/console} (the console's bind
+ * address and certificate, kept in the state file's {@code admin_console}; they take effect at
+ * the next start, which the answer says). Runs on the API server's worker threads.
+ */
+final class SystemApi {
+
+    static final String CONSOLE = "admin_console";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final AdminContext context;
+    private final long started;
+
+    SystemApi(AdminContext context) {
+        this.context = context;
+        this.started = context.clock().millis();
+    }
+
+    List<Route> routes() {
+        Access viewer = Access.atLeast(Role.VIEWER);
+        return List.of(
+                Route.get("/api/health", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode().put("status", "ok"))),
+                Route.get("/api/version", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode()
+                        .put("api_version", AdminContext.API_VERSION).put("ui_version", AdminContext.API_VERSION)
+                        .put("build", context.build()))),
+                Route.get("/api/stats", viewer, request -> ApiResponse.ok(stats())),
+                Route.get("/metrics", context.metricsAuth() ? viewer : Access.PUBLIC,
+                        request -> ApiResponse.text(200, PROMETHEUS, context.balor().metrics())),
+                Route.get("/api/admin/console", viewer, request -> ApiResponse.ok(console(context.store().current()))),
+                Route.put("/api/admin/console", Access.atLeast(Role.ADMIN), this::setConsole));
+    }
+
+    private ObjectNode stats() {
+        BalorState state = context.store().current();
+        List<ListenerStats> running = context.balor().listenerStats();
+        long accepted = 0;
+        long active = 0;
+        long limited = 0;
+        for (ListenerStats stats : running) {
+            accepted += stats.accepted();
+            active += stats.active();
+            limited += stats.rateLimited();
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("listeners", state.config().listeners().size());
+        node.put("listeners_enabled", state.config().listeners().stream().filter(l -> l.enabled()).count());
+        node.put("runtimes", running.size());
+        node.put("pools", state.config().pools().size());
+        node.put("connections_active", active);
+        node.put("connections_total", accepted);
+        node.put("rate_limited_total", limited);
+        node.put("generation", context.balor().generation());
+        node.put("uptime_seconds", (context.clock().millis() - started) / 1000);
+        com.fasterxml.jackson.databind.node.ArrayNode each = node.putArray("per_listener");
+        for (ListenerStats stats : running) {
+            each.addObject().put("name", stats.name()).put("address", stats.address()).put("accepted", stats.accepted())
+                    .put("active", stats.active()).put("connect_failures", stats.connectFailures())
+                    .put("unavailable", stats.unavailable()).put("retries", stats.retries())
+                    .put("paused", stats.paused()).put("rate_limited", stats.rateLimited());
+        }
+        return node;
+    }
+
+    private static ObjectNode console(BalorState state) {
+        JsonNode saved = state.extras().get(CONSOLE);
+        ObjectNode node = saved != null && saved.isObject() ? ((ObjectNode) saved).deepCopy() : NODES.objectNode();
+        node.put("note", "changes take effect when Balor is restarted");
+        return node;
+    }
+
+    private ApiResponse setConsole(ApiRequest request) {
+        JsonFields body = request.rejectUnknownKeys("bind", "cert_file", "key_file");
+        String bind = body.requireText("bind");
+        HostPort.Parsed parsed = HostPort.parseListen(bind);
+        if (parsed.error() != null) {
+            throw ApiException.badRequest("bind", parsed.error(), "host:port, such as 127.0.0.1:9443");
+        }
+        String cert = body.optionalText("cert_file");
+        String key = body.optionalText("key_file");
+        if (key != null && cert == null) {
+            throw ApiException.badRequest("key_file", "a key_file needs a cert_file", "");
+        }
+        ObjectNode saved = NODES.objectNode().put("bind", bind);
+        if (cert != null) {
+            saved.put("cert_file", cert);
+            saved.put("key_file", key == null ? cert : key);
+        }
+        try {
+            BalorState after = context.store().change(state -> state.withExtra(CONSOLE, saved));
+            ObjectNode answer = console(after);
+            answer.put("restart_required", true);
+            return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""));
+        } catch (StateFileException e) {
+            throw ProblemAnswers.notSaved(e);
+        }
+    }
+}

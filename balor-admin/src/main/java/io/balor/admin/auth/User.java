@@ -1,0 +1,65 @@
+package io.balor.admin.auth;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One admin-console user as the state file's {@code users} section keeps it. Immutable; any
+ * thread. {@link #toString()} leaves the password hash out so a logged user never leaks it.
+ *
+ * @param username     1..{@value #MAX_USERNAME_LENGTH} characters of {@code A-Z a-z 0-9 . _ @ -};
+ *                     compared exactly (case-sensitive). The admin token's audit name
+ *                     {@link Principal#ADMIN_TOKEN} is reserved, so no user can pose as the token
+ * @param role         what the user may do
+ * @param passwordHash a {@link PasswordHasher} string, or one from elsewhere (the original Balor's
+ *                     Argon2id) that cannot be verified until the password is reset
+ * @param createdAt    when the user was created, or null if unknown (the original Balor did not
+ *                     record it, and making one up on import would be a lie)
+ */
+public record User(String username, Role role, String passwordHash, Instant createdAt) {
+
+    public static final int MAX_USERNAME_LENGTH = 64;
+
+    public User {
+        String problem = usernameProblem(username);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        Objects.requireNonNull(role, "role");
+        if (passwordHash == null || passwordHash.isEmpty()) {
+            throw new IllegalArgumentException("a user needs a password hash");
+        }
+    }
+
+    /** What is wrong with {@code username}, or null if it is a valid one. */
+    public static String usernameProblem(String username) {
+        if (username == null || username.isEmpty() || username.length() > MAX_USERNAME_LENGTH) {
+            return "a username must be 1 to " + MAX_USERNAME_LENGTH + " characters long";
+        }
+        for (int i = 0; i < username.length(); i++) {
+            char c = username.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '@' || c == '-';
+            if (!ok) {
+                return "a username may only contain the letters A-Z and a-z, digits, '.', '_', '@' and '-'";
+            }
+        }
+        if (username.equals(Principal.ADMIN_TOKEN)) {
+            return "'" + Principal.ADMIN_TOKEN + "' is reserved: audit records use it for the admin token";
+        }
+        return null;
+    }
+
+    public User withRole(Role newRole) {
+        return new User(username, newRole, passwordHash, createdAt);
+    }
+
+    public User withPasswordHash(String newHash) {
+        return new User(username, role, newHash, createdAt);
+    }
+
+    @Override
+    public String toString() {
+        return "User[username=" + username + ", role=" + role.wire() + ", createdAt=" + createdAt + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package io.balor.admin.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.balor.admin.auth.Principal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one jdk.httpserver handler of an {@link ApiServer} (context {@code /}): serves each exchange
+ * start to end on the worker thread jdk.httpserver hands it to. Immutable; many workers run it at
+ * once.
+ *
+ * <p>The phases, each of which may end the exchange with an {@link ApiException}:
+ * <ol>
+ *   <li>overload: on the server's busy thread, 503 at once (the request was not queued);</li>
+ *   <li>target: split and decode path and query, traversal guard (400);</li>
+ *   <li>authentication: the {@link Authentication} names a principal or null;</li>
+ *   <li>routing: 404 for an unknown path, 405 + {@code Allow} for a known path and other method;</li>
+ *   <li>access: 401 + {@code WWW-Authenticate} without a principal, 403 when not admitted;</li>
+ *   <li>body: if one was sent, its media type must be one the route takes (415), its declared
+ *       length at most the limit (413 before reading), and it is read whole, counting, so a
+ *       chunked body over the limit is a 413 too;</li>
+ *   <li>the handler; a runtime exception other than ApiException is a logged 500.</li>
+ * </ol>
+ * Then, for any method but GET and HEAD, one audit record, and last the response with the
+ * security headers. The audit record is written before the response so that a client that has
+ * its answer can rely on the record being there.
+ *
+ * <p>A refused request's unread body is left to jdk.httpserver, which drains up to
+ * {@code sun.net.httpserver.drainAmount} (64 KiB) of it and closes the connection if more is left.
+ */
+final class ApiDispatcher implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final RouteTable routes;
+    private final ApiOptions options;
+
+    ApiDispatcher(RouteTable routes, ApiOptions options) {
+        this.routes = routes;
+        this.options = options;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        try {
+            serve(exchange);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void serve(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        URI uri = exchange.getRequestURI();
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        InetSocketAddress client = exchange.getRemoteAddress();
+        Principal principal = null;
+        ApiResponse response;
+        try {
+            if (Thread.currentThread() instanceof ApiServer.BusyThread) {
+                throw ApiException.serviceUnavailable("server busy", 1);
+            }
+            List<String> segments = RequestTarget.pathSegments(rawPath);
+            Map<String, List<String>> query = RequestTarget.query(uri.getRawQuery());
+            ApiRequest request = ApiRequest.of(method, rawPath, Map.of(), query, exchange.getRequestHeaders(),
+                    client, null, null);
+            principal = options.authentication().authenticate(request);
+            RouteTable.Match match = routes.find(method, segments);
+            Route route = match.route();
+            ApiRequest routed = request.routed(match.params(), principal, NO_BODY);
+            checkAccess(route.access(), principal, routed);
+            routed = request.routed(match.params(), principal, readBody(exchange, route));
+            response = route.handler().handle(routed);
+            if (response == null) {
+                throw new IllegalStateException("the handler of " + route + " returned null");
+            }
+        } catch (ApiException e) {
+            response = ApiResponse.error(e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "admin API: " + method + " " + rawPath + " failed", e);
+            response = ApiResponse.internalError(e);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            audit(method, rawPath, client, principal, response);
+        }
+        write(exchange, response, method.equals("HEAD"));
+    }
+
+    private static void checkAccess(Access access, Principal principal, ApiRequest request) {
+        if (access.isPublic()) {
+            return;
+        }
+        if (principal == null) {
+            throw ApiException.unauthorized("authentication required", "send Authorization: Bearer <token>");
+        }
+        if (!access.allows(principal, request)) {
+            throw ApiException.forbidden("forbidden", "this needs " + access.description());
+        }
+    }
+
+    /** The request body, empty if none was sent; 415, 413 or 400 as described above. */
+    private byte[] readBody(HttpExchange exchange, Route route) {
+        Headers headers = exchange.getRequestHeaders();
+        List<String> lengths = headers.get("Content-Length");
+        long declared = -1;
+        if (lengths != null) {
+            if (lengths.size() != 1 || !lengths.get(0).matches("[0-9]{1,18}")) {
+                throw ApiException.badRequest(null, "malformed Content-Length", "send one decimal length");
+            }
+            declared = Long.parseLong(lengths.get(0));
+        }
+        boolean chunked = headers.getFirst("Transfer-Encoding") != null;
+        if (!chunked && declared <= 0) {
+            return NO_BODY;
+        }
+        MediaType.require(headers.getFirst("Content-Type"), route.accepts());
+        int limit = options.maxBodyBytes();
+        if (declared > limit) {
+            throw ApiException.payloadTooLarge(limit);
+        }
+        try {
+            // Not closed here: closing drains the rest, which the response's close does anyway.
+            InputStream in = exchange.getRequestBody();
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw ApiException.payloadTooLarge(limit);
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest(null, "could not read the request body", "send the whole body");
+        }
+    }
+
+    private void audit(String method, String rawPath, InetSocketAddress client, Principal principal,
+                       ApiResponse response) {
+        try {
+            options.audit().record(new AuditRecord(options.clock().instant(),
+                    principal == null ? "-" : principal.username(),
+                    principal == null ? "-" : principal.role().wire(),
+                    client.getAddress() == null ? client.getHostString() : client.getAddress().getHostAddress(),
+                    method, rawPath, response.status(), response.auditDetail()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "admin API: audit record for " + method + " " + rawPath + " lost", e);
+        }
+    }
+
+    private static void write(HttpExchange exchange, ApiResponse response, boolean head) {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("X-Frame-Options", "DENY");
+        response.headers().forEach(headers::set);
+        if (response.contentType() != null) {
+            headers.set("Content-Type", response.contentType());
+        }
+        byte[] body = response.bodyBytes();
+        boolean noBody = head || response.status() == 204 || body.length == 0;
+        try {
+            // -1: no body; jdk.httpserver then sends Content-Length: 0 where the status allows one.
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
+            if (!noBody) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "admin API: response not delivered: " + e);
+        }
+    }
+}

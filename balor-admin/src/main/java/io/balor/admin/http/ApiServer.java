@@ -1,0 +1,151 @@
+package io.balor.admin.http;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The admin API's HTTP server: jdk.httpserver with one context {@code /} whose
+ * {@link ApiDispatcher} routes every request to a {@link Route}. Started and closed by its owner
+ * (the daemon's main thread); {@link #address()} may be read from any thread.
+ *
+ * <p>Threads: jdk.httpserver's own dispatcher thread accepts connections and reads nothing but
+ * readiness; each request (its head and body included) is read and served on one of
+ * {@link ApiOptions#threads()} worker threads ("balor-admin-http-N"). At most
+ * {@link ApiOptions#queueCapacity()} requests wait for a worker; one more is handed to a single
+ * busy thread ("balor-admin-http-busy", 16 more waiting at most) that answers 503 with
+ * {@code Retry-After: 1} without running anything; past that the connection is closed.
+ *
+ * <p>Timeouts and header limits: jdk.httpserver reads them once per JVM, from system properties,
+ * when its first server is created, and has none by default (a client that never finishes its
+ * head would hold a worker for ever). The daemon calls {@link #applyTimeoutDefaults()} before it
+ * starts any HttpServer. This is the one place Balor takes knobs from system properties,
+ * because the JDK offers no other way; an operator may still set them with {@code -D}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    /**
+     * What {@link #applyTimeoutDefaults()} gives jdk.httpserver's JVM-wide settings when they are
+     * not set: a request's head and body must arrive within 30 s and its response leave within
+     * 60 s (checked every second), an idle keep-alive connection (or one that never sends a byte)
+     * is closed after 30 s (checked every 10 s), at most 100 request headers of 64 KiB in all,
+     * at most 100 connections open.
+     */
+    public static final Map<String, String> TIMEOUT_DEFAULTS = defaults();
+
+    private static final int BUSY_QUEUE = 16;
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor busy;
+    private final int stopDelaySeconds;
+
+    private ApiServer(HttpServer server, ThreadPoolExecutor workers, ThreadPoolExecutor busy, int stopDelaySeconds) {
+        this.server = server;
+        this.workers = workers;
+        this.busy = busy;
+        this.stopDelaySeconds = stopDelaySeconds;
+    }
+
+    /**
+     * Sets each of {@link #TIMEOUT_DEFAULTS} that is not already set as a system property. Call it
+     * before the first {@code HttpServer} of the JVM is created: later calls change nothing.
+     */
+    public static void applyTimeoutDefaults() {
+        TIMEOUT_DEFAULTS.forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
+        });
+    }
+
+    /**
+     * Binds {@code bind} (port 0 picks a free port) and serves {@code routes}.
+     *
+     * @throws IOException              if the address cannot be bound
+     * @throws IllegalArgumentException if two routes answer the same method on the same paths
+     */
+    public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options) throws IOException {
+        RouteTable table = new RouteTable(routes);
+        ThreadPoolExecutor busy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(BUSY_QUEUE), r -> daemon(new BusyThread(r)),
+                new ThreadPoolExecutor.AbortPolicy());
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(options.threads(), options.threads(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.queueCapacity()), workerThreads(),
+                // Full: hand the exchange to the busy thread, which answers 503. If that is full too,
+                // the RejectedExecutionException makes jdk.httpserver close the connection.
+                (exchange, pool) -> busy.execute(exchange));
+        HttpServer server;
+        try {
+            server = HttpServer.create(bind, 0);
+        } catch (IOException | RuntimeException e) {
+            workers.shutdownNow();
+            busy.shutdownNow();
+            throw e;
+        }
+        server.createContext("/", new ApiDispatcher(table, options));
+        server.setExecutor(workers);
+        server.start();
+        return new ApiServer(server, workers, busy, options.stopDelaySeconds());
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /**
+     * Stops accepting, lets requests in progress finish for up to
+     * {@link ApiOptions#stopDelaySeconds()} (jdk.httpserver waits that long even when idle), closes
+     * every connection and stops the threads.
+     */
+    @Override
+    public void close() {
+        server.stop(stopDelaySeconds);
+        workers.shutdownNow();
+        busy.shutdownNow();
+    }
+
+    /** Requests waiting for a worker (for tests of the overload path). */
+    int queuedRequests() {
+        return workers.getQueue().size();
+    }
+
+    /** The thread that answers 503 to what the workers' queue could not take. */
+    static final class BusyThread extends Thread {
+        BusyThread(Runnable task) {
+            super(task, "balor-admin-http-busy");
+        }
+    }
+
+    private static ThreadFactory workerThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return r -> daemon(new Thread(r, "balor-admin-http-" + count.incrementAndGet()));
+    }
+
+    private static Thread daemon(Thread thread) {
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("sun.net.httpserver.maxReqTime", "30");
+        map.put("sun.net.httpserver.maxRspTime", "60");
+        map.put("sun.net.httpserver.idleInterval", "30");
+        map.put("sun.net.httpserver.maxReqHeaders", "100");
+        map.put("sun.net.httpserver.maxReqHeaderSize", "65536");
+        map.put("jdk.httpserver.maxConnections", "100");
+        return Collections.unmodifiableMap(map);
+    }
+}

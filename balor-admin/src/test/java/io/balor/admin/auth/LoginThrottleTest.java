@@ -1,0 +1,141 @@
+package io.balor.admin.auth;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoginThrottleTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final LoginThrottle throttle = new LoginThrottle(clock);
+
+    static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    @Test
+    void fiveFailuresAreFreeThenTheNextAttemptWaits() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, throttle.retryAfterSeconds("alice", a), "attempt " + (i + 1));
+            throttle.failure("alice", a);
+        }
+        assertEquals(1, throttle.retryAfterSeconds("alice", a));
+        clock.advance(Duration.ofMillis(999));
+        assertEquals(1, throttle.retryAfterSeconds("alice", a), "rounded up");
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(0, throttle.retryAfterSeconds("alice", a));
+    }
+
+    @Test
+    void retryAfterDoublesUpToFifteenMinutes() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        for (int i = 0; i < 5; i++) {
+            throttle.failure("alice", a);
+        }
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            long wait = throttle.retryAfterSeconds("alice", a);
+            waits.add(wait);
+            clock.advance(Duration.ofSeconds(wait));
+            assertEquals(0, throttle.retryAfterSeconds("alice", a));
+            throttle.failure("alice", a);
+        }
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 900L, 900L, 900L), waits);
+    }
+
+    @Test
+    void perUserAcrossAddresses() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            throttle.failure("alice", ip("192.0.2." + (i + 1)));
+        }
+        assertEquals(1, throttle.retryAfterSeconds("alice", ip("198.51.100.7")), "a new address does not help");
+        assertEquals(0, throttle.retryAfterSeconds("bob", ip("198.51.100.7")));
+    }
+
+    @Test
+    void perAddressAcrossUsernames() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        for (int i = 0; i < 5; i++) {
+            throttle.failure("user" + i, a);
+        }
+        assertEquals(1, throttle.retryAfterSeconds("someone-else", a), "spraying names from one address");
+        assertEquals(1, throttle.retryAfterSeconds(null, a), "invalid usernames count by address only");
+        assertEquals(0, throttle.retryAfterSeconds("someone-else", ip("192.0.2.2")));
+    }
+
+    @Test
+    void ipv6CountsPerSlash64() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            throttle.failure(null, ip("2001:db8:1:2::" + Integer.toHexString(i + 1)));
+        }
+        assertEquals(1, throttle.retryAfterSeconds(null, ip("2001:db8:1:2:ffff::9")));
+        assertEquals(0, throttle.retryAfterSeconds(null, ip("2001:db8:1:3::1")));
+    }
+
+    @Test
+    void successClearsTheUsersCountButNotTheAddresss() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        for (int i = 0; i < 4; i++) {
+            throttle.failure("alice", a);
+        }
+        throttle.success("alice");
+        throttle.failure("alice", ip("192.0.2.2"));
+        assertEquals(0, throttle.retryAfterSeconds("alice", ip("192.0.2.2")), "alice starts from 1 failure again");
+        throttle.failure("bob", a);
+        assertEquals(1, throttle.retryAfterSeconds("carol", a), "the address kept its 4 + 1 failures");
+    }
+
+    @Test
+    void countsAreForgottenAfterADay() throws Exception {
+        InetAddress a = ip("192.0.2.1");
+        for (int i = 0; i < 20; i++) {
+            throttle.failure("alice", a);
+        }
+        assertEquals(900, throttle.retryAfterSeconds("alice", a));
+        clock.advance(Duration.ofDays(1));
+        assertEquals(0, throttle.retryAfterSeconds("alice", a));
+        throttle.failure("alice", a);
+        assertEquals(0, throttle.retryAfterSeconds("alice", a), "1 failure, not 21");
+    }
+
+    @Test
+    void tablesAreBoundedAndEvictTheLeastRecentlyFailed() throws Exception {
+        LoginThrottle small = new LoginThrottle(clock, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
+                Duration.ofDays(1), 100);
+        InetAddress target = ip("203.0.113.9");
+        for (int i = 0; i < 5; i++) {
+            small.failure("alice", target);
+        }
+        spray(small, 0, 99);
+        assertEquals(200, small.size(), "both tables full, alice and her address the oldest keys");
+        small.failure("alice", target);
+        spray(small, 99, 198);
+        assertEquals(2, small.retryAfterSeconds("alice", ip("198.51.100.7")), "a new failure made alice the newest");
+        assertEquals(2, small.retryAfterSeconds(null, target));
+
+        InetAddress last = spray(small, 198, 20_000);
+        assertEquals(200, small.size(), "100 names + 100 addresses at most");
+        assertEquals(0, small.retryAfterSeconds("alice", target), "the oldest keys were evicted");
+        for (int i = 0; i < 4; i++) {
+            small.failure(null, last);
+        }
+        assertEquals(1, small.retryAfterSeconds(null, last), "the newest were kept");
+    }
+
+    /** One failure each for users {@code from..to-1} from as many addresses; returns the last address. */
+    private static InetAddress spray(LoginThrottle throttle, int from, int to) throws Exception {
+        InetAddress address = null;
+        for (int i = from; i < to; i++) {
+            address = ip("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255));
+            throttle.failure("user" + i, address);
+        }
+        return address;
+    }
+}

@@ -1,0 +1,72 @@
+package io.balor.admin.http;
+
+import io.balor.admin.auth.Role;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A small admin API in the shape of Balor's, for the server tests; counts handler calls. */
+final class SampleRoutes {
+
+    final AtomicInteger calls = new AtomicInteger();
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/api/health", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("status", "ok")))),
+                Route.get("/api/whoami", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("username",
+                        r.principal() == null ? "anonymous" : r.principal().username())))),
+                Route.get("/api/listeners", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.ok(List.of()))),
+                Route.get("/api/listeners/{id}", Access.atLeast(Role.VIEWER),
+                        r -> count(ApiResponse.ok(Map.of("id", r.pathParam("id"))))),
+                Route.get("/api/listeners/new", Access.atLeast(Role.VIEWER),
+                        r -> count(ApiResponse.ok(Map.of("template", true)))),
+                Route.post("/api/listeners", Access.atLeast(Role.OPERATOR), this::createListener),
+                Route.delete("/api/listeners/{id}", Access.atLeast(Role.OPERATOR),
+                        r -> count(ApiResponse.noContent().withAuditDetail("listener " + r.pathParam("id") + " deleted"))),
+                Route.get("/api/users/{name}", Access.adminOrSelf("name"),
+                        r -> count(ApiResponse.ok(Map.of("name", r.pathParam("name"))))),
+                Route.get("/api/logs/files/{name}", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.download(
+                        "text/plain; charset=utf-8", r.pathParam("name"), ("log " + r.pathParam("name"))
+                                .getBytes(StandardCharsets.UTF_8)))),
+                Route.put("/api/certificates/{name}", Access.atLeast(Role.ADMIN), r -> count(ApiResponse.ok(
+                        Map.of("bytes", r.body().length)))).withAccepts("application/x-pem-file"),
+                Route.put("/api/certificates/{name}/json", Access.atLeast(Role.ADMIN),
+                        r -> count(ApiResponse.ok(r.json()))).withAccepts("application/x-pem-file", "application/json"),
+                Route.get("/api/metrics", Access.PUBLIC, r -> count(ApiResponse.text(200,
+                        "text/plain; version=0.0.4; charset=utf-8", "balor_up 1\n"))),
+                Route.get("/api/search", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of(
+                        "q", String.valueOf(r.query("q")), "limit", r.queryInt("limit", 10, 1, 100))))),
+                Route.get("/api/boom", Access.PUBLIC, r -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("secret-detail-xyz");
+                }),
+                Route.get("/api/null", Access.PUBLIC, r -> null),
+                Route.post("/api/slow-down", Access.PUBLIC, r -> {
+                    throw ApiException.tooManyRequests(7);
+                }),
+                Route.post("/api/echo", Access.PUBLIC, r -> count(ApiResponse.ok(r.json()))));
+    }
+
+    private ApiResponse count(ApiResponse response) {
+        calls.incrementAndGet();
+        return response;
+    }
+
+    /** {"name": text (required), "port": int (required), "weight": int?, "tls": {"cert_file": text}?}. */
+    private ApiResponse createListener(ApiRequest request) {
+        calls.incrementAndGet();
+        JsonFields body = request.rejectUnknownKeys("name", "port", "weight", "tls");
+        Map<String, Object> created = new LinkedHashMap<>();
+        created.put("name", body.requireText("name"));
+        created.put("port", body.requireInt("port"));
+        created.put("weight", body.optionalInt("weight", 1));
+        JsonFields tls = body.optionalObject("tls");
+        if (tls != null) {
+            created.put("cert_file", tls.rejectUnknownKeys("cert_file").requireText("cert_file"));
+        }
+        return ApiResponse.created(created).withAuditDetail("listener " + created.get("name") + " created");
+    }
+}
