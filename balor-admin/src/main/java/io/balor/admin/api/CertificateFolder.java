@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,8 +26,11 @@ final class CertificateFolder {
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n[A-Za-z0-9+/=\\r\\n:, -]*?-----END \\1-----\\r?\\n?");
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String END = "-----END ";
+    private static final String DASHES = "-----";
+    /** A line inside a block: base64, or an RFC 1421 header such as {@code Proc-Type: 4,ENCRYPTED}. */
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]{0,128}|[A-Za-z-]{1,40}: [ -~]{0,200}");
     private static final int MAX_PEM = 256 * 1024;
 
     private final Path dir;
@@ -107,30 +109,49 @@ final class CertificateFolder {
         deleteQuietly(stored.keyFile());
     }
 
-    /** Certificates to {@code chain}, keys (and EC parameters) to {@code key}; anything else is refused. */
+    /**
+     * Certificates to {@code chain}, keys (and EC parameters) to {@code key}; anything else is
+     * refused. Line by line, so any input takes time linear in its length.
+     */
     private static void split(String pem, String field, StringBuilder chain, StringBuilder key) {
-        Matcher block = BLOCK.matcher(pem);
-        int at = 0;
-        while (block.find()) {
-            if (!pem.substring(at, block.start()).isBlank()) {
-                throw ApiException.badRequest(field, "text outside PEM blocks", "send only -----BEGIN ...----- blocks");
-            }
-            String type = block.group(1);
-            String text = block.group().endsWith("\n") ? block.group() : block.group() + "\n";
-            if (type.equals("CERTIFICATE") && chain != null) {
-                chain.append(text);
-            } else if ((type.endsWith("PRIVATE KEY") || type.equals("EC PARAMETERS")) && key != null) {
-                if (type.startsWith("ENCRYPTED")) {
-                    throw ApiException.badRequest(field, "the key is encrypted", "decrypt it first (openssl pkey -in k.pem)");
+        String type = null;
+        StringBuilder block = new StringBuilder();
+        for (String line : pem.split("\r?\n", -1)) {
+            if (type == null) {
+                if (line.isBlank()) {
+                    continue;
                 }
-                key.append(text);
+                if (!line.startsWith(BEGIN) || !line.endsWith(DASHES) || line.length() <= BEGIN.length() + DASHES.length()) {
+                    throw ApiException.badRequest(field, "text outside PEM blocks", "send only -----BEGIN ...----- blocks");
+                }
+                type = line.substring(BEGIN.length(), line.length() - DASHES.length());
+                block.setLength(0);
+                block.append(line).append('\n');
+            } else if (line.equals(END + type + DASHES)) {
+                block.append(line).append('\n');
+                keep(type, block.toString(), field, chain, key);
+                type = null;
+            } else if (BASE64.matcher(line).matches()) {
+                block.append(line).append('\n');
             } else {
-                throw ApiException.badRequest(field, "unexpected PEM block " + type, "");
+                throw ApiException.badRequest(field, "not a PEM bundle (a " + type + " block is cut or broken)",
+                        "send whole -----BEGIN ...----- blocks");
             }
-            at = block.end();
         }
-        if (!pem.substring(at).isBlank()) {
-            throw ApiException.badRequest(field, "not a PEM bundle (or a block is cut)", "send -----BEGIN ...----- blocks");
+        if (type != null) {
+            throw ApiException.badRequest(field, "not a PEM bundle (a " + type + " block is cut)", "send whole blocks");
+        }
+    }
+
+    private static void keep(String type, String block, String field, StringBuilder chain, StringBuilder key) {
+        if (type.equals("CERTIFICATE") && chain != null) {
+            chain.append(block);
+        } else if (type.startsWith("ENCRYPTED") && type.endsWith("PRIVATE KEY")) {
+            throw ApiException.badRequest(field, "the key is encrypted", "decrypt it first (openssl pkey -in k.pem)");
+        } else if ((type.endsWith("PRIVATE KEY") || type.equals("EC PARAMETERS")) && key != null) {
+            key.append(block);
+        } else {
+            throw ApiException.badRequest(field, "unexpected PEM block " + type, "");
         }
     }
 

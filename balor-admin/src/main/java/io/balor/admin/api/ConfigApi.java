@@ -35,6 +35,8 @@ import java.util.function.UnaryOperator;
 final class ConfigApi {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** What reads add to the state file's objects: live state, never saved. */
+    private static final List<String> LIVE_KEYS = List.of("id", "bound", "upstream_health", "used_by");
 
     private final AdminContext context;
     private final ConfigEdits edits;
@@ -96,7 +98,7 @@ final class ConfigApi {
                         .withField("name");
             }
             return edits.put(state, section, null, body);
-        });
+        }, section, name);
         return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
                 .withHeader("Location", path(section, name))
                 .withAuditDetail("created " + singular(section) + " " + name);
@@ -122,7 +124,7 @@ final class ConfigApi {
                         "point those listeners at another pool before renaming it").withField("name");
             }
             return edits.put(state, section, name, body);
-        });
+        }, section, newName);
         return ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
                 .withAuditDetail("updated " + singular(section) + " " + name);
     }
@@ -167,26 +169,42 @@ final class ConfigApi {
     }
 
     private BalorState change(UnaryOperator<BalorState> change) {
+        return change(change, null, null);
+    }
+
+    /**
+     * Applies and saves {@code change}; a refusal of the apply names the fields of the item
+     * {@code name} of {@code section} (when given) relative to it, as a 400 does.
+     */
+    private BalorState change(UnaryOperator<BalorState> change, Section section, String name) {
+        BalorState[] tried = new BalorState[1];
         try {
             return context.store().change(state -> {
                 try {
-                    return change.apply(state);
+                    return tried[0] = change.apply(state);
                 } catch (InvalidConfigException e) {
                     throw ProblemAnswers.invalid(e);   // invalid before any apply: 400
                 }
             });
         } catch (InvalidConfigException e) {
-            throw ProblemAnswers.notApplied(e);       // valid but not applied (an address in use): 409
+            // valid but not applied (an address in use): 409
+            throw ProblemAnswers.notApplied(section == null || tried[0] == null ? e
+                    : ConfigEdits.relative(e, section.key + "[" + edits.indexOf(tried[0], section, name) + "]"));
         } catch (StateFileException e) {
             throw ProblemAnswers.notSaved(e);
         }
     }
 
+    /**
+     * The body, an object; the keys a read adds ({@link #LIVE_KEYS}) are dropped, so what a GET
+     * returned can be sent back with a PUT.
+     */
     private static JsonNode body(ApiRequest request) {
         JsonNode body = request.json();
         if (!body.isObject()) {
             throw ApiException.badRequest(null, "the body must be a JSON object", "send {\"name\": ..., ...}");
         }
+        ((ObjectNode) body).remove(LIVE_KEYS);
         return body;
     }
 

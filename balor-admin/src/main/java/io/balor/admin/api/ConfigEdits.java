@@ -73,7 +73,12 @@ final class ConfigEdits {
         return read(root, section.key + "[" + index + "]");
     }
 
-    /** {@code state} without the item {@code name} of {@code section} (which must exist). */
+    /** Where the item {@code name} of {@code section} is in {@code state}'s document, or -1. */
+    int indexOf(BalorState state, Section section, String name) {
+        return indexOf(items(state, section), name);
+    }
+
+        /** {@code state} without the item {@code name} of {@code section} (which must exist). */
     BalorState remove(BalorState state, Section section, String name) {
         ObjectNode root = StateDocument.toJson(state, stateFile);
         ArrayNode items = (ArrayNode) root.get(section.key);

@@ -120,8 +120,8 @@ public final class UserDirectory {
     }
 
     /**
-     * Sets {@code username}'s password hash and revokes its sessions (including the caller's: the
-     * API issues a fresh token if the user changed its own password).
+     * Sets {@code username}'s password hash and revokes its sessions (including the caller's, when
+     * users change their own password: they log in again with the new one).
      *
      * @return the changed user
      * @throws NoSuchElementException if there is no such user

@@ -94,7 +94,10 @@ public final class ApiResponse {
                 problems.addObject().put("field", problem.path()).put("error", problem.message());
             }
         }
-        return new ApiResponse(e.status(), JSON_TYPE, Json.write(node), e.headers(), e.error());
+        // A config problem's message may quote a value of the body: the audit names the fields only.
+        String detail = e.problems().isEmpty() ? e.error() : "invalid " + e.problems().stream()
+                .map(ConfigProblem::path).distinct().collect(java.util.stream.Collectors.joining(", "));
+        return new ApiResponse(e.status(), JSON_TYPE, Json.write(node), e.headers(), detail);
     }
 
     /** The 500 for a handler's bug: nothing of the exception reaches the client. */

@@ -1,0 +1,69 @@
+package io.balor.admin.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One HTTP/1.1 request written byte for byte on a plain socket, for what {@code java.net.http}
+ * would not send as it is: request targets such as {@code ../}, {@code %2e%2e} or {@code %00},
+ * and a head that announces a body it never sends. The answer is read by its
+ * {@code Content-Length}, not to the end of the connection (a server still waiting for the
+ * announced body would not close it).
+ */
+final class RawHttp {
+
+    /** The status and body of an answer. */
+    record Answer(int status, String body) {
+    }
+
+    private RawHttp() {
+    }
+
+    static Answer get(AdminFixture admin, String target, String token) throws Exception {
+        return request(admin, "GET", target, token);
+    }
+
+    /** {@code method target} without a body, with {@code token} (null: none). */
+    static Answer request(AdminFixture admin, String method, String target, String token) throws Exception {
+        return send(admin, method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Connection: close\r\n\r\n");
+    }
+
+    /** Sends {@code request} (head and whatever body) as it is and reads one answer. */
+    static Answer send(AdminFixture admin, String request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", admin.server.address().getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new EOFException("the connection ended in the answer's head: " + head);
+                }
+                head.write(b);
+            }
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            if (!text.startsWith("HTTP/1.1 ")) {
+                throw new AssertionError("not an HTTP answer: " + text);
+            }
+            int length = 0;
+            for (String line : text.split("\r\n")) {
+                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            return new Answer(Integer.parseInt(text.substring(9, 12)),
+                    new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        }
+    }
+}
