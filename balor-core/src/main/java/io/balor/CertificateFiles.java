@@ -36,4 +36,18 @@ public final class CertificateFiles {
                     null, e.getMessage(), now);
         }
     }
+
+    /**
+     * A TLS server context serving the pair in {@code certFile} and {@code keyFile}, loaded once
+     * (for a server that is not a listener, such as the admin console).
+     *
+     * @throws IllegalArgumentException saying what is wrong with the files
+     */
+    public static javax.net.ssl.SSLContext serverContext(Path certFile, Path keyFile) {
+        try {
+            return io.balor.tls.CertificateEntry.context(PemFiles.load(certFile, keyFile));
+        } catch (CertificateProblem e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
 }

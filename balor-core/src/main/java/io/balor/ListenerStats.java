@@ -15,8 +15,9 @@ package io.balor;
  *                        turned out closed
  * @param paused          the listener is at its connection limit and has stopped accepting
  * @param rateLimited     requests answered 429 (L7) or new connections closed (L4) by a rate limit
+ * @param requests        HTTP responses sent (0 on a TCP listener)
  */
 public record ListenerStats(String name, String address, long accepted, long active,
                             long connectFailures, long unavailable, long retries, boolean paused,
-                            long rateLimited) {
+                            long rateLimited, long requests) {
 }

@@ -131,17 +131,21 @@ public final class Supervisor {
             long unavailable = 0;
             long retries = 0;
             long limited = 0;
+            long requests = 0;
             for (SessionCounters shard : listener.counters) {
                 failures += shard.connectFailures();
                 unavailable += shard.unavailable();
                 retries += shard.retries();
                 limited += shard.rateLimited();
+                for (int status = 0; status < 600; status++) {
+                    requests += shard.responses(status);
+                }
             }
             Acceptor acceptor = listener.acceptor;
             InetSocketAddress address = acceptor.localAddress();
             stats.add(new ListenerStats(entry.getKey(), address.getAddress().getHostAddress() + ":" + address.getPort(),
                     acceptor.accepted(), acceptor.active(), failures, unavailable, retries, acceptor.paused(),
-                    limited));
+                    limited, requests));
         }
         return stats;
     }

@@ -159,7 +159,8 @@ public final class CertificateEntry {
         }
     }
 
-    private static SSLContext context(LoadedCertificate loaded) throws CertificateProblem {
+    /** A server context that serves {@code loaded} to every handshake (also the admin console's). */
+    public static SSLContext context(LoadedCertificate loaded) throws CertificateProblem {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {new OneKey(loaded)}, null, null);

@@ -108,7 +108,7 @@ public final class Main {
         printListeners(balor, state.config(), stateFile, out);
         AdminServer admin;
         try {
-            admin = startAdmin(env, new StateStore(stateFile, balor, state));
+            admin = startAdmin(env, environment.containsKey(DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state));
         } catch (IOException | StateFileException | RuntimeException e) {
             err.println("balor: the admin API cannot start on " + env.adminAddress() + ": " + e.getMessage());
             balor.close();
@@ -118,7 +118,7 @@ public final class Main {
         if (admin.bootstrapMessage() != null) {
             out.println(admin.bootstrapMessage());
         }
-        out.println("admin API on http://" + describe(admin.address()) + "/api (BALOR_HTTP_ADDR)");
+        out.println("admin API on " + admin.scheme() + "://" + describe(admin.address()) + "/api");
         out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
 
         String signal = shutdown.await();
@@ -135,16 +135,37 @@ public final class Main {
     }
 
     /**
-     * Starts the admin API on {@code BALOR_HTTP_ADDR}, with jdk.httpserver's timeouts and limits
-     * set first (they are JVM-wide properties read once).
+     * Starts the admin API, with jdk.httpserver's timeouts and limits set first (they are JVM-wide
+     * properties read once). It binds the state file's {@code admin_console.bind} (set through
+     * {@code PUT /api/admin/console}) unless {@code BALOR_HTTP_ADDR} is set, which wins, else
+     * {@code 0.0.0.0:9443}; it serves HTTPS when {@code admin_console} names a certificate
+     * (relative paths are relative to the state file's directory).
      */
-    private static AdminServer startAdmin(DaemonEnv env, StateStore store) throws IOException, StateFileException {
+    private static AdminServer startAdmin(DaemonEnv env, boolean addressGiven, StateStore store)
+            throws IOException, StateFileException {
         ApiServer.applyTimeoutDefaults();
         HostPort bind = env.adminAddress();
+        javax.net.ssl.SSLContext tls = null;
+        com.fasterxml.jackson.databind.JsonNode console = store.current().extras().get("admin_console");
+        if (console != null && console.isObject()) {
+            if (!addressGiven && console.hasNonNull("bind")) {
+                HostPort.Parsed saved = HostPort.parseListen(console.get("bind").asText());
+                if (saved.error() != null) {
+                    throw new IllegalArgumentException("admin_console.bind in the state file: " + saved.error());
+                }
+                bind = saved.value();
+            }
+            if (console.hasNonNull("cert_file")) {
+                Path dir = store.file().getParent();
+                Path cert = dir.resolve(console.get("cert_file").asText());
+                Path key = dir.resolve(console.path("key_file").asText(console.get("cert_file").asText()));
+                tls = io.balor.CertificateFiles.serverContext(cert, key);
+            }
+        }
         return AdminServer.start(new AdminServer.Settings(new InetSocketAddress(bind.host(), bind.port()),
                 env.adminToken(), env.defaultAdminPassword(), env.bootstrapSecretFile().toAbsolutePath(),
                 env.certDir().toAbsolutePath(), env.logDir().toAbsolutePath(), env.logMaxBytes(), env.logKeep(),
-                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version()), store);
+                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version()), store, tls);
     }
 
     /** {@code every exchange}, or {@code 25.00 % of exchanges}. */

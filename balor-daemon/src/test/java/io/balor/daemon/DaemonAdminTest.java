@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DaemonAdminTest {
 
     private static final Duration STARTUP = Duration.ofSeconds(30);
-    private static final Pattern ADMIN_LINE = Pattern.compile("admin API on http://(127\\.0\\.0\\.1:\\d+)/api \\(BALOR_HTTP_ADDR\\)");
+    private static final Pattern ADMIN_LINE = Pattern.compile("admin API on (https?)://(127\\.0\\.0\\.1:\\d+)/api");
 
     @TempDir
     Path dir;
@@ -47,7 +47,8 @@ class DaemonAdminTest {
                 daemon.awaitLine(line -> line.contains(secret.toString()), STARTUP);
                 Matcher admin = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
                 assertTrue(admin.matches());
-                String base = "http://" + admin.group(1);
+                assertEquals("http", admin.group(1));
+                String base = "http://" + admin.group(2);
 
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
                 String password = Files.readString(secret).lines()
@@ -84,6 +85,35 @@ class DaemonAdminTest {
             assertTrue(saved.contains("\"echoes\"") && saved.contains("\"echo\""), saved);
             assertTrue(saved.contains("\"password_hash\""), saved);
             assertTrue(Files.readString(dir.resolve("logs/audit.log")).contains("created listener echo"));
+        }
+    }
+
+    @Test
+    void theConsoleSettingsSavedInTheStateFileBindAndServeHttps() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", data.resolve("console.key").toString(), "-out",
+                data.resolve("console.crt").toString(), "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        readAll(openssl.getInputStream());
+        assertEquals(0, openssl.waitFor());
+        Path stateFile = data.resolve("balor_state.json");
+        Files.writeString(stateFile, """
+                {"version": 1, "listeners": [], "pools": [],
+                 "admin_console": {"bind": "127.0.0.1:0", "cert_file": "console.crt", "key_file": "console.key"}}
+                """);
+        // No BALOR_HTTP_ADDR: the saved bind is used (an explicit BALOR_HTTP_ADDR would win).
+        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE", stateFile.toString(),
+                "BALOR_LOOPS", "1", "BALOR_DEFAULT_ADMIN_PASSWORD", "first-password", "BALOR_LOG_DIR",
+                dir.resolve("logs").toString()))) {
+            Matcher admin = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
+            assertTrue(admin.matches());
+            assertEquals("https", admin.group(1));
+            String health = curl("--cacert", data.resolve("console.crt").toString(),
+                    "https://" + admin.group(2) + "/api/health");
+            assertEquals("200 {\"status\":\"ok\"}", health);
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(STARTUP), daemon.stderr());
         }
     }
 

@@ -57,9 +57,11 @@ public final class AdminServer implements AutoCloseable {
     private final AuditFile audit;
     private final Authenticator auth;
     private final String bootstrapMessage;
+    private final boolean https;
 
-    private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage) {
+    private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage, boolean https) {
         this.server = server;
+        this.https = https;
         this.audit = audit;
         this.auth = auth;
         this.bootstrapMessage = bootstrapMessage;
@@ -74,6 +76,12 @@ public final class AdminServer implements AutoCloseable {
      * @throws io.balor.config.InvalidConfigException if the state's users section is invalid
      */
     public static AdminServer start(Settings settings, StateStore store) throws IOException, StateFileException {
+        return start(settings, store, null);
+    }
+
+    /** {@link #start(Settings, StateStore)} over HTTPS with {@code tls}, or plain HTTP when it is null. */
+    public static AdminServer start(Settings settings, StateStore store, javax.net.ssl.SSLContext tls)
+            throws IOException, StateFileException {
         JsonNode section = store.current().extras().get(UsersApi.USERS);
         UserDirectory users = section == null ? new UserDirectory() : UsersSection.read(section, UsersApi.USERS);
         String message = Bootstrap.ensureAdmin(users, settings.defaultAdminPassword(), settings.bootstrapSecretFile(),
@@ -95,8 +103,8 @@ public final class AdminServer implements AutoCloseable {
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
                 .withClock(settings.clock());
-        ApiServer server = ApiServer.start(settings.bind(), routes(context), options);
-        return new AdminServer(server, audit, auth, message);
+        ApiServer server = ApiServer.start(settings.bind(), routes(context), options, tls);
+        return new AdminServer(server, audit, auth, message, tls != null);
     }
 
     /** Every route of the admin API. */
@@ -113,6 +121,11 @@ public final class AdminServer implements AutoCloseable {
     /** Where it listens (the real port when asked for port 0). */
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** {@code https} or {@code http}. */
+    public String scheme() {
+        return https ? "https" : "http";
     }
 
     /** What to tell the operator about a bootstrapped admin (where its password is), or null. */

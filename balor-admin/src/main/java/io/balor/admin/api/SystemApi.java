@@ -57,10 +57,12 @@ final class SystemApi {
         long accepted = 0;
         long active = 0;
         long limited = 0;
+        long requests = 0;
         for (ListenerStats stats : running) {
             accepted += stats.accepted();
             active += stats.active();
             limited += stats.rateLimited();
+            requests += stats.requests();
         }
         ObjectNode node = NODES.objectNode();
         node.put("listeners", state.config().listeners().size());
@@ -69,6 +71,7 @@ final class SystemApi {
         node.put("pools", state.config().pools().size());
         node.put("connections_active", active);
         node.put("connections_total", accepted);
+        node.put("requests_total", requests);
         node.put("rate_limited_total", limited);
         node.put("generation", context.balor().generation());
         node.put("uptime_seconds", (context.clock().millis() - started) / 1000);
@@ -77,7 +80,8 @@ final class SystemApi {
             each.addObject().put("name", stats.name()).put("address", stats.address()).put("accepted", stats.accepted())
                     .put("active", stats.active()).put("connect_failures", stats.connectFailures())
                     .put("unavailable", stats.unavailable()).put("retries", stats.retries())
-                    .put("paused", stats.paused()).put("rate_limited", stats.rateLimited());
+                    .put("paused", stats.paused()).put("rate_limited", stats.rateLimited())
+                    .put("requests", stats.requests());
         }
         return node;
     }

@@ -76,6 +76,15 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalArgumentException if two routes answer the same method on the same paths
      */
     public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options) throws IOException {
+        return start(bind, routes, options, null);
+    }
+
+    /**
+     * {@link #start(InetSocketAddress, List, ApiOptions)} over HTTPS with {@code tls} (TLS 1.3 and
+     * 1.2 only), or plain HTTP when it is null.
+     */
+    public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options,
+                                  javax.net.ssl.SSLContext tls) throws IOException {
         RouteTable table = new RouteTable(routes);
         ThreadPoolExecutor busy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(BUSY_QUEUE), r -> daemon(new BusyThread(r)),
@@ -87,7 +96,20 @@ public final class ApiServer implements AutoCloseable {
                 (exchange, pool) -> busy.execute(exchange));
         HttpServer server;
         try {
-            server = HttpServer.create(bind, 0);
+            if (tls == null) {
+                server = HttpServer.create(bind, 0);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(bind, 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+                    @Override
+                    public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                        javax.net.ssl.SSLParameters ssl = tls.getDefaultSSLParameters();
+                        ssl.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                        parameters.setSSLParameters(ssl);
+                    }
+                });
+                server = https;
+            }
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             busy.shutdownNow();

@@ -58,6 +58,8 @@ class SystemApiTest {
                 assertEquals(200, Downstream.get(port, "/counted").statusCode());
             }
 
+            Await.until("the three requests counted", () -> json(admin.call("GET", "/api/stats", viewer, null))
+                    .get("requests_total").asLong() == 3);
             HttpResponse<String> stats = admin.call("GET", "/api/stats", viewer, null);
             assertEquals(200, stats.statusCode(), stats.body());
             JsonNode node = json(stats);
@@ -70,6 +72,7 @@ class SystemApiTest {
             JsonNode each = node.get("per_listener");
             assertEquals(1, each.size(), stats.body());
             assertEquals("web", each.get(0).get("name").asText());
+            assertEquals(3, each.get(0).get("requests").asLong(), stats.body());
             assertTrue(each.get(0).get("accepted").asLong() >= 1, stats.body());
 
             HttpResponse<String> metrics = admin.call("GET", "/metrics", null, null);
