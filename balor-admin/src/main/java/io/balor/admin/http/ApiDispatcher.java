@@ -109,6 +109,9 @@ final class ApiDispatcher implements HttpHandler {
     }
 
     /** The request body, empty if none was sent; 415, 413 or 400 as described above. */
+    /** How much of a refused body is read and dropped so the client sees the 413 (16 MiB). */
+    static final long DISCARD_LIMIT = 16L << 20;
+
     private byte[] readBody(HttpExchange exchange, Route route) {
         Headers headers = exchange.getRequestHeaders();
         List<String> lengths = headers.get("Content-Length");
@@ -126,6 +129,9 @@ final class ApiDispatcher implements HttpHandler {
         MediaType.require(headers.getFirst("Content-Type"), route.accepts());
         int limit = options.maxBodyBytes();
         if (declared > limit) {
+            if (declared <= DISCARD_LIMIT) {
+                discard(exchange);
+            }
             throw ApiException.payloadTooLarge(limit);
         }
         try {
@@ -133,11 +139,31 @@ final class ApiDispatcher implements HttpHandler {
             InputStream in = exchange.getRequestBody();
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
+                discard(exchange);
                 throw ApiException.payloadTooLarge(limit);
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest(null, "could not read the request body", "send the whole body");
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a refused body, up to {@link #DISCARD_LIMIT}: a client still
+     * sending it would otherwise meet a reset and lose the 413 (nginx's lingering close does the
+     * same). A longer one is left to jdk.httpserver, which closes the connection.
+     */
+    private static void discard(HttpExchange exchange) {
+        try {
+            InputStream in = exchange.getRequestBody();
+            byte[] sink = new byte[16 * 1024];
+            long left = DISCARD_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client gave up: nothing to answer
         }
     }
 

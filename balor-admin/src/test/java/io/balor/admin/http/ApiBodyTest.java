@@ -152,6 +152,17 @@ class ApiBodyTest {
     }
 
     @Test
+    void aClientSendingAWholeOversizedBodyReadsThe413() throws Exception {
+        // The rest of the body is read and dropped, so the client is not reset before it reads the answer.
+        for (int size : new int[] {LIMIT + 1, 64 * LIMIT, 8 << 20}) {
+            HttpResponse<String> response = api.sendJson("POST", "/api/listeners", "operator-token",
+                    "{\"name\":\"" + "a".repeat(size) + "\"}");
+            assertEquals(413, response.statusCode(), "a body of " + size + " bytes");
+        }
+        assertEquals(0, sample.calls.get());
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIs413() throws Exception {
         ApiTestServer.RawResponse over = api.raw(chunkedHead(), chunked(LIMIT + 1));
         assertEquals(413, over.status());
