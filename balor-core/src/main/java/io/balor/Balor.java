@@ -168,8 +168,10 @@ public final class Balor implements AutoCloseable {
 
     /**
      * What the active health checks say about the upstreams of every pool that has them
-     * ({@code PoolConfig.withHealthCheck}), sorted by pool and id. Upstreams start up; a down
-     * one receives no new sessions or requests from any balancer, sticky ones included.
+     * ({@code PoolConfig.withHealthCheck}), and passive health about those of pools that have
+     * only that ({@code withPassiveHealth}, {@code withSlowStart}; no probes), sorted by pool and
+     * id. Upstreams start up; a down or ejected one receives no new sessions or requests from any
+     * balancer, sticky ones included.
      */
     public List<UpstreamHealthStatus> upstreamHealth() {
         return supervisor.upstreamHealth();

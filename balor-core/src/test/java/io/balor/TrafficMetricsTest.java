@@ -293,8 +293,10 @@ class TrafficMetricsTest extends ApplyTestBase {
         String[] guarded = {"pool", "guarded", "upstream", u1.address()};
         String[] passive = {"pool", "passive", "upstream", u2.address()};
         Await.until("guarded probed", () -> health(balor, id1).probes() > 0);
-        assertEquals(List.of(id1), balor.upstreamHealth().stream().map(UpstreamHealthStatus::upstream).toList(),
-                "only actively checked pools have health status");
+        String id2 = "passive/" + u2.address();
+        assertEquals(List.of(id1, id2), balor.upstreamHealth().stream().map(UpstreamHealthStatus::upstream).toList(),
+                "checked pools and passive-only ones have a health status");
+        assertEquals(0, health(balor, id2).probes(), "passive health alone runs no probes");
         PrometheusParser before = scrape(balor);
         for (String[] upstream : List.of(guarded, passive)) {
             assertEquals(1, before.value("balor_upstream_up", upstream));
@@ -323,6 +325,8 @@ class TrafficMetricsTest extends ApplyTestBase {
         assertEquals(3, m.value("balor_pool_requests_total", "pool", "guarded", "code", "5xx"), "and the pool's");
         assertEquals(1, m.value("balor_upstream_requests_total", with(passive, "code", "5xx")));
         assertEquals(2, m.value("balor_pool_requests_total", "pool", "passive", "code", "5xx"));
+        UpstreamHealthStatus passiveEjected = health(balor, id2);
+        assertTrue(passiveEjected.ejected() && passiveEjected.ejections() == 1, passiveEjected.toString());
         UpstreamHealthStatus ejected = health(balor, id1);
         assertTrue(ejected.up(), "its checks still say up: " + ejected);
         assertTrue(ejected.ejected(), ejected.toString());

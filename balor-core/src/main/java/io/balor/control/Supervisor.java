@@ -181,9 +181,26 @@ public final class Supervisor {
         certificates.checkAll();
     }
 
-    /** What the active health checks say about every checked upstream. */
+    /**
+     * What the health checks say about every checked upstream, and what passive health says about
+     * the upstreams of pools that have only that (no probes: their probe counts are 0).
+     */
     public List<io.balor.UpstreamHealthStatus> upstreamHealth() {
-        return health.statuses();
+        List<io.balor.UpstreamHealthStatus> list = new ArrayList<>(health.statuses());
+        Map<String, Pool> running = pools;
+        for (io.balor.config.PoolConfig pool : config.pools()) {
+            Pool compiled = running.get(pool.name());
+            if (compiled != null && pool.healthCheck() == null && pool.tracksHealth()) {
+                for (io.balor.upstream.Upstream upstream : compiled.upstreams()) {
+                    io.balor.upstream.UpstreamHealth h = upstream.health();
+                    list.add(new io.balor.UpstreamHealthStatus(upstream.id(), pool.name(), h.checkedUp(), 0, 0, 0, null,
+                            0, h.ejected(), h.ejections()));
+                }
+            }
+        }
+        list.sort(java.util.Comparator.comparing(io.balor.UpstreamHealthStatus::pool)
+                .thenComparing(io.balor.UpstreamHealthStatus::upstream));
+        return list;
     }
 
     /** Every live session, described on its loop; empty once close has begun. */

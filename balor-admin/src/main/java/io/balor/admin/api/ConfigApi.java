@@ -218,11 +218,11 @@ final class ConfigApi {
             ListenerConfig listener = state.config().listener(name);
             ArrayNode upstreams = item.putArray("upstream_health");
             for (String pool : pools(listener)) {
-                upstreams.addAll(upstreamHealth(pool, upstreamsOf(state, listener, pool), health));
+                upstreams.addAll(upstreamHealth(state, pool, upstreamsOf(state, listener, pool), health));
             }
         } else {
             PoolConfig pool = state.config().pool(name);
-            item.set("upstream_health", upstreamHealth(name, pool.upstreams(), health));
+            item.set("upstream_health", upstreamHealth(state, name, pool.upstreams(), health));
             item.set("used_by", NODES.arrayNode().addAll(ConfigEdits.poolUsers(state, name).stream()
                     .map(NODES::textNode).toList()));
         }
@@ -243,8 +243,14 @@ final class ConfigApi {
         return shared != null ? shared.upstreams() : pool.equals(listener.name()) ? listener.upstreams() : List.of();
     }
 
-    private static ArrayNode upstreamHealth(String pool, List<UpstreamConfig> upstreams,
+    /**
+     * Each upstream's live state: {@code checked} when its pool has active health checks,
+     * {@code up} false while they say down or passive health has it ejected.
+     */
+    private static ArrayNode upstreamHealth(BalorState state, String pool, List<UpstreamConfig> upstreams,
                                             Map<String, List<UpstreamHealthStatus>> health) {
+        PoolConfig config = state.config().pool(pool);
+        boolean activeChecks = config != null && config.healthCheck() != null;
         ArrayNode list = NODES.arrayNode();
         List<UpstreamHealthStatus> checked = health.getOrDefault(pool, List.of());
         for (UpstreamConfig upstream : upstreams) {
@@ -252,7 +258,7 @@ final class ConfigApi {
             UpstreamHealthStatus status = checked.stream()
                     .filter(s -> s.upstream().equals(pool + "/" + io.balor.config.HostPort.parseUpstream(upstream.address()).value()))
                     .findFirst().orElse(null);
-            node.put("checked", status != null);
+            node.put("checked", status != null && activeChecks);
             node.put("up", status == null || (status.up() && !status.ejected()));
             if (status != null) {
                 node.put("ejected", status.ejected()).put("failures", status.failures())

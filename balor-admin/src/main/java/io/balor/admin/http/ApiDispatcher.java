@@ -129,9 +129,6 @@ final class ApiDispatcher implements HttpHandler {
         MediaType.require(headers.getFirst("Content-Type"), route.accepts());
         int limit = options.maxBodyBytes();
         if (declared > limit) {
-            if (declared <= DISCARD_LIMIT) {
-                discard(exchange);
-            }
             throw ApiException.payloadTooLarge(limit);
         }
         try {
@@ -139,7 +136,6 @@ final class ApiDispatcher implements HttpHandler {
             InputStream in = exchange.getRequestBody();
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
-                discard(exchange);
                 throw ApiException.payloadTooLarge(limit);
             }
             return body;
@@ -149,9 +145,10 @@ final class ApiDispatcher implements HttpHandler {
     }
 
     /**
-     * Reads and drops the rest of a refused body, up to {@link #DISCARD_LIMIT}: a client still
-     * sending it would otherwise meet a reset and lose the 413 (nginx's lingering close does the
-     * same). A longer one is left to jdk.httpserver, which closes the connection.
+     * Reads and drops the rest of a refused body, up to {@link #DISCARD_LIMIT}, after its 413 has
+     * been sent: a client still sending it would otherwise meet a reset and lose the answer
+     * (nginx's lingering close does the same). It ends when the client has sent it all or closes;
+     * a longer one is left to jdk.httpserver, which closes the connection.
      */
     private static void discard(HttpExchange exchange) {
         try {
@@ -198,6 +195,10 @@ final class ApiDispatcher implements HttpHandler {
             if (!noBody) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
+                    if (response.status() == 413) {
+                        out.flush();
+                        discard(exchange);
+                    }
                 }
             }
         } catch (IOException e) {
