@@ -108,7 +108,8 @@ public final class Main {
         printListeners(balor, state.config(), stateFile, out);
         AdminServer admin;
         try {
-            admin = startAdmin(env, environment.containsKey(DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state));
+            admin = startAdmin(env, environment.containsKey(DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state),
+                    err);
         } catch (IOException | StateFileException | RuntimeException e) {
             err.println("balor: the admin API cannot start on " + env.adminAddress() + ": " + e.getMessage());
             balor.close();
@@ -139,33 +140,56 @@ public final class Main {
      * properties read once). It binds the state file's {@code admin_console.bind} (set through
      * {@code PUT /api/admin/console}) unless {@code BALOR_HTTP_ADDR} is set, which wins, else
      * {@code 0.0.0.0:9443}; it serves HTTPS when {@code admin_console} names a certificate
-     * (relative paths are relative to the state file's directory).
+     * (relative paths are relative to the state file's directory). Saved settings that do not
+     * work (a certificate that no longer loads, an address in use) are reported on {@code err}
+     * and the API starts as if there were none: the load balancer never stays down for them.
      */
-    private static AdminServer startAdmin(DaemonEnv env, boolean addressGiven, StateStore store)
+    private static AdminServer startAdmin(DaemonEnv env, boolean addressGiven, StateStore store, PrintStream err)
             throws IOException, StateFileException {
         ApiServer.applyTimeoutDefaults();
-        HostPort bind = env.adminAddress();
-        javax.net.ssl.SSLContext tls = null;
-        com.fasterxml.jackson.databind.JsonNode console = store.current().extras().get("admin_console");
-        if (console != null && console.isObject()) {
-            if (!addressGiven && console.hasNonNull("bind")) {
-                HostPort.Parsed saved = HostPort.parseListen(console.get("bind").asText());
-                if (saved.error() != null) {
-                    throw new IllegalArgumentException("admin_console.bind in the state file: " + saved.error());
-                }
-                bind = saved.value();
+        AdminServer.Settings defaults = settings(env, env.adminAddress());
+        try {
+            AdminServer saved = startSaved(env, addressGiven, store);
+            if (saved != null) {
+                return saved;
             }
-            if (console.hasNonNull("cert_file")) {
-                Path dir = store.file().getParent();
-                Path cert = dir.resolve(console.get("cert_file").asText());
-                Path key = dir.resolve(console.path("key_file").asText(console.get("cert_file").asText()));
-                tls = io.balor.CertificateFiles.serverContext(cert, key);
-            }
+        } catch (IOException | RuntimeException e) {
+            err.println("balor: warning: the saved admin console settings do not work (" + e.getMessage()
+                    + "); serving the admin API on " + env.adminAddress() + " over plain HTTP instead");
         }
-        return AdminServer.start(new AdminServer.Settings(new InetSocketAddress(bind.host(), bind.port()),
+        return AdminServer.start(defaults, store);
+    }
+
+    private static AdminServer.Settings settings(DaemonEnv env, HostPort bind) {
+        return new AdminServer.Settings(new InetSocketAddress(bind.host(), bind.port()),
                 env.adminToken(), env.defaultAdminPassword(), env.bootstrapSecretFile().toAbsolutePath(),
                 env.certDir().toAbsolutePath(), env.logDir().toAbsolutePath(), env.logMaxBytes(), env.logKeep(),
-                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version()), store, tls);
+                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version());
+    }
+
+    /** The admin API on the saved console settings, or null when there are none to use. */
+    private static AdminServer startSaved(DaemonEnv env, boolean addressGiven, StateStore store)
+            throws IOException, StateFileException {
+        com.fasterxml.jackson.databind.JsonNode console = store.current().extras().get("admin_console");
+        if (console == null || !console.isObject()) {
+            return null;
+        }
+        HostPort bind = env.adminAddress();
+        if (!addressGiven && console.hasNonNull("bind")) {
+            HostPort.Parsed saved = HostPort.parseListen(console.get("bind").asText());
+            if (saved.error() != null) {
+                throw new IllegalArgumentException("admin_console.bind: " + saved.error());
+            }
+            bind = saved.value();
+        }
+        javax.net.ssl.SSLContext tls = null;
+        if (console.hasNonNull("cert_file")) {
+            Path dir = store.file().getParent();
+            Path cert = dir.resolve(console.get("cert_file").asText());
+            Path key = dir.resolve(console.path("key_file").asText(console.get("cert_file").asText()));
+            tls = io.balor.CertificateFiles.serverContext(cert, key);
+        }
+        return AdminServer.start(settings(env, bind), store, tls);
     }
 
     /** {@code every exchange}, or {@code 25.00 % of exchanges}. */

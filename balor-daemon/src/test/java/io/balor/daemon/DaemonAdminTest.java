@@ -117,6 +117,26 @@ class DaemonAdminTest {
         }
     }
 
+    @Test
+    void savedConsoleSettingsThatNoLongerWorkLeaveTheApiOnItsDefault() throws Exception {
+        Path stateFile = Files.createDirectories(dir.resolve("data")).resolve("balor_state.json");
+        Files.writeString(stateFile, """
+                {"version": 1, "listeners": [], "pools": [],
+                 "admin_console": {"bind": "127.0.0.1:0", "cert_file": "gone.crt"}}
+                """);
+        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE", stateFile.toString(),
+                "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0", "BALOR_DEFAULT_ADMIN_PASSWORD", "first-password",
+                "BALOR_LOG_DIR", dir.resolve("logs").toString()))) {
+            Matcher admin = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
+            assertTrue(admin.matches());
+            assertEquals("http", admin.group(1), "plain HTTP on BALOR_HTTP_ADDR");
+            daemon.awaitStderr("the saved admin console settings do not work", STARTUP);
+            assertEquals("200 {\"status\":\"ok\"}", curl("http://" + admin.group(2) + "/api/health"));
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(STARTUP), daemon.stderr());
+        }
+    }
+
     /** curl's answer as "STATUS BODY". */
     private static String curl(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-w", "\n%{http_code}"));

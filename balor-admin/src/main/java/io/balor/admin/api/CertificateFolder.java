@@ -71,6 +71,11 @@ final class CertificateFolder {
         }
         Path cert = dir.resolve(name + ".crt");
         Path keyFile = dir.resolve(name + ".key");
+        if (Files.exists(cert, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw ApiException.conflict("files named '" + name + "' already exist in the certificate directory",
+                    "pick another name: an upload never replaces files it did not make");
+        }
         Path certTemp = null;
         Path keyTemp = null;
         try {
@@ -83,9 +88,9 @@ final class CertificateFolder {
                         + status.problem().replace(certTemp.toString(), "certificate").replace(keyTemp.toString(), "key"),
                         "check that the key belongs to the first certificate");
             }
-            Files.move(keyTemp, keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(keyTemp, keyFile, StandardCopyOption.ATOMIC_MOVE);
             keyTemp = null;
-            Files.move(certTemp, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(certTemp, cert, StandardCopyOption.ATOMIC_MOVE);
             certTemp = null;
             return new Stored(cert, keyFile);
         } catch (IOException e) {

@@ -181,9 +181,17 @@ final class CertificatesApi {
         return all.add(added);
     }
 
-    /** The listeners (and {@code listener host} routes) whose TLS names {@code certFile}. */
-    private static List<String> users(BalorState state, String certFile) {
+    /**
+     * The listeners (and {@code listener host} routes) whose TLS names {@code certFile}, and the
+     * admin console when its saved settings do.
+     */
+    private List<String> users(BalorState state, String certFile) {
         List<String> users = new ArrayList<>();
+        JsonNode console = state.extras().get(SystemApi.CONSOLE);
+        if (console != null && console.hasNonNull("cert_file") && certFile.equals(
+                context.store().file().getParent().resolve(console.get("cert_file").asText()).normalize().toString())) {
+            users.add("the admin console");
+        }
         for (ListenerConfig listener : state.config().listeners()) {
             if (listener.tls() != null && listener.tls().certificate() != null
                     && certFile.equals(listener.tls().certificate().certFile().toString())) {

@@ -136,11 +136,7 @@ final class LogsApi {
         String name = request.pathParam("name");
         for (Path file : logFiles()) {
             if (file.getFileName().toString().equals(name)) {
-                try {
-                    return ApiResponse.download("application/x-ndjson", name, Files.readAllBytes(file));
-                } catch (IOException e) {
-                    break;
-                }
+                return ApiResponse.file("application/x-ndjson", name, file);   // streamed: files reach 64 MiB
             }
         }
         throw ApiException.notFound("no log file '" + name + "'", "GET /api/logs/files lists them");

@@ -105,6 +105,16 @@ final class SystemApi {
         if (key != null && cert == null) {
             throw ApiException.badRequest("key_file", "a key_file needs a cert_file", "");
         }
+        if (cert != null) {
+            // Checked now, as the daemon will load it at the next start (relative to the state file's directory).
+            java.nio.file.Path dir = context.store().file().getParent();
+            io.balor.CertificateStatus status = io.balor.CertificateFiles.check(dir.resolve(cert),
+                    dir.resolve(key == null ? cert : key));
+            if (status.problem() != null) {
+                throw ApiException.badRequest("cert_file", "the console certificate does not load: " + status.problem(),
+                        "give a PEM certificate and its key (paths relative to the state file's directory)");
+            }
+        }
         ObjectNode saved = NODES.objectNode().put("bind", bind);
         if (cert != null) {
             saved.put("cert_file", cert);

@@ -122,7 +122,9 @@ public final class PasswordHasher {
     /**
      * Strict: {@code $pbkdf2-sha256$i=<1..MAX_ITERATIONS, ASCII digits, no sign or leading zero>$<salt>$<hash>},
      * both in canonical unpadded base64 (so changing any character of the string changes what it
-     * means), salt 8..64 bytes, hash 16..64 bytes. Null for anything else.
+     * means), salt 8..64 bytes, hash exactly {@value #HASH_BYTES} bytes (PBKDF2's output of
+     * another length starts with the same bytes, so a longer hash could verify by chance). Null
+     * for anything else.
      */
     private static Parsed parse(String encoded) {
         if (encoded == null || !encoded.startsWith(PREFIX)) {
@@ -136,7 +138,7 @@ public final class PasswordHasher {
         byte[] salt = decode(parts[1]);
         byte[] hash = decode(parts[2]);
         if (count < 1 || salt == null || salt.length < 8 || salt.length > 64
-                || hash == null || hash.length < 16 || hash.length > 64) {
+                || hash == null || hash.length != HASH_BYTES) {
             return null;
         }
         return new Parsed(count, salt, hash);

@@ -177,6 +177,27 @@ final class ApiDispatcher implements HttpHandler {
         }
     }
 
+    /** Streams {@code file} as a 200's body (its length as it is now; a file that shrinks meanwhile ends short). */
+    private static void writeFile(HttpExchange exchange, java.nio.file.Path file, boolean head) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            long size = java.nio.file.Files.size(file);
+            exchange.sendResponseHeaders(200, head || size == 0 ? -1 : size);
+            if (!head && size > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    byte[] buffer = new byte[64 * 1024];
+                    long left = size;
+                    int n;
+                    while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                        out.write(buffer, 0, n);
+                        left -= n;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "admin API: file not delivered: " + e);
+        }
+    }
+
     private static void write(HttpExchange exchange, ApiResponse response, boolean head) {
         Headers headers = exchange.getResponseHeaders();
         headers.set("Cache-Control", "no-store");
@@ -186,6 +207,10 @@ final class ApiDispatcher implements HttpHandler {
         response.headers().forEach(headers::set);
         if (response.contentType() != null) {
             headers.set("Content-Type", response.contentType());
+        }
+        if (response.file() != null) {
+            writeFile(exchange, response.file(), head);
+            return;
         }
         byte[] body = response.bodyBytes();
         boolean noBody = head || response.status() == 204 || body.length == 0;

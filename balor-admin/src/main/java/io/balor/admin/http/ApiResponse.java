@@ -33,8 +33,15 @@ public final class ApiResponse {
     private final byte[] body;
     private final Map<String, String> headers;
     private final String auditDetail;
+    /** A file streamed as the body instead of {@code body} (a large download), or null. */
+    private final java.nio.file.Path file;
 
     private ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers, String auditDetail) {
+        this(status, contentType, body, headers, auditDetail, null);
+    }
+
+    private ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers, String auditDetail,
+                        java.nio.file.Path file) {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("not a final response status: " + status);
         }
@@ -46,6 +53,7 @@ public final class ApiResponse {
         this.body = body;
         this.headers = Map.copyOf(headers);
         this.auditDetail = Objects.requireNonNull(auditDetail, "auditDetail");
+        this.file = file;
     }
 
     /** {@code value} (a JsonNode, record, map, list ...) as JSON with {@code status}. */
@@ -82,6 +90,15 @@ public final class ApiResponse {
                 .withHeader("Content-Disposition", "attachment; filename=\"" + safeFilename(filename) + "\"");
     }
 
+    /**
+     * 200 with the file {@code file} as an attachment, as {@link #download} does, streamed from
+     * the file when the response is written (never held in memory whole): for log files.
+     */
+    public static ApiResponse file(String contentType, String filename, java.nio.file.Path file) {
+        return new ApiResponse(200, contentType, NO_BODY, Map.of(), "", file)
+                .withHeader("Content-Disposition", "attachment; filename=\"" + safeFilename(filename) + "\"");
+    }
+
     /** The JSON answer to a refusal: {@code {"error", "hint", "field"?, "problems"?}} and its headers. */
     static ApiResponse error(ApiException e) {
         ObjectNode node = Json.MAPPER.createObjectNode().put("error", e.error()).put("hint", e.hint());
@@ -112,12 +129,12 @@ public final class ApiResponse {
         checkHeader(name, value);
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new ApiResponse(status, contentType, body, more, auditDetail);
+        return new ApiResponse(status, contentType, body, more, auditDetail, file);
     }
 
     /** This response with {@code detail} (what was done, no secrets) in its audit record. */
     public ApiResponse withAuditDetail(String detail) {
-        return new ApiResponse(status, contentType, body, headers, detail);
+        return new ApiResponse(status, contentType, body, headers, detail, file);
     }
 
     public int status() {
@@ -145,6 +162,11 @@ public final class ApiResponse {
 
     public String auditDetail() {
         return auditDetail;
+    }
+
+    /** The file to stream as the body, or null. */
+    java.nio.file.Path file() {
+        return file;
     }
 
     /** The body itself, not a copy, for the server to write. */

@@ -108,15 +108,22 @@ class SystemApiTest {
             assertNull(json(initial).get("bind"), initial.body());
             assertTrue(json(initial).get("note").asText().contains("restart"), initial.body());
 
+            CertificatesApiTest.Pem pem = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "localhost");
+            java.nio.file.Path bundle = dir.resolve("pki/console.pem");
+            java.nio.file.Files.writeString(bundle, pem.cert() + pem.key());
+            HttpResponse<String> missing = admin.call("PUT", "/api/admin/console", ADMIN_TOKEN,
+                    "{\"bind\": \"127.0.0.1:9443\", \"cert_file\": \"" + dir.resolve("none.pem") + "\"}");
+            assertEquals(400, missing.statusCode(), "checked now, not at the next start: " + missing.body());
+            assertEquals("cert_file", json(missing).get("field").asText());
             HttpResponse<String> set = admin.call("PUT", "/api/admin/console", ADMIN_TOKEN,
-                    "{\"bind\": \"127.0.0.1:9443\", \"cert_file\": \"/etc/balor/console.pem\"}");
+                    "{\"bind\": \"127.0.0.1:9443\", \"cert_file\": \"" + bundle + "\"}");
             assertEquals(200, set.statusCode(), set.body());
             assertTrue(json(set).get("restart_required").asBoolean(), set.body());
             assertEquals("127.0.0.1:9443", json(set).get("bind").asText());
-            assertEquals("/etc/balor/console.pem", json(set).get("key_file").asText(), "the key is in the cert's file");
+            assertEquals(bundle.toString(), json(set).get("key_file").asText(), "the key is in the cert's file");
             JsonNode saved = StateFileView.root(admin).get("admin_console");
-            assertEquals("{\"bind\":\"127.0.0.1:9443\",\"cert_file\":\"/etc/balor/console.pem\","
-                    + "\"key_file\":\"/etc/balor/console.pem\"}", saved.toString());
+            assertEquals("{\"bind\":\"127.0.0.1:9443\",\"cert_file\":\"" + bundle + "\","
+                    + "\"key_file\":\"" + bundle + "\"}", saved.toString());
             HttpResponse<String> read = admin.call("GET", "/api/admin/console", viewer, null);
             assertEquals("127.0.0.1:9443", json(read).get("bind").asText(), read.body());
             assertFalse(admin.server.address().getPort() == 9443, "nothing moved before a restart");
