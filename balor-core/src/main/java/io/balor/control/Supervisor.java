@@ -182,24 +182,22 @@ public final class Supervisor {
     }
 
     /**
-     * What the health checks say about every checked upstream, and what passive health says about
-     * the upstreams of pools that have only that (no probes: their probe counts are 0).
+     * What health checks and passive health say about the upstreams of every pool that tracks
+     * their health (probe counts are 0 where there are no checks), by pool, then position.
      */
     public List<io.balor.UpstreamHealthStatus> upstreamHealth() {
-        List<io.balor.UpstreamHealthStatus> list = new ArrayList<>(health.statuses());
+        List<io.balor.UpstreamHealthStatus> list = new ArrayList<>();
         Map<String, Pool> running = pools;
-        for (io.balor.config.PoolConfig pool : config.pools()) {
+        List<io.balor.config.PoolConfig> byName = new ArrayList<>(config.pools());
+        byName.sort(java.util.Comparator.comparing(io.balor.config.PoolConfig::name));
+        for (io.balor.config.PoolConfig pool : byName) {
             Pool compiled = running.get(pool.name());
-            if (compiled != null && pool.healthCheck() == null && pool.tracksHealth()) {
+            if (compiled != null && pool.tracksHealth()) {
                 for (io.balor.upstream.Upstream upstream : compiled.upstreams()) {
-                    io.balor.upstream.UpstreamHealth h = upstream.health();
-                    list.add(new io.balor.UpstreamHealthStatus(upstream.id(), pool.name(), h.checkedUp(), 0, 0, 0, null,
-                            0, h.ejected(), h.ejections()));
+                    list.add(upstream.health().status(upstream.id(), pool.name()));
                 }
             }
         }
-        list.sort(java.util.Comparator.comparing(io.balor.UpstreamHealthStatus::pool)
-                .thenComparing(io.balor.UpstreamHealthStatus::upstream));
         return list;
     }
 

@@ -228,10 +228,7 @@ public final class HealthChecker implements AutoCloseable {
     public List<UpstreamHealthStatus> statuses() {
         List<UpstreamHealthStatus> list = new ArrayList<>();
         for (Target target : targets.values()) {
-            UpstreamHealth health = target.upstream.health();
-            list.add(new UpstreamHealthStatus(target.upstream.id(), target.pool, health.checkedUp(), health.successes(),
-                    health.failures(), health.probes(), health.lastError(), health.failedProbes(), health.ejected(),
-                    health.ejections()));
+            list.add(target.upstream.health().status(target.upstream.id(), target.pool));
         }
         list.sort(Comparator.comparing(UpstreamHealthStatus::pool).thenComparing(UpstreamHealthStatus::upstream));
         return list;

@@ -46,7 +46,6 @@ public final class UpstreamHealth {
     private volatile int successes;
     private volatile int failures;
     private volatile String lastError;
-    private volatile long probes;
     private volatile long passedProbes;
     private volatile long failedProbes;
 
@@ -231,7 +230,7 @@ public final class UpstreamHealth {
 
     /** Probes recorded so far. */
     public long probes() {
-        return probes;
+        return passedProbes + failedProbes;
     }
 
     /** Probes recorded so far that succeeded (its own count, so it never goes back when read with the others). */
@@ -245,6 +244,15 @@ public final class UpstreamHealth {
     }
 
     /**
+     * What it says now, as the embedding API reports it for the upstream {@code id} of {@code pool}
+     * (each field as last written).
+     */
+    public io.balor.UpstreamHealthStatus status(String id, String pool) {
+        return new io.balor.UpstreamHealthStatus(id, pool, up, successes, failures, probes(), lastError, failedProbes,
+                ejected(), ejections());
+    }
+
+    /**
      * Records a probe's outcome and moves the state: down after {@code fall} failures in a row,
      * up after {@code rise} successes in a row (which starts a slow-start ramp).
      *
@@ -252,7 +260,6 @@ public final class UpstreamHealth {
      * @return true if the state changed
      */
     public synchronized boolean record(String error, int rise, int fall) {
-        probes++;
         boolean before = up;
         if (error == null) {
             passedProbes++;

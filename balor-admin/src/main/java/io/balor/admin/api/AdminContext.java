@@ -2,6 +2,7 @@ package io.balor.admin.api;
 
 import io.balor.Balor;
 import io.balor.admin.auth.Authenticator;
+import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateStore;
 
 import java.nio.file.Path;
@@ -26,5 +27,17 @@ public record AdminContext(StateStore store, Authenticator auth, Path certDir, P
 
     public Balor balor() {
         return store.balor();
+    }
+
+    /**
+     * Makes {@code change} the running and saved state ({@link StateStore#change}), answering a
+     * state file that cannot be written with a 500 (nothing changed then).
+     */
+    BalorState change(java.util.function.UnaryOperator<BalorState> change) {
+        try {
+            return store.change(change);
+        } catch (io.balor.admin.state.StateFileException e) {
+            throw ProblemAnswers.notSaved(e);
+        }
     }
 }

@@ -14,7 +14,6 @@ import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
-import io.balor.admin.state.StateFileException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.RouteConfig;
 
@@ -94,13 +93,14 @@ final class CertificatesApi {
         ObjectNode entry = NODES.objectNode().put("name", name).put("cert_file", stored.certFile().toString())
                 .put("key_file", stored.keyFile().toString()).put("source", "manual")
                 .put("uploaded_at", context.clock().instant().toString());
+        BalorState after;
         try {
-            BalorState after = context.store().change(state -> state.withExtra(CERTIFICATES, with(state, entry)));
-            return ApiResponse.created(view(after, entry)).withAuditDetail("uploaded certificate " + name);
-        } catch (StateFileException e) {
-            folder.delete(stored);
-            throw ProblemAnswers.notSaved(e);
+            after = context.change(state -> state.withExtra(CERTIFICATES, with(state, entry)));
+        } catch (ApiException e) {
+            folder.delete(stored);   // not saved: the files it made go too
+            throw e;
         }
+        return ApiResponse.created(view(after, entry)).withAuditDetail("uploaded certificate " + name);
     }
 
     private ApiResponse download(ApiRequest request) {
@@ -122,24 +122,20 @@ final class CertificatesApi {
     private synchronized ApiResponse delete(ApiRequest request) {
         JsonNode entry = entry(request.pathParam("name"));
         String name = entry.path("name").asText();
-        try {
-            context.store().change(state -> {
-                List<String> users = users(state, entry.path("cert_file").asText());
-                if (!users.isEmpty()) {
-                    throw ApiException.conflict("certificate '" + name + "' is used by " + String.join(", ", users),
-                            "change those listeners' tls first");
+        context.change(state -> {
+            List<String> users = users(state, entry.path("cert_file").asText());
+            if (!users.isEmpty()) {
+                throw ApiException.conflict("certificate '" + name + "' is used by " + String.join(", ", users),
+                        "change those listeners' tls first");
+            }
+            ArrayNode rest = NODES.arrayNode();
+            entries(state).forEach(e -> {
+                if (!e.path("name").asText().equals(name)) {
+                    rest.add(e);
                 }
-                ArrayNode rest = NODES.arrayNode();
-                entries(state).forEach(e -> {
-                    if (!e.path("name").asText().equals(name)) {
-                        rest.add(e);
-                    }
-                });
-                return state.withExtra(CERTIFICATES, rest);
             });
-        } catch (StateFileException e) {
-            throw ProblemAnswers.notSaved(e);
-        }
+            return state.withExtra(CERTIFICATES, rest);
+        });
         folder.delete(new CertificateFolder.Stored(Path.of(entry.path("cert_file").asText()),
                 Path.of(entry.path("key_file").asText())));
         return ApiResponse.noContent().withAuditDetail("deleted certificate " + name);

@@ -14,7 +14,6 @@ import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
-import io.balor.admin.state.StateFileException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,18 +68,14 @@ final class LogsApi {
     private ApiResponse setLogging(ApiRequest request) {
         int wanted = request.rejectUnknownKeys(TRACE_SAMPLE).requireInt(TRACE_SAMPLE);
         int value = AccessLogOptions.clamp(wanted);
+        BalorState after = context.change(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
         try {
-            BalorState after = context.store().change(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
-            try {
-                context.balor().accessLogSampling(value);
-            } catch (IllegalStateException e) {
-                // Balor runs without an access log: the setting is kept for when it has one.
-            }
-            return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value
-                    + (value != wanted ? " (asked " + wanted + ", clamped)" : ""));
-        } catch (StateFileException e) {
-            throw ProblemAnswers.notSaved(e);
+            context.balor().accessLogSampling(value);
+        } catch (IllegalStateException e) {
+            // Balor runs without an access log: the setting is kept for when it has one.
         }
+        return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value
+                + (value != wanted ? " (asked " + wanted + ", clamped)" : ""));
     }
 
     private ApiResponse logs(ApiRequest request) {

@@ -12,7 +12,6 @@ import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
-import io.balor.admin.state.StateFileException;
 import io.balor.config.HostPort;
 
 import java.util.List;
@@ -120,13 +119,8 @@ final class SystemApi {
             saved.put("cert_file", cert);
             saved.put("key_file", key == null ? cert : key);
         }
-        try {
-            BalorState after = context.store().change(state -> state.withExtra(CONSOLE, saved));
-            ObjectNode answer = console(after);
-            answer.put("restart_required", true);
-            return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""));
-        } catch (StateFileException e) {
-            throw ProblemAnswers.notSaved(e);
-        }
+        ObjectNode answer = console(context.change(state -> state.withExtra(CONSOLE, saved)));
+        answer.put("restart_required", true);
+        return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""));
     }
 }

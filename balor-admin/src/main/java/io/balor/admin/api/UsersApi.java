@@ -16,7 +16,6 @@ import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
 import io.balor.admin.http.Route;
-import io.balor.admin.state.StateFileException;
 
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -143,11 +142,7 @@ final class UsersApi {
         UserDirectory live = context.auth().users();
         UserDirectory copy = new UserDirectory(live.list());
         run(change, copy);
-        try {
-            context.store().change(state -> state.withExtra(USERS, UsersSection.write(copy, NODES)));
-        } catch (StateFileException e) {
-            throw ProblemAnswers.notSaved(e);
-        }
+        context.change(state -> state.withExtra(USERS, UsersSection.write(copy, NODES)));
         run(change, live);
     }
 

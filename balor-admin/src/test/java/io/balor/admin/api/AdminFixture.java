@@ -96,6 +96,21 @@ public final class AdminFixture implements AutoCloseable {
         return login(username, password);
     }
 
+    /** POSTs {@code body} to {@code path} with the admin token; fails the test unless it is created (201). */
+    public JsonNode create(String path, String body) throws Exception {
+        HttpResponse<String> response = call("POST", path, ADMIN_TOKEN, body);
+        if (response.statusCode() != 201) {
+            throw new AssertionError(path + " " + body + ": " + response.statusCode() + " " + response.body());
+        }
+        return json(response);
+    }
+
+    /** Pool {@code app} of the one {@code upstream}, and HTTP listener {@code web} on it (port 0); the listener as created. */
+    public JsonNode webListener(String upstream) throws Exception {
+        create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream + "\"]}");
+        return create("/api/listeners", "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+    }
+
     public static JsonNode json(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body());
     }

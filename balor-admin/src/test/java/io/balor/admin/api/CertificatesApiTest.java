@@ -226,10 +226,10 @@ class CertificatesApiTest {
             JsonNode cert = json(upload(admin, ADMIN_TOKEN, "shop", shop.cert() + shop.key(), null));
             String files = "\"cert_file\": \"" + cert.get("cert_file").asText() + "\", \"key_file\": \""
                     + cert.get("key_file").asText() + "\"";
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode tls = create(admin, "/api/listeners", "{\"name\": \"tls\", \"listen\": \"127.0.0.1:0\", "
+            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
+            JsonNode tls = admin.create("/api/listeners", "{\"name\": \"tls\", \"listen\": \"127.0.0.1:0\", "
                     + "\"protocol\": \"http\", \"pool\": \"app\", \"tls\": {" + files + "}}");
-            create(admin, "/api/listeners", "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", "
+            admin.create("/api/listeners", "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", "
                     + "\"pool\": \"app\", \"host_routes\": [{\"host\": \"shop.example\", \"pool\": \"app\", "
                     + "\"tls\": {" + files + "}}]}");
             StateFileView.assertSaved(admin, "listeners", tls);
@@ -288,11 +288,6 @@ class CertificatesApiTest {
         return admin.call("POST", "/api/certificates", token, body.toString());
     }
 
-    private static JsonNode create(AdminFixture admin, String path, String body) throws Exception {
-        HttpResponse<String> response = admin.call("POST", path, ADMIN_TOKEN, body);
-        assertEquals(201, response.statusCode(), path + " " + body + ": " + response.body());
-        return json(response);
-    }
 
     /** The file names in {@code dir}, sorted (empty when it does not exist). */
     private static List<String> names(Path dir) throws Exception {

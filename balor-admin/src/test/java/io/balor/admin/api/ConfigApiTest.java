@@ -94,9 +94,7 @@ class ConfigApiTest {
     @Test
     void drainedListenerStopsAcceptingAndFinishesItsInFlightRequest() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode listener = create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+            JsonNode listener = admin.webListener(upstream.address());
             int port = Downstream.port(listener.get("bound").asText());
             assertEquals(200, Downstream.get(port, "/").statusCode());
 
@@ -138,9 +136,7 @@ class ConfigApiTest {
     void changeThatCannotBeAppliedIs409AndChangesNothing() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream();
              ServerSocket taken = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode web = create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+            JsonNode web = admin.webListener(upstream.address());
             int port = Downstream.port(web.get("bound").asText());
             byte[] file = StateFileView.bytes(admin);
             BalorConfig running = admin.balor.config();
@@ -169,9 +165,7 @@ class ConfigApiTest {
     @Test
     void invalidListenerIs400NamingEveryProblemRelativeToTheBody() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+            admin.webListener(upstream.address());
             byte[] file = StateFileView.bytes(admin);
             long generation = admin.balor.generation();
 
@@ -220,7 +214,7 @@ class ConfigApiTest {
     @Test
     void malformedBodiesAreRefusedAndChangeNothing() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}");
+            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}");
             byte[] file = StateFileView.bytes(admin);
             String listener = "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}";
             for (String path : List.of("/api/listeners", "/api/pools", "/api/pools/app")) {
@@ -260,13 +254,13 @@ class ConfigApiTest {
     void poolsAreCreatedChangedAndDeletedButNotWhileInUse() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
             String operator = admin.user("olga", "operator");
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            create(admin, "/api/pools", "{\"name\": \"shop\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            create(admin, "/api/pools", "{\"name\": \"spare\", \"upstreams\": [\"127.0.0.1:9\"]}");
-            JsonNode web = create(admin, "/api/listeners", "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", "
+            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
+            admin.create("/api/pools", "{\"name\": \"shop\", \"upstreams\": [\"" + upstream.address() + "\"]}");
+            admin.create("/api/pools", "{\"name\": \"spare\", \"upstreams\": [\"127.0.0.1:9\"]}");
+            JsonNode web = admin.create("/api/listeners", "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", "
                     + "\"protocol\": \"http\", \"pool\": \"app\", "
                     + "\"host_routes\": [{\"host\": \"shop.example\", \"pool\": \"shop\"}]}");
-            create(admin, "/api/listeners", "{\"name\": \"raw\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}");
+            admin.create("/api/listeners", "{\"name\": \"raw\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}");
 
             HttpResponse<String> duplicate = admin.call("POST", "/api/pools", operator,
                     "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}");
@@ -307,10 +301,8 @@ class ConfigApiTest {
     @Test
     void listenersAreReplacedRenamedAndDeleted() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode web = create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
-            create(admin, "/api/listeners", "{\"name\": \"other\", \"listen\": \"127.0.0.1:0\", "
+            JsonNode web = admin.webListener(upstream.address());
+            admin.create("/api/listeners", "{\"name\": \"other\", \"listen\": \"127.0.0.1:0\", "
                     + "\"upstreams\": [\"" + upstream.address() + "\"]}");
             int port = Downstream.port(web.get("bound").asText());
 
@@ -370,10 +362,10 @@ class ConfigApiTest {
              ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String dead = "127.0.0.1:" + closed.getLocalPort();
             closed.close();
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\", \""
+            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\", \""
                     + dead + "\"], \"health_check\": {\"type\": \"tcp\", \"interval_ms\": 50, \"timeout_ms\": 1000, "
                     + "\"fall\": 1, \"rise\": 1}}");
-            create(admin, "/api/listeners",
+            admin.create("/api/listeners",
                     "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
             Await.until("the dead upstream checked down", () -> {
                 JsonNode health = json(admin.call("GET", "/api/listeners/web", ADMIN_TOKEN, null)).get("upstream_health");
@@ -419,11 +411,6 @@ class ConfigApiTest {
     // ---- helpers
 
     /** POSTs {@code body} as the admin and returns the created object (fails unless 201). */
-    private static JsonNode create(AdminFixture admin, String path, String body) throws Exception {
-        HttpResponse<String> response = admin.call("POST", path, ADMIN_TOKEN, body);
-        assertEquals(201, response.statusCode(), path + " " + body + ": " + response.body());
-        return json(response);
-    }
 
     private static List<String> problemFields(HttpResponse<String> response) throws Exception {
         List<String> fields = new ArrayList<>();

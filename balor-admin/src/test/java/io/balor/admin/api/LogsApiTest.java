@@ -79,9 +79,7 @@ class LogsApiTest {
     void samplingChangesWhatTheRunningAccessLogKeeps() throws Exception {
         try (TestUpstream upstream = new TestUpstream()) {
             try (AdminFixture admin = new AdminFixture(dir)) {
-                create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-                create(admin, "/api/listeners",
-                        "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+                admin.webListener(upstream.address());
                 assertEquals(200, admin.call("PUT", "/api/logging", ADMIN_TOKEN, "{\"trace_sample\": 1}").statusCode());
                 assertUnsampled(admin);
             }
@@ -113,9 +111,7 @@ class LogsApiTest {
     void recentEventsByLevelAndAccessRecordsOfRealTraffic() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
             String viewer = admin.user("vera", "viewer");
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode web = create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+            JsonNode web = admin.webListener(upstream.address());
             String path = "/logged-" + UUID.randomUUID();
             assertEquals(200, Downstream.get(Downstream.port(web.get("bound").asText()), path).statusCode());
 
@@ -247,11 +243,6 @@ class LogsApiTest {
 
     // ---- helpers
 
-    private static JsonNode create(AdminFixture admin, String path, String body) throws Exception {
-        HttpResponse<String> response = admin.call("POST", path, ADMIN_TOKEN, body);
-        assertEquals(201, response.statusCode(), path + " " + body + ": " + response.body());
-        return json(response);
-    }
 
     private static List<JsonNode> access(AdminFixture admin, String token, String query) throws Exception {
         HttpResponse<String> response = admin.call("GET", "/api/logs?limit=1000" + query, token, null);

@@ -48,10 +48,8 @@ class SystemApiTest {
         try (AdminFixture admin = new AdminFixture(dir); TestUpstream upstream = new TestUpstream()) {
             String viewer = admin.user("vera", "viewer");
             assertEquals(401, admin.call("GET", "/api/stats", null, null).statusCode());
-            create(admin, "/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            JsonNode web = create(admin, "/api/listeners",
-                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
-            create(admin, "/api/listeners", "{\"name\": \"off\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\", "
+            JsonNode web = admin.webListener(upstream.address());
+            admin.create("/api/listeners", "{\"name\": \"off\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\", "
                     + "\"enabled\": false}");
             int port = Downstream.port(web.get("bound").asText());
             for (int i = 0; i < 3; i++) {
@@ -156,9 +154,4 @@ class SystemApiTest {
         }
     }
 
-    private static JsonNode create(AdminFixture admin, String path, String body) throws Exception {
-        HttpResponse<String> response = admin.call("POST", path, ADMIN_TOKEN, body);
-        assertEquals(201, response.statusCode(), path + " " + body + ": " + response.body());
-        return json(response);
-    }
 }

@@ -1,7 +1,5 @@
 package io.balor.admin.http;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -15,20 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One audit record per change (refused ones too), none for reads, never a secret. */
-class ApiAuditTest {
-
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+class ApiAuditTest extends ApiServerTestBase {
 
     private AuditRecord only() {
         List<AuditRecord> records = api.auditRecords();

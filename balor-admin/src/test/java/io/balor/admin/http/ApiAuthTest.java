@@ -1,7 +1,5 @@
 package io.balor.admin.http;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -12,20 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** 401 (with WWW-Authenticate) against 403, public routes, role minimums and custom rules. */
-class ApiAuthTest {
-
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+class ApiAuthTest extends ApiServerTestBase {
 
     private static String error(HttpResponse<String> response) throws Exception {
         return Json.MAPPER.readTree(response.body()).get("error").asText();

@@ -1,8 +1,6 @@
 package io.balor.admin.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -15,21 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Media types (415), strict JSON (400 with line/column and field paths) and size limits (413). */
-class ApiBodyTest {
+class ApiBodyTest extends ApiServerTestBase {
 
     private static final int LIMIT = 1024;
 
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes(), o -> o.withMaxBodyBytes(LIMIT));
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    @Override
+    ApiOptions options(ApiOptions defaults) {
+        return defaults.withMaxBodyBytes(LIMIT);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {

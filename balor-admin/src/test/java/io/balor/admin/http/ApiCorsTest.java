@@ -1,7 +1,5 @@
 package io.balor.admin.http;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,22 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** No CORS: no Access-Control-* header ever, preflights refused, Origin never echoed. */
-class ApiCorsTest {
+class ApiCorsTest extends ApiServerTestBase {
 
     private static final String ORIGIN = "https://evil.example";
 
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
 
     private static void assertNoCors(ApiTestServer.RawResponse response) {
         for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {

@@ -1,7 +1,5 @@
 package io.balor.admin.http;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,20 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * they are encoded. Sent on raw sockets, because HttpClient (java.net.URI) would keep or
  * normalise some of these targets differently.
  */
-class ApiPathGuardTest {
-
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+class ApiPathGuardTest extends ApiServerTestBase {
 
     private ApiTestServer.RawResponse get(String target) throws Exception {
         return api.raw("GET " + target + " HTTP/1.1\nHost: x\nAuthorization: Bearer admin-token\nConnection: close");

@@ -1,8 +1,6 @@
 package io.balor.admin.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -16,20 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Routing, path parameters, 404/405, response kinds and headers, over real HTTP. */
-class ApiRoutingTest {
-
-    private final SampleRoutes sample = new SampleRoutes();
-    private ApiTestServer api;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiTestServer(sample.routes());
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+class ApiRoutingTest extends ApiServerTestBase {
 
     static JsonNode json(HttpResponse<String> response) throws Exception {
         return Json.MAPPER.readTree(response.body());
