@@ -2,6 +2,7 @@ package io.balor.control;
 
 import io.balor.config.Protocol;
 import io.balor.net.Acceptor;
+import io.balor.metrics.TrafficCounters;
 import io.balor.proxy.SessionCounters;
 
 import java.net.InetAddress;
@@ -19,6 +20,8 @@ final class BoundListener {
     final Protocol protocol;
     final Acceptor acceptor;
     final SessionCounters[] counters;
+    /** Its request durations and client bytes, one shard per loop (the {@code counters} record into them). */
+    final TrafficCounters traffic;
     /** The address as the config last wrote it; supervisor thread only. */
     String listen;
 
@@ -26,9 +29,10 @@ final class BoundListener {
         this.listen = listen;
         this.protocol = protocol;
         this.acceptor = acceptor;
+        this.traffic = new TrafficCounters(loops);
         this.counters = new SessionCounters[loops];
         for (int i = 0; i < loops; i++) {
-            counters[i] = new SessionCounters();
+            counters[i] = new SessionCounters(traffic, i);
         }
     }
 

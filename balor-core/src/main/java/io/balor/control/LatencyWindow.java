@@ -4,7 +4,6 @@ import io.balor.LatencySummary;
 import io.balor.LatencySummary.Scope;
 import io.balor.metrics.LatencyBuckets;
 import io.balor.metrics.TrafficCounters;
-import io.balor.proxy.SessionCounters;
 import io.balor.time.Ticker;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -21,8 +20,8 @@ import java.util.TreeMap;
  * minute. The histograms only ever grow, so a window is the difference between now and a
  * snapshot taken about a minute ago; snapshots are taken when asked (every 10 s at most), so
  * nothing runs while nobody looks. A series is known across snapshots by the identity of its
- * counters, which are kept across applies (a listener's socket, a route's, pool's or upstream's
- * {@link TrafficCounters}). Thread-safe (synchronized: called by the API, never by the loops).
+ * counters, which are kept across applies (the {@link TrafficCounters} of a listener's socket, of a
+ * route, a pool or an upstream). Thread-safe (synchronized: called by the API, never by the loops).
  */
 final class LatencyWindow {
 
@@ -85,8 +84,8 @@ final class LatencyWindow {
         List<Series> series = new ArrayList<>();
         new TreeMap<>(bound).forEach((name, listener) -> {
             if (listener.protocol == io.balor.config.Protocol.HTTP) {
-                series.add(new Series(Scope.LISTENER, Map.of("listener", name), listener,
-                        histogram(listener.counters)));
+                series.add(new Series(Scope.LISTENER, Map.of("listener", name), listener.traffic,
+                        listener.traffic.histogram()));
             }
         });
         Map<String, Map<String, TrafficCounters>> byListener = new TreeMap<>();
@@ -110,17 +109,6 @@ final class LatencyWindow {
         java.util.Iterator<Snapshot> it = snapshots.iterator();
         it.next();
         return it.next();
-    }
-
-    /** A listener's histogram summed over its shards (not cumulative). */
-    static long[] histogram(SessionCounters[] shards) {
-        long[] counts = new long[LatencyBuckets.count() + 1];
-        for (SessionCounters shard : shards) {
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += shard.durations(i);
-            }
-        }
-        return counts;
     }
 
     static LatencySummary summary(Scope scope, Map<String, String> labels, long[] counts, double windowSeconds) {

@@ -54,18 +54,21 @@ final class MetricsScrape {
         });
         text.family("balor_http_request_duration_seconds", "histogram",
                 "From the first byte of a request head to the end of its response, by listener.");
-        forHttp(listeners, (name, shards) ->
-                text.histogram(List.of("listener", name), LatencyWindow.histogram(shards),
-                        sum(shards, SessionCounters::durationNanos) / 1e9));
+        listeners.forEach((name, listener) -> {
+            if (listener.protocol == Protocol.HTTP) {
+                text.histogram(List.of("listener", name), listener.traffic.histogram(),
+                        listener.traffic.durationNanos() / 1e9);
+            }
+        });
 
         text.family("balor_tcp_connections_total", "counter", "Client connections accepted, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.accepted()));
         text.family("balor_connections_active", "gauge", "Client connections open now, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.active()));
-        counter(text, listeners, "balor_bytes_in_total", "Bytes read from clients, by listener.",
-                SessionCounters::bytesIn);
-        counter(text, listeners, "balor_bytes_out_total", "Bytes written to clients, by listener.",
-                SessionCounters::bytesOut);
+        text.family("balor_bytes_in_total", "counter", "Bytes read from clients, by listener.");
+        listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.traffic.bytesIn()));
+        text.family("balor_bytes_out_total", "counter", "Bytes written to clients, by listener.");
+        listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.traffic.bytesOut()));
         counter(text, listeners, "balor_upstream_connect_failures_total",
                 "Upstream connects that failed (each moves on to the next upstream), by listener.",
                 SessionCounters::connectFailures);

@@ -3,7 +3,7 @@ package io.balor.metrics;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The traffic of one route, pool or upstream: responses by status class, request durations as a
+ * The traffic of one listener, route, pool or upstream: responses by status class, request durations as a
  * histogram of {@link LatencyBuckets}, bytes each way, connections begun and
  * connects that failed. One shard per
  * event loop, written only by that loop and summed by readers on any thread, so recording never
@@ -48,14 +48,17 @@ public final class TrafficCounters {
         }
     }
 
-    /** Loop {@code loop} sent {@code n} bytes towards the upstream (nothing for {@code n <= 0}). */
+    /**
+     * Loop {@code loop} moved {@code n} bytes inwards (nothing for {@code n <= 0}): for a listener
+     * read from a client, for an upstream written to it.
+     */
     public void bytesIn(int loop, int n) {
         if (n > 0 && loop < shards.length) {
             add(shards[loop], BYTES_IN, n);
         }
     }
 
-    /** Loop {@code loop} received {@code n} bytes from the upstream. */
+    /** Loop {@code loop} moved {@code n} bytes outwards: for a listener written to a client, for an upstream read from it. */
     public void bytesOut(int loop, int n) {
         if (n > 0 && loop < shards.length) {
             add(shards[loop], BYTES_OUT, n);

@@ -1,13 +1,18 @@
 package io.balor.proxy;
 
-import io.balor.metrics.LatencyBuckets;
+import io.balor.metrics.TrafficCounters;
 
 /**
  * The counters of one listener on one loop: a shard that only that loop writes, summed by
  * readers on any thread, so recording never contends between loops. Single writer: the plain
- * increments of volatile fields are safe because no other thread writes them.
+ * increments of volatile fields are safe because no other thread writes them. Request durations
+ * and bytes go to the listener's {@link TrafficCounters} (this loop's shard of them), as a
+ * route's, pool's or upstream's do; this shard keeps what only a listener has.
  */
 public final class SessionCounters {
+
+    private final TrafficCounters traffic;
+    private final int loop;
 
     private volatile long connectFailures;
     private volatile long unavailable;
@@ -15,35 +20,26 @@ public final class SessionCounters {
     private volatile long rateLimited;
     /** HTTP responses by status code (0..599). */
     private final java.util.concurrent.atomic.AtomicLongArray statuses = new java.util.concurrent.atomic.AtomicLongArray(600);
-    /** Request durations: one count per bucket of {@link LatencyBuckets}, the last for larger ones. */
-    private final java.util.concurrent.atomic.AtomicLongArray durations =
-            new java.util.concurrent.atomic.AtomicLongArray(LatencyBuckets.count() + 1);
-    private volatile long durationNanos;
-    private volatile long bytesIn;
-    private volatile long bytesOut;
+
+    /** The shard of loop {@code loop} of a listener whose durations and bytes go to {@code traffic}. */
+    public SessionCounters(TrafficCounters traffic, int loop) {
+        this.traffic = traffic;
+        this.loop = loop;
+    }
+
+    /** A shard of its own, one loop (benchmarks, tests). */
+    public SessionCounters() {
+        this(new TrafficCounters(1), 0);
+    }
 
     /** Counts {@code n} bytes read from a client (nothing for {@code n <= 0}). */
     void received(int n) {
-        if (n > 0) {
-            bytesIn += n;
-        }
+        traffic.bytesIn(loop, n);
     }
 
     /** Counts {@code n} bytes written to a client. */
     void sent(int n) {
-        if (n > 0) {
-            bytesOut += n;
-        }
-    }
-
-    /** Bytes read from clients. */
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    /** Bytes written to clients. */
-    public long bytesOut() {
-        return bytesOut;
+        traffic.bytesOut(loop, n);
     }
 
     void connectFailed() {
@@ -65,23 +61,12 @@ public final class SessionCounters {
     public void response(int status, long nanos) {
         int code = status >= 0 && status < 600 ? status : 0;
         statuses.lazySet(code, statuses.get(code) + 1);
-        int bucket = LatencyBuckets.bucket(nanos);
-        durations.lazySet(bucket, durations.get(bucket) + 1);
-        durationNanos += Math.max(0, nanos);
+        traffic.exchange(loop, status, nanos);
     }
 
     /** Responses with status {@code code} so far. */
     public long responses(int code) {
         return statuses.get(code);
-    }
-
-    /** Requests in duration bucket {@code index} (not cumulative). */
-    public long durations(int index) {
-        return durations.get(index);
-    }
-
-    public long durationNanos() {
-        return durationNanos;
     }
 
     /** Counts a request answered 429, or a connection closed, for its rate limit. */
