@@ -17,10 +17,12 @@ import io.balor.time.Ticker;
  * @param certificateCheckInterval how often certificate files are checked for changes (2 s)
  * @param clock          wall time, for certificate validity (the system's, UTC)
  * @param accessLog      the access log, or null for none (the default)
+ * @param healthScriptDir the only directory script health checks may run programs from, or null
+ *                       (the default): script checks are refused ({@link HealthScripts})
  */
 public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark,
                            int lowWatermark, int pooledBuffers, java.time.Duration certificateCheckInterval,
-                           java.time.Clock clock, AccessLogOptions accessLog) {
+                           java.time.Clock clock, AccessLogOptions accessLog, java.nio.file.Path healthScriptDir) {
 
     private static final java.time.Duration DEFAULT_CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
@@ -28,14 +30,14 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
     public BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark, int lowWatermark,
                         int pooledBuffers) {
         this(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, DEFAULT_CERTIFICATE_CHECK,
-                java.time.Clock.systemUTC(), null);
+                java.time.Clock.systemUTC(), null, null);
     }
 
     /** Options without an access log. */
     public BalorOptions(int loops, Ticker ticker, int bufferSize, int highWatermark, int lowWatermark,
                         int pooledBuffers, java.time.Duration certificateCheckInterval, java.time.Clock clock) {
         this(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, certificateCheckInterval, clock,
-                null);
+                null, null);
     }
 
     public BalorOptions {
@@ -76,32 +78,38 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
 
     public BalorOptions withLoops(int value) {
         return new BalorOptions(value, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, clock, accessLog);
+                certificateCheckInterval, clock, accessLog, healthScriptDir);
     }
 
     public BalorOptions withTicker(Ticker value) {
         return new BalorOptions(loops, value, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, clock, accessLog);
+                certificateCheckInterval, clock, accessLog, healthScriptDir);
     }
 
     /** Buffer size and high watermark together, low watermark a quarter of it. */
     public BalorOptions withBufferSize(int value) {
         return new BalorOptions(loops, ticker, value, value, value / 4, pooledBuffers, certificateCheckInterval, clock,
-                accessLog);
+                accessLog, healthScriptDir);
     }
 
     public BalorOptions withCertificateCheckInterval(java.time.Duration value) {
         return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers, value, clock,
-                accessLog);
+                accessLog, healthScriptDir);
     }
 
     public BalorOptions withClock(java.time.Clock value) {
         return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, value, accessLog);
+                certificateCheckInterval, value, accessLog, healthScriptDir);
     }
 
     public BalorOptions withAccessLog(AccessLogOptions value) {
         return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
-                certificateCheckInterval, clock, value);
+                certificateCheckInterval, clock, value, healthScriptDir);
+    }
+
+    /** Script health checks may run programs from {@code value} only (null: none, the default). */
+    public BalorOptions withHealthScriptDir(java.nio.file.Path value) {
+        return new BalorOptions(loops, ticker, bufferSize, highWatermark, lowWatermark, pooledBuffers,
+                certificateCheckInterval, clock, accessLog, value);
     }
 }

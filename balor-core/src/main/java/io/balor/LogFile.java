@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * A file of text lines that rotates by size exactly as the access log's does, for an embedder's
  * own logs (the daemon writes Balor's events to {@code events.log} with it): {@code name} grows
- * to {@code maxFileBytes}, then becomes {@code name.1} (older ones move up, the oldest past
- * {@code keepFiles} is deleted) and a new one starts; the directory is created when missing.
+ * to {@code maxFileBytes}, then becomes {@code name.1} (older ones move up, those past its
+ * {@link LogRetention} are deleted) and a new one starts; the directory is created when missing
+ * (mode 0700) and so are the files (mode 0600: see {@link FileModes}).
  *
  * <p>A failure (a full disk, a directory that cannot be written) never throws: the lines at hand
  * are dropped and counted ({@link #dropped()}), the first failure of a run is one {@code WARNING}
@@ -31,16 +32,18 @@ public final class LogFile implements AutoCloseable {
      * @param keepFiles    rotated files kept, 0..1000
      */
     public LogFile(Path directory, String name, long maxFileBytes, int keepFiles) {
-        if (directory == null || name == null || name.isEmpty() || name.contains("/")) {
-            throw new IllegalArgumentException("a directory and a plain file name are required");
+        this(directory, name, maxFileBytes, LogRetention.files(keepFiles));
+    }
+
+    /** A log file whose rotated files are kept by {@code retention}. */
+    public LogFile(Path directory, String name, long maxFileBytes, LogRetention retention) {
+        if (directory == null || name == null || name.isEmpty() || name.contains("/") || retention == null) {
+            throw new IllegalArgumentException("a directory, a plain file name and a retention are required");
         }
         if (maxFileBytes < 1024) {
             throw new IllegalArgumentException("maxFileBytes must be at least 1 KiB, was " + maxFileBytes);
         }
-        if (keepFiles < 0 || keepFiles > 1000) {
-            throw new IllegalArgumentException("keepFiles must be between 0 and 1000, was " + keepFiles);
-        }
-        this.files = new LogFiles(directory, name, maxFileBytes, keepFiles);
+        this.files = new LogFiles(directory, name, maxFileBytes, retention);
     }
 
     /** Appends the lines (each without its newline), rotating when the file would pass its size. */

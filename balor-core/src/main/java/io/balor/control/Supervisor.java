@@ -65,6 +65,7 @@ public final class Supervisor {
     private final io.balor.log.AccessLog accessLog;
     private final io.balor.tls.CertificateStore certificates;
     private final io.balor.health.HealthChecker health;
+    private final java.nio.file.Path healthScriptDir;
     private final ExecutorService thread;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -84,7 +85,8 @@ public final class Supervisor {
         for (int i = 0; i < states.length; i++) {
             states[i] = new LoopState(loops.get(i), limits(options), accessLog == null ? null : accessLog.shard(i));
         }
-        this.health = io.balor.health.HealthChecker.scheduled();
+        this.health = io.balor.health.HealthChecker.scheduled(options.healthScriptDir());
+        this.healthScriptDir = options.healthScriptDir();
         this.traffic = new TrafficRegistry(loops.size());
         this.compiler = new SnapshotCompiler(options, health, traffic);
         this.rateLimits = new RateLimits(options.ticker());
@@ -241,6 +243,7 @@ public final class Supervisor {
         if (closing.get()) {
             throw new IllegalStateException("Balor is closed");
         }
+        checkScripts(next);
         TlsCompiler tls = new TlsCompiler(certificates);
         try {
             Map<String, Pool> pools = compiler.pools(next, tls);
@@ -267,6 +270,24 @@ public final class Supervisor {
             rateLimits.abandon();
             traffic.abandon();
             throw e;
+        }
+    }
+
+    /** Refuses script checks whose program is not in the directory of check programs ({@link io.balor.HealthScripts}). */
+    private void checkScripts(BalorConfig next) {
+        List<io.balor.config.ConfigProblem> problems = new ArrayList<>();
+        for (int i = 0; i < next.pools().size(); i++) {
+            io.balor.config.HealthCheckConfig check = next.pools().get(i).healthCheck();
+            if (check != null && check.type() == io.balor.config.HealthCheckConfig.Type.SCRIPT) {
+                String problem = io.balor.HealthScripts.problem(healthScriptDir, check.command().get(0),
+                        "BalorOptions.healthScriptDir");
+                if (problem != null) {
+                    problems.add(new io.balor.config.ConfigProblem("pools[" + i + "].health_check.command[0]", problem));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new io.balor.config.InvalidConfigException(problems);
         }
     }
 

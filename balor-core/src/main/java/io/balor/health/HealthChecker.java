@@ -60,12 +60,15 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private final ScheduledThreadPoolExecutor executor;
+    /** Where script checks may run programs from, or null (they fail without running anything). */
+    private final java.nio.file.Path scriptDir;
     /** By upstream id; entries are added by {@link #health} and dropped by {@link #update}. */
     private final Map<String, UpstreamHealth> states = new ConcurrentHashMap<>();
     /** By upstream id; replaced whole by {@link #update}. */
     private volatile Map<String, Target> targets = Map.of();
 
-    private HealthChecker(boolean scheduled) {
+    private HealthChecker(boolean scheduled, java.nio.file.Path scriptDir) {
+        this.scriptDir = scriptDir;
         if (scheduled) {
             AtomicInteger count = new AtomicInteger();
             executor = new ScheduledThreadPoolExecutor(THREADS, task -> {
@@ -79,14 +82,19 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    /** A checker that probes on its own threads. */
-    public static HealthChecker scheduled() {
-        return new HealthChecker(true);
+    /** A checker that probes on its own threads; script checks run programs from {@code scriptDir} only (null: none). */
+    public static HealthChecker scheduled(java.nio.file.Path scriptDir) {
+        return new HealthChecker(true, scriptDir);
     }
 
-    /** A checker that never probes by itself (see {@link #probeNow}). */
+    /** A checker that never probes by itself (see {@link #probeNow}), without script checks. */
     public static HealthChecker manual() {
-        return new HealthChecker(false);
+        return manual(null);
+    }
+
+    /** A checker that never probes by itself, with script checks run from {@code scriptDir} (null: none). */
+    public static HealthChecker manual(java.nio.file.Path scriptDir) {
+        return new HealthChecker(false, scriptDir);
     }
 
     /**
@@ -155,11 +163,11 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    private static Probe probe(HealthCheckConfig check, UpstreamTlsConfig tls) {
+    private Probe probe(HealthCheckConfig check, UpstreamTlsConfig tls) {
         return switch (check.type()) {
             case TCP -> new TcpProbe();
             case HTTP, HTTPS -> new HttpProbe(check, tls);
-            case SCRIPT -> new ScriptProbe(check.command());
+            case SCRIPT -> new ScriptProbe(check.command(), scriptDir);
         };
     }
 

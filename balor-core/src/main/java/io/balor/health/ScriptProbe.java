@@ -1,15 +1,19 @@
 package io.balor.health;
 
+import io.balor.HealthScripts;
 import io.balor.upstream.Upstream;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external program: healthy on exit status 0. The command is a list (program, then
+ * Runs an external program from the directory of check programs ({@link HealthScripts}: the
+ * program is resolved again before every run, and the resolved file is what runs, so a link
+ * changed after the config was applied cannot lead outside it): healthy on exit status 0. The command is a list (program, then
  * arguments), started directly with {@link ProcessBuilder}, never through a shell, so nothing in
  * it is interpreted. The upstream's IP address and port are appended as the last two arguments
  * (as HAProxy's {@code external-check} passes the server's), and the environment adds
@@ -24,9 +28,12 @@ import java.util.concurrent.TimeUnit;
 final class ScriptProbe implements Probe {
 
     private final List<String> command;
+    private final Path directory;
 
-    ScriptProbe(List<String> command) {
+    /** @param directory where the program must be, or null: script checks are off and every run fails */
+    ScriptProbe(List<String> command, Path directory) {
         this.command = List.copyOf(command);
+        this.directory = directory;
     }
 
     @Override
@@ -34,7 +41,12 @@ final class ScriptProbe implements Probe {
         String address = upstream.address().isUnresolved()
                 ? upstream.address().getHostString() : upstream.address().getAddress().getHostAddress();
         String port = Integer.toString(upstream.address().getPort());
+        HealthScripts.Resolved program = HealthScripts.resolve(directory, command.get(0), "the health script directory");
+        if (program.problem() != null) {
+            return "not run: " + program.problem();
+        }
         List<String> arguments = new ArrayList<>(command);
+        arguments.set(0, program.program().toString());
         arguments.add(address);
         arguments.add(port);
         ProcessBuilder builder = new ProcessBuilder(arguments)

@@ -36,7 +36,8 @@ public final class AccessLog implements AutoCloseable {
             shards[i] = new Shard(i);
         }
         this.files = options.directory() == null ? null
-                : new LogFiles(options.directory(), "access.log", options.maxFileBytes(), options.keepFiles());
+                : new LogFiles(options.directory(), "access.log", options.maxFileBytes(),
+                        io.balor.LogRetention.files(options.keepFiles()));
         this.recent = new RecentLines(options.recent());
         this.writer = new Thread(this::drainLoop, "balor-access-log");
         writer.setDaemon(true);

@@ -3,6 +3,9 @@ package io.balor.log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import io.balor.FileModes;
+import io.balor.LogRetention;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,8 +14,9 @@ import java.util.List;
 
 /**
  * A log file that rotates by size: {@code name} is written until it passes {@code maxBytes},
- * then it becomes {@code name.1} (older ones move up, the oldest past {@code keep} is deleted)
- * and a new one starts. Any failure (a full disk, a directory that cannot be written) drops the
+ * then it becomes {@code name.1} (older ones move up, and those its {@link LogRetention} does not
+ * keep are deleted, oldest first) and a new one starts. The directory and the files are created
+ * owner-only ({@link FileModes}). Any failure (a full disk, a directory that cannot be written) drops the
  * lines at hand and counts them; the next batch tries again, at most every few seconds. The
  * first failure of a run of them is one {@code WARNING} event (source {@code log}), and writing
  * again after one is an {@code INFO} event, so a directory that stays unwritable is reported once.
@@ -27,7 +31,7 @@ public final class LogFiles {
     private final Path directory;
     private final String name;
     private final long maxBytes;
-    private final int keep;
+    private final LogRetention retention;
     private OutputStream out;
     private long size;
     private long failedAt;
@@ -36,11 +40,14 @@ public final class LogFiles {
     private long droppedWhileFailing;
     private volatile long dropped;
 
-    public LogFiles(Path directory, String name, long maxBytes, int keep) {
+    /** The most rotated files looked at: a name past {@code name.10000} is never made. */
+    private static final int MAX_INDEX = 10_000;
+
+    public LogFiles(Path directory, String name, long maxBytes, LogRetention retention) {
         this.directory = directory;
         this.name = name;
         this.maxBytes = maxBytes;
-        this.keep = keep;
+        this.retention = retention;
     }
 
     /** Lines lost to failures so far. Any thread. */
@@ -99,23 +106,44 @@ public final class LogFiles {
         Path current = directory.resolve(name);
         if (out != null) {
             closeQuietly();
-            if (keep == 0) {
-                Files.deleteIfExists(current);
-            } else {
-                Files.deleteIfExists(directory.resolve(name + "." + keep));
-                for (int i = keep - 1; i >= 1; i--) {
-                    Path older = directory.resolve(name + "." + i);
-                    if (Files.exists(older)) {
-                        Files.move(older, directory.resolve(name + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                Files.move(current, directory.resolve(name + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            int last = 0;
+            while (last < MAX_INDEX && Files.exists(rotated(last + 1))) {
+                last++;
             }
+            if (last == MAX_INDEX) {
+                Files.deleteIfExists(rotated(last--));
+            }
+            for (int i = last; i >= 1; i--) {
+                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(current, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+            prune(last + 1);
         }
-        Files.createDirectories(directory);
-        out = new java.io.BufferedOutputStream(
-                Files.newOutputStream(current, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
+        out = new java.io.BufferedOutputStream(FileModes.openAppend(current), 64 * 1024);
         size = Files.size(current);
+    }
+
+    /** Deletes the rotated files (1..{@code last}) the retention does not keep: the first one it drops and all older. */
+    private void prune(int last) throws IOException {
+        long newer = 0;
+        long now = System.currentTimeMillis();
+        for (int i = 1; i <= last; i++) {
+            Path file = rotated(i);
+            long bytes = Files.size(file);
+            java.time.Duration age = java.time.Duration.ofMillis(Math.max(0,
+                    now - Files.getLastModifiedTime(file).toMillis()));
+            if (!retention.keeps(i, newer, bytes, age)) {
+                for (int j = last; j >= i; j--) {
+                    Files.deleteIfExists(rotated(j));
+                }
+                return;
+            }
+            newer += bytes;
+        }
+    }
+
+    private Path rotated(int index) {
+        return directory.resolve(name + "." + index);
     }
 
     private void closeQuietly() {

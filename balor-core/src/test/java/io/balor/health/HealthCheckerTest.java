@@ -52,11 +52,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HealthCheckerTest {
 
-    private final HealthChecker checker = HealthChecker.manual();
+    private HealthChecker checker;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @TempDir
     Path dir;
+
+    @org.junit.jupiter.api.BeforeEach
+    void start() {
+        checker = HealthChecker.manual(dir);   // the temp dir is the directory of check programs
+    }
 
     @AfterEach
     void close() throws Exception {
@@ -95,6 +100,15 @@ class HealthCheckerTest {
 
     /** A checked pool of upstreams at {@code addresses}, registered with the checker. */
     private Pool checked(String name, HealthCheckConfig check, UpstreamTlsConfig tls, String... addresses) {
+        return checkedBy(checker, name, check, tls, addresses);
+    }
+
+    private static Pool checkedBy(HealthChecker checker, String name, HealthCheckConfig check, String address) {
+        return checkedBy(checker, name, check, null, address);
+    }
+
+    private static Pool checkedBy(HealthChecker checker, String name, HealthCheckConfig check, UpstreamTlsConfig tls,
+                                  String... addresses) {
         List<Upstream> upstreams = new ArrayList<>();
         for (String address : addresses) {
             String id = name + "/" + address;
@@ -295,10 +309,63 @@ class HealthCheckerTest {
     }
 
     @Test
-    void scriptThatCannotStartFails() {
-        Pool pool = checked("app", HealthCheckConfig.script(dir.resolve("missing").toString()), null, "127.0.0.1:7001");
+    void aProgramThatCannotRunFails() throws IOException {
+        Path file = dir.resolve("not-a-script");
+        Files.writeString(file, "\u007fELF garbage");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        Pool pool = checked("app", HealthCheckConfig.script(file.toString()), null, "127.0.0.1:7001");
         String error = checker.probeNow(pool.get(0).id());
-        assertTrue(error.startsWith("start "), error);
+        assertTrue(error.startsWith("start ") || error.equals("exit status 127"), error);   // the JDK may try sh
+    }
+
+    @Test
+    void aScriptOutsideTheDirectoryOrMissingNeverRuns() throws IOException {
+        Path outside = Files.createTempDirectory("balor-outside");
+        Path marker = outside.resolve("ran");
+        Path program = outside.resolve("check.sh");
+        Files.writeString(program, "#!/bin/sh\ntouch " + marker + "\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+        try {
+            Pool pool = checked("app", HealthCheckConfig.script(program.toString()), null, "127.0.0.1:7001");
+            String error = checker.probeNow(pool.get(0).id());
+            assertTrue(error.startsWith("not run: must be a program inside "), error);
+            Pool missing = checked("other", HealthCheckConfig.script("missing.sh"), null, "127.0.0.1:7002");
+            assertTrue(checker.probeNow(missing.get(0).id()).startsWith("not run: there is no program missing.sh"));
+            try (HealthChecker off = HealthChecker.manual()) {
+                Pool unset = checkedBy(off, "app", HealthCheckConfig.script(program.toString()), "127.0.0.1:7001");
+                assertTrue(off.probeNow(unset.get(0).id()).startsWith("not run: script health checks are off"));
+            }
+            assertFalse(Files.exists(marker), "nothing outside the directory ran");
+        } finally {
+            Files.deleteIfExists(program);
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void aLinkSwappedAfterTheCheckWasSetUpCannotLeadOutside() throws IOException {
+        Path outside = Files.createTempDirectory("balor-outside");
+        Path marker = outside.resolve("ran");
+        Path evil = outside.resolve("evil.sh");
+        Files.writeString(evil, "#!/bin/sh\ntouch " + marker + "\n");
+        Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwx------"));
+        Path good = script("good.sh", "exit 0");
+        Path link = dir.resolve("check");
+        Files.createSymbolicLink(link, good);
+        try {
+            Pool pool = checked("app", HealthCheckConfig.script("check").withFall(1), null, "127.0.0.1:7001");
+            assertNull(checker.probeNow(pool.get(0).id()), "a link inside the directory runs");
+            Files.delete(link);
+            Files.createSymbolicLink(link, evil);
+            String error = checker.probeNow(pool.get(0).id());
+            assertTrue(error.startsWith("not run: must be a program inside ") && error.contains("a link to a file outside"),
+                    error);
+            assertFalse(Files.exists(marker), "the swapped link's target never ran");
+        } finally {
+            Files.deleteIfExists(evil);
+            Files.deleteIfExists(marker);
+            Files.deleteIfExists(outside);
+        }
     }
 
     /** An HTTPS server on 127.0.0.1 with a certificate for {@code localhost} from a CA nobody trusts. */
@@ -354,7 +421,7 @@ class HealthCheckerTest {
     @Test
     void scheduledCheckerProbesByItself() throws Exception {
         StatusServer server = new StatusServer();
-        try (HealthChecker scheduled = HealthChecker.scheduled()) {
+        try (HealthChecker scheduled = HealthChecker.scheduled(dir)) {
             String id = "app/" + server.address();
             String[] hostPort = server.address().split(":");
             Upstream upstream = new Upstream(id, id, new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])),

@@ -49,6 +49,8 @@ public final class BalorCtl {
               users reset-password NAME [--password-stdin]
                                           give user NAME a new password, asked twice on the terminal,
                                           or read as one line from stdin
+              users unlock NAME           clear user NAME's login throttle in the running balor (through
+                                          its control socket: $BALOR_CONTROL_SOCKET, else data/control.sock)
               help                        this text
 
               --state PATH                the state file (default: $BALOR_STATE_FILE, else
@@ -102,12 +104,17 @@ public final class BalorCtl {
                     importFile(line.state(), line.path(0), out);
                 }
                 case "users" -> {
-                    if (line.operands().isEmpty() || !line.operands().get(0).equals("reset-password")) {
-                        throw CtlFailure.usage("users: the only subcommand is reset-password NAME");
+                    String sub = line.operands().isEmpty() ? "" : line.operands().get(0);
+                    if (sub.equals("unlock")) {
+                        line.expect(2, 2, "unlock NAME");
+                        CtlUsers.unlock(controlSocket(env), line.operands().get(1), out);
+                    } else if (sub.equals("reset-password")) {
+                        line.expect(2, 2, "reset-password NAME");
+                        CtlUsers.resetPassword(line.state(), line.operands().get(1), line.passwordStdin(), in, console,
+                                out);
+                    } else {
+                        throw CtlFailure.usage("users: the subcommands are reset-password NAME and unlock NAME");
                     }
-                    line.expect(2, 2, "reset-password NAME");
-                    CtlUsers.resetPassword(line.state(), line.operands().get(1), line.passwordStdin(), in, console,
-                            out);
                 }
                 default -> throw CtlFailure.usage("unknown command '" + line.command() + "'");
             }
@@ -199,6 +206,12 @@ public final class BalorCtl {
         out.println("a running balor does not re-read the state file: restart it to use this one. Until then it"
                 + " runs the old state, and a change that balor saves (through the admin API) writes the old state"
                 + " back over this one. To change a running balor, use its admin API.");
+    }
+
+    /** The daemon's control socket: {@code BALOR_CONTROL_SOCKET}, else its default, as the daemon finds it. */
+    private static Path controlSocket(Map<String, String> env) throws CtlFailure {
+        String value = env.get(DaemonEnv.CONTROL_SOCKET);
+        return toPath(value == null || value.isEmpty() ? DaemonEnv.DEFAULT_CONTROL_SOCKET : value);
     }
 
     private static boolean isSameFile(Path a, Path b) {

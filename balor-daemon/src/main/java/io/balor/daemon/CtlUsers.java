@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
+ * {@code balorctl users unlock NAME} (asks the running daemon to clear a user's login throttle) and
  * {@code balorctl users reset-password NAME}: gives a user of the state file a new password,
  * the way back in for an admin who lost theirs, or for a user imported from the original Balor
  * whose Argon2id hash this version cannot verify. The password is read without echo from the
@@ -85,6 +86,26 @@ final class CtlUsers {
                 + " effect. Until then the old password still logs in, its sessions stay open, and a change that"
                 + " balor saves (through the admin API) writes its old users back over this one. On a running"
                 + " balor, the admin API's PUT /api/users/" + name + " changes a password live.");
+    }
+
+    /**
+     * Clears user {@code name}'s login throttle in the running daemon, through its control socket
+     * ({@link ControlSocket}): throttles live in its memory only.
+     */
+    static void unlock(Path socket, String name, PrintStream out) throws CtlFailure {
+        String answer;
+        try {
+            answer = ControlSocket.send(socket, "unlock " + name);
+        } catch (IOException e) {
+            throw CtlFailure.failed("no balor answers on " + socket.toAbsolutePath() + " (" + e.getMessage()
+                    + "): login throttles live in a running balor's memory only, so a stopped one has none; a"
+                    + " running one's socket is BALOR_CONTROL_SOCKET (default data/control.sock, from its working"
+                    + " directory)", e);
+        }
+        if (!answer.startsWith("ok ")) {
+            throw CtlFailure.failed("balor refused: " + answer);
+        }
+        out.println(answer.substring(3));
     }
 
     /** {@code its users are: admin, alice}, or that it has none. */

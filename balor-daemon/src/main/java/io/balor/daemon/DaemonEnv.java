@@ -2,7 +2,6 @@ package io.balor.daemon;
 
 import io.balor.config.HostPort;
 
-import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ import java.util.TreeSet;
  * Immutable; read on the main thread at start-up.
  *
  * @param stateFile            {@code BALOR_STATE_FILE}, default {@code data/balor_state.json}
- * @param adminAddress         {@code BALOR_HTTP_ADDR}, default {@code 0.0.0.0:9443}: where the admin
- *                             API and console will listen (the admin API is a later issue)
+ * @param adminAddress         {@code BALOR_HTTP_ADDR}, default {@code 127.0.0.1:9443} (as Caddy's admin
+ *                             endpoint: loopback unless asked): where the admin API listens
  * @param loops                {@code BALOR_LOOPS}: event loops, default the available processors
  * @param certDir              {@code BALOR_CERT_DIR}, default {@code data/certs}
  * @param acmeChallengeDir     {@code BALOR_ACME_CHALLENGE_DIR}, default {@code data/acme-challenges}
@@ -36,11 +35,23 @@ import java.util.TreeSet;
  * @param accessLogSampling    {@code BALOR_ACCESS_LOG_SAMPLING}: exchanges per 10,000 the access log keeps,
  *                             default 10,000 (all); clamped to 1..10,000 as the original clamps its trace sampling
  * @param metricsAuth          {@code BALOR_METRICS_AUTH}, default false: {@code /metrics} needs a viewer token
+ * @param adminHosts           {@code BALOR_ADMIN_HOSTS}: comma-separated names (or addresses) a request's
+ *                             {@code Host} may carry besides the bind address, localhost, 127.0.0.1 and [::1]
+ * @param healthScriptDir      {@code BALOR_HEALTH_SCRIPT_DIR}: the only directory script health checks may
+ *                             run programs from; unset (the default), script checks are refused
+ * @param sessionIdle          {@code BALOR_SESSION_IDLE_SECONDS}, default 1800 (30 min): an unused session ends
+ * @param sessionMax           {@code BALOR_SESSION_MAX_SECONDS}, default 43200 (12 h): a session's longest life
+ * @param strictModes          {@code BALOR_STRICT_MODES}, default false: true refuses to start when the state file,
+ *                             the bootstrap file or a key file can be read by others (false: a warning)
+ * @param controlSocket        {@code BALOR_CONTROL_SOCKET}, default {@code data/control.sock}: the owner-only
+ *                             Unix socket {@code balorctl users unlock} talks to
  */
 public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
                         Path adminDist, String defaultAdminPassword, String adminToken,
                         Path bootstrapSecretFile, Path logDir, long logMaxBytes, int logKeep,
-                        int accessLogSampling, boolean metricsAuth) {
+                        int accessLogSampling, boolean metricsAuth, List<String> adminHosts, Path healthScriptDir,
+                        java.time.Duration sessionIdle, java.time.Duration sessionMax, boolean strictModes,
+                        Path controlSocket) {
 
     public static final String STATE_FILE = "BALOR_STATE_FILE";
     public static final String HTTP_ADDR = "BALOR_HTTP_ADDR";
@@ -56,11 +67,20 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String LOG_KEEP = "BALOR_LOG_KEEP";
     public static final String ACCESS_LOG_SAMPLING = "BALOR_ACCESS_LOG_SAMPLING";
     public static final String METRICS_AUTH = "BALOR_METRICS_AUTH";
+    public static final String ADMIN_HOSTS = "BALOR_ADMIN_HOSTS";
+    public static final String HEALTH_SCRIPT_DIR = "BALOR_HEALTH_SCRIPT_DIR";
+    public static final String SESSION_IDLE_SECONDS = "BALOR_SESSION_IDLE_SECONDS";
+    public static final String SESSION_MAX_SECONDS = "BALOR_SESSION_MAX_SECONDS";
+    public static final String STRICT_MODES = "BALOR_STRICT_MODES";
+    public static final String CONTROL_SOCKET = "BALOR_CONTROL_SOCKET";
+    /** The default of {@code BALOR_CONTROL_SOCKET}, which balorctl uses too. */
+    public static final String DEFAULT_CONTROL_SOCKET = "data/control.sock";
 
     /** Every variable this version reads. */
     public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
             ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
-            ACCESS_LOG_SAMPLING, METRICS_AUTH);
+            ACCESS_LOG_SAMPLING, METRICS_AUTH, ADMIN_HOSTS, HEALTH_SCRIPT_DIR, SESSION_IDLE_SECONDS,
+            SESSION_MAX_SECONDS, STRICT_MODES, CONTROL_SOCKET);
 
     /** The most event loops {@link io.balor.BalorOptions} accepts. */
     static final int MAX_LOOPS = 1024;
@@ -77,7 +97,7 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
         Reader reader = new Reader(env);
         DaemonEnv parsed = new DaemonEnv(
                 reader.path(STATE_FILE, "data/balor_state.json"),
-                reader.address(HTTP_ADDR, "0.0.0.0:9443"),
+                reader.address(HTTP_ADDR, "127.0.0.1:9443"),
                 reader.loops(LOOPS, Math.min(Runtime.getRuntime().availableProcessors(), MAX_LOOPS)),
                 reader.path(CERT_DIR, "data/certs"),
                 reader.path(ACME_CHALLENGE_DIR, "data/acme-challenges"),
@@ -90,8 +110,21 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                         "must be a whole number of bytes, at least " + MIN_LOG_BYTES + " (1 KiB)"),
                 (int) reader.whole(LOG_KEEP, 5, 0, MAX_LOG_KEEP,
                         "must be a whole number of rotated files from 0 to " + MAX_LOG_KEEP),
-                reader.sampling(ACCESS_LOG_SAMPLING),
-                reader.flag(METRICS_AUTH));
+                (int) reader.whole(ACCESS_LOG_SAMPLING, 10_000, 1, 10_000,
+                        "must be a whole number of exchanges per 10000 to log, from 1 to 10000"),
+                reader.flag(METRICS_AUTH),
+                reader.hosts(ADMIN_HOSTS),
+                reader.path(HEALTH_SCRIPT_DIR, null),
+                java.time.Duration.ofSeconds(reader.whole(SESSION_IDLE_SECONDS, 1800, 60, 7 * 86_400,
+                        "must be a whole number of seconds from 60 to 604800 (7 days)")),
+                java.time.Duration.ofSeconds(reader.whole(SESSION_MAX_SECONDS, 43_200, 60, 30 * 86_400,
+                        "must be a whole number of seconds from 60 to 2592000 (30 days)")),
+                reader.flag(STRICT_MODES),
+                reader.path(CONTROL_SOCKET, DEFAULT_CONTROL_SOCKET));
+        if (parsed.sessionIdle().compareTo(parsed.sessionMax()) > 0) {
+            reader.problems.add(SESSION_IDLE_SECONDS + ": must not be longer than " + SESSION_MAX_SECONDS
+                    + " (a session's whole life)");
+        }
         if (!reader.problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", reader.problems));
         }
@@ -118,7 +151,9 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
                 + ", bootstrapSecretFile=" + bootstrapSecretFile + ", logDir=" + logDir + ", logMaxBytes=" + logMaxBytes
                 + ", logKeep=" + logKeep + ", accessLogSampling=" + accessLogSampling
-                + ", metricsAuth=" + metricsAuth + "]";
+                + ", metricsAuth=" + metricsAuth + ", adminHosts=" + adminHosts + ", healthScriptDir=" + healthScriptDir
+                + ", sessionIdle=" + sessionIdle + ", sessionMax=" + sessionMax + ", strictModes=" + strictModes
+                + ", controlSocket=" + controlSocket + "]";
     }
 
     /** Reads one variable at a time and collects what is wrong with them. */
@@ -206,21 +241,23 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             return false;
         }
 
-        /** Per 10,000: any whole number, clamped to 1..10,000 as the original clamps {@code trace_sample}. */
-        int sampling(String name) {
+        /** A comma-separated list of host names or addresses (unset: none). */
+        List<String> hosts(String name) {
             String value = text(name);
             if (value == null) {
-                return 10_000;
+                return List.of();
             }
-            try {
-                BigInteger parsed = new BigInteger(value.strip());
-                return parsed.max(BigInteger.ONE).min(BigInteger.valueOf(10_000)).intValue();
-            } catch (NumberFormatException e) {
-                // reported below
+            List<String> hosts = new ArrayList<>();
+            for (String part : value.split(",", -1)) {
+                String host = part.strip();
+                String problem = io.balor.admin.http.AllowedHosts.nameProblem(host);
+                if (problem != null) {
+                    problems.add(name + ": " + problem);
+                } else {
+                    hosts.add(host);
+                }
             }
-            problems.add(name + ": must be a whole number of exchanges per 10000 to log (1 to 10000; others are"
-                    + " clamped), was '" + value + "'");
-            return 10_000;
+            return List.copyOf(hosts);
         }
     }
 }

@@ -9,9 +9,7 @@ import io.balor.admin.state.StateFile;
 import io.balor.admin.state.StateFileException;
 import io.balor.admin.state.StateStore;
 import io.balor.admin.api.AdminServer;
-import io.balor.admin.auth.PasswordHasher;
-import io.balor.admin.http.ApiServer;
-import io.balor.config.HostPort;
+import io.balor.admin.state.ScriptChecks;
 import io.balor.config.BalorConfig;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
@@ -21,7 +19,6 @@ import io.balor.config.UpstreamConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +29,17 @@ import java.util.Map;
 /**
  * The {@code balor} process: reads the {@code BALOR_*} knobs, loads the state file, starts
  * {@link Balor} with its config and its access log, writes Balor's events to {@code events.log}
- * ({@link EventFile}), prints where each listener is bound, and runs until SIGTERM or SIGINT,
- * which drain the listeners before it exits 0. A log directory that cannot be written never stops
- * it: the lines are dropped and counted, and a warning goes to stderr.
+ * ({@link EventFile}), prints where each listener is bound, starts the admin API
+ * ({@link AdminStart}) and the control socket ({@link ControlSocket}), and runs until SIGTERM or
+ * SIGINT, which drain the listeners before it exits 0. A log directory that cannot be written
+ * never stops it: the lines are dropped and counted, and a warning goes to stderr. Secret files
+ * others may read are warned about ({@link SecretFiles}).
  *
  * <p>Exit codes: 0 after a signal and a drain; 1 when the state file is corrupt or invalid (the
- * file is left untouched) or the config cannot start (e.g. an address is in use); 2 when a knob
- * has an invalid value. Runs on the main thread, which otherwise only waits.
+ * file is left untouched), the config cannot start (e.g. an address is in use, a script check
+ * outside {@code BALOR_HEALTH_SCRIPT_DIR}), the admin API cannot start as its settings say, or
+ * {@code BALOR_STRICT_MODES=true} and a secret file is open to others; 2 when a knob has an
+ * invalid value. Runs on the main thread, which otherwise only waits.
  */
 public final class Main {
 
@@ -88,6 +89,14 @@ public final class Main {
         }
         out.println("balor " + version() + ": " + env.loops() + " event loop" + (env.loops() == 1 ? "" : "s"));
         out.println("state file " + stateFile + (existed ? "" : " (created, empty)"));
+        if (!checkSecretFiles(env, stateFile, state, err)) {
+            return EXIT_FAILED;
+        }
+        List<io.balor.config.ConfigProblem> scripts = ScriptChecks.problems(state.config(), scriptDir(env));
+        if (!scripts.isEmpty()) {
+            err.println("balor: cannot start with " + stateFile + ": " + new InvalidConfigException(scripts).getMessage());
+            return EXIT_FAILED;
+        }
 
         // Before start, so a signal that arrives while listeners are being bound still drains.
         ShutdownSignal shutdown = ShutdownSignal.install(err);
@@ -96,7 +105,8 @@ public final class Main {
                 .withRotation(env.logMaxBytes(), env.logKeep()).withPermyriad(env.accessLogSampling());
         Balor balor;
         try {
-            balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()).withAccessLog(accessLog));
+            balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()).withAccessLog(accessLog)
+                    .withHealthScriptDir(scriptDir(env)));
         } catch (InvalidConfigException e) {
             err.println("balor: cannot start with " + stateFile + ": " + e.getMessage());
             return EXIT_FAILED;
@@ -108,22 +118,37 @@ public final class Main {
         printListeners(balor, state.config(), stateFile, out);
         AdminServer admin;
         try {
-            admin = startAdmin(env, environment.containsKey(DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state),
-                    err);
-        } catch (IOException | StateFileException | RuntimeException e) {
-            err.println("balor: the admin API cannot start on " + env.adminAddress() + ": " + e.getMessage());
+            boolean addressGiven = environment.get(DaemonEnv.HTTP_ADDR) != null
+                    && !environment.get(DaemonEnv.HTTP_ADDR).isEmpty();
+            admin = AdminStart.start(env, addressGiven, new StateStore(stateFile, balor, state), version(), err);
+        } catch (AdminStart.Refused e) {
+            err.println("balor: " + e.getMessage());
             balor.close();
             events.close();
             return EXIT_FAILED;
         }
         if (admin.bootstrapMessage() != null) {
             out.println(admin.bootstrapMessage());
+        } else if (env.defaultAdminPassword() != null) {
+            err.println("balor: warning: " + DaemonEnv.DEFAULT_ADMIN_PASSWORD + " is set but not used (there are users"
+                    + " already); unset it");
         }
         out.println("admin API on " + admin.scheme() + "://" + describe(admin.address()) + "/api");
+        ControlSocket control = null;
+        try {
+            control = ControlSocket.start(env.controlSocket(), admin.authenticator());
+            out.println("control socket " + env.controlSocket().toAbsolutePath() + " (balorctl users unlock)");
+        } catch (IOException e) {
+            err.println("balor: warning: no control socket at " + env.controlSocket().toAbsolutePath() + " ("
+                    + e.getMessage() + "); balorctl users unlock will not reach this daemon");
+        }
         out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
 
         String signal = shutdown.await();
         out.println(signal + ": draining");
+        if (control != null) {
+            control.close();
+        }
         admin.close();
         balor.close();
         events.close();
@@ -136,60 +161,23 @@ public final class Main {
     }
 
     /**
-     * Starts the admin API, with jdk.httpserver's timeouts and limits set first (they are JVM-wide
-     * properties read once). It binds the state file's {@code admin_console.bind} (set through
-     * {@code PUT /api/admin/console}) unless {@code BALOR_HTTP_ADDR} is set, which wins, else
-     * {@code 0.0.0.0:9443}; it serves HTTPS when {@code admin_console} names a certificate
-     * (relative paths are relative to the state file's directory). Saved settings that do not
-     * work (a certificate that no longer loads, an address in use) are reported on {@code err}
-     * and the API starts as if there were none: the load balancer never stays down for them.
+     * Warns about each secret file others may read ({@link SecretFiles}); with
+     * {@code BALOR_STRICT_MODES=true}, refuses to start instead. Whether to go on.
      */
-    private static AdminServer startAdmin(DaemonEnv env, boolean addressGiven, StateStore store, PrintStream err)
-            throws IOException, StateFileException {
-        ApiServer.applyTimeoutDefaults();
-        AdminServer.Settings defaults = settings(env, env.adminAddress());
-        try {
-            AdminServer saved = startSaved(env, addressGiven, store);
-            if (saved != null) {
-                return saved;
-            }
-        } catch (IOException | RuntimeException e) {
-            err.println("balor: warning: the saved admin console settings do not work (" + e.getMessage()
-                    + "); serving the admin API on " + env.adminAddress() + " over plain HTTP instead");
+    private static boolean checkSecretFiles(DaemonEnv env, Path stateFile, BalorState state, PrintStream err) {
+        List<String> open = SecretFiles.tooOpen(stateFile, env.bootstrapSecretFile().toAbsolutePath(), state);
+        for (String problem : open) {
+            err.println("balor: " + (env.strictModes() ? "" : "warning: ") + problem);
         }
-        return AdminServer.start(defaults, store);
+        if (!open.isEmpty() && env.strictModes()) {
+            err.println("balor: not started: " + DaemonEnv.STRICT_MODES + "=true and others may read these files");
+            return false;
+        }
+        return true;
     }
 
-    private static AdminServer.Settings settings(DaemonEnv env, HostPort bind) {
-        return new AdminServer.Settings(new InetSocketAddress(bind.host(), bind.port()),
-                env.adminToken(), env.defaultAdminPassword(), env.bootstrapSecretFile().toAbsolutePath(),
-                env.certDir().toAbsolutePath(), env.logDir().toAbsolutePath(), env.logMaxBytes(), env.logKeep(),
-                env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version());
-    }
-
-    /** The admin API on the saved console settings, or null when there are none to use. */
-    private static AdminServer startSaved(DaemonEnv env, boolean addressGiven, StateStore store)
-            throws IOException, StateFileException {
-        com.fasterxml.jackson.databind.JsonNode console = store.current().extras().get("admin_console");
-        if (console == null || !console.isObject()) {
-            return null;
-        }
-        HostPort bind = env.adminAddress();
-        if (!addressGiven && console.hasNonNull("bind")) {
-            HostPort.Parsed saved = HostPort.parseListen(console.get("bind").asText());
-            if (saved.error() != null) {
-                throw new IllegalArgumentException("admin_console.bind: " + saved.error());
-            }
-            bind = saved.value();
-        }
-        javax.net.ssl.SSLContext tls = null;
-        if (console.hasNonNull("cert_file")) {
-            Path dir = store.file().getParent();
-            Path cert = dir.resolve(console.get("cert_file").asText());
-            Path key = dir.resolve(console.path("key_file").asText(console.get("cert_file").asText()));
-            tls = io.balor.CertificateFiles.serverContext(cert, key);
-        }
-        return AdminServer.start(settings(env, bind), store, tls);
+    private static Path scriptDir(DaemonEnv env) {
+        return env.healthScriptDir() == null ? null : env.healthScriptDir().toAbsolutePath();
     }
 
     /** {@code every exchange}, or {@code 25.00 % of exchanges}. */

@@ -19,7 +19,7 @@ class DaemonEnvTest {
     void defaultsAreTheOriginals() {
         DaemonEnv env = DaemonEnv.parse(Map.of("PATH", "/usr/bin"));
         assertEquals(Path.of("data/balor_state.json"), env.stateFile());
-        assertEquals("0.0.0.0:9443", env.adminAddress().authority());
+        assertEquals("127.0.0.1:9443", env.adminAddress().authority(), "loopback unless asked, as Caddy's admin");
         assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), env.loops());
         assertEquals(Path.of("data/certs"), env.certDir());
         assertEquals(Path.of("data/acme-challenges"), env.acmeChallengeDir());
@@ -31,6 +31,34 @@ class DaemonEnvTest {
         assertEquals(64L * 1024 * 1024, env.logMaxBytes());
         assertEquals(5, env.logKeep());
         assertEquals(10_000, env.accessLogSampling());
+        assertEquals(List.of(), env.adminHosts());
+        assertNull(env.healthScriptDir(), "script checks are off unless the owner names a directory");
+        assertEquals(java.time.Duration.ofMinutes(30), env.sessionIdle());
+        assertEquals(java.time.Duration.ofHours(12), env.sessionMax());
+        assertFalse(env.strictModes());
+        assertEquals(Path.of("data/control.sock"), env.controlSocket());
+    }
+
+    @Test
+    void theHardeningKnobs() {
+        DaemonEnv env = DaemonEnv.parse(Map.of("BALOR_ADMIN_HOSTS", "balor.example.com, 10.0.0.5,[::1]",
+                "BALOR_HEALTH_SCRIPT_DIR", "/etc/balor/checks", "BALOR_SESSION_IDLE_SECONDS", "600",
+                "BALOR_SESSION_MAX_SECONDS", "3600", "BALOR_STRICT_MODES", "true", "BALOR_CONTROL_SOCKET", "/run/b.sock"));
+        assertEquals(List.of("balor.example.com", "10.0.0.5", "[::1]"), env.adminHosts());
+        assertEquals(Path.of("/etc/balor/checks"), env.healthScriptDir());
+        assertEquals(java.time.Duration.ofMinutes(10), env.sessionIdle());
+        assertEquals(java.time.Duration.ofHours(1), env.sessionMax());
+        assertTrue(env.strictModes());
+        assertEquals(Path.of("/run/b.sock"), env.controlSocket());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DaemonEnv.parse(Map.of(
+                "BALOR_ADMIN_HOSTS", "https://x.example/", "BALOR_SESSION_IDLE_SECONDS", "5",
+                "BALOR_SESSION_MAX_SECONDS", "99999999", "BALOR_STRICT_MODES", "yes")));
+        List<String> lines = List.of(e.getMessage().split("\n"));
+        assertEquals(4, lines.size(), e.getMessage());
+        assertTrue(lines.get(0).startsWith("BALOR_ADMIN_HOSTS: 'https://x.example/' is not a host name"), lines.get(0));
+        IllegalArgumentException longer = assertThrows(IllegalArgumentException.class, () -> DaemonEnv.parse(Map.of(
+                "BALOR_SESSION_IDLE_SECONDS", "7200", "BALOR_SESSION_MAX_SECONDS", "3600")));
+        assertTrue(longer.getMessage().contains("must not be longer than BALOR_SESSION_MAX_SECONDS"), longer.getMessage());
     }
 
     @Test
@@ -124,14 +152,13 @@ class DaemonEnvTest {
     }
 
     @Test
-    void accessLogSamplingIsClampedButMustBeANumber() {
-        String[][] cases = {{"1", "1"}, {"0", "1"}, {"-20", "1"}, {"10000", "10000"}, {"10001", "10000"},
-            {"99999999999999999999", "10000"}, {" 250 ", "250"}, {"+7", "7"}};
+    void accessLogSamplingIsOneToTenThousandNotClamped() {
+        String[][] cases = {{"1", "1"}, {"10000", "10000"}, {" 250 ", "250"}, {"+7", "7"}};
         for (String[] c : cases) {
             assertEquals(Integer.parseInt(c[1]), DaemonEnv.parse(Map.of("BALOR_ACCESS_LOG_SAMPLING", c[0]))
                     .accessLogSampling(), c[0]);
         }
-        for (String value : new String[] {"all", "25%", "0.5", "1e4"}) {
+        for (String value : new String[] {"all", "25%", "0.5", "1e4", "0", "-20", "10001", "99999999999999999999"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> DaemonEnv.parse(Map.of("BALOR_ACCESS_LOG_SAMPLING", value)), value);
             assertTrue(e.getMessage().startsWith("BALOR_ACCESS_LOG_SAMPLING: must be a whole number of exchanges per"

@@ -18,9 +18,11 @@ import java.time.Clock;
  * @param logDir      where the daemon's log files are ({@code BALOR_LOG_DIR}), or null for none
  * @param metricsAuth {@code /metrics} needs a viewer token ({@code BALOR_METRICS_AUTH=true})
  * @param build       the build's name for {@code /api/version}
+ * @param healthScriptDir where script health checks may run programs from ({@code BALOR_HEALTH_SCRIPT_DIR}),
+ *                    or null: none may be made
  */
 public record AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
-                           boolean metricsAuth, String build) {
+                           boolean metricsAuth, String build, Path healthScriptDir) {
 
     /** The version of this API (and of the console that comes with it). */
     public static final String API_VERSION = "0.2.0";

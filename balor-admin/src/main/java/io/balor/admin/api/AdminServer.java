@@ -47,10 +47,45 @@ public final class AdminServer implements AutoCloseable {
      * @param hasher                how passwords are hashed ({@link PasswordHasher#PasswordHasher()} in production)
      * @param clock                 for sessions, throttling and audit times
      * @param build                 for {@code /api/version}
+     * @param hostNames             {@code BALOR_ADMIN_HOSTS}: more names a request's {@code Host} may carry
+     * @param sessionIdle           {@code BALOR_SESSION_IDLE_SECONDS}: a session unused this long ends
+     * @param sessionMax            {@code BALOR_SESSION_MAX_SECONDS}: a session ends this long after its login
+     * @param healthScriptDir       {@code BALOR_HEALTH_SCRIPT_DIR}, or null: script health checks are refused
      */
     public record Settings(InetSocketAddress bind, String adminToken, String defaultAdminPassword,
                            Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
-                           boolean metricsAuth, PasswordHasher hasher, Clock clock, String build) {
+                           boolean metricsAuth, PasswordHasher hasher, Clock clock, String build,
+                           List<String> hostNames, java.time.Duration sessionIdle, java.time.Duration sessionMax,
+                           Path healthScriptDir) {
+
+        public Settings {
+            hostNames = List.copyOf(hostNames);
+        }
+
+        /** Settings with no extra host names, the default session expiries and no script checks. */
+        public Settings(InetSocketAddress bind, String adminToken, String defaultAdminPassword,
+                        Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
+                        boolean metricsAuth, PasswordHasher hasher, Clock clock, String build) {
+            this(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir, logMaxBytes, logKeep,
+                    metricsAuth, hasher, clock, build, List.of(), SessionStore.DEFAULT_IDLE,
+                    SessionStore.DEFAULT_ABSOLUTE, null);
+        }
+
+        public Settings withHostNames(List<String> value) {
+            return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, value, sessionIdle, sessionMax,
+                    healthScriptDir);
+        }
+
+        public Settings withSessions(java.time.Duration idle, java.time.Duration max) {
+            return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, idle, max, healthScriptDir);
+        }
+
+        public Settings withHealthScriptDir(Path value) {
+            return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax, value);
+        }
     }
 
     private final ApiServer server;
@@ -96,15 +131,35 @@ public final class AdminServer implements AutoCloseable {
                 // no access log: kept for when there is one
             }
         }
-        Authenticator auth = new Authenticator(users, new SessionStore(settings.clock()), settings.hasher(),
-                new LoginThrottle(settings.clock()), new HashingGate(), settings.adminToken());
+        SessionStore sessions = new SessionStore(settings.clock(), settings.sessionIdle(), settings.sessionMax(),
+                SessionStore.DEFAULT_MAX_SESSIONS, SessionStore.DEFAULT_MAX_PER_USER, new java.security.SecureRandom());
+        Authenticator auth = new Authenticator(users, sessions, settings.hasher(), new LoginThrottle(settings.clock()),
+                new HashingGate(), settings.adminToken());
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
-                settings.metricsAuth(), settings.build());
-        AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep());
+                settings.metricsAuth(), settings.build(), settings.healthScriptDir());
+        auth.onRehash(() -> saveRehashed(context));
+        AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
-                .withClock(settings.clock());
-        ApiServer server = ApiServer.start(settings.bind(), routes(context), options, tls);
+                .withClock(settings.clock()).withHostNames(settings.hostNames());
+        ApiServer server;
+        try {
+            server = ApiServer.start(settings.bind(), routes(context), options, tls);
+        } catch (IOException | RuntimeException e) {
+            audit.close();
+            throw e;
+        }
         return new AdminServer(server, audit, auth, message, tls != null);
+    }
+
+    /** Saves the users after a login made a user's hash stronger; a failure only means it is redone next time. */
+    private static void saveRehashed(AdminContext context) {
+        try {
+            context.store().change(state -> state.withExtra(UsersApi.USERS,
+                    UsersSection.write(context.auth().users(), JsonNodeFactory.instance)));
+        } catch (StateFileException | RuntimeException e) {
+            System.getLogger(AdminServer.class.getName()).log(System.Logger.Level.WARNING,
+                    "a stronger password hash could not be saved (the login will make it again): " + e.getMessage());
+        }
     }
 
     /** Every route of the admin API. */

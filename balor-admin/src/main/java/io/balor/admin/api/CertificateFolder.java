@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The certificate directory ({@code BALOR_CERT_DIR}): an uploaded bundle becomes
- * {@code NAME.crt} (the chain) and {@code NAME.key} (the key, mode 600), both written to temp
+ * {@code NAME.crt} (the chain) and {@code NAME.key} (the key), both mode 600 in a directory of
+ * mode 700 when it makes it, both written to temp
  * files first, checked as a listener would load them ({@link CertificateFiles#check}: valid PEM,
  * the key matching the certificate), and only then renamed into place. Names are checked
  * ({@link #nameProblem}) so no path leaves the directory. Callers serialise uploads; any thread.
@@ -25,7 +26,6 @@ final class CertificateFolder {
     record Stored(Path certFile, Path keyFile) {
     }
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     private static final String BEGIN = "-----BEGIN ";
     private static final String END = "-----END ";
     private static final String DASHES = "-----";
@@ -39,11 +39,11 @@ final class CertificateFolder {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    /** Why {@code name} cannot name a certificate, or null when it can. */
+    /** Why {@code name} cannot name a certificate ({@link io.balor.config.Names}), or null when it can. */
     static String nameProblem(String name) {
-        return NAME.matcher(name).matches() ? null
-                : "a certificate name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.', was '"
-                + name + "'";
+        return io.balor.config.Names.problem(name) == null ? null
+                : "a certificate name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit"
+                + (name.length() <= 64 ? ", was '" + name + "'" : "");
     }
 
     /**
@@ -79,7 +79,7 @@ final class CertificateFolder {
         Path certTemp = null;
         Path keyTemp = null;
         try {
-            Files.createDirectories(dir);
+            io.balor.FileModes.createPrivateDirectories(dir);
             certTemp = temp(chain.toString());
             keyTemp = temp(keyPem.toString());
             CertificateStatus status = CertificateFiles.check(certTemp, keyTemp);

@@ -84,7 +84,7 @@ final class CertificatesApi {
         String name = body.requireText("name");
         String problem = CertificateFolder.nameProblem(name);
         if (problem != null) {
-            throw ApiException.badRequest("name", problem, "letters, digits, '.', '_' and '-', not starting with '.'");
+            throw ApiException.badRequest("name", problem, "letters, digits, '.', '_' and '-', a letter or digit first");
         }
         if (find(context.store().current(), name) != null) {
             throw ApiException.conflict("certificate '" + name + "' already exists", "delete it first, or pick another name");
@@ -100,7 +100,8 @@ final class CertificatesApi {
             folder.delete(stored);   // not saved: the files it made go too
             throw e;
         }
-        return ApiResponse.created(view(after, entry)).withAuditDetail("uploaded certificate " + name);
+        return ApiResponse.created(view(after, entry)).withAuditDetail("uploaded certificate " + name)
+                .withAuditChange(null, entry);
     }
 
     private ApiResponse download(ApiRequest request) {
@@ -138,7 +139,7 @@ final class CertificatesApi {
         });
         folder.delete(new CertificateFolder.Stored(Path.of(entry.path("cert_file").asText()),
                 Path.of(entry.path("key_file").asText())));
-        return ApiResponse.noContent().withAuditDetail("deleted certificate " + name);
+        return ApiResponse.noContent().withAuditDetail("deleted certificate " + name).withAuditChange(entry, null);
     }
 
     private JsonNode entry(String name) {

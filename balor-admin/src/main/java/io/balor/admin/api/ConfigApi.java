@@ -14,6 +14,7 @@ import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFileException;
+import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
@@ -29,7 +30,9 @@ import java.util.function.UnaryOperator;
  * {@code /api/listeners} and {@code /api/pools}: the state file's objects, read and written
  * through {@link ConfigEdits}; every change is applied live first and saved only once applied
  * ({@link io.balor.admin.state.StateStore}). A listener's id is its name. Reads are open to
- * viewers; changes need an operator. Each listener and pool read includes the live state of its
+ * viewers; changes need an operator, and {@link ConfigRules} adds what a change must hold (a
+ * script health check needs an admin). A POST or PUT body is the whole object; its audit record
+ * has the fields before and after. Each listener and pool read includes the live state of its
  * upstreams. Runs on the API server's worker threads.
  */
 final class ConfigApi {
@@ -40,10 +43,13 @@ final class ConfigApi {
 
     private final AdminContext context;
     private final ConfigEdits edits;
+    private final ConfigRules rules;
 
     ConfigApi(AdminContext context) {
         this.context = context;
         this.edits = new ConfigEdits(context.store().file());
+        this.rules = new ConfigRules(context.healthScriptDir(),
+                List.of(context.certDir(), context.store().file().getParent()));
     }
 
     List<Route> routes() {
@@ -90,28 +96,29 @@ final class ConfigApi {
 
     private ApiResponse create(Section section, ApiRequest request) {
         JsonNode body = body(request);
+        requireKeys(section, body, null);
         String name = body.path("name").asText(null);
-        BalorState after = change(state -> {
+        BalorState after = change(request, state -> {
             if (name != null && edits.item(state, section, name) != null) {
                 throw ApiException.conflict(singular(section) + " '" + name + "' already exists",
                         "choose another name, or PUT " + path(section, name) + " to change it")
                         .withField("name");
             }
-            return edits.put(state, section, null, body);
+            return checked(request, section, state, null, name, edits.put(state, section, null, body));
         }, section, name);
         return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
                 .withHeader("Location", path(section, name))
-                .withAuditDetail("created " + singular(section) + " " + name);
+                .withAuditDetail("created " + singular(section) + " " + name)
+                .withAuditChange(null, edits.item(after, section, name));
     }
 
     private ApiResponse replace(Section section, ApiRequest request) {
         String name = name(request);
         ObjectNode body = (ObjectNode) body(request);
-        if (!body.has("name")) {
-            body.put("name", name);
-        }
+        requireKeys(section, body, name);
         String newName = body.path("name").asText(name);
-        BalorState after = change(state -> {
+        BalorState before = context.store().current();
+        BalorState after = change(request, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
@@ -119,30 +126,78 @@ final class ConfigApi {
                 throw ApiException.conflict(singular(section) + " '" + newName + "' already exists",
                         "a rename must pick a free name").withField("name");
             }
-            if (section == Section.POOLS && !newName.equals(name) && !ConfigEdits.poolUsers(state, name).isEmpty()) {
-                throw ApiException.conflict("pool '" + name + "' is used by " + ConfigEdits.poolUsers(state, name),
+            if (section == Section.POOLS && !newName.equals(name)
+                    && !ConfigEdits.poolUsers(state.config(), name).isEmpty()) {
+                throw ApiException.conflict("pool '" + name + "' is used by " + ConfigEdits.poolUsers(state.config(), name),
                         "point those listeners at another pool before renaming it").withField("name");
             }
-            return edits.put(state, section, name, body);
+            return checked(request, section, state, name, newName, edits.put(state, section, name, body));
         }, section, newName);
         return ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
-                .withAuditDetail("updated " + singular(section) + " " + name);
+                .withAuditDetail("updated " + singular(section) + " " + name)
+                .withAuditChange(edits.item(before, section, name), edits.item(after, section, newName));
+    }
+
+    /**
+     * 400 when {@code body} lacks a required key ({@link ConfigRules#missingKeys}), naming those and
+     * every other problem the body has (as it would put item {@code replacing}, null: a new one).
+     */
+    private void requireKeys(Section section, JsonNode body, String replacing) {
+        List<ConfigProblem> problems = new java.util.ArrayList<>(ConfigRules.missingKeys(section, body));
+        if (problems.isEmpty()) {
+            return;
+        }
+        BalorState state = context.store().current();
+        try {
+            edits.put(state, section, replacing != null && edits.item(state, section, replacing) != null ? replacing
+                    : null, body);
+        } catch (InvalidConfigException e) {
+            for (ConfigProblem problem : e.problems()) {
+                if (problems.stream().noneMatch(p -> p.path().equals(problem.path()))) {
+                    problems.add(problem);
+                }
+            }
+        }
+        throw ApiException.invalid(400, problems, "send the whole object, as a GET returns it, with every field fixed");
+    }
+
+    /**
+     * {@code after} (the state with item {@code name}, formerly {@code oldName}, of {@code section}
+     * put in) if {@link ConfigRules} let the caller make it; else the refusal.
+     */
+    private BalorState checked(ApiRequest request, Section section, BalorState before, String oldName, String name,
+                               BalorState after) {
+        List<ConfigProblem> scripts = rules.scriptProblems(after.config());
+        if (!scripts.isEmpty()) {
+            throw ProblemAnswers.invalid(ConfigEdits.relative(new InvalidConfigException(scripts),
+                    section.key + "[" + edits.indexOf(after, section, name) + "]"));
+        }
+        if (section == Section.POOLS) {
+            ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
+                    after.config().pool(name), request.principal());
+            ConfigRules.checkPoolInUse(after.config(), name);
+        } else {
+            ConfigRules.checkListenerPools(after.config(), name);
+        }
+        return after;
     }
 
     private ApiResponse delete(Section section, ApiRequest request) {
         String name = name(request);
-        change(state -> {
+        BalorState before = context.store().current();
+        change(request, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
-            List<String> users = section == Section.POOLS ? ConfigEdits.poolUsers(state, name) : List.of();
+            List<String> users = section == Section.POOLS ? ConfigEdits.poolUsers(state.config(), name) : List.of();
             if (!users.isEmpty()) {
                 throw ApiException.conflict("pool '" + name + "' is used by listeners " + String.join(", ", users),
                         "delete those listeners or point them at another pool first");
             }
             return edits.remove(state, section, name);
         });
-        return ApiResponse.noContent().withAuditDetail("deleted " + singular(section) + " " + name);
+        return ApiResponse.noContent().withAuditDetail("deleted " + singular(section) + " " + name)
+                .withAuditChange(edits.item(before, section, name), null);
     }
 
     /**
@@ -152,7 +207,8 @@ final class ConfigApi {
      */
     private ApiResponse drain(ApiRequest request) {
         String name = request.pathParam("id");
-        BalorState after = change(state -> {
+        noBody(request);
+        BalorState after = change(request, state -> {
             ListenerConfig listener = state.config().listener(name);
             if (listener == null) {
                 throw notFound(Section.LISTENERS, name);
@@ -168,15 +224,22 @@ final class ConfigApi {
                 .withAuditDetail("drained listener " + name);
     }
 
-    private BalorState change(UnaryOperator<BalorState> change) {
-        return change(change, null, null);
+    /** 400 unless the request has no body, or {@code {}}: drain takes no settings. */
+    static void noBody(ApiRequest request) {
+        if (request.body().length > 0) {
+            request.rejectUnknownKeys();
+        }
+    }
+
+    private BalorState change(ApiRequest request, UnaryOperator<BalorState> change) {
+        return change(request, change, null, null);
     }
 
     /**
      * Applies and saves {@code change}; a refusal of the apply names the fields of the item
      * {@code name} of {@code section} (when given) relative to it, as a 400 does.
      */
-    private BalorState change(UnaryOperator<BalorState> change, Section section, String name) {
+    private BalorState change(ApiRequest request, UnaryOperator<BalorState> change, Section section, String name) {
         BalorState[] tried = new BalorState[1];
         try {
             return context.store().change(state -> {
@@ -188,8 +251,10 @@ final class ConfigApi {
             });
         } catch (InvalidConfigException e) {
             // valid but not applied (an address in use): 409
-            throw ProblemAnswers.notApplied(section == null || tried[0] == null ? e
-                    : ConfigEdits.relative(e, section.key + "[" + edits.indexOf(tried[0], section, name) + "]"));
+            InvalidConfigException shown = rules.hideOutsideFiles(e, tried[0] == null ? null : tried[0].config(),
+                    request.principal());
+            throw ProblemAnswers.notApplied(section == null || tried[0] == null ? shown
+                    : ConfigEdits.relative(shown, section.key + "[" + edits.indexOf(tried[0], section, name) + "]"));
         } catch (StateFileException e) {
             throw ProblemAnswers.notSaved(e);
         }
@@ -223,7 +288,7 @@ final class ConfigApi {
         } else {
             PoolConfig pool = state.config().pool(name);
             item.set("upstream_health", upstreamHealth(state, name, pool.upstreams(), health));
-            item.set("used_by", NODES.arrayNode().addAll(ConfigEdits.poolUsers(state, name).stream()
+            item.set("used_by", NODES.arrayNode().addAll(ConfigEdits.poolUsers(state.config(), name).stream()
                     .map(NODES::textNode).toList()));
         }
         return item;

@@ -8,7 +8,6 @@ import io.balor.admin.state.StateDocument;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
-import io.balor.config.PoolConfig;
 import io.balor.config.RouteConfig;
 
 import java.nio.file.Path;
@@ -87,9 +86,9 @@ final class ConfigEdits {
     }
 
     /** The listeners that use pool {@code name} (as their pool or a route's), sorted. */
-    static List<String> poolUsers(BalorState state, String name) {
+    static List<String> poolUsers(io.balor.config.BalorConfig config, String name) {
         TreeSet<String> users = new TreeSet<>();
-        for (ListenerConfig listener : state.config().listeners()) {
+        for (ListenerConfig listener : config.listeners()) {
             if (name.equals(listener.pool())) {
                 users.add(listener.name());
             }
@@ -102,15 +101,6 @@ final class ConfigEdits {
             }
         }
         return List.copyOf(users);
-    }
-
-    static boolean hasPool(BalorState state, String name) {
-        for (PoolConfig pool : state.config().pools()) {
-            if (pool.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private BalorState read(ObjectNode root, String bodyPath) {

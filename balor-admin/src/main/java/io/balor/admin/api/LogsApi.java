@@ -25,9 +25,10 @@ import java.util.stream.Stream;
 
 /**
  * {@code /api/logging} (the access log's sampling in permyriad, kept in the state file's
- * {@code trace_sample}; admins change it), {@code /api/logs} (Balor's recent events, filtered by
- * level, and the recent access-log records) and {@code /api/logs/files} (the log directory's
- * {@code access.log}, {@code events.log} and {@code audit.log} and their rotated files,
+ * {@code trace_sample}; admins change it, 1..10000, anything else refused), {@code /api/logs}
+ * (Balor's recent events, filtered by level, and the recent access-log records) and
+ * {@code /api/logs/files} (the log directory's {@code access.log}, {@code events.log},
+ * {@code audit.log} and {@code audit-anonymous.log} and their rotated files,
  * downloaded whole as JSON lines; a name is only ever one of the listed files, so no path can
  * leave the directory). Runs on the API server's worker threads.
  */
@@ -66,16 +67,21 @@ final class LogsApi {
     }
 
     private ApiResponse setLogging(ApiRequest request) {
-        int wanted = request.rejectUnknownKeys(TRACE_SAMPLE).requireInt(TRACE_SAMPLE);
-        int value = AccessLogOptions.clamp(wanted);
+        int value = request.rejectUnknownKeys(TRACE_SAMPLE).requireInt(TRACE_SAMPLE);
+        if (value < 1 || value > 10_000) {
+            throw ApiException.badRequest(TRACE_SAMPLE, TRACE_SAMPLE + " must be 1 to 10000 (exchanges per 10,000 the"
+                    + " access log keeps), was " + value, "1 keeps one exchange in 10,000; 10000 keeps every one");
+        }
+        BalorState before = context.store().current();
         BalorState after = context.change(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
         try {
             context.balor().accessLogSampling(value);
         } catch (IllegalStateException e) {
             // Balor runs without an access log: the setting is kept for when it has one.
         }
-        return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value
-                + (value != wanted ? " (asked " + wanted + ", clamped)" : ""));
+        return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value)
+                .withAuditChange(NODES.objectNode().put(TRACE_SAMPLE, sampling(before)),
+                        NODES.objectNode().put(TRACE_SAMPLE, value));
     }
 
     private ApiResponse logs(ApiRequest request) {
@@ -148,7 +154,8 @@ final class LogsApi {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
-                    .filter(file -> file.getFileName().toString().matches("(access|events|audit)\\.log(\\.[0-9]+)?"))
+                    .filter(file -> file.getFileName().toString()
+                            .matches("(access|events|audit|audit-anonymous)\\.log(\\.[0-9]+)?"))
                     .sorted().toList();
         } catch (IOException e) {
             return List.of();

@@ -12,6 +12,7 @@ import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
+import io.balor.admin.state.ConsoleSettings;
 import io.balor.config.HostPort;
 
 import java.util.List;
@@ -95,9 +96,9 @@ final class SystemApi {
     private ApiResponse setConsole(ApiRequest request) {
         JsonFields body = request.rejectUnknownKeys("bind", "cert_file", "key_file");
         String bind = body.requireText("bind");
-        HostPort.Parsed parsed = HostPort.parseListen(bind);
-        if (parsed.error() != null) {
-            throw ApiException.badRequest("bind", parsed.error(), "host:port, such as 127.0.0.1:9443");
+        String problem = ConsoleSettings.bindProblem(bind);
+        if (problem != null) {
+            throw ApiException.badRequest("bind", "bind " + problem, "host:port, such as 127.0.0.1:9443");
         }
         String cert = body.optionalText("cert_file");
         String key = body.optionalText("key_file");
@@ -114,13 +115,16 @@ final class SystemApi {
                         "give a PEM certificate and its key (paths relative to the state file's directory)");
             }
         }
-        ObjectNode saved = NODES.objectNode().put("bind", bind);
-        if (cert != null) {
-            saved.put("cert_file", cert);
-            saved.put("key_file", key == null ? cert : key);
-        }
+        ObjectNode saved = ConsoleSettings.write(bind, cert, key);
+        JsonNode before = context.store().current().extras().get(CONSOLE);
         ObjectNode answer = console(context.change(state -> state.withExtra(CONSOLE, saved)));
         answer.put("restart_required", true);
-        return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""));
+        boolean loopback = ConsoleSettings.loopback(HostPort.parseListen(bind).value());
+        if (cert == null && !loopback) {
+            answer.put("warning", "without a certificate the console will be plain HTTP on a network address:"
+                    + " passwords and tokens would cross the network in clear text");
+        }
+        return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""))
+                .withAuditChange(before, saved);
     }
 }

@@ -44,9 +44,10 @@ final class UsersApi {
         return List.of(
                 Route.post("/api/login", Access.PUBLIC, this::login),
                 Route.post("/api/logout", Access.atLeast(Role.VIEWER), this::logout),
-                Route.get("/api/users", admin, request -> ApiResponse.ok(list())),
+                Route.get("/api/users", admin, request -> ApiResponse.ok(list()).withAuditDetail("read the users")),
                 Route.post("/api/users", admin, this::create),
-                Route.get("/api/users/{name}", admin, request -> ApiResponse.ok(view(find(request.pathParam("name"))))),
+                Route.get("/api/users/{name}", admin, request -> ApiResponse.ok(view(find(request.pathParam("name"))))
+                        .withAuditDetail("read user " + request.pathParam("name"))),
                 Route.put("/api/users/{name}", admin, this::update),
                 Route.delete("/api/users/{name}", admin, this::delete));
     }
@@ -61,18 +62,23 @@ final class UsersApi {
             Principal who = ok.issued().principal();
             ObjectNode answer = NODES.objectNode().put("token", ok.issued().token()).put("username", who.username())
                     .put("role", who.role().wire()).put("expires_at", ok.issued().expiresAt().toString());
-            return ApiResponse.ok(answer).withAuditDetail("login " + who.username());
+            return ApiResponse.ok(answer).withAuditDetail("login").withAuditPrincipal(who);
         }
+        ApiException refusal;
         if (result instanceof LoginResult.Throttled throttled) {
-            throw ApiException.tooManyRequests(throttled.retryAfterSeconds());
+            refusal = ApiException.tooManyRequests(throttled.retryAfterSeconds());
+        } else if (result instanceof LoginResult.Busy busy) {
+            refusal = ApiException.serviceUnavailable("too many logins at once", busy.retryAfterSeconds());
+        } else {
+            refusal = ApiException.unauthorized(LoginResult.BAD_CREDENTIALS, "check the username and password");
         }
-        if (result instanceof LoginResult.Busy busy) {
-            throw ApiException.serviceUnavailable("too many logins at once", busy.retryAfterSeconds());
-        }
-        throw ApiException.unauthorized(LoginResult.BAD_CREDENTIALS, "check the username and password");
+        // The name tried goes to the audit, at most as long as a username can be.
+        return ApiResponse.refusal(refusal).withAttemptedUser(username.length() <= User.MAX_USERNAME_LENGTH
+                ? username : username.substring(0, User.MAX_USERNAME_LENGTH) + "...");
     }
 
     private ApiResponse logout(ApiRequest request) {
+        ConfigApi.noBody(request);
         context.auth().logout(request.principal());
         return ApiResponse.noContent().withAuditDetail("logout");
     }
@@ -90,6 +96,12 @@ final class UsersApi {
         return node;
     }
 
+    /** A user as its audit record shows it: the hash is there only to say that it changed (it is redacted). */
+    private static ObjectNode audited(User user) {
+        return NODES.objectNode().put("username", user.username()).put("role", user.role().wire())
+                .put("password_hash", user.passwordHash());
+    }
+
     private User find(String name) {
         return context.auth().users().find(name).orElseThrow(() -> notFound(name));
     }
@@ -99,12 +111,13 @@ final class UsersApi {
         String username = body.requireText("username");
         String problem = User.usernameProblem(username);
         if (problem != null) {
-            throw ApiException.badRequest("username", problem, "letters, digits and . _ @ - only");
+            throw ApiException.badRequest("username", problem, "letters, digits, '.', '_' and '-', a letter or digit first");
         }
         Role role = role(body.optionalText("role", Role.VIEWER.wire()));
         User user = new User(username, role, hash(body.requireText("password"), "password"), context.clock().instant());
         change(users -> users.add(user));
-        return ApiResponse.created(view(user)).withAuditDetail("created user " + username + " (" + role.wire() + ")");
+        return ApiResponse.created(view(user)).withAuditDetail("created user " + username + " (" + role.wire() + ")")
+                .withAuditChange(null, audited(user));
     }
 
     private ApiResponse update(ApiRequest request) {
@@ -118,6 +131,7 @@ final class UsersApi {
         }
         Role role = roleText == null ? null : role(roleText);
         String hash = password == null ? null : hash(password, "password");
+        User before = find(name);
         change(users -> {
             if (role != null && role != users.find(name).orElseThrow().role()) {
                 users.changeRole(name, role);
@@ -126,15 +140,17 @@ final class UsersApi {
                 users.changePassword(name, hash);
             }
         });
-        return ApiResponse.ok(view(find(name))).withAuditDetail("updated user " + name
-                + (role != null ? " role " + role.wire() : "") + (hash != null ? " password" : ""));
+        User after = find(name);
+        return ApiResponse.ok(view(after)).withAuditDetail("updated user " + name
+                + (role != null ? " role " + role.wire() : "") + (hash != null ? " password" : ""))
+                .withAuditChange(audited(before), audited(after));
     }
 
     private ApiResponse delete(ApiRequest request) {
         String name = request.pathParam("name");
-        find(name);
+        User before = find(name);
         change(users -> users.delete(name));
-        return ApiResponse.noContent().withAuditDetail("deleted user " + name);
+        return ApiResponse.noContent().withAuditDetail("deleted user " + name).withAuditChange(audited(before), null);
     }
 
     /** Makes {@code change} to a copy, saves the copy, then makes it to the live users. */

@@ -14,8 +14,11 @@ import java.util.Optional;
  * together ({@link UserDirectory}, {@link SessionStore}, {@link LoginThrottle}, {@link HashingGate})
  * guards itself.
  *
- * <p>A login goes: throttle check (refused without hashing) → hashing permit (refused as busy after
- * the gate's wait) → verify → count the failure or clear the user's count and issue a session. An
+ * <p>A login goes: throttle check (refused without hashing) → hashing permit (refused as busy: see
+ * {@link HashingGate}; an address that logged in before goes first) → verify → count the failure,
+ * or clear the user's counts, remember the address and issue a session. A hash made with fewer
+ * iterations than the hasher's is made again from the password just verified (still within the
+ * permit) and handed to the {@linkplain #onRehash rehash listener} to be saved. An
  * unknown or invalid username and a user whose hash cannot be verified hash the password against a
  * dummy hash instead, so the answer takes about as long as for a real user with a wrong password
  * and does not tell whether the user exists. (An empty or over-long password is refused without
@@ -47,6 +50,8 @@ public final class Authenticator {
     private final byte[] adminTokenHash;
     /** What an unknown user's password is checked against, at the hasher's iteration count. */
     private final String dummyHash;
+    /** Called after a login rehashed a user's password, to save the users; set once at start. */
+    private volatile Runnable onRehash = () -> { };
 
     /**
      * Ties the parts together and registers {@code sessions}' revocation with {@code users}. Hashes
@@ -96,16 +101,20 @@ public final class Authenticator {
             throttle.failure(userKey, client);
             return new LoginResult.BadCredentials();
         }
-        if (!gate.tryEnter()) {
-            return new LoginResult.Busy(gate.retryAfterSeconds());
-        }
-        User user = userKey == null ? null : users.find(userKey).orElse(null);
-        boolean supported = user != null && PasswordHasher.isSupported(user.passwordHash());
+        User user;
+        boolean supported;
         boolean verified;
-        try {
+        String rehashed = null;
+        try (HashingGate.Permit permit = gate.enter(ClientAddress.key(client), throttle.knownAddress(client))) {
+            if (permit == null) {
+                return new LoginResult.Busy(gate.retryAfterSeconds());
+            }
+            user = userKey == null ? null : users.find(userKey).orElse(null);
+            supported = user != null && PasswordHasher.isSupported(user.passwordHash());
             verified = hasher.verify(password, supported ? user.passwordHash() : dummyHash) && supported;
-        } finally {
-            gate.exit();
+            if (verified && hasher.isWeakerThanCurrent(user.passwordHash())) {
+                rehashed = hasher.hash(password);
+            }
         }
         if (!verified) {
             throttle.failure(userKey, client);
@@ -117,8 +126,27 @@ public final class Authenticator {
             }
             return new LoginResult.BadCredentials();
         }
-        throttle.success(userKey);
+        throttle.success(userKey, client);
+        if (rehashed != null && users.replaceHash(user.username(), user.passwordHash(), rehashed)) {
+            onRehash.run();
+        }
         return new LoginResult.Ok(sessions.issue(user.username(), user.role()));
+    }
+
+    /**
+     * Calls {@code listener} (on the login's thread) after a login replaced a user's hash with a
+     * stronger one, so the users can be saved; the running directory has it already.
+     */
+    public void onRehash(Runnable listener) {
+        this.onRehash = java.util.Objects.requireNonNull(listener);
+    }
+
+    /**
+     * Clears {@code username}'s login throttle (not its addresses': they may be others' too).
+     * Whether there was anything to clear.
+     */
+    public boolean unlock(String username) {
+        return throttle.unlock(username);
     }
 
     /**
@@ -157,7 +185,7 @@ public final class Authenticator {
         return hasher;
     }
 
-        public SessionStore sessions() {
+    public SessionStore sessions() {
         return sessions;
     }
 

@@ -58,7 +58,9 @@ public final class Bootstrap {
             if (!users.addIfEmpty(new User(ADMIN, Role.ADMIN, hasher.hash(password), clock.instant()))) {
                 return null;
             }
-            return "there were no users: created '" + ADMIN + "' with the password from " + DEFAULT_PASSWORD_VARIABLE;
+            return "there were no users: created '" + ADMIN + "' with the password from the environment ("
+                    + DEFAULT_PASSWORD_VARIABLE + "); change it now (PUT /api/users/" + ADMIN + ") and unset the"
+                    + " variable: anyone who can read this process's environment knows it";
         }
         String password = generatePassword(new SecureRandom());
         String hash = hasher.hash(password.toCharArray());
@@ -92,7 +94,7 @@ public final class Bootstrap {
      */
     static boolean writeOwnerOnly(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
+        io.balor.FileModes.createPrivateDirectories(target.getParent());
         boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         io.balor.admin.state.AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8), true);
         return existed;

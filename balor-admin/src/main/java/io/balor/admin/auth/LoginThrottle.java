@@ -1,43 +1,54 @@
 package io.balor.admin.auth;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Slows password guessing: counts failed logins in a row per username and per client address, and
- * once a key has {@code freeFailures} of them, refuses further attempts on it until a back-off has
- * passed since its last failure: {@code firstDelay} after the {@code freeFailures}-th failure,
- * doubling with each further one up to {@code maxDelay} (defaults: 5 free, 1 s, 15 min). A refused
- * attempt costs no hashing and does not count; the caller answers 429 with {@code Retry-After}.
- * A successful login clears the user's count, not the address's (else an attacker with one account
- * could clear its address between guesses at others). A count not added to for {@code forgetAfter}
- * (default a day) starts again from zero.
- *
- * <p>Per username, so spreading guesses over many addresses does not help against one account; per
- * address, so spraying many usernames from one address does not either. IPv6 addresses count per
- * /64, the block a single subscriber usually gets. Each table holds at most {@code maxKeys} keys and
- * evicts the one whose last failure is oldest, so an attacker spraying addresses or names cannot
- * grow memory without bound (it can only make the throttle forget the quietest keys).
+ * Slows password guessing without letting it lock the owner out. Failed logins in a row are
+ * counted in three tables, and once a key has its free failures, further attempts on it wait for a
+ * back-off since its last failure: 1 s after the last free one, doubling with each further failure
+ * up to 15 min. A refused attempt costs no hashing and does not count; the caller answers 429 with
+ * {@code Retry-After}. A count not added to for a day starts again from zero.
+ * <ul>
+ *   <li>per user and address: {@value #DEFAULT_PAIR_FREE} free, so one address cannot hammer one account;</li>
+ *   <li>per address: {@value #DEFAULT_ADDRESS_FREE} free, so one address cannot spray many accounts
+ *       (a little more room: an office behind one NAT address holds many users);</li>
+ *   <li>per user across addresses: only past a high ceiling ({@value #DEFAULT_USER_FREE} free), and
+ *       only for addresses the user has never logged in from: guesses spread over many addresses
+ *       are slowed to one every 15 min, while the owner, from an address it logged in from before
+ *       (remembered {@value #KNOWN_DAYS} days, {@value #KNOWN_PER_USER} per user), is not held
+ *       back by them at all. A new address of the owner does wait while such an attack goes on.</li>
+ * </ul>
+ * A successful login clears its user's counts (per user, and for that address), not the address's
+ * own (else an attacker with one account could clear its address between guesses at others), and
+ * remembers the address for the user. {@link #unlock} clears a user's counts
+ * ({@code balorctl users unlock NAME}). IPv6 addresses count per /64, the block a single
+ * subscriber usually gets. Each table holds at most {@code maxKeys} keys and evicts the one whose
+ * last failure is oldest, so spraying addresses or names cannot grow memory without bound. Nothing
+ * is kept across restarts.
  *
  * <p>Check-then-act: {@link #retryAfterSeconds} and {@link #failure} are separate calls, so attempts
  * that run at the same moment can all pass before the first failure is counted; the
- * {@link HashingGate} bounds how many do. Thread-safe: the admin server's executor threads call it;
+ * {@link HashingGate} bounds how many do. Thread-safe: the admin server's worker threads call it;
  * every method holds this object's monitor. Time comes from the injected clock.
  */
 public final class LoginThrottle {
 
-    public static final int DEFAULT_FREE_FAILURES = 5;
+    public static final int DEFAULT_PAIR_FREE = 5;
+    public static final int DEFAULT_ADDRESS_FREE = 20;
+    public static final int DEFAULT_USER_FREE = 20;
     public static final Duration DEFAULT_FIRST_DELAY = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofMinutes(15);
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(1);
     public static final int DEFAULT_MAX_KEYS = 10_000;
+    static final int KNOWN_DAYS = 30;
+    static final int KNOWN_PER_USER = 16;
 
     /** Failures in a row of one key; mutated only under the throttle's monitor. */
     private static final class Failures {
@@ -45,33 +56,46 @@ public final class LoginThrottle {
         Instant last;
     }
 
+    /** One table: its free failures, and its keys, least recently failed first. */
+    private static final class Table {
+        final int free;
+        final LinkedHashMap<String, Failures> keys = new LinkedHashMap<>();
+
+        Table(int free) {
+            this.free = free;
+        }
+    }
+
     private final Clock clock;
-    private final int freeFailures;
     private final Duration firstDelay;
     private final Duration maxDelay;
     private final Duration forgetAfter;
     private final int maxKeys;
-    /** Least recently failed first (a failure moves its key to the end). */
-    private final LinkedHashMap<String, Failures> byUser = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Failures> byAddress = new LinkedHashMap<>();
+    private final Table byPair;
+    private final Table byAddress;
+    private final Table byUser;
+    /** Per user: the address keys it logged in from, least recent first, with when. */
+    private final Map<String, LinkedHashMap<String, Instant>> known = new LinkedHashMap<>();
 
     /** A throttle with the defaults. */
     public LoginThrottle(Clock clock) {
-        this(clock, DEFAULT_FREE_FAILURES, DEFAULT_FIRST_DELAY, DEFAULT_MAX_DELAY, DEFAULT_FORGET_AFTER,
-                DEFAULT_MAX_KEYS);
+        this(clock, DEFAULT_PAIR_FREE, DEFAULT_ADDRESS_FREE, DEFAULT_USER_FREE, DEFAULT_FIRST_DELAY, DEFAULT_MAX_DELAY,
+                DEFAULT_FORGET_AFTER, DEFAULT_MAX_KEYS);
     }
 
-    public LoginThrottle(Clock clock, int freeFailures, Duration firstDelay, Duration maxDelay, Duration forgetAfter,
-                         int maxKeys) {
+    public LoginThrottle(Clock clock, int pairFree, int addressFree, int userFree, Duration firstDelay,
+                         Duration maxDelay, Duration forgetAfter, int maxKeys) {
         this.clock = Objects.requireNonNull(clock);
-        if (freeFailures < 1 || maxKeys < 1) {
-            throw new IllegalArgumentException("freeFailures and maxKeys must be at least 1");
+        if (pairFree < 1 || addressFree < 1 || userFree < 1 || maxKeys < 1) {
+            throw new IllegalArgumentException("free failures and maxKeys must be at least 1");
         }
         if (firstDelay.isNegative() || firstDelay.isZero() || maxDelay.compareTo(firstDelay) < 0
                 || forgetAfter.compareTo(maxDelay) < 0) {
             throw new IllegalArgumentException("need 0 < firstDelay <= maxDelay <= forgetAfter");
         }
-        this.freeFailures = freeFailures;
+        this.byPair = new Table(pairFree);
+        this.byAddress = new Table(addressFree);
+        this.byUser = new Table(userFree);
         this.firstDelay = firstDelay;
         this.maxDelay = maxDelay;
         this.forgetAfter = forgetAfter;
@@ -85,10 +109,10 @@ public final class LoginThrottle {
      */
     public synchronized long retryAfterSeconds(String username, InetAddress address) {
         Instant now = clock.instant();
-        Duration wait = wait(byUser, username, now);
-        Duration addressWait = wait(byAddress, addressKey(address), now);
-        if (addressWait.compareTo(wait) > 0) {
-            wait = addressWait;
+        String addressKey = ClientAddress.key(address);
+        Duration wait = max(wait(byAddress, addressKey, now), wait(byPair, pairKey(username, addressKey), now));
+        if (!isKnown(username, addressKey, now)) {
+            wait = max(wait, wait(byUser, username, now));
         }
         if (wait.isZero()) {
             return 0;
@@ -100,46 +124,93 @@ public final class LoginThrottle {
     /** Counts a failed attempt against {@code username} (if not null) and {@code address}. */
     public synchronized void failure(String username, InetAddress address) {
         Instant now = clock.instant();
-        count(byUser, username, now);
-        count(byAddress, addressKey(address), now);
-    }
-
-    /** Clears {@code username}'s count after a successful login. */
-    public synchronized void success(String username) {
-        if (username != null) {
-            byUser.remove(username);
+        String addressKey = ClientAddress.key(address);
+        count(byAddress, addressKey, now);
+        count(byPair, pairKey(username, addressKey), now);
+        if (!isKnown(username, addressKey, now)) {
+            count(byUser, username, now);
         }
     }
 
-    /** Keys held per username plus per address. */
+    /** After a successful login: clears {@code username}'s counts and remembers the address for it. */
+    public synchronized void success(String username, InetAddress address) {
+        String addressKey = ClientAddress.key(address);
+        byUser.keys.remove(username);
+        byPair.keys.remove(pairKey(username, addressKey));
+        if (addressKey == null) {
+            return;
+        }
+        LinkedHashMap<String, Instant> addresses = known.remove(username);
+        if (addresses == null) {
+            addresses = new LinkedHashMap<>();
+            for (Iterator<String> it = known.keySet().iterator(); known.size() >= maxKeys && it.hasNext(); ) {
+                it.next();
+                it.remove();
+            }
+        }
+        known.put(username, addresses);   // most recent last
+        addresses.remove(addressKey);
+        if (addresses.size() >= KNOWN_PER_USER) {
+            Iterator<String> oldest = addresses.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        addresses.put(addressKey, clock.instant());
+    }
+
+    /** Whether some user logged in from {@code address} within {@value #KNOWN_DAYS} days. */
+    public synchronized boolean knownAddress(InetAddress address) {
+        String addressKey = ClientAddress.key(address);
+        Instant now = clock.instant();
+        for (String username : known.keySet()) {
+            if (isKnown(username, addressKey, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Clears {@code username}'s counts: across addresses and from each one (not the addresses'
+     * own, which other accounts share). Whether there was anything to clear.
+     */
+    public synchronized boolean unlock(String username) {
+        boolean cleared = byUser.keys.remove(username) != null;
+        String prefix = username + " ";
+        cleared |= byPair.keys.keySet().removeIf(key -> key.startsWith(prefix));
+        return cleared;
+    }
+
+    /** Keys held in the three tables. */
     public synchronized int size() {
-        return byUser.size() + byAddress.size();
+        return byPair.keys.size() + byAddress.keys.size() + byUser.keys.size();
     }
 
-    /** The key of {@code address}: IPv4 as is, IPv6 its /64 (one subscriber's block). */
-    static String addressKey(InetAddress address) {
-        if (address == null) {
-            return null;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
-        }
-        return address.getHostAddress();
+    private boolean isKnown(String username, String addressKey, Instant now) {
+        LinkedHashMap<String, Instant> addresses = username == null ? null : known.get(username);
+        Instant last = addresses == null || addressKey == null ? null : addresses.get(addressKey);
+        return last != null && now.isBefore(last.plus(Duration.ofDays(KNOWN_DAYS)));
     }
 
-    private Duration wait(LinkedHashMap<String, Failures> table, String key, Instant now) {
+    private static String pairKey(String username, String addressKey) {
+        return username == null || addressKey == null ? null : username + " " + addressKey;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private Duration wait(Table table, String key, Instant now) {
         Failures failures = key == null ? null : live(table, key, now);
-        if (failures == null || failures.count < freeFailures) {
+        if (failures == null || failures.count < table.free) {
             return Duration.ZERO;
         }
-        Duration left = Duration.between(now, failures.last.plus(delay(failures.count)));
+        Duration left = Duration.between(now, failures.last.plus(delay(failures.count - table.free)));
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    /** How long after the {@code count}-th failure in a row the next attempt waits. */
-    private Duration delay(int count) {
-        int doublings = count - freeFailures;
+    /** How long after a failure that is {@code doublings} past the free ones the next attempt waits. */
+    private Duration delay(int doublings) {
         if (doublings >= 31) {
             return maxDelay;
         }
@@ -147,30 +218,30 @@ public final class LoginThrottle {
         return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
     }
 
-    private void count(LinkedHashMap<String, Failures> table, String key, Instant now) {
+    private void count(Table table, String key, Instant now) {
         if (key == null) {
             return;
         }
         Failures failures = live(table, key, now);
         if (failures == null) {
             failures = new Failures();
-            for (Iterator<String> it = table.keySet().iterator(); table.size() >= maxKeys && it.hasNext(); ) {
+            for (Iterator<String> it = table.keys.keySet().iterator(); table.keys.size() >= maxKeys && it.hasNext(); ) {
                 it.next();
                 it.remove();
             }
         } else {
-            table.remove(key);
+            table.keys.remove(key);
         }
         failures.count = failures.count == Integer.MAX_VALUE ? failures.count : failures.count + 1;
         failures.last = now;
-        table.put(key, failures);
+        table.keys.put(key, failures);
     }
 
     /** The count of {@code key}, or null if there is none or it is old enough to forget (then it is dropped). */
-    private Failures live(LinkedHashMap<String, Failures> table, String key, Instant now) {
-        Failures failures = table.get(key);
+    private Failures live(Table table, String key, Instant now) {
+        Failures failures = table.keys.get(key);
         if (failures != null && !now.isBefore(failures.last.plus(forgetAfter))) {
-            table.remove(key);
+            table.keys.remove(key);
             return null;
         }
         return failures;

@@ -111,6 +111,15 @@ public final class PasswordHasher {
         }
     }
 
+    /**
+     * Whether {@code encoded} is one of this class's hashes made with fewer iterations than this
+     * hasher's: worth making again at the next successful login (OWASP's advice as counts rise).
+     */
+    public boolean isWeakerThanCurrent(String encoded) {
+        Parsed parsed = parse(encoded);
+        return parsed != null && parsed.iterations < iterations;
+    }
+
     /** Whether {@code encoded} is a hash this class can verify (false for Argon2id strings, for one). */
     public static boolean isSupported(String encoded) {
         return parse(encoded) != null;

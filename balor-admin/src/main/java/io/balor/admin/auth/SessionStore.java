@@ -37,8 +37,9 @@ import java.util.Optional;
  */
 public final class SessionStore {
 
-    public static final Duration DEFAULT_IDLE = Duration.ofHours(12);
-    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(24);
+    /** OWASP's advice for an administrative interface; the console keeps a session in use alive. */
+    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
     public static final int DEFAULT_MAX_SESSIONS = 10_000;
     public static final int DEFAULT_MAX_PER_USER = 100;
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One admin-console user as the state file's {@code users} section keeps it. Immutable; any
  * thread. {@link #toString()} leaves the password hash out so a logged user never leaks it.
  *
- * @param username     1..{@value #MAX_USERNAME_LENGTH} characters of {@code A-Z a-z 0-9 . _ @ -};
+ * @param username     1..{@value #MAX_USERNAME_LENGTH} characters of {@code A-Z a-z 0-9 . _ -}, a letter or digit first;
  *                     compared exactly (case-sensitive). The admin token's audit name
  *                     {@link Principal#ADMIN_TOKEN} is reserved, so no user can pose as the token
  * @param role         what the user may do
@@ -31,18 +31,16 @@ public record User(String username, Role role, String passwordHash, Instant crea
         }
     }
 
-    /** What is wrong with {@code username}, or null if it is a valid one. */
+    /**
+     * What is wrong with {@code username}, or null if it is a valid one: the rule of every name in
+     * the admin API ({@link io.balor.config.Names}: {@code ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$}).
+     */
     public static String usernameProblem(String username) {
-        if (username == null || username.isEmpty() || username.length() > MAX_USERNAME_LENGTH) {
-            return "a username must be 1 to " + MAX_USERNAME_LENGTH + " characters long";
-        }
-        for (int i = 0; i < username.length(); i++) {
-            char c = username.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '@' || c == '-';
-            if (!ok) {
-                return "a username may only contain the letters A-Z and a-z, digits, '.', '_', '@' and '-'";
-            }
+        String problem = io.balor.config.Names.problem(username);
+        if (problem != null) {
+            return "a username is 1 to " + MAX_USERNAME_LENGTH + " letters, digits, '.', '_' or '-', starting with a"
+                    + " letter or a digit" + (username == null || username.isEmpty() || username.length() > MAX_USERNAME_LENGTH
+                    ? "" : ", was '" + username + "'");
         }
         if (username.equals(Principal.ADMIN_TOKEN)) {
             return "'" + Principal.ADMIN_TOKEN + "' is reserved: audit records use it for the admin token";

@@ -131,6 +131,20 @@ public final class UserDirectory {
     }
 
     /**
+     * Replaces {@code username}'s hash with {@code newHash} if it is still {@code oldHash}, keeping
+     * its sessions: the password is the same, only hashed more strongly ({@link Authenticator}'s
+     * rehash at login). Whether it was replaced.
+     */
+    public synchronized boolean replaceHash(String username, String oldHash, String newHash) {
+        User user = users.get(username);
+        if (user == null || !user.passwordHash().equals(oldHash)) {
+            return false;
+        }
+        users.put(username, user.withPasswordHash(newHash));
+        return true;
+    }
+
+    /**
      * Deletes {@code username} and revokes its sessions.
      *
      * @return the deleted user

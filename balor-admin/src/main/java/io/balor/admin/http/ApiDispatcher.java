@@ -21,6 +21,8 @@ import java.util.Map;
  * <p>The phases, each of which may end the exchange with an {@link ApiException}:
  * <ol>
  *   <li>overload: on the server's busy thread, 503 at once (the request was not queued);</li>
+ *   <li>host: a {@code Host} the server does not answer to ({@link AllowedHosts}) is 421, none on
+ *       HTTP/1.0 too; none or several on HTTP/1.1 is 400;</li>
  *   <li>target: split and decode path and query, traversal guard (400);</li>
  *   <li>authentication: the {@link Authentication} names a principal or null;</li>
  *   <li>routing: 404 for an unknown path, 405 + {@code Allow} for a known path and other method;</li>
@@ -30,9 +32,14 @@ import java.util.Map;
  *       chunked body over the limit is a 413 too;</li>
  *   <li>the handler; a runtime exception other than ApiException is a logged 500.</li>
  * </ol>
- * Then, for any method but GET and HEAD, one audit record, and last the response with the
- * security headers. The audit record is written before the response so that a client that has
- * its answer can rely on the record being there.
+ * Then maybe an audit record ({@link #audited}), and last the response with the security headers
+ * and {@code X-Request-Id} (random, 16 hex digits; the audit record has it too). The audit record
+ * is written before the response so that a client that has its answer can rely on it.
+ *
+ * <p>Audited: every request that is not a read (GET, HEAD); a read that authenticated with the
+ * admin token, that was refused with 403, or whose handler asked ({@link ApiResponse#withAuditDetail}:
+ * the users, a private key); and every refusal of a client that is not authenticated (which the
+ * sink may aggregate: they are what a flood is made of).
  *
  * <p>A refused request's unread body is left to jdk.httpserver, which drains up to
  * {@code sun.net.httpserver.drainAmount} (64 KiB) of it and closes the connection if more is left.
@@ -44,10 +51,12 @@ final class ApiDispatcher implements HttpHandler {
 
     private final RouteTable routes;
     private final ApiOptions options;
+    private final AllowedHosts hosts;
 
-    ApiDispatcher(RouteTable routes, ApiOptions options) {
+    ApiDispatcher(RouteTable routes, ApiOptions options, AllowedHosts hosts) {
         this.routes = routes;
         this.options = options;
+        this.hosts = hosts;
     }
 
     @Override
@@ -64,12 +73,14 @@ final class ApiDispatcher implements HttpHandler {
         URI uri = exchange.getRequestURI();
         String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
         InetSocketAddress client = exchange.getRemoteAddress();
+        String requestId = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         Principal principal = null;
         ApiResponse response;
         try {
             if (Thread.currentThread() instanceof ApiServer.BusyThread) {
                 throw ApiException.serviceUnavailable("server busy", 1);
             }
+            checkHost(exchange);
             List<String> segments = RequestTarget.pathSegments(rawPath);
             Map<String, List<String>> query = RequestTarget.query(uri.getRawQuery());
             ApiRequest request = ApiRequest.of(method, rawPath, Map.of(), query, exchange.getRequestHeaders(),
@@ -90,10 +101,34 @@ final class ApiDispatcher implements HttpHandler {
             LOG.log(System.Logger.Level.ERROR, "admin API: " + method + " " + rawPath + " failed", e);
             response = ApiResponse.internalError(e);
         }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            audit(method, rawPath, client, principal, response);
+        if (audited(method, principal, response)) {
+            audit(requestId, method, rawPath, client, principal, response);
         }
+        exchange.getResponseHeaders().set("X-Request-Id", requestId);
         write(exchange, response, method.equals("HEAD"));
+    }
+
+    /** Whether the exchange leaves an audit record (see the class comment). */
+    static boolean audited(String method, Principal principal, ApiResponse response) {
+        Principal who = principal != null ? principal : response.audit().principal();
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (who == null) {
+            return !read || response.status() >= 400;
+        }
+        return !read || who.username().equals(Principal.ADMIN_TOKEN) || response.status() == 403
+                || !response.auditDetail().isEmpty();
+    }
+
+    private void checkHost(HttpExchange exchange) {
+        List<String> values = exchange.getRequestHeaders().get("Host");
+        boolean http10 = "HTTP/1.0".equalsIgnoreCase(exchange.getProtocol());
+        if (!http10 && (values == null || values.size() != 1)) {
+            throw ApiException.badRequest(null, "an HTTP/1.1 request needs one Host header", "send Host");
+        }
+        if (!hosts.allows(values)) {
+            throw ApiException.misdirected("this server does not answer to that Host",
+                    "use localhost, 127.0.0.1, [::1] or the address it listens on, or add the name to BALOR_ADMIN_HOSTS");
+        }
     }
 
     private static void checkAccess(Access access, Principal principal, ApiRequest request) {
@@ -164,14 +199,16 @@ final class ApiDispatcher implements HttpHandler {
         }
     }
 
-    private void audit(String method, String rawPath, InetSocketAddress client, Principal principal,
+    private void audit(String requestId, String method, String rawPath, InetSocketAddress client, Principal principal,
                        ApiResponse response) {
+        Principal who = principal != null ? principal : response.audit().principal();
         try {
-            options.audit().record(new AuditRecord(options.clock().instant(),
-                    principal == null ? "-" : principal.username(),
-                    principal == null ? "-" : principal.role().wire(),
+            options.audit().record(new AuditRecord(options.clock().instant(), requestId,
+                    who == null ? "-" : who.username(),
+                    who == null ? "-" : who.role().wire(),
                     client.getAddress() == null ? client.getHostString() : client.getAddress().getHostAddress(),
-                    method, rawPath, response.status(), response.auditDetail()));
+                    method, rawPath, response.status(), response.auditDetail(), response.audit().attemptedUser(),
+                    response.audit().changes()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "admin API: audit record for " + method + " " + rawPath + " lost", e);
         }

@@ -97,6 +97,11 @@ public final class ApiException extends RuntimeException {
                 .withHeader("Allow", list);
     }
 
+    /** 421: this server does not answer to the request's {@code Host} (RFC 9110 §15.5.20). */
+    public static ApiException misdirected(String error, String hint) {
+        return new ApiException(421, error, hint, null);
+    }
+
     /** 409: the change conflicts with the current state (a name already taken, say). */
     public static ApiException conflict(String error, String hint) {
         return new ApiException(409, error, hint, null);

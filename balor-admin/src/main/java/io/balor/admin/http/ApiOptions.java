@@ -1,73 +1,88 @@
 package io.balor.admin.http;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * How an {@link ApiServer} runs: who authenticates callers, where audit records go, the clock for
- * their times, and its limits. Validated on construction, changed with {@code withX(..)};
- * immutable, any thread.
+ * their times, the names it answers to, and its limits. Validated on construction, changed with
+ * {@code withX(..)}; immutable, any thread.
  *
  * <p>The per-connection timeouts and header limits are not here: jdk.httpserver reads them only
  * from JVM-wide system properties, see {@link ApiServer#applyTimeoutDefaults()}.
  *
  * @param authentication   turns credentials into a principal (null when none or invalid)
- * @param audit            receives one record per request that is not GET or HEAD
+ * @param audit            receives the records {@link ApiDispatcher} decides to keep
  * @param clock            wall time for audit records
  * @param maxBodyBytes     the longest request body read, 1 MiB by default; a longer one gets 413
- * @param threads          worker threads that serve requests (4)
- * @param queueCapacity    requests that may wait for a worker (32); more get a quick 503
+ * @param threads          the most worker threads serving requests at once (512); idle ones end
+ *                         after a while, and a request that finds all busy gets a quick 503
  * @param stopDelaySeconds how long {@link ApiServer#close()} lets requests in progress finish (1)
+ * @param hostNames        names besides the bind address, {@code localhost}, {@code 127.0.0.1}
+ *                         and {@code [::1]} that a request's {@code Host} may carry
+ *                         ({@code BALOR_ADMIN_HOSTS}; see {@link AllowedHosts})
  */
 public record ApiOptions(Authentication authentication, AuditSink audit, Clock clock, int maxBodyBytes,
-                         int threads, int queueCapacity, int stopDelaySeconds) {
+                         int threads, int stopDelaySeconds, List<String> hostNames) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
-    public static final int DEFAULT_THREADS = 4;
-    public static final int DEFAULT_QUEUE_CAPACITY = 32;
+    public static final int DEFAULT_THREADS = 512;
     public static final int DEFAULT_STOP_DELAY_SECONDS = 1;
 
     public ApiOptions {
         Objects.requireNonNull(authentication, "authentication");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
+        hostNames = List.copyOf(hostNames);
         if (maxBodyBytes < 0 || maxBodyBytes > 64 << 20) {
             throw new IllegalArgumentException("maxBodyBytes must be 0..64 MiB, was " + maxBodyBytes);
         }
-        if (threads < 1 || threads > 64) {
-            throw new IllegalArgumentException("threads must be 1..64, was " + threads);
-        }
-        if (queueCapacity < 1 || queueCapacity > 10_000) {
-            throw new IllegalArgumentException("queueCapacity must be 1..10000, was " + queueCapacity);
+        if (threads < 1 || threads > 4096) {
+            throw new IllegalArgumentException("threads must be 1..4096, was " + threads);
         }
         if (stopDelaySeconds < 0 || stopDelaySeconds > 60) {
             throw new IllegalArgumentException("stopDelaySeconds must be 0..60, was " + stopDelaySeconds);
         }
+        for (String name : hostNames) {
+            String problem = AllowedHosts.nameProblem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+        }
     }
 
-    /** The defaults above, with the system UTC clock. */
+    /** The defaults above, with the system UTC clock and no extra host names. */
     public static ApiOptions defaults(Authentication authentication, AuditSink audit) {
         return new ApiOptions(authentication, audit, Clock.systemUTC(), DEFAULT_MAX_BODY_BYTES, DEFAULT_THREADS,
-                DEFAULT_QUEUE_CAPACITY, DEFAULT_STOP_DELAY_SECONDS);
+                DEFAULT_STOP_DELAY_SECONDS, List.of());
+    }
+
+    public ApiOptions withAuthentication(Authentication value) {
+        return new ApiOptions(value, audit, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames);
+    }
+
+    public ApiOptions withAudit(AuditSink value) {
+        return new ApiOptions(authentication, value, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames);
     }
 
     public ApiOptions withClock(Clock value) {
-        return new ApiOptions(authentication, audit, value, maxBodyBytes, threads, queueCapacity, stopDelaySeconds);
+        return new ApiOptions(authentication, audit, value, maxBodyBytes, threads, stopDelaySeconds, hostNames);
     }
 
     public ApiOptions withMaxBodyBytes(int value) {
-        return new ApiOptions(authentication, audit, clock, value, threads, queueCapacity, stopDelaySeconds);
+        return new ApiOptions(authentication, audit, clock, value, threads, stopDelaySeconds, hostNames);
     }
 
     public ApiOptions withThreads(int value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, value, queueCapacity, stopDelaySeconds);
-    }
-
-    public ApiOptions withQueueCapacity(int value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, value, stopDelaySeconds);
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, value, stopDelaySeconds, hostNames);
     }
 
     public ApiOptions withStopDelaySeconds(int value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, queueCapacity, value);
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, value, hostNames);
+    }
+
+    public ApiOptions withHostNames(List<String> value) {
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, stopDelaySeconds, value);
     }
 }

@@ -35,13 +35,24 @@ public final class ApiResponse {
     private final String auditDetail;
     /** A file streamed as the body instead of {@code body} (a large download), or null. */
     private final java.nio.file.Path file;
+    /** What the audit record says beyond the detail; see {@link Audit}. */
+    private final Audit audit;
+
+    /**
+     * The parts of a response's audit record that only its handler knows: who a public route
+     * acted for (a login's user), the username a refused login tried, and what a change did.
+     */
+    record Audit(io.balor.admin.auth.Principal principal, String attemptedUser,
+                 com.fasterxml.jackson.databind.JsonNode changes) {
+        static final Audit NONE = new Audit(null, null, null);
+    }
 
     private ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers, String auditDetail) {
-        this(status, contentType, body, headers, auditDetail, null);
+        this(status, contentType, body, headers, auditDetail, null, Audit.NONE);
     }
 
     private ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers, String auditDetail,
-                        java.nio.file.Path file) {
+                        java.nio.file.Path file, Audit audit) {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("not a final response status: " + status);
         }
@@ -54,6 +65,7 @@ public final class ApiResponse {
         this.headers = Map.copyOf(headers);
         this.auditDetail = Objects.requireNonNull(auditDetail, "auditDetail");
         this.file = file;
+        this.audit = audit;
     }
 
     /** {@code value} (a JsonNode, record, map, list ...) as JSON with {@code status}. */
@@ -95,8 +107,16 @@ public final class ApiResponse {
      * the file when the response is written (never held in memory whole): for log files.
      */
     public static ApiResponse file(String contentType, String filename, java.nio.file.Path file) {
-        return new ApiResponse(200, contentType, NO_BODY, Map.of(), "", file)
+        return new ApiResponse(200, contentType, NO_BODY, Map.of(), "", file, Audit.NONE)
                 .withHeader("Content-Disposition", "attachment; filename=\"" + safeFilename(filename) + "\"");
+    }
+
+    /**
+     * The JSON answer to a refusal, for a handler that adds to its audit record (a refused login
+     * names the user it tried) instead of throwing {@code e}.
+     */
+    public static ApiResponse refusal(ApiException e) {
+        return error(e);
     }
 
     /** The JSON answer to a refusal: {@code {"error", "hint", "field"?, "problems"?}} and its headers. */
@@ -129,12 +149,42 @@ public final class ApiResponse {
         checkHeader(name, value);
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new ApiResponse(status, contentType, body, more, auditDetail, file);
+        return new ApiResponse(status, contentType, body, more, auditDetail, file, audit);
     }
 
-    /** This response with {@code detail} (what was done, no secrets) in its audit record. */
+    /**
+     * This response with {@code detail} (what was done, no secrets) in its audit record. A GET
+     * with a detail is audited too (a read of secrets: users, a private key).
+     */
     public ApiResponse withAuditDetail(String detail) {
-        return new ApiResponse(status, contentType, body, headers, detail, file);
+        return new ApiResponse(status, contentType, body, headers, detail, file, audit);
+    }
+
+    /**
+     * This response with what the change did in its audit record: the fields of {@code before}
+     * and {@code after} that differ, secrets redacted ({@link AuditChanges}); null for a creation
+     * or a deletion.
+     */
+    public ApiResponse withAuditChange(com.fasterxml.jackson.databind.JsonNode before,
+                                       com.fasterxml.jackson.databind.JsonNode after) {
+        return new ApiResponse(status, contentType, body, headers, auditDetail, file,
+                new Audit(audit.principal(), audit.attemptedUser(), AuditChanges.between(before, after)));
+    }
+
+    /** This response's audit record naming {@code principal} (a public route that logged someone in). */
+    public ApiResponse withAuditPrincipal(io.balor.admin.auth.Principal principal) {
+        return new ApiResponse(status, contentType, body, headers, auditDetail, file,
+                new Audit(principal, audit.attemptedUser(), audit.changes()));
+    }
+
+    /** This response's audit record naming the username a refused login tried. */
+    public ApiResponse withAttemptedUser(String username) {
+        return new ApiResponse(status, contentType, body, headers, auditDetail, file,
+                new Audit(audit.principal(), username, audit.changes()));
+    }
+
+    Audit audit() {
+        return audit;
     }
 
     public int status() {

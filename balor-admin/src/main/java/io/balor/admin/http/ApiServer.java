@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the daemon's main thread); {@link #address()} may be read from any thread.
  *
  * <p>Threads: jdk.httpserver's own dispatcher thread accepts connections and reads nothing but
- * readiness; each request (its head and body included) is read and served on one of
- * {@link ApiOptions#threads()} worker threads ("balor-admin-http-N"). At most
- * {@link ApiOptions#queueCapacity()} requests wait for a worker; one more is handed to a single
- * busy thread ("balor-admin-http-busy", 16 more waiting at most) that answers 503 with
- * {@code Retry-After: 1} without running anything; past that the connection is closed.
+ * readiness; once a connection's first byte arrives, its request (the TLS handshake, the head and
+ * the body included) is read and served on a worker thread ("balor-admin-http-N"), which blocks
+ * until the whole request is in. So a client that sends its head slowly holds a worker, and the
+ * workers are many and cheap: up to {@link ApiOptions#threads()} (512), made as requests need
+ * them, each ended after {@value #IDLE_WORKER_SECONDS} s idle, with no queue (a request is never
+ * stuck behind slow ones). Every worker busy: the request is handed to a single busy thread
+ * ("balor-admin-http-busy", 16 more waiting at most) that answers 503 with {@code Retry-After: 1}
+ * without running anything; past that the connection is closed. A connection that never sends a
+ * byte holds no thread, only a file descriptor, until the request deadline closes it. (jdk.httpserver
+ * has no hook at accept, so connections cannot be capped per client address: the cap is
+ * JVM-wide, {@code jdk.httpserver.maxConnections}.)
  *
  * <p>Timeouts and header limits: jdk.httpserver reads them once per JVM, from system properties,
  * when its first server is created, and has none by default (a client that never finishes its
@@ -36,14 +43,17 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * What {@link #applyTimeoutDefaults()} gives jdk.httpserver's JVM-wide settings when they are
-     * not set: a request's head and body must arrive within 30 s and its response leave within
-     * 60 s (checked every second), an idle keep-alive connection (or one that never sends a byte)
-     * is closed after 30 s (checked every 10 s), at most 100 request headers of 64 KiB in all,
-     * at most 100 connections open.
+     * not set: a request's head and body must arrive within 10 s of its first byte (HAProxy's
+     * usual {@code timeout http-request}; a connection that sends nothing at all is closed after
+     * 10 s too) and its response leave within 60 s (checked every second), an idle keep-alive
+     * connection is closed after 30 s (checked every 10 s), at most 100 request headers of 64 KiB
+     * in all, at most 1,024 connections open (more are closed at once).
      */
     public static final Map<String, String> TIMEOUT_DEFAULTS = defaults();
 
     private static final int BUSY_QUEUE = 16;
+    private static final int CORE_WORKERS = 4;
+    static final int IDLE_WORKER_SECONDS = 30;
 
     private final HttpServer server;
     private final ThreadPoolExecutor workers;
@@ -89,10 +99,10 @@ public final class ApiServer implements AutoCloseable {
         ThreadPoolExecutor busy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(BUSY_QUEUE), r -> daemon(new BusyThread(r)),
                 new ThreadPoolExecutor.AbortPolicy());
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(options.threads(), options.threads(), 0,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.queueCapacity()), workerThreads(),
-                // Full: hand the exchange to the busy thread, which answers 503. If that is full too,
-                // the RejectedExecutionException makes jdk.httpserver close the connection.
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(Math.min(CORE_WORKERS, options.threads()),
+                options.threads(), IDLE_WORKER_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), workerThreads(),
+                // All busy: hand the exchange to the busy thread, which answers 503. If that is full
+                // too, the RejectedExecutionException makes jdk.httpserver close the connection.
                 (exchange, pool) -> busy.execute(exchange));
         HttpServer server;
         try {
@@ -115,7 +125,8 @@ public final class ApiServer implements AutoCloseable {
             busy.shutdownNow();
             throw e;
         }
-        server.createContext("/", new ApiDispatcher(table, options));
+        server.createContext("/", new ApiDispatcher(table, options,
+                AllowedHosts.of(server.getAddress(), options.hostNames())));
         server.setExecutor(workers);
         server.start();
         return new ApiServer(server, workers, busy, options.stopDelaySeconds());
@@ -138,9 +149,9 @@ public final class ApiServer implements AutoCloseable {
         busy.shutdownNow();
     }
 
-    /** Requests waiting for a worker (for tests of the overload path). */
-    int queuedRequests() {
-        return workers.getQueue().size();
+    /** Workers serving a request now (for tests of the overload path). */
+    int busyWorkers() {
+        return workers.getActiveCount();
     }
 
     /** The thread that answers 503 to what the workers' queue could not take. */
@@ -162,12 +173,12 @@ public final class ApiServer implements AutoCloseable {
 
     private static Map<String, String> defaults() {
         Map<String, String> map = new LinkedHashMap<>();
-        map.put("sun.net.httpserver.maxReqTime", "30");
+        map.put("sun.net.httpserver.maxReqTime", "10");
         map.put("sun.net.httpserver.maxRspTime", "60");
         map.put("sun.net.httpserver.idleInterval", "30");
         map.put("sun.net.httpserver.maxReqHeaders", "100");
         map.put("sun.net.httpserver.maxReqHeaderSize", "65536");
-        map.put("jdk.httpserver.maxConnections", "100");
+        map.put("jdk.httpserver.maxConnections", "1024");
         return Collections.unmodifiableMap(map);
     }
 }

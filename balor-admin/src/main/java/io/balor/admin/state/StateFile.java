@@ -87,7 +87,7 @@ public final class StateFile {
             if (Files.isSymbolicLink(path)) {
                 path = path.toRealPath();
             }
-            Files.createDirectories(path.getParent());
+            io.balor.FileModes.createPrivateDirectories(path.getParent());
             AtomicFile.write(path, render(path, state), true);
         } catch (IOException e) {
             throw StateFileException.io(path, "cannot be written", e);
@@ -138,7 +138,7 @@ public final class StateFile {
     private static BalorState create(Path path) throws StateFileException {
         BalorState empty = BalorState.empty();
         try {
-            Files.createDirectories(path.getParent());
+            io.balor.FileModes.createPrivateDirectories(path.getParent());
             try {
                 AtomicFile.write(path, render(path, empty), false);
             } catch (FileAlreadyExistsException e) {

@@ -151,7 +151,7 @@ class ConfigApiTest {
             assertEquals(1, json(added).get("problems").size(), added.body());
 
             HttpResponse<String> moved = admin.call("PUT", "/api/listeners/web", ADMIN_TOKEN,
-                    "{\"listen\": \"" + inUse + "\", \"protocol\": \"http\", \"pool\": \"app\"}");
+                    "{\"name\": \"web\", \"listen\": \"" + inUse + "\", \"protocol\": \"http\", \"pool\": \"app\"}");
             assertEquals(409, moved.statusCode(), moved.body());
 
             assertArrayEquals(file, StateFileView.bytes(admin), "the state file is untouched");
@@ -189,7 +189,8 @@ class ConfigApiTest {
                     "{\"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\", "
                             + "\"host_routes\": [{\"host\": \"a.example\", \"pool\": \"nope\"}], \"enabled\": \"yes\"}");
             assertEquals(400, replaced.statusCode(), replaced.body());
-            assertTrue(problemFields(replaced).containsAll(List.of("host_routes[0].pool", "enabled")), replaced.body());
+            assertTrue(problemFields(replaced).containsAll(List.of("name", "host_routes[0].pool", "enabled")),
+                    "a missing name and every other problem at once: " + replaced.body());
 
             HttpResponse<String> nameless = admin.call("POST", "/api/listeners", ADMIN_TOKEN,
                     "{\"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}");
@@ -266,7 +267,7 @@ class ConfigApiTest {
                     "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}");
             assertEquals(409, duplicate.statusCode(), duplicate.body());
 
-            HttpResponse<String> changed = admin.call("PUT", "/api/pools/spare", operator, "{\"upstreams\": ["
+            HttpResponse<String> changed = admin.call("PUT", "/api/pools/spare", operator, "{\"name\": \"spare\", \"upstreams\": ["
                     + "{\"name\": \"a\", \"address\": \"127.0.0.1:9\", \"weight\": 3}, \"b=127.0.0.1:10 2\"], "
                     + "\"host_header\": \"upstream\"}");
             assertEquals(200, changed.statusCode(), changed.body());
@@ -287,7 +288,7 @@ class ConfigApiTest {
             assertEquals(409, renamed.statusCode(), renamed.body());
             assertEquals(404, admin.call("DELETE", "/api/pools/none", operator, null).statusCode());
             assertEquals(404, admin.call("PUT", "/api/pools/none", operator,
-                    "{\"upstreams\": [\"127.0.0.1:9\"]}").statusCode());
+                    "{\"name\": \"none\", \"upstreams\": [\"127.0.0.1:9\"]}").statusCode());
             assertArrayEquals(file, StateFileView.bytes(admin), "refusals leave the state file untouched");
             assertEquals(200, Downstream.get(Downstream.port(web.get("bound").asText()), "/").statusCode());
 
@@ -307,7 +308,7 @@ class ConfigApiTest {
             int port = Downstream.port(web.get("bound").asText());
 
             HttpResponse<String> limited = admin.call("PUT", "/api/listeners/web", ADMIN_TOKEN,
-                    "{\"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\", \"max_connections\": 50, "
+                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\", \"max_connections\": 50, "
                             + "\"timeouts\": {\"drain_ms\": 5000}, \"rate_limit\": {\"rps\": 100, \"burst\": 200}}");
             assertEquals(200, limited.statusCode(), limited.body());
             assertEquals(50, json(limited).get("max_connections").asInt());
@@ -325,7 +326,7 @@ class ConfigApiTest {
                     "{\"name\": \"other\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
             assertEquals(409, taken.statusCode(), taken.body());
             assertEquals(404, admin.call("PUT", "/api/listeners/none", ADMIN_TOKEN,
-                    "{\"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}").statusCode());
+                    "{\"name\": \"none\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}").statusCode());
             HttpResponse<String> duplicate = admin.call("POST", "/api/listeners", ADMIN_TOKEN,
                     "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"pool\": \"app\"}");
             assertEquals(409, duplicate.statusCode(), duplicate.body());

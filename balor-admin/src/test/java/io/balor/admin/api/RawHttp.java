@@ -18,8 +18,15 @@ import java.util.Locale;
  */
 final class RawHttp {
 
-    /** The status and body of an answer. */
-    record Answer(int status, String body) {
+    /** The status, headers (lower-case names) and body of an answer. */
+    record Answer(int status, String body, java.util.Map<String, String> headers) {
+        Answer(int status, String body) {
+            this(status, body, java.util.Map.of());
+        }
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
     }
 
     private RawHttp() {
@@ -37,7 +44,21 @@ final class RawHttp {
 
     /** Sends {@code request} (head and whatever body) as it is and reads one answer. */
     static Answer send(AdminFixture admin, String request) throws Exception {
+        return send(admin, null, request);
+    }
+
+    /** A JSON {@code POST} of {@code body} to {@code path} from the local address {@code from} (a loopback address). */
+    static Answer post(AdminFixture admin, String from, String path, String body) throws Exception {
+        return send(admin, from, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body);
+    }
+
+    /** {@link #send(AdminFixture, String)} from the local address {@code from} (null: any). */
+    static Answer send(AdminFixture admin, String from, String request) throws Exception {
         try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", admin.server.address().getPort()), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -57,13 +78,18 @@ final class RawHttp {
                 throw new AssertionError("not an HTTP answer: " + text);
             }
             int length = 0;
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
             for (String line : text.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                }
                 if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                     length = Integer.parseInt(line.substring(15).trim());
                 }
             }
             return new Answer(Integer.parseInt(text.substring(9, 12)),
-                    new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                    new String(in.readNBytes(length), StandardCharsets.UTF_8), headers);
         }
     }
 }

@@ -340,7 +340,7 @@ class RbacMatrixTest {
     /** The routes the running fixture's server was built from (the same function, on the same context). */
     private static List<Route> routes(AdminFixture admin) {
         return AdminServer.routes(new AdminContext(admin.store, admin.server.authenticator(),
-                admin.dir.resolve("data/certs"), admin.dir.resolve("data/logs"), admin.clock, false, "test"));
+                admin.dir.resolve("data/certs"), admin.dir.resolve("data/logs"), admin.clock, false, "test", null));
     }
 
     /** Whether {@code path} (query aside) is one of {@code pattern}'s ("METHOD /a/{b}"). */

@@ -25,7 +25,7 @@ class AuthenticatorTest {
             new User("root", Role.ADMIN, FAST.hash("root-password".toCharArray()), clock.instant()),
             new User("alice", Role.OPERATOR, FAST.hash("alice-password".toCharArray()), clock.instant()),
             new User("imported", Role.VIEWER, ARGON2, null)));
-    private final HashingGate gate = new HashingGate(1, Duration.ZERO);
+    private final HashingGate gate = new HashingGate(1, Duration.ZERO, 8);
     private final Authenticator auth = new Authenticator(users, new SessionStore(clock), FAST,
             new LoginThrottle(clock), gate, ADMIN_TOKEN);
     private final InetAddress client = LoginThrottleTest.ip("192.0.2.1");
@@ -64,13 +64,11 @@ class AuthenticatorTest {
     @Test
     void unknownUsersAreHashedToo() {
         // The gate is taken by the hash: an unknown user waits for it like a known one, so its answer takes as long.
-        assertTrue(gate.tryEnter());
-        try {
+        try (HashingGate.Permit held = gate.enter("192.0.2.200", false)) {
+            assertNotNull(held);
             assertEquals(new LoginResult.Busy(1), login("nobody", "some-password"));
             assertEquals(new LoginResult.Busy(1), login("imported", "some-password"));
             assertEquals(new LoginResult.Busy(1), login("alice", "alice-password"));
-        } finally {
-            gate.exit();
         }
         assertInstanceOf(LoginResult.Ok.class, login("alice", "alice-password"), "busy did not count as failure");
     }
@@ -160,10 +158,40 @@ class AuthenticatorTest {
         clock.advance(Duration.ofSeconds(2));
         assertInstanceOf(LoginResult.Ok.class, login("alice", "alice-password"));
         for (int i = 0; i < 4; i++) {
-            auth.login("alice", "wrong-password".toCharArray(), LoginThrottleTest.ip("198.51.100." + i));
+            assertEquals(new LoginResult.BadCredentials(), login("alice", "wrong-password"));
         }
-        assertEquals(new LoginResult.BadCredentials(), auth.login("alice", "wrong-password".toCharArray(),
-                LoginThrottleTest.ip("198.51.100.9")), "success reset alice's count");
+        assertEquals(new LoginResult.BadCredentials(), login("alice", "wrong-password"), "success reset alice's count");
+    }
+
+    @Test
+    void aWeakerHashIsMadeAgainAtTheNextLoginWithoutEndingSessions() {
+        PasswordHasher strong = new PasswordHasher(2_000, new java.security.SecureRandom());
+        UserDirectory directory = new UserDirectory(List.of(new User("old", Role.ADMIN,
+                FAST.hash("old-password".toCharArray()), null)));
+        int[] saved = new int[1];
+        Authenticator a = new Authenticator(directory, new SessionStore(clock), strong, new LoginThrottle(clock), gate,
+                null);
+        a.onRehash(() -> saved[0]++);
+        String token = assertInstanceOf(LoginResult.Ok.class, a.login("old", "old-password".toCharArray(), client))
+                .issued().token();
+        String hash = directory.find("old").orElseThrow().passwordHash();
+        assertTrue(hash.startsWith("$pbkdf2-sha256$i=2000$"), hash);
+        assertEquals(1, saved[0], "the listener saves the users");
+        assertNotNull(a.authenticate("Bearer " + token), "the session just issued lives on");
+        assertInstanceOf(LoginResult.Ok.class, a.login("old", "old-password".toCharArray(), client));
+        assertEquals(hash, directory.find("old").orElseThrow().passwordHash(), "a strong hash is kept");
+        assertEquals(1, saved[0]);
+        assertInstanceOf(LoginResult.BadCredentials.class, a.login("old", "wrong-password".toCharArray(), client));
+    }
+
+    @Test
+    void unlockClearsAUsersThrottle() {
+        for (int i = 0; i < 5; i++) {
+            login("alice", "wrong-password");
+        }
+        assertInstanceOf(LoginResult.Throttled.class, login("alice", "alice-password"));
+        assertTrue(auth.unlock("alice"));
+        assertInstanceOf(LoginResult.Ok.class, login("alice", "alice-password"));
     }
 
     @Test

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The login throttle's three tables, the owner's known addresses, unlocking and the bounds, on a test clock. */
 class LoginThrottleTest {
 
     private final MutableClock clock = new MutableClock();
@@ -20,13 +22,14 @@ class LoginThrottleTest {
     }
 
     @Test
-    void fiveFailuresAreFreeThenTheNextAttemptWaits() throws Exception {
+    void fiveFailuresOfOneUserFromOneAddressAreFreeThenTheNextAttemptWaits() throws Exception {
         InetAddress a = ip("192.0.2.1");
         for (int i = 0; i < 5; i++) {
             assertEquals(0, throttle.retryAfterSeconds("alice", a), "attempt " + (i + 1));
             throttle.failure("alice", a);
         }
         assertEquals(1, throttle.retryAfterSeconds("alice", a));
+        assertEquals(0, throttle.retryAfterSeconds("bob", a), "the address itself has more room");
         clock.advance(Duration.ofMillis(999));
         assertEquals(1, throttle.retryAfterSeconds("alice", a), "rounded up");
         clock.advance(Duration.ofMillis(1));
@@ -51,18 +54,36 @@ class LoginThrottleTest {
     }
 
     @Test
-    void perUserAcrossAddresses() throws Exception {
-        for (int i = 0; i < 5; i++) {
+    void perUserAcrossAddressesOnlyPastAHighCeiling() throws Exception {
+        for (int i = 0; i < 19; i++) {
             throttle.failure("alice", ip("192.0.2." + (i + 1)));
         }
-        assertEquals(1, throttle.retryAfterSeconds("alice", ip("198.51.100.7")), "a new address does not help");
+        assertEquals(0, throttle.retryAfterSeconds("alice", ip("198.51.100.7")), "19 spread guesses lock nobody");
+        throttle.failure("alice", ip("192.0.2.100"));
+        assertEquals(1, throttle.retryAfterSeconds("alice", ip("198.51.100.7")), "past 20 a new address waits");
         assertEquals(0, throttle.retryAfterSeconds("bob", ip("198.51.100.7")));
+    }
+
+    @Test
+    void anAddressTheUserLoggedInFromIsNotHeldBackByGuessesFromElsewhere() throws Exception {
+        InetAddress home = ip("203.0.113.5");
+        throttle.success("alice", home);
+        assertTrue(throttle.knownAddress(home));
+        assertFalse(throttle.knownAddress(ip("203.0.113.6")));
+        for (int i = 0; i < 200; i++) {
+            throttle.failure("alice", ip("192.0.2." + (i % 20 + 1)));
+            clock.advance(Duration.ofSeconds(3));
+        }
+        assertTrue(throttle.retryAfterSeconds("alice", ip("198.51.100.7")) > 0, "a new address waits");
+        assertEquals(0, throttle.retryAfterSeconds("alice", home), "the owner's address does not");
+        clock.advance(Duration.ofDays(LoginThrottle.KNOWN_DAYS));
+        assertFalse(throttle.knownAddress(home), "forgotten after " + LoginThrottle.KNOWN_DAYS + " days");
     }
 
     @Test
     void perAddressAcrossUsernames() throws Exception {
         InetAddress a = ip("192.0.2.1");
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 20; i++) {
             throttle.failure("user" + i, a);
         }
         assertEquals(1, throttle.retryAfterSeconds("someone-else", a), "spraying names from one address");
@@ -72,7 +93,7 @@ class LoginThrottleTest {
 
     @Test
     void ipv6CountsPerSlash64() throws Exception {
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 20; i++) {
             throttle.failure(null, ip("2001:db8:1:2::" + Integer.toHexString(i + 1)));
         }
         assertEquals(1, throttle.retryAfterSeconds(null, ip("2001:db8:1:2:ffff::9")));
@@ -80,16 +101,32 @@ class LoginThrottleTest {
     }
 
     @Test
-    void successClearsTheUsersCountButNotTheAddresss() throws Exception {
+    void successClearsTheUsersCountsButNotTheAddresss() throws Exception {
         InetAddress a = ip("192.0.2.1");
         for (int i = 0; i < 4; i++) {
             throttle.failure("alice", a);
         }
-        throttle.success("alice");
-        throttle.failure("alice", ip("192.0.2.2"));
+        for (int i = 0; i < 15; i++) {
+            throttle.failure("user" + i, a);
+        }
+        throttle.success("alice", a);
+        throttle.failure("alice", a);
         assertEquals(0, throttle.retryAfterSeconds("alice", ip("192.0.2.2")), "alice starts from 1 failure again");
-        throttle.failure("bob", a);
-        assertEquals(1, throttle.retryAfterSeconds("carol", a), "the address kept its 4 + 1 failures");
+        assertEquals(1, throttle.retryAfterSeconds("carol", a), "the address kept its 4 + 15 + 1 failures");
+    }
+
+    @Test
+    void unlockClearsAUsersCountsEverywhere() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            throttle.failure("alice", ip("192.0.2." + (i % 5 + 1)));
+        }
+        assertTrue(throttle.retryAfterSeconds("alice", ip("198.51.100.7")) > 0);
+        assertTrue(throttle.retryAfterSeconds("alice", ip("192.0.2.1")) > 0);
+        assertTrue(throttle.unlock("alice"));
+        assertEquals(0, throttle.retryAfterSeconds("alice", ip("198.51.100.7")));
+        assertEquals(0, throttle.retryAfterSeconds("alice", ip("192.0.2.1")), "its pair counts too");
+        assertFalse(throttle.unlock("alice"), "nothing left to clear");
+        assertFalse(throttle.unlock("nobody"));
     }
 
     @Test
@@ -107,21 +144,21 @@ class LoginThrottleTest {
 
     @Test
     void tablesAreBoundedAndEvictTheLeastRecentlyFailed() throws Exception {
-        LoginThrottle small = new LoginThrottle(clock, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
+        LoginThrottle small = new LoginThrottle(clock, 5, 5, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
                 Duration.ofDays(1), 100);
         InetAddress target = ip("203.0.113.9");
         for (int i = 0; i < 5; i++) {
             small.failure("alice", target);
         }
         spray(small, 0, 99);
-        assertEquals(200, small.size(), "both tables full, alice and her address the oldest keys");
+        assertEquals(300, small.size(), "three tables full, alice and her address the oldest keys");
         small.failure("alice", target);
         spray(small, 99, 198);
         assertEquals(2, small.retryAfterSeconds("alice", ip("198.51.100.7")), "a new failure made alice the newest");
         assertEquals(2, small.retryAfterSeconds(null, target));
 
         InetAddress last = spray(small, 198, 20_000);
-        assertEquals(200, small.size(), "100 names + 100 addresses at most");
+        assertEquals(300, small.size(), "100 keys a table at most");
         assertEquals(0, small.retryAfterSeconds("alice", target), "the oldest keys were evicted");
         for (int i = 0; i < 4; i++) {
             small.failure(null, last);

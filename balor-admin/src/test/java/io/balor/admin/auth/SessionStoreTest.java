@@ -39,34 +39,34 @@ class SessionStoreTest {
     @Test
     void idleExpiryIsPushedBackByUse() {
         SessionStore.Issued issued = store.issue("alice", Role.ADMIN);
-        assertEquals(clock.instant().plus(Duration.ofHours(12)), issued.expiresAt());
-        clock.advance(Duration.ofHours(11));
+        assertEquals(clock.instant().plus(Duration.ofMinutes(30)), issued.expiresAt(), "30 min idle by default");
+        clock.advance(Duration.ofMinutes(29));
         assertTrue(store.authenticate(issued.token()).isPresent());
-        clock.advance(Duration.ofHours(11));
-        assertTrue(store.authenticate(issued.token()).isPresent(), "22 h after login, 11 h after last use");
-        clock.advance(Duration.ofHours(12));
-        assertTrue(store.authenticate(issued.token()).isEmpty(), "12 h idle");
+        clock.advance(Duration.ofMinutes(29));
+        assertTrue(store.authenticate(issued.token()).isPresent(), "58 min after login, 29 min after last use");
+        clock.advance(Duration.ofMinutes(30));
+        assertTrue(store.authenticate(issued.token()).isEmpty(), "30 min idle");
         assertEquals(0, store.size(), "dropped when met expired");
     }
 
     @Test
-    void idleExpiryIsExactlyTwelveHours() {
+    void idleExpiryIsExactlyThirtyMinutes() {
         SessionStore.Issued issued = store.issue("alice", Role.ADMIN);
-        clock.advance(Duration.ofHours(12).minusMillis(1));
+        clock.advance(Duration.ofMinutes(30).minusMillis(1));
         assertTrue(store.authenticate(issued.token()).isPresent());
-        clock.advance(Duration.ofHours(12));
+        clock.advance(Duration.ofMinutes(30));
         assertTrue(store.authenticate(issued.token()).isEmpty());
     }
 
     @Test
     void absoluteExpiryIsNotPushedBackByUse() {
         SessionStore.Issued issued = store.issue("alice", Role.ADMIN);
-        for (int hour = 1; hour < 24; hour++) {
-            clock.advance(Duration.ofHours(1));
-            assertTrue(store.authenticate(issued.token()).isPresent(), "hour " + hour);
+        for (int quarter = 1; quarter < 48; quarter++) {
+            clock.advance(Duration.ofMinutes(15));
+            assertTrue(store.authenticate(issued.token()).isPresent(), "quarter " + quarter);
         }
-        clock.advance(Duration.ofHours(1));
-        assertTrue(store.authenticate(issued.token()).isEmpty(), "24 h after login whatever the use");
+        clock.advance(Duration.ofMinutes(15));
+        assertTrue(store.authenticate(issued.token()).isEmpty(), "12 h after login whatever the use");
     }
 
     @Test

@@ -70,10 +70,9 @@ class ApiAuthTest extends ApiServerTestBase {
 
     @Test
     void authenticationMayRefuseWithItsOwnStatus() throws Exception {
-        try (ApiTestServer limited = new ApiTestServer(sample.routes(), o -> new ApiOptions(
-                r -> {
-                    throw ApiException.tooManyRequests(30);
-                }, o.audit(), o.clock(), o.maxBodyBytes(), o.threads(), o.queueCapacity(), 0))) {
+        try (ApiTestServer limited = new ApiTestServer(sample.routes(), o -> o.withAuthentication(r -> {
+            throw ApiException.tooManyRequests(30);
+        }))) {
             HttpResponse<String> response = limited.get("/api/health", "admin-token");
             assertEquals(429, response.statusCode());
             assertEquals("30", response.headers().firstValue("Retry-After").orElseThrow());

@@ -134,7 +134,7 @@ class ApiBodyTest extends ApiServerTestBase {
 
     @Test
     void contentLengthOverTheLimitIs413BeforeReading() throws Exception {
-        ApiTestServer.RawResponse response = api.raw("POST /api/listeners HTTP/1.1\nHost: x\n"
+        ApiTestServer.RawResponse response = api.raw("POST /api/listeners HTTP/1.1\nHost: 127.0.0.1\n"
                 + "Authorization: Bearer operator-token\nContent-Type: application/json\nContent-Length: 1000000000000");
         assertEquals(413, response.status(), "answered though no byte of the body was sent");
         assertEquals("request body too large", json(response).get("error").asText());
@@ -171,7 +171,7 @@ class ApiBodyTest extends ApiServerTestBase {
     }
 
     private static String chunkedHead() {
-        return "POST /api/listeners HTTP/1.1\nHost: x\nAuthorization: Bearer operator-token\n"
+        return "POST /api/listeners HTTP/1.1\nHost: 127.0.0.1\nAuthorization: Bearer operator-token\n"
                 + "Content-Type: application/json\nTransfer-Encoding: chunked\nConnection: close";
     }
 

@@ -28,34 +28,34 @@ class ApiCorsTest extends ApiServerTestBase {
 
     @Test
     void aPreflightIsRefused() throws Exception {
-        ApiTestServer.RawResponse response = api.raw("OPTIONS /api/listeners HTTP/1.1\nHost: x\nOrigin: " + ORIGIN
+        ApiTestServer.RawResponse response = api.raw("OPTIONS /api/listeners HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN
                 + "\nAccess-Control-Request-Method: POST\nAccess-Control-Request-Headers: authorization, content-type"
                 + "\nConnection: close");
         assertEquals(405, response.status());
         assertEquals("GET, POST", response.header("Allow"));
         assertNoCors(response);
-        ApiTestServer.RawResponse unknown = api.raw("OPTIONS /api/nothing HTTP/1.1\nHost: x\nOrigin: " + ORIGIN
+        ApiTestServer.RawResponse unknown = api.raw("OPTIONS /api/nothing HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN
                 + "\nAccess-Control-Request-Method: DELETE\nConnection: close");
         assertEquals(404, unknown.status());
         assertNoCors(unknown);
-        ApiTestServer.RawResponse star = api.raw("OPTIONS * HTTP/1.1\nHost: x\nOrigin: " + ORIGIN + "\nConnection: close");
+        ApiTestServer.RawResponse star = api.raw("OPTIONS * HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN + "\nConnection: close");
         assertTrue(star.status() >= 400, "OPTIONS * is never a 2xx: " + star.status());
         assertNoCors(star);
     }
 
     @Test
     void crossOriginRequestsGetNoCorsHeaders() throws Exception {
-        ApiTestServer.RawResponse get = api.raw("GET /api/listeners HTTP/1.1\nHost: x\nOrigin: " + ORIGIN
+        ApiTestServer.RawResponse get = api.raw("GET /api/listeners HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN
                 + "\nAuthorization: Bearer viewer-token\nConnection: close");
         assertEquals(200, get.status());
         assertNoCors(get);
         String json = "{\"name\":\"a\",\"port\":1}";
-        ApiTestServer.RawResponse post = api.raw("POST /api/listeners HTTP/1.1\nHost: x\nOrigin: " + ORIGIN
+        ApiTestServer.RawResponse post = api.raw("POST /api/listeners HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN
                 + "\nAuthorization: Bearer operator-token\nContent-Type: application/json\nContent-Length: "
                 + json.length() + "\nConnection: close", json.getBytes());
         assertEquals(201, post.status());
         assertNoCors(post);
-        ApiTestServer.RawResponse refused = api.raw("GET /api/listeners HTTP/1.1\nHost: x\nOrigin: " + ORIGIN
+        ApiTestServer.RawResponse refused = api.raw("GET /api/listeners HTTP/1.1\nHost: 127.0.0.1\nOrigin: " + ORIGIN
                 + "\nConnection: close");
         assertEquals(401, refused.status());
         assertNoCors(refused);

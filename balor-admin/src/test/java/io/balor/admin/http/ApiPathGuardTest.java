@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ApiPathGuardTest extends ApiServerTestBase {
 
     private ApiTestServer.RawResponse get(String target) throws Exception {
-        return api.raw("GET " + target + " HTTP/1.1\nHost: x\nAuthorization: Bearer admin-token\nConnection: close");
+        return api.raw("GET " + target + " HTTP/1.1\nHost: 127.0.0.1\nAuthorization: Bearer admin-token\nConnection: close");
     }
 
     @ParameterizedTest

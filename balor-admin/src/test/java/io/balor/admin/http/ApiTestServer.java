@@ -38,8 +38,9 @@ final class ApiTestServer implements AutoCloseable {
     static final Principal ADMIN = new Principal("ann", Role.ADMIN, "s-ann");
     static final Principal OPERATOR = new Principal("oscar", Role.OPERATOR, "s-oscar");
     static final Principal VIEWER = new Principal("vera", Role.VIEWER, "s-vera");
+    static final Principal TOKEN = new Principal(Principal.ADMIN_TOKEN, Role.ADMIN, null);
 
-    /** Bearer admin-token / operator-token / viewer-token; anything else is no principal. */
+    /** Bearer admin-token / operator-token / viewer-token, the-admin-token (BALOR_ADMIN_TOKEN); else no principal. */
     static final Authentication FAKE_AUTH = request -> {
         String value = request.header("Authorization");
         if (value == null || !value.startsWith("Bearer ")) {
@@ -49,6 +50,7 @@ final class ApiTestServer implements AutoCloseable {
             case "admin-token": return ADMIN;
             case "operator-token": return OPERATOR;
             case "viewer-token": return VIEWER;
+            case "the-admin-token": return TOKEN;
             default: return null;
         }
     };

@@ -28,6 +28,11 @@ final class SampleRoutes {
                         r -> count(ApiResponse.noContent().withAuditDetail("listener " + r.pathParam("id") + " deleted"))),
                 Route.get("/api/users/{name}", Access.adminOrSelf("name"),
                         r -> count(ApiResponse.ok(Map.of("name", r.pathParam("name"))))),
+                Route.get("/api/secrets", Access.atLeast(Role.ADMIN),
+                        r -> count(ApiResponse.ok(Map.of("secret", "s")).withAuditDetail("read the secrets"))),
+                Route.put("/api/settings", Access.atLeast(Role.OPERATOR), r -> count(ApiResponse.ok(r.json())
+                        .withAuditDetail("settings").withAuditChange(
+                                Json.MAPPER.createObjectNode().put("a", 1).put("password", "old-pw"), r.json()))),
                 Route.get("/api/logs/files/{name}", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.download(
                         "text/plain; charset=utf-8", r.pathParam("name"), ("log " + r.pathParam("name"))
                                 .getBytes(StandardCharsets.UTF_8)))),

@@ -307,10 +307,36 @@ class StateReaderTest {
                 {"version": 1, "listeners": [], "pools": [],
                  "users": [{"username": "admin", "password_hash": "$argon2id$v=19$m=19456,t=2,p=1$abc$def",
                             "role": "admin"}],
-                 "trace_sample": 100, "admin_console": {"port": 9443}}
+                 "trace_sample": 100, "admin_console": {"bind": "127.0.0.1:9443"},
+                 "acme_providers": [{"name": "x", "anything": {"goes": true}}]}
                 """);
-        assertEquals(List.of("users", "trace_sample", "admin_console"), List.copyOf(state.extras().keySet()));
+        assertEquals(List.of("users", "trace_sample", "admin_console", "acme_providers"),
+                List.copyOf(state.extras().keySet()));
         assertEquals("admin", state.extras().get("users").get(0).get("role").textValue());
         assertEquals(100, state.extras().get("trace_sample").intValue());
+    }
+
+    @Test
+    void theSectionsThisVersionUsesAreCheckedWithTheirPaths() {
+        StateFileException e = refused("""
+                {"version": 1, "trace_sample": 0,
+                 "admin_console": {"bind": "127.0.0.1:0", "tls": {"cert_path": "c.pem", "nope": 1}},
+                 "certificates": [{"name": ".."}, {"name": "-x"}, {"name": "ok.example"}]}
+                """);
+        assertEquals(List.of("admin_console.bind", "admin_console.tls.nope", "trace_sample", "certificates[0].name",
+                "certificates[1].name"), paths(e), e.getMessage());
+        StateFileException both = refused("""
+                {"version": 1, "admin_console": {"cert_file": "a.pem", "tls": {"cert_path": "b.pem"}, "port": 1}}
+                """);
+        assertEquals(List.of("admin_console.port", "admin_console.tls"), paths(both), both.getMessage());
+    }
+
+    @Test
+    void namesFollowOneRuleEverywhere() {
+        StateFileException e = refused("""
+                {"version": 1, "pools": [{"name": "..", "upstreams": ["127.0.0.1:1"]}, {"name": "-p", "upstreams": []}],
+                 "listeners": [{"name": ".hidden", "listen": "127.0.0.1:0", "pool": "-p"}]}
+                """);
+        assertTrue(paths(e).containsAll(List.of("pools[0].name", "pools[1].name", "listeners[0].name")), e.getMessage());
     }
 }

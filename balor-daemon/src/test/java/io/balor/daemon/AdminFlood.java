@@ -1,0 +1,184 @@
+package io.balor.daemon;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An attack on the admin API for tests, from loopback addresses other than 127.0.0.1, bounded in
+ * time (it stops by itself at its deadline, or at {@link #close}):
+ * <ul>
+ *   <li>slow-header clients (from 127.0.0.2): each sends a request line and then one header line
+ *       a second, never the end of its head, and connects again when the server closes it;</li>
+ *   <li>idle clients (from 127.0.0.3): each connects and sends nothing, and connects again when closed;</li>
+ *   <li>login flooders (each from its own address, 127.0.1.N): wrong passwords in a tight loop,
+ *       half of them at {@code admin}, half spraying made-up usernames.</li>
+ * </ul>
+ * Slow and idle clients are plain non-blocking channels driven by one thread; each flooder is a
+ * thread. Counts of what the server answered are kept for the test's messages.
+ */
+final class AdminFlood implements AutoCloseable {
+
+    private final InetSocketAddress target;
+    private final long deadline;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "admin-flood");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<SocketChannel> slow = new ArrayList<>();
+    private final List<SocketChannel> idle = new ArrayList<>();
+    final AtomicInteger slowOpen = new AtomicInteger();
+    final AtomicInteger idleOpen = new AtomicInteger();
+    final AtomicLong reconnects = new AtomicLong();
+    final ConcurrentHashMap<Integer, AtomicLong> loginAnswers = new ConcurrentHashMap<>();
+
+    AdminFlood(InetSocketAddress target, long maxSeconds) {
+        this.target = target;
+        this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    }
+
+    /** Starts {@code slowClients}, {@code idleClients} and {@code flooders}. */
+    void start(int slowClients, int idleClients, int flooders) {
+        threads.execute(() -> keepConnections(slowClients, idleClients));
+        for (int i = 0; i < flooders; i++) {
+            int n = i;
+            threads.execute(() -> flood(n));
+        }
+    }
+
+    private boolean running() {
+        return !stop.get() && System.nanoTime() - deadline < 0;
+    }
+
+    /** Keeps the slow and idle connections open (reconnecting closed ones), a header line a second on the slow ones. */
+    private void keepConnections(int slowClients, int idleClients) {
+        byte[] start = ("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer probe = ByteBuffer.allocate(512);
+        long tick = 0;
+        while (running()) {
+            refill(slow, slowClients, "127.0.0.2", start, probe);
+            refill(idle, idleClients, "127.0.0.3", null, probe);
+            slowOpen.set(slow.size());
+            idleOpen.set(idle.size());
+            byte[] header = ("X-Slow-" + tick++ + ": y\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (SocketChannel channel : slow) {
+                try {
+                    channel.write(ByteBuffer.wrap(header));
+                } catch (IOException e) {
+                    // closed by the server: refilled on the next round
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        }
+        closeAll(slow);
+        closeAll(idle);
+    }
+
+    /** Drops the connections the server closed and opens new ones up to {@code count}. */
+    private void refill(List<SocketChannel> channels, int count, String from, byte[] start, ByteBuffer probe) {
+        channels.removeIf(channel -> {
+            try {
+                probe.clear();
+                if (channel.read(probe) < 0) {
+                    channel.close();
+                    return true;
+                }
+                return false;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                return true;
+            }
+        });
+        while (channels.size() < count && running()) {
+            try {
+                SocketChannel channel = SocketChannel.open();
+                channel.bind(new InetSocketAddress(from, 0));
+                channel.connect(target);
+                channel.configureBlocking(false);
+                if (start != null) {
+                    channel.write(ByteBuffer.wrap(start));
+                }
+                channels.add(channel);
+                reconnects.incrementAndGet();
+            } catch (IOException e) {
+                return;   // refused (the server's connection cap): tried again next round
+            }
+        }
+    }
+
+    /** Wrong passwords from 127.0.1.(n+1), as fast as the server answers. */
+    private void flood(int n) {
+        String from = "127.0.1." + (n + 1);
+        long attempt = 0;
+        while (running()) {
+            String user = n % 2 == 0 ? "admin" : "sprayed-" + n + "-" + attempt;
+            String body = "{\"username\": \"" + user + "\", \"password\": \"wrong-password-" + attempt++ + "\"}";
+            try (Socket socket = new Socket()) {
+                socket.bind(new InetSocketAddress(from, 0));
+                socket.connect(target, 5_000);
+                socket.setSoTimeout(15_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                loginAnswers.computeIfAbsent(status(socket.getInputStream()), k -> new AtomicLong()).incrementAndGet();
+            } catch (IOException e) {
+                loginAnswers.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+            }
+        }
+    }
+
+    private static int status(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(12);
+        if (head.length < 12) {
+            return -1;
+        }
+        return Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
+    }
+
+    /** What the flooders were answered: status → count (-1: no answer). */
+    String answers() {
+        return new java.util.TreeMap<>(loginAnswers).toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        threads.shutdown();
+        if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        channels.forEach(AdminFlood::closeQuietly);
+        channels.clear();
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+}
