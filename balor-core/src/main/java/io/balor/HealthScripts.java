@@ -52,14 +52,18 @@ public final class HealthScripts {
         } catch (IOException e) {
             return refused("the directory of check programs " + directory + " (" + named + ") cannot be read");
         }
+        Path given = directory.toAbsolutePath().normalize();
         Path candidate;
         try {
-            candidate = root.resolve(program).normalize();
+            candidate = given.resolve(program).normalize();
         } catch (InvalidPathException e) {
             return refused("'" + program + "' is not a path");
         }
-        String inside = "must be a program inside " + root + " (" + named + ")";
-        if (!candidate.startsWith(root) || candidate.equals(root)) {
+        String inside = "must be a program inside " + given + (given.equals(root) ? "" : " (" + root + ")")
+                + " (" + named + ")";
+        // By name first, through the directory as configured or its real path (it may be a link).
+        if (!(candidate.startsWith(given) && !candidate.equals(given)) && !(candidate.startsWith(root)
+                && !candidate.equals(root))) {
             return refused(inside);
         }
         Path real;

@@ -62,6 +62,19 @@ class HealthScriptsTest {
     }
 
     @Test
+    void aDirectoryThatIsALinkTakesProgramsNamedThroughIt() throws Exception {
+        Path scripts = Files.createDirectory(dir.resolve("scripts"));
+        Path program = program(scripts, "check.sh");
+        Path linked = Files.createSymbolicLink(dir.resolve("checks"), scripts);
+        assertEquals(program.toRealPath(), HealthScripts.resolve(linked, linked.resolve("check.sh").toString(), "K")
+                .program(), "named through the configured path");
+        assertNull(HealthScripts.problem(linked, program.toString(), "K"), "or through the real one");
+        assertNull(HealthScripts.problem(linked, "check.sh", "K"));
+        assertTrue(HealthScripts.problem(linked, dir.resolve("elsewhere").toString(), "K")
+                .startsWith("must be a program inside " + linked), "outside both");
+    }
+
+    @Test
     void aRunningBalorRefusesAScriptOutsideItsDirectory() throws Exception {
         Path scripts = Files.createDirectory(dir.resolve("scripts"));
         program(scripts, "ok.sh");

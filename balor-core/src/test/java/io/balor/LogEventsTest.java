@@ -83,6 +83,29 @@ class LogEventsTest {
         assertEquals(List.of(loaded.get(0), event), both, "oldest first");
     }
 
+    /**
+     * An apply refused because a certificate does not load is reported to its caller only: the
+     * problem (whether the file exists, what it holds) is not an event that anyone reading the
+     * event log could learn it from.
+     */
+    @Test
+    void aCertificateThatNeverLoadedIsNotAnEvent() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "secret-looking text\n");
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        BalorConfig plain = new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(app.address()))));
+        Balor balor = resources.track(Balor.start(plain, BalorOptions.defaults().withLoops(1)));
+        for (String file : List.of(notPem.toString(), dir.resolve("missing.pem").toString())) {
+            BalorConfig tls = new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")
+                    .withTls(new TlsConfig(TlsConfig.Mode.TERMINATE, new CertificateConfig(file, file), null))),
+                    plain.pools());
+            org.junit.jupiter.api.Assertions.assertThrows(io.balor.config.InvalidConfigException.class,
+                    () -> balor.apply(tls));
+        }
+        assertTrue(matching(balor, Level.ALL, event -> event.message().contains(dir.toString())).isEmpty(),
+                balor.recentEvents(100, Level.ALL).toString());
+    }
+
     @Test
     void anUpstreamGoingDownIsAWarningFromTheHealthChecks() {
         // Port 1 (tcpmux) is closed on a test machine: each connect is refused at once.

@@ -114,8 +114,12 @@ public final class CertificateEntry {
         } catch (CertificateProblem e) {
             problem = e.getMessage();
             problemSince = clock.instant();
-            LOG.log(System.Logger.Level.WARNING, "certificate " + certFile + ": " + e.getMessage()
-                    + (served != null ? " (the previous certificate is still served)" : ""));
+            // A first load that fails is the caller's to report (the apply that asked for it is
+            // refused with this problem); only a reload of a served certificate is an event.
+            if (served != null) {
+                LOG.log(System.Logger.Level.WARNING, "certificate " + certFile + ": " + e.getMessage()
+                        + " (the previous certificate is still served)");
+            }
         }
     }
 

@@ -63,11 +63,11 @@ final class AdminStart {
         AdminServer admin;
         try {
             admin = AdminServer.start(settings(env, bind, version), store, tls);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new Refused("the admin API cannot listen on " + where + ": " + e.getMessage()
                     + "; it does not fall back to another address. Free the address or change it, and start again", e);
-        } catch (StateFileException e) {
-            throw new Refused(e.getMessage(), e);
+        } catch (StateFileException | RuntimeException e) {
+            throw new Refused("the admin API cannot start: " + e.getMessage(), e);
         }
         if (tls == null && !ConsoleSettings.loopback(bind)) {
             err.println("balor: warning: the admin API listens on " + bind.authority() + " without TLS: passwords and"

@@ -49,15 +49,18 @@ final class ControlSocket implements AutoCloseable {
     }
 
     /**
-     * Binds {@code path} (its directory made owner-only when missing; a socket file left by a
-     * daemon that is gone is replaced) and starts serving.
+     * Binds {@code path} (its directory made owner-only when missing; a socket left by a daemon
+     * that is gone is replaced, anything else there never is) and starts serving.
      *
      * @throws IOException if it cannot be bound, or another daemon answers on it
      */
     static ControlSocket start(Path path, Authenticator auth) throws IOException {
         Path absolute = path.toAbsolutePath();
         FileModes.createPrivateDirectories(absolute.getParent());
-        if (Files.exists(absolute)) {
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!isSocket(absolute)) {
+                throw new IOException(absolute + " is there and is not a socket: it is never replaced");
+            }
             if (answers(absolute)) {
                 throw new IOException("another balor answers on " + absolute);
             }
@@ -132,6 +135,16 @@ final class ControlSocket implements AutoCloseable {
                     return null;
                 }
             }
+        }
+    }
+
+    /** Whether {@code path} is a Unix socket itself (not a link, a file or anything else). */
+    private static boolean isSocket(Path path) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return mode instanceof Integer bits && (bits & 0170000) == 0140000;   // S_IFSOCK
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -39,7 +39,8 @@ import java.util.TreeSet;
  *                             {@code Host} may carry besides the bind address, localhost, 127.0.0.1 and [::1]
  * @param healthScriptDir      {@code BALOR_HEALTH_SCRIPT_DIR}: the only directory script health checks may
  *                             run programs from; unset (the default), script checks are refused
- * @param sessionIdle          {@code BALOR_SESSION_IDLE_SECONDS}, default 1800 (30 min): an unused session ends
+ * @param sessionIdle          {@code BALOR_SESSION_IDLE_SECONDS}, default 1800 (30 min, or {@code sessionMax} when
+ *                             that is shorter): an unused session ends
  * @param sessionMax           {@code BALOR_SESSION_MAX_SECONDS}, default 43200 (12 h): a session's longest life
  * @param strictModes          {@code BALOR_STRICT_MODES}, default false: true refuses to start when the state file,
  *                             the bootstrap file or a key file can be read by others (false: a warning)
@@ -95,6 +96,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
      */
     public static DaemonEnv parse(Map<String, String> env) {
         Reader reader = new Reader(env);
+        long sessionMax = reader.whole(SESSION_MAX_SECONDS, 43_200, 60, 30 * 86_400,
+                "must be a whole number of seconds from 60 to 2592000 (30 days)");
         DaemonEnv parsed = new DaemonEnv(
                 reader.path(STATE_FILE, "data/balor_state.json"),
                 reader.address(HTTP_ADDR, "127.0.0.1:9443"),
@@ -102,8 +105,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 reader.path(CERT_DIR, "data/certs"),
                 reader.path(ACME_CHALLENGE_DIR, "data/acme-challenges"),
                 reader.path(ADMIN_DIST, null),
-                reader.text(DEFAULT_ADMIN_PASSWORD),
-                reader.text(ADMIN_TOKEN),
+                reader.password(DEFAULT_ADMIN_PASSWORD),
+                reader.token(ADMIN_TOKEN),
                 reader.path(BOOTSTRAP_SECRET_FILE, "data/admin-bootstrap.txt"),
                 reader.path(LOG_DIR, "data/logs"),
                 reader.whole(LOG_MAX_BYTES, 64L << 20, MIN_LOG_BYTES, Long.MAX_VALUE,
@@ -115,10 +118,10 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 reader.flag(METRICS_AUTH),
                 reader.hosts(ADMIN_HOSTS),
                 reader.path(HEALTH_SCRIPT_DIR, null),
-                java.time.Duration.ofSeconds(reader.whole(SESSION_IDLE_SECONDS, 1800, 60, 7 * 86_400,
-                        "must be a whole number of seconds from 60 to 604800 (7 days)")),
-                java.time.Duration.ofSeconds(reader.whole(SESSION_MAX_SECONDS, 43_200, 60, 30 * 86_400,
-                        "must be a whole number of seconds from 60 to 2592000 (30 days)")),
+                // Unset, the idle expiry is 30 min, or the whole life when that is shorter.
+                java.time.Duration.ofSeconds(reader.whole(SESSION_IDLE_SECONDS, Math.min(1800, sessionMax), 60,
+                        7 * 86_400, "must be a whole number of seconds from 60 to 604800 (7 days)")),
+                java.time.Duration.ofSeconds(sessionMax),
                 reader.flag(STRICT_MODES),
                 reader.path(CONTROL_SOCKET, DEFAULT_CONTROL_SOCKET));
         if (parsed.sessionIdle().compareTo(parsed.sessionMax()) > 0) {
@@ -239,6 +242,29 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             }
             problems.add(name + ": must be true or false, was '" + value + "'");
             return false;
+        }
+
+        /** {@code BALOR_DEFAULT_ADMIN_PASSWORD}: 8 to 1024 characters, as every password (unset: null). */
+        String password(String name) {
+            String value = text(name);
+            String problem = value == null ? null
+                    : io.balor.admin.auth.PasswordHasher.passwordProblem(value.toCharArray());
+            if (problem != null) {
+                problems.add(name + ": " + problem);
+            }
+            return value;
+        }
+
+        /** {@code BALOR_ADMIN_TOKEN}: 16 to 1024 visible ASCII characters (unset: null). */
+        String token(String name) {
+            String value = text(name);
+            if (value != null && (value.length() < io.balor.admin.auth.Authenticator.MIN_ADMIN_TOKEN_LENGTH
+                    || value.length() > 1024 || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+                problems.add(name + ": must be " + io.balor.admin.auth.Authenticator.MIN_ADMIN_TOKEN_LENGTH
+                        + " to 1024 visible ASCII characters without spaces (bearer tokens are not throttled, so a"
+                        + " short one could be guessed); make one with: openssl rand -base64 32");
+            }
+            return value;
         }
 
         /** A comma-separated list of host names or addresses (unset: none). */

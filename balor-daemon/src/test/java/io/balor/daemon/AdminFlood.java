@@ -48,18 +48,24 @@ final class AdminFlood implements AutoCloseable {
     final AtomicInteger idleOpen = new AtomicInteger();
     final AtomicLong reconnects = new AtomicLong();
     final ConcurrentHashMap<Integer, AtomicLong> loginAnswers = new ConcurrentHashMap<>();
+    /** Why a flooder's login got no answer: the exception's class and message, counted. */
+    final ConcurrentHashMap<String, AtomicLong> loginFailures = new ConcurrentHashMap<>();
 
     AdminFlood(InetSocketAddress target, long maxSeconds) {
         this.target = target;
         this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     }
 
-    /** Starts {@code slowClients}, {@code idleClients} and {@code flooders}. */
-    void start(int slowClients, int idleClients, int flooders) {
+    /** Starts keeping {@code slowClients} slow-header and {@code idleClients} idle connections open. */
+    void connect(int slowClients, int idleClients) {
         threads.execute(() -> keepConnections(slowClients, idleClients));
+    }
+
+    /** Starts {@code flooders} login flooders. */
+    void flood(int flooders) {
         for (int i = 0; i < flooders; i++) {
             int n = i;
-            threads.execute(() -> flood(n));
+            threads.execute(() -> guess(n));
         }
     }
 
@@ -125,7 +131,7 @@ final class AdminFlood implements AutoCloseable {
     }
 
     /** Wrong passwords from 127.0.1.(n+1), as fast as the server answers. */
-    private void flood(int n) {
+    private void guess(int n) {
         String from = "127.0.1." + (n + 1);
         long attempt = 0;
         while (running()) {
@@ -143,21 +149,24 @@ final class AdminFlood implements AutoCloseable {
                 loginAnswers.computeIfAbsent(status(socket.getInputStream()), k -> new AtomicLong()).incrementAndGet();
             } catch (IOException e) {
                 loginAnswers.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+                loginFailures.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        k -> new AtomicLong()).incrementAndGet();
             }
         }
     }
 
+    /** The status of the answer, read to its end (the server closes after it: Connection: close). */
     private static int status(InputStream in) throws IOException {
-        byte[] head = in.readNBytes(12);
-        if (head.length < 12) {
+        byte[] answer = in.readAllBytes();
+        if (answer.length < 12) {
             return -1;
         }
-        return Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
+        return Integer.parseInt(new String(answer, 9, 3, StandardCharsets.US_ASCII));
     }
 
-    /** What the flooders were answered: status → count (-1: no answer). */
+    /** What the flooders were answered: status → count (-1: no answer, and why). */
     String answers() {
-        return new java.util.TreeMap<>(loginAnswers).toString();
+        return new java.util.TreeMap<>(loginAnswers) + (loginFailures.isEmpty() ? "" : " " + loginFailures);
     }
 
     @Override

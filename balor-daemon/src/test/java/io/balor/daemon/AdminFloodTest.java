@@ -58,13 +58,14 @@ class AdminFloodTest {
 
             try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", Integer.parseInt(line.group(2))),
                     120)) {
-                flood.start(200, 500, 50);
+                flood.connect(200, 500);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (flood.slowOpen.get() < 200 || flood.idleOpen.get() < 500) {
                     assertTrue(System.nanoTime() < deadline, "the flood never got its connections: slow "
                             + flood.slowOpen + ", idle " + flood.idleOpen);
                     LockSupport.parkNanos(10_000_000);
                 }
+                flood.flood(50);
                 while (flood.loginAnswers.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum() < 200) {
                     assertTrue(System.nanoTime() < deadline, "the login flood never got going: " + flood.answers());
                     LockSupport.parkNanos(10_000_000);

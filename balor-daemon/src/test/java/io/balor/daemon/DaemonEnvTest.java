@@ -55,7 +55,15 @@ class DaemonEnvTest {
                 "BALOR_SESSION_MAX_SECONDS", "99999999", "BALOR_STRICT_MODES", "yes")));
         List<String> lines = List.of(e.getMessage().split("\n"));
         assertEquals(4, lines.size(), e.getMessage());
-        assertTrue(lines.get(0).startsWith("BALOR_ADMIN_HOSTS: 'https://x.example/' is not a host name"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("BALOR_ADMIN_HOSTS: 'https://x.example/' is not a host name"), lines.get(1));
+        assertEquals(java.time.Duration.ofMinutes(15), DaemonEnv.parse(Map.of("BALOR_SESSION_MAX_SECONDS", "900"))
+                .sessionIdle(), "unset, the idle expiry is the whole life when that is shorter than 30 min");
+        IllegalArgumentException secrets = assertThrows(IllegalArgumentException.class, () -> DaemonEnv.parse(Map.of(
+                "BALOR_ADMIN_TOKEN", "tiny-tok", "BALOR_DEFAULT_ADMIN_PASSWORD", "pw123")));
+        assertTrue(secrets.getMessage().contains("BALOR_DEFAULT_ADMIN_PASSWORD: a password must be 8 to 1024")
+                && secrets.getMessage().contains("BALOR_ADMIN_TOKEN: must be 16 to 1024"), secrets.getMessage());
+        assertFalse(secrets.getMessage().contains("tiny-tok") || secrets.getMessage().contains("pw123"),
+                "a secret is never printed: " + secrets.getMessage());
         IllegalArgumentException longer = assertThrows(IllegalArgumentException.class, () -> DaemonEnv.parse(Map.of(
                 "BALOR_SESSION_IDLE_SECONDS", "7200", "BALOR_SESSION_MAX_SECONDS", "3600")));
         assertTrue(longer.getMessage().contains("must not be longer than BALOR_SESSION_MAX_SECONDS"), longer.getMessage());
@@ -71,7 +79,7 @@ class DaemonEnvTest {
                 Map.entry("BALOR_ACME_CHALLENGE_DIR", "/var/lib/balor/acme"),
                 Map.entry("BALOR_ADMIN_DIST", "/opt/balor/console"),
                 Map.entry("BALOR_DEFAULT_ADMIN_PASSWORD", "s3cret-pass"),
-                Map.entry("BALOR_ADMIN_TOKEN", "t0ken"),
+                Map.entry("BALOR_ADMIN_TOKEN", "t0ken-0123456789abcdef"),
                 Map.entry("BALOR_BOOTSTRAP_SECRET_FILE", "/root/bootstrap.txt"),
                 Map.entry("BALOR_LOG_DIR", "/var/log/balor"),
                 Map.entry("BALOR_LOG_MAX_BYTES", "1048576"),
@@ -85,7 +93,7 @@ class DaemonEnvTest {
         assertEquals(Path.of("/var/lib/balor/acme"), env.acmeChallengeDir());
         assertEquals(Path.of("/opt/balor/console"), env.adminDist());
         assertEquals("s3cret-pass", env.defaultAdminPassword());
-        assertEquals("t0ken", env.adminToken());
+        assertEquals("t0ken-0123456789abcdef", env.adminToken());
         assertEquals(Path.of("/root/bootstrap.txt"), env.bootstrapSecretFile());
         assertEquals(Path.of("/var/log/balor"), env.logDir());
         assertEquals(1_048_576, env.logMaxBytes());

@@ -49,8 +49,9 @@ final class DaemonProcess implements AutoCloseable {
     static DaemonProcess start(Path workDir, Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()).directory(workDir.toFile());
+        // The daemon's jar opens jdk.httpserver in its manifest; a class path launch says it here.
+        ProcessBuilder builder = new ProcessBuilder(java, "--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()).directory(workDir.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("BALOR_"));
         builder.environment().putAll(env);
         return new DaemonProcess(builder.start());

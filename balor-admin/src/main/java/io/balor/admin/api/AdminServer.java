@@ -119,6 +119,11 @@ public final class AdminServer implements AutoCloseable {
             throws IOException, StateFileException {
         JsonNode section = store.current().extras().get(UsersApi.USERS);
         UserDirectory users = section == null ? new UserDirectory() : UsersSection.read(section, UsersApi.USERS);
+        // Before the bootstrap, so a bad admin token refuses the start before anything is saved.
+        SessionStore sessions = new SessionStore(settings.clock(), settings.sessionIdle(), settings.sessionMax(),
+                SessionStore.DEFAULT_MAX_SESSIONS, SessionStore.DEFAULT_MAX_PER_USER, new java.security.SecureRandom());
+        Authenticator auth = new Authenticator(users, sessions, settings.hasher(), new LoginThrottle(settings.clock()),
+                new HashingGate(), settings.adminToken());
         String message = Bootstrap.ensureAdmin(users, settings.defaultAdminPassword(), settings.bootstrapSecretFile(),
                 settings.hasher(), settings.clock());
         if (message != null) {
@@ -131,10 +136,6 @@ public final class AdminServer implements AutoCloseable {
                 // no access log: kept for when there is one
             }
         }
-        SessionStore sessions = new SessionStore(settings.clock(), settings.sessionIdle(), settings.sessionMax(),
-                SessionStore.DEFAULT_MAX_SESSIONS, SessionStore.DEFAULT_MAX_PER_USER, new java.security.SecureRandom());
-        Authenticator auth = new Authenticator(users, sessions, settings.hasher(), new LoginThrottle(settings.clock()),
-                new HashingGate(), settings.adminToken());
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
                 settings.metricsAuth(), settings.build(), settings.healthScriptDir());
         auth.onRehash(() -> saveRehashed(context));

@@ -180,13 +180,13 @@ final class CertificatesApi {
 
     /**
      * The listeners (and {@code listener host} routes) whose TLS names {@code certFile}, and the
-     * admin console when its saved settings do.
+     * admin console when its saved settings do (in either of their shapes).
      */
     private List<String> users(BalorState state, String certFile) {
         List<String> users = new ArrayList<>();
-        JsonNode console = state.extras().get(SystemApi.CONSOLE);
-        if (console != null && console.hasNonNull("cert_file") && certFile.equals(
-                context.store().file().getParent().resolve(console.get("cert_file").asText()).normalize().toString())) {
+        io.balor.admin.state.ConsoleSettings console = io.balor.admin.state.ConsoleSettings.of(state,
+                context.store().file());
+        if (console.certFile() != null && certFile.equals(console.certFile().toString())) {
             users.add("the admin console");
         }
         for (ListenerConfig listener : state.config().listeners()) {

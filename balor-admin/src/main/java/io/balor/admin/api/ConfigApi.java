@@ -167,14 +167,17 @@ final class ConfigApi {
      */
     private BalorState checked(ApiRequest request, Section section, BalorState before, String oldName, String name,
                                BalorState after) {
+        if (section == Section.POOLS) {
+            // The role first: an operator learns nothing of the script directory.
+            ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
+                    after.config().pool(name), request.principal());
+        }
         List<ConfigProblem> scripts = rules.scriptProblems(after.config());
         if (!scripts.isEmpty()) {
             throw ProblemAnswers.invalid(ConfigEdits.relative(new InvalidConfigException(scripts),
                     section.key + "[" + edits.indexOf(after, section, name) + "]"));
         }
         if (section == Section.POOLS) {
-            ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
-                    after.config().pool(name), request.principal());
             ConfigRules.checkPoolInUse(after.config(), name);
         } else {
             ConfigRules.checkListenerPools(after.config(), name);

@@ -25,9 +25,10 @@ import java.util.Objects;
  *       (remembered {@value #KNOWN_DAYS} days, {@value #KNOWN_PER_USER} per user), is not held
  *       back by them at all. A new address of the owner does wait while such an attack goes on.</li>
  * </ul>
- * A successful login clears its user's counts (per user, and for that address), not the address's
- * own (else an attacker with one account could clear its address between guesses at others), and
- * remembers the address for the user. {@link #unlock} clears a user's counts
+ * A successful login clears its user's count from that address and remembers the address for the
+ * user; not the address's own count (else an attacker with one account could clear its address
+ * between guesses at others), nor the user's count across addresses (an attack on the account
+ * does not end because its owner logged in: new addresses keep waiting until the guesses stop). {@link #unlock} clears a user's counts
  * ({@code balorctl users unlock NAME}). IPv6 addresses count per /64, the block a single
  * subscriber usually gets. Each table holds at most {@code maxKeys} keys and evicts the one whose
  * last failure is oldest, so spraying addresses or names cannot grow memory without bound. Nothing
@@ -132,10 +133,9 @@ public final class LoginThrottle {
         }
     }
 
-    /** After a successful login: clears {@code username}'s counts and remembers the address for it. */
+    /** After a successful login: clears {@code username}'s count from that address and remembers the address for it. */
     public synchronized void success(String username, InetAddress address) {
         String addressKey = ClientAddress.key(address);
-        byUser.keys.remove(username);
         byPair.keys.remove(pairKey(username, addressKey));
         if (addressKey == null) {
             return;

@@ -50,15 +50,16 @@ public final class AllowedHosts {
 
     /**
      * Why {@code name} cannot be an allowed host (a DNS name, an IPv4 address, or an IPv6 address
-     * with or without brackets; no port), or null when it can.
+     * with or without brackets, which belong to IPv6 addresses only; no port), or null when it can.
      */
     public static String nameProblem(String name) {
         if (name == null) {
             return "a host name is required";
         }
         String host = normalise(name);
-        boolean ok = !host.isEmpty() && host.length() <= 253
-                && (NAME.matcher(host).matches() || IPV4.matcher(host).matches() || isIpv6(host));
+        boolean bracketed = name.strip().startsWith("[");
+        boolean ok = !host.isEmpty() && host.length() <= 253 && (bracketed ? isIpv6(host)
+                : NAME.matcher(host).matches() || IPV4.matcher(host).matches() || isIpv6(host));
         return ok ? null : "'" + name + "' is not a host name or an IP address (no port, no scheme)";
     }
 

@@ -41,8 +41,11 @@ import java.util.Map;
  * the users, a private key); and every refusal of a client that is not authenticated (which the
  * sink may aggregate: they are what a flood is made of).
  *
- * <p>A refused request's unread body is left to jdk.httpserver, which drains up to
- * {@code sun.net.httpserver.drainAmount} (64 KiB) of it and closes the connection if more is left.
+ * <p>A refused request's unread body (a 413's, a 401's ...) is left to jdk.httpserver, which, once
+ * the whole response is out, reads and drops up to {@code sun.net.httpserver.drainAmount} (16 MiB,
+ * {@link ApiServer#TIMEOUT_DEFAULTS}) of it within the request deadline, so a client still sending
+ * is not reset before it reads the answer (nginx's lingering close), and closes the connection if
+ * more is left.
  */
 final class ApiDispatcher implements HttpHandler {
 
@@ -115,8 +118,9 @@ final class ApiDispatcher implements HttpHandler {
         if (who == null) {
             return !read || response.status() >= 400;
         }
+        // A read's own detail is the handler asking (users, a key); a refusal's detail is only its error.
         return !read || who.username().equals(Principal.ADMIN_TOKEN) || response.status() == 403
-                || !response.auditDetail().isEmpty();
+                || (response.status() < 400 && !response.auditDetail().isEmpty());
     }
 
     private void checkHost(HttpExchange exchange) {
@@ -144,9 +148,6 @@ final class ApiDispatcher implements HttpHandler {
     }
 
     /** The request body, empty if none was sent; 415, 413 or 400 as described above. */
-    /** How much of a refused body is read and dropped so the client sees the 413 (16 MiB). */
-    static final long DISCARD_LIMIT = 16L << 20;
-
     private byte[] readBody(HttpExchange exchange, Route route) {
         Headers headers = exchange.getRequestHeaders();
         List<String> lengths = headers.get("Content-Length");
@@ -179,26 +180,6 @@ final class ApiDispatcher implements HttpHandler {
         }
     }
 
-    /**
-     * Reads and drops the rest of a refused body, up to {@link #DISCARD_LIMIT}, after its 413 has
-     * been sent: a client still sending it would otherwise meet a reset and lose the answer
-     * (nginx's lingering close does the same). It ends when the client has sent it all or closes;
-     * a longer one is left to jdk.httpserver, which closes the connection.
-     */
-    private static void discard(HttpExchange exchange) {
-        try {
-            InputStream in = exchange.getRequestBody();
-            byte[] sink = new byte[16 * 1024];
-            long left = DISCARD_LIMIT;
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= n;
-            }
-        } catch (IOException e) {
-            // the client gave up: nothing to answer
-        }
-    }
-
     private void audit(String requestId, String method, String rawPath, InetSocketAddress client, Principal principal,
                        ApiResponse response) {
         Principal who = principal != null ? principal : response.audit().principal();
@@ -214,11 +195,14 @@ final class ApiDispatcher implements HttpHandler {
         }
     }
 
-    /** Streams {@code file} as a 200's body (its length as it is now; a file that shrinks meanwhile ends short). */
+    /**
+     * Streams {@code file} as a 200's body, chunked (see {@link #write}): its length as it is now;
+     * a file that shrinks meanwhile ends short.
+     */
     private static void writeFile(HttpExchange exchange, java.nio.file.Path file, boolean head) {
         try (InputStream in = java.nio.file.Files.newInputStream(file)) {
             long size = java.nio.file.Files.size(file);
-            exchange.sendResponseHeaders(200, head || size == 0 ? -1 : size);
+            exchange.sendResponseHeaders(200, head || size == 0 ? -1 : CHUNKED);
             if (!head && size > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     byte[] buffer = new byte[64 * 1024];
@@ -234,6 +218,15 @@ final class ApiDispatcher implements HttpHandler {
             LOG.log(System.Logger.Level.DEBUG, "admin API: file not delivered: " + e);
         }
     }
+
+    /**
+     * What {@code sendResponseHeaders} takes for a chunked body. Every body is sent chunked: with a
+     * {@code Content-Length}, jdk.httpserver's fixed-length stream, when a write to a client that
+     * has already hung up fails, never closes the connection nor lets it go from its count of open
+     * ones until {@code maxRspTime} passes (a client reading the status and resetting could hold
+     * every one of the connections that way); its chunked stream always hands the connection back.
+     */
+    private static final long CHUNKED = 0;
 
     private static void write(HttpExchange exchange, ApiResponse response, boolean head) {
         Headers headers = exchange.getResponseHeaders();
@@ -253,14 +246,10 @@ final class ApiDispatcher implements HttpHandler {
         boolean noBody = head || response.status() == 204 || body.length == 0;
         try {
             // -1: no body; jdk.httpserver then sends Content-Length: 0 where the status allows one.
-            exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : CHUNKED);
             if (!noBody) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
-                    if (response.status() == 413) {
-                        out.flush();
-                        discard(exchange);
-                    }
                 }
             }
         } catch (IOException e) {

@@ -31,13 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without running anything; past that the connection is closed. A connection that never sends a
  * byte holds no thread, only a file descriptor, until the request deadline closes it. (jdk.httpserver
  * has no hook at accept, so connections cannot be capped per client address: the cap is
- * JVM-wide, {@code jdk.httpserver.maxConnections}.)
+ * JVM-wide, {@code jdk.httpserver.maxConnections}; {@link ConnectionReaper} keeps connections that
+ * clients reset from counting against it.)
  *
  * <p>Timeouts and header limits: jdk.httpserver reads them once per JVM, from system properties,
  * when its first server is created, and has none by default (a client that never finishes its
- * head would hold a worker for ever). The daemon calls {@link #applyTimeoutDefaults()} before it
- * starts any HttpServer. This is the one place Balor takes knobs from system properties,
- * because the JDK offers no other way; an operator may still set them with {@code -D}.
+ * head would hold a worker for ever). {@link #start} calls {@link #applyTimeoutDefaults()} first,
+ * so they are in force unless another HttpServer of the JVM was made before. This is the one
+ * place Balor takes knobs from system properties, because the JDK offers no other way; an
+ * operator may still set them with {@code -D}.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -47,23 +49,33 @@ public final class ApiServer implements AutoCloseable {
      * usual {@code timeout http-request}; a connection that sends nothing at all is closed after
      * 10 s too) and its response leave within 60 s (checked every second), an idle keep-alive
      * connection is closed after 30 s (checked every 10 s), at most 100 request headers of 64 KiB
-     * in all, at most 1,024 connections open (more are closed at once).
+     * in all, at most 1,024 connections open (more are closed at once), and up to 16 MiB of a
+     * refused request's unread body read and dropped after its answer (within the request deadline).
      */
     public static final Map<String, String> TIMEOUT_DEFAULTS = defaults();
 
     private static final int BUSY_QUEUE = 16;
+    /**
+     * Connections the kernel holds for the accepting thread (the system's {@code somaxconn} may
+     * lower it): under a flood of connections a client's handshake waits in this queue rather
+     * than having its SYN dropped and retried a second later.
+     */
+    static final int BACKLOG = 1024;
     private static final int CORE_WORKERS = 4;
     static final int IDLE_WORKER_SECONDS = 30;
 
     private final HttpServer server;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor busy;
+    private final ConnectionReaper reaper;
     private final int stopDelaySeconds;
 
-    private ApiServer(HttpServer server, ThreadPoolExecutor workers, ThreadPoolExecutor busy, int stopDelaySeconds) {
+    private ApiServer(HttpServer server, ThreadPoolExecutor workers, ThreadPoolExecutor busy, ConnectionReaper reaper,
+                      int stopDelaySeconds) {
         this.server = server;
         this.workers = workers;
         this.busy = busy;
+        this.reaper = reaper;
         this.stopDelaySeconds = stopDelaySeconds;
     }
 
@@ -95,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options,
                                   javax.net.ssl.SSLContext tls) throws IOException {
+        applyTimeoutDefaults();
         RouteTable table = new RouteTable(routes);
         ThreadPoolExecutor busy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(BUSY_QUEUE), r -> daemon(new BusyThread(r)),
@@ -107,9 +120,9 @@ public final class ApiServer implements AutoCloseable {
         HttpServer server;
         try {
             if (tls == null) {
-                server = HttpServer.create(bind, 0);
+                server = HttpServer.create(bind, BACKLOG);
             } else {
-                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(bind, 0);
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(bind, BACKLOG);
                 https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
                     @Override
                     public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
@@ -129,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
                 AllowedHosts.of(server.getAddress(), options.hostNames())));
         server.setExecutor(workers);
         server.start();
-        return new ApiServer(server, workers, busy, options.stopDelaySeconds());
+        return new ApiServer(server, workers, busy, ConnectionReaper.of(server), options.stopDelaySeconds());
     }
 
     /** The bound address (with the real port when 0 was asked for). */
@@ -142,8 +155,14 @@ public final class ApiServer implements AutoCloseable {
      * {@link ApiOptions#stopDelaySeconds()} (jdk.httpserver waits that long even when idle), closes
      * every connection and stops the threads.
      */
+    /** Whether connections that clients reset are reclaimed at once ({@link ConnectionReaper}). */
+    public boolean reclaimsResetConnections() {
+        return reaper.active();
+    }
+
     @Override
     public void close() {
+        reaper.close();
         server.stop(stopDelaySeconds);
         workers.shutdownNow();
         busy.shutdownNow();
@@ -179,6 +198,7 @@ public final class ApiServer implements AutoCloseable {
         map.put("sun.net.httpserver.maxReqHeaders", "100");
         map.put("sun.net.httpserver.maxReqHeaderSize", "65536");
         map.put("jdk.httpserver.maxConnections", "1024");
+        map.put("sun.net.httpserver.drainAmount", Long.toString(16L << 20));
         return Collections.unmodifiableMap(map);
     }
 }

@@ -27,7 +27,8 @@
  * {@code Content-Length}/{@code Transfer-Encoding}, more request headers or header bytes than
  * {@code sun.net.httpserver.maxReqHeaders}/{@code maxReqHeaderSize}, and the timeouts of
  * {@link io.balor.admin.http.ApiServer#applyTimeoutDefaults()}. After a refusal that left the body
- * unread (401, 413, 415 ...), it drains up to 64 KiB of it and closes the connection if more is
- * left.
+ * unread (401, 413, 415 ...), it drains up to 16 MiB of it once the answer is out and closes the
+ * connection if more is left. Every response body is chunked (see ApiDispatcher), and connections
+ * that clients reset are taken off the server's count by {@link io.balor.admin.http.ConnectionReaper}.
  */
 package io.balor.admin.http;

@@ -12,9 +12,9 @@ import java.util.Locale;
 /**
  * One HTTP/1.1 request written byte for byte on a plain socket, for what {@code java.net.http}
  * would not send as it is: request targets such as {@code ../}, {@code %2e%2e} or {@code %00},
- * and a head that announces a body it never sends. The answer is read by its
- * {@code Content-Length}, not to the end of the connection (a server still waiting for the
- * announced body would not close it).
+ * and a head that announces a body it never sends; and from a chosen loopback address. The answer
+ * is read by its framing (chunked, or {@code Content-Length}), not to the end of the connection (a
+ * server still waiting for the announced body would not close it).
  */
 final class RawHttp {
 
@@ -77,19 +77,16 @@ final class RawHttp {
             if (!text.startsWith("HTTP/1.1 ")) {
                 throw new AssertionError("not an HTTP answer: " + text);
             }
-            int length = 0;
             java.util.Map<String, String> headers = new java.util.HashMap<>();
             for (String line : text.split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
                 }
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
             }
-            return new Answer(Integer.parseInt(text.substring(9, 12)),
-                    new String(in.readNBytes(length), StandardCharsets.UTF_8), headers);
+            byte[] body = io.balor.admin.http.ResponseBodies.read(in, headers.get("content-length"),
+                    headers.get("transfer-encoding"));
+            return new Answer(Integer.parseInt(text.substring(9, 12)), new String(body, StandardCharsets.UTF_8), headers);
         }
     }
 }

@@ -101,18 +101,30 @@ class LoginThrottleTest {
     }
 
     @Test
-    void successClearsTheUsersCountsButNotTheAddresss() throws Exception {
+    void successClearsTheUsersCountFromThatAddressOnly() throws Exception {
         InetAddress a = ip("192.0.2.1");
         for (int i = 0; i < 4; i++) {
             throttle.failure("alice", a);
         }
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 10; i++) {
             throttle.failure("user" + i, a);
         }
         throttle.success("alice", a);
-        throttle.failure("alice", a);
-        assertEquals(0, throttle.retryAfterSeconds("alice", ip("192.0.2.2")), "alice starts from 1 failure again");
-        assertEquals(1, throttle.retryAfterSeconds("carol", a), "the address kept its 4 + 15 + 1 failures");
+        for (int i = 0; i < 4; i++) {
+            throttle.failure("alice", a);
+        }
+        assertEquals(0, throttle.retryAfterSeconds("alice", a), "alice starts from 0 failures there again");
+        throttle.failure("carol", a);
+        throttle.failure("carol", a);
+        assertEquals(1, throttle.retryAfterSeconds("carol", a), "the address kept its 4 + 10 + 4 + 2 failures");
+
+        for (int i = 0; i < 20; i++) {
+            throttle.failure("bob", ip("198.51.100." + (i + 1)));
+        }
+        throttle.success("bob", ip("203.0.113.1"));
+        assertEquals(1, throttle.retryAfterSeconds("bob", ip("198.51.100.200")),
+                "the attack on bob goes on after his login: new addresses still wait");
+        assertEquals(0, throttle.retryAfterSeconds("bob", ip("203.0.113.1")));
     }
 
     @Test

@@ -37,6 +37,7 @@ class ApiServerTimeoutTest {
 
     private static Process child;
     private static int port;
+    private static boolean reaps;
     private static final Map<String, String> settings = new HashMap<>();
 
     @BeforeAll
@@ -44,15 +45,18 @@ class ApiServerTimeoutTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = Files.createDirectories(Path.of("target")).resolve("api-timeout-server.log");
-        child = new ProcessBuilder(java, "-cp", classPath,
+        child = new ProcessBuilder(java, "-cp", classPath, "--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
                 "-Dsun.net.httpserver.maxReqTime=1", "-Dsun.net.httpserver.timerMillis=100",
                 "-Dsun.net.httpserver.idleInterval=1", "-Dsun.net.httpserver.clockTick=100",
+                "-Djdk.httpserver.maxConnections=20",
                 TimeoutServerMain.class.getName())
                 .redirectError(log.toFile())
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("SET ")) {
+            if (line.startsWith("REAPS ")) {
+                reaps = Boolean.parseBoolean(line.substring(6));
+            } else if (line.startsWith("SET ")) {
                 String[] kv = line.substring(4).split("=", 2);
                 settings.put(kv[0], kv[1]);
             } else if (line.startsWith("PORT ")) {
@@ -80,7 +84,7 @@ class ApiServerTimeoutTest {
         assertEquals("60", settings.get("sun.net.httpserver.maxRspTime"));
         assertEquals("100", settings.get("sun.net.httpserver.maxReqHeaders"));
         assertEquals("65536", settings.get("sun.net.httpserver.maxReqHeaderSize"));
-        assertEquals("1024", settings.get("jdk.httpserver.maxConnections"));
+        assertEquals("20", settings.get("jdk.httpserver.maxConnections"), "kept from -D");
     }
 
     @Test
@@ -116,6 +120,41 @@ class ApiServerTimeoutTest {
     void anOversizedHeadClosesTheConnection() throws Exception {
         String head = "GET /api/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n";
         assertEquals(-1, statusOrClosed(head), "more than maxReqHeaderSize (64 KiB)");
+    }
+
+    /**
+     * Clients that read a response's status and then reset the connection (as a flood tool does)
+     * do not keep connections: after 100 of them against a cap of 20, the server answers again
+     * within seconds, not after {@code maxRspTime} (60 s): jdk.httpserver keeps counting such
+     * connections as open, and {@link ConnectionReaper} takes them off its books.
+     */
+    @Test
+    void clientsThatHangUpEarlyDoNotHoldConnections() throws Exception {
+        assertTrue(reaps, "the server JVM opens jdk.httpserver to its ConnectionReaper");
+        for (int i = 0; i < 100; i++) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write("GET /api/big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getInputStream().readNBytes(12);
+                socket.setSoLinger(true, 0);   // close with a reset, the body unread
+            } catch (SocketException e) {
+                // refused: the server counts 20 open already
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write("GET /api/ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                if (ApiTestServer.RawResponse.read(socket.getInputStream()).status() == 200) {
+                    return;
+                }
+            } catch (SocketException e) {
+                // still refused
+            }
+            assertTrue(System.nanoTime() < deadline, "the reset connections still count against the cap");
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
     }
 
     @Test

@@ -150,7 +150,9 @@ final class ApiTestServer implements AutoCloseable {
                 }
             }
             List<String> length = headers.get("content-length");
-            byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length.get(0)));
+            List<String> encoding = headers.get("transfer-encoding");
+            byte[] body = ResponseBodies.read(in, length == null ? null : length.get(0),
+                    encoding == null ? null : encoding.get(0));
             return new RawResponse(Integer.parseInt(lines[0].substring(9, 12)), headers,
                     new String(body, StandardCharsets.UTF_8));
         }
