@@ -24,8 +24,9 @@ import java.time.Duration;
  * A running admin API for tests: a {@link Balor} (one loop, an in-memory access log), its state
  * file in {@code dir}, the {@link AdminServer} on 127.0.0.1 with an ephemeral port, a test clock,
  * fast password hashing (1,000 iterations), the admin token {@link #ADMIN_TOKEN} and the
- * bootstrap admin's password {@link #ADMIN_PASSWORD}; and a {@code java.net.http} client to call
- * it. Close it after the test.
+ * bootstrap admin's password {@link #ADMIN_PASSWORD}, script health checks off unless a
+ * directory of check programs is given; and a {@code java.net.http} client to call it. Close it
+ * after the test (closing twice is harmless).
  */
 public final class AdminFixture implements AutoCloseable {
 
@@ -42,19 +43,33 @@ public final class AdminFixture implements AutoCloseable {
 
     /** Starts everything with its files under {@code dir}; {@code metricsAuth} as BALOR_METRICS_AUTH. */
     public AdminFixture(Path dir, boolean metricsAuth) throws Exception {
-        this.dir = dir;
-        Path stateFile = dir.resolve("data/balor_state.json");
-        BalorState loaded = StateFile.load(stateFile);
-        balor = Balor.start(loaded.config(), BalorOptions.defaults().withLoops(1).withAccessLog(AccessLogOptions.MEMORY));
-        store = new StateStore(stateFile, balor, loaded);
-        server = AdminServer.start(new AdminServer.Settings(new InetSocketAddress("127.0.0.1", 0), ADMIN_TOKEN,
-                ADMIN_PASSWORD, dir.resolve("data/admin-bootstrap.txt"), dir.resolve("data/certs"),
-                dir.resolve("data/logs"), 1 << 20, 2, metricsAuth, new PasswordHasher(1_000, new SecureRandom()),
-                clock, "test"), store);
+        this(dir, metricsAuth, null);
     }
 
     public AdminFixture(Path dir) throws Exception {
         this(dir, false);
+    }
+
+    /**
+     * Starts everything with {@code healthScriptDir} as BALOR_HEALTH_SCRIPT_DIR, given to both the
+     * core ({@link BalorOptions#withHealthScriptDir}) and the API
+     * ({@link AdminServer.Settings#withHealthScriptDir}), as the daemon does; null: script checks are off.
+     */
+    public AdminFixture(Path dir, Path healthScriptDir) throws Exception {
+        this(dir, false, healthScriptDir);
+    }
+
+    private AdminFixture(Path dir, boolean metricsAuth, Path healthScriptDir) throws Exception {
+        this.dir = dir;
+        Path stateFile = dir.resolve("data/balor_state.json");
+        BalorState loaded = StateFile.load(stateFile);
+        balor = Balor.start(loaded.config(), BalorOptions.defaults().withLoops(1).withAccessLog(AccessLogOptions.MEMORY)
+                .withHealthScriptDir(healthScriptDir));
+        store = new StateStore(stateFile, balor, loaded);
+        server = AdminServer.start(new AdminServer.Settings(new InetSocketAddress("127.0.0.1", 0), ADMIN_TOKEN,
+                ADMIN_PASSWORD, dir.resolve("data/admin-bootstrap.txt"), dir.resolve("data/certs"),
+                dir.resolve("data/logs"), 1 << 20, 2, metricsAuth, new PasswordHasher(1_000, new SecureRandom()),
+                clock, "test").withHealthScriptDir(healthScriptDir), store);
     }
 
     public URI uri(String path) {
