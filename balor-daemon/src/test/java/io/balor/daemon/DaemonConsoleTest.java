@@ -245,8 +245,6 @@ class DaemonConsoleTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: DELETE /api/certificates/NAME removes the console's certificate when admin_console uses"
-            + " the original's tls.cert_path (CertificatesApi.users reads only cert_file); the next start then exits 1")
     void theConsoleCertificateOfTheOriginalShapeCountsAsInUse() throws Exception {
         deletingTheConsoleCertificateIsRefused(
                 "{\"tls\": {\"cert_path\": \"certs/console.crt\", \"key_path\": \"certs/console.key\"}}");

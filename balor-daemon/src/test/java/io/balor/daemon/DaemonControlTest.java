@@ -228,9 +228,6 @@ class DaemonControlTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: a BALOR_DEFAULT_ADMIN_PASSWORD that breaks the password rules is reported as 'the admin"
-            + " API cannot listen on BALOR_HTTP_ADDR=...; Free the address' (AdminStart takes every RuntimeException"
-            + " of AdminServer.start for a bind failure)")
     void aDefaultPasswordThatBreaksThePasswordRulesIsReportedAsSuch() throws Exception {
         // "admin" is the original Balor's Makefile default: too short here.
         try (DaemonProcess daemon = DaemonProcess.start(dir, env("BALOR_DEFAULT_ADMIN_PASSWORD", "admin"))) {
@@ -244,8 +241,6 @@ class DaemonControlTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: a file that is not a socket at BALOR_CONTROL_SOCKET is deleted at start"
-            + " (ControlSocket.start deletes whatever does not answer) and the socket takes its place")
     void aFileThatIsNotASocketIsNeverReplacedByTheControlSocket() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "precious\n");
         try (DaemonProcess daemon = DaemonProcess.start(dir, env("BALOR_CONTROL_SOCKET", notes.toString()))) {

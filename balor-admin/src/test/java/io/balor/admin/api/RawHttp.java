@@ -84,9 +84,10 @@ final class RawHttp {
                     headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
                 }
             }
-            byte[] body = io.balor.admin.http.ResponseBodies.read(in, headers.get("content-length"),
-                    headers.get("transfer-encoding"));
-            return new Answer(Integer.parseInt(text.substring(9, 12)), new String(body, StandardCharsets.UTF_8), headers);
+            int status = Integer.parseInt(text.substring(9, 12));
+            byte[] body = io.balor.admin.http.ResponseBodies.read(in, status, request.startsWith("HEAD "),
+                    headers.get("content-length"), headers.get("transfer-encoding"));
+            return new Answer(status, new String(body, StandardCharsets.UTF_8), headers);
         }
     }
 }

@@ -290,9 +290,6 @@ class ValidationApiTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: the 409 for a certificate outside the directories says only 'cannot be used', but"
-            + " the failed load is a WARNING event ('certificate <path>: file not found' / 'no certificate found') that the"
-            + " same operator reads with GET /api/logs")
     void whyAnOutsideCertificateDoesNotLoadIsNotInTheEventsAnOperatorReads() throws Exception {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path notCertificate = Files.writeString(elsewhere.resolve("notes.pem"), "hello, not a certificate\n");

@@ -1,6 +1,5 @@
 package io.balor.admin.http;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -124,8 +123,6 @@ class AllowedHostsTest {
     }
 
     @Test
-    @Disabled("BUG: AllowedHosts.nameProblem accepts a name in brackets ('[balor.example]', '[10.0.0.1]'), which is no host,"
-            + " IPv4 or IPv6 value; BALOR_ADMIN_HOSTS=[balor.example] then silently allows balor.example")
     void nameProblemRefusesBracketsAroundWhatIsNotAnIpv6Address() {
         for (String name : List.of("[balor.example]", "[10.0.0.1]", "[admin]")) {
             String problem = AllowedHosts.nameProblem(name);

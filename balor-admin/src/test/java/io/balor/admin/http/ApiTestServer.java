@@ -105,7 +105,7 @@ final class ApiTestServer implements AutoCloseable {
             out.write((head.replace("\n", "\r\n") + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
-            return RawResponse.read(socket.getInputStream());
+            return RawResponse.read(socket.getInputStream(), head.startsWith("HEAD "));
         }
     }
 
@@ -126,6 +126,11 @@ final class ApiTestServer implements AutoCloseable {
     record RawResponse(int status, Map<String, List<String>> headers, String body) {
 
         static RawResponse read(InputStream in) throws IOException {
+            return read(in, false);
+        }
+
+        /** One response; {@code head}: an answer to HEAD, which has no body whatever its headers say. */
+        static RawResponse read(InputStream in, boolean answersHead) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int b;
             while ((b = in.read()) != -1) {
@@ -151,7 +156,8 @@ final class ApiTestServer implements AutoCloseable {
             }
             List<String> length = headers.get("content-length");
             List<String> encoding = headers.get("transfer-encoding");
-            byte[] body = ResponseBodies.read(in, length == null ? null : length.get(0),
+            int status = Integer.parseInt(lines[0].substring(9, 12));
+            byte[] body = ResponseBodies.read(in, status, answersHead, length == null ? null : length.get(0),
                     encoding == null ? null : encoding.get(0));
             return new RawResponse(Integer.parseInt(lines[0].substring(9, 12)), headers,
                     new String(body, StandardCharsets.UTF_8));

@@ -7,18 +7,23 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads an HTTP/1.1 response body for the raw-socket test clients: by {@code Content-Length}, or
+ * Reads an HTTP/1.1 response body for the raw-socket test clients: by {@code Content-Length},
  * chunked (RFC 9112 §7.1: hex size, extensions ignored, CRLFs, trailers skipped), as the admin API
- * sends every body. Stateless.
+ * sends every body to HTTP/1.1 clients, or to the end of the connection (HTTP/1.0). Stateless.
  */
 public final class ResponseBodies {
 
     private ResponseBodies() {
     }
 
-    /** The body after a head whose lower-cased header values are given (null when absent). */
-    public static byte[] read(InputStream in, String contentLength, String transferEncoding) throws IOException {
-        if (transferEncoding != null && transferEncoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+    /**
+     * The body after a head whose header values are given (null when absent): chunked, by length,
+     * none for a status that has none (1xx, 204, 304) or an answer to HEAD, else to the end of the
+     * connection (an HTTP/1.0 exchange's).
+     */
+    public static byte[] read(InputStream in, int status, boolean head, String contentLength, String transferEncoding)
+            throws IOException {
+        if (!head && transferEncoding != null && transferEncoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             while (true) {
                 String size = line(in);
@@ -34,7 +39,10 @@ public final class ResponseBodies {
                 line(in);
             }
         }
-        return contentLength == null ? new byte[0] : in.readNBytes(Integer.parseInt(contentLength.trim()));
+        if (head || status < 200 || status == 204 || status == 304) {
+            return new byte[0];
+        }
+        return contentLength != null ? in.readNBytes(Integer.parseInt(contentLength.trim())) : in.readAllBytes();
     }
 
     private static String line(InputStream in) throws IOException {
