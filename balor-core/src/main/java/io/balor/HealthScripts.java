@@ -24,6 +24,25 @@ public final class HealthScripts {
     private HealthScripts() {
     }
 
+    /**
+     * The script checks of {@code config} whose program cannot run from {@code directory}, each a
+     * problem at {@code pools[i].health_check.command[0]}.
+     */
+    public static java.util.List<io.balor.config.ConfigProblem> problems(io.balor.config.BalorConfig config,
+                                                                         Path directory, String named) {
+        java.util.List<io.balor.config.ConfigProblem> problems = new java.util.ArrayList<>();
+        for (int i = 0; i < config.pools().size(); i++) {
+            io.balor.config.HealthCheckConfig check = config.pools().get(i).healthCheck();
+            if (check != null && check.type() == io.balor.config.HealthCheckConfig.Type.SCRIPT) {
+                String problem = problem(directory, check.command().get(0), named);
+                if (problem != null) {
+                    problems.add(new io.balor.config.ConfigProblem("pools[" + i + "].health_check.command[0]", problem));
+                }
+            }
+        }
+        return problems;
+    }
+
     /** What {@link #resolve} found: the file to run, or why there is none. */
     public record Resolved(Path program, String problem) {
     }

@@ -275,17 +275,8 @@ public final class Supervisor {
 
     /** Refuses script checks whose program is not in the directory of check programs ({@link io.balor.HealthScripts}). */
     private void checkScripts(BalorConfig next) {
-        List<io.balor.config.ConfigProblem> problems = new ArrayList<>();
-        for (int i = 0; i < next.pools().size(); i++) {
-            io.balor.config.HealthCheckConfig check = next.pools().get(i).healthCheck();
-            if (check != null && check.type() == io.balor.config.HealthCheckConfig.Type.SCRIPT) {
-                String problem = io.balor.HealthScripts.problem(healthScriptDir, check.command().get(0),
-                        "BalorOptions.healthScriptDir");
-                if (problem != null) {
-                    problems.add(new io.balor.config.ConfigProblem("pools[" + i + "].health_check.command[0]", problem));
-                }
-            }
-        }
+        List<io.balor.config.ConfigProblem> problems = io.balor.HealthScripts.problems(next, healthScriptDir,
+                "BalorOptions.healthScriptDir");
         if (!problems.isEmpty()) {
             throw new io.balor.config.InvalidConfigException(problems);
         }

@@ -318,13 +318,18 @@ class HealthCheckerTest {
         assertTrue(error.startsWith("start ") || error.equals("exit status 127"), error);   // the JDK may try sh
     }
 
+    /** A program at {@code file} (outside the directory of check programs) that would create {@code marker}. */
+    private static Path toucher(Path file, Path marker) throws IOException {
+        Files.writeString(file, "#!/bin/sh\ntouch " + marker + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        return file;
+    }
+
     @Test
     void aScriptOutsideTheDirectoryOrMissingNeverRuns() throws IOException {
         Path outside = Files.createTempDirectory("balor-outside");
         Path marker = outside.resolve("ran");
-        Path program = outside.resolve("check.sh");
-        Files.writeString(program, "#!/bin/sh\ntouch " + marker + "\n");
-        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+        Path program = toucher(outside.resolve("check.sh"), marker);
         try {
             Pool pool = checked("app", HealthCheckConfig.script(program.toString()), null, "127.0.0.1:7001");
             String error = checker.probeNow(pool.get(0).id());
@@ -346,9 +351,7 @@ class HealthCheckerTest {
     void aLinkSwappedAfterTheCheckWasSetUpCannotLeadOutside() throws IOException {
         Path outside = Files.createTempDirectory("balor-outside");
         Path marker = outside.resolve("ran");
-        Path evil = outside.resolve("evil.sh");
-        Files.writeString(evil, "#!/bin/sh\ntouch " + marker + "\n");
-        Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwx------"));
+        Path evil = toucher(outside.resolve("evil.sh"), marker);
         Path good = script("good.sh", "exit 0");
         Path link = dir.resolve("check");
         Files.createSymbolicLink(link, good);

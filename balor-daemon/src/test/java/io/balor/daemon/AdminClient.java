@@ -70,6 +70,38 @@ final class AdminClient {
     }
 
     /** The daemon's plain-HTTP admin API, once its admin line is printed. */
+    /**
+     * A daemon's environment with every file in {@code dir} (logs, control socket, bootstrap file,
+     * certificates), one loop, the state file {@code stateFile}, and {@code extra} name/value pairs.
+     */
+    static java.util.Map<String, String> env(Path dir, Path stateFile, String... extra) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of(
+                "BALOR_STATE_FILE", stateFile.toString(), "BALOR_LOOPS", "1",
+                "BALOR_LOG_DIR", dir.resolve("logs").toString(),
+                "BALOR_CONTROL_SOCKET", dir.resolve("c.sock").toString(),
+                "BALOR_BOOTSTRAP_SECRET_FILE", dir.resolve("bootstrap.txt").toString(),
+                "BALOR_CERT_DIR", dir.resolve("certs").toString()));
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    /** An upstream on 127.0.0.1 and a free port answering every request with 200 "hello"; started. */
+    static com.sun.net.httpserver.HttpServer helloUpstream() throws IOException {
+        com.sun.net.httpserver.HttpServer upstream = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] body = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        return upstream;
+    }
+
     static AdminClient of(DaemonProcess daemon) throws InterruptedException {
         Matcher admin = adminLine(daemon);
         assertEquals("http", admin.group(1), admin.group());

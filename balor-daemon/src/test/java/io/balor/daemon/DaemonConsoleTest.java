@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,15 +52,8 @@ class DaemonConsoleTest {
 
     /** Everything in the temp directory, the admin password from the environment, and {@code extra}. */
     private Map<String, String> env(Path stateFile, String... extra) {
-        Map<String, String> env = new HashMap<>(Map.of("BALOR_STATE_FILE", stateFile.toString(),
-                "BALOR_LOOPS", "1", "BALOR_DEFAULT_ADMIN_PASSWORD", PASSWORD,
-                "BALOR_LOG_DIR", dir.resolve("logs").toString(),
-                "BALOR_CONTROL_SOCKET", dir.resolve("c.sock").toString(),
-                "BALOR_BOOTSTRAP_SECRET_FILE", dir.resolve("bootstrap.txt").toString(),
-                "BALOR_CERT_DIR", dir.resolve("certs").toString()));
-        for (int i = 0; i < extra.length; i += 2) {
-            env.put(extra[i], extra[i + 1]);
-        }
+        Map<String, String> env = AdminClient.env(dir, stateFile, extra);
+        env.putIfAbsent("BALOR_DEFAULT_ADMIN_PASSWORD", PASSWORD);
         return env;
     }
 

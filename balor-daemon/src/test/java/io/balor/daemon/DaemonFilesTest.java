@@ -4,17 +4,12 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -47,15 +42,8 @@ class DaemonFilesTest {
     Path dir;
 
     private Map<String, String> env(Path stateFile, String... extra) {
-        Map<String, String> env = new HashMap<>(Map.of("BALOR_STATE_FILE", stateFile.toString(),
-                "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0",
-                "BALOR_LOG_DIR", dir.resolve("logs").toString(),
-                "BALOR_CONTROL_SOCKET", dir.resolve("c.sock").toString(),
-                "BALOR_BOOTSTRAP_SECRET_FILE", dir.resolve("bootstrap.txt").toString(),
-                "BALOR_CERT_DIR", dir.resolve("certs").toString()));
-        for (int i = 0; i < extra.length; i += 2) {
-            env.put(extra[i], extra[i + 1]);
-        }
+        Map<String, String> env = AdminClient.env(dir, stateFile, extra);
+        env.putIfAbsent("BALOR_HTTP_ADDR", "127.0.0.1:0");
         return env;
     }
 
@@ -63,15 +51,7 @@ class DaemonFilesTest {
     void everyDirectoryTheDaemonCreatesAndEveryFileItWritesIsOwnerOnly() throws Exception {
         // Without it the JDK server delays small responses (Nagle against delayed ACK).
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        upstream.createContext("/", exchange -> {
-            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        HttpServer upstream = AdminClient.helloUpstream();
         Path stateFile = dir.resolve("state/balor_state.json");
         Path secret = dir.resolve("secret/admin-bootstrap.txt");
         Path logs = dir.resolve("var/log/balor");

@@ -9,10 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,15 +51,7 @@ class DaemonLogsTest {
     void upstream() throws IOException {
         // Without it the JDK server delays small responses (Nagle against delayed ACK).
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        upstream.createContext("/", exchange -> {
-            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        upstream = AdminClient.helloUpstream();
     }
 
     @AfterEach

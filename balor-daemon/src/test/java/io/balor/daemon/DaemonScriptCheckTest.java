@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static io.balor.daemon.AdminClient.WAIT;
@@ -26,15 +25,9 @@ class DaemonScriptCheckTest {
     Path dir;
 
     private Map<String, String> env(Path stateFile, String... extra) {
-        Map<String, String> env = new HashMap<>(Map.of("BALOR_STATE_FILE", stateFile.toString(),
-                "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0", "BALOR_DEFAULT_ADMIN_PASSWORD", "first-password",
-                "BALOR_LOG_DIR", dir.resolve("logs").toString(),
-                "BALOR_CONTROL_SOCKET", dir.resolve("c.sock").toString(),
-                "BALOR_BOOTSTRAP_SECRET_FILE", dir.resolve("bootstrap.txt").toString(),
-                "BALOR_CERT_DIR", dir.resolve("certs").toString()));
-        for (int i = 0; i < extra.length; i += 2) {
-            env.put(extra[i], extra[i + 1]);
-        }
+        Map<String, String> env = AdminClient.env(dir, stateFile, extra);
+        env.putIfAbsent("BALOR_HTTP_ADDR", "127.0.0.1:0");
+        env.putIfAbsent("BALOR_DEFAULT_ADMIN_PASSWORD", "first-password");
         return env;
     }
 

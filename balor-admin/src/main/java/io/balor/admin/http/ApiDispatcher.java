@@ -76,7 +76,8 @@ final class ApiDispatcher implements HttpHandler {
         URI uri = exchange.getRequestURI();
         String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
         InetSocketAddress client = exchange.getRemoteAddress();
-        String requestId = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String requestId = java.util.HexFormat.of()
+                .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         Principal principal = null;
         ApiResponse response;
         try {

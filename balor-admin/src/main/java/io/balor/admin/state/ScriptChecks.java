@@ -3,7 +3,6 @@ package io.balor.admin.state;
 import io.balor.HealthScripts;
 import io.balor.config.BalorConfig;
 import io.balor.config.ConfigProblem;
-import io.balor.config.HealthCheckConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +23,10 @@ public final class ScriptChecks {
     /** Every script check of {@code config} whose program cannot run from {@code directory} (null: none can). */
     public static List<ConfigProblem> problems(BalorConfig config, Path directory) {
         List<ConfigProblem> problems = new ArrayList<>();
-        for (int i = 0; i < config.pools().size(); i++) {
-            HealthCheckConfig check = config.pools().get(i).healthCheck();
-            if (check != null && check.type() == HealthCheckConfig.Type.SCRIPT) {
-                String problem = HealthScripts.problem(directory, check.command().get(0), KNOB);
-                if (problem != null) {
-                    problems.add(new ConfigProblem("pools[" + i + "].health_check.command[0]", directory == null
-                            ? problem + "; the host's owner turns them on by starting balor with " + KNOB
-                            + " naming a directory of check programs" : problem));
-                }
-            }
+        for (ConfigProblem problem : HealthScripts.problems(config, directory, KNOB)) {
+            problems.add(directory != null ? problem : new ConfigProblem(problem.path(), problem.message()
+                    + "; the host's owner turns them on by starting balor with " + KNOB
+                    + " naming a directory of check programs"));
         }
         return problems;
     }

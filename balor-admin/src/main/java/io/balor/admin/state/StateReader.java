@@ -151,7 +151,7 @@ final class StateReader {
                 }
             }
         }
-        checkKeptSections(extras);
+        KeptSections.check(extras, directory, problems);
         BalorConfig config = null;
         try {
             config = new BalorConfig(listeners, pools);
@@ -160,33 +160,6 @@ final class StateReader {
         }
         problems.throwIfAny();
         return new BalorState(config, extras);
-    }
-
-    /**
-     * The kept sections this version uses itself: {@code admin_console} ({@link ConsoleSettings}),
-     * {@code trace_sample} (1..10000: the access log's sampling per 10,000) and the certificates'
-     * names ({@link io.balor.config.Names}). {@code users} is read by its own reader.
-     */
-    private void checkKeptSections(Map<String, JsonNode> extras) {
-        List<io.balor.config.ConfigProblem> console = new ArrayList<>();
-        ConsoleSettings.read(extras.get(ConsoleSettings.KEY), directory, console);
-        console.forEach(problem -> problems.add(problem.path(), problem.message()));
-        JsonNode sample = extras.get("trace_sample");
-        if (sample != null && !sample.isNull() && (!sample.isIntegralNumber() || !sample.canConvertToInt()
-                || sample.intValue() < 1 || sample.intValue() > 10_000)) {
-            problems.add("trace_sample", "must be a whole number from 1 to 10000 (exchanges per 10,000 the access log"
-                    + " keeps), was " + StateFields.describe(sample));
-        }
-        JsonNode certificates = extras.get("certificates");
-        if (certificates != null && certificates.isArray()) {
-            for (int i = 0; i < certificates.size(); i++) {
-                JsonNode name = certificates.get(i).get("name");
-                String problem = io.balor.config.Names.problem(name == null || !name.isTextual() ? null : name.textValue());
-                if (problem != null) {
-                    problems.add("certificates[" + i + "].name", problem);
-                }
-            }
-        }
     }
 
     private void readVersion(JsonNode value) {
