@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The admin API of a real daemon stays usable while it is flooded from other loopback addresses
  * ({@link AdminFlood}): 200 slow-header connections, 500 idle connections and 50 parallel
  * wrong-password logins. Meanwhile a logged-in viewer's 100 {@code GET /api/stats} all answer 200
- * with a p99 under 1 s, and the admin's correct login (from 127.0.0.1, where it logged in before)
- * succeeds within 2 s. The bounds are the issue's; the figures measured are printed.
+ * with a p99 under 1 s, and the admin's correct login (from 127.0.0.1, where it logged in before,
+ * on a new connection) succeeds within 2 s. The bounds are the issue's; the figures measured are
+ * printed.
  */
 class AdminFloodTest {
 
@@ -78,9 +79,14 @@ class AdminFloodTest {
                     millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                     assertEquals(200, stats.statusCode(), "request " + i + ": " + stats.body());
                 }
+                // On a new connection, as a browser opening the console would.
+                HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                 long loginStart = System.nanoTime();
-                HttpResponse<String> owner = send(base, "POST", "/api/login", null,
-                        "{\"username\": \"admin\", \"password\": \"owner-password-1\"}");
+                HttpResponse<String> owner = fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\": \"admin\", \"password\": \"owner-password-1\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 long loginMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loginStart);
                 List<Long> sorted = new ArrayList<>(millis);
                 Collections.sort(sorted);

@@ -14,7 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * decides who hashes next so that such a flood cannot keep the owner out either:
  * <ul>
  *   <li>Logins from an address some user has logged in from before ({@link LoginThrottle#knownAddress})
- *       wait in a queue of their own that is always served first; everyone else waits in order.</li>
+ *       have one permit more of their own, so they never wait behind a hash a flood started, and
+ *       beyond it wait in a queue of their own that is always served first; everyone else waits
+ *       in order.</li>
  *   <li>Each queue holds at most {@code maxWaiting} logins; one more is refused at once (the API
  *       answers 503 with {@code Retry-After}), never parked: a flood is turned away in microseconds,
  *       it does not pile up behind the hashes.</li>
@@ -22,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       waiting or hashing; more are refused at once, so one address cannot fill a queue.</li>
  *   <li>A login that has not got a permit within {@code wait} is refused as busy.</li>
  * </ul>
- * With one permit and a hash of ~0.2 s, a known address's login waits at most for the hash under
- * way and the few known logins before it; a flood of new addresses gets 503s.
+ * So a known address's login hashes at once (on a machine where a flood keeps the shared permits
+ * busy, its own hash is the whole wait), and a flood of new addresses gets 503s.
  *
  * <p>Thread-safe: the admin server's worker threads enter and leave it (a waiting login holds its
  * worker, which is cheap: see {@link io.balor.admin.http.ApiServer}). Use as
@@ -46,6 +48,8 @@ public final class HashingGate {
     /** A login waiting for a permit; guarded by the gate's lock. */
     private static final class Waiter {
         boolean granted;
+        /** Granted the known clients' own permit. */
+        boolean reserve;
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +61,8 @@ public final class HashingGate {
     private final Duration wait;
     private final int maxWaiting;
     private int free;
+    /** The permit kept for known clients: free or not. */
+    private boolean reserveFree = true;
 
     /** {@link #defaultPermits()} permits, waiting up to {@link #DEFAULT_WAIT}, {@link #DEFAULT_MAX_WAITING} per queue. */
     public HashingGate() {
@@ -96,7 +102,11 @@ public final class HashingGate {
             ArrayDeque<Waiter> queue = knownClient ? known : others;
             if (free > 0 && known.isEmpty() && (knownClient || others.isEmpty())) {
                 free--;
-                return permit(clientKey);
+                return permit(clientKey, false);
+            }
+            if (knownClient && reserveFree && known.isEmpty()) {
+                reserveFree = false;
+                return permit(clientKey, true);
             }
             if (queue.size() >= maxWaiting || wait.isZero()) {
                 return null;
@@ -118,10 +128,10 @@ public final class HashingGate {
                 return null;
             }
             if (Thread.currentThread().isInterrupted()) {
-                handOver();
+                handOver(waiter.reserve);
                 return null;
             }
-            return permit(clientKey);
+            return permit(clientKey, waiter.reserve);
         } finally {
             lock.unlock();
         }
@@ -133,7 +143,7 @@ public final class HashingGate {
         return Math.max(1, seconds);
     }
 
-    /** Permits free now. */
+    /** Shared permits free now (the known clients' own permit aside). */
     public int available() {
         lock.lock();
         try {
@@ -157,8 +167,8 @@ public final class HashingGate {
         return capacity;
     }
 
-    /** A held permit (counted for its client until closed). Called with the lock held. */
-    private Permit permit(String clientKey) {
+    /** A held permit (counted for its client until closed; {@code reserve}: the known clients' own). Lock held. */
+    private Permit permit(String clientKey, boolean reserve) {
         pending(clientKey, +1);
         boolean[] closed = new boolean[1];
         return () -> {
@@ -167,7 +177,7 @@ public final class HashingGate {
                 if (!closed[0]) {
                     closed[0] = true;
                     pending(clientKey, -1);
-                    handOver();
+                    handOver(reserve);
                 }
             } finally {
                 lock.unlock();
@@ -175,14 +185,22 @@ public final class HashingGate {
         };
     }
 
-    /** Gives a freed permit to the first waiter, known ones first, or back to the pool. Lock held. */
-    private void handOver() {
-        Waiter next = !known.isEmpty() ? known.pollFirst() : others.pollFirst();
+    /**
+     * Gives a freed permit to the first waiter, known ones first (the known clients' own permit
+     * only to them), or back. Lock held.
+     */
+    private void handOver(boolean reserve) {
+        Waiter next = !known.isEmpty() ? known.pollFirst() : reserve ? null : others.pollFirst();
         if (next == null) {
-            free++;
+            if (reserve) {
+                reserveFree = true;
+            } else {
+                free++;
+            }
             return;
         }
         next.granted = true;
+        next.reserve = reserve;
         handedOver.signalAll();
     }
 

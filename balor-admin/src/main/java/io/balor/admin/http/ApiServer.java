@@ -49,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
      * usual {@code timeout http-request}; a connection that sends nothing at all is closed after
      * 10 s too) and its response leave within 60 s (checked every second), an idle keep-alive
      * connection is closed after 30 s (checked every 10 s), at most 100 request headers of 64 KiB
-     * in all, at most 1,024 connections open (more are closed at once), and up to 16 MiB of a
+     * in all, at most 4,096 connections open (more are closed at once), and up to 16 MiB of a
      * refused request's unread body read and dropped after its answer (within the request deadline).
      */
     public static final Map<String, String> TIMEOUT_DEFAULTS = defaults();
@@ -197,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
         map.put("sun.net.httpserver.idleInterval", "30");
         map.put("sun.net.httpserver.maxReqHeaders", "100");
         map.put("sun.net.httpserver.maxReqHeaderSize", "65536");
-        map.put("jdk.httpserver.maxConnections", "1024");
+        map.put("jdk.httpserver.maxConnections", "4096");
         map.put("sun.net.httpserver.drainAmount", Long.toString(16L << 20));
         return Collections.unmodifiableMap(map);
     }

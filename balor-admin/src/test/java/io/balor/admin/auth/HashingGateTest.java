@@ -60,7 +60,7 @@ class HashingGateTest {
     }
 
     @Test
-    void knownClientsAreServedFirstAndFullQueuesRefuseAtOnce() throws Exception {
+    void knownClientsHaveAPermitOfTheirOwnAndAreServedFirstAndFullQueuesRefuseAtOnce() throws Exception {
         HashingGate gate = new HashingGate(1, Duration.ofSeconds(30), 2);
         HashingGate.Permit held = gate.enter("10.0.0.1", false);
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -72,24 +72,36 @@ class HashingGateTest {
         long start = System.nanoTime();
         assertNull(gate.enter("10.0.0.4", false), "the queue of others is full: refused without waiting");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-        logins.add(login(gate, "192.0.2.9", true, order));
+
+        HashingGate.Permit owner = gate.enter("192.0.2.9", true);
+        assertNotNull(owner, "a known client does not wait behind the flood's hash: it has a permit of its own");
+        logins.add(login(gate, "192.0.2.10", true, order));
         awaitWaiting(gate, 3);
+        owner.close();
+        logins.get(2).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("192.0.2.10"), order, "the known clients' own permit goes to the next known one only");
+        assertEquals(2, gate.waiting(), "the others still wait for the shared permit");
 
         held.close();
         for (CompletableFuture<Void> login : logins) {
             login.get(10, TimeUnit.SECONDS);
         }
-        assertEquals(List.of("192.0.2.9", "10.0.0.2", "10.0.0.3"), order, "the known client first, then in order");
+        assertEquals(List.of("192.0.2.10", "10.0.0.2", "10.0.0.3"), order, "then the others, in order");
         assertEquals(1, gate.available());
+        assertNotNull(gate.enter("192.0.2.11", true), "the own permit is back too");
     }
 
     @Test
     void aWaitThatRunsOutIsRefused() {
         HashingGate gate = new HashingGate(1, Duration.ofMillis(50), 8);
         HashingGate.Permit held = gate.enter(null, false);
-        assertNull(gate.enter(null, true), "no permit within the wait");
-        assertEquals(0, gate.waiting(), "the refused login left its queue");
+        assertNull(gate.enter(null, false), "no permit within the wait");
+        HashingGate.Permit reserve = gate.enter(null, true);
+        assertNotNull(reserve);
+        assertNull(gate.enter(null, true), "nor for a known client once its own permit is taken too");
+        assertEquals(0, gate.waiting(), "the refused logins left their queues");
         held.close();
+        reserve.close();
         assertEquals(1, gate.available());
     }
 
