@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * changed after the config was applied cannot lead outside it): healthy on exit status 0. The command is a list (program, then
  * arguments), started directly with {@link ProcessBuilder}, never through a shell, so nothing in
  * it is interpreted. The upstream's IP address and port are appended as the last two arguments
- * (as HAProxy's {@code external-check} passes the server's), and the environment adds
- * {@code BALOR_UPSTREAM_ID}, {@code BALOR_UPSTREAM_HOST} (as written in the config),
- * {@code BALOR_UPSTREAM_ADDRESS} and {@code BALOR_UPSTREAM_PORT}. Its output is discarded (a
+ * (as HAProxy's {@code external-check} passes the server's), and the environment is only
+ * {@code PATH}, {@code LANG} and {@code BALOR_UPSTREAM_ID}, {@code BALOR_UPSTREAM_HOST} (as
+ * written in the config), {@code BALOR_UPSTREAM_ADDRESS} and {@code BALOR_UPSTREAM_PORT}: none of
+ * the daemon's own (which may hold secrets). Its output is discarded (a
  * pipe nobody reads could block it), stdin is empty.
  *
  * <p>A program still running at the timeout is killed ({@code destroyForcibly}, its descendants
@@ -43,7 +44,8 @@ final class ScriptProbe implements Probe {
         String port = Integer.toString(upstream.address().getPort());
         HealthScripts.Resolved program = HealthScripts.resolve(directory, command.get(0), "the health script directory");
         if (program.problem() != null) {
-            return "not run: " + program.problem();
+            // What is wrong stays with the config's check (its apply said it); a probe's error is shown widely.
+            return "not run: " + command.get(0) + " is not a program of the health script directory now";
         }
         List<String> arguments = new ArrayList<>(command);
         arguments.set(0, program.program().toString());
@@ -53,7 +55,15 @@ final class ScriptProbe implements Probe {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // Not the daemon's own environment: it may hold BALOR_ADMIN_TOKEN and the like.
         Map<String, String> environment = builder.environment();
+        String path = environment.get("PATH");
+        String lang = environment.get("LANG");
+        environment.clear();
+        environment.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+        if (lang != null) {
+            environment.put("LANG", lang);
+        }
         environment.put("BALOR_UPSTREAM_ID", upstream.id());
         environment.put("BALOR_UPSTREAM_HOST", upstream.address().getHostString());
         environment.put("BALOR_UPSTREAM_ADDRESS", address);

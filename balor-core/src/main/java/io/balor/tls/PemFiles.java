@@ -191,7 +191,15 @@ public final class PemFiles {
         return algorithm.getAlgorithm().getId().equals(EC_OID) && (parameters == null || parameters instanceof ASN1Null);
     }
 
+    /**
+     * The file's bytes, at most {@code MAX_FILE_BYTES}. Only a regular file (a link to one is
+     * followed) is opened: a FIFO, a device or a terminal would block the reading thread (the
+     * supervisor's) for as long as nobody writes to it.
+     */
     private static byte[] readBounded(Path file) throws CertificateProblem {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new CertificateProblem(file, "not a regular file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {

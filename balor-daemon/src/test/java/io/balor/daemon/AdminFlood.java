@@ -23,9 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * An attack on the admin API for tests, from loopback addresses other than 127.0.0.1, bounded in
  * time (it stops by itself at its deadline, or at {@link #close}):
  * <ul>
- *   <li>slow-header clients (from 127.0.0.2): each sends a request line and then one header line
- *       a second, never the end of its head, and connects again when the server closes it;</li>
- *   <li>idle clients (from 127.0.0.3): each connects and sends nothing, and connects again when closed;</li>
+ *   <li>slow-header clients (spread over the addresses given, 50 each by default): each sends a
+ *       request line and then one header line a second, never the end of its head, and connects
+ *       again when the server closes it;</li>
+ *   <li>idle clients (likewise): each connects and sends nothing, and connects again when closed;</li>
  *   <li>login flooders (each from its own address, 127.0.1.N): wrong passwords in a tight loop,
  *       half of them at {@code admin}, half spraying made-up usernames.</li>
  * </ul>
@@ -44,9 +45,14 @@ final class AdminFlood implements AutoCloseable {
     });
     private final List<SocketChannel> slow = new ArrayList<>();
     private final List<SocketChannel> idle = new ArrayList<>();
+    /** Connections held after the last round (after the server closed what it would). */
+    final AtomicInteger slowHeld = new AtomicInteger();
+    final AtomicInteger idleHeld = new AtomicInteger();
     final AtomicInteger slowOpen = new AtomicInteger();
     final AtomicInteger idleOpen = new AtomicInteger();
     final AtomicLong reconnects = new AtomicLong();
+    /** Rounds of reconnecting done. */
+    final AtomicLong rounds = new AtomicLong();
     final ConcurrentHashMap<Integer, AtomicLong> loginAnswers = new ConcurrentHashMap<>();
     /** Why a flooder's login got no answer: the exception's class and message, counted. */
     final ConcurrentHashMap<String, AtomicLong> loginFailures = new ConcurrentHashMap<>();
@@ -56,9 +62,20 @@ final class AdminFlood implements AutoCloseable {
         this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     }
 
+    private List<String> slowFrom = List.of("127.0.2.1", "127.0.2.2", "127.0.2.3", "127.0.2.4");
+    private List<String> idleFrom = List.of("127.0.3.1", "127.0.3.2", "127.0.3.3", "127.0.3.4", "127.0.3.5",
+            "127.0.3.6", "127.0.3.7", "127.0.3.8", "127.0.3.9", "127.0.3.10");
+
     /** Starts keeping {@code slowClients} slow-header and {@code idleClients} idle connections open. */
     void connect(int slowClients, int idleClients) {
         threads.execute(() -> keepConnections(slowClients, idleClients));
+    }
+
+    /** Starts them from one address only: a single host trying to hold every connection. */
+    void connectFrom(String address, int slowClients, int idleClients) {
+        slowFrom = List.of(address);
+        idleFrom = List.of(address);
+        connect(slowClients, idleClients);
     }
 
     /** Starts {@code flooders} login flooders. */
@@ -80,10 +97,11 @@ final class AdminFlood implements AutoCloseable {
         ByteBuffer probe = ByteBuffer.allocate(512);
         long tick = 0;
         while (running()) {
-            refill(slow, slowClients, "127.0.0.2", start, probe);
-            refill(idle, idleClients, "127.0.0.3", null, probe);
+            refill(slow, slowClients, slowFrom, start, probe);
+            refill(idle, idleClients, idleFrom, null, probe);
             slowOpen.set(slow.size());
             idleOpen.set(idle.size());
+            rounds.incrementAndGet();
             byte[] header = ("X-Slow-" + tick++ + ": y\r\n").getBytes(StandardCharsets.US_ASCII);
             for (SocketChannel channel : slow) {
                 try {
@@ -99,7 +117,28 @@ final class AdminFlood implements AutoCloseable {
     }
 
     /** Drops the connections the server closed and opens new ones up to {@code count}. */
-    private void refill(List<SocketChannel> channels, int count, String from, byte[] start, ByteBuffer probe) {
+    private void refill(List<SocketChannel> channels, int count, List<String> from, byte[] start, ByteBuffer probe) {
+        dropClosed(channels, probe);
+        (start != null ? slowHeld : idleHeld).set(channels.size());
+        while (channels.size() < count && running()) {
+            try {
+                SocketChannel channel = SocketChannel.open();
+                channel.bind(new InetSocketAddress(from.get(channels.size() % from.size()), 0));
+                channel.connect(target);
+                channel.configureBlocking(false);
+                if (start != null) {
+                    channel.write(ByteBuffer.wrap(start));
+                }
+                channels.add(channel);
+                reconnects.incrementAndGet();
+            } catch (IOException e) {
+                return;   // refused (the server's connection cap): tried again next round
+            }
+        }
+    }
+
+    /** Drops the connections the server closed. */
+    private static void dropClosed(List<SocketChannel> channels, ByteBuffer probe) {
         channels.removeIf(channel -> {
             try {
                 probe.clear();
@@ -113,21 +152,6 @@ final class AdminFlood implements AutoCloseable {
                 return true;
             }
         });
-        while (channels.size() < count && running()) {
-            try {
-                SocketChannel channel = SocketChannel.open();
-                channel.bind(new InetSocketAddress(from, 0));
-                channel.connect(target);
-                channel.configureBlocking(false);
-                if (start != null) {
-                    channel.write(ByteBuffer.wrap(start));
-                }
-                channels.add(channel);
-                reconnects.incrementAndGet();
-            } catch (IOException e) {
-                return;   // refused (the server's connection cap): tried again next round
-            }
-        }
     }
 
     /** Wrong passwords from 127.0.1.(n+1), as fast as the server answers. */

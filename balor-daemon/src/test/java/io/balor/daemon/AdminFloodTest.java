@@ -105,6 +105,49 @@ class AdminFloodTest {
         }
     }
 
+    /**
+     * One host trying to hold every connection (300 slow-header and 500 idle from 127.0.0.9) keeps
+     * 64 at most ({@code ApiOptions.perClient}): what it opens beyond is closed within moments, and
+     * a viewer and the owner are served meanwhile.
+     */
+    @Test
+    void oneHostCannotHoldMoreThanItsShare() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE",
+                dir.resolve("data/balor_state.json").toString(), "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0",
+                "BALOR_DEFAULT_ADMIN_PASSWORD", "owner-password-1", "BALOR_LOG_DIR", dir.resolve("logs").toString(),
+                "BALOR_CONTROL_SOCKET", dir.resolve("control.sock").toString()))) {
+            Matcher line = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
+            assertTrue(line.matches());
+            String base = "http://127.0.0.1:" + line.group(2);
+            String admin = login(base, "admin", "owner-password-1").get("token").asText();
+            try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", Integer.parseInt(line.group(2))),
+                    60)) {
+                flood.connectFrom("127.0.0.9", 300, 500);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (flood.rounds.get() < 4) {
+                    assertTrue(System.nanoTime() < deadline, "the flood never got going");
+                    LockSupport.parkNanos(10_000_000);
+                }
+                int held = flood.slowHeld.get() + flood.idleHeld.get();
+                assertTrue(held <= 64, "one host kept " + held + " connections open after a round");
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(200, send(base, "GET", "/api/stats", admin, null).statusCode());
+                }
+                HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                HttpResponse<String> owner = fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\": \"admin\", \"password\": \"owner-password-1\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, owner.statusCode(), owner.body());
+                System.out.println("AdminFloodTest: one host held " + held + " connections of the 800 it kept opening ("
+                        + flood.reconnects + " made)");
+            }
+            daemon.terminate();
+            assertEquals(0, daemon.awaitExit(STARTUP), daemon.stderr());
+        }
+    }
+
     private JsonNode login(String base, String username, String password) throws Exception {
         HttpResponse<String> response = send(base, "POST", "/api/login", null,
                 "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}");

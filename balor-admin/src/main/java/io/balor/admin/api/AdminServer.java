@@ -138,7 +138,7 @@ public final class AdminServer implements AutoCloseable {
         }
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
                 settings.metricsAuth(), settings.build(), settings.healthScriptDir());
-        auth.onRehash(() -> saveRehashed(context));
+        auth.onRehash((username, oldHash, newHash) -> saveRehashed(store, username, oldHash, newHash));
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
                 .withClock(settings.clock()).withHostNames(settings.hostNames());
@@ -152,11 +152,29 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(server, audit, auth, message, tls != null);
     }
 
-    /** Saves the users after a login made a user's hash stronger; a failure only means it is redone next time. */
-    private static void saveRehashed(AdminContext context) {
+    /**
+     * Saves a hash a login made stronger: in the state's own {@code users}, that one user's hash,
+     * and only if it is still {@code oldHash} there (a user change saved meanwhile wins). A failure
+     * only means it is made again at the next login.
+     */
+    private static void saveRehashed(StateStore store, String username, String oldHash, String newHash) {
         try {
-            context.store().change(state -> state.withExtra(UsersApi.USERS,
-                    UsersSection.write(context.auth().users(), JsonNodeFactory.instance)));
+            store.change(state -> {
+                JsonNode section = state.extras().get(UsersApi.USERS);
+                if (section == null || !section.isArray()) {
+                    return state;
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode users = (com.fasterxml.jackson.databind.node.ArrayNode)
+                        section.deepCopy();
+                for (JsonNode user : users) {
+                    if (username.equals(user.path(UsersSection.USERNAME).asText(null))
+                            && oldHash.equals(user.path(UsersSection.PASSWORD_HASH).asText(null))) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) user).put(UsersSection.PASSWORD_HASH, newHash);
+                        return state.withExtra(UsersApi.USERS, users);
+                    }
+                }
+                return state;
+            });
         } catch (StateFileException | RuntimeException e) {
             System.getLogger(AdminServer.class.getName()).log(System.Logger.Level.WARNING,
                     "a stronger password hash could not be saved (the login will make it again): " + e.getMessage());

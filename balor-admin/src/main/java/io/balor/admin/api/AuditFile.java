@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where the admin API's audit records go, in the log directory:
  * <ul>
- *   <li>{@code audit.log}: every record of a logged-in caller (and of a login): rotated by size,
- *       its rotated files kept while they are among the newest {@value #KEEP_MIB} MiB or younger
- *       than {@value #KEEP_DAYS} days, {@value #CAP_MIB} MiB in all at most. Nobody who is not
- *       logged in can add to it, so a flood of anonymous requests cannot rotate real history away;</li>
+ *   <li>{@code audit.log}: every record of a logged-in caller (and of a login), its {@code 403}s
+ *       aggregated per user, address and minute ({@link Refusals}): rotated by size (at least
+ *       {@value #MIN_FILE_MIB} MiB a file), its rotated files kept while they are among the newest
+ *       {@value #KEEP_MIB} MiB or younger than {@value #KEEP_DAYS} days, {@value #CAP_MIB} MiB in all
+ *       at most. Nobody who is not logged in can add to it, and what a logged-in user can add at
+ *       will is aggregated, so a flood cannot rotate real history away;</li>
  *   <li>{@code audit-anonymous.log}: refusals of clients that are not logged in, aggregated per
- *       client and minute ({@link AnonymousRefusals}), rotated like the other logs.</li>
+ *       client and minute ({@link Refusals}), rotated like the other logs.</li>
  * </ul>
  * The newest 1,000 lines' records are also kept in memory. Changes are rare (an operator's
  * clicks), so a record is written on the worker thread that served the request, under this
@@ -34,13 +36,15 @@ final class AuditFile implements AuditSink, AutoCloseable {
     static final int KEEP_MIB = 100;
     static final int KEEP_DAYS = 30;
     static final int CAP_MIB = 1024;
+    static final int MIN_FILE_MIB = 1;
     static final String NAME = "audit.log";
     static final String ANONYMOUS_NAME = "audit-anonymous.log";
 
     private final AuditRing recent = new AuditRing(1_000);
     private final LogFile file;
     private final LogFile anonymousFile;
-    private final AnonymousRefusals anonymous = new AnonymousRefusals();
+    private final Refusals anonymous = new Refusals();
+    private final Refusals forbidden = new Refusals();
     private final Clock clock;
     private final ScheduledExecutorService flusher;
 
@@ -52,7 +56,7 @@ final class AuditFile implements AuditSink, AutoCloseable {
      */
     AuditFile(Path directory, long maxFileBytes, int keepFiles, Clock clock) {
         this.clock = clock;
-        this.file = directory == null ? null : new LogFile(directory, NAME, maxFileBytes,
+        this.file = directory == null ? null : new LogFile(directory, NAME, Math.max(maxFileBytes, MIN_FILE_MIB << 20),
                 LogRetention.atLeast((long) KEEP_MIB << 20, Duration.ofDays(KEEP_DAYS), (long) CAP_MIB << 20));
         this.anonymousFile = directory == null ? null : new LogFile(directory, ANONYMOUS_NAME, maxFileBytes, keepFiles);
         this.flusher = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -65,29 +69,30 @@ final class AuditFile implements AuditSink, AutoCloseable {
 
     @Override
     public synchronized void record(AuditRecord record) {
-        if (record.anonymous() && record.status() >= 400) {
+        boolean refusedAnonymous = record.anonymous() && record.status() >= 400;
+        if (refusedAnonymous || record.status() == 403) {
+            // Refusals a client makes at will: aggregated, so they cannot flood out real history.
             String line = record.toJsonLine();
-            List<String> lines = anonymous.add(record, line);
+            List<String> lines = (refusedAnonymous ? anonymous : forbidden).add(record, line);
             if (!lines.isEmpty() && lines.get(lines.size() - 1) == line) {
                 recent.record(record);
             }
-            writeAnonymous(lines);
+            write(refusedAnonymous ? anonymousFile : file, lines);
             return;
         }
         recent.record(record);
-        if (file != null) {
-            file.write(List.of(record.toJsonLine()));
-        }
+        write(file, List.of(record.toJsonLine()));
     }
 
     /** Writes the summaries of a minute that is over. */
     synchronized void flush() {
-        writeAnonymous(anonymous.flush(clock.instant()));
+        write(anonymousFile, anonymous.flush(clock.instant()));
+        write(file, forbidden.flush(clock.instant()));
     }
 
-    private void writeAnonymous(List<String> lines) {
-        if (anonymousFile != null && !lines.isEmpty()) {
-            anonymousFile.write(lines);
+    private static void write(LogFile to, List<String> lines) {
+        if (to != null && !lines.isEmpty()) {
+            to.write(lines);
         }
     }
 
@@ -99,7 +104,8 @@ final class AuditFile implements AuditSink, AutoCloseable {
     @Override
     public synchronized void close() {
         flusher.shutdownNow();
-        writeAnonymous(anonymous.flush(java.time.Instant.MAX));
+        write(anonymousFile, anonymous.flush(java.time.Instant.MAX));
+        write(file, forbidden.flush(java.time.Instant.MAX));
         if (file != null) {
             file.close();
         }

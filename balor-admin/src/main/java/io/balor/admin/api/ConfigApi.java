@@ -167,15 +167,16 @@ final class ConfigApi {
      */
     private BalorState checked(ApiRequest request, Section section, BalorState before, String oldName, String name,
                                BalorState after) {
+        String at = section.key + "[" + edits.indexOf(after, section, name) + "]";
+        // The role first: an operator learns nothing of the script directory or of files outside.
+        rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at);
         if (section == Section.POOLS) {
-            // The role first: an operator learns nothing of the script directory.
             ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
                     after.config().pool(name), request.principal());
         }
         List<ConfigProblem> scripts = rules.scriptProblems(after.config());
         if (!scripts.isEmpty()) {
-            throw ProblemAnswers.invalid(ConfigEdits.relative(new InvalidConfigException(scripts),
-                    section.key + "[" + edits.indexOf(after, section, name) + "]"));
+            throw ProblemAnswers.invalid(ConfigEdits.relative(new InvalidConfigException(scripts), at));
         }
         if (section == Section.POOLS) {
             ConfigRules.checkPoolInUse(after.config(), name);

@@ -35,9 +35,11 @@ import java.util.regex.Pattern;
  *       changing one needs the admin role even where the rest of the pool is an operator's to
  *       edit (403).</li>
  *   <li>A pool without upstreams cannot be what a listener sends to (409 naming the listeners).</li>
- *   <li>A certificate or CA file outside {@code BALOR_CERT_DIR} and the state file's directory that
- *       does not load is, for anyone but an admin, only "cannot be used": whether such a file
- *       exists, is readable or is a certificate is not theirs to learn.</li>
+ *   <li>A certificate, key or CA file outside {@code BALOR_CERT_DIR} and the state file's directory
+ *       may be named only by an admin (403 before any file is looked at): an operator could
+ *       otherwise serve TLS with any key the daemon can read, or learn which files exist. One an
+ *       admin named stays as it is through an operator's edits; when it does not load, an
+ *       operator is only told that it "cannot be used".</li>
  * </ul>
  */
 final class ConfigRules {
@@ -115,6 +117,60 @@ final class ConfigRules {
                 throw ApiException.invalid(409, List.of(new ConfigProblem("pool", "pool '" + pool
                         + "' has no upstreams")), "give the pool an upstream first");
             }
+        }
+    }
+
+    /**
+     * 403 unless {@code who} is an admin, or every certificate, key and CA file of {@code after}
+     * outside the certificate directories was named in {@code before} too (at {@code at}: where
+     * the body is in the document, for the problems' paths).
+     */
+    void checkCertificatePaths(BalorConfig before, BalorConfig after, Principal who, String at) {
+        if (who.role() == Role.ADMIN) {
+            return;
+        }
+        java.util.Set<String> allowed = new java.util.HashSet<>(files(before).values());
+        List<ConfigProblem> problems = new ArrayList<>();
+        files(after).forEach((path, file) -> {
+            if (outside(file) && !allowed.contains(file)) {
+                problems.add(new ConfigProblem(path, "only an admin may name a file outside BALOR_CERT_DIR and the"
+                        + " state file's directory; upload the certificate with POST /api/certificates (an admin's)"));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(403, ConfigEdits.relative(new InvalidConfigException(problems), at).problems(),
+                    "use a certificate uploaded to BALOR_CERT_DIR, or ask an admin");
+        }
+    }
+
+    /** Every certificate, key and CA file {@code config} names, by its path in the document. */
+    private static java.util.Map<String, String> files(BalorConfig config) {
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            if (listener.tls() != null && listener.tls().certificate() != null) {
+                putCertificate(files, "listeners[" + i + "].tls", listener.tls().certificate());
+            }
+            List<RouteConfig> routes = listener.http().routes();
+            for (int j = 0; j < routes.size(); j++) {
+                if (routes.get(j).tls() != null) {
+                    putCertificate(files, "listeners[" + i + "].host_routes[" + j + "].tls", routes.get(j).tls());
+                }
+            }
+        }
+        for (int i = 0; i < config.pools().size(); i++) {
+            PoolConfig pool = config.pools().get(i);
+            if (pool.tls() != null && pool.tls().caFile() != null) {
+                files.put("pools[" + i + "].tls.ca_file", pool.tls().caFile());
+            }
+        }
+        return files;
+    }
+
+    private static void putCertificate(java.util.Map<String, String> files, String at, CertificateConfig certificate) {
+        files.put(at + ".cert_file", certificate.certFile());
+        if (certificate.keyFile() != null && !certificate.keyFile().equals(certificate.certFile())) {
+            files.put(at + ".key_file", certificate.keyFile());
         }
     }
 

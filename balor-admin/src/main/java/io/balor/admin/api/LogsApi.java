@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@code trace_sample}; admins change it, 1..10000, anything else refused), {@code /api/logs}
  * (Balor's recent events, filtered by level, and the recent access-log records) and
  * {@code /api/logs/files} (the log directory's {@code access.log}, {@code events.log},
- * {@code audit.log} and {@code audit-anonymous.log} and their rotated files,
+ * {@code audit.log} and {@code audit-anonymous.log} (these two for admins only: they hold who did
+ * what and the names failed logins tried; an admin's download is audited) and their rotated files,
  * downloaded whole as JSON lines; a name is only ever one of the listed files, so no path can
  * leave the directory). Runs on the API server's worker threads.
  */
@@ -51,7 +52,7 @@ final class LogsApi {
                 Route.get("/api/logging", viewer, request -> ApiResponse.ok(logging(context.store().current()))),
                 Route.put("/api/logging", Access.atLeast(Role.ADMIN), this::setLogging),
                 Route.get("/api/logs", viewer, this::logs),
-                Route.get("/api/logs/files", viewer, request -> ApiResponse.ok(files())),
+                Route.get("/api/logs/files", viewer, request -> ApiResponse.ok(files(request))),
                 Route.get("/api/logs/files/{name}", viewer, this::download));
     }
 
@@ -120,9 +121,12 @@ final class LogsApi {
         };
     }
 
-    private ArrayNode files() {
+    private ArrayNode files(ApiRequest request) {
         ArrayNode list = NODES.arrayNode();
         for (Path file : logFiles()) {
+            if (isAudit(file.getFileName().toString()) && request.principal().role() != Role.ADMIN) {
+                continue;
+            }
             try {
                 list.addObject().put("name", file.getFileName().toString()).put("size", Files.size(file))
                         .put("modified", Files.getLastModifiedTime(file).toInstant().toString());
@@ -135,12 +139,21 @@ final class LogsApi {
 
     private ApiResponse download(ApiRequest request) {
         String name = request.pathParam("name");
+        if (isAudit(name) && request.principal().role() != Role.ADMIN) {
+            // Who did what, and the names failed logins tried: as the users, an admin's to read.
+            throw ApiException.forbidden("the audit logs are for admins", "ask an admin");
+        }
         for (Path file : logFiles()) {
             if (file.getFileName().toString().equals(name)) {
-                return ApiResponse.file("application/x-ndjson", name, file);   // streamed: files reach 64 MiB
+                ApiResponse response = ApiResponse.file("application/x-ndjson", name, file);   // streamed: up to 64 MiB
+                return isAudit(name) ? response.withAuditDetail("downloaded " + name) : response;
             }
         }
         throw ApiException.notFound("no log file '" + name + "'", "GET /api/logs/files lists them");
+    }
+
+    private static boolean isAudit(String name) {
+        return name.startsWith("audit");
     }
 
     /**

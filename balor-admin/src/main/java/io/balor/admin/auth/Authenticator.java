@@ -50,8 +50,15 @@ public final class Authenticator {
     private final byte[] adminTokenHash;
     /** What an unknown user's password is checked against, at the hasher's iteration count. */
     private final String dummyHash;
-    /** Called after a login rehashed a user's password, to save the users; set once at start. */
-    private volatile Runnable onRehash = () -> { };
+    /** Called after a login rehashed a user's password, to save it; set once at start. */
+    private volatile Rehashed onRehash = (username, oldHash, newHash) -> { };
+
+    /** What a login that made a user's hash stronger tells its listener. */
+    @FunctionalInterface
+    public interface Rehashed {
+        /** {@code username}'s hash {@code oldHash} is now {@code newHash} (the same password). */
+        void rehashed(String username, String oldHash, String newHash);
+    }
 
     /**
      * Ties the parts together and registers {@code sessions}' revocation with {@code users}. Hashes
@@ -105,7 +112,7 @@ public final class Authenticator {
         boolean supported;
         boolean verified;
         String rehashed = null;
-        try (HashingGate.Permit permit = gate.enter(ClientAddress.key(client), throttle.knownAddress(client))) {
+        try (HashingGate.Permit permit = gate.enter(ClientAddress.key(client), throttle.knownAddress(userKey, client))) {
             if (permit == null) {
                 return new LoginResult.Busy(gate.retryAfterSeconds());
             }
@@ -128,16 +135,16 @@ public final class Authenticator {
         }
         throttle.success(userKey, client);
         if (rehashed != null && users.replaceHash(user.username(), user.passwordHash(), rehashed)) {
-            onRehash.run();
+            onRehash.rehashed(user.username(), user.passwordHash(), rehashed);
         }
         return new LoginResult.Ok(sessions.issue(user.username(), user.role()));
     }
 
     /**
      * Calls {@code listener} (on the login's thread) after a login replaced a user's hash with a
-     * stronger one, so the users can be saved; the running directory has it already.
+     * stronger one, so it can be saved; the running directory has it already.
      */
-    public void onRehash(Runnable listener) {
+    public void onRehash(Rehashed listener) {
         this.onRehash = java.util.Objects.requireNonNull(listener);
     }
 

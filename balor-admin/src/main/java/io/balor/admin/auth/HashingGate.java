@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * of PBKDF2 on one core) cannot take every core from the event loops that carry traffic, and
  * decides who hashes next so that such a flood cannot keep the owner out either:
  * <ul>
- *   <li>Logins from an address some user has logged in from before ({@link LoginThrottle#knownAddress})
+ *   <li>Logins as a user from an address it has logged in from before ({@link LoginThrottle#knownAddress})
  *       have one permit more of their own, so they never wait behind a hash a flood started, and
  *       beyond it wait in a queue of their own that is always served first; everyone else waits
  *       in order.</li>

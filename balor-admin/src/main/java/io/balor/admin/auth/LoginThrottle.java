@@ -18,7 +18,8 @@ import java.util.Objects;
  * <ul>
  *   <li>per user and address: {@value #DEFAULT_PAIR_FREE} free, so one address cannot hammer one account;</li>
  *   <li>per address: {@value #DEFAULT_ADDRESS_FREE} free, so one address cannot spray many accounts
- *       (a little more room: an office behind one NAT address holds many users);</li>
+ *       (a little more room: an office behind one NAT address holds many users); not for a user
+ *       at an address it logged in from, whom others' failures there do not hold back;</li>
  *   <li>per user across addresses: only past a high ceiling ({@value #DEFAULT_USER_FREE} free), and
  *       only for addresses the user has never logged in from: guesses spread over many addresses
  *       are slowed to one every 15 min, while the owner, from an address it logged in from before
@@ -28,11 +29,14 @@ import java.util.Objects;
  * A successful login clears its user's count from that address and remembers the address for the
  * user; not the address's own count (else an attacker with one account could clear its address
  * between guesses at others), nor the user's count across addresses (an attack on the account
- * does not end because its owner logged in: new addresses keep waiting until the guesses stop). {@link #unlock} clears a user's counts
- * ({@code balorctl users unlock NAME}). IPv6 addresses count per /64, the block a single
- * subscriber usually gets. Each table holds at most {@code maxKeys} keys and evicts the one whose
- * last failure is oldest, so spraying addresses or names cannot grow memory without bound. Nothing
- * is kept across restarts.
+ * does not end because its owner logged in: new addresses keep waiting until the guesses stop).
+ * {@link #unlock} clears a user's counts and those of its known addresses ({@code balorctl users
+ * unlock NAME}). IPv6 addresses count per /64, the block a single subscriber usually gets. Each
+ * table holds at most {@code maxKeys} keys and, when full, evicts a key still within its free
+ * failures first (the least recently failed), so spraying fresh names or addresses cannot push a
+ * throttled key out while there are others. Nothing is kept across restarts. (Someone who shares
+ * the owner's address, behind one NAT or proxy, can still slow guesses at the owner's name from it:
+ * addresses cannot tell them apart; {@code unlock} clears it.)
  *
  * <p>Check-then-act: {@link #retryAfterSeconds} and {@link #failure} are separate calls, so attempts
  * that run at the same moment can all pass before the first failure is counted; the
@@ -111,9 +115,10 @@ public final class LoginThrottle {
     public synchronized long retryAfterSeconds(String username, InetAddress address) {
         Instant now = clock.instant();
         String addressKey = ClientAddress.key(address);
-        Duration wait = max(wait(byAddress, addressKey, now), wait(byPair, pairKey(username, addressKey), now));
+        Duration wait = wait(byPair, pairKey(username, addressKey), now);
         if (!isKnown(username, addressKey, now)) {
-            wait = max(wait, wait(byUser, username, now));
+            // The owner at an address it logged in from is not held back by others' failures there.
+            wait = max(wait, max(wait(byAddress, addressKey, now), wait(byUser, username, now)));
         }
         if (wait.isZero()) {
             return 0;
@@ -158,26 +163,24 @@ public final class LoginThrottle {
         addresses.put(addressKey, clock.instant());
     }
 
-    /** Whether some user logged in from {@code address} within {@value #KNOWN_DAYS} days. */
-    public synchronized boolean knownAddress(InetAddress address) {
-        String addressKey = ClientAddress.key(address);
-        Instant now = clock.instant();
-        for (String username : known.keySet()) {
-            if (isKnown(username, addressKey, now)) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether {@code username} (null: no one) logged in from {@code address} within {@value #KNOWN_DAYS} days. */
+    public synchronized boolean knownAddress(String username, InetAddress address) {
+        return isKnown(username, ClientAddress.key(address), clock.instant());
     }
 
     /**
-     * Clears {@code username}'s counts: across addresses and from each one (not the addresses'
-     * own, which other accounts share). Whether there was anything to clear.
+     * Clears {@code username}'s counts: across addresses and from each one, and the counts of the
+     * addresses it logged in from (which others may share: the owner's way back in wins). Whether
+     * there was anything to clear.
      */
     public synchronized boolean unlock(String username) {
         boolean cleared = byUser.keys.remove(username) != null;
         String prefix = username + " ";
         cleared |= byPair.keys.keySet().removeIf(key -> key.startsWith(prefix));
+        LinkedHashMap<String, Instant> addresses = known.get(username);
+        if (addresses != null) {
+            cleared |= byAddress.keys.keySet().removeAll(addresses.keySet());
+        }
         return cleared;
     }
 
@@ -225,9 +228,8 @@ public final class LoginThrottle {
         Failures failures = live(table, key, now);
         if (failures == null) {
             failures = new Failures();
-            for (Iterator<String> it = table.keys.keySet().iterator(); table.keys.size() >= maxKeys && it.hasNext(); ) {
-                it.next();
-                it.remove();
+            if (table.keys.size() >= maxKeys) {
+                evict(table);
             }
         } else {
             table.keys.remove(key);
@@ -235,6 +237,23 @@ public final class LoginThrottle {
         failures.count = failures.count == Integer.MAX_VALUE ? failures.count : failures.count + 1;
         failures.last = now;
         table.keys.put(key, failures);
+    }
+
+    /**
+     * Makes room for one key: the least recently failed key still within its free failures goes,
+     * else the least recently failed one. So spraying fresh keys (names, addresses) cannot push
+     * out a key that is being throttled while there are others to drop.
+     */
+    private static void evict(Table table) {
+        for (Iterator<Failures> it = table.keys.values().iterator(); it.hasNext(); ) {
+            if (it.next().count < table.free) {
+                it.remove();
+                return;
+            }
+        }
+        Iterator<String> oldest = table.keys.keySet().iterator();
+        oldest.next();
+        oldest.remove();
     }
 
     /** The count of {@code key}, or null if there is none or it is old enough to forget (then it is dropped). */

@@ -22,13 +22,16 @@ import java.util.Objects;
  * @param hostNames        names besides the bind address, {@code localhost}, {@code 127.0.0.1}
  *                         and {@code [::1]} that a request's {@code Host} may carry
  *                         ({@code BALOR_ADMIN_HOSTS}; see {@link AllowedHosts})
+ * @param perClient        the most connections one client address keeps open (64; 0 for no cap;
+ *                         see {@link ConnectionReaper})
  */
 public record ApiOptions(Authentication authentication, AuditSink audit, Clock clock, int maxBodyBytes,
-                         int threads, int stopDelaySeconds, List<String> hostNames) {
+                         int threads, int stopDelaySeconds, List<String> hostNames, int perClient) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     public static final int DEFAULT_THREADS = 512;
     public static final int DEFAULT_STOP_DELAY_SECONDS = 1;
+    public static final int DEFAULT_PER_CLIENT = 64;
 
     public ApiOptions {
         Objects.requireNonNull(authentication, "authentication");
@@ -44,6 +47,9 @@ public record ApiOptions(Authentication authentication, AuditSink audit, Clock c
         if (stopDelaySeconds < 0 || stopDelaySeconds > 60) {
             throw new IllegalArgumentException("stopDelaySeconds must be 0..60, was " + stopDelaySeconds);
         }
+        if (perClient < 0) {
+            throw new IllegalArgumentException("perClient must not be negative, was " + perClient);
+        }
         for (String name : hostNames) {
             String problem = AllowedHosts.nameProblem(name);
             if (problem != null) {
@@ -55,34 +61,38 @@ public record ApiOptions(Authentication authentication, AuditSink audit, Clock c
     /** The defaults above, with the system UTC clock and no extra host names. */
     public static ApiOptions defaults(Authentication authentication, AuditSink audit) {
         return new ApiOptions(authentication, audit, Clock.systemUTC(), DEFAULT_MAX_BODY_BYTES, DEFAULT_THREADS,
-                DEFAULT_STOP_DELAY_SECONDS, List.of());
+                DEFAULT_STOP_DELAY_SECONDS, List.of(), DEFAULT_PER_CLIENT);
     }
 
     public ApiOptions withAuthentication(Authentication value) {
-        return new ApiOptions(value, audit, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames);
+        return new ApiOptions(value, audit, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames, perClient);
     }
 
     public ApiOptions withAudit(AuditSink value) {
-        return new ApiOptions(authentication, value, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames);
+        return new ApiOptions(authentication, value, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames, perClient);
     }
 
     public ApiOptions withClock(Clock value) {
-        return new ApiOptions(authentication, audit, value, maxBodyBytes, threads, stopDelaySeconds, hostNames);
+        return new ApiOptions(authentication, audit, value, maxBodyBytes, threads, stopDelaySeconds, hostNames, perClient);
     }
 
     public ApiOptions withMaxBodyBytes(int value) {
-        return new ApiOptions(authentication, audit, clock, value, threads, stopDelaySeconds, hostNames);
+        return new ApiOptions(authentication, audit, clock, value, threads, stopDelaySeconds, hostNames, perClient);
     }
 
     public ApiOptions withThreads(int value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, value, stopDelaySeconds, hostNames);
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, value, stopDelaySeconds, hostNames, perClient);
     }
 
     public ApiOptions withStopDelaySeconds(int value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, value, hostNames);
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, value, hostNames, perClient);
     }
 
     public ApiOptions withHostNames(List<String> value) {
-        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, stopDelaySeconds, value);
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, stopDelaySeconds, value, perClient);
+    }
+
+    public ApiOptions withPerClient(int value) {
+        return new ApiOptions(authentication, audit, clock, maxBodyBytes, threads, stopDelaySeconds, hostNames, value);
     }
 }

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -26,13 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * until the whole request is in. So a client that sends its head slowly holds a worker, and the
  * workers are many and cheap: up to {@link ApiOptions#threads()} (512), made as requests need
  * them, each ended after {@value #IDLE_WORKER_SECONDS} s idle, with no queue (a request is never
- * stuck behind slow ones). Every worker busy: the request is handed to a single busy thread
- * ("balor-admin-http-busy", 16 more waiting at most) that answers 503 with {@code Retry-After: 1}
- * without running anything; past that the connection is closed. A connection that never sends a
- * byte holds no thread, only a file descriptor, until the request deadline closes it. (jdk.httpserver
- * has no hook at accept, so connections cannot be capped per client address: the cap is
- * JVM-wide, {@code jdk.httpserver.maxConnections}; {@link ConnectionReaper} keeps connections that
- * clients reset from counting against it.)
+ * stuck behind slow ones). Every worker busy: the request goes to one of
+ * {@value #BUSY_THREADS} busy threads ("balor-admin-http-busy") that answer 503 with
+ * {@code Retry-After: 1} without running anything (once they have read its head); all of them
+ * busy too, the connection is closed at once. A connection that never sends a byte holds no
+ * thread, only a file descriptor, until the request deadline closes it. jdk.httpserver accepts on
+ * its own thread with no hook: {@link ConnectionReaper} caps each client address at
+ * {@link ApiOptions#perClient()} connections just after, and keeps connections that clients reset
+ * from counting against the JVM-wide cap, {@code jdk.httpserver.maxConnections}.
  *
  * <p>Timeouts and header limits: jdk.httpserver reads them once per JVM, from system properties,
  * when its first server is created, and has none by default (a client that never finishes its
@@ -54,7 +54,8 @@ public final class ApiServer implements AutoCloseable {
      */
     public static final Map<String, String> TIMEOUT_DEFAULTS = defaults();
 
-    private static final int BUSY_QUEUE = 16;
+    /** Threads answering 503 when every worker is busy (each may itself wait for a slow head). */
+    private static final int BUSY_THREADS = 8;
     /**
      * Connections the kernel holds for the accepting thread (the system's {@code somaxconn} may
      * lower it): under a flood of connections a client's handshake waits in this queue rather
@@ -109,9 +110,8 @@ public final class ApiServer implements AutoCloseable {
                                   javax.net.ssl.SSLContext tls) throws IOException {
         applyTimeoutDefaults();
         RouteTable table = new RouteTable(routes);
-        ThreadPoolExecutor busy = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(BUSY_QUEUE), r -> daemon(new BusyThread(r)),
-                new ThreadPoolExecutor.AbortPolicy());
+        ThreadPoolExecutor busy = new ThreadPoolExecutor(1, BUSY_THREADS, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(new BusyThread(r)), new ThreadPoolExecutor.AbortPolicy());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(Math.min(CORE_WORKERS, options.threads()),
                 options.threads(), IDLE_WORKER_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), workerThreads(),
                 // All busy: hand the exchange to the busy thread, which answers 503. If that is full
@@ -142,7 +142,8 @@ public final class ApiServer implements AutoCloseable {
                 AllowedHosts.of(server.getAddress(), options.hostNames())));
         server.setExecutor(workers);
         server.start();
-        return new ApiServer(server, workers, busy, ConnectionReaper.of(server), options.stopDelaySeconds());
+        return new ApiServer(server, workers, busy, ConnectionReaper.of(server, options.perClient()),
+                options.stopDelaySeconds());
     }
 
     /** The bound address (with the real port when 0 was asked for). */

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code audit-anonymous.log}), each record found by the {@code X-Request-Id} of the response it
  * belongs to: reads of secrets (the users, a user, a private key), every request made with
  * {@code BALOR_ADMIN_TOKEN} and every 403 are recorded, ordinary reads of a logged-in caller are
- * not; a change lists its fields before and after, a password change only says that the hash
+ * not; a user's repeated 403s are one whole record and one summary a minute; a change lists its fields before and after, a password change only says that the hash
  * changed, and no password is in any log file; a flood of anonymous refusals from three addresses
  * is one whole record per address and one summary per address once the minute is over, with the
  * counts adding up, and adds nothing to {@code audit.log}.
@@ -77,6 +77,10 @@ class AuditTrailApiTest {
             Map<String, Call> ids = new LinkedHashMap<>();
             List<String> quiet = new ArrayList<>();
             for (Call call : recorded) {
+                if (call.status() == 403) {
+                    // A user's 403s are written whole once a minute (the rest are counted): a new minute each.
+                    admin.clock.advance(Duration.ofSeconds(61));
+                }
                 HttpResponse<String> response = admin.call("GET", call.path(), call.token(), null);
                 assertEquals(call.status(), response.statusCode(), call + ": " + response.body());
                 ids.put(requestId(response), call);
@@ -122,6 +126,39 @@ class AuditTrailApiTest {
             assertEquals(404, unknown.statusCode(), unknown.body());
             List<JsonNode> audit = AuditLogView.audit(admin);
             assertEquals(List.of(), audit.subList(before, audit.size()), "ordinary reads of a viewer, refused or not");
+        }
+    }
+
+    @Test
+    void aUsersRepeatedForbiddenRequestsAreOneRecordAndOneSummaryAMinute() throws Exception {
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            String viewer = admin.user("vera", "viewer");
+            int before = AuditLogView.audit(admin).size();
+            String firstId = null;
+            for (int i = 0; i < 200; i++) {
+                String path = i % 2 == 0 ? "/api/users" : "/api/pools";
+                HttpResponse<String> response = admin.call(i % 2 == 0 ? "GET" : "POST", path, viewer,
+                        i % 2 == 0 ? null : "{\"name\": \"p" + i + "\"}");
+                assertEquals(403, response.statusCode(), response.body());
+                if (firstId == null) {
+                    firstId = requestId(response);
+                }
+            }
+            List<JsonNode> audit = AuditLogView.audit(admin);
+            List<JsonNode> added = audit.subList(before, audit.size());
+            assertEquals(1, added.size(), "only the first 403 of the minute, whole: " + added);
+            assertEquals(firstId, added.get(0).get("request_id").asText());
+
+            admin.clock.advance(Duration.ofSeconds(61));
+            Await.until("the summary of the minute", Duration.ofSeconds(20),
+                    () -> AuditLogView.audit(admin).size() > before + 1);
+            audit = AuditLogView.audit(admin);
+            JsonNode summary = audit.get(audit.size() - 1);
+            assertEquals(List.of("refusals", "vera", "127.0.0.1", 199, "{\"403\":199}",
+                            "[\"/api/pools\",\"/api/users\"]"),
+                    List.of(summary.get("kind").asText(), summary.get("username").asText(),
+                            summary.get("client").asText(), summary.get("count").asInt(),
+                            summary.get("statuses").toString(), summary.get("paths").toString()), summary.toString());
         }
     }
 
@@ -255,7 +292,7 @@ class AuditTrailApiTest {
             assertEquals(6, lines.size(), "three whole records and three summaries: " + lines);
             Map<String, Integer> counted = new TreeMap<>();
             for (JsonNode summary : lines.subList(3, 6)) {
-                assertEquals("anonymous_refusals", summary.get("kind").asText(), summary.toString());
+                assertEquals("refusals", summary.get("kind").asText(), summary.toString());
                 String client = summary.get("client").asText();
                 Map<String, Integer> expected = new TreeMap<>(statuses.get(client));
                 String firstStatus = Integer.toString(firsts.stream().filter(f -> f.get("client").asText().equals(client))

@@ -190,7 +190,11 @@ class LogsApiTest {
                 assertEquals(Files.size(logs.resolve(file.get("name").asText())), file.get("size").asLong());
                 assertTrue(file.get("modified").isTextual(), file.toString());
             }
-            assertEquals(List.of("access.log", "access.log.1", "audit.log", "events.log", "events.log.2"), names);
+            assertEquals(List.of("access.log", "access.log.1", "events.log", "events.log.2"), names,
+                    "the audit logs are not a viewer's");
+            List<String> adminNames = new ArrayList<>();
+            json(admin.call("GET", "/api/logs/files", ADMIN_TOKEN, null)).forEach(f -> adminNames.add(f.get("name").asText()));
+            assertEquals(List.of("access.log", "access.log.1", "audit.log", "events.log", "events.log.2"), adminNames);
 
             for (String name : List.of("access.log", "access.log.1", "events.log", "events.log.2")) {
                 HttpResponse<String> file = admin.call("GET", "/api/logs/files/" + name, viewer, null);
@@ -200,12 +204,18 @@ class LogsApiTest {
                         file.headers().firstValue("Content-Disposition").orElse(null));
                 assertTrue(file.headers().firstValue("Content-Type").orElse("").startsWith("application/x-ndjson"));
             }
-            HttpResponse<String> audit = admin.call("GET", "/api/logs/files/audit.log", viewer, null);
+            assertEquals(403, admin.call("GET", "/api/logs/files/audit.log", viewer, null).statusCode());
+            String viewerTry = admin.call("GET", "/api/logs/files/audit-anonymous.log", viewer, null).body();
+            assertTrue(viewerTry.contains("the audit logs are for admins"), viewerTry);
+            HttpResponse<String> audit = admin.call("GET", "/api/logs/files/audit.log", ADMIN_TOKEN, null);
             assertEquals(200, audit.statusCode(), audit.body());
             String[] lines = audit.body().split("\n");
             assertTrue(lines.length >= 2, audit.body());
-            assertTrue(lines[lines.length - 1].contains("/api/logging") && lines[lines.length - 1].contains("400"),
-                    "the refused change is the newest record: " + audit.body());
+            assertTrue(audit.body().contains("/api/logging") && audit.body().contains("\"status\":400"),
+                    "the refused change is recorded: " + audit.body());
+            assertTrue(java.util.Arrays.stream(lines).anyMatch(line -> line.contains("\"status\":403")
+                    && line.contains("\"vera\"") && line.contains("audit.log")), "and the viewer's refused read of it: "
+                    + audit.body());
 
             for (String name : List.of("notes.txt", "access.log.bak", "access.log.7", "events.log.3", "secret.log",
                     "access.log.9")) {

@@ -39,6 +39,30 @@ class UsersApiTest {
         }
     }
 
+    /**
+     * A user whose stored hash has fewer iterations than the hasher's gets a stronger one at its
+     * next login, saved to the state file, and keeps its session; a user changed meanwhile is not
+     * written back.
+     */
+    @Test
+    void aWeakerStoredHashIsMadeStrongerAtLoginAndSaved() throws Exception {
+        io.balor.admin.auth.PasswordHasher weak = new io.balor.admin.auth.PasswordHasher(500,
+                new java.security.SecureRandom());
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data/balor_state.json"), "{\"version\": 1, \"users\": ["
+                + "{\"username\": \"admin\", \"role\": \"admin\", \"password_hash\": \""
+                + weak.hash("admin-password-1".toCharArray()) + "\"}]}");
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            String token = admin.login("admin", "admin-password-1");
+            String saved = StateFileView.root(admin).get("users").get(0).get("password_hash").asText();
+            assertTrue(saved.startsWith("$pbkdf2-sha256$i=1000$"), "made again at the hasher's count: " + saved);
+            assertEquals(200, admin.call("GET", "/api/users", token, null).statusCode(), "the session lives on");
+            admin.login("admin", "admin-password-1");
+            assertEquals(saved, StateFileView.root(admin).get("users").get(0).get("password_hash").asText(),
+                    "a strong hash is left as it is");
+        }
+    }
+
     @Test
     void createAnswers201AndTheUserCanLogIn() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {

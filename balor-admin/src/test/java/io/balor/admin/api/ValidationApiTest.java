@@ -195,7 +195,7 @@ class ValidationApiTest {
     }
 
     @Test
-    void aCertificateOutsideTheDirectoriesThatDoesNotLoadOnlyCannotBeUsedForANonAdmin() throws Exception {
+    void aCertificateOutsideTheDirectoriesIsAnAdminsToNameAndTellsANonAdminNothing() throws Exception {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path notCertificate = Files.writeString(elsewhere.resolve("notes.pem"), "hello, not a certificate\n");
         Path directory = Files.createDirectories(elsewhere.resolve("dir.pem"));
@@ -219,8 +219,9 @@ class ValidationApiTest {
                 List<String> bodies = new ArrayList<>();
                 for (String path : outside) {
                     HttpResponse<String> refused = admin.call("POST", target, operator, shape.getValue().apply(path));
-                    assertRefused(admin, file, 409, shape.getKey(), "operator, " + shape.getKey() + " " + path, refused);
-                    assertTrue(json(refused).get("error").asText().startsWith("cannot be used"), refused.body());
+                    assertRefused(admin, file, 403, shape.getKey(), "operator, " + shape.getKey() + " " + path, refused);
+                    assertTrue(json(refused).get("error").asText().startsWith("only an admin may name a file outside"),
+                            refused.body());
                     assertFalse(refused.body().contains("elsewhere") || refused.body().contains("nonexistent"),
                             "the path is not repeated: " + refused.body());
                     bodies.add(refused.body());
@@ -250,7 +251,7 @@ class ValidationApiTest {
     }
 
     @Test
-    void aKeyFileOutsideTheDirectoriesThatDoesNotLoadOnlyCannotBeUsedForANonAdmin() throws Exception {
+    void aKeyFileOutsideTheDirectoriesIsAnAdminsToNameAndTellsANonAdminNothing() throws Exception {
         CertificatesApiTest.Pem shop = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "shop.example");
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path notKey = Files.writeString(elsewhere.resolve("notes.key"), "hello, not a key\n");
@@ -266,8 +267,9 @@ class ValidationApiTest {
             List<String> bodies = new ArrayList<>();
             for (String key : List.of("/nonexistent/x.key", notKey.toString(), otherKey.toString(), elsewhere.toString())) {
                 HttpResponse<String> refused = admin.call("POST", "/api/listeners", operator, listenerTls("certs/shop.crt", key));
-                assertRefused(admin, file, 409, "tls.cert_file", "operator, key_file " + key, refused);
-                assertTrue(json(refused).get("error").asText().startsWith("cannot be used"), refused.body());
+                assertRefused(admin, file, 403, "tls.key_file", "operator, key_file " + key, refused);
+                assertTrue(json(refused).get("error").asText().startsWith("only an admin may name a file outside"),
+                        refused.body());
                 bodies.add(refused.body());
             }
             assertEquals(1, bodies.stream().distinct().count(),
@@ -290,6 +292,29 @@ class ValidationApiTest {
     }
 
     @Test
+    void anOutsideCertificateAnAdminNamedStaysThroughAnOperatorsEditsButCannotBeMovedByThem() throws Exception {
+        CertificatesApiTest.Pem pair = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "site.example");
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path cert = Files.writeString(elsewhere.resolve("site.crt"), pair.cert());
+        Path key = Files.writeString(elsewhere.resolve("site.key"), pair.key());
+        Path otherCert = Files.writeString(elsewhere.resolve("other.crt"), pair.cert());
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            admin.create("/api/pools", pool("app", "127.0.0.1:9"));
+            String operator = admin.user("olga", "operator");
+            assertEquals(201, admin.call("POST", "/api/listeners", ADMIN_TOKEN,
+                    listenerTls(cert.toString(), key.toString())).statusCode(), "an admin may name it");
+            ObjectNode edited = (ObjectNode) readTree(listenerTls(cert.toString(), key.toString()));
+            edited.put("max_connections", 50);
+            HttpResponse<String> kept = admin.call("PUT", "/api/listeners/tls1", operator, edited.toString());
+            assertEquals(200, kept.statusCode(), "an operator's edit may keep what an admin named: " + kept.body());
+            byte[] file = StateFileView.bytes(admin);
+            HttpResponse<String> moved = admin.call("PUT", "/api/listeners/tls1", operator,
+                    listenerTls(otherCert.toString(), key.toString()));
+            assertRefused(admin, file, 403, "tls.cert_file", "operator, another outside file", moved);
+        }
+    }
+
+    @Test
     void whyAnOutsideCertificateDoesNotLoadIsNotInTheEventsAnOperatorReads() throws Exception {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path notCertificate = Files.writeString(elsewhere.resolve("notes.pem"), "hello, not a certificate\n");
@@ -300,7 +325,7 @@ class ValidationApiTest {
             List<String> answers = new ArrayList<>();
             for (String path : List.of(missing, notCertificate.toString())) {
                 HttpResponse<String> refused = admin.call("POST", "/api/listeners", operator, listenerTls(path));
-                assertEquals(409, refused.statusCode(), refused.body());
+                assertEquals(403, refused.statusCode(), refused.body());
                 answers.add(refused.body());
             }
             assertEquals(answers.get(0), answers.get(1), "the answers say nothing");

@@ -171,7 +171,7 @@ class AuthenticatorTest {
         int[] saved = new int[1];
         Authenticator a = new Authenticator(directory, new SessionStore(clock), strong, new LoginThrottle(clock), gate,
                 null);
-        a.onRehash(() -> saved[0]++);
+        a.onRehash((username, oldHash, newHash) -> saved[0]++);
         String token = assertInstanceOf(LoginResult.Ok.class, a.login("old", "old-password".toCharArray(), client))
                 .issued().token();
         String hash = directory.find("old").orElseThrow().passwordHash();

@@ -68,8 +68,9 @@ class LoginThrottleTest {
     void anAddressTheUserLoggedInFromIsNotHeldBackByGuessesFromElsewhere() throws Exception {
         InetAddress home = ip("203.0.113.5");
         throttle.success("alice", home);
-        assertTrue(throttle.knownAddress(home));
-        assertFalse(throttle.knownAddress(ip("203.0.113.6")));
+        assertTrue(throttle.knownAddress("alice", home));
+        assertFalse(throttle.knownAddress("bob", home), "known for alice only");
+        assertFalse(throttle.knownAddress("alice", ip("203.0.113.6")));
         for (int i = 0; i < 200; i++) {
             throttle.failure("alice", ip("192.0.2." + (i % 20 + 1)));
             clock.advance(Duration.ofSeconds(3));
@@ -77,7 +78,7 @@ class LoginThrottleTest {
         assertTrue(throttle.retryAfterSeconds("alice", ip("198.51.100.7")) > 0, "a new address waits");
         assertEquals(0, throttle.retryAfterSeconds("alice", home), "the owner's address does not");
         clock.advance(Duration.ofDays(LoginThrottle.KNOWN_DAYS));
-        assertFalse(throttle.knownAddress(home), "forgotten after " + LoginThrottle.KNOWN_DAYS + " days");
+        assertFalse(throttle.knownAddress("alice", home), "forgotten after " + LoginThrottle.KNOWN_DAYS + " days");
     }
 
     @Test
@@ -142,6 +143,37 @@ class LoginThrottleTest {
     }
 
     @Test
+    void othersFailingAtTheOwnersAddressDoNotHoldTheOwnerBackAndUnlockClearsWhatDoes() throws Exception {
+        InetAddress shared = ip("127.0.0.1");
+        throttle.success("admin", shared);
+        for (int i = 0; i < 40; i++) {
+            throttle.failure("user" + i, shared);   // someone else on the same address sprays names
+        }
+        assertTrue(throttle.retryAfterSeconds("carol", shared) > 0, "the address is throttled for others");
+        assertEquals(0, throttle.retryAfterSeconds("admin", shared), "not for the owner who logged in from it");
+        for (int i = 0; i < 8; i++) {
+            throttle.failure("admin", shared);      // guesses at the owner's own name from the shared address
+        }
+        assertTrue(throttle.retryAfterSeconds("admin", shared) > 0, "those do slow the owner there");
+        assertTrue(throttle.unlock("admin"));
+        assertEquals(0, throttle.retryAfterSeconds("admin", shared), "unlock is the owner's way back in");
+        assertEquals(0, throttle.retryAfterSeconds("carol", shared), "it clears the owner's addresses too");
+    }
+
+    @Test
+    void sprayingFreshKeysDoesNotEvictAThrottledOne() throws Exception {
+        LoginThrottle small = new LoginThrottle(clock, 5, 5, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
+                Duration.ofDays(1), 100);
+        for (int i = 0; i < 10; i++) {
+            small.failure("target", ip("192.0.2." + (i + 1)));
+        }
+        assertTrue(small.retryAfterSeconds("target", ip("198.51.100.1")) > 0);
+        spray(small, 0, 5_000);
+        assertTrue(small.retryAfterSeconds("target", ip("198.51.100.1")) > 0,
+                "5,000 fresh names from fresh addresses did not push the throttled name out");
+    }
+
+    @Test
     void countsAreForgottenAfterADay() throws Exception {
         InetAddress a = ip("192.0.2.1");
         for (int i = 0; i < 20; i++) {
@@ -155,27 +187,30 @@ class LoginThrottleTest {
     }
 
     @Test
-    void tablesAreBoundedAndEvictTheLeastRecentlyFailed() throws Exception {
+    void tablesAreBoundedAndEvictFreshKeysBeforeThrottledOnes() throws Exception {
         LoginThrottle small = new LoginThrottle(clock, 5, 5, 5, Duration.ofSeconds(1), Duration.ofMinutes(15),
                 Duration.ofDays(1), 100);
         InetAddress target = ip("203.0.113.9");
         for (int i = 0; i < 5; i++) {
             small.failure("alice", target);
         }
-        spray(small, 0, 99);
-        assertEquals(300, small.size(), "three tables full, alice and her address the oldest keys");
-        small.failure("alice", target);
-        spray(small, 99, 198);
-        assertEquals(2, small.retryAfterSeconds("alice", ip("198.51.100.7")), "a new failure made alice the newest");
-        assertEquals(2, small.retryAfterSeconds(null, target));
-
-        InetAddress last = spray(small, 198, 20_000);
+        InetAddress last = spray(small, 0, 20_000);
         assertEquals(300, small.size(), "100 keys a table at most");
-        assertEquals(0, small.retryAfterSeconds("alice", target), "the oldest keys were evicted");
+        assertEquals(1, small.retryAfterSeconds("alice", ip("198.51.100.7")), "the throttled name was kept");
+        assertEquals(1, small.retryAfterSeconds(null, target), "and its address");
         for (int i = 0; i < 4; i++) {
             small.failure(null, last);
         }
-        assertEquals(1, small.retryAfterSeconds(null, last), "the newest were kept");
+        assertEquals(1, small.retryAfterSeconds(null, last), "the newest fresh key was kept too");
+
+        // When every key is throttled, the least recently failed one goes.
+        LoginThrottle full = new LoginThrottle(clock, 1, 1, 1, Duration.ofSeconds(1), Duration.ofMinutes(15),
+                Duration.ofDays(1), 3);
+        for (String name : List.of("a", "b", "c", "d")) {
+            full.failure(name, null);
+        }
+        assertEquals(0, full.retryAfterSeconds("a", null), "a, the oldest throttled key, was evicted for d");
+        assertEquals(1, full.retryAfterSeconds("d", null));
     }
 
     /** One failure each for users {@code from..to-1} from as many addresses; returns the last address. */

@@ -19,19 +19,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The audit of refusals of clients that are not logged in (wrong passwords, missing tokens,
- * throttled logins, a foreign {@code Host}), aggregated so that a flood costs a line per client a
- * minute, not a line per request: in each minute (of the audit clock, windows aligned to the
- * minute) the first refusal of a client address ({@link ClientAddress#key}) is written whole, with
- * the username a login tried, and the rest only counted; when the minute is over, one summary line
- * per client that had more: {@code {"time", "kind": "anonymous_refusals", "client", "from", "to",
+ * The audit of refusals a client can make at will, aggregated so that a flood costs a line per
+ * client a minute, not a line per request: those of clients that are not logged in (wrong
+ * passwords, missing tokens, throttled logins, a foreign {@code Host}), by client address, and
+ * the {@code 403}s of logged-in users, by user and address. In each minute (of the audit clock,
+ * windows aligned to the minute) a client's first refusal is written whole, with the username a
+ * login tried, and the rest only counted; when the minute is over, one summary line per client
+ * that had more: {@code {"time", "kind": "refusals", "username"?, "client", "from", "to",
  * "count", "statuses": {"401": 57}, "logins": [...], "paths": [...]}} (at most
  * {@value #MAX_LISTED} names and paths each). At most {@value #MAX_CLIENTS} clients are followed
  * in a minute; the rest are counted together in one more summary ({@code "client": "(others)"}).
  *
  * <p>Not thread-safe: its owner ({@link AuditFile}) calls it under its lock, with the clock's time.
  */
-final class AnonymousRefusals {
+final class Refusals {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_CLIENTS = 1024;
@@ -41,6 +42,7 @@ final class AnonymousRefusals {
 
     /** The refusals of one client (or of the others) in the current window beyond the first. */
     private static final class Tally {
+        String username;
         long count;
         long clients;
         final Map<String, Long> statuses = new TreeMap<>();
@@ -74,9 +76,12 @@ final class AnonymousRefusals {
             windowStart = start(record.time());
         }
         String client = clientKey(record.clientAddress());
-        Tally tally = clients.get(client);
+        String key = record.anonymous() ? client : record.username() + " " + client;
+        Tally tally = clients.get(key);
         if (tally == null && clients.size() < MAX_CLIENTS) {
-            clients.put(client, new Tally());
+            Tally first = new Tally();
+            first.username = record.anonymous() ? null : record.username();
+            clients.put(key, first);
             lines.add(line);
         } else if (tally != null) {
             tally.add(record);
@@ -97,9 +102,9 @@ final class AnonymousRefusals {
             return lines;
         }
         Instant end = windowStart.plus(WINDOW);
-        clients.forEach((client, tally) -> {
+        clients.forEach((key, tally) -> {
             if (tally.count > 0) {
-                lines.add(summary(client, tally, end));
+                lines.add(summary(tally.username == null ? key : key.substring(tally.username.length() + 1), tally, end));
             }
         });
         if (others != null) {
@@ -112,8 +117,11 @@ final class AnonymousRefusals {
     }
 
     private String summary(String client, Tally tally, Instant end) {
-        ObjectNode line = JSON.createObjectNode().put("time", end.toString()).put("kind", "anonymous_refusals")
-                .put("client", client).put("from", windowStart.toString()).put("to", end.toString())
+        ObjectNode line = JSON.createObjectNode().put("time", end.toString()).put("kind", "refusals");
+        if (tally.username != null) {
+            line.put("username", tally.username);
+        }
+        line.put("client", client).put("from", windowStart.toString()).put("to", end.toString())
                 .put("count", tally.count);
         if (client.equals(OTHERS)) {
             line.put("note", "refusals of clients past the " + MAX_CLIENTS + " followed this minute (requests, not"
