@@ -1,7 +1,7 @@
 package io.balor.daemon;
 
 import io.balor.FileModes;
-import io.balor.admin.auth.Authenticator;
+import io.balor.admin.api.AdminServer;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The protocol: one line of request, one line of answer ({@code ok ...} or {@code error ...}),
  * then the connection closes. Requests: {@code unlock NAME} (clears user NAME's login throttle:
- * {@code balorctl users unlock}) and {@code ping}. A line is at most {@value #MAX_LINE} bytes and must
+ * {@code balorctl users unlock}; written to the audit log) and {@code ping}. A line is at most {@value #MAX_LINE} bytes and must
  * arrive within {@value #READ_SECONDS} s.
  *
  * <p>Threads: one daemon thread ("balor-control") accepts and serves one connection at a time;
@@ -37,13 +37,13 @@ final class ControlSocket implements AutoCloseable {
 
     private final Path path;
     private final ServerSocketChannel server;
-    private final Authenticator auth;
+    private final AdminServer admin;
     private final Thread thread;
 
-    private ControlSocket(Path path, ServerSocketChannel server, Authenticator auth) {
+    private ControlSocket(Path path, ServerSocketChannel server, AdminServer admin) {
         this.path = path;
         this.server = server;
-        this.auth = auth;
+        this.admin = admin;
         this.thread = new Thread(this::serve, "balor-control");
         thread.setDaemon(true);
     }
@@ -54,7 +54,7 @@ final class ControlSocket implements AutoCloseable {
      *
      * @throws IOException if it cannot be bound, or another daemon answers on it
      */
-    static ControlSocket start(Path path, Authenticator auth) throws IOException {
+    static ControlSocket start(Path path, AdminServer admin) throws IOException {
         Path absolute = path.toAbsolutePath();
         FileModes.createPrivateDirectories(absolute.getParent());
         if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -67,16 +67,32 @@ final class ControlSocket implements AutoCloseable {
             Files.delete(absolute);
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        // Bound in a directory of its own first, made owner-only, then moved into place: never
+        // reachable by others, even for the moment before its mode is set.
+        Path staging = absolute.resolveSibling(".balor-" + java.util.HexFormat.of()
+                .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()));
+        Path staged = staging.resolve("s");
         try {
-            server.bind(UnixDomainSocketAddress.of(absolute));
-            if (FileModes.posix(absolute)) {
-                Files.setPosixFilePermissions(absolute, FileModes.PRIVATE_FILE);
+            boolean posix = FileModes.posix(absolute.getParent());
+            if (posix) {
+                Files.createDirectory(staging, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        FileModes.PRIVATE_DIRECTORY));
+            } else {
+                Files.createDirectory(staging);
             }
+            server.bind(UnixDomainSocketAddress.of(staged));
+            if (posix) {
+                Files.setPosixFilePermissions(staged, FileModes.PRIVATE_FILE);
+            }
+            Files.move(staged, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
+        } finally {
+            Files.deleteIfExists(staged);
+            Files.deleteIfExists(staging);
         }
-        ControlSocket socket = new ControlSocket(absolute, server, auth);
+        ControlSocket socket = new ControlSocket(absolute, server, admin);
         socket.thread.start();
         return socket;
     }
@@ -88,7 +104,7 @@ final class ControlSocket implements AutoCloseable {
         }
         if (request.startsWith("unlock ") && request.length() > "unlock ".length()) {
             String name = request.substring("unlock ".length());
-            return auth.unlock(name) ? "ok unlocked " + name
+            return admin.unlock(name) ? "ok unlocked " + name
                     : "ok " + name + " was not throttled (a restart forgets every throttle)";
         }
         return "error unknown request (known: unlock NAME, ping)";

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  *                             size is rotated
  * @param logKeep              {@code BALOR_LOG_KEEP}, default 5, 0..1000: rotated files kept of each log
  * @param accessLogSampling    {@code BALOR_ACCESS_LOG_SAMPLING}: exchanges per 10,000 the access log keeps,
- *                             default 10,000 (all); clamped to 1..10,000 as the original clamps its trace sampling
+ *                             default 10,000 (all); 1..10,000, anything else refused (exit 2)
  * @param metricsAuth          {@code BALOR_METRICS_AUTH}, default false: {@code /metrics} needs a viewer token
  * @param adminHosts           {@code BALOR_ADMIN_HOSTS}: comma-separated names (or addresses) a request's
  *                             {@code Host} may carry besides the bind address, localhost, 127.0.0.1 and [::1]

@@ -136,7 +136,7 @@ public final class Main {
         out.println("admin API on " + admin.scheme() + "://" + describe(admin.address()) + "/api");
         ControlSocket control = null;
         try {
-            control = ControlSocket.start(env.controlSocket(), admin.authenticator());
+            control = ControlSocket.start(env.controlSocket(), admin);
             out.println("control socket " + env.controlSocket().toAbsolutePath() + " (balorctl users unlock)");
         } catch (IOException e) {
             err.println("balor: warning: no control socket at " + env.controlSocket().toAbsolutePath() + " ("

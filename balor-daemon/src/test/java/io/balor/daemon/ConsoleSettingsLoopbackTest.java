@@ -53,5 +53,8 @@ class ConsoleSettingsLoopbackTest {
         assertNotNull(ConsoleSettings.bindProblem("localhost"), "no port");
         assertNull(ConsoleSettings.bindProblem("0.0.0.0:9443"), "allowed, with the daemon's warning");
         assertNull(ConsoleSettings.bindProblem("[::1]:9443"));
+        assertNull(ConsoleSettings.bindProblem("localhost:9443"));
+        assertNotNull(ConsoleSettings.bindProblem("console.example:9443"), "a name could resolve anywhere");
+        assertNotNull(ConsoleSettings.bindProblem("127.0.0.1.nip.io:9443"), "even one that looks like an address");
     }
 }

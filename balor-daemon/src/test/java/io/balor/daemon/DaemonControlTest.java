@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -128,6 +129,15 @@ class DaemonControlTest {
             assertEquals(0, daemon.awaitExit(WAIT), daemon.stderr());
         }
         assertFalse(Files.exists(socket()), "removed at SIGTERM");
+        try (var left = Files.list(socket().getParent())) {
+            assertEquals(List.of(), left.toList(), "nothing left where the socket was staged and bound");
+        }
+        List<String> unlocks = Files.readAllLines(dir.resolve("logs/audit.log")).stream()
+                .filter(line -> line.contains("\"method\":\"UNLOCK\"")).toList();
+        assertEquals(2, unlocks.size(), "each unlock is audited: " + unlocks);
+        assertTrue(unlocks.get(0).contains("\"username\":\"balorctl\"") && unlocks.get(0).contains(
+                "\"path\":\"/control/unlock/alice\"") && unlocks.get(0).contains("was not throttled"), unlocks.get(0));
+        assertTrue(unlocks.get(1).contains("\"detail\":\"unlocked user alice\""), unlocks.get(1));
         assertEquals(1, unlock("alice"));
         assertTrue(err().contains("no balor answers on " + socket()), err());
     }

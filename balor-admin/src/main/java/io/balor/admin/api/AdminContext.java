@@ -36,10 +36,25 @@ public record AdminContext(StateStore store, Authenticator auth, Path certDir, P
      * state file that cannot be written with a 500 (nothing changed then).
      */
     BalorState change(java.util.function.UnaryOperator<BalorState> change) {
+        return changed(change).after();
+    }
+
+    /**
+     * As {@link #change}, answering both the state {@code change} was made to and the state it
+     * made: what an audit record shows as before and after (read under the store's lock, so a
+     * concurrent change cannot slip in between).
+     */
+    Changed changed(java.util.function.UnaryOperator<BalorState> change) {
+        BalorState[] before = new BalorState[1];
         try {
-            return store.change(change);
+            BalorState after = store.change(state -> change.apply(before[0] = state));
+            return new Changed(before[0], after);
         } catch (io.balor.admin.state.StateFileException e) {
             throw ProblemAnswers.notSaved(e);
         }
+    }
+
+    /** A change made: the state it was made to, and the state it made. */
+    record Changed(BalorState before, BalorState after) {
     }
 }

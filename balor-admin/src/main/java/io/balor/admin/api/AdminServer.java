@@ -93,9 +93,12 @@ public final class AdminServer implements AutoCloseable {
     private final Authenticator auth;
     private final String bootstrapMessage;
     private final boolean https;
+    private final java.time.Clock clock;
 
-    private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage, boolean https) {
+    private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage, boolean https,
+                        java.time.Clock clock) {
         this.server = server;
+        this.clock = clock;
         this.https = https;
         this.audit = audit;
         this.auth = auth;
@@ -149,7 +152,7 @@ public final class AdminServer implements AutoCloseable {
             audit.close();
             throw e;
         }
-        return new AdminServer(server, audit, auth, message, tls != null);
+        return new AdminServer(server, audit, auth, message, tls != null, settings.clock());
     }
 
     /**
@@ -214,6 +217,22 @@ public final class AdminServer implements AutoCloseable {
 
     public Authenticator authenticator() {
         return auth;
+    }
+
+    /**
+     * Clears user {@code username}'s login throttle ({@code balorctl users unlock}, through the
+     * daemon's control socket) and says so in the audit log: {@code "username": "balorctl",
+     * "role": "local", "client": "local", "method": "UNLOCK", "path": "/control/unlock/NAME"}.
+     *
+     * @return whether there was a throttle to clear
+     */
+    public boolean unlock(String username) {
+        boolean cleared = auth.unlock(username);
+        String requestId = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        audit.record(new AuditRecord(clock.instant(), requestId, "balorctl", "local", "local", "UNLOCK",
+                "/control/unlock/" + username, 200, cleared ? "unlocked user " + username
+                : "user " + username + " was not throttled", null, null));
+        return cleared;
     }
 
     @Override

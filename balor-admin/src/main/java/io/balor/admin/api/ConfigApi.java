@@ -105,7 +105,7 @@ final class ConfigApi {
                         .withField("name");
             }
             return checked(request, section, state, null, name, edits.put(state, section, null, body));
-        }, section, name);
+        }, section, name).after();
         return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
                 .withHeader("Location", path(section, name))
                 .withAuditDetail("created " + singular(section) + " " + name)
@@ -117,8 +117,7 @@ final class ConfigApi {
         ObjectNode body = (ObjectNode) body(request);
         requireKeys(section, body, name);
         String newName = body.path("name").asText(name);
-        BalorState before = context.store().current();
-        BalorState after = change(request, state -> {
+        AdminContext.Changed changed = change(request, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
@@ -133,9 +132,10 @@ final class ConfigApi {
             }
             return checked(request, section, state, name, newName, edits.put(state, section, name, body));
         }, section, newName);
+        BalorState after = changed.after();
         return ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
                 .withAuditDetail("updated " + singular(section) + " " + name)
-                .withAuditChange(edits.item(before, section, name), edits.item(after, section, newName));
+                .withAuditChange(edits.item(changed.before(), section, name), edits.item(after, section, newName));
     }
 
     /**
@@ -188,8 +188,7 @@ final class ConfigApi {
 
     private ApiResponse delete(Section section, ApiRequest request) {
         String name = name(request);
-        BalorState before = context.store().current();
-        change(request, state -> {
+        AdminContext.Changed changed = change(request, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
@@ -201,7 +200,7 @@ final class ConfigApi {
             return edits.remove(state, section, name);
         });
         return ApiResponse.noContent().withAuditDetail("deleted " + singular(section) + " " + name)
-                .withAuditChange(edits.item(before, section, name), null);
+                .withAuditChange(edits.item(changed.before(), section, name), null);
     }
 
     /**
@@ -212,7 +211,7 @@ final class ConfigApi {
     private ApiResponse drain(ApiRequest request) {
         String name = request.pathParam("id");
         noBody(request);
-        BalorState after = change(request, state -> {
+        AdminContext.Changed changed = change(request, state -> {
             ListenerConfig listener = state.config().listener(name);
             if (listener == null) {
                 throw notFound(Section.LISTENERS, name);
@@ -224,8 +223,12 @@ final class ConfigApi {
             listeners.replaceAll(l -> l.name().equals(name) ? l.withEnabled(false) : l);
             return state.withConfig(state.config().withListeners(listeners));
         });
-        return ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name), after, health()))
-                .withAuditDetail("drained listener " + name);
+        BalorState after = changed.after();
+        ApiResponse response = ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name),
+                after, health())).withAuditDetail("drained listener " + name);
+        return changed.before() == after ? response   // already disabled: nothing changed
+                : response.withAuditChange(edits.item(changed.before(), Section.LISTENERS, name),
+                        edits.item(after, Section.LISTENERS, name));
     }
 
     /** 400 unless the request has no body, or {@code {}}: drain takes no settings. */
@@ -235,7 +238,7 @@ final class ConfigApi {
         }
     }
 
-    private BalorState change(ApiRequest request, UnaryOperator<BalorState> change) {
+    private AdminContext.Changed change(ApiRequest request, UnaryOperator<BalorState> change) {
         return change(request, change, null, null);
     }
 
@@ -243,16 +246,19 @@ final class ConfigApi {
      * Applies and saves {@code change}; a refusal of the apply names the fields of the item
      * {@code name} of {@code section} (when given) relative to it, as a 400 does.
      */
-    private BalorState change(ApiRequest request, UnaryOperator<BalorState> change, Section section, String name) {
+    private AdminContext.Changed change(ApiRequest request, UnaryOperator<BalorState> change, Section section,
+                                        String name) {
+        BalorState[] before = new BalorState[1];
         BalorState[] tried = new BalorState[1];
         try {
-            return context.store().change(state -> {
+            BalorState after = context.store().change(state -> {
                 try {
-                    return tried[0] = change.apply(state);
+                    return tried[0] = change.apply(before[0] = state);
                 } catch (InvalidConfigException e) {
                     throw ProblemAnswers.invalid(e);   // invalid before any apply: 400
                 }
             });
+            return new AdminContext.Changed(before[0], after);
         } catch (InvalidConfigException e) {
             // valid but not applied (an address in use): 409
             InvalidConfigException shown = rules.hideOutsideFiles(e, tried[0] == null ? null : tried[0].config(),

@@ -73,15 +73,14 @@ final class LogsApi {
             throw ApiException.badRequest(TRACE_SAMPLE, TRACE_SAMPLE + " must be 1 to 10000 (exchanges per 10,000 the"
                     + " access log keeps), was " + value, "1 keeps one exchange in 10,000; 10000 keeps every one");
         }
-        BalorState before = context.store().current();
-        BalorState after = context.change(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
+        AdminContext.Changed changed = context.changed(state -> state.withExtra(TRACE_SAMPLE, NODES.numberNode(value)));
         try {
             context.balor().accessLogSampling(value);
         } catch (IllegalStateException e) {
             // Balor runs without an access log: the setting is kept for when it has one.
         }
-        return ApiResponse.ok(logging(after)).withAuditDetail("trace_sample " + value)
-                .withAuditChange(NODES.objectNode().put(TRACE_SAMPLE, sampling(before)),
+        return ApiResponse.ok(logging(changed.after())).withAuditDetail("trace_sample " + value)
+                .withAuditChange(NODES.objectNode().put(TRACE_SAMPLE, sampling(changed.before())),
                         NODES.objectNode().put(TRACE_SAMPLE, value));
     }
 

@@ -105,19 +105,26 @@ final class SystemApi {
         if (key != null && cert == null) {
             throw ApiException.badRequest("key_file", "a key_file needs a cert_file", "");
         }
-        if (cert != null) {
-            // Checked now, as the daemon will load it at the next start (relative to the state file's directory).
-            java.nio.file.Path dir = context.store().file().getParent();
-            io.balor.CertificateStatus status = io.balor.CertificateFiles.check(dir.resolve(cert),
-                    dir.resolve(key == null ? cert : key));
+        ObjectNode saved = ConsoleSettings.write(bind, cert, key);
+        ConsoleSettings settings;
+        try {
+            // Read as the next start will read it: paths relative to the state file's directory.
+            settings = ConsoleSettings.of(saved, context.store().file());
+        } catch (io.balor.config.InvalidConfigException e) {
+            throw ProblemAnswers.invalid(new io.balor.config.InvalidConfigException(e.problems().stream()
+                    .map(p -> new io.balor.config.ConfigProblem(p.path().substring(CONSOLE.length() + 1), p.message()))
+                    .toList()));
+        }
+        if (settings.tls()) {
+            // Checked now, as the daemon will load it at the next start.
+            io.balor.CertificateStatus status = io.balor.CertificateFiles.check(settings.certFile(), settings.keyFile());
             if (status.problem() != null) {
                 throw ApiException.badRequest("cert_file", "the console certificate does not load: " + status.problem(),
                         "give a PEM certificate and its key (paths relative to the state file's directory)");
             }
         }
-        ObjectNode saved = ConsoleSettings.write(bind, cert, key);
-        JsonNode before = context.store().current().extras().get(CONSOLE);
-        ObjectNode answer = console(context.change(state -> state.withExtra(CONSOLE, saved)));
+        AdminContext.Changed changed = context.changed(state -> state.withExtra(CONSOLE, saved));
+        ObjectNode answer = console(changed.after());
         answer.put("restart_required", true);
         boolean loopback = ConsoleSettings.loopback(HostPort.parseListen(bind).value());
         if (cert == null && !loopback) {
@@ -125,6 +132,6 @@ final class SystemApi {
                     + " passwords and tokens would cross the network in clear text");
         }
         return ApiResponse.ok(answer).withAuditDetail("console bind " + bind + (cert != null ? " tls" : ""))
-                .withAuditChange(before, saved);
+                .withAuditChange(changed.before().extras().get(CONSOLE), saved);
     }
 }

@@ -115,7 +115,7 @@ final class UsersApi {
         }
         Role role = role(body.optionalText("role", Role.VIEWER.wire()));
         User user = new User(username, role, hash(body.requireText("password"), "password"), context.clock().instant());
-        change(users -> users.add(user));
+        change(username, users -> users.add(user));
         return ApiResponse.created(view(user)).withAuditDetail("created user " + username + " (" + role.wire() + ")")
                 .withAuditChange(null, audited(user));
     }
@@ -131,8 +131,7 @@ final class UsersApi {
         }
         Role role = roleText == null ? null : role(roleText);
         String hash = password == null ? null : hash(password, "password");
-        User before = find(name);
-        change(users -> {
+        UserChange changed = change(name, users -> {
             if (role != null && role != users.find(name).orElseThrow().role()) {
                 users.changeRole(name, role);
             }
@@ -140,7 +139,8 @@ final class UsersApi {
                 users.changePassword(name, hash);
             }
         });
-        User after = find(name);
+        User after = changed.after();
+        User before = changed.before();
         return ApiResponse.ok(view(after)).withAuditDetail("updated user " + name
                 + (role != null ? " role " + role.wire() : "") + (hash != null ? " password" : ""))
                 .withAuditChange(audited(before), audited(after));
@@ -148,18 +148,27 @@ final class UsersApi {
 
     private ApiResponse delete(ApiRequest request) {
         String name = request.pathParam("name");
-        User before = find(name);
-        change(users -> users.delete(name));
+        find(name);
+        User before = change(name, users -> users.delete(name)).before();
         return ApiResponse.noContent().withAuditDetail("deleted user " + name).withAuditChange(audited(before), null);
     }
 
-    /** Makes {@code change} to a copy, saves the copy, then makes it to the live users. */
-    private synchronized void change(Consumer<UserDirectory> change) {
+    /**
+     * Makes {@code change} to a copy, saves the copy, then makes it to the live users; answers user
+     * {@code name} before and after (either null where there is none), read under this lock.
+     */
+    private synchronized UserChange change(String name, Consumer<UserDirectory> change) {
         UserDirectory live = context.auth().users();
         UserDirectory copy = new UserDirectory(live.list());
+        User before = live.find(name).orElse(null);
         run(change, copy);
         context.change(state -> state.withExtra(USERS, UsersSection.write(copy, NODES)));
         run(change, live);
+        return new UserChange(before, live.find(name).orElse(null));
+    }
+
+    /** A user before and after a change (null where there is none). */
+    private record UserChange(User before, User after) {
     }
 
     private static void run(Consumer<UserDirectory> change, UserDirectory users) {

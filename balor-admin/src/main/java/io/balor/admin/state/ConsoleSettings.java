@@ -111,19 +111,38 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
      * @throws io.balor.config.InvalidConfigException if its {@code admin_console} is invalid after all
      */
     public static ConsoleSettings of(BalorState state, Path stateFile) {
+        return of(state.extras().get(KEY), stateFile);
+    }
+
+    /**
+     * The settings {@code node} ({@code admin_console}) would be in a state file at {@code stateFile}:
+     * paths resolved as a start resolves them.
+     *
+     * @throws io.balor.config.InvalidConfigException naming each problem ({@code admin_console.bind} ...)
+     */
+    public static ConsoleSettings of(JsonNode node, Path stateFile) {
         List<ConfigProblem> problems = new java.util.ArrayList<>();
-        ConsoleSettings settings = read(state.extras().get(KEY), StateDirectory.of(stateFile), problems);
+        ConsoleSettings settings = read(node, StateDirectory.of(stateFile), problems);
         if (!problems.isEmpty()) {
             throw new io.balor.config.InvalidConfigException(problems);
         }
         return settings;
     }
 
-    /** Why {@code bind} cannot be the console's address ({@code IP:port}, port 1..65535), or null. */
+    /**
+     * Why {@code bind} cannot be the console's address, or null: it is {@code IP:port} (or
+     * {@code localhost:port}, or {@code :port} for every address), port 1..65535. A host name is
+     * refused: what it resolves to could change, and with it where the console listens.
+     */
     public static String bindProblem(String bind) {
         HostPort.Parsed parsed = HostPort.parseListen(bind);
         if (parsed.error() != null) {
             return parsed.error() + " (host:port, such as 127.0.0.1:9443)";
+        }
+        String host = parsed.value().host();
+        if (!host.isEmpty() && !host.equalsIgnoreCase("localhost") && !ipLiteral(host)) {
+            return "must be an IP address (or localhost), not the name '" + host + "': what a name resolves to"
+                    + " can change, and with it where the console listens";
         }
         if (parsed.value().port() < 1) {
             return "needs a port from 1 to 65535 (a saved console address must stay the same across restarts)";
@@ -140,7 +159,7 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
         if (host.equalsIgnoreCase("localhost")) {
             return true;
         }
-        if (host.isEmpty() || !host.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        if (!ipLiteral(host)) {
             return false;
         }
         try {
@@ -148,6 +167,11 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /** Whether {@code host} is written as an IPv4 or IPv6 address (so it is never looked up). */
+    private static boolean ipLiteral(String host) {
+        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     }
 
     /** This version's shape of {@code bind} and files (written relative to the state file's directory as given). */

@@ -121,6 +121,12 @@ class ConfigApiTest {
             assertEquals(200, again.statusCode(), "draining a drained listener is no change");
             assertArrayEquals(before, StateFileView.bytes(admin));
             assertEquals(404, admin.call("POST", "/api/listeners/nope/drain", ADMIN_TOKEN, null).statusCode());
+            List<JsonNode> audit = AuditLogView.audit(admin);
+            assertEquals("[{\"field\":\"enabled\",\"before\":true,\"after\":false}]", AuditLogView.one(audit,
+                    drained.headers().firstValue("X-Request-Id").orElseThrow()).path("changes").toString(),
+                    "the drain's audit record says what it changed");
+            assertTrue(AuditLogView.one(audit, again.headers().firstValue("X-Request-Id").orElseThrow())
+                    .path("changes").isMissingNode(), "the second drain changed nothing");
 
             // The kept config comes back with enabled=true, on a fresh port.
             JsonNode enabled = json(drained).deepCopy();

@@ -134,6 +134,7 @@ class SystemApiTest {
             for (String[] refusal : List.of(
                     new String[] {"{\"bind\": \"127.0.0.1:99999\"}", "bind"},
                     new String[] {"{\"bind\": \"nowhere\"}", "bind"},
+                    new String[] {"{\"bind\": \"console.example:9443\"}", "bind"},
                     new String[] {"{\"bind\": 9443}", "bind"},
                     new String[] {"{}", "bind"},
                     new String[] {"{\"bind\": \"127.0.0.1:9000\", \"key_file\": \"/k.pem\"}", "key_file"},
