@@ -45,19 +45,15 @@ class AdminFloodTest {
 
     @Test
     void aViewerAndTheOwnerGetThroughWhileTheApiIsFlooded() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE",
-                dir.resolve("data/balor_state.json").toString(), "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0",
-                "BALOR_DEFAULT_ADMIN_PASSWORD", "owner-password-1", "BALOR_LOG_DIR", dir.resolve("logs").toString(),
-                "BALOR_CONTROL_SOCKET", dir.resolve("control.sock").toString()))) {
-            Matcher line = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
-            assertTrue(line.matches());
-            String base = "http://127.0.0.1:" + line.group(2);
+        try (DaemonProcess daemon = start()) {
+            int port = port(daemon);
+            String base = "http://127.0.0.1:" + port;
             String admin = login(base, "admin", "owner-password-1").get("token").asText();
             assertEquals(201, send(base, "POST", "/api/users", admin,
                     "{\"username\": \"vera\", \"password\": \"viewer-password\", \"role\": \"viewer\"}").statusCode());
             String viewer = login(base, "vera", "viewer-password").get("token").asText();
 
-            try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", Integer.parseInt(line.group(2))),
+            try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", port),
                     120)) {
                 flood.connect(200, 500);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -79,14 +75,8 @@ class AdminFloodTest {
                     millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                     assertEquals(200, stats.statusCode(), "request " + i + ": " + stats.body());
                 }
-                // On a new connection, as a browser opening the console would.
-                HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                 long loginStart = System.nanoTime();
-                HttpResponse<String> owner = fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
-                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"username\": \"admin\", \"password\": \"owner-password-1\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> owner = ownerLoginOnANewConnection(base);
                 long loginMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loginStart);
                 List<Long> sorted = new ArrayList<>(millis);
                 Collections.sort(sorted);
@@ -112,15 +102,11 @@ class AdminFloodTest {
      */
     @Test
     void oneHostCannotHoldMoreThanItsShare() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE",
-                dir.resolve("data/balor_state.json").toString(), "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0",
-                "BALOR_DEFAULT_ADMIN_PASSWORD", "owner-password-1", "BALOR_LOG_DIR", dir.resolve("logs").toString(),
-                "BALOR_CONTROL_SOCKET", dir.resolve("control.sock").toString()))) {
-            Matcher line = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
-            assertTrue(line.matches());
-            String base = "http://127.0.0.1:" + line.group(2);
+        try (DaemonProcess daemon = start()) {
+            int port = port(daemon);
+            String base = "http://127.0.0.1:" + port;
             String admin = login(base, "admin", "owner-password-1").get("token").asText();
-            try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", Integer.parseInt(line.group(2))),
+            try (AdminFlood flood = new AdminFlood(new InetSocketAddress("127.0.0.1", port),
                     60)) {
                 flood.connectFrom("127.0.0.9", 300, 500);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -133,12 +119,7 @@ class AdminFloodTest {
                 for (int i = 0; i < 20; i++) {
                     assertEquals(200, send(base, "GET", "/api/stats", admin, null).statusCode());
                 }
-                HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-                HttpResponse<String> owner = fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
-                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"username\": \"admin\", \"password\": \"owner-password-1\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> owner = ownerLoginOnANewConnection(base);
                 assertEquals(200, owner.statusCode(), owner.body());
                 System.out.println("AdminFloodTest: one host held " + held + " connections of the 800 it kept opening ("
                         + flood.reconnects + " made)");
@@ -146,6 +127,30 @@ class AdminFloodTest {
             daemon.terminate();
             assertEquals(0, daemon.awaitExit(STARTUP), daemon.stderr());
         }
+    }
+
+    private DaemonProcess start() throws Exception {
+        return DaemonProcess.start(dir, Map.of("BALOR_STATE_FILE", dir.resolve("data/balor_state.json").toString(),
+                "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0", "BALOR_DEFAULT_ADMIN_PASSWORD", "owner-password-1",
+                "BALOR_LOG_DIR", dir.resolve("logs").toString(),
+                "BALOR_CONTROL_SOCKET", dir.resolve("control.sock").toString()));
+    }
+
+    /** The admin API's port, from the daemon's start-up line. */
+    private static int port(DaemonProcess daemon) throws Exception {
+        Matcher line = ADMIN_LINE.matcher(daemon.awaitLine(ADMIN_LINE.asPredicate(), STARTUP));
+        assertTrue(line.matches());
+        return Integer.parseInt(line.group(2));
+    }
+
+    /** The owner's login on a connection of its own, as a browser opening the console would. */
+    private static HttpResponse<String> ownerLoginOnANewConnection(String base) throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return fresh.send(HttpRequest.newBuilder(URI.create(base + "/api/login"))
+                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\": \"admin\", \"password\": \"owner-password-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode login(String base, String username, String password) throws Exception {
