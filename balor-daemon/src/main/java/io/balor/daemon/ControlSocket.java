@@ -72,14 +72,19 @@ final class ControlSocket implements AutoCloseable {
         Path staging = absolute.resolveSibling(".balor-" + java.util.HexFormat.of()
                 .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()));
         Path staged = staging.resolve("s");
+        boolean posix = FileModes.posix(absolute.getParent());
         try {
-            boolean posix = FileModes.posix(absolute.getParent());
             if (posix) {
                 Files.createDirectory(staging, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         FileModes.PRIVATE_DIRECTORY));
             } else {
                 Files.createDirectory(staging);
             }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        try {
             server.bind(UnixDomainSocketAddress.of(staged));
             if (posix) {
                 Files.setPosixFilePermissions(staged, FileModes.PRIVATE_FILE);
@@ -89,8 +94,8 @@ final class ControlSocket implements AutoCloseable {
             server.close();
             throw e;
         } finally {
-            Files.deleteIfExists(staged);
-            Files.deleteIfExists(staging);
+            removeQuietly(staged);
+            removeQuietly(staging);
         }
         ControlSocket socket = new ControlSocket(absolute, server, admin);
         socket.thread.start();
@@ -151,6 +156,15 @@ final class ControlSocket implements AutoCloseable {
                     return null;
                 }
             }
+        }
+    }
+
+    /** Deletes {@code path} if it is there; a failure only leaves an empty staging directory behind. */
+    private static void removeQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // left behind, harmless: nothing listens on it
         }
     }
 

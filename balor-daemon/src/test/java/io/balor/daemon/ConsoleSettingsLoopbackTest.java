@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,6 +49,14 @@ class ConsoleSettingsLoopbackTest {
     }
 
     @Test
+    void aStateFileMayHoldANameThatTheApiWouldRefuse() {
+        ConsoleSettings settings = ConsoleSettings.of(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("bind", "admin.example:9443"), java.nio.file.Path.of("/srv/balor/state.json"));
+        assertEquals("admin.example", settings.bind().host(), "the owner's file loads as written");
+        assertNotNull(ConsoleSettings.bindProblem("admin.example:9443"), "the API sets addresses only");
+    }
+
+    @Test
     void aSavedBindMustHaveAPortButMayBeAnyHost() {
         assertNotNull(ConsoleSettings.bindProblem("127.0.0.1:0"), "port 0 cannot be saved");
         assertNotNull(ConsoleSettings.bindProblem("localhost"), "no port");
@@ -56,5 +65,7 @@ class ConsoleSettingsLoopbackTest {
         assertNull(ConsoleSettings.bindProblem("localhost:9443"));
         assertNotNull(ConsoleSettings.bindProblem("console.example:9443"), "a name could resolve anywhere");
         assertNotNull(ConsoleSettings.bindProblem("127.0.0.1.nip.io:9443"), "even one that looks like an address");
+        assertNotNull(ConsoleSettings.bindProblem("999.1.1.1:9443"), "not an address: it would be looked up");
+        assertNotNull(ConsoleSettings.bindProblem("[1:2]:9443"), "not an IPv6 address");
     }
 }

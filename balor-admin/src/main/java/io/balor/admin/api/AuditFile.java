@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where the admin API's audit records go, in the log directory:
  * <ul>
- *   <li>{@code audit.log}: every record of a logged-in caller (and of a login), its {@code 403}s
- *       aggregated per user, address and minute ({@link Refusals}): rotated by size (at least
+ *   <li>{@code audit.log}: every record of a logged-in caller (and of a login), its refusals
+ *       ({@code 4xx}, {@code 5xx}: nothing changed) aggregated per user, address and minute ({@link Refusals}): rotated by size (at least
  *       {@value #MIN_FILE_MIB} MiB a file), its rotated files kept while they are among the newest
  *       {@value #KEEP_MIB} MiB or younger than {@value #KEEP_DAYS} days, {@value #CAP_MIB} MiB in all
- *       at most. Nobody who is not logged in can add to it, and what a logged-in user can add at
- *       will is aggregated, so a flood cannot rotate real history away;</li>
+ *       at most. Nobody who is not logged in can add to it, and the refusals a logged-in user can
+ *       make at will are aggregated, so a flood of them cannot rotate real history away;</li>
  *   <li>{@code audit-anonymous.log}: refusals of clients that are not logged in, aggregated per
  *       client and minute ({@link Refusals}), rotated like the other logs.</li>
  * </ul>
@@ -69,15 +69,14 @@ final class AuditFile implements AuditSink, AutoCloseable {
 
     @Override
     public synchronized void record(AuditRecord record) {
-        boolean refusedAnonymous = record.anonymous() && record.status() >= 400;
-        if (refusedAnonymous || record.status() == 403) {
+        if (record.status() >= 400) {
             // Refusals a client makes at will: aggregated, so they cannot flood out real history.
             String line = record.toJsonLine();
-            List<String> lines = (refusedAnonymous ? anonymous : forbidden).add(record, line);
+            List<String> lines = (record.anonymous() ? anonymous : forbidden).add(record, line);
             if (!lines.isEmpty() && lines.get(lines.size() - 1) == line) {
                 recent.record(record);
             }
-            write(refusedAnonymous ? anonymousFile : file, lines);
+            write(record.anonymous() ? anonymousFile : file, lines);
             return;
         }
         recent.record(record);

@@ -49,7 +49,7 @@ final class ConfigApi {
         this.context = context;
         this.edits = new ConfigEdits(context.store().file());
         this.rules = new ConfigRules(context.healthScriptDir(),
-                List.of(context.certDir(), context.store().file().getParent()));
+                List.of(context.certDir(), io.balor.admin.state.StateFile.directory(context.store().file())));
     }
 
     List<Route> routes() {
@@ -169,7 +169,7 @@ final class ConfigApi {
                                BalorState after) {
         String at = section.key + "[" + edits.indexOf(after, section, name) + "]";
         // The role first: an operator learns nothing of the script directory or of files outside.
-        rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at);
+        rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at, consoleFiles(before));
         if (section == Section.POOLS) {
             ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
                     after.config().pool(name), request.principal());
@@ -184,6 +184,17 @@ final class ConfigApi {
             ConfigRules.checkListenerPools(after.config(), name);
         }
         return after;
+    }
+
+    /** The admin console's certificate and key files in {@code state}, if it serves HTTPS. */
+    private List<java.nio.file.Path> consoleFiles(BalorState state) {
+        try {
+            io.balor.admin.state.ConsoleSettings console = io.balor.admin.state.ConsoleSettings.of(state,
+                    context.store().file());
+            return console.tls() ? List.of(console.certFile(), console.keyFile()) : List.of();
+        } catch (InvalidConfigException e) {
+            return List.of();   // not loadable, so not served either
+        }
     }
 
     private ApiResponse delete(Section section, ApiRequest request) {

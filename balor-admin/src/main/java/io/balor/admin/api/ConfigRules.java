@@ -16,6 +16,7 @@ import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.RouteConfig;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,19 +123,28 @@ final class ConfigRules {
 
     /**
      * 403 unless {@code who} is an admin, or every certificate, key and CA file of {@code after}
-     * outside the certificate directories was named in {@code before} too (at {@code at}: where
-     * the body is in the document, for the problems' paths).
+     * that is outside the certificate directories, or one of {@code adminOnly} (the admin
+     * console's: served on a listener, it would pass that listener off as the console), was
+     * named in {@code before} too (at {@code at}: where the body is in the document, for the
+     * problems' paths).
      */
-    void checkCertificatePaths(BalorConfig before, BalorConfig after, Principal who, String at) {
+    void checkCertificatePaths(BalorConfig before, BalorConfig after, Principal who, String at,
+                               List<Path> adminOnly) {
         if (who.role() == Role.ADMIN) {
             return;
         }
         java.util.Set<String> allowed = new java.util.HashSet<>(files(before).values());
         List<ConfigProblem> problems = new ArrayList<>();
         files(after).forEach((path, file) -> {
-            if (outside(file) && !allowed.contains(file)) {
+            if (allowed.contains(file)) {
+                return;
+            }
+            if (outside(file)) {
                 problems.add(new ConfigProblem(path, "only an admin may name a file outside BALOR_CERT_DIR and the"
                         + " state file's directory; upload the certificate with POST /api/certificates (an admin's)"));
+            } else if (adminOnly.stream().anyMatch(console -> sameFile(console, file))) {
+                problems.add(new ConfigProblem(path, "only an admin may serve the admin console's certificate on a"
+                        + " listener; use another certificate"));
             }
         });
         if (!problems.isEmpty()) {
@@ -222,6 +232,16 @@ final class ConfigRules {
             files.add(certificate.keyFile());
         }
         return files;
+    }
+
+    /** Whether {@code file} names {@code console}: the same path, or the same file through another. */
+    private static boolean sameFile(Path console, String file) {
+        try {
+            Path path = Path.of(file).toAbsolutePath().normalize();
+            return path.equals(console) || (Files.exists(path) && Files.exists(console) && Files.isSameFile(path, console));
+        } catch (InvalidPathException | java.io.IOException e) {
+            return false;
+        }
     }
 
     private boolean outside(String file) {

@@ -22,9 +22,11 @@ import java.util.TreeMap;
  * The audit of refusals a client can make at will, aggregated so that a flood costs a line per
  * client a minute, not a line per request: those of clients that are not logged in (wrong
  * passwords, missing tokens, throttled logins, a foreign {@code Host}), by client address, and
- * the {@code 403}s of logged-in users, by user and address. In each minute (of the audit clock,
- * windows aligned to the minute) a client's first refusal is written whole, with the username a
- * login tried, and the rest only counted; when the minute is over, one summary line per client
+ * the refusals of logged-in users ({@code 403}s, invalid bodies, unknown paths), by user and
+ * address. In each minute (of the audit clock, windows aligned to the minute) a client's first
+ * refusal is written whole, with the username a login tried, and the rest only counted (a user's
+ * first refusals whole from at most {@value #MAX_WHOLE_PER_USER} addresses, so one user with many
+ * addresses writes few whole lines); when the minute is over, one summary line per client
  * that had more: {@code {"time", "kind": "refusals", "username"?, "client", "from", "to",
  * "count", "statuses": {"401": 57}, "logins": [...], "paths": [...]}} (at most
  * {@value #MAX_LISTED} names and paths each). At most {@value #MAX_CLIENTS} clients are followed
@@ -37,6 +39,7 @@ final class Refusals {
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_CLIENTS = 1024;
     static final int MAX_LISTED = 16;
+    static final int MAX_WHOLE_PER_USER = 16;
     static final String OTHERS = "(others)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,6 +66,7 @@ final class Refusals {
 
     private Instant windowStart;
     private final Map<String, Tally> clients = new LinkedHashMap<>();
+    private final Map<String, Integer> wholeByUser = new java.util.HashMap<>();
     private Tally others;
 
     /**
@@ -82,7 +86,11 @@ final class Refusals {
             Tally first = new Tally();
             first.username = record.anonymous() ? null : record.username();
             clients.put(key, first);
-            lines.add(line);
+            if (record.anonymous() || wholeByUser.merge(record.username(), 1, Integer::sum) <= MAX_WHOLE_PER_USER) {
+                lines.add(line);
+            } else {
+                first.add(record);   // the user's whole lines of this minute are spent: only counted
+            }
         } else if (tally != null) {
             tally.add(record);
         } else {
@@ -111,6 +119,7 @@ final class Refusals {
             lines.add(summary(OTHERS, others, end));
         }
         clients.clear();
+        wholeByUser.clear();
         others = null;
         windowStart = null;
         return lines;

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param role          the principal's role ({@code admin} ...), or {@code "-"}
  * @param clientAddress the client's IP address (no port)
  * @param method        the request method as sent
- * @param path          the raw request path (percent-encoded as sent, without the query)
+ * @param path          the raw request path (percent-encoded as sent, without the query), its first
+ *                      {@value #MAX_PATH} characters (then {@code "..."})
  * @param status        the response status
  * @param detail        what was done or why it was refused ("" when nothing to add)
  * @param attemptedUser for a refused login, the username it tried; else null
@@ -30,7 +31,13 @@ public record AuditRecord(Instant time, String requestId, String username, Strin
                           String method, String path, int status, String detail, String attemptedUser,
                           JsonNode changes) {
 
+    /** The most of a path a record keeps: a 64 KiB request line makes no 64 KiB audit line. */
+    public static final int MAX_PATH = 512;
+
     public AuditRecord {
+        if (path != null && path.length() > MAX_PATH) {
+            path = path.substring(0, MAX_PATH) + "...";
+        }
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(username, "username");

@@ -17,8 +17,8 @@ import java.util.List;
  * {@code {"bind": "127.0.0.1:9443", "cert_file": "certs/console.pem", "key_file": "certs/console.key"}}
  * (this version's; {@code key_file} defaults to {@code cert_file}) and the original Balor's
  * {@code {"bind": ..., "tls": {"cert_path": ..., "key_path": ...}}}. Paths are relative to the
- * state file's directory. {@code bind} is an {@code IP:port} with a port of 1..65535 (absent: the
- * daemon's default). Anything else is a problem named by its path, and the file does not load.
+ * state file's directory. {@code bind} is a {@code host:port} with a port of 1..65535 (absent: the
+ * daemon's default; the API sets only IP addresses and localhost, {@link #bindProblem}). Anything else is a problem named by its path, and the file does not load.
  * Immutable.
  *
  * @param bind     where to listen, or null for the daemon's default
@@ -63,7 +63,7 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
         HostPort bind = null;
         String bindText = text(node, "bind", KEY, problems);
         if (bindText != null) {
-            String problem = bindProblem(bindText);
+            String problem = bindProblem(bindText, true);
             if (problem != null) {
                 problems.add(new ConfigProblem(KEY + ".bind", problem));
             } else {
@@ -130,17 +130,22 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
     }
 
     /**
-     * Why {@code bind} cannot be the console's address, or null: it is {@code IP:port} (or
-     * {@code localhost:port}, or {@code :port} for every address), port 1..65535. A host name is
-     * refused: what it resolves to could change, and with it where the console listens.
+     * Why {@code bind} cannot be set as the console's address through the API, or null: it is
+     * {@code IP:port} (or {@code localhost:port}, or {@code :port} for every address), port
+     * 1..65535. A host name is refused: what it resolves to could change, and with it where the
+     * console listens. (A state file the host's owner wrote may hold a name: {@link #read} takes it.)
      */
     public static String bindProblem(String bind) {
+        return bindProblem(bind, false);
+    }
+
+    private static String bindProblem(String bind, boolean namesAllowed) {
         HostPort.Parsed parsed = HostPort.parseListen(bind);
         if (parsed.error() != null) {
             return parsed.error() + " (host:port, such as 127.0.0.1:9443)";
         }
         String host = parsed.value().host();
-        if (!host.isEmpty() && !host.equalsIgnoreCase("localhost") && !ipLiteral(host)) {
+        if (!namesAllowed && !host.isEmpty() && !host.equalsIgnoreCase("localhost") && !ipLiteral(host)) {
             return "must be an IP address (or localhost), not the name '" + host + "': what a name resolves to"
                     + " can change, and with it where the console listens";
         }
@@ -169,9 +174,20 @@ public record ConsoleSettings(HostPort bind, Path certFile, Path keyFile, String
         }
     }
 
-    /** Whether {@code host} is written as an IPv4 or IPv6 address (so it is never looked up). */
+    /** Whether {@code host} is an IPv4 address in dotted quads or an IPv6 address: never looked up. */
     private static boolean ipLiteral(String host) {
-        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+        if (host.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")) {
+            return true;
+        }
+        if (host.indexOf(':') < 0 || !host.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName("[" + host + "]");   // in brackets: parsed as IPv6, never resolved
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** This version's shape of {@code bind} and files (written relative to the state file's directory as given). */

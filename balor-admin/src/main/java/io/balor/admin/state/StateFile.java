@@ -56,6 +56,14 @@ public final class StateFile {
     }
 
     /**
+     * The directory relative paths in the state file at {@code file} are relative to (the file's
+     * own; the target's, when it is a symbolic link): where {@code cert_file}s are resolved.
+     */
+    public static Path directory(Path file) {
+        return StateDirectory.of(file).path();
+    }
+
+    /**
      * Loads the state file, or creates it (and its directories) holding the empty state when it
      * does not exist.
      *

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code audit-anonymous.log}), each record found by the {@code X-Request-Id} of the response it
  * belongs to: reads of secrets (the users, a user, a private key), every request made with
  * {@code BALOR_ADMIN_TOKEN} and every 403 are recorded, ordinary reads of a logged-in caller are
- * not; a user's repeated 403s are one whole record and one summary a minute; a change lists its fields before and after, a password change only says that the hash
+ * not; a user's repeated refusals are one whole record and one summary a minute, whole records
+ * from at most 16 of its addresses a minute; a change lists its fields before and after, a password change only says that the hash
  * changed, and no password is in any log file; a flood of anonymous refusals from three addresses
  * is one whole record per address and one summary per address once the minute is over, with the
  * counts adding up, and adds nothing to {@code audit.log}.
@@ -130,23 +131,31 @@ class AuditTrailApiTest {
     }
 
     @Test
-    void aUsersRepeatedForbiddenRequestsAreOneRecordAndOneSummaryAMinute() throws Exception {
+    void aUsersRepeatedRefusalsAreOneRecordAndOneSummaryAMinute() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {
             String viewer = admin.user("vera", "viewer");
             int before = AuditLogView.audit(admin).size();
             String firstId = null;
+            String longPath = "/api/x" + "y".repeat(20_000);
+            Map<String, Integer> statuses = new TreeMap<>();
             for (int i = 0; i < 200; i++) {
-                String path = i % 2 == 0 ? "/api/users" : "/api/pools";
-                HttpResponse<String> response = admin.call(i % 2 == 0 ? "GET" : "POST", path, viewer,
-                        i % 2 == 0 ? null : "{\"name\": \"p" + i + "\"}");
-                assertEquals(403, response.statusCode(), response.body());
+                HttpResponse<String> response = switch (i % 4) {
+                    case 0 -> admin.call("GET", "/api/users", viewer, null);
+                    case 1 -> admin.call("POST", "/api/pools", viewer, "{\"name\": \"p" + i + "\"}");
+                    case 2 -> admin.call("POST", longPath, viewer, "{}");
+                    default -> admin.call("DELETE", "/api/health", viewer, null);
+                };
+                assertTrue(response.statusCode() >= 400, response.statusCode() + " " + response.body());
                 if (firstId == null) {
                     firstId = requestId(response);
+                } else {
+                    statuses.merge(Integer.toString(response.statusCode()), 1, Integer::sum);
                 }
             }
+            assertEquals(Map.of("403", 99, "404", 50, "405", 50), statuses);
             List<JsonNode> audit = AuditLogView.audit(admin);
             List<JsonNode> added = audit.subList(before, audit.size());
-            assertEquals(1, added.size(), "only the first 403 of the minute, whole: " + added);
+            assertEquals(1, added.size(), "only the first refusal of the minute, whole: " + added);
             assertEquals(firstId, added.get(0).get("request_id").asText());
 
             admin.clock.advance(Duration.ofSeconds(61));
@@ -154,11 +163,40 @@ class AuditTrailApiTest {
                     () -> AuditLogView.audit(admin).size() > before + 1);
             audit = AuditLogView.audit(admin);
             JsonNode summary = audit.get(audit.size() - 1);
-            assertEquals(List.of("refusals", "vera", "127.0.0.1", 199, "{\"403\":199}",
-                            "[\"/api/pools\",\"/api/users\"]"),
+            assertEquals(List.of("refusals", "vera", "127.0.0.1", 199, JSON.valueToTree(statuses).toString()),
                     List.of(summary.get("kind").asText(), summary.get("username").asText(),
                             summary.get("client").asText(), summary.get("count").asInt(),
-                            summary.get("statuses").toString(), summary.get("paths").toString()), summary.toString());
+                            summary.get("statuses").toString()), summary.toString());
+            assertEquals(4, summary.get("paths").size(), summary.toString());
+
+            // From 20 addresses in one minute: whole first refusals from 16, the rest only counted.
+            int mark = AuditLogView.audit(admin).size();
+            for (int a = 1; a <= 20; a++) {
+                for (int i = 0; i < 2; i++) {
+                    RawHttp.Answer answer = RawHttp.send(admin, "127.0.3." + a, "POST " + longPath
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + viewer
+                            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    assertEquals(404, answer.status(), answer.body());
+                }
+            }
+            List<JsonNode> wholes = AuditLogView.audit(admin).subList(mark, AuditLogView.audit(admin).size());
+            assertEquals(Refusals.MAX_WHOLE_PER_USER, wholes.size(), "whole lines of one user in a minute");
+            for (JsonNode whole : wholes) {
+                assertEquals(io.balor.admin.http.AuditRecord.MAX_PATH + 3, whole.get("path").asText().length(), "a long path is cut");
+            }
+            admin.clock.advance(Duration.ofSeconds(61));
+            Await.until("the summaries of the minute", Duration.ofSeconds(20),
+                    () -> AuditLogView.audit(admin).size() >= mark + Refusals.MAX_WHOLE_PER_USER + 20);
+            int counted = 0;
+            List<JsonNode> all = AuditLogView.audit(admin);
+            for (JsonNode line : all.subList(mark + Refusals.MAX_WHOLE_PER_USER, all.size())) {
+                assertEquals("refusals", line.get("kind").asText(), line.toString());
+                counted += line.get("count").asInt();
+            }
+            assertEquals(40 - Refusals.MAX_WHOLE_PER_USER, counted, "every refusal is whole or counted");
+            for (String line : Files.readAllLines(AuditLogView.logs(admin).resolve("audit.log"))) {
+                assertTrue(line.length() < 2_000, "no audit line is long: " + line.length());
+            }
         }
     }
 

@@ -292,6 +292,33 @@ class ValidationApiTest {
     }
 
     @Test
+    void theAdminConsolesCertificateIsNotAnOperatorsToServe() throws Exception {
+        CertificatesApiTest.Pem console = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "admin.example");
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            admin.create("/api/certificates", JSON.createObjectNode().put("name", "console")
+                    .put("pem", console.cert() + console.key()).toString());
+            HttpResponse<String> set = admin.call("PUT", "/api/admin/console", ADMIN_TOKEN,
+                    "{\"bind\": \"127.0.0.1:9443\", \"cert_file\": \"certs/console.crt\", \"key_file\": \"certs/console.key\"}");
+            assertEquals(200, set.statusCode(), set.body());
+            admin.create("/api/pools", pool("app", "127.0.0.1:9"));
+            String operator = admin.user("olga", "operator");
+            byte[] file = StateFileView.bytes(admin);
+            for (String[] pair : List.of(new String[] {"certs/console.crt", "certs/console.key"},
+                    new String[] {"certs/../certs/./console.crt", null})) {
+                HttpResponse<String> refused = admin.call("POST", "/api/listeners", operator,
+                        listenerTls(pair[0], pair[1]));
+                assertRefused(admin, file, 403, "tls.cert_file", "operator, the console's " + pair[0], refused);
+                assertTrue(json(refused).get("error").asText().contains("admin console"), refused.body());
+            }
+            HttpResponse<String> keyOnly = admin.call("POST", "/api/listeners", operator,
+                    listenerTls("certs/other.crt", "certs/console.key"));
+            assertRefused(admin, file, 403, "tls.key_file", "operator, the console's key", keyOnly);
+            assertEquals(201, admin.call("POST", "/api/listeners", ADMIN_TOKEN,
+                    listenerTls("certs/console.crt", "certs/console.key")).statusCode(), "an admin's choice");
+        }
+    }
+
+    @Test
     void anOutsideCertificateAnAdminNamedStaysThroughAnOperatorsEditsButCannotBeMovedByThem() throws Exception {
         CertificatesApiTest.Pem pair = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "site.example");
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
