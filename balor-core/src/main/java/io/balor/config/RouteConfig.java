@@ -14,9 +14,16 @@ import io.balor.route.RoutePatterns;
  * @param pool       the name of a pool in {@link BalorConfig#pools()}
  * @param tls        the certificate served for this host when the listener terminates TLS, or null
  * @param rateLimit  requests this route takes (on top of the listener's limit), or null (HTTP only)
+ * @param acme       a certificate to get for {@code host} from an ACME CA, or null: kept and
+ *                   checked, not acted on yet ({@link AcmeConfig})
  */
 public record RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls,
-                          RateLimitConfig rateLimit) {
+                          RateLimitConfig rateLimit, AcmeConfig acme) {
+
+    /** A route without ACME. */
+    public RouteConfig(String host, String pathPrefix, String pool, CertificateConfig tls, RateLimitConfig rateLimit) {
+        this(host, pathPrefix, pool, tls, rateLimit, null);
+    }
 
     /** A route without a certificate or rate limit of its own. */
     public RouteConfig(String host, String pathPrefix, String pool) {
@@ -33,11 +40,15 @@ public record RouteConfig(String host, String pathPrefix, String pool, Certifica
     }
 
     public RouteConfig withTls(CertificateConfig value) {
-        return new RouteConfig(host, pathPrefix, pool, value, rateLimit);
+        return new RouteConfig(host, pathPrefix, pool, value, rateLimit, acme);
     }
 
     public RouteConfig withRateLimit(RateLimitConfig value) {
-        return new RouteConfig(host, pathPrefix, pool, tls, value);
+        return new RouteConfig(host, pathPrefix, pool, tls, value, acme);
+    }
+
+    public RouteConfig withAcme(AcmeConfig value) {
+        return new RouteConfig(host, pathPrefix, pool, tls, rateLimit, value);
     }
 
     void check(String path, Problems problems, java.util.Set<String> poolNames) {
@@ -46,6 +57,9 @@ public record RouteConfig(String host, String pathPrefix, String pool, Certifica
         }
         if (rateLimit != null) {
             rateLimit.check(path + ".rate_limit", problems);
+        }
+        if (acme != null) {
+            acme.check(path + ".acme", problems);
         }
         String hostProblem = host == null ? "is required" : RoutePatterns.hostPatternProblem(host);
         if (hostProblem != null) {

@@ -26,8 +26,8 @@ import java.util.List;
 /**
  * {@code balorctl users unlock NAME} (asks the running daemon to clear a user's login throttle) and
  * {@code balorctl users reset-password NAME}: gives a user of the state file a new password,
- * the way back in for an admin who lost theirs, or for a user imported from the original Balor
- * whose Argon2id hash this version cannot verify. The password is read without echo from the
+ * the way back in for an admin who lost theirs, or for a user whose hash is in a format this
+ * version cannot verify. The password is read without echo from the
  * console, twice, or as one line from stdin ({@code --password-stdin}, for scripts); it must
  * follow {@link PasswordHasher#passwordProblem}'s rules and is hashed at
  * {@link PasswordHasher#ITERATIONS}. The file is saved with {@link StateFile#save} (atomic, mode

@@ -127,7 +127,7 @@ public final class Authenticator {
             throttle.failure(userKey, client);
             if (user != null && !supported) {
                 LOG.log(System.Logger.Level.WARNING, "user ''{0}'' tried to log in, but its password hash is in a"
-                        + " format this version cannot verify (the original Balor''s Argon2id?): reset its password"
+                        + " format this version cannot verify (neither PBKDF2 nor Argon2id): reset its password"
                         + " with balorctl", user.username());
                 return new LoginResult.UnsupportedHash(user.username());
             }

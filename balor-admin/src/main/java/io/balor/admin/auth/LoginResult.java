@@ -20,8 +20,8 @@ public sealed interface LoginResult {
     }
 
     /**
-     * The user exists but its password hash is in a format this version cannot verify (the
-     * original Balor's Argon2id): tell the client {@link #BAD_CREDENTIALS}; the authenticator has
+     * The user exists but its password hash is in a format this version cannot verify (not PBKDF2,
+     * not the original Balor's Argon2id): tell the client {@link #BAD_CREDENTIALS}; the authenticator has
      * logged that an admin must reset this user's password with balorctl.
      */
     record UnsupportedHash(String username) implements LoginResult {

@@ -18,9 +18,11 @@ import java.util.Objects;
  * <p>Encoded form, self-describing so the iteration count can rise later without breaking the
  * hashes already stored: {@code $pbkdf2-sha256$i=600000$<salt>$<hash>}, salt and hash in standard
  * base64 without padding (the layout passlib and the PHC string format use). {@link #verify} takes
- * the count from the string. A string in any other format, such as the original Balor's Argon2id
- * PHC strings ({@code $argon2id$v=19$...}), never verifies; {@link #isSupported} tells the caller
- * so it can say "reset this user's password with balorctl" instead of just "wrong password".
+ * the count from the string. The original Balor's Argon2id PHC strings ({@code $argon2id$v=19$...})
+ * verify too ({@link Argon2Hashes}), and count as weaker than the current hash, so a migrated user
+ * keeps its password and gets a PBKDF2 hash at its first login. A string in any other format never
+ * verifies; {@link #isSupported} tells the caller so it can say "reset this user's password with
+ * balorctl" instead of just "wrong password".
  *
  * <p>Password rules: {@value #MIN_LENGTH} to {@value #MAX_LENGTH} characters, any characters
  * (PBKDF2 reads them as UTF-8). The upper bound keeps a request from feeding megabytes to the KDF.
@@ -99,8 +101,14 @@ public final class PasswordHasher {
      * longer than {@value #MAX_LENGTH}. The hashes are compared in constant time.
      */
     public boolean verify(char[] password, String encoded) {
+        if (password == null || password.length == 0 || password.length > MAX_LENGTH) {
+            return false;
+        }
+        if (Argon2Hashes.isArgon2(encoded)) {
+            return Argon2Hashes.verify(password, encoded);
+        }
         Parsed parsed = parse(encoded);
-        if (parsed == null || password == null || password.length == 0 || password.length > MAX_LENGTH) {
+        if (parsed == null) {
             return false;
         }
         byte[] actual = derive(password, parsed.salt, parsed.iterations, parsed.hash.length);
@@ -112,17 +120,18 @@ public final class PasswordHasher {
     }
 
     /**
-     * Whether {@code encoded} is one of this class's hashes made with fewer iterations than this
-     * hasher's: worth making again at the next successful login (OWASP's advice as counts rise).
+     * Whether {@code encoded} is worth making again at the next successful login: one of this
+     * class's hashes made with fewer iterations than this hasher's (OWASP's advice as counts rise),
+     * or an Argon2id hash of the original Balor (this version writes PBKDF2 only).
      */
     public boolean isWeakerThanCurrent(String encoded) {
         Parsed parsed = parse(encoded);
-        return parsed != null && parsed.iterations < iterations;
+        return (parsed != null && parsed.iterations < iterations) || Argon2Hashes.isArgon2(encoded);
     }
 
-    /** Whether {@code encoded} is a hash this class can verify (false for Argon2id strings, for one). */
+    /** Whether {@code encoded} is a hash this class can verify: PBKDF2, or the original's Argon2id. */
     public static boolean isSupported(String encoded) {
-        return parse(encoded) != null;
+        return parse(encoded) != null || Argon2Hashes.isArgon2(encoded);
     }
 
     private record Parsed(int iterations, byte[] salt, byte[] hash) {

@@ -11,8 +11,9 @@ import java.util.Objects;
  *                     compared exactly (case-sensitive). The admin token's audit name
  *                     {@link Principal#ADMIN_TOKEN} is reserved, so no user can pose as the token
  * @param role         what the user may do
- * @param passwordHash a {@link PasswordHasher} string, or one from elsewhere (the original Balor's
- *                     Argon2id) that cannot be verified until the password is reset
+ * @param passwordHash a {@link PasswordHasher} string (PBKDF2, or the original Balor's Argon2id,
+ *                     replaced at the first login), or one in another format that cannot be
+ *                     verified until the password is reset
  * @param createdAt    when the user was created, or null if unknown (the original Balor did not
  *                     record it, and making one up on import would be a lie)
  */

@@ -25,8 +25,8 @@ import java.util.Map;
  * type, an invalid username, an unknown role, a duplicate username or an unreadable time is a
  * {@link ConfigProblem} named by its path ({@code users[1].role}); every problem of the section
  * is reported at once. A password hash is only checked to be a non-empty string: one this version
- * cannot verify (Argon2id) loads, and {@link Authenticator} says it needs a reset when that user
- * tries to log in, rather than refusing to start.
+ * cannot verify loads, and {@link Authenticator} says it needs a reset when that user tries to log
+ * in, rather than refusing to start (the original Balor's Argon2id hashes verify: {@link PasswordHasher}).
  */
 public final class UsersSection {
 

@@ -52,16 +52,16 @@ final class StateFields {
         checkKeys(node, path, known, List.of());
     }
 
-    /** Unknown keys are problems; those in {@code notYet} say this version does not support them yet. */
-    void checkKeys(JsonNode node, String path, List<String> known, List<String> notYet) {
+    /** Unknown keys are problems; those in {@code routeOnly} (the original's) say they belong on a host route. */
+    void checkKeys(JsonNode node, String path, List<String> known, List<String> routeOnly) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
             if (known.contains(key)) {
                 continue;
             }
-            if (notYet.contains(key)) {
-                problems.add(path + "." + key, "the original Balor's '" + key + "' is not supported by this version"
-                        + " yet; remove it to load the file");
+            if (routeOnly.contains(key)) {
+                problems.add(path + "." + key, "the original Balor's '" + key + "' is not taken here: put it on a"
+                        + " host route (host_routes[].acme), or remove it");
             } else {
                 problems.unknownKey(path + "." + key, key, known);
             }

@@ -1,6 +1,7 @@
 package io.balor.admin.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.balor.config.AcmeConfig;
 import io.balor.config.BalorConfig;
 import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
@@ -84,15 +85,16 @@ final class StateReader {
     /** The listener keys that only an http listener may have ({@code host_routes} is for both). */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
             "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
-    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls", "rate_limit");
+    static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls", "rate_limit", "acme");
+    static final List<String> ACME_KEYS = List.of("email", "directory_url", "challenge", "provider", "label");
     static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
     static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
             "upstream_response_ms");
     static final List<String> LISTENER_TLS_KEYS = List.of("mode", "cert_file", "key_file", "handshake_timeout_ms");
     static final List<String> CERTIFICATE_KEYS = List.of("cert_file", "key_file");
     static final List<String> RATE_LIMIT_KEYS = List.of("rps", "burst", "per_client");
-    /** The original Balor's keys (on listeners and host routes) that this version does not map yet. */
-    static final List<String> NOT_YET_KEYS = List.of("acme");
+    /** The original Balor's keys on listeners that this version does not take there. */
+    static final List<String> LISTENER_ONLY_ORIGINAL_KEYS = List.of("acme");
     static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check",
             "passive_health", "slow_start_ms");
     static final List<String> PASSIVE_HEALTH_KEYS = List.of("failures", "eject_ms", "count_5xx");
@@ -192,7 +194,7 @@ final class StateReader {
         if (!fields.isObject(node, path)) {
             return NO_LISTENER;
         }
-        fields.checkKeys(node, path, LISTENER_KEYS, NOT_YET_KEYS);
+        fields.checkKeys(node, path, LISTENER_KEYS, LISTENER_ONLY_ORIGINAL_KEYS);
         Protocol protocol = Protocol.TCP;
         boolean protocolKnown = true;
         String protocolText = fields.string(node, "protocol", path);
@@ -247,7 +249,7 @@ final class StateReader {
         if (!fields.isObject(node, path)) {
             return new RouteConfig(null, null, null);
         }
-        fields.checkKeys(node, path, ROUTE_KEYS, NOT_YET_KEYS);
+        fields.checkKeys(node, path, ROUTE_KEYS);
         CertificateConfig certificate = null;
         JsonNode tls = fields.section(node, "tls", path, CERTIFICATE_KEYS);
         if (tls != null) {
@@ -255,7 +257,23 @@ final class StateReader {
                     file(tls, "key_file", path + ".tls"));
         }
         return new RouteConfig(fields.string(node, "host", path), fields.string(node, "path_prefix", path),
-                fields.string(node, "pool", path), certificate, readRateLimit(node, path));
+                fields.string(node, "pool", path), certificate, readRateLimit(node, path), readAcme(node, path));
+    }
+
+    /** A host route's {@code acme}; null when absent. */
+    private AcmeConfig readAcme(JsonNode node, String path) {
+        JsonNode acme = fields.section(node, "acme", path, ACME_KEYS);
+        if (acme == null) {
+            return null;
+        }
+        String at = path + ".acme";
+        String text = fields.string(acme, "challenge", at);
+        AcmeConfig.Challenge challenge = AcmeConfig.Challenge.parse(text);
+        if (text != null && challenge == null) {
+            problems.add(at + ".challenge", "must be 'http01' or 'dns01', was '" + text + "'");
+        }
+        return new AcmeConfig(fields.string(acme, "email", at), fields.string(acme, "directory_url", at), challenge,
+                fields.string(acme, "provider", at), fields.string(acme, "label", at));
     }
 
     /** A listener's or host route's {@code rate_limit}; null (no limit) when absent or not an object. */

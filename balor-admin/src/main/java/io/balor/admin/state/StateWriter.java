@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.config.AcmeConfig;
 import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
 import io.balor.config.HttpTimeouts;
@@ -148,6 +149,9 @@ final class StateWriter {
                 if (route.rateLimit() != null) {
                     item.set("rate_limit", rateLimit(route.rateLimit()));
                 }
+                if (route.acme() != null) {
+                    item.set("acme", acme(route.acme()));
+                }
             }
         }
     }
@@ -172,6 +176,22 @@ final class StateWriter {
         if (!certificate.keyFile().equals(certificate.certFile())) {
             node.put("key_file", directory.shorten(certificate.keyFile()));
         }
+    }
+
+    /** A route's {@code acme}: {@code email} and {@code challenge}, the rest when set. */
+    private static ObjectNode acme(AcmeConfig acme) {
+        ObjectNode node = NODES.objectNode().put("email", acme.email());
+        if (acme.directoryUrl() != null) {
+            node.put("directory_url", acme.directoryUrl());
+        }
+        node.put("challenge", acme.challenge().wire());
+        if (acme.provider() != null) {
+            node.put("provider", acme.provider());
+        }
+        if (acme.label() != null) {
+            node.put("label", acme.label());
+        }
+        return node;
     }
 
     private static ObjectNode rateLimit(RateLimitConfig limit) {

@@ -76,13 +76,46 @@ class PasswordHasherTest {
         assertFalse(FAST.verify(PASSWORD, encoded + "A"));
     }
 
+    /** The original Balor's sample users (../shared/seed): hashes made by the reference argon2 tool. */
+    static final String ADMIN_ARGON2 = "$argon2id$v=19$m=19456,t=2,p=1$NzRkYThhMjc1YTEzNWQxNw$"
+            + "4IvYtXtCRJYOjcc+ESTxT5D4AFOex3Hl44ssSyx44qc";
+    static final String OPS_ARGON2 = "$argon2id$v=19$m=19456,t=2,p=1$Yjc2MmIwY2Y2YTQ2ZTExNg$"
+            + "1mhdTc9bpH3O2T9uzYTNIZY0CxNCibOvcqi+oLmeo+M";
+    static final String DASHBOARD_ARGON2 = "$argon2id$v=19$m=19456,t=2,p=1$OTAyNDUxM2NlOTE1ODcyYg$"
+            + "mjrAc13XcdjatQ4oTZ/x/FQEUdS/yOq3JXXAel/rBqU";
+
     @Test
-    void argon2StringIsUnsupportedAndNeverVerifies() {
-        String argon2 = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-                + "ZGVhZGJlZWZkZWFkYmVlZmRlYWRiZWVmZGVhZGJlZWY";
-        assertFalse(PasswordHasher.isSupported(argon2));
-        assertFalse(FAST.verify(PASSWORD, argon2));
-        assertTrue(PasswordHasher.isSupported(FAST.hash(PASSWORD)));
+    void theOriginalsArgon2idHashesVerifyAndAreWorthMakingAgain() {
+        assertTrue(FAST.verify("admin-original-pw".toCharArray(), ADMIN_ARGON2));
+        assertTrue(FAST.verify("operator-original-pw".toCharArray(), OPS_ARGON2));
+        assertTrue(FAST.verify("viewer-original-pw".toCharArray(), DASHBOARD_ARGON2));
+        assertFalse(FAST.verify("admin-original-pW".toCharArray(), ADMIN_ARGON2));
+        assertFalse(FAST.verify("operator-original-pw".toCharArray(), ADMIN_ARGON2));
+        for (String hash : List.of(ADMIN_ARGON2, OPS_ARGON2, DASHBOARD_ARGON2)) {
+            assertTrue(PasswordHasher.isSupported(hash), hash);
+            assertTrue(FAST.isWeakerThanCurrent(hash), "made again as PBKDF2 at the next login: " + hash);
+        }
+    }
+
+    @Test
+    void argon2StringsOutsideWhatTheOriginalWritesNeverVerify() {
+        char[] password = "admin-original-pw".toCharArray();
+        String tail = "$NzRkYThhMjc1YTEzNWQxNw$4IvYtXtCRJYOjcc+ESTxT5D4AFOex3Hl44ssSyx44qc";
+        for (String bad : List.of(
+                "$argon2i$v=19$m=19456,t=2,p=1" + tail,                 // another variant
+                "$argon2id$v=16$m=19456,t=2,p=1" + tail,                // another version
+                "$argon2id$v=19$m=19457,t=2,p=1" + tail,                // other costs: another hash
+                "$argon2id$v=19$m=1048576,t=2,p=1" + tail,              // a gigabyte a login: refused unread
+                "$argon2id$v=19$m=19456,t=100,p=1" + tail,
+                "$argon2id$v=19$m=19456,t=2,p=64" + tail,
+                "$argon2id$v=19$t=2,m=19456,p=1" + tail,
+                "$argon2id$v=19$m=019456,t=2,p=1" + tail,
+                "$argon2id$v=19$m=19456,t=2,p=1$NzRkYThhMjc1YTEzNWQxNw==$4IvYtXtCRJYOjcc+ESTxT5D4AFOex3Hl44ssSyx44qc",
+                "$argon2id$v=19$m=19456,t=2,p=1$NzRkYThhMjc1YTEzNWQxNw$4IvYtXtCRJYOjcc+ESTxT5D4AFOex3Hl44ssSyx44qd",
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNo")) {   // a 12-byte hash
+            assertFalse(FAST.verify(password, bad), bad);
+        }
+        assertFalse(PasswordHasher.isSupported("$argon2id$v=19$m=1048576,t=2,p=1" + tail));
     }
 
     @Test

@@ -241,7 +241,7 @@ class StateRateLimitTest extends StateFileTestBase {
     }
 
     @Test
-    void acmeIsStillRefusedBesideRateLimits() {
+    void acmeIsReadBesideRateLimitsOnARouteOnly() {
         StateFileException e = refused("""
                 {"version": 1, %s,
                  "listeners": [{"name": "l", "listen": ":443", "protocol": "http", "pool": "web",
@@ -251,9 +251,10 @@ class StateRateLimitTest extends StateFileTestBase {
                                                  "rate_limit": {"rps": 2, "burst": 2},
                                                  "acme": {"enabled": true}}]}]}
                 """.formatted(POOLS));
-        assertEquals(List.of("listeners[0].acme", "listeners[0].host_routes[0].acme"), paths(e), e.getMessage());
-        assertEquals("the original Balor's 'acme' is not supported by this version yet; remove it to load the file",
-                messageAt(e, "listeners[0].acme"));
+        assertEquals(List.of("listeners[0].acme", "listeners[0].host_routes[0].acme.enabled",
+                "listeners[0].host_routes[0].acme.email"), paths(e), e.getMessage());
+        assertEquals("the original Balor's 'acme' is not taken here: put it on a host route (host_routes[].acme), or"
+                + " remove it", messageAt(e, "listeners[0].acme"));
     }
 
     @Test

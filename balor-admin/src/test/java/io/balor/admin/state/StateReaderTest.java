@@ -1,5 +1,8 @@
 package io.balor.admin.state;
 
+import io.balor.config.AcmeConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.balor.config.ConfigProblem;
 import io.balor.config.HttpSettings;
 import io.balor.config.HttpTimeouts;
@@ -250,18 +253,56 @@ class StateReaderTest {
     }
 
     @Test
-    void seedKeysNotSupportedYetAreRefusedByName() {
+    void aRoutesAcmeIsReadCheckedAndWrittenBackAsIs() throws Exception {
+        String json = """
+                {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
+                 "listeners": [{"name": "web", "listen": ":443", "protocol": "http",
+                                "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_file": "/c"},
+                                                 "acme": {"email": "ops@example.com",
+                                                          "directory_url": "https://acme.example/dir",
+                                                          "challenge": "dns01", "provider": "cf-main",
+                                                          "label": "shop"}},
+                                                {"host": "b.example", "pool": "p",
+                                                 "acme": {"email": "ops@example.com"}}]}]}
+                """;
+        BalorState state = read(json);
+        List<RouteConfig> routes = state.config().listener("web").http().routes();
+        assertEquals(new AcmeConfig("ops@example.com", "https://acme.example/dir", AcmeConfig.Challenge.DNS01,
+                "cf-main", "shop"), routes.get(0).acme());
+        assertEquals(new AcmeConfig("ops@example.com", null, AcmeConfig.Challenge.HTTP01, null, null),
+                routes.get(1).acme());
+        JsonNode written = new ObjectMapper().readTree(StateFile.render(FILE, state));
+        assertEquals("{\"email\":\"ops@example.com\",\"directory_url\":\"https://acme.example/dir\","
+                        + "\"challenge\":\"dns01\",\"provider\":\"cf-main\",\"label\":\"shop\"}",
+                written.at("/listeners/0/host_routes/0/acme").toString());
+        assertEquals(state, StateFile.parse(FILE, StateFile.render(FILE, state)), "read back the same");
+
         StateFileException e = refused("""
                 {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
-                 "listeners": [{"name": "web", "listen": ":80", "protocol": "http", "rate_limit": {"rps": 5, "burst": 10},
-                                "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_file": "/c"},
-                                                 "acme": {"enabled": true}}]}]}
+                 "listeners": [{"name": "web", "listen": ":80", "protocol": "http", "acme": {"email": "a@b.example"},
+                                "host_routes": [{"host": "a.example", "pool": "p",
+                                                 "acme": {"challenge": "dns01", "cache_dir": "x",
+                                                          "directory_url": "ftp://x"}},
+                                                {"host": "b.example", "pool": "p",
+                                                 "acme": {"email": "not-an-address", "challenge": "tls-alpn"}}]}]}
                 """);
-        // rate_limit is read now (StateRateLimitTest); acme is still refused by name.
-        assertEquals(List.of("listeners[0].host_routes[0].acme"), paths(e), e.getMessage());
-        assertTrue(e.getMessage().contains(
-                "listeners[0].host_routes[0].acme: the original Balor's 'acme' is not supported by this version yet"),
-                e.getMessage());
+        assertEquals(List.of("listeners[0].acme", "listeners[0].host_routes[0].acme.cache_dir",
+                "listeners[0].host_routes[1].acme.challenge", "listeners[0].host_routes[0].acme.email",
+                "listeners[0].host_routes[0].acme.directory_url", "listeners[0].host_routes[0].acme.provider",
+                "listeners[0].host_routes[1].acme.email"), paths(e), e.getMessage());
+        assertTrue(e.getMessage().contains("listeners[0].acme: the original Balor's 'acme' is not taken here: put it"
+                + " on a host route"), e.getMessage());
+        StateFileException checked = refused("""
+                {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
+                 "listeners": [{"name": "web", "listen": ":80", "protocol": "http",
+                                "host_routes": [{"host": "a.example", "pool": "p",
+                                                 "acme": {"challenge": "dns01", "directory_url": "ftp://x"}},
+                                                {"host": "b.example", "pool": "p",
+                                                 "acme": {"email": "not-an-address", "provider": "cf"}}]}]}
+                """);
+        assertEquals(List.of("listeners[0].host_routes[0].acme.email", "listeners[0].host_routes[0].acme.directory_url",
+                "listeners[0].host_routes[0].acme.provider", "listeners[0].host_routes[1].acme.email",
+                "listeners[0].host_routes[1].acme.provider"), paths(checked), checked.getMessage());
     }
 
     @Test

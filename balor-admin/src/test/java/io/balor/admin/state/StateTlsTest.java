@@ -344,7 +344,7 @@ class StateTlsTest extends StateFileTestBase {
     }
 
     @Test
-    void seedKeysStillNotSupportedBesideTls() {
+    void aRoutesAcmeIsCheckedBesideItsTls() {
         StateFileException e = refused("""
                 {"version": 1, %s,
                  "listeners": [{"name": "l", "listen": ":443", "protocol": "http", "pool": "web",
@@ -352,6 +352,7 @@ class StateTlsTest extends StateFileTestBase {
                                 "host_routes": [{"host": "a.example", "pool": "api", "tls": {"cert_file": "a.pem"},
                                                  "acme": {"enabled": true}}]}]}
                 """.formatted(POOLS));
-        assertEquals(List.of("listeners[0].host_routes[0].acme"), paths(e), e.getMessage());
+        assertEquals(List.of("listeners[0].host_routes[0].acme.enabled", "listeners[0].host_routes[0].acme.email"),
+                paths(e), e.getMessage());
     }
 }
