@@ -46,6 +46,12 @@ public final class BalorCtl {
               import IN.json              check IN.json as validate does and, only if it is valid, make it
                                           the state file, keeping the old one as STATE.bak
               validate [FILE]             check FILE (default: the state file) and list every problem
+              migrate ORIGINAL.json [OUT.json] [--accept-losses] [--workdir DIR] [--force]
+                                          convert a state file of the original Balor 0.1.3 to this
+                                          version's, printing every change; in place (the original kept
+                                          as ORIGINAL.json.0.1.3) without OUT.json. Writes nothing if a
+                                          value is not carried over, unless --accept-losses. Relative
+                                          paths are taken against DIR (default: the current directory)
               users reset-password NAME [--password-stdin]
                                           give user NAME a new password, asked twice on the terminal,
                                           or read as one line from stdin
@@ -98,6 +104,12 @@ public final class BalorCtl {
                 case "export" -> {
                     line.expect(1, 1, "OUT.json");
                     export(line.state(), line.operands().get(0), line.force(), out);
+                }
+                case "migrate" -> {
+                    line.expect(1, 2, "ORIGINAL.json [OUT.json]");
+                    CtlMigrate.migrate(line.path(0), line.operands().size() > 1 ? line.path(1) : null,
+                            line.workDir() == null ? Path.of("") : line.workDir(), line.acceptLosses(), line.force(),
+                            out);
                 }
                 case "import" -> {
                     line.expect(1, 1, "IN.json");
@@ -236,13 +248,15 @@ public final class BalorCtl {
      * after {@code --} everything is an operand, and so is {@code -} (stdout).
      */
     private record CommandLine(String command, List<String> operands, Path state, boolean force,
-                               boolean passwordStdin) {
+                               boolean passwordStdin, boolean acceptLosses, Path workDir) {
 
         static CommandLine parse(String[] args, Map<String, String> env) throws CtlFailure {
             List<String> words = new ArrayList<>();
             String state = null;
             boolean force = false;
             boolean passwordStdin = false;
+            boolean acceptLosses = false;
+            String workDir = null;
             boolean help = false;
             boolean options = true;
             for (int i = 0; i < args.length; i++) {
@@ -262,6 +276,13 @@ public final class BalorCtl {
                     force = true;
                 } else if (arg.equals("--password-stdin")) {
                     passwordStdin = true;
+                } else if (arg.equals("--accept-losses")) {
+                    acceptLosses = true;
+                } else if (arg.equals("--workdir")) {
+                    if (i + 1 == args.length) {
+                        throw CtlFailure.usage("--workdir needs a directory");
+                    }
+                    workDir = args[++i];
                 } else if (arg.equals("-h") || arg.equals("--help")) {
                     help = true;
                 } else {
@@ -269,7 +290,7 @@ public final class BalorCtl {
                 }
             }
             if (help) {
-                return new CommandLine("help", List.of(), null, false, false);
+                return new CommandLine("help", List.of(), null, false, false, false, null);
             }
             if (words.isEmpty()) {
                 throw CtlFailure.usage("no command given");
@@ -282,14 +303,17 @@ public final class BalorCtl {
                 state = fromEnv == null || fromEnv.isEmpty() ? DEFAULT_STATE_FILE : fromEnv;
             }
             String command = words.get(0);
-            if (force && !command.equals("export")) {
-                throw CtlFailure.usage("--force is an option of export only");
+            if (force && !command.equals("export") && !command.equals("migrate")) {
+                throw CtlFailure.usage("--force is an option of export and migrate only");
+            }
+            if ((acceptLosses || workDir != null) && !command.equals("migrate")) {
+                throw CtlFailure.usage("--accept-losses and --workdir are options of migrate only");
             }
             if (passwordStdin && !command.equals("users")) {
                 throw CtlFailure.usage("--password-stdin is an option of users reset-password only");
             }
             return new CommandLine(command, List.copyOf(words.subList(1, words.size())), toPath(state), force,
-                    passwordStdin);
+                    passwordStdin, acceptLosses, workDir == null ? null : toPath(workDir));
         }
 
         /** Refuses fewer than {@code min} or more than {@code max} operands. */

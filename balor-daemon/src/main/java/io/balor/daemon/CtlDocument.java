@@ -94,6 +94,9 @@ record CtlDocument(Path file, String unreadable, List<String> problems, BalorSta
             return invalid(path, List.of("line 1, column 1: the file is empty; a state file is a JSON object such as "
                     + "{\"version\": 1, \"listeners\": [], \"pools\": []}"));
         }
+        if (io.balor.admin.state.OriginalFormat.isOriginal(root)) {
+            return new CtlDocument(path, io.balor.admin.state.OriginalFormat.refusal(path), List.of(), null, null);
+        }
         // A set: both readers could name the same path, and a problem said twice reads as two.
         Set<String> problems = new LinkedHashSet<>();
         BalorState state = null;

@@ -14,6 +14,7 @@ import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
 import io.balor.admin.http.Route;
 import io.balor.admin.state.BalorState;
+import io.balor.admin.state.StateFile;
 import io.balor.config.ListenerConfig;
 import io.balor.config.RouteConfig;
 
@@ -46,11 +47,23 @@ final class CertificatesApi {
     List<Route> routes() {
         Access viewer = Access.atLeast(Role.VIEWER);
         Access admin = Access.atLeast(Role.ADMIN);
-        return List.of(
-                Route.get("/api/certificates", viewer, request -> ApiResponse.ok(list())),
-                Route.post("/api/certificates", admin, this::upload),
-                Route.get("/api/certificates/{name}", viewer, this::download),
-                Route.delete("/api/certificates/{name}", admin, this::delete));
+        List<Route> routes = new ArrayList<>();
+        // /api/certs: the original Balor's real path (its README said /api/certificates), kept as an alias.
+        for (String base : List.of("/api/certificates", "/api/certs")) {
+            routes.add(Route.get(base, viewer, request -> ApiResponse.ok(list())));
+            routes.add(Route.post(base, admin, this::upload));
+            routes.add(Route.get(base + "/{name}", viewer, this::download));
+            routes.add(Route.delete(base + "/{name}", admin, this::delete));
+        }
+        return routes;
+    }
+
+    /**
+     * The file an entry's {@code key} ({@code cert_file}, {@code key_file}) names: a relative path
+     * is relative to the state file's directory, as everywhere in the state file.
+     */
+    private Path file(JsonNode entry, String key) {
+        return StateFile.directory(context.store().file()).resolve(entry.path(key).asText()).normalize();
     }
 
     private ArrayNode list() {
@@ -64,8 +77,7 @@ final class CertificatesApi {
 
     private ObjectNode view(BalorState state, JsonNode entry) {
         ObjectNode node = ((ObjectNode) entry).deepCopy();
-        CertificateStatus status = CertificateFiles.check(Path.of(entry.path("cert_file").asText()),
-                Path.of(entry.path("key_file").asText()));
+        CertificateStatus status = CertificateFiles.check(file(entry, "cert_file"), file(entry, "key_file"));
         node.put("subject", status.subject());
         ArrayNode names = node.putArray("sans");
         status.dnsNames().forEach(names::add);
@@ -75,13 +87,15 @@ final class CertificatesApi {
         node.put("fingerprint", status.fingerprint());
         node.put("problem", status.problem());
         ArrayNode users = node.putArray("used_by");
-        users(state, entry.path("cert_file").asText()).forEach(users::add);
+        users(state, file(entry, "cert_file").toString()).forEach(users::add);
         return node;
     }
 
     private synchronized ApiResponse upload(ApiRequest request) {
-        JsonFields body = request.rejectUnknownKeys("name", "pem", "key");
+        JsonFields body = request.rejectUnknownKeys("name", "pem", "key", "cert_pem", "key_pem");
         String name = body.requireText("name");
+        String pem = oneOf(body, "pem", "cert_pem", true);
+        String key = oneOf(body, "key", "key_pem", false);
         String problem = CertificateFolder.nameProblem(name);
         if (problem != null) {
             throw ApiException.badRequest("name", problem, "letters, digits, '.', '_' and '-', a letter or digit first");
@@ -89,7 +103,7 @@ final class CertificatesApi {
         if (find(context.store().current(), name) != null) {
             throw ApiException.conflict("certificate '" + name + "' already exists", "delete it first, or pick another name");
         }
-        CertificateFolder.Stored stored = folder.store(name, body.requireText("pem"), body.optionalText("key"));
+        CertificateFolder.Stored stored = folder.store(name, pem, key);
         ObjectNode entry = NODES.objectNode().put("name", name).put("cert_file", stored.certFile().toString())
                 .put("key_file", stored.keyFile().toString()).put("source", "manual")
                 .put("uploaded_at", context.clock().instant().toString());
@@ -104,6 +118,24 @@ final class CertificatesApi {
                 .withAuditChange(null, entry);
     }
 
+    /**
+     * The value of {@code key} or of the original Balor's {@code original} (one of them; both is a
+     * 400), or null when neither is there and it is not {@code required}.
+     */
+    private static String oneOf(JsonFields body, String key, String original, boolean required) {
+        String value = body.optionalText(key);
+        String originalValue = body.optionalText(original);
+        if (value != null && originalValue != null) {
+            throw ApiException.badRequest(original, "give " + key + " or " + original + " (the original Balor's name),"
+                    + " not both", "send one of them");
+        }
+        if (value == null && originalValue == null && required) {
+            throw ApiException.badRequest(key, key + " is required (or " + original + ", the original Balor's name)",
+                    "send the PEM certificate chain, with the key in it or in " + (key.equals("pem") ? "key" : key));
+        }
+        return value != null ? value : originalValue;
+    }
+
     private ApiResponse download(ApiRequest request) {
         JsonNode entry = entry(request.pathParam("name"));
         boolean withKey = "true".equals(request.query("include_key"));
@@ -111,9 +143,9 @@ final class CertificatesApi {
             throw ApiException.forbidden("only admins may download a private key", "ask without include_key");
         }
         ObjectNode node = view(context.store().current(), entry);
-        node.put("chain", folder.read(Path.of(entry.path("cert_file").asText())));
+        node.put("chain", folder.read(file(entry, "cert_file")));
         if (withKey) {
-            node.put("key", folder.read(Path.of(entry.path("key_file").asText())));
+            node.put("key", folder.read(file(entry, "key_file")));
         }
         ApiResponse response = ApiResponse.ok(node);
         return withKey ? response.withAuditDetail("downloaded the key of certificate " + entry.path("name").asText())
@@ -124,7 +156,7 @@ final class CertificatesApi {
         JsonNode entry = entry(request.pathParam("name"));
         String name = entry.path("name").asText();
         context.change(state -> {
-            List<String> users = users(state, entry.path("cert_file").asText());
+            List<String> users = users(state, file(entry, "cert_file").toString());
             if (!users.isEmpty()) {
                 throw ApiException.conflict("certificate '" + name + "' is used by " + String.join(", ", users),
                         "change those listeners' tls first");
@@ -137,8 +169,7 @@ final class CertificatesApi {
             });
             return state.withExtra(CERTIFICATES, rest);
         });
-        folder.delete(new CertificateFolder.Stored(Path.of(entry.path("cert_file").asText()),
-                Path.of(entry.path("key_file").asText())));
+        folder.delete(new CertificateFolder.Stored(file(entry, "cert_file"), file(entry, "key_file")));
         return ApiResponse.noContent().withAuditDetail("deleted certificate " + name).withAuditChange(entry, null);
     }
 

@@ -64,6 +64,14 @@ public final class StateFile {
     }
 
     /**
+     * How a file path is written in the state file at {@code file}: relative to its directory when
+     * the file lies under it, else absolute (as {@link #save} writes certificate paths).
+     */
+    public static String relativePath(Path file, String path) {
+        return StateDirectory.of(file).shorten(path);
+    }
+
+    /**
      * Loads the state file, or creates it (and its directories) holding the empty state when it
      * does not exist.
      *
@@ -131,6 +139,9 @@ public final class StateFile {
         if (root == null || root.isMissingNode()) {
             throw StateFileException.syntax(file, 1, 1, "the file is empty; a state file is a JSON object such as "
                     + "{\"version\": 1, \"listeners\": [], \"pools\": []}", null);
+        }
+        if (OriginalFormat.isOriginal(root)) {
+            throw StateFileException.original(file);
         }
         try {
             return StateReader.read(root, StateDirectory.of(file));

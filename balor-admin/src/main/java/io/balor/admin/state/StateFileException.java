@@ -44,6 +44,12 @@ public final class StateFileException extends Exception {
         return new StateFileException(file, text.toString(), 0, 0, problems, cause);
     }
 
+    /** The file is the original Balor's ({@link OriginalFormat}): it needs {@code balorctl migrate}. */
+    static StateFileException original(Path file) {
+        return new StateFileException(file, "state file " + file + " " + OriginalFormat.refusal(file)
+                + "; the file was not changed", 0, 0, List.of(), null);
+    }
+
     /** The file could not be read or written. */
     static StateFileException io(Path file, String what, Throwable cause) {
         return new StateFileException(file, "state file " + file + ": " + what + ": " + cause, 0, 0, List.of(), cause);

@@ -106,6 +106,30 @@ class CertificatesApiTest {
     }
 
     @Test
+    void theOriginalsPathAndFieldNamesWorkToo() throws Exception {
+        Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            HttpResponse<String> uploaded = admin.call("POST", "/api/certs", ADMIN_TOKEN, JSON.createObjectNode()
+                    .put("name", "shop").put("cert_pem", shop.cert()).put("key_pem", shop.key()).toString());
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            assertEquals("CN=shop.example", json(uploaded).get("subject").asText());
+            HttpResponse<String> listed = admin.call("GET", "/api/certs", ADMIN_TOKEN, null);
+            assertEquals(json(admin.call("GET", "/api/certificates", ADMIN_TOKEN, null)), json(listed));
+            assertEquals(200, admin.call("GET", "/api/certs/shop", ADMIN_TOKEN, null).statusCode());
+            byte[] file = StateFileView.bytes(admin);
+            HttpResponse<String> both = admin.call("POST", "/api/certs", ADMIN_TOKEN, JSON.createObjectNode()
+                    .put("name", "two").put("pem", shop.cert()).put("cert_pem", shop.cert()).toString());
+            assertEquals(400, both.statusCode(), both.body());
+            assertEquals("cert_pem", json(both).get("field").asText(), both.body());
+            HttpResponse<String> neither = admin.call("POST", "/api/certs", ADMIN_TOKEN, "{\"name\": \"three\"}");
+            assertEquals(400, neither.statusCode(), neither.body());
+            assertEquals("pem", json(neither).get("field").asText(), neither.body());
+            assertArrayEquals(file, StateFileView.bytes(admin), "refusals change nothing");
+            assertEquals(204, admin.call("DELETE", "/api/certs/shop", ADMIN_TOKEN, null).statusCode());
+        }
+    }
+
+    @Test
     void theKeyGoesOnlyToAnAdminWhoAsksForIt() throws Exception {
         Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
         try (AdminFixture admin = new AdminFixture(dir)) {

@@ -162,6 +162,12 @@ class RbacMatrixTest {
         rows.add(row("GET /api/certificates/{name}", "/api/certificates/shared-cert", Min.VIEWER, 200));
         rows.add(row("GET /api/certificates/{name}", "/api/certificates/shared-cert?include_key=true", Min.ADMIN, 200));
         rows.add(row("DELETE /api/certificates/{name}", "/api/certificates/{n}", Min.ADMIN, 204, null, aCertificate));
+        // the original Balor's path and body shape for the same
+        rows.add(row("GET /api/certs", "/api/certs", Min.VIEWER, 200));
+        rows.add(row("POST /api/certs", "/api/certs", Min.ADMIN, 201,
+                n -> JSON.createObjectNode().put("name", n).put("cert_pem", pem).toString(), null));
+        rows.add(row("GET /api/certs/{name}", "/api/certs/shared-cert", Min.VIEWER, 200));
+        rows.add(row("DELETE /api/certs/{name}", "/api/certs/{n}", Min.ADMIN, 204, null, aCertificate));
         // logs
         rows.add(row("GET /api/logging", "/api/logging", Min.VIEWER, 200));
         rows.add(row("PUT /api/logging", "/api/logging", Min.ADMIN, 200, n -> "{\"trace_sample\": 5000}", null));

@@ -185,6 +185,26 @@ class AuthenticatorTest {
     }
 
     @Test
+    void anOriginalBalorUserLogsInWithItsArgon2idPasswordAndGetsAPbkdf2Hash() {
+        UserDirectory directory = new UserDirectory(List.of(
+                new User("admin", Role.ADMIN, PasswordHasherTest.ADMIN_ARGON2, null)));
+        List<String> saved = new java.util.ArrayList<>();
+        Authenticator a = new Authenticator(directory, new SessionStore(clock), FAST, new LoginThrottle(clock), gate,
+                null);
+        a.onRehash((username, oldHash, newHash) -> saved.add(username + " " + oldHash + " -> " + newHash));
+        assertInstanceOf(LoginResult.BadCredentials.class, a.login("admin", "admin".toCharArray(), client),
+                "the original's Makefile password is not this user's");
+        assertInstanceOf(LoginResult.Ok.class, a.login("admin", "admin-original-pw".toCharArray(), client));
+        String hash = directory.find("admin").orElseThrow().passwordHash();
+        assertTrue(hash.startsWith("$pbkdf2-sha256$"), hash);
+        assertEquals(List.of("admin " + PasswordHasherTest.ADMIN_ARGON2 + " -> " + hash), saved);
+        assertInstanceOf(LoginResult.Ok.class, a.login("admin", "admin-original-pw".toCharArray(), client),
+                "the next login verifies the PBKDF2 hash");
+        assertEquals(hash, directory.find("admin").orElseThrow().passwordHash());
+        assertEquals(1, saved.size(), "made once");
+    }
+
+    @Test
     void unlockClearsAUsersThrottle() {
         for (int i = 0; i < 5; i++) {
             login("alice", "wrong-password");
