@@ -98,6 +98,7 @@ public final class Migration {
         }
         ArrayNode users = out.putArray("users");
         NameSet names = new NameSet();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         report.changed("users", "the object keyed by id is written as an array; ids are dropped; the Argon2id"
                 + " password hashes are kept: each user logs in with its password, which is then hashed again"
                 + " with PBKDF2");
@@ -117,7 +118,7 @@ public final class Migration {
                         + " viewer)" : "no password hash") + ": not carried over");
                 continue;
             }
-            if (names.has(username)) {
+            if (!seen.add(username)) {
                 report.lost(at, "a second user named '" + username + "' (the original found only the first at login):"
                         + " not carried over");
                 continue;
@@ -137,6 +138,7 @@ public final class Migration {
         }
         ArrayNode certificates = out.putArray("certificates");
         NameSet names = new NameSet();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "certificates[" + i + "]";
             JsonNode entry = list.get(i);
@@ -146,7 +148,7 @@ public final class Migration {
             }
             keys.unknownKeys(entry, at, CERTIFICATE_KEYS, "certificate");
             String original = entry.path("name").asText("");
-            if (names.has(original)) {
+            if (!seen.add(original)) {
                 report.lost(at, "a second certificate named '" + original + "': not carried over");
                 continue;
             }

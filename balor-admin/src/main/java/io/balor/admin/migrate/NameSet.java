@@ -16,11 +16,6 @@ final class NameSet {
 
     private final Set<String> taken = new HashSet<>();
 
-    /** Whether {@code name} is taken already. */
-    boolean has(String name) {
-        return taken.contains(name);
-    }
-
     /** Takes {@code wanted} when it is valid and free, else the nearest valid free name ({@code fallback} if nothing is left). */
     String take(String wanted, String fallback) {
         String base = valid(wanted == null ? "" : wanted);

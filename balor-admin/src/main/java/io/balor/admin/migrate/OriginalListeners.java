@@ -154,8 +154,9 @@ final class OriginalListeners {
         ObjectNode out = NODES.objectNode().put("name", name).put("listen", in.path("listen").asText(""))
                 .put("protocol", protocol);
         boolean enabled = in.path("enabled").asBoolean(true);
-        if (enabled && !enabledAddresses.add(out.get("listen").asText())) {
-            report.lost(at + ".enabled", "another enabled listener has " + out.get("listen").asText() + " (the"
+        String listen = out.get("listen").asText();
+        if (enabled && !listen.endsWith(":0") && !enabledAddresses.add(listen)) {
+            report.lost(at + ".enabled", "another enabled listener has " + listen + " (the"
                     + " original could not bind both): written disabled");
             enabled = false;
         }
