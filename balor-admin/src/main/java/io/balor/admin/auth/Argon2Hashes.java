@@ -8,7 +8,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * Verifies the original Balor's password hashes, Argon2id PHC strings (RFC 9106) as the Rust
@@ -29,7 +28,6 @@ final class Argon2Hashes {
     static final int MAX_PASSES = 16;
     static final int MAX_LANES = 16;
     private static final String PREFIX = "$argon2id$v=19$";
-    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private Argon2Hashes() {
     }
@@ -91,40 +89,16 @@ final class Argon2Hashes {
                 || !costs[2].startsWith("p=")) {
             return null;
         }
-        int memory = count(costs[0].substring(2), MAX_MEMORY_KIB);
-        int passes = count(costs[1].substring(2), MAX_PASSES);
-        int lanes = count(costs[2].substring(2), MAX_LANES);
-        byte[] salt = decode(parts[1]);
-        byte[] hash = decode(parts[2]);
+        int memory = PhcStrings.count(costs[0].substring(2), MAX_MEMORY_KIB);
+        int passes = PhcStrings.count(costs[1].substring(2), MAX_PASSES);
+        int lanes = PhcStrings.count(costs[2].substring(2), MAX_LANES);
+        byte[] salt = PhcStrings.base64(parts[1]);
+        byte[] hash = PhcStrings.base64(parts[2]);
         if (memory < 1 || passes < 1 || lanes < 1 || memory < 8 * lanes || salt == null || salt.length < 8
                 || salt.length > 64 || hash == null || hash.length < 16 || hash.length > 64) {
             return null;
         }
         return new Parsed(memory, passes, lanes, salt, hash);
-    }
-
-    private static int count(String text, int max) {
-        if (text.isEmpty() || text.length() > 9 || text.charAt(0) == '0') {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value <= max ? value : -1;
-    }
-
-    private static byte[] decode(String text) {
-        try {
-            byte[] bytes = Base64.getDecoder().decode(text);
-            return BASE64.encodeToString(bytes).equals(text) ? bytes : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static byte[] utf8(char[] password) {

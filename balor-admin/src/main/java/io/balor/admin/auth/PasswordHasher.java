@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -43,7 +42,6 @@ public final class PasswordHasher {
     private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
-    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private final int iterations;
     private final SecureRandom random;
@@ -89,7 +87,7 @@ public final class PasswordHasher {
         random.nextBytes(salt);
         byte[] hash = derive(password, salt, iterations, HASH_BYTES);
         try {
-            return PREFIX + iterations + "$" + BASE64.encodeToString(salt) + "$" + BASE64.encodeToString(hash);
+            return PREFIX + iterations + "$" + PhcStrings.base64(salt) + "$" + PhcStrings.base64(hash);
         } finally {
             Arrays.fill(hash, (byte) 0);
         }
@@ -152,38 +150,14 @@ public final class PasswordHasher {
         if (parts.length != 3) {
             return null;
         }
-        int count = parseIterations(parts[0]);
-        byte[] salt = decode(parts[1]);
-        byte[] hash = decode(parts[2]);
+        int count = parts[0].length() > 8 ? -1 : PhcStrings.count(parts[0], MAX_ITERATIONS);
+        byte[] salt = PhcStrings.base64(parts[1]);
+        byte[] hash = PhcStrings.base64(parts[2]);
         if (count < 1 || salt == null || salt.length < 8 || salt.length > 64
                 || hash == null || hash.length != HASH_BYTES) {
             return null;
         }
         return new Parsed(count, salt, hash);
-    }
-
-    private static int parseIterations(String text) {
-        if (text.isEmpty() || text.length() > 8 || text.charAt(0) == '0') {
-            return -1;
-        }
-        int value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value <= MAX_ITERATIONS ? value : -1;
-    }
-
-    private static byte[] decode(String text) {
-        try {
-            byte[] bytes = Base64.getDecoder().decode(text);
-            return BASE64.encodeToString(bytes).equals(text) ? bytes : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static byte[] derive(char[] password, byte[] salt, int iterations, int bytes) {

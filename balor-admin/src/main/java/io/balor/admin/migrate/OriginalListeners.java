@@ -92,11 +92,7 @@ final class OriginalListeners {
             }
             upstreams.unknownKeys(pool, at, POOL_KEYS, "pool");
             String original = pool.path("name").asText("");
-            String name = poolNames.take(original, "pool");
-            if (!name.equals(original)) {
-                report.changed(at + ".name", "'" + original + "' is written '" + name + "' (names are letters, digits,"
-                        + " '.', '_' and '-', unique)");
-            }
+            String name = name(poolNames, original, "pool", at);
             Pool made = new Pool(name, upstreams.upstreams(pool.get("upstreams"), at + ".upstreams"));
             pools.add(made);
             originalPools.putIfAbsent(original, made);
@@ -139,12 +135,7 @@ final class OriginalListeners {
 
     private ObjectNode listener(JsonNode in, String at) {
         upstreams.unknownKeys(in, at, LISTENER_KEYS, "listener");
-        String original = in.path("name").asText("");
-        String name = listenerNames.take(original, "listener");
-        if (!name.equals(original)) {
-            report.changed(at + ".name", "'" + original + "' is written '" + name + "' (names are letters, digits,"
-                    + " '.', '_' and '-', unique)");
-        }
+        String name = name(listenerNames, in.path("name").asText(""), "listener", at);
         String protocol = in.path("protocol").asText("");
         if (!protocol.equals("http") && !protocol.equals("tcp")) {
             report.lost(at, "listener '" + name + "' has protocol '" + protocol + "' (http or tcp): not carried over");
@@ -211,6 +202,16 @@ final class OriginalListeners {
             report.note(at, "a request whose Host no route matches gets 404 here (the original answered 502)");
         }
         return out;
+    }
+
+    /** A valid, unique name from {@code names} for {@code original} (at {@code at}), reported when it differs. */
+    private String name(NameSet names, String original, String fallback, String at) {
+        String name = names.take(original, fallback);
+        if (!name.equals(original)) {
+            report.changed(at + ".name", "'" + original + "' is written '" + name + "' (names are letters, digits,"
+                    + " '.', '_' and '-', unique)");
+        }
+        return name;
     }
 
     private ObjectNode route(JsonNode in, String at, String listener, List<ObjectNode> copy, ObjectNode health,
