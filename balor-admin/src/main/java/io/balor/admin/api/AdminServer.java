@@ -140,7 +140,7 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
-                settings.metricsAuth(), settings.build(), settings.healthScriptDir());
+                settings.metricsAuth(), settings.build(), settings.healthScriptDir(), settings.bootstrapSecretFile());
         auth.onRehash((username, oldHash, newHash) -> saveRehashed(store, username, oldHash, newHash));
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
@@ -184,7 +184,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Every route of the admin API. */
+    /** Every route of the admin API, the index ({@code GET /api}) last. */
     static List<Route> routes(AdminContext context) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(new SystemApi(context).routes());
@@ -192,7 +192,7 @@ public final class AdminServer implements AutoCloseable {
         routes.addAll(new UsersApi(context).routes());
         routes.addAll(new CertificatesApi(context).routes());
         routes.addAll(new LogsApi(context).routes());
-        return routes;
+        return IndexApi.withIndex(routes);
     }
 
     /** Where it listens (the real port when asked for port 0). */
