@@ -38,7 +38,8 @@ public final class AdminServer implements AutoCloseable {
      * @param bind                  {@code BALOR_HTTP_ADDR}
      * @param adminToken            {@code BALOR_ADMIN_TOKEN}, or null
      * @param defaultAdminPassword  {@code BALOR_DEFAULT_ADMIN_PASSWORD}, or null to generate one
-     * @param bootstrapSecretFile   where a generated password goes ({@code BALOR_BOOTSTRAP_SECRET_FILE})
+     * @param bootstrapSecretFile   where a generated password goes ({@code BALOR_BOOTSTRAP_SECRET_FILE}), removed
+     *                              when that user's password changes
      * @param certDir               {@code BALOR_CERT_DIR}
      * @param logDir                {@code BALOR_LOG_DIR} (log files, and {@code audit.log}), or null
      * @param logMaxBytes           rotation size of {@code audit.log}
