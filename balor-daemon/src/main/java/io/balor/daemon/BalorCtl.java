@@ -36,7 +36,7 @@ public final class BalorCtl {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
-    static final String DEFAULT_STATE_FILE = "data/balor_state.json";
+    static final String DEFAULT_STATE_FILE = DaemonEnv.DEFAULT_STATE_FILE;
 
     static final String USAGE = """
             usage: balorctl [--state PATH] COMMAND [ARGUMENTS]
@@ -45,7 +45,8 @@ public final class BalorCtl {
                                           an existing OUT.json is replaced only with --force
               import IN.json              check IN.json as validate does and, only if it is valid, make it
                                           the state file, keeping the old one as STATE.bak
-              validate [FILE]             check FILE (default: the state file) and list every problem
+              validate [FILE]             check FILE (default: the state file) as balor's start would, its
+                                          certificate files included, and list every problem
               migrate ORIGINAL.json [OUT.json] [--accept-losses] [--workdir DIR] [--force]
                                           convert a state file of the original Balor 0.1.3 to this
                                           version's, printing every change; in place (the original kept
@@ -56,7 +57,8 @@ public final class BalorCtl {
                                           give user NAME a new password, asked twice on the terminal,
                                           or read as one line from stdin
               users unlock NAME           clear user NAME's login throttle in the running balor (through
-                                          its control socket: $BALOR_CONTROL_SOCKET, else data/control.sock)
+                                          its control socket: $BALOR_CONTROL_SOCKET, else control.sock
+                                          beside the state file)
               help                        this text
 
               --state PATH                the state file (default: $BALOR_STATE_FILE, else
@@ -99,7 +101,7 @@ public final class BalorCtl {
                 }
                 case "validate" -> {
                     line.expect(0, 1, "[FILE]");
-                    return validate(line.operands().isEmpty() ? line.state() : line.path(0), out);
+                    return validate(line.operands().isEmpty() ? line.state() : line.path(0), scriptDir(env), out);
                 }
                 case "export" -> {
                     line.expect(1, 1, "OUT.json");
@@ -109,21 +111,22 @@ public final class BalorCtl {
                     line.expect(1, 2, "ORIGINAL.json [OUT.json]");
                     CtlMigrate.migrate(line.path(0), line.operands().size() > 1 ? line.path(1) : null,
                             line.workDir() == null ? Path.of("") : line.workDir(), line.acceptLosses(), line.force(),
-                            out);
+                            scriptDir(env), out);
                 }
                 case "import" -> {
                     line.expect(1, 1, "IN.json");
-                    importFile(line.state(), line.path(0), out);
+                    importFile(line.state(), line.path(0), scriptDir(env), out);
                 }
                 case "users" -> {
                     String sub = line.operands().isEmpty() ? "" : line.operands().get(0);
                     if (sub.equals("unlock")) {
                         line.expect(2, 2, "unlock NAME");
-                        CtlUsers.unlock(controlSocket(env), line.operands().get(1), out);
+                        CtlUsers.unlock(beside(env, DaemonEnv.CONTROL_SOCKET, line.state(), DaemonEnv.CONTROL_SOCKET_FILE),
+                                line.operands().get(1), out);
                     } else if (sub.equals("reset-password")) {
                         line.expect(2, 2, "reset-password NAME");
                         CtlUsers.resetPassword(line.state(), line.operands().get(1), line.passwordStdin(), in, console,
-                                out);
+                                out, beside(env, DaemonEnv.BOOTSTRAP_SECRET_FILE, line.state(), DaemonEnv.BOOTSTRAP_FILE));
                     } else {
                         throw CtlFailure.usage("users: the subcommands are reset-password NAME and unlock NAME");
                     }
@@ -140,11 +143,18 @@ public final class BalorCtl {
         }
     }
 
-    /** Prints {@code FILE: valid (...)} or every problem of {@code file}; never writes. */
-    private static int validate(Path file, PrintStream out) {
+    /**
+     * Prints {@code FILE: valid (...)} and what was checked beyond the content ({@link CtlFiles}),
+     * or every problem of {@code file}, its files' included; never writes.
+     */
+    private static int validate(Path file, Path scriptDir, PrintStream out) {
         CtlDocument document = CtlDocument.read(file);
         if (document.valid()) {
+            document = document.withFilesChecked(scriptDir);
+        }
+        if (document.valid()) {
             out.println(file + ": valid (" + document.summary() + ")");
+            out.println(CtlFiles.checked(file, scriptDir));
             return EXIT_OK;
         }
         out.println(file + ": " + document.verdict());
@@ -185,9 +195,15 @@ public final class BalorCtl {
                 + " password hashes)");
     }
 
-    /** Checks {@code source} fully; only if it is valid, backs up the state file and saves what was read. */
-    private static void importFile(Path state, Path source, PrintStream out) throws CtlFailure {
+    /**
+     * Checks {@code source} fully, its files as validate does; only if it is valid, backs up the
+     * state file and saves what was read.
+     */
+    private static void importFile(Path state, Path source, Path scriptDir, PrintStream out) throws CtlFailure {
         CtlDocument document = CtlDocument.read(source);
+        if (document.valid()) {
+            document = document.withFilesChecked(scriptDir);
+        }
         if (!document.valid()) {
             throw CtlFailure.failed(source + " " + document.sentence() + "\nthe state file " + state
                     + " was not changed");
@@ -220,10 +236,19 @@ public final class BalorCtl {
                 + " back over this one. To change a running balor, use its admin API.");
     }
 
-    /** The daemon's control socket: {@code BALOR_CONTROL_SOCKET}, else its default, as the daemon finds it. */
-    private static Path controlSocket(Map<String, String> env) throws CtlFailure {
-        String value = env.get(DaemonEnv.CONTROL_SOCKET);
-        return toPath(value == null || value.isEmpty() ? DaemonEnv.DEFAULT_CONTROL_SOCKET : value);
+    /**
+     * A file of the daemon's, found as the daemon finds it: the variable {@code variable} when set,
+     * else {@code name} beside the state file ({@link DaemonEnv#besideStateFile}).
+     */
+    private static Path beside(Map<String, String> env, String variable, Path state, String name) throws CtlFailure {
+        String value = env.get(variable);
+        return value == null || value.isEmpty() ? DaemonEnv.besideStateFile(state, name) : toPath(value);
+    }
+
+    /** {@code BALOR_HEALTH_SCRIPT_DIR} as balorctl is run with, or null. */
+    private static Path scriptDir(Map<String, String> env) throws CtlFailure {
+        String value = env.get(DaemonEnv.HEALTH_SCRIPT_DIR);
+        return value == null || value.isEmpty() ? null : toPath(value);
     }
 
     private static boolean isSameFile(Path a, Path b) {

@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The daemon's local control socket ({@code BALOR_CONTROL_SOCKET}, default {@code data/control.sock}),
- * as HAProxy's stats socket: a Unix socket of mode 600 in an owner-only directory, so the file
- * system says who may use it (the daemon's own user, and root), with no password. {@code balorctl}
- * speaks to it for what lives only in the running daemon's memory.
+ * The daemon's local control socket ({@code BALOR_CONTROL_SOCKET}, default {@code control.sock}
+ * beside the state file), as HAProxy's stats socket: a Unix socket of mode 600 in an owner-only
+ * directory, so the file system says who may use it (the daemon's own user, and root), with no
+ * password. {@code balorctl} speaks to it for what lives only in the running daemon's memory.
  *
  * <p>The protocol: one line of request, one line of answer ({@code ok ...} or {@code error ...}),
  * then the connection closes. Requests: {@code unlock NAME} (clears user NAME's login throttle:

@@ -119,6 +119,17 @@ record CtlDocument(Path file, String unreadable, List<String> problems, BalorSta
         return new CtlDocument(path, null, List.of(), state, users);
     }
 
+    /**
+     * This document, or, when the files it names do not load as a start of balor would load them
+     * ({@link CtlFiles}), an invalid one listing each. Only for a valid document.
+     *
+     * @param scriptDir {@code BALOR_HEALTH_SCRIPT_DIR} as balorctl has it, or null: script checks are not checked
+     */
+    CtlDocument withFilesChecked(Path scriptDir) {
+        List<String> files = CtlFiles.problems(state, file, scriptDir);
+        return files.isEmpty() ? this : invalid(file, files);
+    }
+
     /** Whether the file was read and has no problem. */
     boolean valid() {
         return unreadable == null && problems.isEmpty();

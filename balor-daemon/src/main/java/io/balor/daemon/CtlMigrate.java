@@ -20,7 +20,8 @@ import java.util.List;
  * {@code balorctl migrate [--accept-losses] [--workdir DIR] ORIGINAL.json [OUT.json]}: converts a
  * state file of the original Balor 0.1.3 to this version's ({@link Migration}) and prints every
  * change on its own line. It writes nothing when the result would not load as the daemon loads
- * it, nor when a value is not carried over, unless {@code --accept-losses}. Without OUT.json it
+ * it (its certificate files included, as {@code balorctl validate} checks them), nor when a value
+ * is not carried over, unless {@code --accept-losses}. Without OUT.json it
  * converts ORIGINAL.json in place, keeping the original beside it as {@code ORIGINAL.json.0.1.3}
  * (never replaced); an existing OUT.json is replaced only with {@code --force}. Relative paths in
  * the original were relative to its working directory: {@code --workdir}, by default the current
@@ -34,8 +35,8 @@ final class CtlMigrate {
     private CtlMigrate() {
     }
 
-    static void migrate(Path original, Path target, Path workDir, boolean acceptLosses, boolean force, PrintStream out)
-            throws CtlFailure {
+    static void migrate(Path original, Path target, Path workDir, boolean acceptLosses, boolean force, Path scriptDir,
+                        PrintStream out) throws CtlFailure {
         JsonNode root = read(original);
         boolean inPlace = target == null || (Files.exists(target) && sameFile(target, original));
         Path written = inPlace ? original : target;
@@ -56,8 +57,12 @@ final class CtlMigrate {
         }
         byte[] bytes = bytes(result);
         CtlDocument document = CtlDocument.parse(written, bytes);
+        if (document.valid()) {
+            document = document.withFilesChecked(scriptDir);
+        }
         if (!document.valid()) {
-            throw CtlFailure.failed("the migrated file would not load: " + document.verdict() + "\nnothing was written");
+            throw CtlFailure.failed("the migrated file would not load as balor's start loads it: " + document.verdict()
+                    + "\nnothing was written (fix the files, or give the original's working directory with --workdir)");
         }
         List<MigrationReport.Line> losses = result.report().losses();
         if (!losses.isEmpty() && !acceptLosses) {

@@ -46,9 +46,11 @@ final class CtlUsers {
      *
      * @param console where to ask for the password when {@code fromStdin} is false; null when there
      *                is no terminal
+     * @param bootstrapFile the daemon's bootstrap secret file: removed when it holds this user's
+     *                generated password, which no longer logs in ({@link io.balor.admin.auth.Bootstrap#forget})
      */
     static void resetPassword(Path stateFile, String name, boolean fromStdin, InputStream in, Console console,
-                              PrintStream out) throws CtlFailure {
+                              PrintStream out, Path bootstrapFile) throws CtlFailure {
         CtlDocument document = CtlDocument.read(stateFile);
         if (document.unreadable() != null) {
             throw CtlFailure.failed("state file " + stateFile + " " + document.unreadable()
@@ -82,6 +84,15 @@ final class CtlUsers {
             throw CtlFailure.failed(e.getMessage() + "\nthe password was not changed", e);
         }
         out.println("password of '" + name + "' changed in " + stateFile);
+        try {
+            if (io.balor.admin.auth.Bootstrap.forget(bootstrapFile, name)) {
+                out.println("removed " + bootstrapFile.toAbsolutePath() + ": the generated password in it no longer"
+                        + " logs in");
+            }
+        } catch (IOException e) {
+            out.println("warning: " + bootstrapFile.toAbsolutePath() + " holds the old generated password and could"
+                    + " not be removed (" + e + "); delete it");
+        }
         out.println("a running balor does not re-read the state file: restart it for the new password to take"
                 + " effect. Until then the old password still logs in, its sessions stay open, and a change that"
                 + " balor saves (through the admin API) writes its old users back over this one. On a running"
@@ -99,8 +110,7 @@ final class CtlUsers {
         } catch (IOException e) {
             throw CtlFailure.failed("no balor answers on " + socket.toAbsolutePath() + " (" + e.getMessage()
                     + "): login throttles live in a running balor's memory only, so a stopped one has none; a"
-                    + " running one's socket is BALOR_CONTROL_SOCKET (default data/control.sock, from its working"
-                    + " directory)", e);
+                    + " running one's socket is BALOR_CONTROL_SOCKET (default control.sock beside its state file)", e);
         }
         if (!answer.startsWith("ok ")) {
             throw CtlFailure.failed("balor refused: " + answer);

@@ -15,19 +15,26 @@ import java.util.TreeSet;
  * touches no file. An empty value counts as unset (systemd env files often carry {@code KEY=}).
  * Immutable; read on the main thread at start-up.
  *
+ * <p>The data a daemon keeps (certificates, logs, the bootstrap secret, the control socket, ACME
+ * challenges) defaults to the state file's directory, as each knob's default below says
+ * ({@link #besideStateFile}): with {@code BALOR_STATE_FILE} elsewhere, two daemons on two state
+ * files share nothing unless told to. With the default state file that directory is {@code data}.
+ * A knob set explicitly wins; a relative value is taken from the working directory.
+ *
  * @param stateFile            {@code BALOR_STATE_FILE}, default {@code data/balor_state.json}
  * @param adminAddress         {@code BALOR_HTTP_ADDR}, default {@code 127.0.0.1:9443} (as Caddy's admin
  *                             endpoint: loopback unless asked): where the admin API listens
  * @param loops                {@code BALOR_LOOPS}: event loops, default the available processors
- * @param certDir              {@code BALOR_CERT_DIR}, default {@code data/certs}
- * @param acmeChallengeDir     {@code BALOR_ACME_CHALLENGE_DIR}, default {@code data/acme-challenges}
+ * @param certDir              {@code BALOR_CERT_DIR}, default {@code certs} beside the state file
+ * @param acmeChallengeDir     {@code BALOR_ACME_CHALLENGE_DIR}, default {@code acme-challenges} beside the state file
  * @param adminDist            {@code BALOR_ADMIN_DIST}: console files to serve instead of the built-in
  *                             ones, or null
  * @param defaultAdminPassword {@code BALOR_DEFAULT_ADMIN_PASSWORD}: the bootstrap admin's password, or
  *                             null to generate one into {@code bootstrapSecretFile}
  * @param adminToken           {@code BALOR_ADMIN_TOKEN}: a bearer token with the admin role, or null
- * @param bootstrapSecretFile  {@code BALOR_BOOTSTRAP_SECRET_FILE}, default {@code data/admin-bootstrap.txt}
- * @param logDir               {@code BALOR_LOG_DIR}, default {@code data/logs}: where {@code access.log} and
+ * @param bootstrapSecretFile  {@code BALOR_BOOTSTRAP_SECRET_FILE}, default {@code admin-bootstrap.txt} beside the
+ *                             state file
+ * @param logDir               {@code BALOR_LOG_DIR}, default {@code logs} beside the state file: where {@code access.log} and
  *                             {@code events.log} (and their rotated files) go
  * @param logMaxBytes          {@code BALOR_LOG_MAX_BYTES}, default 64 MiB, at least 1 KiB: a log file past this
  *                             size is rotated
@@ -44,7 +51,7 @@ import java.util.TreeSet;
  * @param sessionMax           {@code BALOR_SESSION_MAX_SECONDS}, default 43200 (12 h): a session's longest life
  * @param strictModes          {@code BALOR_STRICT_MODES}, default false: true refuses to start when the state file,
  *                             the bootstrap file or a key file can be read by others (false: a warning)
- * @param controlSocket        {@code BALOR_CONTROL_SOCKET}, default {@code data/control.sock}: the owner-only
+ * @param controlSocket        {@code BALOR_CONTROL_SOCKET}, default {@code control.sock} beside the state file: the owner-only
  *                             Unix socket {@code balorctl users unlock} talks to
  */
 public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
@@ -74,8 +81,15 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String SESSION_MAX_SECONDS = "BALOR_SESSION_MAX_SECONDS";
     public static final String STRICT_MODES = "BALOR_STRICT_MODES";
     public static final String CONTROL_SOCKET = "BALOR_CONTROL_SOCKET";
-    /** The default of {@code BALOR_CONTROL_SOCKET}, which balorctl uses too. */
-    public static final String DEFAULT_CONTROL_SOCKET = "data/control.sock";
+    /** The default of {@code BALOR_STATE_FILE}. */
+    public static final String DEFAULT_STATE_FILE = "data/balor_state.json";
+    /** The names of the default data files and directories, beside the state file ({@link #besideStateFile}). */
+    static final String CERTS = "certs";
+    static final String ACME_CHALLENGES = "acme-challenges";
+    static final String BOOTSTRAP_FILE = "admin-bootstrap.txt";
+    static final String LOGS = "logs";
+    /** The default of {@code BALOR_CONTROL_SOCKET} beside the state file, which balorctl uses too. */
+    static final String CONTROL_SOCKET_FILE = "control.sock";
 
     /** Every variable this version reads. */
     public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
@@ -98,17 +112,19 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
         Reader reader = new Reader(env);
         long sessionMax = reader.whole(SESSION_MAX_SECONDS, 43_200, 60, 30 * 86_400,
                 "must be a whole number of seconds from 60 to 2592000 (30 days)");
+        Path stateFile = reader.path(STATE_FILE, Path.of(DEFAULT_STATE_FILE));
+        Path state = stateFile == null ? Path.of(DEFAULT_STATE_FILE) : stateFile;   // invalid: reported below
         DaemonEnv parsed = new DaemonEnv(
-                reader.path(STATE_FILE, "data/balor_state.json"),
+                stateFile,
                 reader.address(HTTP_ADDR, "127.0.0.1:9443"),
                 reader.loops(LOOPS, Math.min(Runtime.getRuntime().availableProcessors(), MAX_LOOPS)),
-                reader.path(CERT_DIR, "data/certs"),
-                reader.path(ACME_CHALLENGE_DIR, "data/acme-challenges"),
+                reader.path(CERT_DIR, besideStateFile(state, CERTS)),
+                reader.path(ACME_CHALLENGE_DIR, besideStateFile(state, ACME_CHALLENGES)),
                 reader.path(ADMIN_DIST, null),
                 reader.password(DEFAULT_ADMIN_PASSWORD),
                 reader.token(ADMIN_TOKEN),
-                reader.path(BOOTSTRAP_SECRET_FILE, "data/admin-bootstrap.txt"),
-                reader.path(LOG_DIR, "data/logs"),
+                reader.path(BOOTSTRAP_SECRET_FILE, besideStateFile(state, BOOTSTRAP_FILE)),
+                reader.path(LOG_DIR, besideStateFile(state, LOGS)),
                 reader.whole(LOG_MAX_BYTES, 64L << 20, MIN_LOG_BYTES, Long.MAX_VALUE,
                         "must be a whole number of bytes, at least " + MIN_LOG_BYTES + " (1 KiB)"),
                 (int) reader.whole(LOG_KEEP, 5, 0, MAX_LOG_KEEP,
@@ -123,7 +139,7 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                         7 * 86_400, "must be a whole number of seconds from 60 to 604800 (7 days)")),
                 java.time.Duration.ofSeconds(sessionMax),
                 reader.flag(STRICT_MODES),
-                reader.path(CONTROL_SOCKET, DEFAULT_CONTROL_SOCKET));
+                reader.path(CONTROL_SOCKET, besideStateFile(state, CONTROL_SOCKET_FILE)));
         if (parsed.sessionIdle().compareTo(parsed.sessionMax()) > 0) {
             reader.problems.add(SESSION_IDLE_SECONDS + ": must not be longer than " + SESSION_MAX_SECONDS
                     + " (a session's whole life)");
@@ -132,6 +148,16 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             throw new IllegalArgumentException(String.join("\n", reader.problems));
         }
         return parsed;
+    }
+
+    /**
+     * {@code name} in the state file's directory: the default place of the daemon's data, so that
+     * {@code data/balor_state.json} keeps {@code data/logs} and {@code /srv/b/state.json}
+     * {@code /srv/b/logs}. Relative when {@code stateFile} is (taken from the working directory, as
+     * the state file is); a state file with no directory part has its data in the working directory.
+     */
+    public static Path besideStateFile(Path stateFile, String name) {
+        return stateFile.resolveSibling(name);
     }
 
     /** {@code BALOR_*} variables in {@code env} that this version does not read: likely typos. */
@@ -174,10 +200,10 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
             return value == null || value.isEmpty() ? null : value;
         }
 
-        Path path(String name, String standard) {
+        Path path(String name, Path standard) {
             String value = text(name);
             if (value == null) {
-                return standard == null ? null : Path.of(standard);
+                return standard;
             }
             try {
                 return Path.of(value);

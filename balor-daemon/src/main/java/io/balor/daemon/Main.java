@@ -101,8 +101,14 @@ public final class Main {
         // Before start, so a signal that arrives while listeners are being bound still drains.
         ShutdownSignal shutdown = ShutdownSignal.install(err);
         Path logDir = env.logDir().toAbsolutePath();
+        Integer saved = savedSampling(state);
+        int sampling = saved != null ? saved : env.accessLogSampling();
+        if (saved != null && hasValue(environment, DaemonEnv.ACCESS_LOG_SAMPLING) && saved != env.accessLogSampling()) {
+            err.println("balor: warning: " + DaemonEnv.ACCESS_LOG_SAMPLING + "=" + env.accessLogSampling() + " is not"
+                    + " used: the state file's trace_sample (" + saved + ", set with PUT /api/logging) is");
+        }
         AccessLogOptions accessLog = AccessLogOptions.MEMORY.inDirectory(logDir)
-                .withRotation(env.logMaxBytes(), env.logKeep()).withPermyriad(env.accessLogSampling());
+                .withRotation(env.logMaxBytes(), env.logKeep()).withPermyriad(sampling);
         Balor balor;
         try {
             balor = Balor.start(state.config(), BalorOptions.defaults().withLoops(env.loops()).withAccessLog(accessLog)
@@ -113,14 +119,12 @@ public final class Main {
         }
         EventFile events = EventFile.start(balor,
                 new LogFile(logDir, EventFile.NAME, env.logMaxBytes(), env.logKeep()));
-        out.println("logs in " + logDir + ": access.log (" + sampling(env.accessLogSampling()) + "), "
-                + EventFile.NAME);
+        out.println("logs in " + logDir + ": access.log (" + sampling(sampling)
+                + (saved != null ? ", the state file's trace_sample" : "") + "), " + EventFile.NAME);
         printListeners(balor, state.config(), stateFile, out);
         AdminServer admin;
         try {
-            boolean addressGiven = environment.get(DaemonEnv.HTTP_ADDR) != null
-                    && !environment.get(DaemonEnv.HTTP_ADDR).isEmpty();
-            admin = AdminStart.start(env, addressGiven, new StateStore(stateFile, balor, state), version(), err);
+            admin = AdminStart.start(env, hasValue(environment, DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state), version(), err);
         } catch (AdminStart.Refused e) {
             err.println("balor: " + e.getMessage());
             balor.close();
@@ -133,6 +137,7 @@ public final class Main {
             err.println("balor: warning: " + DaemonEnv.DEFAULT_ADMIN_PASSWORD + " is set but not used (there are users"
                     + " already); unset it");
         }
+        // GET /api answers the index of the API, public: the URL printed works as it is.
         out.println("admin API on " + admin.scheme() + "://" + describe(admin.address()) + "/api");
         ControlSocket control = null;
         try {
@@ -174,6 +179,20 @@ public final class Main {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The access log's sampling saved with {@code PUT /api/logging} (the state file's
+     * {@code trace_sample}, checked at load to be 1..10000), or null: then
+     * {@code BALOR_ACCESS_LOG_SAMPLING} is used. The saved setting wins, as the admin API applies it.
+     */
+    static Integer savedSampling(BalorState state) {
+        com.fasterxml.jackson.databind.JsonNode value = state.extras().get("trace_sample");
+        return value == null || !value.canConvertToInt() ? null : value.intValue();
+    }
+
+    private static boolean hasValue(Map<String, String> environment, String name) {
+        return environment.get(name) != null && !environment.get(name).isEmpty();
     }
 
     private static Path scriptDir(DaemonEnv env) {

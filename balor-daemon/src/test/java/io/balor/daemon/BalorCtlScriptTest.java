@@ -55,11 +55,12 @@ class BalorCtlScriptTest {
     @Test
     void validatesARelativeFileAndExitsWithItsCode() throws Exception {
         Files.writeString(dir.resolve("good.json"), BalorCtlTest.VALID);
+        BalorCtlTest.pemBundle(dir.resolve("certs/web.pem"));
         Files.writeString(dir.resolve("bad.json"), "{\"version\": 1, \"listeners\": {}}");
 
         Result good = balorctl(Map.of(), "validate", "good.json");
         assertEquals(0, good.exit(), good.err());
-        assertEquals("good.json: valid (1 listener, 1 pool, 2 users)\n", good.out());
+        assertTrue(good.out().startsWith("good.json: valid (1 listener, 1 pool, 2 users)\n"), good.out());
 
         Result bad = balorctl(Map.of(), "validate", "bad.json");
         assertEquals(1, bad.exit(), bad.err());

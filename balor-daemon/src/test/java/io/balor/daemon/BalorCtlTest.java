@@ -76,11 +76,23 @@ class BalorCtlTest {
         return file;
     }
 
-    /** A valid state file at {@code BALOR_STATE_FILE}. */
+    /** A valid state file at {@code BALOR_STATE_FILE}, with the certificate it names. */
     private Path stateFile() throws Exception {
         Path state = write("balor_state.json", VALID);
+        pemBundle(dir.resolve("certs/web.pem"));
         env.put("BALOR_STATE_FILE", state.toString());
         return state;
+    }
+
+    /** A self-signed certificate and its key in one PEM file at {@code file} (openssl; directories made). */
+    static void pemBundle(Path file) throws Exception {
+        Path parent = Files.createDirectories(file.toAbsolutePath().getParent());
+        Path cert = parent.resolve(file.getFileName() + ".crt.tmp");
+        Path key = parent.resolve(file.getFileName() + ".key.tmp");
+        AdminClient.selfSigned(cert, key);
+        Files.writeString(file, Files.readString(cert) + Files.readString(key));
+        Files.delete(cert);
+        Files.delete(key);
     }
 
     private static String mode(Path file) throws Exception {
@@ -108,7 +120,7 @@ class BalorCtlTest {
         assertTrue(out().contains("1 listener, 1 pool, 2 users"), out());
 
         assertEquals(0, run("validate", copy.toString()), out());
-        assertEquals(copy + ": valid (1 listener, 1 pool, 2 users)\n", out());
+        assertTrue(out().startsWith(copy + ": valid (1 listener, 1 pool, 2 users)\n  files: every certificate"), out());
         assertEquals(StateFile.load(state), StateFile.load(copy));
     }
 
@@ -214,6 +226,7 @@ class BalorCtlTest {
                  "listeners": [{"name": "l4", "listen": "127.0.0.1:7000", "pool": "b",
                                 "tls": {"cert_file": "tls.pem"}}]}
                 """);
+        pemBundle(dir.resolve("in/tls.pem"));   // import checks the files as validate does
 
         assertEquals(0, run("import", source.toString()), err());
         assertTrue(out().contains("restart"), out());

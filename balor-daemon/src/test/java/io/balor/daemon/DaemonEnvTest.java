@@ -103,6 +103,27 @@ class DaemonEnvTest {
         assertFalse(env.toString().contains("t0ken"), env.toString());
     }
 
+    /** Issue 12, part B, point 14: two daemons on two state files share no data unless told to. */
+    @Test
+    void theDataDefaultsToTheStateFilesDirectory() {
+        DaemonEnv elsewhere = DaemonEnv.parse(Map.of("BALOR_STATE_FILE", "/srv/balor-b/state.json"));
+        assertEquals(Path.of("/srv/balor-b/certs"), elsewhere.certDir());
+        assertEquals(Path.of("/srv/balor-b/acme-challenges"), elsewhere.acmeChallengeDir());
+        assertEquals(Path.of("/srv/balor-b/admin-bootstrap.txt"), elsewhere.bootstrapSecretFile());
+        assertEquals(Path.of("/srv/balor-b/logs"), elsewhere.logDir());
+        assertEquals(Path.of("/srv/balor-b/control.sock"), elsewhere.controlSocket());
+
+        DaemonEnv relative = DaemonEnv.parse(Map.of("BALOR_STATE_FILE", "b/state.json"));
+        assertEquals(Path.of("b/logs"), relative.logDir(), "relative as the state file is, from the working directory");
+        assertEquals(Path.of("logs"), DaemonEnv.parse(Map.of("BALOR_STATE_FILE", "state.json")).logDir());
+
+        DaemonEnv explicit = DaemonEnv.parse(Map.of("BALOR_STATE_FILE", "/srv/balor-b/state.json",
+                "BALOR_LOG_DIR", "/var/log/b", "BALOR_CONTROL_SOCKET", "/run/b.sock"));
+        assertEquals(Path.of("/var/log/b"), explicit.logDir(), "a knob set explicitly wins");
+        assertEquals(Path.of("/run/b.sock"), explicit.controlSocket());
+        assertEquals(Path.of("/srv/balor-b/certs"), explicit.certDir());
+    }
+
     @Test
     void emptyValuesCountAsUnset() {
         DaemonEnv env = DaemonEnv.parse(Map.of("BALOR_LOOPS", "", "BALOR_ADMIN_TOKEN", "", "BALOR_STATE_FILE", ""));

@@ -79,6 +79,15 @@ class DaemonMigrationTest {
             assertEquals(1, validate.code(), validate.out());
             assertTrue(validate.out().contains("balorctl migrate"), validate.out());
 
+            // From the wrong working directory the certificates are not found: nothing is written.
+            Ctl wrongDir = balorctl("migrate", "--workdir", dir.toString(), stateFile.toString());
+            assertEquals(1, wrongDir.code(), wrongDir.out());
+            assertTrue(wrongDir.err().contains("would not load as balor's start loads it"), wrongDir.err());
+            assertTrue(wrongDir.err().contains(dir.resolve("data/certs/shop.example.com.crt").toString()),
+                    wrongDir.err());
+            assertArrayEquals(originalBytes, Files.readAllBytes(stateFile));
+            assertFalse(Files.exists(workDir.resolve("data/balor_state.json.0.1.3")));
+
             Ctl migrate = balorctl("migrate", "--workdir", workDir.toString(), stateFile.toString());
             assertEquals(0, migrate.code(), migrate.out() + migrate.err());
             System.out.println("DaemonMigrationTest: balorctl migrate said:\n" + migrate.out());

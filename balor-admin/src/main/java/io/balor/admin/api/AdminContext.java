@@ -20,9 +20,18 @@ import java.time.Clock;
  * @param build       the build's name for {@code /api/version}
  * @param healthScriptDir where script health checks may run programs from ({@code BALOR_HEALTH_SCRIPT_DIR}),
  *                    or null: none may be made
+ * @param bootstrapSecretFile where the first admin's generated password was written
+ *                    ({@code BALOR_BOOTSTRAP_SECRET_FILE}), removed when that user's password changes;
+ *                    or null
  */
 public record AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
-                           boolean metricsAuth, String build, Path healthScriptDir) {
+                           boolean metricsAuth, String build, Path healthScriptDir, Path bootstrapSecretFile) {
+
+    /** A context without a bootstrap secret file. */
+    public AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
+                        boolean metricsAuth, String build, Path healthScriptDir) {
+        this(store, auth, certDir, logDir, clock, metricsAuth, build, healthScriptDir, null);
+    }
 
     /** The version of this API (and of the console that comes with it). */
     public static final String API_VERSION = "0.2.0";

@@ -38,7 +38,8 @@ public final class AdminServer implements AutoCloseable {
      * @param bind                  {@code BALOR_HTTP_ADDR}
      * @param adminToken            {@code BALOR_ADMIN_TOKEN}, or null
      * @param defaultAdminPassword  {@code BALOR_DEFAULT_ADMIN_PASSWORD}, or null to generate one
-     * @param bootstrapSecretFile   where a generated password goes ({@code BALOR_BOOTSTRAP_SECRET_FILE})
+     * @param bootstrapSecretFile   where a generated password goes ({@code BALOR_BOOTSTRAP_SECRET_FILE}), removed
+     *                              when that user's password changes
      * @param certDir               {@code BALOR_CERT_DIR}
      * @param logDir                {@code BALOR_LOG_DIR} (log files, and {@code audit.log}), or null
      * @param logMaxBytes           rotation size of {@code audit.log}
@@ -140,7 +141,7 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
-                settings.metricsAuth(), settings.build(), settings.healthScriptDir());
+                settings.metricsAuth(), settings.build(), settings.healthScriptDir(), settings.bootstrapSecretFile());
         auth.onRehash((username, oldHash, newHash) -> saveRehashed(store, username, oldHash, newHash));
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
@@ -184,7 +185,7 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Every route of the admin API. */
+    /** Every route of the admin API, the index ({@code GET /api}) last. */
     static List<Route> routes(AdminContext context) {
         List<Route> routes = new ArrayList<>();
         routes.addAll(new SystemApi(context).routes());
@@ -192,7 +193,7 @@ public final class AdminServer implements AutoCloseable {
         routes.addAll(new UsersApi(context).routes());
         routes.addAll(new CertificatesApi(context).routes());
         routes.addAll(new LogsApi(context).routes());
-        return routes;
+        return IndexApi.withIndex(routes);
     }
 
     /** Where it listens (the real port when asked for port 0). */

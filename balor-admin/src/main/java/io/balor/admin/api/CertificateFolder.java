@@ -54,7 +54,8 @@ final class CertificateFolder {
      */
     Stored store(String name, String pem, String key) {
         if (pem.length() > MAX_PEM || (key != null && key.length() > MAX_PEM)) {
-            throw ApiException.badRequest("pem", "a PEM bundle is at most 256 KiB", "");
+            throw ApiException.badRequest("pem", "a PEM bundle is at most 256 KiB",
+                    "send only the certificate chain and its key");
         }
         StringBuilder chain = new StringBuilder();
         StringBuilder keyPem = new StringBuilder();
@@ -84,9 +85,13 @@ final class CertificateFolder {
             keyTemp = temp(keyPem.toString());
             CertificateStatus status = CertificateFiles.check(certTemp, keyTemp);
             if (status.problem() != null) {
-                throw ApiException.badRequest("pem", "the bundle does not load: "
-                        + status.problem().replace(certTemp.toString(), "certificate").replace(keyTemp.toString(), "key"),
-                        "check that the key belongs to the first certificate");
+                // Named as the files it would be kept as: the temp files' names mean nothing to the caller.
+                String keyFrom = key == null ? "pem" : "key";
+                throw ApiException.badRequest("pem", "the bundle does not load: " + status.problem()
+                                .replace(certTemp.toString(), cert.getFileName().toString())
+                                .replace(keyTemp.toString(), keyFile.getFileName().toString()),
+                        cert.getFileName() + " would hold the certificates of pem, " + keyFile.getFileName()
+                                + " the key of " + keyFrom + "; check that the key belongs to the first certificate");
             }
             Files.move(keyTemp, keyFile, StandardCopyOption.ATOMIC_MOVE);
             keyTemp = null;
@@ -156,7 +161,8 @@ final class CertificateFolder {
         } else if ((type.endsWith("PRIVATE KEY") || type.equals("EC PARAMETERS")) && key != null) {
             key.append(block);
         } else {
-            throw ApiException.badRequest(field, "unexpected PEM block " + type, "");
+            throw ApiException.badRequest(field, "unexpected PEM block " + type,
+                    "send CERTIFICATE blocks (leaf first) and one PRIVATE KEY block");
         }
     }
 

@@ -34,6 +34,12 @@ import java.util.function.UnaryOperator;
  * script health check needs an admin). A POST or PUT body is the whole object; its audit record
  * has the fields before and after. Each listener and pool read includes the live state of its
  * upstreams. Runs on the API server's worker threads.
+ *
+ * <p>A PUT whose body names another object than its path is refused (400 on {@code name}), as
+ * Kubernetes refuses it and HAProxy's Data Plane API does not rename either: a typo in a name
+ * must not move an object away from the URL it was read from. A rename is asked for explicitly,
+ * {@code PUT /api/listeners/old?rename=true} with the new name in the body, and answers 200 with
+ * {@code Location} at the new name.
  */
 final class ConfigApi {
 
@@ -61,7 +67,8 @@ final class ConfigApi {
                 Route.get("/api/listeners/{id}", read, request -> ApiResponse.ok(view(Section.LISTENERS, name(request)))),
                 Route.put("/api/listeners/{id}", write, request -> replace(Section.LISTENERS, request)),
                 Route.delete("/api/listeners/{id}", write, request -> delete(Section.LISTENERS, request)),
-                Route.post("/api/listeners/{id}/drain", write, this::drain),
+                Route.post("/api/listeners/{id}/drain", write, request -> switchListener(request, false)),
+                Route.post("/api/listeners/{id}/enable", write, request -> switchListener(request, true)),
                 Route.get("/api/pools", read, request -> ApiResponse.ok(list(Section.POOLS))),
                 Route.post("/api/pools", write, request -> create(Section.POOLS, request)),
                 Route.get("/api/pools/{name}", read, request -> ApiResponse.ok(view(Section.POOLS, name(request)))),
@@ -117,6 +124,12 @@ final class ConfigApi {
         ObjectNode body = (ObjectNode) body(request);
         requireKeys(section, body, name);
         String newName = body.path("name").asText(name);
+        boolean rename = renameAsked(request);
+        if (!newName.equals(name) && !rename) {
+            throw ApiException.badRequest("name", "the name in the body ('" + newName + "') differs from the path ('"
+                    + name + "')", "to rename " + singular(section) + " '" + name + "' to '" + newName + "', send the"
+                    + " same body to PUT " + path(section, name) + "?rename=true; else send \"name\": \"" + name + "\"");
+        }
         AdminContext.Changed changed = change(request, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
@@ -133,9 +146,24 @@ final class ConfigApi {
             return checked(request, section, state, name, newName, edits.put(state, section, name, body));
         }, section, newName);
         BalorState after = changed.after();
-        return ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
-                .withAuditDetail("updated " + singular(section) + " " + name)
+        ApiResponse response = ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
+                .withAuditDetail(newName.equals(name) ? "updated " + singular(section) + " " + name
+                        : "renamed " + singular(section) + " " + name + " to " + newName)
                 .withAuditChange(edits.item(changed.before(), section, name), edits.item(after, section, newName));
+        return newName.equals(name) ? response : response.withHeader("Location", path(section, newName));
+    }
+
+    /** {@code ?rename=true}: the PUT's body may give the object a new name; absent or false, it may not. */
+    private static boolean renameAsked(ApiRequest request) {
+        String value = request.query("rename");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw ApiException.badRequest("rename", "query parameter rename must be true or false, was '" + value + "'",
+                    "?rename=true lets the body's name rename the object");
+        }
+        return true;
     }
 
     /**
@@ -215,11 +243,14 @@ final class ConfigApi {
     }
 
     /**
-     * Stops accepting, lets in-flight exchanges finish up to the listener's drain timeout, and
-     * keeps the config, disabled (as the original Balor's drain). Answers once the listener has
-     * stopped accepting; its sessions drain in the background.
+     * Drain ({@code enabled} false): stops accepting, lets in-flight exchanges finish up to the
+     * listener's drain timeout, and keeps the config, disabled (as the original Balor's drain).
+     * Answers once the listener has stopped accepting; its sessions drain in the background.
+     * Enable ({@code enabled} true): binds it again and serves (409 naming {@code listen} when the
+     * address is taken meanwhile, or the certificate file that does not load). Either, when the
+     * listener is so already, changes nothing.
      */
-    private ApiResponse drain(ApiRequest request) {
+    private ApiResponse switchListener(ApiRequest request, boolean enabled) {
         String name = request.pathParam("id");
         noBody(request);
         AdminContext.Changed changed = change(request, state -> {
@@ -227,22 +258,22 @@ final class ConfigApi {
             if (listener == null) {
                 throw notFound(Section.LISTENERS, name);
             }
-            if (!listener.enabled()) {
+            if (listener.enabled() == enabled) {
                 return state;
             }
             List<ListenerConfig> listeners = new java.util.ArrayList<>(state.config().listeners());
-            listeners.replaceAll(l -> l.name().equals(name) ? l.withEnabled(false) : l);
+            listeners.replaceAll(l -> l.name().equals(name) ? l.withEnabled(enabled) : l);
             return state.withConfig(state.config().withListeners(listeners));
         });
         BalorState after = changed.after();
         ApiResponse response = ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name),
-                after, health())).withAuditDetail("drained listener " + name);
-        return changed.before() == after ? response   // already disabled: nothing changed
+                after, health())).withAuditDetail((enabled ? "enabled listener " : "drained listener ") + name);
+        return changed.before() == after ? response   // already so: nothing changed
                 : response.withAuditChange(edits.item(changed.before(), Section.LISTENERS, name),
                         edits.item(after, Section.LISTENERS, name));
     }
 
-    /** 400 unless the request has no body, or {@code {}}: drain takes no settings. */
+    /** 400 unless the request has no body, or {@code {}}: drain and enable take no settings. */
     static void noBody(ApiRequest request) {
         if (request.body().length > 0) {
             request.rejectUnknownKeys();

@@ -21,9 +21,26 @@ final class ProblemAnswers {
         return ApiException.invalid(400, e.problems(), "fix every field listed in problems and send it again");
     }
 
-    /** 409: valid, but the running Balor could not take it (an address in use, say); nothing changed. */
+    /**
+     * 409: valid, but the running Balor could not take it; nothing changed. The hint is about what
+     * the problems are about: an address in use ({@code listen}), a certificate, key or CA file
+     * that does not load ({@code .cert_file}, {@code .key_file}, {@code .ca_file}), or both.
+     */
     static ApiException notApplied(InvalidConfigException e) {
-        return ApiException.invalid(409, e.problems(), "nothing was changed; free the address or change the config");
+        boolean address = false;
+        boolean file = false;
+        for (ConfigProblem problem : e.problems()) {
+            address |= problem.path().equals("listen") || problem.path().endsWith(".listen");
+            file |= problem.path().endsWith("_file");
+        }
+        String hint = address && file ? "nothing was changed; free the addresses and fix the files that problems lists"
+                : address ? "nothing was changed; free the address (another listener or program holds it) or listen"
+                        + " on another one"
+                : file ? "nothing was changed; the file must exist, be readable by balor and hold PEM (a certificate"
+                        + " chain, leaf first, and the key that matches it); relative paths are taken from the state"
+                        + " file's directory"
+                : "nothing was changed; fix what problems lists";
+        return ApiException.invalid(409, e.problems(), hint);
     }
 
     /** 500: applied, but the state file could not be written; the runtime was put back. */

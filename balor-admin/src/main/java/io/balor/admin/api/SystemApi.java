@@ -103,7 +103,8 @@ final class SystemApi {
         String cert = body.optionalText("cert_file");
         String key = body.optionalText("key_file");
         if (key != null && cert == null) {
-            throw ApiException.badRequest("key_file", "a key_file needs a cert_file", "");
+            throw ApiException.badRequest("key_file", "a key_file needs a cert_file",
+                    "give the certificate's cert_file too (without key_file, the key is read from cert_file)");
         }
         ObjectNode saved = ConsoleSettings.write(bind, cert, key);
         ConsoleSettings settings;

@@ -142,7 +142,8 @@ final class UsersApi {
         User after = changed.after();
         User before = changed.before();
         return ApiResponse.ok(view(after)).withAuditDetail("updated user " + name
-                + (role != null ? " role " + role.wire() : "") + (hash != null ? " password" : ""))
+                + (role != null ? " role " + role.wire() : "") + (hash != null ? " password" : "")
+                + (hash != null ? forgetBootstrapSecret(name) : ""))
                 .withAuditChange(audited(before), audited(after));
     }
 
@@ -150,7 +151,25 @@ final class UsersApi {
         String name = request.pathParam("name");
         find(name);
         User before = change(name, users -> users.delete(name)).before();
-        return ApiResponse.noContent().withAuditDetail("deleted user " + name).withAuditChange(audited(before), null);
+        return ApiResponse.noContent().withAuditDetail("deleted user " + name + forgetBootstrapSecret(name))
+                .withAuditChange(audited(before), null);
+    }
+
+    /**
+     * Removes the bootstrap secret file if it holds user {@code name}'s generated password, which
+     * no longer logs in ({@link io.balor.admin.auth.Bootstrap#forget}); what to add to the audit
+     * detail. A file that cannot be removed is logged, and the change stands.
+     */
+    private String forgetBootstrapSecret(String name) {
+        try {
+            return io.balor.admin.auth.Bootstrap.forget(context.bootstrapSecretFile(), name)
+                    ? "; removed the stale bootstrap file " + context.bootstrapSecretFile() : "";
+        } catch (java.io.IOException e) {
+            System.getLogger(UsersApi.class.getName()).log(System.Logger.Level.WARNING, "the bootstrap file "
+                    + context.bootstrapSecretFile() + " holds a password that no longer logs in, and could not be"
+                    + " removed: " + e + "; delete it");
+            return "; the stale bootstrap file could not be removed";
+        }
     }
 
     /**
@@ -194,7 +213,9 @@ final class UsersApi {
     private static Role role(String text) {
         Role role = Role.parse(text);
         if (role == null) {
-            throw ApiException.badRequest("role", "role must be admin, operator or viewer, was '" + text + "'", "");
+            throw ApiException.badRequest("role", "role must be admin, operator or viewer, was '" + text + "'",
+                    "admin: everything; operator: listeners and pools, and reading all but users and secrets;"
+                            + " viewer: reading only");
         }
         return role;
     }

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Creates the first admin when there are no users, so a fresh install can be logged into. Runs once
@@ -20,7 +21,9 @@ import java.time.Clock;
  * as a temporary file in the same directory with that mode, written, flushed to disk and renamed
  * over the target, so a reader never sees it half-written or world-readable. An existing file
  * (left from an earlier bootstrap whose users are gone) is replaced the same way, atomically, and
- * the returned message says so.
+ * the returned message says so. Once that user's password is changed (through the API or
+ * {@code balorctl users reset-password}) or the user is deleted, {@link #forget} removes the file:
+ * the password in it no longer logs in, and a stale secret on disk only misleads.
  */
 public final class Bootstrap {
 
@@ -65,7 +68,7 @@ public final class Bootstrap {
         String password = generatePassword(new SecureRandom());
         String hash = hasher.hash(password.toCharArray());
         String text = "# Balor's first admin, created " + clock.instant() + " because there were no users.\n"
-                + "# Log in, change this password, then delete this file.\n"
+                + "# Log in and change this password; Balor deletes this file when you do.\n"
                 + "username: " + ADMIN + "\n"
                 + "password: " + password + "\n";
         boolean replaced = writeOwnerOnly(secretFile, text);
@@ -74,7 +77,35 @@ public final class Bootstrap {
         }
         return "there were no users: created '" + ADMIN + "'; a generated password for '" + ADMIN + "' is in "
                 + secretFile + (replaced ? " (which replaced an older file there)" : "")
-                + "; log in, change it, then delete the file";
+                + "; log in and change it (PUT /api/users/" + ADMIN + ", or balorctl users reset-password " + ADMIN
+                + "), which deletes the file";
+    }
+
+    /**
+     * Removes {@code secretFile} if it is the file {@link #ensureAdmin} wrote for {@code username}
+     * (a regular file of at most 4 KiB with the line {@code username: NAME}): called when that
+     * user's password changed or the user was deleted. Anything else there (another user's
+     * file, one edited beyond recognition, a link) is left alone.
+     *
+     * @param secretFile {@code BALOR_BOOTSTRAP_SECRET_FILE}, or null for none
+     * @return whether the file was removed
+     * @throws IOException if it is such a file and could not be removed
+     */
+    public static boolean forget(Path secretFile, String username) throws IOException {
+        if (secretFile == null || !Files.isRegularFile(secretFile, LinkOption.NOFOLLOW_LINKS)
+                || Files.size(secretFile) > 4096) {
+            return false;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(secretFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException | java.nio.file.AccessDeniedException e) {
+            return false;   // not the file Balor wrote
+        }
+        if (!lines.contains("username: " + username)) {
+            return false;
+        }
+        return Files.deleteIfExists(secretFile);
     }
 
     /** {@value #GENERATED_LENGTH} characters of {@code A-Z a-z 0-9 - _}, each uniformly random. */

@@ -18,21 +18,24 @@ import java.util.function.BiPredicate;
 public final class Access {
 
     /** No credentials needed (a valid token still gives the handler its principal). */
-    public static final Access PUBLIC = new Access("anyone", null);
+    public static final Access PUBLIC = new Access("anyone", null, null);
 
     private final String description;
     private final BiPredicate<Principal, ApiRequest> rule;
+    /** The least role admitted, for {@link #atLeast}; null otherwise. */
+    private final Role minimum;
 
-    private Access(String description, BiPredicate<Principal, ApiRequest> rule) {
+    private Access(String description, BiPredicate<Principal, ApiRequest> rule, Role minimum) {
         this.description = description;
         this.rule = rule;
+        this.minimum = minimum;
     }
 
     /** A principal whose role {@linkplain Role#covers covers} {@code minimum}. */
     public static Access atLeast(Role minimum) {
         Objects.requireNonNull(minimum, "minimum");
         return new Access("the " + minimum.wire() + " role or higher",
-                (principal, request) -> principal.role().covers(minimum));
+                (principal, request) -> principal.role().covers(minimum), minimum);
     }
 
     /**
@@ -42,7 +45,7 @@ public final class Access {
     public static Access when(String description, BiPredicate<Principal, ApiRequest> rule) {
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(rule, "rule");
-        return new Access(description, rule);
+        return new Access(description, rule, null);
     }
 
     /** An admin, or the user the path parameter {@code usernameParam} names. */
@@ -60,6 +63,14 @@ public final class Access {
     /** Whether {@code principal} (not null) may make {@code request}. */
     public boolean allows(Principal principal, ApiRequest request) {
         return rule == null || rule.test(principal, request);
+    }
+
+    /**
+     * Who may call, in one word where there is one: {@code public}, the least role
+     * ({@code viewer}, {@code operator}, {@code admin}), else the {@link #description()} of the rule.
+     */
+    public String minimumRole() {
+        return rule == null ? "public" : minimum != null ? minimum.wire() : description;
     }
 
     /** Who may call, in words ("the operator role or higher"). */

@@ -141,11 +141,35 @@ final class ApiDispatcher implements HttpHandler {
             return;
         }
         if (principal == null) {
-            throw ApiException.unauthorized("authentication required", "send Authorization: Bearer <token>");
+            throw unauthenticated(request.header("Authorization"));
         }
         if (!access.allows(principal, request)) {
             throw ApiException.forbidden("forbidden", "this needs " + access.description());
         }
+    }
+
+    /**
+     * The 401 for a request that named nobody, saying which of three it was: no credentials (log
+     * in), credentials of another scheme (send a bearer token), or a token that names no live
+     * session (RFC 6750 §3.1 {@code invalid_token}: it was mistyped, has expired, or its session
+     * ended; log in again).
+     */
+    static ApiException unauthenticated(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return ApiException.unauthorized("authentication required",
+                    "log in with POST /api/login {\"username\", \"password\"}, then send Authorization: Bearer <token>");
+        }
+        String scheme = authorization.strip();
+        int space = scheme.indexOf(' ');
+        scheme = space < 0 ? scheme : scheme.substring(0, space);
+        if (!scheme.equalsIgnoreCase("Bearer")) {
+            return ApiException.unauthorized("the Authorization header is not a bearer token",
+                    "send Authorization: Bearer <token>, with the token POST /api/login answers");
+        }
+        return ApiException.unauthorized("the token is invalid or expired",
+                "log in again with POST /api/login and send the new token; a session ends after a while unused,"
+                        + " some hours after its login, at logout, and when its user's password or role changes")
+                .withHeader("WWW-Authenticate", "Bearer realm=\"balor\", error=\"invalid_token\"");
     }
 
     /** The request body, empty if none was sent; 415, 413 or 400 as described above. */

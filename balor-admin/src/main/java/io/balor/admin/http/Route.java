@@ -19,7 +19,8 @@ import java.util.Set;
  * ({@code [a-z][a-z0-9_]*}, unique): {@code /api/listeners/{id}}. A request path matches when it
  * has as many segments and every literal equals its percent-decoded segment; a parameter takes
  * any one decoded segment that passed the traversal guard of {@link RequestTarget}. A trailing
- * slash is one more (empty) segment, so it does not match. When two routes of a method match,
+ * slash is one more (empty) segment, so it does not match, unless the pattern ends in a slash
+ * too ({@code /api/}, for the index). When two routes of a method match,
  * the one with a literal at the first segment where they differ wins
  * ({@code /api/users/me} before {@code /api/users/{name}}).
  *
@@ -59,8 +60,13 @@ public final class Route {
         List<String> lits = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String segment : pattern.equals("/") ? new String[0] : pattern.substring(1).split("/", -1)) {
-            if (segment.startsWith("{") && segment.endsWith("}")) {
+        String[] segments = pattern.equals("/") ? new String[0] : pattern.substring(1).split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (segment.isEmpty() && i == segments.length - 1 && i > 0) {
+                lits.add("");   // a trailing slash: matches only a request path that has one
+                names.add(null);
+            } else if (segment.startsWith("{") && segment.endsWith("}")) {
                 String name = segment.substring(1, segment.length() - 1);
                 if (!name.matches("[a-z][a-z0-9_]*") || !seen.add(name)) {
                     throw new IllegalArgumentException("bad or repeated parameter {" + name + "} in " + pattern);

@@ -19,6 +19,10 @@ final class RouteTable {
     record Match(Route route, Map<String, String> params) {
     }
 
+    /** Where a client that asked for a path the API does not have finds the ones it has. */
+    static final String NO_SUCH_PATH_HINT = "GET /api lists every endpoint with the role it needs;"
+            + " the README's \"Admin API\" section describes them";
+
     private final List<Route> routes;
 
     RouteTable(List<Route> routes) {
@@ -53,7 +57,7 @@ final class RouteTable {
             return new Match(best, bestParams);
         }
         if (allowed.isEmpty()) {
-            throw ApiException.notFound("no such API path", "see the API reference for the paths under /api/");
+            throw ApiException.notFound("no such API path", NO_SUCH_PATH_HINT);
         }
         throw ApiException.methodNotAllowed(allowed);
     }

@@ -61,7 +61,8 @@ import java.util.function.BiFunction;
  * </ul>
  * A relative {@code cert_file}, {@code key_file} or {@code ca_file} is relative to the state
  * file's directory ({@link StateDirectory}), not to the daemon's working directory, which may
- * be anything; the config holds the absolute, normalised path.
+ * be anything; the config holds the absolute, normalised path. So do the paths in the kept
+ * {@code certificates} and {@code admin_console} sections ({@link KeptPaths}).
  *
  * <p>Rate limits ({@link RateLimitConfig}), in the original Balor's shape: {@code "rate_limit":
  * {"rps": 10, "burst": 20, "per_client": true}} on a listener (http: requests, tcp: new
@@ -161,7 +162,7 @@ final class StateReader {
             problems.addValidation(e.problems());
         }
         problems.throwIfAny();
-        return new BalorState(config, extras);
+        return new BalorState(config, KeptPaths.resolve(extras, directory));
     }
 
     private void readVersion(JsonNode value) {

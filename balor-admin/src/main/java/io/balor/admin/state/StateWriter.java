@@ -41,7 +41,8 @@ import java.util.Map;
  * {@code handshake_timeout_ms} only when not 10 s; a route's {@code tls} when it has a
  * certificate; a pool's {@code tls} only when not {@link UpstreamTlsConfig#DEFAULT}, with
  * {@code verify} only when false. File paths under the state file's directory are written
- * relative to it, others absolute ({@link StateDirectory#shorten}).
+ * relative to it, others absolute ({@link StateDirectory#shorten}); those of the kept
+ * {@code certificates} and {@code admin_console} sections too ({@link KeptPaths}).
  *
  * <p>A listener's or route's {@code rate_limit} when it has one: {@code rps} as a whole number
  * when it is one ({@code 10}, not {@code 10.0}), else as a decimal that reads back to the same
@@ -96,7 +97,7 @@ final class StateWriter {
                 node.put("slow_start_ms", pool.slowStart().toMillis());
             }
         }
-        for (Map.Entry<String, JsonNode> extra : state.extras().entrySet()) {
+        for (Map.Entry<String, JsonNode> extra : KeptPaths.shorten(state.extras(), directory).entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());
         }
         return root;

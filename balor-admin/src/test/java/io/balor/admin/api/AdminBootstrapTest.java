@@ -81,6 +81,15 @@ class AdminBootstrapTest {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
+        /** {@code method path} with {@code token} and the JSON {@code body} (null: none). */
+        HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort()
+                            + path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token).method(method, body == null
+                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+
         @Override
         public void close() {
             server.close();
@@ -133,6 +142,50 @@ class AdminBootstrapTest {
             assertArrayEquals(before, Files.readAllBytes(secretFile()), "the bootstrap file was rewritten");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretFile())));
             assertEquals(200, second.login("admin", password).statusCode(), "the saved hash survives a restart");
+        }
+    }
+
+    /** Issue 12, part B, point 2: the file's secret is stale once the password is changed. */
+    @Test
+    void changingTheFirstAdminsPasswordRemovesTheFileThatHeldIt() throws Exception {
+        try (Started first = new Started()) {
+            Matcher line = PASSWORD_LINE.matcher(Files.readString(secretFile(), StandardCharsets.UTF_8));
+            assertTrue(line.find());
+            String token = JSON.readTree(first.login("admin", line.group(1)).body()).path("token").asText();
+            HttpResponse<String> viewer = first.call("POST", "/api/users", token,
+                    "{\"username\": \"vera\", \"password\": \"vera-password-1\", \"role\": \"viewer\"}");
+            assertEquals(201, viewer.statusCode(), viewer.body());
+            HttpResponse<String> other = first.call("PUT", "/api/users/vera", token, "{\"password\": \"vera-password-2\"}");
+            assertEquals(200, other.statusCode(), other.body());
+            HttpResponse<String> role = first.call("PUT", "/api/users/admin", token, "{\"role\": \"admin\"}");
+            assertEquals(200, role.statusCode(), role.body());
+            assertTrue(Files.exists(secretFile()), "another user's password, or the admin's role, leaves it");
+
+            HttpResponse<String> changed = first.call("PUT", "/api/users/admin", token,
+                    "{\"password\": \"a-new-password-1\"}");
+            assertEquals(200, changed.statusCode(), changed.body());
+            assertFalse(Files.exists(secretFile()), "the stale secret is gone");
+            String audit = Files.readString(dir.resolve("data/logs/audit.log"), StandardCharsets.UTF_8);
+            assertTrue(audit.contains("removed the stale bootstrap file " + secretFile()), audit);
+            assertEquals(200, first.login("admin", "a-new-password-1").statusCode());
+        }
+        try (Started second = new Started()) {
+            assertNull(second.server.bootstrapMessage(), "users exist: nothing is said about a password");
+            assertFalse(Files.exists(secretFile()));
+        }
+    }
+
+    @Test
+    void aFileThatIsNotTheBootstrapOneIsLeftAlone() throws Exception {
+        try (Started first = new Started()) {
+            Matcher line = PASSWORD_LINE.matcher(Files.readString(secretFile(), StandardCharsets.UTF_8));
+            assertTrue(line.find());
+            String token = JSON.readTree(first.login("admin", line.group(1)).body()).path("token").asText();
+            Files.writeString(secretFile(), "notes of the operator, not Balor's\n");
+            HttpResponse<String> changed = first.call("PUT", "/api/users/admin", token,
+                    "{\"password\": \"a-new-password-1\"}");
+            assertEquals(200, changed.statusCode(), changed.body());
+            assertTrue(Files.exists(secretFile()), "only the file Balor wrote for this user is removed");
         }
     }
 

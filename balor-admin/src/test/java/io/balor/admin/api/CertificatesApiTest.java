@@ -80,6 +80,8 @@ class CertificatesApiTest {
             for (String key : List.of("name", "cert_file", "key_file", "source", "uploaded_at")) {
                 expected.set(key, created.get(key));
             }
+            // Its paths as the listeners' are saved: relative to the state file's directory, under which they lie.
+            expected.put("cert_file", "certs/shop.crt").put("key_file", "certs/shop.key");
             assertEquals(expected, saved.get(0), "the state file holds the entry the API answered");
 
             HttpResponse<String> list = admin.call("GET", "/api/certificates", viewer, null);

@@ -289,9 +289,9 @@ class ConfigApiTest {
             HttpResponse<String> routed = admin.call("DELETE", "/api/pools/shop", operator, null);
             assertEquals(409, routed.statusCode(), "a host route's pool is in use too: " + routed.body());
             assertTrue(json(routed).get("error").asText().contains("web"), routed.body());
-            HttpResponse<String> renamed = admin.call("PUT", "/api/pools/app", operator,
+            HttpResponse<String> renamed = admin.call("PUT", "/api/pools/app?rename=true", operator,
                     "{\"name\": \"app2\", \"upstreams\": [\"" + upstream.address() + "\"]}");
-            assertEquals(409, renamed.statusCode(), renamed.body());
+            assertEquals(409, renamed.statusCode(), "a pool in use is not renamed: " + renamed.body());
             assertEquals(404, admin.call("DELETE", "/api/pools/none", operator, null).statusCode());
             assertEquals(404, admin.call("PUT", "/api/pools/none", operator,
                     "{\"name\": \"none\", \"upstreams\": [\"127.0.0.1:9\"]}").statusCode());
@@ -328,7 +328,7 @@ class ConfigApiTest {
             assertEquals(json(limited), json(putBack));
 
             byte[] file = StateFileView.bytes(admin);
-            HttpResponse<String> taken = admin.call("PUT", "/api/listeners/web", ADMIN_TOKEN,
+            HttpResponse<String> taken = admin.call("PUT", "/api/listeners/web?rename=true", ADMIN_TOKEN,
                     "{\"name\": \"other\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
             assertEquals(409, taken.statusCode(), taken.body());
             assertEquals(404, admin.call("PUT", "/api/listeners/none", ADMIN_TOKEN,
@@ -339,9 +339,10 @@ class ConfigApiTest {
             assertEquals("name", json(duplicate).get("field").asText(), duplicate.body());
             assertArrayEquals(file, StateFileView.bytes(admin));
 
-            HttpResponse<String> renamed = admin.call("PUT", "/api/listeners/web", ADMIN_TOKEN,
+            HttpResponse<String> renamed = admin.call("PUT", "/api/listeners/web?rename=true", ADMIN_TOKEN,
                     "{\"name\": \"front\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
             assertEquals(200, renamed.statusCode(), renamed.body());
+            assertEquals("/api/listeners/front", renamed.headers().firstValue("Location").orElse(null));
             assertEquals("front", json(renamed).get("id").asText());
             assertNull(StateFileView.item(admin, "listeners", "web"));
             StateFileView.assertSaved(admin, "listeners", json(renamed));

@@ -125,6 +125,8 @@ class RbacMatrixTest {
         Setup aCertificate = (admin, n) -> create(admin, "/api/certificates", certificate(n, pem));
         List<Row> rows = new ArrayList<>();
         // system
+        rows.add(row("GET /api", "/api", Min.PUBLIC, 200));
+        rows.add(row("GET /api/", "/api/", Min.PUBLIC, 200));
         rows.add(row("GET /api/health", "/api/health", Min.PUBLIC, 200));
         rows.add(row("GET /api/version", "/api/version", Min.PUBLIC, 200));
         rows.add(row("GET /metrics", "/metrics", Min.PUBLIC, 200));   // BALOR_METRICS_AUTH off: see below
@@ -140,6 +142,10 @@ class RbacMatrixTest {
                 RbacMatrixTest::listener, aListener));
         rows.add(row("DELETE /api/listeners/{id}", "/api/listeners/{n}", Min.OPERATOR, 204, null, aListener));
         rows.add(row("POST /api/listeners/{id}/drain", "/api/listeners/{n}/drain", Min.OPERATOR, 200, null, aListener));
+        Setup aDrainedListener = (admin, n) -> create(admin, "/api/listeners", listener(n).replace("}",
+                ", \"enabled\": false}"));
+        rows.add(row("POST /api/listeners/{id}/enable", "/api/listeners/{n}/enable", Min.OPERATOR, 200, null,
+                aDrainedListener));
         // pools
         rows.add(row("GET /api/pools", "/api/pools", Min.VIEWER, 200));
         rows.add(row("POST /api/pools", "/api/pools", Min.OPERATOR, 201, RbacMatrixTest::pool, null));

@@ -165,7 +165,12 @@ class ApiRoutingTest extends ApiServerTestBase {
         assertThrows(IllegalArgumentException.class, () -> Route.get("api/x", Access.PUBLIC, h));
         assertThrows(IllegalArgumentException.class, () -> Route.get("/api/../x", Access.PUBLIC, h));
         assertThrows(IllegalArgumentException.class, () -> Route.get("/api/{a}/{a}", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("/api/x/", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Route.get("/api//x", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Route.get("//", Access.PUBLIC, h));
+        // A trailing slash is a pattern of its own (the index, /api/): it matches only a path that has one.
+        Route slash = Route.get("/api/x/", Access.PUBLIC, h);
+        assertEquals(java.util.Map.of(), slash.match(List.of("api", "x", "")));
+        assertEquals(null, slash.match(List.of("api", "x")));
         assertThrows(IllegalArgumentException.class, () -> Route.of("get", "/api/x", Access.PUBLIC, h));
         assertThrows(IllegalArgumentException.class, () -> Route.get("/x", Access.PUBLIC, h).withAccepts("Text/Plain"));
     }
