@@ -66,6 +66,24 @@ class HttpProxyTest {
         assertTrue(app.connections() <= 4, "upstream connections are kept alive and reused: " + app.connections());
     }
 
+    /**
+     * Issue 12: requests on new connections, which the acceptor hands to the two loops in turn,
+     * alternate between the upstreams ({@code ONE TWO ONE TWO}, not {@code ONE ONE TWO TWO}).
+     */
+    @Test
+    void requestsOnNewConnectionsAlternateAcrossLoops() throws Exception {
+        HttpUpstream one = resources.track(new HttpUpstream("ONE"));
+        HttpUpstream two = resources.track(new HttpUpstream("TWO"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(one.address()), UpstreamConfig.of(two.address())));
+        StringBuilder picks = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            String answer = raw(balor.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            picks.append(answer.substring(answer.indexOf("\r\n\r\n") + 4, answer.indexOf(" GET"))).append(' ');
+        }
+        assertEquals("ONE TWO ".repeat(10), picks.toString());
+    }
+
     @Test
     void expectContinueWaitsForTheUpstreamsHundredBeforeTheBody() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
