@@ -68,7 +68,7 @@ final class CertificatesApi {
                 Path.of(entry.path("key_file").asText()));
         node.put("subject", status.subject());
         ArrayNode names = node.putArray("sans");
-        status.dnsNames().forEach(names::add);
+        status.sans().forEach(names::add);   // DNS names, then IP addresses
         node.put("issuer", status.issuer());
         node.put("not_before", status.notBefore() == null ? null : status.notBefore().toString());
         node.put("not_after", status.notAfter() == null ? null : status.notAfter().toString());
