@@ -101,7 +101,8 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
-     * The newest access-log lines (JSON, oldest first), at most {@code max}; empty without an
+     * The newest access-log lines (JSON), at most {@code max}, in the time order of their exchanges'
+     * ends, newest last (as {@link #recentEvents}), whichever loops served them; empty without an
      * access log ({@link BalorOptions#withAccessLog}).
      */
     public List<String> recentAccessLog(int max) {

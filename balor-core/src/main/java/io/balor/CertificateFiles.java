@@ -32,7 +32,7 @@ public final class CertificateFiles {
      * Loads the chain in {@code certFile} and the key in {@code keyFile} (the same file may hold
      * both) and checks that the key matches the certificate.
      *
-     * @return what it is (subject, names, issuer, validity, fingerprint), with {@code problem}
+     * @return what it is (subject, names and IP addresses, issuer, validity, fingerprint), with {@code problem}
      *         null when it loads, else what is wrong (unreadable, not PEM, encrypted key, a key
      *         that does not match, ...) and the certificate fields null
      */
@@ -41,10 +41,11 @@ public final class CertificateFiles {
         try {
             LoadedCertificate loaded = PemFiles.load(certFile, keyFile);
             return new CertificateStatus(certFile.toString(), keyFile.toString(), loaded.subject(), loaded.dnsNames(),
-                    loaded.issuer(), loaded.notBefore(), loaded.notAfter(), loaded.fingerprint(), now, null, null);
+                    loaded.ipAddresses(), loaded.issuer(), loaded.notBefore(), loaded.notAfter(), loaded.fingerprint(),
+                    now, null, null);
         } catch (CertificateProblem e) {
             return new CertificateStatus(certFile.toString(), keyFile.toString(), null, null, null, null, null, null,
-                    null, e.getMessage(), now);
+                    null, null, e.getMessage(), now);
         }
     }
 

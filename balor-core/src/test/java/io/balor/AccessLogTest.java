@@ -76,6 +76,40 @@ class AccessLogTest {
                 && notFound.contains("\"upstream_ms\":null"), notFound);
     }
 
+    /**
+     * Issue 12: lines from several loops come back in time order, newest last. Each request is on
+     * a new connection, so the two loops take them in turn; each is sent after the previous
+     * answer, so their order is known.
+     */
+    @Test
+    void linesFromSeveralLoopsComeBackInTimeOrder() throws Exception {
+        Balor balor = start(AccessLogOptions.MEMORY);
+        InetSocketAddress web = balor.boundAddress("web");
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            assertEquals("404", get(web, "x.example", "/" + i));
+            sent.add("/" + i);
+        }
+        List<String> lines = awaitLines(balor, 30);
+        List<String> paths = new java.util.ArrayList<>();
+        String previous = "";
+        for (String line : lines) {
+            paths.add(field(line, "path"));
+            String time = field(line, "time");
+            assertTrue(time.compareTo(previous) >= 0, time + " after " + previous + ": " + lines);
+            previous = time;
+        }
+        assertEquals(sent, paths);
+        List<String> newest = balor.recentAccessLog(3);
+        assertEquals(List.of("/27", "/28", "/29"), List.of(field(newest.get(0), "path"), field(newest.get(1), "path"),
+                field(newest.get(2), "path")));
+    }
+
+    private static String field(String line, String name) {
+        int at = line.indexOf("\"" + name + "\":\"") + name.length() + 4;
+        return line.substring(at, line.indexOf('"', at));
+    }
+
     @Test
     void samplingKeepsAboutTheShareAskedFor() throws Exception {
         Balor balor = start(AccessLogOptions.MEMORY);

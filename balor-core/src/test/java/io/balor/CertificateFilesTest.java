@@ -76,4 +76,20 @@ class CertificateFilesTest {
         assertEquals(List.of(), CertificateFiles.problems(new BalorConfig(List.of(web.withHttp(HttpSettings.DEFAULT)),
                 List.of(secure.withTls(UpstreamTlsConfig.DEFAULT)))), "what loads is no problem");
     }
+
+    /** Issue 12: the status reports IP SANs beside the DNS names, and {@code sans()} lists both. */
+    @Test
+    void theStatusReportsIpSansBesideTheDnsNames() throws Exception {
+        io.balor.tls.TestPki ca = io.balor.tls.TestPki.ca("Balor Test CA");
+        io.balor.tls.TestPki.Leaf leaf = ca.leaf("localhost", "127.0.0.1", "::1").issue();
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        leaf.writeCert(cert, false);
+        leaf.writeKey(key, io.balor.tls.TestPki.KeyFormat.PKCS8);
+        CertificateStatus status = CertificateFiles.check(cert, key);
+        assertEquals(null, status.problem());
+        assertEquals(java.util.List.of("localhost"), status.dnsNames());
+        assertEquals(java.util.List.of("127.0.0.1", "::1"), status.ipAddresses());
+        assertEquals(java.util.List.of("localhost", "127.0.0.1", "::1"), status.sans());
+    }
 }

@@ -66,6 +66,24 @@ class HttpProxyTest {
         assertTrue(app.connections() <= 4, "upstream connections are kept alive and reused: " + app.connections());
     }
 
+    /**
+     * Issue 12: requests on new connections, which the acceptor hands to the two loops in turn,
+     * alternate between the upstreams ({@code ONE TWO ONE TWO}, not {@code ONE ONE TWO TWO}).
+     */
+    @Test
+    void requestsOnNewConnectionsAlternateAcrossLoops() throws Exception {
+        HttpUpstream one = resources.track(new HttpUpstream("ONE"));
+        HttpUpstream two = resources.track(new HttpUpstream("TWO"));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                PoolConfig.of("app", UpstreamConfig.of(one.address()), UpstreamConfig.of(two.address())));
+        StringBuilder picks = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            String answer = raw(balor.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            picks.append(answer.substring(answer.indexOf("\r\n\r\n") + 4, answer.indexOf(" GET"))).append(' ');
+        }
+        assertEquals("ONE TWO ".repeat(10), picks.toString());
+    }
+
     @Test
     void expectContinueWaitsForTheUpstreamsHundredBeforeTheBody() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
@@ -234,7 +252,30 @@ class HttpProxyTest {
         Balor none = start(ListenerConfig.http("web", "127.0.0.1:0", "off"),
                 PoolConfig.of("off", UpstreamConfig.of("127.0.0.1:9").withEnabled(false)));
         String unavailable = raw(none.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-        assertTrue(unavailable.startsWith("HTTP/1.1 503 ") && unavailable.contains("Retry-After: 1\r\n"), unavailable);
+        assertTrue(unavailable.startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                && unavailable.contains("Retry-After: 1\r\n"), unavailable);
+    }
+
+    /**
+     * Issue 12: Balor's own answers carry the standard phrase, but a relayed status line keeps the
+     * upstream's phrase as sent, even an unusual or empty one (as HAProxy relays it).
+     */
+    @Test
+    void aRelayedStatusLineKeepsTheUpstreamsOwnReasonPhrase() throws Exception {
+        String[] lines = {"HTTP/1.1 429 Slow Down", "HTTP/1.1 503 ", "HTTP/1.1 200 Fine Thanks"};
+        for (String line : lines) {
+            TestServer upstream = resources.track(new TestServer(socket -> {
+                readHead(socket.getInputStream());
+                socket.getOutputStream().write((line + "\r\nContent-Length: 2\r\n\r\nok")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.close();
+            }));
+            Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
+                    PoolConfig.of("app", UpstreamConfig.of(upstream.address())));
+            String answer = raw(balor.boundAddress("web"), "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            assertEquals(line, answer.substring(0, answer.indexOf("\r\n")), answer);
+            balor.close();
+        }
     }
 
     @Test

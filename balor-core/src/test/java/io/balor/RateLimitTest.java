@@ -61,6 +61,23 @@ class RateLimitTest {
                 .rateLimited();
     }
 
+    /** Issue 12: the 429 carries its reason phrase (a raw socket reads the status line as sent). */
+    @Test
+    void theTooManyRequestsAnswerHasItsReasonPhrase() throws Exception {
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app").withRateLimit(RateLimitConfig.of(0.1, 1)));
+        assertEquals("HTTP/1.1 200 OK", statusLine(balor), "the upstream's own line");
+        assertEquals("HTTP/1.1 429 Too Many Requests", statusLine(balor));
+    }
+
+    private static String statusLine(Balor balor) throws IOException {
+        try (Socket socket = Clients.connect(balor.boundAddress("web"))) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return answer.substring(0, answer.indexOf("\r\n"));
+        }
+    }
+
     @Test
     void aBurstPassesThenTheRateHoldsAndRetryAfterSaysWhenTheNextTokenIsDue() throws Exception {
         Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app")

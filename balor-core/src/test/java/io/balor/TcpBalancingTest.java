@@ -54,12 +54,42 @@ class TcpBalancingTest {
         }
 
         assertEquals(Map.of("a", 100, "b", 200, "c", 300), count(picks));
-        // Each loop balances on its own and sockets go to the loops in turn, so every run of
-        // 6 * loops consecutive connections holds exactly the weights' shares: no bursts.
-        int window = 6 * loops;
-        for (int start = 0; start + window <= picks.size(); start++) {
-            assertEquals(Map.of("a", loops, "b", 2 * loops, "c", 3 * loops),
-                    count(picks.subList(start, start + window)), "window at " + start + ": " + picks);
+        assertEquals(List.of("c", "b", "a", "c", "b", "c"), picks.subList(0, 6), "the smooth sequence, from its start");
+        // One position per pool, shared by the loops the sockets go to in turn: every run of 6
+        // consecutive connections holds exactly the weights' shares, whichever loop took each.
+        for (int start = 0; start + 6 <= picks.size(); start++) {
+            assertEquals(Map.of("a", 1, "b", 2, "c", 3), count(picks.subList(start, start + 6)),
+                    "window at " + start + ": " + picks);
+        }
+    }
+
+    /**
+     * Issue 12: with each loop keeping its own position, two loops taking connections in turn
+     * sent them {@code ONE ONE TWO TWO}. Consecutive connections alternate, for two and three
+     * loops, and 3:1 holds in every window of four.
+     */
+    @Test
+    void consecutiveConnectionsAlternateAcrossLoops() throws IOException {
+        TestServer one = track(TestServer.named("ONE"));
+        TestServer two = track(TestServer.named("TWO"));
+        for (int loops = 2; loops <= 3; loops++) {
+            Balor balor = start(loops, UpstreamConfig.of(one.address()), UpstreamConfig.of(two.address()));
+            List<String> picks = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                picks.add(Clients.readAll(balor.boundAddress("front")));
+            }
+            assertEquals("ONE TWO ".repeat(12).trim(), String.join(" ", picks), loops + " loops");
+            balor.close();
+        }
+
+        Balor weighted = start(2, UpstreamConfig.of(one.address(), 3), UpstreamConfig.of(two.address(), 1));
+        List<String> picks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            picks.add(Clients.readAll(weighted.boundAddress("front")));
+        }
+        for (int start = 0; start + 4 <= picks.size(); start++) {
+            assertEquals(Map.of("ONE", 3, "TWO", 1), count(picks.subList(start, start + 4)),
+                    "window at " + start + ": " + picks);
         }
     }
 

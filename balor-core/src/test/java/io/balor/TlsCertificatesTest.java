@@ -142,6 +142,37 @@ class TlsCertificatesTest {
         assertEquals("cert-l", cn(presented(web, null, caFile)));
     }
 
+    /**
+     * Issue 12: a certificate's IP SANs are reported ({@code 127.0.0.1}, {@code ::1}) but are not
+     * server names (RFC 6066 §3): a ClientHello naming {@code 127.0.0.1} (openssl sends it when
+     * told to) gets the listener's own certificate, not the one whose IP SAN it is.
+     */
+    @Test
+    void ipSansAreReportedButNeverChooseACertificate() throws Exception {
+        CertificateConfig ip = pair("ip", ca.leaf("ip.example", "127.0.0.1", "::1").commonName("cert-ip").issue());
+        CertificateConfig l = pair("l", ca.leaf("fallback.example").commonName("cert-l").issue());
+        Balor balor = start(BalorOptions.defaults(), routed("web", new TlsConfig(TlsConfig.Mode.TERMINATE, l, null),
+                RouteConfig.of("ip.example", "app").withTls(ip)));
+        CertificateStatus status = status(balor, ip);
+        assertEquals(List.of("ip.example"), status.dnsNames());
+        assertEquals(List.of("127.0.0.1", "::1"), status.ipAddresses());
+        assertEquals(List.of("fallback.example"), status(balor, l).dnsNames());
+        assertEquals(List.of(), status(balor, l).ipAddresses());
+
+        int port = balor.boundAddress("web").getPort();
+        String[][] cases = {
+            {"ip.example", "cert-ip"},
+            {"127.0.0.1", "cert-l"},
+            {null, "cert-l"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new ArrayList<>(c[0] == null ? List.of("-noservername") : List.of("-servername", c[0]));
+            args.addAll(List.of("-CAfile", caFile.toString()));
+            TlsClients.Run run = TlsClients.sClient(dir, port, null, args.toArray(String[]::new));
+            assertEquals("subject=CN = " + c[1], TlsClients.subjectLine(run), c[0] + ": " + run);
+        }
+    }
+
     @Test
     void aListenerWithoutItsOwnCertificateRefusesUnknownNamesAndServesTheOthers() throws Exception {
         CertificateConfig a = pair("a", ca.leaf("a.example").commonName("cert-a").issue());

@@ -20,15 +20,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One balancer pick per new session: smooth weighted round-robin over a pool. {@code pool}
  * names the shape: {@code 2x1} is the bench rig's pool (two upstreams, equal weights),
  * {@code 8mixed} eight upstreams with weights 1..8 and one disabled, {@code 64x1} a large
- * pool. A pick must allocate nothing: run with {@code -prof gc}.
+ * pool. The balancer is shared by every loop (one position per pool): {@code pick} is one loop
+ * picking, {@code pickTwoLoops} two threads picking from it at once (the atomic add's cache line
+ * moving between the cores). A pick must allocate nothing: run with {@code -prof gc}.
  */
-@State(Scope.Thread)
+@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -66,6 +69,12 @@ public class SmoothWeightedRoundRobinBenchmark {
 
     @Benchmark
     public Upstream pick() {
+        return balancer.pick();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Upstream pickTwoLoops() {
         return balancer.pick();
     }
 

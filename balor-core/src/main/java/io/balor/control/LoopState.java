@@ -14,20 +14,16 @@ import io.balor.proxy.TcpTunnel;
 import io.balor.proxy.TunnelRouter;
 import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
-import io.balor.upstream.Pool;
-import io.balor.upstream.SmoothWeightedRoundRobin;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What one loop knows of the data plane: the snapshot it runs on, its own balancer per pool (so
- * picking needs no lock), and its live sessions. Loop thread only; the supervisor reaches it
- * through {@code loop.execute}.
+ * What one loop knows of the data plane: the snapshot it runs on (with the pools' balancers,
+ * which every loop shares lock-free), and its live sessions. Loop thread only; the supervisor
+ * reaches it through {@code loop.execute}.
  */
 final class LoopState {
 
@@ -42,7 +38,6 @@ final class LoopState {
     private final io.balor.log.AccessLog.Shard accessLog;
     private long nextRequestId;
     private RuntimeSnapshot snapshot = RuntimeSnapshot.EMPTY;
-    private Map<String, SmoothWeightedRoundRobin> balancers = Map.of();
 
     LoopState(EventLoop loop, HttpLimits limits, io.balor.log.AccessLog.Shard accessLog) {
         this.loop = loop;
@@ -52,13 +47,8 @@ final class LoopState {
         this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);
     }
 
-    /** Switches to a new generation; balancers keep their position for unchanged upstream ids. */
+    /** Switches to a new generation (its balancers go on from the previous one's positions). */
     void install(RuntimeSnapshot next) {
-        Map<String, SmoothWeightedRoundRobin> rebuilt = new HashMap<>();
-        for (Pool pool : next.pools().values()) {
-            rebuilt.put(pool.name(), new SmoothWeightedRoundRobin(pool, balancers.get(pool.name())));
-        }
-        balancers = rebuilt;
         snapshot = next;
     }
 
@@ -95,12 +85,12 @@ final class LoopState {
         }
         TlsCompiler.TcpRouting routing = listener.tcpRouting();
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
-                routing == null ? balancers.get(listener.pool()) : null,
+                routing == null ? snapshot.balancers().get(listener.pool()) : null,
                 routing == null ? null : new Router(routing), listener.policy(), client).start();
     }
 
 
-    /** A TCP session's choice of pool by TLS server name, on this loop's balancers. */
+    /** A TCP session's choice of pool by TLS server name, among the snapshot's balancers. */
     private final class Router implements TunnelRouter {
         private final TlsCompiler.TcpRouting routing;
 
@@ -111,7 +101,7 @@ final class LoopState {
         @Override
         public Balancer route(String serverName) {
             String pool = routing.routes().match(serverName);
-            return pool == null ? null : balancers.get(pool);
+            return pool == null ? null : snapshot.balancers().get(pool);
         }
 
         @Override
@@ -141,7 +131,7 @@ final class LoopState {
 
         @Override
         public Balancer balancer(String pool) {
-            return pool == null ? null : balancers.get(pool);
+            return pool == null ? null : snapshot.balancers().get(pool);
         }
 
         @Override

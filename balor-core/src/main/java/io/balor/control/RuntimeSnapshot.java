@@ -4,6 +4,7 @@ import io.balor.config.BalorConfig;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.TunnelPolicy;
 import io.balor.upstream.Pool;
+import io.balor.upstream.SmoothWeightedRoundRobin;
 
 import java.util.Map;
 
@@ -15,8 +16,12 @@ import java.util.Map;
  * @param generation counts applies, from 1
  * @param listeners  by socket (identity), how each bound listener is configured now
  * @param pools      by name, every pool (a listener's inline upstreams make a pool of its name)
+ * @param balancers  by pool name, each pool's round-robin balancer: shared by every loop, so
+ *                   consecutive sessions interleave whichever loop takes them (the one mutable,
+ *                   lock-free part: the pool's position and its schedule)
  */
-record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, Map<String, Pool> pools) {
+record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, Map<String, Pool> pools,
+                       Map<String, SmoothWeightedRoundRobin> balancers) {
 
     /**
      * A bound listener as this generation configures it; {@code http} is null for a TCP listener,
@@ -27,5 +32,5 @@ record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, 
                     TlsCompiler.TcpRouting tcpRouting, io.balor.limit.TokenBucket connectionRate) {
     }
 
-    static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of());
+    static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of(), Map.of());
 }

@@ -73,6 +73,8 @@ public final class Supervisor {
     private volatile Map<String, BoundListener> bound = Map.of();
     /** The running snapshot's pools, for metrics; supervisor-written like {@link #bound}. */
     private volatile Map<String, Pool> pools = Map.of();
+    /** The running snapshot's balancers by pool name (their positions go on in the next one); supervisor thread. */
+    private Map<String, io.balor.upstream.SmoothWeightedRoundRobin> balancers = Map.of();
     private volatile BalorConfig config = BalorConfig.empty();
     private volatile long generation;
     private int nextAcceptLoop;
@@ -319,7 +321,11 @@ public final class Supervisor {
                                 ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null));
             }
         }
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools);
+        Map<String, io.balor.upstream.SmoothWeightedRoundRobin> nextBalancers = new HashMap<>();
+        for (Pool pool : pools.values()) {
+            nextBalancers.put(pool.name(), new io.balor.upstream.SmoothWeightedRoundRobin(pool, balancers.get(pool.name())));
+        }
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools, Map.copyOf(nextBalancers));
         try {
             for (CompletableFuture<Object> future : loops.onEach(loop -> {
                 states[loop.index()].install(snapshot);
@@ -355,6 +361,7 @@ public final class Supervisor {
         }
         bound = Map.copyOf(sockets.kept());
         this.pools = pools;
+        balancers = snapshot.balancers();
         config = next;
         generation = snapshot.generation();
         return generation;

@@ -15,6 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * milliseconds, formats the lines and hands them to the {@link LogFiles} and to the ring of
  * recent lines. When a ring is full (the writer is behind, the disk is slow) the record is
  * dropped and counted: the data plane never waits for the log.
+ *
+ * <p>Order: lines are in the time order of their exchanges' ends, newest last (wall-clock
+ * millisecond, then the loops' monotonic clock). Each drain takes every ring's end first and
+ * sorts what it took (a stable sort: one loop's records are already in order), so a drain's
+ * lines are in order; {@link #recent} is in order across drains too (a record a loop was still
+ * publishing while an earlier ring was drained is put in its place). In the files, such a record
+ * can follow a line a few microseconds newer.
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -58,7 +65,7 @@ public final class AccessLog implements AutoCloseable {
         return permyriad;
     }
 
-    /** The newest {@code max} lines, oldest first. */
+    /** The newest {@code max} lines, in time order (newest last). */
     public List<String> recent(int max) {
         return recent.last(max);
     }
@@ -95,17 +102,27 @@ public final class AccessLog implements AutoCloseable {
     private void drainLoop() {
         StringBuilder line = new StringBuilder(512);
         AccessJson json = new AccessJson();
-        List<String> batch = new ArrayList<>();
+        List<RecentLines.Line> batch = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        long[] ends = new long[shards.length];
         while (true) {
             boolean stopping = !running;
-            for (Shard shard : shards) {
-                shard.drain(json, line, batch);
+            for (int i = 0; i < shards.length; i++) {
+                ends[i] = shards[i].head;   // every ring's end first: one moment's records from all loops
+            }
+            for (int i = 0; i < shards.length; i++) {
+                shards[i].drain(ends[i], json, line, batch);
             }
             if (!batch.isEmpty()) {
+                batch.sort(RecentLines.Line.ORDER);
                 written.addAndGet(batch.size());
                 recent.addAll(batch);
                 if (files != null) {
-                    files.write(batch);
+                    for (RecentLines.Line each : batch) {
+                        texts.add(each.text());
+                    }
+                    files.write(texts);
+                    texts.clear();
                 }
                 batch.clear();
             } else if (stopping) {
@@ -145,11 +162,16 @@ public final class AccessLog implements AutoCloseable {
             return Math.floorMod(random, 10_000) < keep;
         }
 
-        /** Records one exchange, or counts it dropped when the ring is full. Loop thread; no allocation. */
+        /**
+         * Records one exchange, or counts it dropped when the ring is full. Loop thread; no allocation.
+         *
+         * @param timeMillis its end, wall clock (the time the line shows)
+         * @param endNanos   its end, the loops' ticker: orders the lines of one millisecond
+         */
         public void record(long timeMillis, String listener, String route, String pool, String upstream,
                            byte[] client, int clientLength, Method method, byte[] path, int pathLength, boolean pathCut,
                            int status, long bytesIn, long bytesOut, long durationNanos, long upstreamNanos,
-                           long requestId) {
+                           long requestId, long endNanos) {
             long at = head;
             if (at - tail >= RING) {
                 dropped++;   // single writer: this loop
@@ -173,16 +195,16 @@ public final class AccessLog implements AutoCloseable {
             slot.durationNanos = durationNanos;
             slot.upstreamNanos = upstreamNanos;
             slot.requestId = requestId;
+            slot.endNanos = endNanos;
             head = at + 1;   // publishes the slot to the writer
         }
 
-        private void drain(AccessJson json, StringBuilder line, List<String> batch) {
-            long end = head;
+        private void drain(long end, AccessJson json, StringBuilder line, List<RecentLines.Line> batch) {
             for (long at = tail; at < end; at++) {
                 AccessRecord slot = slots[(int) (at & (RING - 1))];
                 line.setLength(0);
                 json.write(slot, line);
-                batch.add(line.toString());
+                batch.add(new RecentLines.Line(slot.timeMillis, slot.endNanos, line.toString()));
                 tail = at + 1;   // frees the slot for the loop
             }
         }

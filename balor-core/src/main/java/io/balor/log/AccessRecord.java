@@ -29,4 +29,6 @@ final class AccessRecord {
     long durationNanos;
     long upstreamNanos;
     long requestId;
+    /** The exchange's end on the loops' ticker: orders records of the same millisecond. */
+    long endNanos;
 }

@@ -63,7 +63,7 @@ final class ExchangeLog {
                 target == null ? null : target.id(), client, client.length, started ? request.method() : null,
                 path == null ? NONE : path, started ? pathLength : 0, started && pathCut, status,
                 in, out, nanos,
-                upstreamSince < 0 ? -1 : now - upstreamSince, requestId);
+                upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now);
         pathLength = 0;
     }
 }

@@ -4,15 +4,15 @@ import io.balor.upstream.Balancer;
 
 /**
  * What an {@link HttpSession} asks its loop for at the start of each exchange: the listener's
- * policy in the loop's current snapshot and this loop's balancer for a pool. Implemented by the
- * loop's state; loop thread only.
+ * policy in the loop's current snapshot and that snapshot's balancer for a pool (shared by every
+ * loop). Implemented by the loop's state; loop thread only.
  */
 public interface HttpContext {
 
     /** The listener's current policy, or null if the listener is gone. */
     HttpPolicy policy();
 
-    /** This loop's balancer for the named pool, or null. */
+    /** The current snapshot's balancer for the named pool, or null. */
     Balancer balancer(String pool);
 
     /** This loop's idle upstream connections. */

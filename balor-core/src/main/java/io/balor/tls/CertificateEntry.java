@@ -145,7 +145,7 @@ public final class CertificateEntry {
         LoadedCertificate cert = now == null ? null : now.certificate();
         return new CertificateStatus(certFile.toString(), keyFile.toString(),
                 cert == null ? null : cert.subject(), cert == null ? java.util.List.of() : cert.dnsNames(),
-                cert == null ? null : cert.issuer(), cert == null ? null : cert.notBefore(),
+                cert == null ? java.util.List.of() : cert.ipAddresses(), cert == null ? null : cert.issuer(), cert == null ? null : cert.notBefore(),
                 cert == null ? null : cert.notAfter(), cert == null ? null : cert.fingerprint(),
                 now == null ? null : now.loadedAt(), problem, problemSince);
     }

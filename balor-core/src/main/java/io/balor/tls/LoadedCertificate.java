@@ -14,11 +14,15 @@ import java.util.List;
 import java.util.Locale;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * A certificate chain and the private key of its leaf, as {@link PemFiles#load} read them: what a
@@ -37,6 +41,7 @@ public final class LoadedCertificate {
     private final String subject;
     private final String issuer;
     private final List<String> dnsNames;
+    private final List<String> ipAddresses;
     private final String fingerprint;
 
     /** {@code chain}: leaf first; already checked to match {@code key}. */
@@ -50,6 +55,7 @@ public final class LoadedCertificate {
         this.subject = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
         this.issuer = leaf.getIssuerX500Principal().getName(X500Principal.RFC2253);
         this.dnsNames = dnsNames(leaf);
+        this.ipAddresses = ipAddresses(leaf);
         this.fingerprint = sha256Hex(leaf);
     }
 
@@ -85,10 +91,20 @@ public final class LoadedCertificate {
     /**
      * The names the leaf serves, lower case: its subjectAltName DNS entries (wildcards such as
      * {@code *.example.com} as written), or, when it has none, its subject common name (the most
-     * specific one). Empty when it has neither. IP address entries are not included.
+     * specific one). Empty when it has neither. IP address entries are not included: these are
+     * the names SNI selects a certificate by, and an IP address is not a server name (RFC 6066 §3).
      */
     public List<String> dnsNames() {
         return dnsNames;
+    }
+
+    /**
+     * The leaf's subjectAltName IP address entries (RFC 5280 §4.2.1.6), in certificate order, as
+     * text: IPv4 dotted, IPv6 in its canonical form (RFC 5952: lower case, zeros compressed).
+     * For showing what the certificate covers; certificate selection does not use them.
+     */
+    public List<String> ipAddresses() {
+        return ipAddresses;
     }
 
     public Instant notBefore() {
@@ -137,6 +153,29 @@ public final class LoadedCertificate {
             }
         }
         return List.copyOf(names);
+    }
+
+    /** The SAN iPAddress entries as text; entries of another length than 4 or 16 bytes are left out. */
+    private static List<String> ipAddresses(X509Certificate leaf) {
+        byte[] extension = leaf.getExtensionValue(Extension.subjectAlternativeName.getId());
+        if (extension == null) {
+            return List.of();
+        }
+        List<String> addresses = new ArrayList<>();
+        try {
+            GeneralNames names = GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets());
+            for (GeneralName name : names.getNames()) {
+                if (name.getTagNo() == GeneralName.iPAddress) {
+                    String text = IpAddressText.of(ASN1OctetString.getInstance(name.getName()).getOctets());
+                    if (text != null) {
+                        addresses.add(text);
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return List.of();   // unreadable extension: as dnsNames, treated as absent
+        }
+        return List.copyOf(addresses);
     }
 
     /** The last CN in encoding order (the most specific), or null. */

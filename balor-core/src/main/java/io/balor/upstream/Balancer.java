@@ -1,8 +1,9 @@
 package io.balor.upstream;
 
 /**
- * Picks the upstream for a new session. One instance per pool per loop, so it needs no locks:
- * owned by its loop's thread. Implementations do not allocate per pick.
+ * Picks the upstream for a new session. Say in the implementation who may call it: the
+ * round-robin one is shared by every loop (lock-free), others belong to one loop. Implementations
+ * do not lock, block or allocate per pick in steady state.
  */
 public interface Balancer {
 

@@ -5,8 +5,8 @@ import io.balor.metrics.TrafficCounters;
 import java.util.List;
 
 /**
- * A named group of upstreams as compiled into a snapshot: immutable, shared by every loop.
- * Each loop keeps its own {@link Balancer} over it.
+ * A named group of upstreams as compiled into a snapshot: immutable, shared by every loop, as
+ * is its round-robin {@link Balancer} (compiled beside it, see {@link SmoothWeightedRoundRobin}).
  *
  * @param upstreamHost HTTP requests carry the upstream's address as Host instead of the client's
  * @param connectTimeoutNanos  the pool's connect timeout, or {@link #LISTENER}

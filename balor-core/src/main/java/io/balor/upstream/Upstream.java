@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
  * One upstream server as compiled into a snapshot: immutable, shared by every loop.
  *
  * @param id       {@code pool/address}: stable across config edits, so per-upstream state
- *                 (balancer position, later health and stickiness) survives them
+ *                 (health, ejections, stickiness, traffic counters) survives them
  * @param name     the label from the config
  * @param address  resolved when the config was applied (never on a loop); an unresolved one
  *                 counts as a failed connect

@@ -198,6 +198,22 @@ class PemFilesTest {
         assertEquals(List.of("www.example.com", "*.api.example.com"), load(leaf, PKCS8, false).dnsNames());
     }
 
+    /**
+     * Issue 12: {@code DNS:localhost, IP:127.0.0.1} was shown as {@code ["localhost"]}. IP entries
+     * are reported apart, as text (IPv6 in RFC 5952 form), and stay out of the names SNI uses.
+     */
+    @Test
+    void ipAddressesAreTheSanIpEntriesAsText() throws Exception {
+        TestPki.Leaf leaf = ca.leaf("localhost", "127.0.0.1", "2001:0DB8:0000:0000:0000:FF00:0042:8329", "::1",
+                "fe80:0:0:1:0:0:0:1").issue();
+        LoadedCertificate loaded = load(leaf, PKCS8, false);
+        assertEquals(List.of("127.0.0.1", "2001:db8::ff00:42:8329", "::1", "fe80:0:0:1::1"), loaded.ipAddresses());
+        assertEquals(List.of("localhost"), loaded.dnsNames());
+        assertEquals(List.of(), load(ca.issue("a.example"), PKCS8, false).ipAddresses());
+        assertEquals(List.of(), load(ca.leaf().commonName("none.example").issue(), PKCS8, false).ipAddresses(),
+                "no SAN extension at all");
+    }
+
     @Test
     void dnsNamesFallBackToTheCommonName() throws Exception {
         TestPki.Leaf leaf = ca.leaf().commonName("Legacy.Example").issue();
@@ -208,6 +224,7 @@ class PemFilesTest {
     void anIpOnlyLeafServesItsCommonName() throws Exception {
         TestPki.Leaf leaf = ca.leaf("10.1.2.3").commonName("ip.example").issue();
         assertEquals(List.of("ip.example"), load(leaf, PKCS8, false).dnsNames());
+        assertEquals(List.of("10.1.2.3"), load(leaf, PKCS8, false).ipAddresses());
     }
 
     @Test

@@ -44,6 +44,103 @@ class SmoothWeightedRoundRobinTest {
     }
 
     @Test
+    void threeToOneIsSpreadOut() {
+        Balancer balancer = new SmoothWeightedRoundRobin(pool(upstream("a", 3, true, 0), upstream("b", 1, true, 1)));
+        assertEquals("aaba".repeat(4), picks(balancer, 16));
+    }
+
+    /**
+     * Every loop picks from the same balancer: the position is one atomic counter, so picks made
+     * at once from several threads take every slot of the sequence exactly once, and the shares
+     * stay exact over the whole run (30,000 periods of 1:2:3).
+     */
+    @Test
+    void threadsPickingAtOnceShareOnePositionAndTheExactShares() throws Exception {
+        Balancer balancer = new SmoothWeightedRoundRobin(pool(upstream("a", 1, true, 0),
+                upstream("b", 2, true, 1), upstream("c", 3, true, 2)));
+        int threads = 4;
+        int each = 45_000;
+        java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(3);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> pickers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread picker = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                int[] own = new int[3];
+                for (int i = 0; i < each; i++) {
+                    own[balancer.pick().index()]++;
+                }
+                for (int i = 0; i < 3; i++) {
+                    counts.addAndGet(i, own[i]);
+                }
+            });
+            picker.start();
+            pickers.add(picker);
+        }
+        start.countDown();
+        for (Thread picker : pickers) {
+            picker.join(30_000);
+        }
+        assertEquals(List.of(30_000, 60_000, 90_000), List.of(counts.get(0), counts.get(1), counts.get(2)));
+    }
+
+    /** Health: a down upstream is left out at once, and scheduled again as soon as its check says up. */
+    @Test
+    void aDownUpstreamIsSkippedAndComesBackWhenItsCheckSaysUp() {
+        UpstreamHealth bHealth = new UpstreamHealth(new io.balor.time.ManualTicker());
+        Upstream a = upstream("a", 1, true, 0);
+        Upstream b = new Upstream("pool/b", "b", InetSocketAddress.createUnresolved("b", 80), 1, true, 1,
+                new byte[0], false, bHealth);
+        Upstream c = upstream("c", 1, true, 2);
+        Balancer balancer = new SmoothWeightedRoundRobin(pool(a, b, c));
+        assertEquals("abcabc", picks(balancer, 6));
+        bHealth.record("connect: refused", 1, 1);
+        assertEquals("acacac", picks(balancer, 6));
+        bHealth.record(null, 1, 1);
+        String back = picks(balancer, 6);
+        assertEquals(2, count(back, 'b'), "back in the sequence: " + back);
+        bHealth.record("connect: refused", 1, 1);
+        Balancer allDown = new SmoothWeightedRoundRobin(pool(b, upstream("d", 0, true, 1)));
+        assertEquals("--", picks(allDown, 2));
+        bHealth.record(null, 1, 1);
+        assertEquals("bb", picks(allDown, 2), "the only eligible one, noticed without a new slot for it");
+    }
+
+    /**
+     * A pool whose weights add up to more than the longest schedule is scaled down to it: every
+     * upstream still gets its share to within a slot per period, and none is left out.
+     */
+    @Test
+    void weightSumsOverTheLongestScheduleAreScaledToFit() {
+        List<Upstream> upstreams = new ArrayList<>();
+        long sum = 0;
+        for (int i = 0; i < 100; i++) {
+            int weight = 157 + i;   // gcd 1, sum 20,650: over 16,384 slots
+            upstreams.add(upstream("u" + i, weight, true, i));
+            sum += weight;
+        }
+        Balancer balancer = new SmoothWeightedRoundRobin(new Pool("pool", upstreams));
+        int picks = RoundRobinSchedule.of(upstreams.toArray(new Upstream[0])).slots.length;
+        assertTrue(picks <= RoundRobinSchedule.MAX_SLOTS, "slots: " + picks);
+        int[] counts = new int[100];
+        for (int i = 0; i < picks; i++) {
+            counts[balancer.pick().index()]++;
+        }
+        for (int i = 0; i < 100; i++) {
+            double expected = (double) picks * upstreams.get(i).weight() / sum;
+            assertTrue(Math.abs(counts[i] - expected) <= 1.0, "u" + i + ": " + counts[i] + " for " + expected);
+        }
+    }
+
+    private static int count(String picks, char name) {
+        return (int) picks.chars().filter(c -> c == name).count();
+    }
+
+    @Test
     void skipsDisabledAndZeroWeight() {
         Balancer balancer = new SmoothWeightedRoundRobin(pool(upstream("a", 5, false, 0),
                 upstream("b", 0, true, 1), upstream("c", 1, true, 2)));

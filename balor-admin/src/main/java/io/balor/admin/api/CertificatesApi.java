@@ -80,7 +80,7 @@ final class CertificatesApi {
         CertificateStatus status = CertificateFiles.check(file(entry, "cert_file"), file(entry, "key_file"));
         node.put("subject", status.subject());
         ArrayNode names = node.putArray("sans");
-        status.dnsNames().forEach(names::add);
+        status.sans().forEach(names::add);   // DNS names, then IP addresses
         node.put("issuer", status.issuer());
         node.put("not_before", status.notBefore() == null ? null : status.notBefore().toString());
         node.put("not_after", status.notAfter() == null ? null : status.notAfter().toString());

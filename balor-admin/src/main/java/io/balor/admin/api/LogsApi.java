@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * {@code /api/logging} (the access log's sampling in permyriad, kept in the state file's
  * {@code trace_sample}; admins change it, 1..10000, anything else refused), {@code /api/logs}
- * (Balor's recent events, filtered by level, and the recent access-log records) and
+ * (Balor's recent events, filtered by level, and the recent access-log records: each list the
+ * newest {@code limit}, in time order, newest last, as core keeps them) and
  * {@code /api/logs/files} (the log directory's {@code access.log}, {@code events.log},
  * {@code audit.log} and {@code audit-anonymous.log} (these two for admins only: they hold who did
  * what and the names failed logins tried; an admin's download is audited) and their rotated files,

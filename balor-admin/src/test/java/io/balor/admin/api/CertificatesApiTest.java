@@ -107,6 +107,19 @@ class CertificatesApiTest {
         }
     }
 
+    /** Issue 12: {@code DNS:localhost, IP:127.0.0.1} was listed as {@code ["localhost"]}. */
+    @Test
+    void ipSansAreListedAfterTheDnsNames() throws Exception {
+        Pem local = Pem.selfSigned(dir.resolve("pki"), "localhost", "DNS:localhost,IP:127.0.0.1,IP:2001:DB8:0:0:0:0:0:1");
+        try (AdminFixture admin = new AdminFixture(dir)) {
+            HttpResponse<String> uploaded = upload(admin, ADMIN_TOKEN, "local", local.cert() + local.key(), null);
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            assertEquals("[\"localhost\",\"127.0.0.1\",\"2001:db8::1\"]", json(uploaded).get("sans").toString());
+            HttpResponse<String> list = admin.call("GET", "/api/certificates", ADMIN_TOKEN, null);
+            assertEquals("[\"localhost\",\"127.0.0.1\",\"2001:db8::1\"]", json(list).get(0).get("sans").toString());
+        }
+    }
+
     @Test
     void theOriginalsPathAndFieldNamesWorkToo() throws Exception {
         Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
@@ -293,10 +306,15 @@ class CertificatesApiTest {
     record Pem(String cert, String key) {
 
         static Pem selfSigned(Path dir, String host) throws Exception {
+            return selfSigned(dir, host, "DNS:" + host);
+        }
+
+        /** @param sans the subjectAltName as openssl takes it, e.g. {@code DNS:localhost,IP:127.0.0.1} */
+        static Pem selfSigned(Path dir, String host, String sans) throws Exception {
             Files.createDirectories(dir);
             Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
                     "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
-                    "-days", "2", "-subj", "/CN=" + host, "-addext", "subjectAltName=DNS:" + host)
+                    "-days", "2", "-subj", "/CN=" + host, "-addext", "subjectAltName=" + sans)
                     .directory(dir.toFile()).redirectErrorStream(true).start();
             String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(openssl.waitFor(30, TimeUnit.SECONDS), "openssl finishes");
