@@ -278,9 +278,10 @@ final class OriginalListeners {
         Pool made = new Pool(poolNames.take(wanted, "pool"), copy);
         use(made, health);
         pools.add(made);
-        String why = preferred == null ? (named == null ? "" : " (no pool '" + named + "' in the file)")
-                : preferred.upstreams.equals(copy) ? " (pool '" + preferred.name + "' has another listener's health"
-                + " check)" : " (the original copied pool '" + preferred.name + "' here when it was saved; they differ now)";
+        Pool same = pools.stream().filter(pool -> pool != made && pool.upstreams.equals(copy)).findFirst().orElse(null);
+        String why = same != null ? " (pool '" + same.name + "' has the same upstreams, and another listener's health"
+                + " check)" : preferred != null ? " (the original copied pool '" + preferred.name + "' here when it was"
+                + " saved; they differ now)" : named != null ? " (no pool '" + named + "' in the file)" : "";
         report.changed(at, "these upstreams are pool '" + made.name + "', made for them" + why);
         return made.name;
     }

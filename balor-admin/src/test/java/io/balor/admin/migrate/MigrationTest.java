@@ -177,7 +177,11 @@ class MigrationTest {
                           "upstreams": [], "host_routes": [{"host": "x.example", "pool": "app",
                              "upstreams": [{"name": "a", "address": "http://10.0.0.1:80", "enabled": true, "weight": 1}]}]}}}
                 """);
-        JsonNode out = migrate(original).document();
+        Migration.Result result = migrate(original);
+        JsonNode out = result.document();
+        assertTrue(lines(result).contains("changed: listeners.l2.host_routes[0].upstreams: these upstreams are pool"
+                + " 'two-x.example', made for them (pool 'app' has the same upstreams, and another listener's health"
+                + " check)"), lines(result));
         List<String> pools = new java.util.ArrayList<>();
         out.get("pools").forEach(pool -> pools.add(pool.get("name").asText()));
         assertEquals(List.of("app", "two-x.example", "three-x.example"), pools);
