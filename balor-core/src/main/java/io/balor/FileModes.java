@@ -97,6 +97,23 @@ public final class FileModes {
      * {@code "writable by others"} ...), or null when nothing does, it does not exist, or the file
      * system has no POSIX modes. A symbolic link is followed (its target's mode is what counts).
      */
+    /**
+     * Whether others than the owner may create, rename or delete files in {@code directory}: it is
+     * group- or world-writable ({@code /tmp}, say). False when it does not exist or the file system
+     * has no POSIX modes. A symbolic link is followed.
+     */
+    public static boolean writableByOthers(Path directory) {
+        if (!posix(directory)) {
+            return false;
+        }
+        try {
+            Set<PosixFilePermission> modes = Files.getPosixFilePermissions(directory);
+            return modes.contains(PosixFilePermission.GROUP_WRITE) || modes.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static String looseBits(Path path) {
         if (!posix(path)) {
             return null;

@@ -166,7 +166,7 @@ public final class AccessLog implements AutoCloseable {
          * Records one exchange, or counts it dropped when the ring is full. Loop thread; no allocation.
          *
          * @param timeMillis its end, wall clock (the time the line shows)
-         * @param endNanos   its end, the loops' ticker: orders the lines of one millisecond
+         * @param endNanos   its end, the loops' ticker: orders the lines (the wall clock may step back)
          */
         public void record(long timeMillis, String listener, String route, String pool, String upstream,
                            byte[] client, int clientLength, Method method, byte[] path, int pathLength, boolean pathCut,

@@ -8,8 +8,8 @@ import java.util.List;
  * The newest access-log lines, at most a fixed number, for the console's live view, kept in the
  * time order of their exchanges' ends (newest last). The loops' rings are drained one after the
  * other, so a line can arrive after a newer one from another loop: it is put in its place rather
- * than at the end. Ordered by wall-clock millisecond (the time the line shows), then by the
- * loops' monotonic clock within a millisecond. Thread-safe: the writer thread adds, any thread
+ * than at the end. Ordered by the loops' monotonic clock (the one clock every loop reads), so a
+ * wall clock stepped back changes the times the lines show, not their order. Thread-safe: the writer thread adds, any thread
  * reads.
  */
 final class RecentLines {
@@ -17,11 +17,12 @@ final class RecentLines {
     /** A formatted line with its exchange's end: wall-clock milliseconds and ticker nanoseconds. */
     record Line(long timeMillis, long endNanos, String text) {
 
-        /** Earlier first; a stable sort keeps one loop's lines of the same instant in their order. */
-        static final Comparator<Line> ORDER = (a, b) -> {
-            int byMillis = Long.compare(a.timeMillis, b.timeMillis);
-            return byMillis != 0 ? byMillis : Long.signum(a.endNanos - b.endNanos);
-        };
+        /**
+         * Earlier first by the loops' monotonic clock, never the wall clock: a wall clock stepped
+         * back must not make new lines look older than the ones kept (and drop them). A stable sort
+         * keeps one loop's lines of the same instant in their order.
+         */
+        static final Comparator<Line> ORDER = (a, b) -> Long.signum(a.endNanos - b.endNanos);
     }
 
     private final int capacity;

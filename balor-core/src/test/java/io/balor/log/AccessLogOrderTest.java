@@ -52,8 +52,19 @@ class AccessLogOrderTest {
         assertEquals(List.of(), new RecentLines(0).last(5));
     }
 
+    /** A wall clock stepped back shows earlier times on new lines; they still come last, none dropped. */
+    @Test
+    void aWallClockSteppedBackChangesTheTimesNotTheOrder() {
+        RecentLines recent = new RecentLines(3);
+        recent.addAll(List.of(new RecentLines.Line(SECOND + 5_000, 1_000, "a"),
+                new RecentLines.Line(SECOND + 5_001, 2_000, "b"), new RecentLines.Line(SECOND + 5_002, 3_000, "c")));
+        recent.addAll(List.of(new RecentLines.Line(SECOND + 4_000, 4_000, "d"),
+                new RecentLines.Line(SECOND + 4_001, 5_000, "e")));
+        assertEquals(List.of("c", "d", "e"), recent.last(10));
+    }
+
     private static RecentLines.Line line(long millis, String text) {
-        return new RecentLines.Line(SECOND + millis, 0, text);
+        return new RecentLines.Line(SECOND + millis, millis * 1_000_000, text);
     }
 
     private static void record(AccessLog.Shard shard, long millis, long endNanos, String path) {

@@ -37,8 +37,15 @@ final class CtlMigrate {
 
     static void migrate(Path original, Path target, Path workDir, boolean acceptLosses, boolean force, Path scriptDir,
                         PrintStream out) throws CtlFailure {
-        JsonNode root = read(original);
         boolean inPlace = target == null || (Files.exists(target) && sameFile(target, original));
+        if (inPlace && Files.isSymbolicLink(original)) {
+            try {
+                original = original.toRealPath();   // the file the link names is converted, the link stays
+            } catch (IOException e) {
+                throw CtlFailure.failed(original + " is a link to nothing: " + e.getMessage());
+            }
+        }
+        JsonNode root = read(original);
         Path written = inPlace ? original : target;
         if (!inPlace && Files.exists(target) && !force) {
             throw CtlFailure.failed(target + " exists; add --force to replace it, or leave OUT.json out to convert "

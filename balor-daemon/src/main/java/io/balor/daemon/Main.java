@@ -78,6 +78,13 @@ public final class Main {
         }
 
         Path stateFile = env.stateFile().toAbsolutePath();
+        if (io.balor.FileModes.writableByOthers(stateFile.getParent())) {
+            err.println("balor: the state file's directory " + stateFile.getParent() + " can be written by others ("
+                    + io.balor.FileModes.looseBits(stateFile.getParent()) + "): they could replace the state file, or"
+                    + " the logs, certificates, bootstrap file and control socket kept beside it. Put the state file in"
+                    + " a directory of its own (mkdir -m 700) and start again");
+            return EXIT_FAILED;
+        }
         boolean existed = Files.exists(stateFile);
         BalorState state;
         try {

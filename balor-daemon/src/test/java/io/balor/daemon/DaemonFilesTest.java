@@ -163,6 +163,24 @@ class DaemonFilesTest {
         return "balor: warning: " + file + ": " + loose + "; it holds secrets: chmod 600 " + file;
     }
 
+    /** A state file in a directory others may write to (/tmp, say) would put what lies beside it in their hands. */
+    @Test
+    void aStateFileInADirectoryOthersMayWriteIsRefused() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        chmod(shared, "rwxrwxrwx");
+        Path stateFile = shared.resolve("balor_state.json");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("BALOR_STATE_FILE", stateFile.toString(),
+                "BALOR_LOOPS", "1", "BALOR_HTTP_ADDR", "127.0.0.1:0", "BALOR_DEFAULT_ADMIN_PASSWORD", PASSWORD));
+        try (DaemonProcess daemon = DaemonProcess.start(dir, env)) {
+            assertEquals(1, daemon.awaitExit(WAIT), daemon.stderr());
+            assertTrue(daemon.stderr().contains("balor: the state file's directory " + shared + " can be written by"
+                    + " others"), daemon.stderr());
+        }
+        try (var left = Files.list(shared)) {
+            assertEquals(List.of(), left.toList(), "nothing was created there");
+        }
+    }
+
     @Test
     void secretFilesOthersMayReadAreWarnedAboutByName() throws Exception {
         Path stateFile = looseFiles();

@@ -15,18 +15,26 @@ import java.util.Arrays;
  * and hash in standard base64 without padding. Verify only: Balor makes PBKDF2 hashes
  * ({@link PasswordHasher}), and a user whose stored hash is one of these gets a PBKDF2 one at its
  * first successful login. Computed with BouncyCastle's {@link Argon2BytesGenerator} (bcprov, on
- * the classpath through bcpkix). Stateless; any thread.
+ * the classpath through bcpkix). Any thread; the only state is the bound on verifications running at once.
  *
  * <p>The costs come from the string, so they are bounded: memory {@value #MAX_MEMORY_KIB} KiB,
  * {@value #MAX_PASSES} passes and {@value #MAX_LANES} lanes at most (the crate's defaults are
  * 19456 KiB, 2 and 1): a hash edited in the state file must not make each login take a gigabyte
- * or a minute. Only version 19 (0x13) and the {@code argon2id} variant are read.
+ * or a minute. Only version 19 (0x13) and the {@code argon2id} variant are read. At most
+ * {@value #CONCURRENT} verifications run at once (each holds its memory), the rest wait.
  */
 final class Argon2Hashes {
 
     static final int MAX_MEMORY_KIB = 65_536;
     static final int MAX_PASSES = 16;
     static final int MAX_LANES = 16;
+    /**
+     * Argon2 verifications at once, whatever {@link HashingGate} lets in: each holds its memory
+     * (19 MiB for the original's hashes, {@value #MAX_MEMORY_KIB} KiB at most), a gate sized for
+     * PBKDF2 (which takes CPU only) must not let a login flood hold cores/2 times that.
+     */
+    static final int CONCURRENT = 2;
+    private static final java.util.concurrent.Semaphore RUNNING = new java.util.concurrent.Semaphore(CONCURRENT, true);
     private static final String PREFIX = "$argon2id$v=19$";
 
     private Argon2Hashes() {
@@ -61,10 +69,12 @@ final class Argon2Hashes {
         generator.init(parameters);
         byte[] bytes = utf8(password);
         byte[] actual = new byte[parsed.hash().length];
+        RUNNING.acquireUninterruptibly();
         try {
             generator.generateBytes(bytes, actual);
             return MessageDigest.isEqual(actual, parsed.hash());
         } finally {
+            RUNNING.release();
             Arrays.fill(bytes, (byte) 0);
             Arrays.fill(actual, (byte) 0);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.admin.auth.PasswordHasher;
 import io.balor.admin.auth.Role;
 import io.balor.admin.state.OriginalFormat;
 
@@ -96,6 +97,10 @@ public final class Migration {
         if (map == null || map.isNull()) {
             return;
         }
+        if (!map.isObject()) {
+            report.lost("users", "not an object of users keyed by id: not carried over");
+            return;
+        }
         ArrayNode users = out.putArray("users");
         NameSet names = new NameSet();
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -128,12 +133,23 @@ public final class Migration {
                 report.changed(at + ".username", "'" + username + "' is written '" + name + "': it logs in with that"
                         + " name now (names are letters, digits, '.', '_' and '-')");
             }
+            if (!PasswordHasher.isSupported(hash)) {
+                report.lost(at + ".password_hash", "user '" + name + "' has a hash this version cannot verify (the"
+                        + " original writes Argon2id of at most 64 MiB, 16 passes, 16 lanes): it is kept, but the user"
+                        + " cannot log in until balorctl users reset-password " + name);
+            }
             users.addObject().put("username", name).put("role", role.wire()).put("password_hash", hash);
         }
+        report.note("users", "the original's bootstrap file (data/admin-bootstrap.txt, username=admin), if it is"
+                + " still there, holds a password that still works: delete it once you have it");
     }
 
     private void certificates(JsonNode list, ObjectNode out) {
-        if (list == null || list.isNull() || !list.isArray()) {
+        if (list == null || list.isNull()) {
+            return;
+        }
+        if (!list.isArray()) {
+            report.lost("certificates", "not a list of certificates: not carried over");
             return;
         }
         ArrayNode certificates = out.putArray("certificates");
@@ -182,7 +198,9 @@ public final class Migration {
         }
         ObjectNode node = out.putObject("admin_console").put("bind", bind);
         JsonNode tls = console.get("tls");
-        if (tls != null && tls.isObject() && !tls.path("cert_path").asText("").isBlank()) {
+        if (tls != null && !tls.isNull() && (!tls.isObject() || tls.path("cert_path").asText("").isBlank())) {
+            report.lost("admin_console.tls", "a tls without a cert_path: not carried over (the console is plain HTTP)");
+        } else if (tls != null && tls.isObject()) {
             String cert = tls.path("cert_path").asText();
             String key = tls.path("key_path").asText("").isBlank() ? cert : tls.path("key_path").asText();
             node.put("cert_file", paths.written(cert)).put("key_file", paths.written(key));
@@ -195,6 +213,12 @@ public final class Migration {
 
     /** The sections this version keeps for the ACME work to come, and {@code trace_sample}. */
     private void kept(JsonNode original, ObjectNode out) {
+        for (String key : List.of("acme_providers", "acme_standalone")) {
+            JsonNode section = original.get(key);
+            if (section != null && !section.isNull() && !section.isArray()) {
+                report.lost(key, "not a list: not carried over");
+            }
+        }
         JsonNode providers = original.get("acme_providers");
         if (providers != null && providers.isArray() && !providers.isEmpty()) {
             out.set("acme_providers", providers.deepCopy());
@@ -220,9 +244,12 @@ public final class Migration {
         }
         JsonNode sample = original.get("trace_sample");
         if (sample != null && !sample.isNull()) {
-            long value = sample.canConvertToLong() ? sample.asLong() : 10_000;
+            if (!sample.isIntegralNumber()) {
+                report.lost("trace_sample", sample + " is not a whole number: written 10000 (every exchange)");
+            }
+            long value = sample.isIntegralNumber() ? sample.asLong() : 10_000;
             long kept = Math.max(1, Math.min(10_000, value));
-            if (kept != value || !sample.canConvertToLong()) {
+            if (kept != value) {
                 report.changed("trace_sample", sample + " is written " + kept + " (the original clamped it to"
                         + " 1..10000)");
             }

@@ -349,11 +349,21 @@ final class OriginalListeners {
         if (acme == null || acme.isNull() || !acme.isObject()) {
             return;
         }
+        if (acme.path("email").asText("").isBlank()) {
+            report.lost(at, "an acme without an email (this version needs the contact address the CA is given):"
+                    + " not carried over; set it on the route again");
+            return;
+        }
         ObjectNode node = out.putObject("acme");
         for (String key : ACME_KEYS) {
             if (acme.hasNonNull(key)) {
                 node.set(key, acme.get(key));
             }
+        }
+        if (!"dns01".equals(acme.path("challenge").asText("http01")) && node.has("provider")) {
+            node.remove("provider");
+            report.changed(at + ".provider", "dropped: only a dns01 challenge uses a DNS provider, and this one is "
+                    + acme.path("challenge").asText("http01"));
         }
         if (acme.hasNonNull("cache_dir")) {
             report.lost(at + ".cache_dir", "this version keeps ACME accounts in one place of its own (planned: ACME);"

@@ -66,7 +66,25 @@ final class OriginalUpstreams {
                 continue;
             }
             ids += item.has("id") ? 1 : 0;
-            upstreams.add(upstream(item, at));
+            ObjectNode upstream = upstream(item, at);
+            ObjectNode same = upstreams.stream().filter(u -> u.get("address").equals(upstream.get("address")))
+                    .findFirst().orElse(null);
+            if (same == null) {
+                upstreams.add(upstream);
+                continue;
+            }
+            // Listed twice (the original allowed it, a way to double a share): one upstream, the weights added.
+            long sum = same.get("weight").asLong() + upstream.get("weight").asLong();
+            if (sum > UpstreamConfig.MAX_WEIGHT) {
+                report.lost(at, upstream.get("address").asText() + " is listed again; its weights add up to " + sum
+                        + ", above this version's most, " + UpstreamConfig.MAX_WEIGHT + ": written "
+                        + UpstreamConfig.MAX_WEIGHT);
+                sum = UpstreamConfig.MAX_WEIGHT;
+            } else {
+                report.changed(at, upstream.get("address").asText() + " is listed again: written once, with the"
+                        + " weights added (" + sum + ")");
+            }
+            same.put("weight", sum);
         }
         if (ids > 0) {
             report.changed(path, "the ids of " + ids + (ids == 1 ? " upstream" : " upstreams") + " are dropped (an"
@@ -106,15 +124,27 @@ final class OriginalUpstreams {
         return out;
     }
 
-    /** An HTTP upstream URL without its path (not carried over), or a TCP {@code host:port} as it is. */
+    /**
+     * An HTTP upstream URL without its path (not carried over) and with its scheme's port when it
+     * had none (the original used the default port), or a TCP {@code host:port} as it is.
+     */
     private String address(String address, String at) {
         Matcher url = SCHEME_AND_REST.matcher(address);
-        if (url.matches() && url.group(3) != null && !url.group(3).equals("/")) {
-            report.lost(at, "the path " + url.group(3) + " after " + url.group(1) + url.group(2) + " is not carried"
-                    + " over: this version sends the request's path as it is");
-            return url.group(1) + url.group(2);
+        if (!url.matches()) {
+            return address;
         }
-        return address;
+        String authority = url.group(2);
+        if (url.group(3) != null && !url.group(3).equals("/")) {
+            report.lost(at, "the path " + url.group(3) + " after " + url.group(1) + authority + " is not carried"
+                    + " over: this version sends the request's path as it is");
+        }
+        if (!authority.matches(".*:[0-9]+")) {
+            String port = url.group(1).startsWith("https") ? "443" : "80";
+            report.changed(at, url.group(1) + authority + " has no port: written with " + port + ", the port the"
+                    + " original used");
+            authority = authority + ":" + port;
+        }
+        return url.group(1) + authority;
     }
 
     /**

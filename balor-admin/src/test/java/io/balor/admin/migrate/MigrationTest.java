@@ -117,13 +117,23 @@ class MigrationTest {
                                                                       "enabled": true, "weight": 0}]},
                             {"host": "c.example", "enabled": false, "upstreams": []},
                             {"host": "a.example", "upstreams": [{"name": "x", "address": "http://10.0.0.3:80",
-                                                                 "enabled": true, "weight": 1}]}]},
+                                                                 "enabled": true, "weight": 1}]},
+                            {"host": "d.example", "upstreams": [{"name": "d", "address": "http://backend", "enabled": true,
+                                                                 "weight": 2},
+                                                                {"name": "d2", "address": "http://backend:80",
+                                                                 "enabled": true, "weight": 3}],
+                             "acme": {"challenge": "http01"}},
+                            {"host": "e.example", "upstreams": [{"name": "e", "address": "https://secure", "enabled": true,
+                                                                 "weight": 1}],
+                             "acme": {"email": "e@example.com", "challenge": "http01", "provider": "cf"}}]},
                    "a2": {"id": "a2", "name": "web app", "listen": "127.0.0.1:8080", "protocol": "tcp",
                           "upstreams": [{"name": "t", "address": "10.0.0.9:22", "enabled": false, "weight": 0}]},
                    "a3": {"id": "a3", "name": "empty", "listen": "127.0.0.1:8081", "protocol": "tcp", "upstreams": []}},
                  "users": {"u1": {"id": "u1", "username": "ann@example.com", "role": "admin", "password_hash": "h1"},
                            "u2": {"id": "u2", "username": "ann@example.com", "role": "viewer", "password_hash": "h2"},
-                           "u3": {"id": "u3", "username": "bob", "role": "root", "password_hash": "h3"}},
+                           "u3": {"id": "u3", "username": "bob", "role": "root", "password_hash": "h3"},
+                           "u4": {"id": "u4", "username": "carol", "role": "viewer",
+                                  "password_hash": "$argon2id$v=19$m=1048576,t=2,p=1$c29tZXNhbHQxMjM0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"}},
                  "trace_sample": 0, "metrics": true}
                 """);
         Migration.Result result = migrate(original);
@@ -140,8 +150,11 @@ class MigrationTest {
                 "listeners.a1.host_routes[3]",
                 "listeners.a2.enabled",
                 "listeners.a3",
+                "listeners.a1.host_routes[4].acme",
+                "users.u1.password_hash",
                 "users.u2",
-                "users.u3")), lostPaths(result), lines(result));
+                "users.u3",
+                "users.u4.password_hash")), lostPaths(result), lines(result));
         JsonNode out = result.document();
         String report = lines(result);
         assertEquals("web-app", out.at("/listeners/0/name").asText());
@@ -151,14 +164,34 @@ class MigrationTest {
         assertEquals("http://10.0.0.1:80", out.at("/pools/0/upstreams/0/address").asText());
         assertEquals(256, out.at("/pools/0/upstreams/0/weight").asInt());
         assertEquals("a.example", out.at("/listeners/0/host_routes/0/host").asText(), "hosts are lower case");
-        assertEquals(1, out.at("/listeners/0/host_routes").size(), report);
-        assertEquals(1, out.at("/pools/1/upstreams/0/weight").asInt(), "weight 0 was read as 1");
-        assertEquals(false, out.at("/pools/1/upstreams/0/enabled").asBoolean());
-        assertEquals(List.of("ann-example.com"), out.get("users").findValuesAsText("username"));
+        assertEquals(3, out.at("/listeners/0/host_routes").size(), report);
+        JsonNode tcp = out.at("/pools/" + poolIndex(out, out.at("/listeners/1/pool").asText()));
+        assertEquals(1, tcp.at("/upstreams/0/weight").asInt(), "weight 0 was read as 1");
+        assertEquals(false, tcp.at("/upstreams/0/enabled").asBoolean());
+        assertEquals(List.of("ann-example.com", "carol"), out.get("users").findValuesAsText("username"),
+                "a user whose hash cannot be verified is kept, to be reset");
         assertTrue(report.contains("changed: users.u1.username: 'ann@example.com' is written 'ann-example.com'"),
                 report);
         assertEquals(1, out.get("trace_sample").asInt());
+        // A port-less HTTP address gets its scheme's port; the same address twice is one, weights added.
+        JsonNode d = out.at("/pools/" + poolIndex(out, out.at("/listeners/0/host_routes/1/pool").asText()));
+        assertEquals("[{\"name\":\"d\",\"address\":\"http://backend:80\",\"weight\":5,\"enabled\":true}]",
+                d.get("upstreams").toString());
+        assertTrue(out.at("/listeners/0/host_routes/1/acme").isMissingNode(), "an acme without email is not kept");
+        assertEquals("{\"email\":\"e@example.com\",\"challenge\":\"http01\"}",
+                out.at("/listeners/0/host_routes/2/acme").toString(), "http01 has no provider");
+        JsonNode e = out.at("/pools/" + poolIndex(out, out.at("/listeners/0/host_routes/2/pool").asText()));
+        assertEquals("https://secure:443", e.at("/upstreams/0/address").asText());
         assertTrue(report.contains("note: listeners.a1: a request whose Host no route matches gets 404 here"), report);
+    }
+
+    private static int poolIndex(JsonNode out, String name) {
+        for (int i = 0; i < out.get("pools").size(); i++) {
+            if (out.get("pools").get(i).get("name").asText().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no pool " + name);
     }
 
     @Test
