@@ -243,8 +243,12 @@ final class OriginalListeners {
                 report.lost(at, "a route to " + host + " with no upstreams and no known pool: not carried over");
                 return null;
             }
-            pool = use(existing, health) ? existing.name : pool(existing.upstreams, health, named, listener + "-"
-                    + host, at);
+            if (use(existing, health)) {
+                pool = existing.name;
+                report.changed(at + ".upstreams", "none copied: the route sends to pool '" + pool + "', which it named");
+            } else {
+                pool = pool(existing.upstreams, health, named, listener + "-" + host, at);
+            }
         } else {
             pool = pool(copy, health, named, listener + "-" + host.replace("*", "wildcard"), at + ".upstreams");
         }
