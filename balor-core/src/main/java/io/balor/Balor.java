@@ -72,7 +72,7 @@ public final class Balor implements AutoCloseable {
         return supervisor.generation();
     }
 
-    /** Where the named listener is bound (the real port when it asked for port 0), or null. */
+    /** Where the named listener is bound (the real port when it asked for port 0), or null (also when the event loop that accepts for it has died). */
     public InetSocketAddress boundAddress(String listener) {
         return supervisor.boundAddress(listener);
     }
@@ -176,6 +176,25 @@ public final class Balor implements AutoCloseable {
      */
     public List<UpstreamHealthStatus> upstreamHealth() {
         return supervisor.upstreamHealth();
+    }
+
+    /**
+     * What each event loop is doing, in loop order: {@code running}, {@code stalled} (no
+     * iteration for 5 s), {@code dead} (its thread ended on a failure; a restart is needed) or
+     * {@code stopped} (closing). Cheap: reads a few fields, never waits for a loop; a health
+     * endpoint may call it on every probe.
+     */
+    public List<LoopHealth> loopHealth() {
+        return supervisor.loopHealth();
+    }
+
+    /**
+     * Stops accepting on every listener at once and returns when their ports are free, leaving
+     * the open sessions to {@link #close()}, which drains them. For a process shutting down that
+     * has slower things to stop first (an admin API); later {@link #apply} calls are refused.
+     */
+    public void stopAccepting() {
+        supervisor.stopAccepting();
     }
 
     /**

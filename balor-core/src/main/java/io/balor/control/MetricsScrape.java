@@ -63,6 +63,9 @@ final class MetricsScrape {
 
         text.family("balor_tcp_connections_total", "counter", "Client connections accepted, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.accepted()));
+        text.family("balor_accept_errors_total", "counter",
+                "Accepts that failed (the process out of file descriptors, typically), by listener.");
+        listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.acceptErrors()));
         text.family("balor_connections_active", "gauge", "Client connections open now, by listener.");
         listeners.forEach((name, listener) -> text.sample("", List.of("listener", name), listener.acceptor.active()));
         text.family("balor_bytes_in_total", "counter", "Bytes read from clients, by listener.");

@@ -54,6 +54,8 @@ public final class Supervisor {
 
     private static final long WAIT_SECONDS = 30;
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
+    /** A loop that began no iteration for this long is reported stalled ({@link #loopHealth}). */
+    public static final Duration LOOP_STALL = Duration.ofSeconds(5);
 
     private final io.balor.time.Ticker ticker;
     private final LoopGroup loops;
@@ -68,6 +70,8 @@ public final class Supervisor {
     private final java.nio.file.Path healthScriptDir;
     private final ExecutorService thread;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set by {@link #stopAccepting()}: no more applies. */
+    private volatile boolean stopping;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** Written on the supervisor thread only; volatile so readers on any thread see whole maps. */
     private volatile Map<String, BoundListener> bound = Map.of();
@@ -80,6 +84,8 @@ public final class Supervisor {
     private int nextAcceptLoop;
 
     public Supervisor(BalorOptions options) {
+        io.balor.log.LoggingWarmUp.run();
+        io.balor.net.DescriptorReserve.process().refill();
         this.ticker = options.ticker();
         this.loops = new LoopGroup(options.loops(), options.ticker(), options.bufferSize(), options.pooledBuffers());
         this.states = new LoopState[loops.size()];
@@ -123,7 +129,8 @@ public final class Supervisor {
 
     public InetSocketAddress boundAddress(String listener) {
         BoundListener socket = bound.get(listener);
-        return socket == null ? null : socket.acceptor.localAddress();
+        // A listener whose accept loop died is not bound in any sense that matters to a client.
+        return socket == null || socket.acceptor.dead() ? null : socket.acceptor.localAddress();
     }
 
     /** Counters of the listeners bound now (a draining listener's sessions are not counted). */
@@ -212,9 +219,40 @@ public final class Supervisor {
         }
         List<SessionInfo> all = new ArrayList<>();
         for (CompletableFuture<List<SessionInfo>> future : loops.onEach(loop -> states[loop.index()].describe())) {
-            all.addAll(await(future, WAIT_SECONDS));
+            if (!future.isCompletedExceptionally()) {
+                // A dead loop's future has failed at once: its sessions are gone with it.
+                all.addAll(await(future, WAIT_SECONDS));
+            }
         }
         return all;
+    }
+
+    /** What each event loop is doing, in loop order; see {@link io.balor.LoopHealth}. Any thread, never waits. */
+    public List<io.balor.LoopHealth> loopHealth() {
+        return loops.health(ticker.nanoTime(), LOOP_STALL.toNanos());
+    }
+
+    /**
+     * Stops accepting on every listener now and returns once their ports are free; sessions go
+     * on until {@link #close()} drains them, and no config is applied any more. What a process
+     * does first on SIGTERM, before slower parts of its shutdown. Idempotent.
+     */
+    public void stopAccepting() {
+        stopping = true;
+        if (closing.get()) {
+            closed.join();
+            return;
+        }
+        await(submit(() -> {
+            List<CompletableFuture<Void>> released = new ArrayList<>();
+            for (BoundListener listener : bound.values()) {
+                released.add(listener.acceptor.close());
+            }
+            for (CompletableFuture<Void> port : released) {
+                await(port, WAIT_SECONDS);
+            }
+            return 0L;
+        }), WAIT_SECONDS);
     }
 
     /** See the class comment. Idempotent; a second caller waits for the first to finish. */
@@ -242,8 +280,8 @@ public final class Supervisor {
     }
 
     private long doApply(BalorConfig next) {
-        if (closing.get()) {
-            throw new IllegalStateException("Balor is closed");
+        if (closing.get() || stopping) {
+            throw new IllegalStateException(closing.get() ? "Balor is closed" : "Balor is stopping");
         }
         checkScripts(next);
         TlsCompiler tls = new TlsCompiler(certificates);
@@ -384,6 +422,11 @@ public final class Supervisor {
         public void dispatch(Acceptor acceptor, SocketChannel channel) {
             EventLoop target = loops.get(next);
             next = next + 1 == loops.size() ? 0 : next + 1;
+            for (int tries = 1; target.dead() && tries < loops.size(); tries++) {
+                // A dead loop would leave the socket in its inbox for ever: give it to the next.
+                target = loops.get(next);
+                next = next + 1 == loops.size() ? 0 : next + 1;
+            }
             LoopState state = states[target.index()];
             target.execute(() -> state.open(owner, channel));
         }
@@ -414,6 +457,10 @@ public final class Supervisor {
         long deadline = ticker.nanoTime() + drain.toNanos();
         for (int i = 0; i < loops.size(); i++) {
             LoopState state = states[i];
+            if (loops.get(i).dead()) {
+                idle.countDown();
+                continue;
+            }
             loops.get(i).execute(() -> {
                 state.drainLater(null, deadline);
                 state.whenIdle(idle::countDown);
@@ -424,7 +471,9 @@ public final class Supervisor {
                 states[loop.index()].closeSessions(null);
                 return null;
             })) {
-                await(future, WAIT_SECONDS);
+                if (!future.isCompletedExceptionally()) {
+                    await(future, WAIT_SECONDS);
+                }
             }
         }
         bound = Map.of();

@@ -15,10 +15,17 @@ import java.util.ResourceBundle;
  * names the caller of a record by skipping the frames of {@code System.Logger} implementations,
  * so the printed record still says {@code io.balor.tls.CertificateEntry refresh}, not this class.
  *
+ * <p>It never throws: whatever the event log or the underlying logger throws (a backend that
+ * needs a file descriptor the process has run out of, a class that failed to initialise) is
+ * dropped and counted ({@link #failures()}), because its callers include the event loops, for
+ * which a log line is never worth the thread. {@link LoggingWarmUp} makes that unlikely.
+ *
  * <p>Immutable; any thread. What the underlying logger does on the calling thread is the
  * embedder's choice (the JDK's default prints to stderr), as it was before the event log.
  */
 public final class EventLogger implements System.Logger {
+
+    private static final java.util.concurrent.atomic.AtomicLong FAILURES = new java.util.concurrent.atomic.AtomicLong();
 
     private final String source;
     private final System.Logger logger;
@@ -46,15 +53,36 @@ public final class EventLogger implements System.Logger {
     }
 
     /** The event log keeps the message and the exception's one-line description; the logger gets the stack trace. */
+    /** Log calls whose event record or underlying logger threw, in this process. */
+    public static long failures() {
+        return FAILURES.get();
+    }
+
     @Override
     public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
-        log.record(level, source, thrown == null ? message : message + ": " + thrown);
-        logger.log(level, bundle, message, thrown);
+        try {
+            log.record(level, source, thrown == null ? message : message + ": " + thrown);
+        } catch (Throwable e) {
+            FAILURES.incrementAndGet();
+        }
+        try {
+            logger.log(level, bundle, message, thrown);
+        } catch (Throwable e) {
+            FAILURES.incrementAndGet();
+        }
     }
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-        log.record(level, source, params == null || params.length == 0 ? format : MessageFormat.format(format, params));
-        logger.log(level, bundle, format, params);
+        try {
+            log.record(level, source, params == null || params.length == 0 ? format : MessageFormat.format(format, params));
+        } catch (Throwable e) {
+            FAILURES.incrementAndGet();
+        }
+        try {
+            logger.log(level, bundle, format, params);
+        } catch (Throwable e) {
+            FAILURES.incrementAndGet();
+        }
     }
 }

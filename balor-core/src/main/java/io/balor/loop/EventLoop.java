@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -29,9 +30,17 @@ import java.util.function.Consumer;
  * read the ticker once ({@link #now()}, just before the first ready key is handled); dispatch the
  * ready keys, run the inbox, expire timers.
  *
- * <p>Nothing a handler, task or timer throws ends the thread (an {@link Error} such as "direct
- * buffer memory" included): it is logged, and the handler's {@link IoHandler#onFailure} releases
- * what it holds. Only a failing selector stops the loop.
+ * <p>Nothing a handler, task or timer throws ends the thread, whatever it is: an {@link Error}
+ * such as "direct buffer memory", a {@code NoClassDefFoundError} or an
+ * {@code ExceptionInInitializerError} included. It is logged, and the handler's
+ * {@link IoHandler#onFailure} releases what it holds. Logging itself cannot end the thread either
+ * ({@link #report}). Only a failing selector stops the loop: then the loop is
+ * {@linkplain #health dead}, with the cause, and health checks say so.
+ *
+ * <h2>Liveness</h2>
+ * Each iteration stores the time it began ({@code lastTurn}); an idle loop still turns once a
+ * second ({@link #HEARTBEAT_MILLIS}), so a loop that has not turned for several seconds is stuck
+ * in something (a handler that blocks, an endless loop) and {@link #health} reports it stalled.
  *
  * <h2>The wake-up race</h2>
  * {@link #execute} offers the task and then calls {@link Selector#wakeup()} only if
@@ -46,6 +55,8 @@ public final class EventLoop implements Executor {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int WHEEL_SLOTS = 1024;
     private static final int MAX_TASKS_PER_ITERATION = 4096;
+    /** The longest an idle loop blocks in {@code select}, so that its heartbeat goes on. */
+    static final long HEARTBEAT_MILLIS = 1_000;
     private static final EventLogger LOG = EventLogger.of("loop", EventLoop.class.getName());
 
     private final int index;
@@ -61,6 +72,13 @@ public final class EventLoop implements Executor {
     private final Thread thread;
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
+    /**
+     * The ticker time at the start of the newest iteration; written by the loop with a release
+     * store (no fence on the loop's path), read by health checks.
+     */
+    private final AtomicLong lastTurn = new AtomicLong();
+    /** Why the loop thread ended while it was meant to run, or null. */
+    private volatile Throwable death;
     private long now;
     /** Whether {@code now} was read since the selector last blocked. */
     private boolean nowFresh;
@@ -76,6 +94,7 @@ public final class EventLoop implements Executor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
+        this.lastTurn.set(now);
         this.thread = new Thread(this::run, threadName);
     }
 
@@ -138,6 +157,16 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /** Whether this loop's thread ended on a failure: it runs nothing more. Any thread. */
+    public boolean dead() {
+        return death != null;
+    }
+
+    /** The selector, for tests that make it fail as a broken one would. */
+    Selector selector() {
+        return selector;
+    }
+
     /** Registers a channel with this loop's selector. Loop thread only. */
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler)
             throws ClosedChannelException {
@@ -165,12 +194,11 @@ public final class EventLoop implements Executor {
                     // (or, with a manual ticker, the clock moved while a task ran).
                     now = ticker.nanoTime();
                     long wait = timers.nanosUntilNext(now);
-                    if (wait < 0) {
-                        selector.select(dispatcher);
-                    } else if (wait == 0) {
+                    if (wait == 0) {
                         selector.selectNow(dispatcher);
                     } else {
-                        selector.select(dispatcher, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                        long millis = wait < 0 ? HEARTBEAT_MILLIS : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait));
+                        selector.select(dispatcher, Math.min(millis, HEARTBEAT_MILLIS));
                     }
                 } else {
                     selector.selectNow(dispatcher);
@@ -178,14 +206,55 @@ public final class EventLoop implements Executor {
                 if (!nowFresh) {
                     now = ticker.nanoTime();
                 }
+                lastTurn.lazySet(now);
                 runAfterSelect();
                 runTasks();
                 expireTimers();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("event loop " + index + " failed", e);
+        } catch (Throwable e) {
+            // The selector failed (or something the iteration's own code threw escaped): this
+            // loop is gone. Health checks report it; its sessions are lost with the selector.
+            death = e;
+            report("event loop " + index + " died; its connections are closed", e);
         } finally {
             closeSelector();
+        }
+    }
+
+    /**
+     * What this loop is doing, as of {@code nowNanos} on its ticker: running, stalled (no
+     * iteration began within {@code stallNanos}), dead (its thread ended on a failure) or
+     * stopped. Any thread; reads two volatile fields.
+     */
+    public io.balor.LoopHealth health(long nowNanos, long stallNanos) {
+        String name = thread.getName();
+        Throwable failure = death;
+        long turned = lastTurn.get();
+        long since = Math.max(0, TimeUnit.NANOSECONDS.toMillis(nowNanos - turned));
+        if (failure != null) {
+            return new io.balor.LoopHealth(index, name, io.balor.LoopHealth.DEAD, since,
+                    "died: " + failure);
+        }
+        if (!running) {
+            return new io.balor.LoopHealth(index, name, io.balor.LoopHealth.STOPPED, since, null);
+        }
+        if (nowNanos - turned > stallNanos) {
+            return new io.balor.LoopHealth(index, name, io.balor.LoopHealth.STALLED, since,
+                    "no iteration for " + since + " ms");
+        }
+        return new io.balor.LoopHealth(index, name, io.balor.LoopHealth.RUNNING, since, null);
+    }
+
+    /**
+     * Logs a failure on this loop. Whatever the logging backend throws (it may need a file
+     * descriptor the process no longer has, or a class that failed to initialise) is dropped:
+     * a log line is never worth the loop.
+     */
+    private static void report(String message, Throwable failure) {
+        try {
+            LOG.log(System.Logger.Level.ERROR, message, failure);
+        } catch (Throwable ignored) {
+            // nothing safer to do: the loop goes on
         }
     }
 
@@ -200,12 +269,12 @@ public final class EventLoop implements Executor {
             if (key.isValid()) {
                 handler.onReady(key.readyOps());
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             try {
                 handler.onFailure(e);
-            } catch (RuntimeException | Error again) {
+            } catch (Throwable again) {
                 e.addSuppressed(again);
-                LOG.log(System.Logger.Level.ERROR, "handler failed on loop " + index, e);
+                report("handler failed on loop " + index, e);
             }
         }
     }
@@ -224,8 +293,8 @@ public final class EventLoop implements Executor {
             Runnable task = afterSelect.poll();
             try {
                 task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "task failed on loop " + index, e);
+            } catch (Throwable e) {
+                report("task failed on loop " + index, e);
             }
         }
     }
@@ -233,8 +302,8 @@ public final class EventLoop implements Executor {
     private void expireTimers() {
         try {
             timers.expire(now);
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "timer failed on loop " + index, e);
+        } catch (Throwable e) {
+            report("timer failed on loop " + index, e);
         }
     }
 
@@ -247,8 +316,8 @@ public final class EventLoop implements Executor {
             }
             try {
                 task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "task failed on loop " + index, e);
+            } catch (Throwable e) {
+                report("task failed on loop " + index, e);
             }
         }
     }

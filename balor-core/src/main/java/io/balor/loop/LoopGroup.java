@@ -40,19 +40,33 @@ public final class LoopGroup {
         return loops[index];
     }
 
+    /** What each loop is doing ({@link EventLoop#health}), in loop order. Any thread. */
+    public List<io.balor.LoopHealth> health(long nowNanos, long stallNanos) {
+        io.balor.LoopHealth[] all = new io.balor.LoopHealth[loops.length];
+        for (EventLoop loop : loops) {
+            all[loop.index()] = loop.health(nowNanos, stallNanos);
+        }
+        return List.of(all);
+    }
+
     /**
      * Runs {@code task} on every loop and returns the futures of their answers, in loop order.
-     * The caller decides how long to wait.
+     * The caller decides how long to wait. A {@linkplain EventLoop#dead() dead} loop's future
+     * fails at once with an {@link IllegalStateException} naming it.
      */
     public <T> List<CompletableFuture<T>> onEach(Function<EventLoop, T> task) {
         CompletableFuture<?>[] futures = new CompletableFuture<?>[loops.length];
         for (EventLoop loop : loops) {
             CompletableFuture<T> future = new CompletableFuture<>();
             futures[loop.index()] = future;
+            if (loop.dead()) {
+                future.completeExceptionally(new IllegalStateException("event loop " + loop.index() + " is dead"));
+                continue;
+            }
             loop.execute(() -> {
                 try {
                     future.complete(task.apply(loop));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     future.completeExceptionally(e);
                 }
             });

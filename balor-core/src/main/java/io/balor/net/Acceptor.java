@@ -22,6 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code maxconn} does: at the limit it stops accepting, so new clients wait in the kernel's
  * backlog instead of being reset, and it starts again when a session ends.
  *
+ * <h2>When accepting fails</h2>
+ * An accept fails mostly for want of a file descriptor ({@code EMFILE}, {@code ENFILE}). Then the
+ * listener stops accepting for {@link #ACCEPT_ERROR_BACKOFF_NANOS} (as nginx and HAProxy pause
+ * theirs, instead of spinning on a socket that stays ready), gives the process's
+ * {@link DescriptorReserve} back so the admin API and health probes can still open one, and tries
+ * again until the reserve is whole again and an accept works. One WARNING says so at the start of
+ * such a burst and one INFO at its end, with the count of failed attempts
+ * ({@link #acceptErrors()} counts them all).
+ *
  * <p>Threads: accepting, pausing and resuming run on the accept loop. {@link #sessionEnded()} is
  * called from whichever loop ran the session; the pause/resume hand-shake is explained there.
  * The counters are readable from any thread.
@@ -39,14 +48,21 @@ public final class Acceptor implements IoHandler {
 
     private final ServerSocketChannel server;
     private final InetSocketAddress localAddress;
+    /** {@code 127.0.0.1:80} or {@code [::1]:80}, for log lines. */
+    private final String described;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicBoolean resumeQueued = new AtomicBoolean();
     private final Runnable resumeTask = this::resume;
-    private final Timer backoff = new Timer(this::resume);
+    private final Timer backoff = new Timer(this::retryAfterError);
     private volatile int maxConnections;
     private volatile boolean paused;
     private volatile long accepted;
-    private EventLoop loop;
+    private volatile long acceptErrors;
+    /** Failed accepts in the current burst (0: none), its start time and whether the backoff runs; accept loop only. */
+    private long burstFailures;
+    private long burstStart;
+    private boolean backingOff;
+    private volatile EventLoop loop;
     private Dispatcher dispatcher;
     private SelectionKey key;
     private boolean closed;
@@ -54,6 +70,8 @@ public final class Acceptor implements IoHandler {
     private Acceptor(ServerSocketChannel server) throws IOException {
         this.server = server;
         this.localAddress = (InetSocketAddress) server.getLocalAddress();
+        String ip = localAddress.getAddress().getHostAddress();
+        this.described = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + localAddress.getPort();
     }
 
     /** Binds {@code address} now (on the caller's thread), so a bind error reaches the caller. */
@@ -78,7 +96,7 @@ public final class Acceptor implements IoHandler {
             try {
                 key = acceptLoop.register(server, SelectionKey.OP_ACCEPT, this);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "cannot register listener " + localAddress, e);
+                LOG.log(System.Logger.Level.ERROR, "cannot register listener " + described, e);
             }
         });
     }
@@ -102,12 +120,11 @@ public final class Acceptor implements IoHandler {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                // Typically EMFILE: back off briefly rather than spin on a ready socket.
-                LOG.log(System.Logger.Level.WARNING, "accept on " + localAddress + " failed: " + e.getMessage());
-                paused = true;
-                key.interestOps(0);
-                loop.timers().schedule(backoff, loop.now() + ACCEPT_ERROR_BACKOFF_NANOS);
+                acceptFailed(e);
                 return;
+            }
+            if (burstFailures > 0) {
+                burstEnded();
             }
             if (channel == null) {
                 return;
@@ -120,7 +137,7 @@ public final class Acceptor implements IoHandler {
 
     @Override
     public void onFailure(Throwable cause) {
-        LOG.log(System.Logger.Level.ERROR, "listener " + localAddress + " failed", cause);
+        LOG.log(System.Logger.Level.ERROR, "listener " + described + " failed", cause);
     }
 
     /**
@@ -144,7 +161,9 @@ public final class Acceptor implements IoHandler {
      */
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> released = new CompletableFuture<>();
-        if (loop == null) {
+        if (loop == null || loop.dead()) {
+            // Never started, or its loop died (the key went with the selector): nothing else to wait for.
+            closed = true;
             closeSocket();
             released.complete(null);
             return released;
@@ -174,7 +193,53 @@ public final class Acceptor implements IoHandler {
     }
 
     public boolean paused() {
-        return paused;
+        return paused || dead();
+    }
+
+    /** Whether the loop this listener accepts on has died: it accepts nothing more. Any thread. */
+    public boolean dead() {
+        EventLoop accepting = loop;
+        return accepting != null && accepting.dead();
+    }
+
+    /** Failed accepts since the listener was bound (descriptors exhausted, typically). */
+    public long acceptErrors() {
+        return acceptErrors;
+    }
+
+    /** Stops accepting for a while; the first failure of a burst frees the descriptor reserve and says so. */
+    private void acceptFailed(IOException e) {
+        acceptErrors++;
+        if (burstFailures++ == 0) {
+            burstStart = loop.now();
+            int freed = DescriptorReserve.process().release();
+            LOG.log(System.Logger.Level.WARNING, "accept on " + described + " failed: " + e.getMessage()
+                    + "; not accepting, trying again every " + TimeUnit.NANOSECONDS.toMillis(ACCEPT_ERROR_BACKOFF_NANOS)
+                    + " ms" + (freed > 0 ? "; " + freed + " spare descriptors freed for the admin API and health checks" : ""));
+        }
+        paused = true;
+        backingOff = true;
+        key.interestOps(0);
+        loop.timers().schedule(backoff, loop.now() + ACCEPT_ERROR_BACKOFF_NANOS);
+    }
+
+    /** The backoff timer: accept again once the descriptor reserve is whole, else wait another round. */
+    private void retryAfterError() {
+        if (closed) {
+            return;
+        }
+        if (!DescriptorReserve.process().refill()) {
+            loop.timers().schedule(backoff, loop.now() + ACCEPT_ERROR_BACKOFF_NANOS);
+            return;
+        }
+        backingOff = false;
+        resume();
+    }
+
+    private void burstEnded() {
+        LOG.log(System.Logger.Level.INFO, "accept on " + described + " works again after " + burstFailures
+                + " failed accepts in " + TimeUnit.NANOSECONDS.toMillis(loop.now() - burstStart) + " ms");
+        burstFailures = 0;
     }
 
     private boolean atLimit() {
@@ -192,7 +257,7 @@ public final class Acceptor implements IoHandler {
 
     private void resume() {
         resumeQueued.set(false);
-        if (closed || key == null || !key.isValid() || atLimit()) {
+        if (closed || backingOff || key == null || !key.isValid() || atLimit()) {
             return;
         }
         paused = false;

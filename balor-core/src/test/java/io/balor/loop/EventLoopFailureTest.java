@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,5 +62,62 @@ class EventLoopFailureTest {
             throw new OutOfMemoryError("Direct buffer memory (simulated)");
         });
         assertTrue(runsWithin(() -> { }, 5), "the loop must still run tasks after one threw an Error");
+    }
+
+    @Test
+    void noThrowableATaskOrHandlerThrowsKillsTheLoop() throws Exception {
+        // What fd exhaustion produced in the logging path: a class whose initialisation failed.
+        for (Throwable thrown : java.util.List.of(new ExceptionInInitializerError("tzdb.dat: Too many open files"),
+                new NoClassDefFoundError("java/time/zone/ZoneRulesProvider"), new StackOverflowError(),
+                new java.io.IOException("a checked exception thrown sneakily"))) {
+            loop.execute(() -> EventLoopFailureTest.<RuntimeException>sneaky(thrown));
+            assertTrue(runsWithin(() -> { }, 5), "the loop runs tasks after one threw " + thrown);
+        }
+        assertEquals(io.balor.LoopHealth.RUNNING, loop.health(ticker.nanoTime(), 1_000_000_000L).state());
+    }
+
+    @Test
+    void aHandlerWhoseFailureHandlerAlsoThrowsAnErrorDoesNotKillTheLoop() throws Exception {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            CompletableFuture<Void> registered = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    loop.register(pipe.source(), java.nio.channels.SelectionKey.OP_READ, new IoHandler() {
+                        @Override
+                        public void onReady(int readyOps) {
+                            throw new ExceptionInInitializerError("while reading");
+                        }
+
+                        @Override
+                        public void onFailure(Throwable cause) {
+                            try {
+                                pipe.source().close();
+                            } catch (java.io.IOException ignored) {
+                                // the test only needs the key gone
+                            }
+                            throw new NoClassDefFoundError("while releasing");
+                        }
+                    });
+                    registered.complete(null);
+                } catch (java.io.IOException e) {
+                    registered.completeExceptionally(e);
+                }
+            });
+            registered.get(5, TimeUnit.SECONDS);
+            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            assertTrue(runsWithin(() -> { }, 5), "the loop runs tasks after a handler and its failure handler threw");
+            io.balor.LoopHealth health = loop.health(ticker.nanoTime(), 1_000_000_000L);
+            assertEquals(io.balor.LoopHealth.RUNNING, health.state(), health.toString());
+        } finally {
+            pipe.sink().close();
+            pipe.source().close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneaky(Throwable thrown) throws T {
+        throw (T) thrown;
     }
 }

@@ -46,6 +46,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** How often the main thread looks for a dead event loop while it waits for a signal. */
+    private static final long LOOP_CHECK_MILLIS = 1_000;
 
     private Main() {
     }
@@ -105,6 +107,7 @@ public final class Main {
             return EXIT_FAILED;
         }
 
+        warmUpLogging();
         // Before start, so a signal that arrives while listeners are being bound still drains.
         ShutdownSignal shutdown = ShutdownSignal.install(err);
         Path logDir = env.logDir().toAbsolutePath();
@@ -156,8 +159,21 @@ public final class Main {
         }
         out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
 
-        String signal = shutdown.await();
-        out.println(signal + ": draining");
+        String deadLoop = null;
+        String signal;
+        while ((signal = shutdown.await(LOOP_CHECK_MILLIS)) == null) {
+            deadLoop = deadLoop(balor);
+            if (deadLoop != null) {
+                break;
+            }
+        }
+        // The listeners first: the admin API takes up to a second to stop.
+        balor.stopAccepting();
+        if (deadLoop != null) {
+            err.println("balor: " + deadLoop + "; stopping (exit 1) so that a supervisor starts Balor again");
+        } else {
+            out.println(signal + ": not accepting any more; draining");
+        }
         if (control != null) {
             control.close();
         }
@@ -169,7 +185,32 @@ public final class Main {
                     + " events were not written to " + logDir);
         }
         out.println("stopped");
-        return EXIT_OK;
+        return deadLoop == null ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /**
+     * Formats one record as the JDK's console handler will ({@code SimpleFormatter}: the local
+     * time, a stack trace), so that the first real line (perhaps "Too many open files", logged
+     * by an event loop) needs no file and no class loaded then. Core does the rest at start
+     * ({@code io.balor.log.LoggingWarmUp}).
+     */
+    private static void warmUpLogging() {
+        java.util.logging.LogRecord record = new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "warm-up");
+        record.setThrown(new IllegalStateException("warm-up"));
+        new java.util.logging.SimpleFormatter().format(record);
+    }
+
+    /**
+     * A dead event loop in words, or null. A dead loop's connections are gone and its listeners
+     * accept no more: half a Balor is worse than a restart, so the daemon stops when it sees one.
+     */
+    private static String deadLoop(Balor balor) {
+        for (io.balor.LoopHealth loop : balor.loopHealth()) {
+            if (io.balor.LoopHealth.DEAD.equals(loop.state())) {
+                return "event loop " + loop.thread() + " " + loop.problem();
+            }
+        }
+        return null;
     }
 
     /**

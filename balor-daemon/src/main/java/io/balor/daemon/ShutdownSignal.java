@@ -45,10 +45,10 @@ final class ShutdownSignal {
         return shutdown;
     }
 
-    /** Blocks until the first signal; returns its name ({@code SIGTERM}). */
-    String await() {
+    /** Blocks until the first signal, or {@code millis} at most; returns its name ({@code SIGTERM}), or null if none came. */
+    String await(long millis) {
         try {
-            received.await();
+            received.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             first.compareAndSet(null, "interrupt");

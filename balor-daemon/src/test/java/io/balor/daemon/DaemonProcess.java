@@ -47,11 +47,18 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(Path workDir, Map<String, String> env) throws IOException {
+        return start(workDir, env, List.of());
+    }
+
+    /** As {@link #start(Path, Map)}, the command run by {@code launcher} (e.g. {@code prlimit --nofile=256:256 --}). */
+    static DaemonProcess start(Path workDir, Map<String, String> env, List<String> launcher) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(launcher);
         // The daemon's jar opens jdk.httpserver in its manifest; a class path launch says it here.
-        ProcessBuilder builder = new ProcessBuilder(java, "--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).directory(workDir.toFile());
+        command.addAll(List.of(java, "--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("BALOR_"));
         builder.environment().putAll(env);
         return new DaemonProcess(builder.start());

@@ -40,7 +40,7 @@ final class SystemApi {
     List<Route> routes() {
         Access viewer = Access.atLeast(Role.VIEWER);
         return List.of(
-                Route.get("/api/health", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode().put("status", "ok"))),
+                Route.get("/api/health", Access.PUBLIC, request -> health(context.balor().loopHealth())),
                 Route.get("/api/version", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode()
                         .put("api_version", AdminContext.API_VERSION).put("ui_version", AdminContext.API_VERSION)
                         .put("build", context.build()))),
@@ -49,6 +49,31 @@ final class SystemApi {
                         request -> ApiResponse.text(200, PROMETHEUS, context.balor().metrics())),
                 Route.get("/api/admin/console", viewer, request -> ApiResponse.ok(console(context.store().current()))),
                 Route.put("/api/admin/console", Access.atLeast(Role.ADMIN), this::setConsole));
+    }
+
+    /**
+     * 200 {@code {"status":"ok","loops":[...]}} while every event loop runs; 503 with
+     * {@code "status":"unhealthy"} and {@code problems} naming each stalled or dead loop
+     * otherwise, so a liveness probe restarts a process whose loop died. Public and cheap: it
+     * reads a few fields per loop and never waits for one.
+     */
+    static ApiResponse health(List<io.balor.LoopHealth> loops) {
+        ObjectNode node = NODES.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode problems = NODES.arrayNode();
+        com.fasterxml.jackson.databind.node.ArrayNode each = NODES.arrayNode();
+        for (io.balor.LoopHealth loop : loops) {
+            each.addObject().put("loop", loop.thread()).put("state", loop.state())
+                    .put("since_turn_ms", loop.sinceTurnMillis()).put("problem", loop.problem());
+            if (!loop.ok() && !io.balor.LoopHealth.STOPPED.equals(loop.state())) {
+                problems.add("event loop " + loop.thread() + " " + loop.problem());
+            }
+        }
+        node.put("status", problems.isEmpty() ? "ok" : "unhealthy");
+        if (!problems.isEmpty()) {
+            node.set("problems", problems);
+        }
+        node.set("loops", each);
+        return ApiResponse.json(problems.isEmpty() ? 200 : 503, node);
     }
 
     private ObjectNode stats() {

@@ -1,6 +1,8 @@
 package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.balor.LoopHealth;
+import io.balor.admin.http.ApiResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,7 @@ class SystemApiTest {
             HttpResponse<String> health = admin.call("GET", "/api/health", null, null);
             assertEquals(200, health.statusCode());
             assertEquals("ok", json(health).get("status").asText());
+            assertEquals("running", json(health).get("loops").get(0).get("state").asText(), health.body());
             HttpResponse<String> version = admin.call("GET", "/api/version", null, null);
             assertEquals(200, version.statusCode());
             assertEquals(AdminContext.API_VERSION, json(version).get("api_version").asText());
@@ -155,4 +158,23 @@ class SystemApiTest {
         }
     }
 
+
+    /** A stalled or dead loop makes health 503 and names it; a stopped one (closing) does not. */
+    @Test
+    void healthIs503NamingEachStalledOrDeadLoop() throws Exception {
+        ApiResponse ok = SystemApi.health(List.of(new LoopHealth(0, "balor-loop-0", LoopHealth.RUNNING, 12, null)));
+        assertEquals(200, ok.status());
+        ApiResponse bad = SystemApi.health(List.of(
+                new LoopHealth(0, "balor-loop-0", LoopHealth.DEAD, 40, "died: java.nio.channels.ClosedSelectorException"),
+                new LoopHealth(1, "balor-loop-1", LoopHealth.RUNNING, 3, null),
+                new LoopHealth(2, "balor-loop-2", LoopHealth.STALLED, 6000, "no iteration for 6000 ms")));
+        assertEquals(503, bad.status());
+        JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bad.body());
+        assertEquals("unhealthy", body.get("status").asText());
+        assertEquals(List.of("event loop balor-loop-0 died: java.nio.channels.ClosedSelectorException",
+                "event loop balor-loop-2 no iteration for 6000 ms"),
+                List.of(body.get("problems").get(0).asText(), body.get("problems").get(1).asText()));
+        assertEquals(3, body.get("loops").size());
+        assertEquals(200, SystemApi.health(List.of(new LoopHealth(0, "balor-loop-0", LoopHealth.STOPPED, 0, null))).status());
+    }
 }
