@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@code /api/listeners} and {@code /api/pools}: the state file's objects, read and written
- * through {@link ConfigEdits}; every change is applied live first and saved only once applied
+ * through {@link ConfigEdits}; every change is written beside the state file, applied live, then
+ * put in place, and one the file cannot take is refused before anything is applied
  * ({@link io.balor.admin.state.StateStore}). A listener's id is its name. Reads are open to
  * viewers; changes need an operator, and {@link ConfigRules} adds what a change must hold (a
  * script health check needs an admin). A POST or PUT body is the whole object; its audit record
