@@ -47,8 +47,9 @@ public final class FailureEvents {
         long more = heldBack.getAndSet(0);
         String message = "upstream " + id + ": " + error;
         if (more > 0) {
-            message += " (and " + more + " more since the previous report, " + (nowNanos - last) / 1_000_000_000L
-                    + " s ago)";
+            // The first report can count a failure that lost the race to be it: no previous report then.
+            message += last == NONE ? " (and " + more + " more)" : " (and " + more + " more since the previous report, "
+                    + (nowNanos - last) / 1_000_000_000L + " s ago)";
         }
         LOG.log(System.Logger.Level.WARNING, message);
         return true;
