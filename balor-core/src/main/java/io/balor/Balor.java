@@ -112,7 +112,8 @@ public final class Balor implements AutoCloseable {
 
     /**
      * Balor's own newest log events at or above {@code minimum} ({@code Level.ALL} for all), at most
-     * {@code max}, oldest first: listener and accept failures, upstreams going down and up,
+     * {@code max}, oldest first: listener and accept failures, upstreams going down and up or
+     * ejected, upstreams failing live traffic (at most one event per upstream per 10 s),
      * certificates loaded or refused, failures on a loop, log files that cannot be written. The
      * same events go to {@link System.Logger} as well. They are the process's: the newest 1,024
      * are kept (older ones are overwritten, which shows as a gap in {@link LogEvent#sequence()}),

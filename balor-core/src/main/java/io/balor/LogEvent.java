@@ -12,8 +12,9 @@ import java.time.Instant;
  * <p>Levels are {@link System.Logger.Level}s, not an enum of Balor's own: an event then has the
  * same level here as in the embedder's logging, and a filter such as {@code Level.WARNING} means
  * the same in both. Balor records {@code ERROR} (a listener or a task on a loop failed),
- * {@code WARNING} (accept failures, an upstream down or up, certificate problems, a log file that
- * cannot be written) and {@code INFO} (a certificate loaded, a log file written again).
+ * {@code WARNING} (accept failures, an upstream down or up or ejected, an upstream that failed
+ * live traffic (at most one per upstream per 10 s), certificate problems, a log file that cannot
+ * be written) and {@code INFO} (a certificate loaded, a log file written again).
  * Immutable.
  *
  * @param sequence the event's number in this process, from 1 and without gaps: a reader that polls
@@ -22,7 +23,7 @@ import java.time.Instant;
  * @param time     when it was recorded (wall clock, UTC)
  * @param level    how bad it is
  * @param source   which part of Balor it comes from: {@code listener}, {@code loop},
- *                 {@code health}, {@code tls} or {@code log}
+ *                 {@code health}, {@code tls}, {@code log} or {@code upstream}
  * @param message  what happened, naming the listener, upstream or file it is about
  */
 public record LogEvent(long sequence, Instant time, System.Logger.Level level, String source, String message) {

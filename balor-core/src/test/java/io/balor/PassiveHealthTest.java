@@ -77,6 +77,64 @@ class PassiveHealthTest extends ApplyTestBase {
         assertTrue(ejectedAnswer(get(balor, "/x")), "and ejected again after three more failures");
     }
 
+    private static UpstreamHealthStatus health(Balor balor, String id) {
+        return balor.upstreamHealth().stream().filter(status -> status.upstream().equals(id)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Issue 13: an ejected upstream says what ejected it (the failures in a row and the last
+     * one's reason), through the ejection and after it until it serves again; the ejection is an
+     * event naming them.
+     */
+    @Test
+    void anEjectedUpstreamKeepsTheFailuresThatEjectedItAndWhy() throws Exception {
+        String dead = refusing();
+        String id = "app/" + dead;
+        Balor balor = start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(dead)).withPassiveHealth(new PassiveHealthConfig(3, EJECT, true)))));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(502, get(balor, "/x").statusCode());
+        }
+        assertTrue(ejectedAnswer(get(balor, "/x")));
+
+        UpstreamHealthStatus ejected = health(balor, id);
+        assertTrue(ejected.ejected(), ejected.toString());
+        assertEquals(3, ejected.trafficFailures(), ejected.toString());
+        assertEquals("connect_refused", ejected.trafficError(), ejected.toString());
+        List<LogEvent> events = balor.recentEvents(Integer.MAX_VALUE, System.Logger.Level.WARNING).stream()
+                .filter(event -> event.message().startsWith("upstream " + id + " ejected")).toList();
+        assertEquals(1, events.size(), events.toString());
+        assertEquals("health", events.get(0).source());
+        assertEquals("upstream " + id + " ejected for 30000 ms after 3 failures in a row (the last: connect_refused)",
+                events.get(0).message());
+
+        ticker.advance(EJECT);
+        UpstreamHealthStatus over = health(balor, id);
+        assertTrue(!over.ejected() && over.trafficFailures() == 3 && "connect_refused".equals(over.trafficError()),
+                "kept until it serves again: " + over);
+    }
+
+    @Test
+    void theReasonOfA5xxEjectionIsItsStatusAndASuccessAfterItClearsIt() throws Exception {
+        HttpUpstream upstream = track(new HttpUpstream("u"));
+        String id = "app/" + upstream.address();
+        Balor balor = start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(upstream.address()))
+                        .withPassiveHealth(new PassiveHealthConfig(2, EJECT, true)))));
+        assertEquals(502, get(balor, "/status/502").statusCode());
+        assertEquals(503, get(balor, "/status/503").statusCode());
+        assertTrue(ejectedAnswer(get(balor, "/x")));
+        UpstreamHealthStatus ejected = health(balor, id);
+        assertTrue(ejected.ejected() && ejected.trafficFailures() == 2 && "status_503".equals(ejected.trafficError()),
+                ejected.toString());
+
+        ticker.advance(EJECT);
+        assertEquals(200, get(balor, "/x").statusCode());
+        UpstreamHealthStatus back = health(balor, id);
+        assertEquals(0, back.trafficFailures(), back.toString());
+        assertEquals(null, back.trafficError(), back.toString());
+    }
+
     @Test
     void refusedUpstreamIsSkippedWhileTheOtherServes() throws Exception {
         HttpUpstream live = track(new HttpUpstream("live"));

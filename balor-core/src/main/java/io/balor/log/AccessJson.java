@@ -7,7 +7,8 @@ import java.time.Instant;
  * formatted once per second, durations without floating point): {@code time} (ISO-8601 UTC),
  * {@code listener}, {@code route}, {@code pool}, {@code upstream}, {@code client}, {@code method},
  * {@code path}, {@code status}, {@code bytes_in}, {@code bytes_out}, {@code duration_ms},
- * {@code upstream_ms}, {@code request_id}. Absent values are {@code null}. Writer thread only.
+ * {@code upstream_ms}, {@code request_id}, {@code error}. Absent values are {@code null}. Writer
+ * thread only.
  */
 final class AccessJson {
 
@@ -46,7 +47,9 @@ final class AccessJson {
         } else {
             millis(out, r.upstreamNanos);
         }
-        out.append(",\"request_id\":\"").append(Long.toHexString(r.requestId)).append("\"}");
+        out.append(",\"request_id\":\"").append(Long.toHexString(r.requestId)).append('"');
+        string(out, "error", r.error);
+        out.append('}');
     }
 
     /** Milliseconds with three decimals (microseconds), without floating point. */

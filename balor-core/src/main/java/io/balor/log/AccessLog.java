@@ -167,11 +167,12 @@ public final class AccessLog implements AutoCloseable {
          *
          * @param timeMillis its end, wall clock (the time the line shows)
          * @param endNanos   its end, the loops' ticker: orders the lines (the wall clock may step back)
+         * @param error      why it failed (an {@code io.balor.upstream.UpstreamError}), or null
          */
         public void record(long timeMillis, String listener, String route, String pool, String upstream,
                            byte[] client, int clientLength, Method method, byte[] path, int pathLength, boolean pathCut,
                            int status, long bytesIn, long bytesOut, long durationNanos, long upstreamNanos,
-                           long requestId, long endNanos) {
+                           long requestId, long endNanos, String error) {
             long at = head;
             if (at - tail >= RING) {
                 dropped++;   // single writer: this loop
@@ -196,6 +197,7 @@ public final class AccessLog implements AutoCloseable {
             slot.upstreamNanos = upstreamNanos;
             slot.requestId = requestId;
             slot.endNanos = endNanos;
+            slot.error = error;
             head = at + 1;   // publishes the slot to the writer
         }
 

@@ -29,6 +29,8 @@ final class AccessRecord {
     long durationNanos;
     long upstreamNanos;
     long requestId;
+    /** Why the exchange failed (an {@code io.balor.upstream.UpstreamError}, a shared string), or null. */
+    String error;
     /** The exchange's end on the loops' ticker: orders records of the same millisecond. */
     long endNanos;
 }

@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
 /**
  * What an {@link HttpSession} keeps of its current exchange for the access log: the request
  * path (copied when the exchange starts, since its head may be gone by the end), the byte
- * counts when the previous exchange ended (so an exchange's bytes are those since), and when
- * the upstream leg began. Made once per session; the path array
- * only when a log exists. Loop thread only.
+ * counts when the previous exchange ended (so an exchange's bytes are those since), when the
+ * upstream leg began, the last upstream attempted (kept when the attempt failed, so a 502 names
+ * the upstream that caused it) and why the exchange failed ({@link io.balor.upstream.UpstreamError},
+ * a shared string). Made once per session; the path array only when a log exists; nothing per
+ * exchange. Loop thread only.
  */
 final class ExchangeLog {
 
@@ -25,10 +27,14 @@ final class ExchangeLog {
     private long bytesInAtStart;
     private long bytesOutAtStart;
     private long upstreamSince = -1;
+    private Upstream upstream;
+    private String error;
 
     /** The exchange of {@code request} (parsed in {@code buffer}) starts. */
     void start(AccessLog.Shard log, HttpHead request, ByteBuffer buffer) {
         upstreamSince = -1;
+        upstream = null;
+        error = null;
         if (log == null) {
             return;
         }
@@ -41,19 +47,39 @@ final class ExchangeLog {
         buffer.get(request.targetStart(), path, 0, pathLength);
     }
 
+    /** A connection to {@code target} is being made or taken from the cache for this exchange. */
+    void attempt(Upstream target) {
+        upstream = target;
+    }
+
+    /** The exchange failed because of {@code why} (an {@link io.balor.upstream.UpstreamError}). */
+    void failed(String why) {
+        error = why;
+    }
+
     void upstreamStarted(long now) {
         if (upstreamSince < 0) {
             upstreamSince = now;
         }
     }
 
-    /** The exchange ended with {@code status}: a record, if the log samples it. */
-    void end(AccessLog.Shard log, HttpPolicy policy, HttpRoute route, Upstream target, byte[] client,
+    /**
+     * The exchange ended with {@code status}: a record, if the log samples it.
+     *
+     * @param bytesIn  bytes read from the client so far in the session
+     * @param bytesOut bytes given to the client so far in the session: written, or waiting in its
+     *                 output buffer (the end of an exchange comes before its last bytes are written)
+     */
+    void end(AccessLog.Shard log, HttpPolicy policy, HttpRoute route, byte[] client,
              HttpHead request, int status, long nanos, long requestId, long bytesIn, long bytesOut, long now) {
         long in = bytesIn - bytesInAtStart;
         long out = bytesOut - bytesOutAtStart;
         bytesInAtStart = bytesIn;   // the next exchange's bytes count from here
         bytesOutAtStart = bytesOut;
+        Upstream target = upstream;
+        String why = error;
+        upstream = null;   // a head refused before the next start must not name this one's
+        error = null;
         if (log == null || !log.sampled()) {
             return;
         }
@@ -63,7 +89,7 @@ final class ExchangeLog {
                 target == null ? null : target.id(), client, client.length, started ? request.method() : null,
                 path == null ? NONE : path, started ? pathLength : 0, started && pathCut, status,
                 in, out, nanos,
-                upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now);
+                upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now, why);
         pathLength = 0;
     }
 }

@@ -18,6 +18,7 @@ import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.StickyCookie;
 import io.balor.upstream.Upstream;
+import io.balor.upstream.UpstreamError;
 import io.balor.ws.WebSocketHandshake;
 
 import java.io.IOException;
@@ -50,7 +51,9 @@ import java.nio.charset.StandardCharsets;
  *   read, or the client is closed after the response if it asked for that.</li>
  * </ol>
  * Errors before the response head has been sent become a status (502 invalid or failed upstream,
- * 504 no response in time, 408 client too slow); after, the client connection is closed.
+ * 504 no response in time, 408 client too slow); after, the client connection is closed. An
+ * upstream's failure is named by an {@link UpstreamError} token: the access log's {@code error},
+ * a rate-limited event, and for connect failures, resets and early closes passive health's.
  *
  * <p>SIZE: the whole exchange state machine is here for now (about 950 lines; TLS lives in
  * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}); the upstream side
@@ -116,6 +119,8 @@ public final class HttpSession extends Session {
     private long requestId;
     private long bytesFromClient;
     private long bytesFromUpstream;
+    /** Bytes written to the client socket (the access log adds what still waits in {@code clientOut}). */
+    private long bytesToClient;
     private Upstream cookieUpstream;
     private boolean websocket;
     /** The upstream connection came from the keep-alive cache (it may have been closed meanwhile). */
@@ -214,16 +219,15 @@ public final class HttpSession extends Session {
                     try {
                         readUpstream();
                     } catch (IOException e) {
-                        upstreamFailed();
+                        upstreamFailed(UpstreamError.ofIo(e));
                     }
                 }
                 advance();
             } catch (IOException e) {
-                if (clientSide) {
-                    close();
-                } else {
-                    upstreamFailed();
-                }
+                // Only writing to the client throws out of advance() (upstream errors are handled
+                // where they happen): the client is gone, whichever socket woke us. It is not the
+                // upstream's failure, so it neither counts against it nor is reported as one.
+                close();
             }
         }
 
@@ -410,6 +414,7 @@ public final class HttpSession extends Session {
         UpstreamConnection idle = context.cache().take(target, name, name == null ? null : balancer.pool().tls());
         reusedConnection = idle != null;
         if (idle != null) {
+            exchangeLog.attempt(target);
             upstream = idle;
             upstream.connection().attach(upstreamHandler);
             connected();
@@ -455,6 +460,7 @@ public final class HttpSession extends Session {
     }
 
     private void connect() {
+        exchangeLog.attempt(target);
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open();
@@ -474,7 +480,7 @@ public final class HttpSession extends Session {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);   // the engine could not be made: no connection owns the socket yet
-            connectFailed();
+            connectFailed(UpstreamError.ofConnect(e));
         }
     }
 
@@ -495,7 +501,7 @@ public final class HttpSession extends Session {
                 connected();
             }
         } catch (IOException e) {
-            connectFailed();
+            connectFailed(UpstreamError.ofConnect(e));   // TCP, or the TLS handshake (verification)
         }
     }
 
@@ -504,10 +510,11 @@ public final class HttpSession extends Session {
         return target.tls() && balancer.pool().tls() != null ? serverName.forUpstream(balancer.pool(), target) : null;
     }
 
-    private void connectFailed() {
+    /** The connect to {@code target} failed because of {@code error}: the next upstream not tried yet, else 502. */
+    private void connectFailed(String error) {
         counters.connectFailed();
         target.traffic().connectFailed(shard);
-        target.health().failed(loop.now());   // passive health: may eject it
+        target.failed(error, true, loop.now());   // an event; passive health: may eject it
         dropUpstream();
         if (tried == null) {
             tried = new boolean[balancer.pool().size()];
@@ -523,6 +530,7 @@ public final class HttpSession extends Session {
         }
         if (target == null) {
             counters.noUpstream();
+            exchangeLog.failed(error);
             fail(502);
             return;
         }
@@ -571,19 +579,21 @@ public final class HttpSession extends Session {
         while (!responseHeadDone && !closed) {
             if (upstreamIn == null || upstreamIn.position() == upstreamInStart) {
                 if (upstreamEof) {
-                    upstreamFailed();
+                    upstreamFailed(UpstreamError.CLOSED);
                 }
                 return;
             }
             int verdict = responseParser.parse(upstreamIn, upstreamInStart, upstreamIn.position(), response);
             if (verdict == HttpParser.INCOMPLETE) {
-                if (upstreamEof || !upstreamIn.hasRemaining()) {
-                    fail(502);
+                if (upstreamEof) {
+                    upstreamFailed(UpstreamError.CLOSED);   // closed in the middle of its head
+                } else if (!upstreamIn.hasRemaining()) {
+                    failUpstream(UpstreamError.HEAD_TOO_LARGE);
                 }
                 return;
             }
             if (verdict == HttpParser.INVALID) {
-                fail(502);
+                failUpstream(UpstreamError.INVALID_HEAD);
                 return;
             }
             if (!responseHead()) {
@@ -593,6 +603,9 @@ public final class HttpSession extends Session {
         if (responseHeadDone && !responseDone) {
             upstreamInStart = responseBody.pump(upstreamIn, upstreamInStart, upstreamIn.position(), clientOut());
             if (responseBody.failed()) {
+                if (upstreamEof) {
+                    reportUpstream(UpstreamError.CLOSED, true);   // closed before its body was complete
+                }
                 close();
             } else if (responseBody.done()) {
                 responseDone = true;
@@ -611,7 +624,7 @@ public final class HttpSession extends Session {
                 if (websocket && WebSocketHandshake.acceptsUpgrade(response, expectedAccept)) {
                     becomeTunnel();
                 } else {
-                    fail(502);
+                    failUpstream(UpstreamError.BAD_UPGRADE);
                 }
                 return false;
             }
@@ -621,7 +634,7 @@ public final class HttpSession extends Session {
                     responseParser.reset();   // parsed again once the client has taken what waits
                     return false;
                 }
-                fail(502);
+                failUpstream(UpstreamError.HEAD_TOO_LARGE);
                 return false;
             }
             upstreamInStart = response.headEnd();
@@ -646,13 +659,13 @@ public final class HttpSession extends Session {
         upstreamReusable = !response.closeAfter() && in != Framing.UNTIL_CLOSE;
         if (!writer.response(response, clientOut(), header, length, requestVersion, !closeAfter,
                 cookies.active() ? cookies : null, stickyLine(), false)) {
-            fail(502);
+            failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return false;
         }
         responseBody.start(in, length, out);
         upstreamInStart = response.headEnd();
         responseHeadDone = true;
-        target.health().responded(status, loop.now());   // passive health: a 5xx may count
+        target.responded(status, loop.now());   // passive health: a 5xx may count
         return true;
     }
 
@@ -665,12 +678,12 @@ public final class HttpSession extends Session {
     private void becomeTunnel() {
         ByteBuffer out = clientOut();
         if (!writer.response(response, out, Framing.NONE, 0, 11, true, null, null, true)) {
-            fail(502);
+            failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return;
         }
         int extra = upstreamIn.position() - response.headEnd();
         if (extra > out.remaining()) {
-            fail(502);
+            failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return;
         }
         HeadWriter.copy(upstreamIn, response.headEnd(), upstreamIn.position(), out);
@@ -728,8 +741,8 @@ public final class HttpSession extends Session {
         if (target != null) {
             target.traffic().exchange(shard, status, nanos);
         }
-        exchangeLog.end(context.accessLog(), policy, route, target, clientIp, request, status, nanos, requestId,
-                bytesFromClient, bytesFromUpstream, loop.now());
+        exchangeLog.end(context.accessLog(), policy, route, clientIp, request, status, nanos, requestId,
+                bytesFromClient, bytesToClient + (clientOut == null ? 0 : clientOut.position()), loop.now());
     }
 
     /**
@@ -740,6 +753,27 @@ public final class HttpSession extends Session {
         ErrorResponse.write(clientOut(), 429, requestId, retryAfterSeconds);
         exchangeEnded(429, loop.now() - exchangeStart);
         closeWhenFlushed();
+    }
+
+    /**
+     * The upstream's response cannot be used ({@code error}: a bad head, one too large): an
+     * event, the access log's {@code error}, and 502. Not a failure for passive health (the
+     * upstream answered).
+     */
+    private void failUpstream(String error) {
+        reportUpstream(error, false);
+        fail(502);
+    }
+
+    /**
+     * The upstream failed this exchange because of {@code error}: an event and, when it
+     * {@code counts}, a failure for passive health; the access log's {@code error}.
+     */
+    private void reportUpstream(String error, boolean counts) {
+        exchangeLog.failed(error);
+        if (target != null) {
+            target.failed(error, counts, loop.now());
+        }
     }
 
     /** Answers {@code status} if no response has started, then closes once it is written. */
@@ -759,7 +793,7 @@ public final class HttpSession extends Session {
      * already answered (an early 413 or 401, then a reset). What it sent is still in the socket
      * and is read before deciding, so that answer reaches the client instead of a 502.
      */
-    private void salvageResponse() {
+    private void salvageResponse(String error) {
         UpstreamConnection failed = upstream;
         try {
             while (!upstreamEof) {
@@ -774,7 +808,7 @@ public final class HttpSession extends Session {
         }
         pumpResponse();   // may already have settled it (a retry, or the answer, or a 502)
         if (!closed && upstream == failed) {
-            upstreamFailed();
+            upstreamFailed(error);
         }
     }
 
@@ -783,9 +817,10 @@ public final class HttpSession extends Session {
      * request is sent again, once, on a new connection when that is safe: the connection was a
      * reused one, nothing of the response came, and either nothing of the request was written or
      * the request is idempotent without a body (RFC 9110 §9.2.2); its head is still in the
-     * buffer. Otherwise 502 if no response was started, else the client is closed.
+     * buffer. Otherwise 502 if no response was started, else the client is closed; either way
+     * the failure ({@code error}) counts against the upstream and is reported.
      */
-    private void upstreamFailed() {
+    private void upstreamFailed(String error) {
         if (state == CLOSING || closed) {
             return;
         }
@@ -810,18 +845,11 @@ public final class HttpSession extends Session {
             closeAfter = true;
             closeWhenFlushed();
         } else if (state == EXCHANGE && !responseHeadDone) {
-            reportReset();
+            reportUpstream(error, true);   // a reset or early close that is not retried
             fail(502);
         } else {
-            reportReset();
+            reportUpstream(error, true);
             close();
-        }
-    }
-
-    /** A reset or early close that is not retried counts against the upstream (passive health). */
-    private void reportReset() {
-        if (target != null) {
-            target.health().failed(loop.now());
         }
     }
 
@@ -857,6 +885,7 @@ public final class HttpSession extends Session {
             int n = client.write(clientOut);
             if (n > 0) {
                 counters.sent(n);
+                bytesToClient += n;
                 touch();
             }
             clientOut.compact();
@@ -882,7 +911,7 @@ public final class HttpSession extends Session {
                 upstreamOut.compact();
             } catch (IOException e) {
                 upstreamOut.clear();
-                salvageResponse();
+                salvageResponse(UpstreamError.ofIo(e));
             }
         }
     }
@@ -971,10 +1000,13 @@ public final class HttpSession extends Session {
                     fail(408);
                 }
             }
-            case CONNECTING -> connectFailed();
+            case CONNECTING -> connectFailed(UpstreamError.CONNECT_TIMEOUT);
             case EXCHANGE -> {
-                if (!responseHeadDone) {
-                    fail(requestBody.done() ? 504 : 408);
+                if (!responseHeadDone && requestBody.done()) {
+                    reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);
+                    fail(504);
+                } else if (!responseHeadDone) {
+                    fail(408);
                 } else {
                     close();
                 }

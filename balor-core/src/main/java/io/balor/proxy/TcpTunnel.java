@@ -10,6 +10,7 @@ import io.balor.tls.ClientHelloPeeker;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
+import io.balor.upstream.UpstreamError;
 import io.balor.ws.CloseFrame;
 import io.balor.ws.FrameScanner;
 
@@ -301,7 +302,7 @@ public final class TcpTunnel extends Session {
         } catch (IOException | RuntimeException e) {
             // Refused at once, unresolved, or an address this stack cannot use (an IPv6
             // upstream on an IPv4-only JVM): all are a failed connect to this upstream.
-            connectFailed();
+            connectFailed(UpstreamError.ofConnect(e));
         }
     }
 
@@ -312,7 +313,7 @@ public final class TcpTunnel extends Session {
                 connected();
             }
         } catch (IOException e) {
-            connectFailed();
+            connectFailed(UpstreamError.ofConnect(e));
         }
     }
 
@@ -320,14 +321,15 @@ public final class TcpTunnel extends Session {
         if (routing && !closed) {
             close();   // no whole ClientHello in time
         } else if (connecting && !closed) {
-            connectFailed();
+            connectFailed(UpstreamError.CONNECT_TIMEOUT);
         }
     }
 
-    private void connectFailed() {
+    /** The connect to {@code target} failed because of {@code error}: an event, passive health, the next upstream. */
+    private void connectFailed(String error) {
         counters.connectFailed();
         target.traffic().connectFailed(shard);
-        target.health().failed(loop.now());   // passive health: may eject it
+        target.failed(error, true, loop.now());   // an event; passive health: may eject it
         loop.timers().cancel(connectTimer);
         if (upstream != null) {
             upstream.close();

@@ -67,6 +67,30 @@ public record Upstream(String id, String name, InetSocketAddress address, int we
         return health.weight(weight);
     }
 
+    /**
+     * It failed on live traffic because of {@code error} (an {@link UpstreamError}): an
+     * {@code upstream} event (at most one per 10 s, {@link FailureEvents}) and, when the failure
+     * {@code counts} for passive health (refused or timed-out connects, resets, early closes),
+     * a failure there, which may eject it (an event too). Loop threads; the failure path only.
+     */
+    public void failed(String error, boolean counts, long nowNanos) {
+        health.events().report(id, error, nowNanos);
+        if (counts && health.failed(nowNanos, error)) {
+            FailureEvents.ejected(id, health.trafficFailures(), error, health.ejectNanos());
+        }
+    }
+
+    /**
+     * It answered {@code status} on live traffic: passive health counts a 5xx when configured to
+     * (and says so in an event if that ejected it), anything else is a success. Loop threads;
+     * allocates nothing unless it ejects.
+     */
+    public void responded(int status, long nowNanos) {
+        if (health.responded(status, nowNanos)) {
+            FailureEvents.ejected(id, health.trafficFailures(), health.trafficError(), health.ejectNanos());
+        }
+    }
+
     /** Enabled and of weight above 0: eligible when healthy. Fixed for the snapshot. */
     public boolean configured() {
         return enabled && weight > 0;

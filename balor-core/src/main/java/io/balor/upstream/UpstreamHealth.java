@@ -15,9 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * object per upstream id, kept across config applies that keep the id, and shared by every
  * snapshot's {@link Upstream} with that id.
  *
+ * <p>Passive health keeps why: the failures in a row on live traffic and the last one's reason
+ * (an {@link UpstreamError} token), through the ejection they caused and until a success after
+ * it ({@link #trafficFailures()}, {@link #trafficError()}), so an ejected upstream says what
+ * ejected it. Its failures' events are written through {@link #events()}.
+ *
  * <p>Threads: {@link #up()}, {@link #weight} and the traffic reports ({@link #failed},
  * {@link #succeeded}) are called by the loops without locks (volatile reads, atomics; nothing
- * allocated). {@link #record} is called by the health checker's threads, serialised by this
+ * allocated; a success reads two counters and writes nothing unless failures came before it). {@link #record} is called by the health checker's threads, serialised by this
  * object's monitor (never taken on a loop); {@link #configure} by the supervisor. The other
  * readers (the embedding API) see each field as last written, not necessarily all of one event.
  *
@@ -54,7 +59,13 @@ public final class UpstreamHealth {
     private volatile long ejectNanos;
     private volatile boolean count5xx;
     private volatile long slowStartNanos;     // 0: off
+    /** Failures in a row toward the next ejection: starts again at each ejection and success. */
+    private final AtomicInteger streak = new AtomicInteger();
+    /** Failures in a row since the last success, kept through an ejection (what the API shows). */
     private final AtomicInteger trafficFailures = new AtomicInteger();
+    /** The last counted failure's reason, null after a success (an {@link UpstreamError}). */
+    private volatile String trafficError;
+    private final FailureEvents events = new FailureEvents();
     /** When the running (or last, until cleared) ejection ends, ticker time; NONE when none. */
     private final AtomicLong ejectedUntil = new AtomicLong(NONE);
     /** When the active checks last put it back up, ticker time; NONE when no ramp is due from it. */
@@ -86,7 +97,9 @@ public final class UpstreamHealth {
         this.slowStartNanos = slowStartNanos;
         this.failureLimit = failureLimit;
         if (failureLimit == 0) {
+            streak.set(0);
             trafficFailures.set(0);
+            trafficError = null;
             ejectedUntil.set(NONE);
         }
     }
@@ -129,9 +142,23 @@ public final class UpstreamHealth {
         return ejections.get();
     }
 
-    /** Live-traffic failures in a row since the last success or ejection. */
+    /**
+     * Live-traffic failures in a row that passive health counted since the last success: those
+     * that ejected it stay here through the ejection (failures of sessions still under way are
+     * not counted) until a success after it. 0 when passive health is off.
+     */
     public int trafficFailures() {
         return trafficFailures.get();
+    }
+
+    /** Why the last of {@link #trafficFailures()} failed (an {@link UpstreamError} token), or null when there are none. */
+    public String trafficError() {
+        return trafficError;
+    }
+
+    /** Where this upstream's failures are reported as events (rate-limited). */
+    public FailureEvents events() {
+        return events;
     }
 
     /**
@@ -167,12 +194,13 @@ public final class UpstreamHealth {
     }
 
     /**
-     * A connect failure or reset on live traffic: counts toward an ejection, and ejects when the
-     * count is reached. Failures of an ejected upstream (sessions under way) are not counted.
+     * A connect failure or reset on live traffic because of {@code error} (an {@link UpstreamError}
+     * token): counts toward an ejection, and ejects when the count is reached. Failures of an
+     * ejected upstream (sessions under way) are not counted.
      *
      * @return true if this call ejected it
      */
-    public boolean failed(long nowNanos) {
+    public boolean failed(long nowNanos, String error) {
         int limit = failureLimit;
         if (limit == 0) {
             return false;
@@ -181,15 +209,22 @@ public final class UpstreamHealth {
         if (until != NONE && nowNanos - until < 0) {
             return false;
         }
-        if (trafficFailures.incrementAndGet() < limit) {
+        trafficError = error;
+        trafficFailures.incrementAndGet();
+        if (streak.incrementAndGet() < limit) {
             return false;
         }
         if (ejectedUntil.compareAndSet(until, nowNanos + ejectNanos)) {
-            trafficFailures.set(0);
+            streak.set(0);
             ejections.incrementAndGet();
             return true;
         }
         return false;   // another loop ejected it just now
+    }
+
+    /** How long an ejection lasts now (the pool's {@code eject_ms}). */
+    public long ejectNanos() {
+        return ejectNanos;
     }
 
     /**
@@ -200,16 +235,24 @@ public final class UpstreamHealth {
      */
     public boolean responded(int status, long nowNanos) {
         if (count5xx && (status == 500 || status == 502 || status == 503 || status == 504)) {
-            return failed(nowNanos);
+            return failed(nowNanos, UpstreamError.ofStatus(status));
         }
         succeeded();
         return false;
     }
 
-    /** A success on live traffic: the failure count starts again (written only when not 0). */
+    /**
+     * A success on live traffic: the count toward an ejection starts again, and the failures in
+     * a row and their reason are forgotten unless an ejection is running (a session that was
+     * under way when it began says nothing of the upstream now). Written only when not 0.
+     */
     public void succeeded() {
-        if (trafficFailures.get() != 0) {
+        if (streak.get() != 0) {
+            streak.set(0);
+        }
+        if (trafficFailures.get() != 0 && !ejected()) {
             trafficFailures.set(0);
+            trafficError = null;
         }
     }
 
@@ -249,7 +292,7 @@ public final class UpstreamHealth {
      */
     public io.balor.UpstreamHealthStatus status(String id, String pool) {
         return new io.balor.UpstreamHealthStatus(id, pool, up, successes, failures, probes(), lastError, failedProbes,
-                ejected(), ejections());
+                ejected(), ejections(), trafficFailures(), trafficError);
     }
 
     /**

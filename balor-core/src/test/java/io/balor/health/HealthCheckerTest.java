@@ -153,7 +153,7 @@ class HealthCheckerTest {
             assertSame(pool.get(1), hash.pick(i * 7919));
         }
         UpstreamHealthStatus status = checker.statuses().stream().filter(s -> s.upstream().equals(id)).findFirst().orElseThrow();
-        assertEquals(new UpstreamHealthStatus(id, "app", false, 0, 3, 4, "status 503, expected 200-399", 3, false, 0), status);
+        assertEquals(new UpstreamHealthStatus(id, "app", false, 0, 3, 4, "status 503, expected 200-399", 3, false, 0, 0, null), status);
 
         bad.status.set(204);
         assertNull(checker.probeNow(id));

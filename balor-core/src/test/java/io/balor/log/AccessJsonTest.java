@@ -36,7 +36,7 @@ class AccessJsonTest {
         assertEquals("{\"time\":\"2026-11-18T11:06:40.007Z\",\"listener\":\"web\",\"route\":\"a.example/api\","
                 + "\"pool\":\"app\",\"upstream\":\"app/10.0.0.1:80\",\"client\":\"127.0.0.1\",\"method\":\"GET\","
                 + "\"path\":\"/a\\\"b\\\\c\",\"status\":200,\"bytes_in\":78,\"bytes_out\":1234,\"duration_ms\":1.234,"
-                + "\"upstream_ms\":0.000,\"request_id\":\"abc\"}", out.toString());
+                + "\"upstream_ms\":0.000,\"request_id\":\"abc\",\"error\":null}", out.toString());
         r.timeMillis += 1_000;   // the next second: the cached prefix is formatted again
         r.upstreamNanos = -1;
         r.route = null;
@@ -45,5 +45,10 @@ class AccessJsonTest {
         assertEquals(true, out.toString().startsWith("{\"time\":\"2026-11-18T11:06:41.007Z\",\"listener\":\"web\","
                 + "\"route\":null,"), out.toString());
         assertEquals(true, out.toString().contains("\"upstream_ms\":null,"), out.toString());
+        r.error = "upstream_tls: PKIX path building failed: \"x\"";
+        out.setLength(0);
+        json.write(r, out);
+        assertEquals(true, out.toString().endsWith(",\"error\":\"upstream_tls: PKIX path building failed: \\\"x\\\"\"}"),
+                out.toString());
     }
 }

@@ -71,7 +71,7 @@ class AccessLogOrderTest {
         byte[] client = "127.0.0.1".getBytes(StandardCharsets.US_ASCII);
         byte[] bytes = path.getBytes(StandardCharsets.US_ASCII);
         shard.record(millis, "web", null, "app", "app/127.0.0.1:1", client, client.length, Method.GET, bytes,
-                bytes.length, false, 200, 10, 20, 1_000, 500, 1, endNanos);
+                bytes.length, false, 200, 10, 20, 1_000, 500, 1, endNanos, null);
     }
 
     private static List<String> paths(List<String> lines) {

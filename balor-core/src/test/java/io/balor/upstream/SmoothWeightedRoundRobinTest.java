@@ -193,7 +193,7 @@ class SmoothWeightedRoundRobinTest {
                 new byte[0], false, bHealth);
         SmoothWeightedRoundRobin balancer = new SmoothWeightedRoundRobin(new Pool("p", List.of(a, b)));
 
-        bHealth.failed(ticker.nanoTime());
+        bHealth.failed(ticker.nanoTime(), UpstreamError.RESET);
         for (int i = 0; i < 100; i++) {
             assertSame(a, balancer.pick(), "b is ejected");
             ticker.advance(java.time.Duration.ofMillis(300));

@@ -87,6 +87,16 @@ public final class Main {
                     + " a directory of its own (mkdir -m 700) and start again");
             return EXIT_FAILED;
         }
+        // Before anything saves. A temp file there is a save killed between write and rename;
+        // the only other writer, a balorctl users command saving at this very moment, would see
+        // its rename fail and say so, with the file intact.
+        List<Path> interrupted;
+        try {
+            interrupted = StateFile.removeInterruptedSaves(stateFile);
+        } catch (StateFileException e) {
+            err.println("balor: warning: " + e.getMessage());
+            interrupted = List.of();
+        }
         boolean existed = Files.exists(stateFile);
         BalorState state;
         try {
@@ -98,6 +108,10 @@ public final class Main {
         }
         out.println("balor " + version() + ": " + env.loops() + " event loop" + (env.loops() == 1 ? "" : "s"));
         out.println("state file " + stateFile + (existed ? "" : " (created, empty)"));
+        if (!interrupted.isEmpty()) {
+            out.println("removed " + interrupted.size() + " temp file" + (interrupted.size() == 1 ? "" : "s")
+                    + " of interrupted saves beside the state file (." + stateFile.getFileName() + ".*.tmp)");
+        }
         if (!checkSecretFiles(env, stateFile, state, err)) {
             return EXIT_FAILED;
         }

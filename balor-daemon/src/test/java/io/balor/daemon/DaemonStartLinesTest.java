@@ -68,6 +68,43 @@ class DaemonStartLinesTest {
         }
     }
 
+    /**
+     * Issue 13: a save killed between writing its temp file and renaming it left the temp file for
+     * ever. At start the daemon removes those of its state file, says how many in one line, and
+     * leaves every other file alone.
+     */
+    @Test
+    void theTempFilesOfInterruptedSavesAreRemovedAtStartAndSaidSo() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path state = data.resolve("balor_state.json");
+        Files.writeString(state, "{\"version\": 1, \"listeners\": [], \"pools\": []}\n");
+        Files.writeString(data.resolve(".balor_state.json.4242.tmp"), "{\"version\": 1, \"lis");
+        Files.writeString(data.resolve(".balor_state.json.8815212097375036711.tmp"), "");
+        List<String> others = List.of(".balor_state.json.bak", "balor_state.json.1.tmp", ".other.json.1.tmp");
+        for (String other : others) {
+            Files.writeString(data.resolve(other), other);
+        }
+        Map<String, String> env = Map.of("BALOR_STATE_FILE", state.toString(), "BALOR_LOOPS", "1",
+                "BALOR_HTTP_ADDR", "127.0.0.1:0", "BALOR_DEFAULT_ADMIN_PASSWORD", "first-password");
+        try (DaemonProcess daemon = DaemonProcess.start(dir, env)) {
+            List<String> lines = linesUntilReady(daemon);
+            assertTrue(lines.contains("removed 2 temp files of interrupted saves beside the state file"
+                    + " (.balor_state.json.*.tmp)"), String.join("\n", lines));
+            assertFalse(Files.exists(data.resolve(".balor_state.json.4242.tmp")));
+            assertFalse(Files.exists(data.resolve(".balor_state.json.8815212097375036711.tmp")));
+            for (String other : others) {
+                assertEquals(other, Files.readString(data.resolve(other)), "untouched: " + other);
+            }
+            stop(daemon);
+        }
+        try (DaemonProcess again = DaemonProcess.start(dir, env)) {
+            List<String> lines = linesUntilReady(again);
+            assertFalse(lines.stream().anyMatch(line -> line.contains("temp file")), "none left: nothing said");
+            stop(again);
+        }
+    }
+
     @Test
     void theSamplingPrintedIsTheSavedOneAfterARestart() throws Exception {
         Path state = dir.resolve("balor_state.json");

@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * {@code /api/listeners} and {@code /api/pools}: the state file's objects, read and written
- * through {@link ConfigEdits}; every change is applied live first and saved only once applied
+ * through {@link ConfigEdits}; every change is written beside the state file, applied live, then
+ * put in place, and one the file cannot take is refused before anything is applied
  * ({@link io.balor.admin.state.StateStore}). A listener's id is its name. Reads are open to
  * viewers; changes need an operator, and {@link ConfigRules} adds what a change must hold (a
  * script health check needs an admin). A POST or PUT body is the whole object; its audit record
@@ -362,7 +363,11 @@ final class ConfigApi {
 
     /**
      * Each upstream's live state: {@code checked} when its pool has active health checks,
-     * {@code up} false while they say down or passive health has it ejected.
+     * {@code up} false while they say down or passive health has it ejected. {@code failures}
+     * and {@code last_error} say why it is out, or is going out: while passive health has it
+     * ejected, the live-traffic failures in a row that ejected it and the last one's reason (an
+     * access-log {@code error} token); otherwise what its checks say, or live traffic's in a pool
+     * without checks. {@code traffic_failures} and {@code traffic_error} are always live traffic's.
      */
     private static ArrayNode upstreamHealth(BalorState state, String pool, List<UpstreamConfig> upstreams,
                                             Map<String, List<UpstreamHealthStatus>> health) {
@@ -378,8 +383,12 @@ final class ConfigApi {
             node.put("checked", status != null && activeChecks);
             node.put("up", status == null || (status.up() && !status.ejected()));
             if (status != null) {
-                node.put("ejected", status.ejected()).put("failures", status.failures())
-                        .put("last_error", status.lastError());
+                boolean traffic = status.ejected() || !activeChecks;
+                node.put("ejected", status.ejected())
+                        .put("failures", traffic ? status.trafficFailures() : status.failures())
+                        .put("last_error", traffic ? status.trafficError() : status.lastError())
+                        .put("traffic_failures", status.trafficFailures())
+                        .put("traffic_error", status.trafficError());
             }
             node.put("enabled", upstream.enabled());
         }

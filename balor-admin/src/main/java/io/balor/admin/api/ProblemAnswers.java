@@ -43,7 +43,10 @@ final class ProblemAnswers {
         return ApiException.invalid(409, e.problems(), hint);
     }
 
-    /** 500: applied, but the state file could not be written; the runtime was put back. */
+    /**
+     * 500: the state file could not be written, so nothing was applied (or, when only the final
+     * rename failed, the runtime was put back).
+     */
     static ApiException notSaved(StateFileException e) {
         return new ApiException(500, "the state file could not be written, so nothing was changed",
                 "check the disk and the permissions of " + e.file(), null);

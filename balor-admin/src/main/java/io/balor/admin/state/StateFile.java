@@ -18,6 +18,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads and writes the state file ({@code data/balor_state.json}): JSON, snake_case keys, a
@@ -35,7 +36,10 @@ import java.nio.file.Path;
  * <p>Saving is atomic and durable, as SQLite and etcd do it: the new content goes to a temp file
  * in the same directory, which is fsynced, renamed over the old file, and then the directory is
  * fsynced so the rename itself survives a crash. A reader therefore sees the old file or the new
- * one, never a mix. The file gets mode 600: it will hold password hashes.
+ * one, never a mix. The file gets mode 600: it will hold password hashes. The two halves can be
+ * taken apart ({@link #prepare}, then {@link Save#commit}) to know that the file can be written
+ * before acting on what it is to record. A save interrupted by a crash leaves its temp file
+ * ({@code .balor_state.json.DIGITS.tmp}); {@link #removeInterruptedSaves} deletes those at start.
  *
  * <p>Stateless and safe to call from any thread, but saves of one file must be serialised by the
  * caller (the admin server does it on one thread); two concurrent saves both succeed and the
@@ -98,15 +102,88 @@ public final class StateFile {
      * @throws StateFileException if it cannot be written; the old file is then still intact
      */
     public static void save(Path file, BalorState state) throws StateFileException {
+        try (Save save = prepare(file, state)) {
+            save.commit();
+        }
+    }
+
+    /**
+     * The first half of {@link #save}: {@code state} is written completely beside {@code file}
+     * (a temp file, fsynced, mode 600, directories created) and {@code file} is untouched until
+     * {@link Save#commit}. When {@code file} is a symbolic link, beside the file it points to.
+     *
+     * @throws StateFileException if it cannot be written (nothing is left behind then)
+     */
+    public static Save prepare(Path file, BalorState state) throws StateFileException {
         Path path = file.toAbsolutePath();
         try {
             if (Files.isSymbolicLink(path)) {
                 path = path.toRealPath();
             }
             io.balor.FileModes.createPrivateDirectories(path.getParent());
-            AtomicFile.write(path, render(path, state), true);
+            return new Save(path, AtomicFile.prepare(path, render(path, state)));
         } catch (IOException e) {
             throw StateFileException.io(path, "cannot be written", e);
+        }
+    }
+
+    /**
+     * A state written beside its file and not yet in place: {@link #commit} renames it over the
+     * file, {@link #close} deletes it unless it was committed. One caller's thread.
+     */
+    public static final class Save implements AutoCloseable {
+
+        private final Path file;
+        private final AtomicFile.Prepared prepared;
+
+        private Save(Path file, AtomicFile.Prepared prepared) {
+            this.file = file;
+            this.prepared = prepared;
+        }
+
+        /**
+         * Puts the new state in place (rename, then fsync of the directory).
+         *
+         * @throws StateFileException if the rename fails; the old file is then still intact
+         */
+        public void commit() throws StateFileException {
+            try {
+                prepared.commit();
+            } catch (IOException e) {
+                throw StateFileException.io(file, "cannot be written", e);
+            }
+        }
+
+        /** Deletes the written state unless it was committed. */
+        @Override
+        public void close() {
+            prepared.close();
+        }
+    }
+
+    /**
+     * Deletes the temp files that saves of {@code file} left when their process was killed
+     * between writing and renaming ({@code .NAME.DIGITS.tmp} beside it, or beside the file it
+     * links to); no other file is touched. For the start of the one process that saves
+     * {@code file}, before it saves.
+     *
+     * @return the files deleted (none when the directory does not exist yet)
+     * @throws StateFileException if the directory cannot be read or a file there deleted
+     */
+    public static List<Path> removeInterruptedSaves(Path file) throws StateFileException {
+        Path path = file.toAbsolutePath();
+        try {
+            if (Files.isSymbolicLink(path)) {
+                path = path.toRealPath();
+            }
+            if (!Files.isDirectory(path.getParent())) {
+                return List.of();
+            }
+            return AtomicFile.removeInterrupted(path);
+        } catch (NoSuchFileException e) {
+            return List.of();   // a dangling link: load says what is wrong with it
+        } catch (IOException e) {
+            throw StateFileException.io(path, "temp files of interrupted saves beside it cannot be removed", e);
         }
     }
 

@@ -8,13 +8,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * The running state and its file, changed together: a change is applied live through
- * {@link Balor#apply} first, and only an applied change is saved; a change that does not apply
- * (invalid, a port in use) leaves both the runtime and the file as they were. If the save fails
- * after the apply succeeded, the previous config is applied again, so the runtime never runs
- * what the file does not hold. Changes are serialised (one at a time, in call order per
- * thread); {@link #current()} is a volatile read from any thread. Blocking: file I/O and the
- * apply's wait for the loops, so never call it on an event loop.
+ * The running state and its file, changed together, in three steps:
+ * <ol>
+ *   <li>the new state is written beside the file, complete and fsynced ({@link StateFile#prepare}).
+ *   A file that cannot be written (a directory that refuses it, a full disk) refuses the change
+ *   here, before the runtime is touched: no listener closes, not even for a moment.</li>
+ *   <li>the change is applied live ({@link Balor#apply}). One that does not apply (invalid, a
+ *   port in use) drops what step 1 wrote: runtime and file stay as they were.</li>
+ *   <li>the written state is renamed over the file (the commit). If even that fails, the
+ *   previous config is applied again, so the runtime never runs what the file does not hold.</li>
+ * </ol>
+ * Changes are serialised (one at a time, in call order per thread); {@link #current()} is a
+ * volatile read from any thread. Blocking: file I/O and the apply's wait for the loops, so never
+ * call it on an event loop.
  */
 public final class StateStore {
 
@@ -50,7 +56,8 @@ public final class StateStore {
      * @return the new state
      * @throws io.balor.config.InvalidConfigException if the new config cannot be applied (nothing
      *                                                changed then)
-     * @throws StateFileException if the file cannot be written (the runtime is back to the old config)
+     * @throws StateFileException if the file cannot be written: nothing was applied, or (when only
+     *                            the final rename failed) the runtime is back to the old config
      */
     public BalorState change(UnaryOperator<BalorState> change) throws StateFileException {
         changing.lock();
@@ -61,16 +68,18 @@ public final class StateStore {
                 return before;
             }
             boolean configChanged = !after.config().equals(before.config());
-            if (configChanged) {
-                balor.apply(after.config());
-            }
-            try {
-                StateFile.save(file, after);
-            } catch (StateFileException e) {
+            try (StateFile.Save save = StateFile.prepare(file, after)) {   // refused here: nothing applied
                 if (configChanged) {
-                    restore(before.config());
+                    balor.apply(after.config());   // refused here: the prepared save is dropped
                 }
-                throw e;
+                try {
+                    save.commit();
+                } catch (StateFileException e) {
+                    if (configChanged) {
+                        restore(before.config());
+                    }
+                    throw e;
+                }
             }
             current = after;
             return after;

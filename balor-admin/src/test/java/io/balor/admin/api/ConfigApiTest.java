@@ -391,6 +391,39 @@ class ConfigApiTest {
         }
     }
 
+    /**
+     * Issue 13: an upstream that passive health ejected says why in the API (it said
+     * {@code ejected: true, failures: 0, last_error: null}): the failures in a row that ejected
+     * it and the last one's reason, the access log's token.
+     */
+    @Test
+    void aPassivelyEjectedUpstreamSaysWhatEjectedIt() throws Exception {
+        try (AdminFixture admin = new AdminFixture(dir);
+             ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String dead = "127.0.0.1:" + closed.getLocalPort();
+            closed.close();
+            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"" + dead + "\"], "
+                    + "\"passive_health\": {\"failures\": 2, \"eject_ms\": 600000}}");
+            JsonNode listener = admin.create("/api/listeners",
+                    "{\"name\": \"web\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", \"pool\": \"app\"}");
+            int port = Downstream.port(listener.get("bound").asText());
+            assertEquals(502, Downstream.get(port, "/").statusCode());
+            assertEquals(502, Downstream.get(port, "/").statusCode());
+            assertEquals(503, Downstream.get(port, "/").statusCode(), "ejected after two");
+
+            for (String path : List.of("/api/pools/app", "/api/listeners/web")) {
+                HttpResponse<String> read = admin.call("GET", path, ADMIN_TOKEN, null);
+                JsonNode health = json(read).get("upstream_health").get(0);
+                assertEquals(dead, health.get("upstream").asText(), read.body());
+                assertTrue(health.get("ejected").asBoolean() && !health.get("up").asBoolean(), read.body());
+                assertEquals(2, health.get("failures").asInt(), read.body());
+                assertEquals("connect_refused", health.get("last_error").asText(), read.body());
+                assertEquals(2, health.get("traffic_failures").asInt(), read.body());
+                assertEquals("connect_refused", health.get("traffic_error").asText(), read.body());
+            }
+        }
+    }
+
     @Test
     void readsNeedAViewerAndChangesAnOperator() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {

@@ -63,9 +63,15 @@ class StateFileCrashTest {
             assertEquals(loaded.config(), StateWriterChild.config(
                     Integer.parseInt(loaded.config().listeners().get(0).name().substring(1))), "exactly a state written");
         }
+        List<Path> temps;
         try (Stream<Path> left = Files.list(dir)) {
-            List<Path> temps = left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+            temps = left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
             assertTrue(temps.size() <= KILLS, "at most one stray temp file per kill: " + temps);
+        }
+        // Issue 13: what the kills left is removed at the next start, and only that.
+        assertEquals(temps.stream().sorted().toList(), StateFile.removeInterruptedSaves(file).stream().sorted().toList());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList());
         }
     }
 }

@@ -211,6 +211,55 @@ class StateFileTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
+    /**
+     * Issue 13: a save killed between writing its temp file and renaming it leaves the temp file
+     * for ever; at start, the temp files of this state file's saves are removed, and nothing else.
+     */
+    @Test
+    void theTempFilesOfInterruptedSavesAreRemovedAndNothingElse() throws Exception {
+        Path file = dir.resolve("balor_state.json");
+        StateFile.save(file, sample());
+        byte[] saved = Files.readAllBytes(file);
+        // What a kill -9 after the write and before the rename leaves: a prepared save, never committed.
+        StateFile.prepare(file, BalorState.empty());
+        Files.writeString(dir.resolve(".balor_state.json.8815212097375036711.tmp"), "{\"version\": 1, \"listen");
+        List<String> others = List.of(".balor_state.json.bak", "balor_state.json.123.tmp", ".balor_state.json.12a.tmp",
+                ".balor_state.json..tmp", ".balor_state.json.7.tmp.keep", ".other.json.123.tmp", "notes.txt");
+        for (String other : others) {
+            Files.writeString(dir.resolve(other), other);
+        }
+        Files.createDirectory(dir.resolve(".balor_state.json.5.tmp"));
+        List<String> before = filesIn(dir);
+        assertEquals(others.size() + 4, before.size(), before.toString());
+
+        List<Path> removed = StateFile.removeInterruptedSaves(file);
+
+        assertEquals(2, removed.size(), removed.toString());
+        List<String> after = new java.util.ArrayList<>(others);
+        after.add(".balor_state.json.5.tmp");
+        after.add("balor_state.json");
+        assertEquals(after.stream().sorted().toList(), filesIn(dir));
+        for (String other : others) {
+            assertEquals(other, Files.readString(dir.resolve(other)), "untouched: " + other);
+        }
+        assertArrayEquals(saved, Files.readAllBytes(file));
+        assertEquals(List.of(), StateFile.removeInterruptedSaves(file), "nothing left to remove");
+        assertEquals(List.of(), StateFile.removeInterruptedSaves(dir.resolve("new/balor_state.json")),
+                "no directory yet: nothing to remove");
+    }
+
+    @Test
+    void throughASymlinkTheTempFilesBesideTheTargetAreRemoved() throws Exception {
+        Path real = dir.resolve("real/balor_state.json");
+        StateFile.save(real, BalorState.empty());
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), real);
+        StateFile.prepare(link, sample());   // beside the target, as a save through the link writes it
+        Files.writeString(dir.resolve(".link.json.1.tmp"), "not a temp file of any save: saves write beside the target");
+        assertEquals(1, StateFile.removeInterruptedSaves(link).size());
+        assertEquals(List.of("balor_state.json"), filesIn(dir.resolve("real")));
+        assertTrue(Files.exists(dir.resolve(".link.json.1.tmp")));
+    }
+
     @Test
     void saveThroughSymlinkReplacesTheTarget() throws Exception {
         Path real = dir.resolve("real/balor_state.json");

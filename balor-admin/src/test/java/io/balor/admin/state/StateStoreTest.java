@@ -25,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** {@link StateStore}: applied first, saved only when applied, the runtime put back when the save fails. */
+/**
+ * {@link StateStore}: written beside the file first (a file that cannot be written refuses before
+ * any apply), applied, then put in place; a refused apply leaves no file behind; the runtime put
+ * back when the final rename fails.
+ */
 class StateStoreTest {
 
     private static final PoolConfig POOL = PoolConfig.of("app", UpstreamConfig.of("127.0.0.1:9"));
@@ -93,6 +97,46 @@ class StateStoreTest {
         assertNotNull(balor.boundAddress("old"), "the old one runs again");
         assertEquals(old.getAddress(), balor.boundAddress("old").getAddress());
         assertEquals(withListener("old", "127.0.0.1:0"), store.current().config());
+    }
+
+    /**
+     * Issue 13: a change whose save cannot happen is refused before the runtime is touched (it
+     * was applied, then rolled back). The state file is made a link to a directory that is gone,
+     * a fault any user can make (see RefusedSaveApiTest for an unwritable directory).
+     */
+    @Test
+    void aSaveThatCannotBeWrittenIsRefusedBeforeAnythingIsApplied() throws Exception {
+        StateStore store = store();
+        store.change(state -> state.withConfig(withListener("old", "127.0.0.1:0")));
+        InetSocketAddress old = balor.boundAddress("old");
+        long generation = balor.generation();
+        BalorState before = store.current();
+        Path gone = dir.resolve("gone/balor_state.json");
+        Files.createDirectories(gone.getParent());
+        Files.move(store.file(), gone);
+        Files.createSymbolicLink(store.file(), gone);
+        Files.delete(gone);
+        Files.delete(gone.getParent());
+
+        assertThrows(StateFileException.class, () -> store.change(state -> state.withConfig(withListener("new", "127.0.0.1:0"))));
+
+        assertEquals(generation, balor.generation(), "not applied, not even for a moment");
+        assertEquals(old, balor.boundAddress("old"), "the old listener never stopped");
+        assertNull(balor.boundAddress("new"));
+        assertSame(before, store.current());
+    }
+
+    @Test
+    void aChangeThatDoesNotApplyLeavesNoTempFile() throws Exception {
+        StateStore store = store();
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThrows(InvalidConfigException.class, () -> store.change(state ->
+                    state.withConfig(withListener("busy", "127.0.0.1:" + taken.getLocalPort()))));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("balor_state.json"), files.map(p -> p.getFileName().toString()).toList(),
+                    "the state written before the apply is dropped");
+        }
     }
 
     @Test
