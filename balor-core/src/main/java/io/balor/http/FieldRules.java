@@ -52,7 +52,7 @@ final class FieldRules {
         if (head.hostField >= 0) {
             return parser.fail(400, "more than one Host");
         }
-        if (!HttpParser.validHost(buffer, head.valueStart[field], head.valueEnd[field])) {
+        if (!HostField.valid(buffer, head.valueStart[field], head.valueEnd[field])) {
             return parser.fail(400, "invalid Host");
         }
         head.hostField = field;
