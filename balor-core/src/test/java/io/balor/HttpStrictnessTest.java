@@ -65,6 +65,67 @@ class HttpStrictnessTest {
                 good);
     }
 
+    // ---- Max-Forwards, OPTIONS, TRACE (RFC 9110 §7.6.2, §9.3.7, §9.3.8)
+
+    /** Balor is the final recipient of an OPTIONS with {@code Max-Forwards: 0}: it answers, and keeps the connection. */
+    @Test
+    void optionsWithMaxForwardsZeroIsAnsweredByBalorItself() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(app);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            InputStream in = client.getInputStream();
+            for (String target : List.of("*", "/x")) {
+                client.getOutputStream().write(("OPTIONS " + target + " HTTP/1.1\r\nHost: a\r\nMax-Forwards: 0\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(in);
+                assertEquals("HTTP/1.1 200 OK\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n"
+                        + "Content-Length: 0\r\n\r\n", head, "OPTIONS " + target);
+            }
+            client.getOutputStream().write("GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String after = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(after.startsWith("HTTP/1.1 200 ") && after.endsWith("app GET /after 0"), after);
+        }
+        assertEquals(1, app.seen().size(), "only the GET reached the upstream: " + app.seen());
+        Await.until("three responses counted", () -> balor.listenerStats().get(0).requests() == 3);
+    }
+
+    @Test
+    void optionsWithMaxForwardsAboveZeroIsForwardedLessOne() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(app);
+        InetSocketAddress web = balor.boundAddress("web");
+        String answer = raw(web, "OPTIONS /x HTTP/1.1\r\nHost: a\r\nMax-Forwards: 10\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("app OPTIONS /x 0"), answer);
+        assertEquals("9", app.seen().get(0).header("Max-forwards"));
+        raw(web, "GET /y HTTP/1.1\r\nHost: a\r\nMax-Forwards: 0\r\nConnection: close\r\n\r\n");
+        assertEquals("0", app.seen().get(1).header("Max-forwards"), "on other methods Balor leaves it alone");
+    }
+
+    @Test
+    void anInvalidMaxForwardsOnOptionsIs400() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(app);
+        String answer = raw(balor.boundAddress("web"), "OPTIONS /x HTTP/1.1\r\nHost: a\r\nMax-Forwards: 1, 0\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertEquals(0, app.seen().size());
+    }
+
+    /** TRACE reflects cookies and credentials back (cross-site tracing): refused by policy, whatever its Max-Forwards. */
+    @Test
+    void traceIsRefusedWith405AndNeverForwarded() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = start(app);
+        for (String maxForwards : List.of("", "Max-Forwards: 0\r\n", "Max-Forwards: 3\r\n")) {
+            String answer = raw(balor.boundAddress("web"), "TRACE / HTTP/1.1\r\nHost: a\r\n" + maxForwards
+                    + "Cookie: secret=1\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
+            assertTrue(answer.contains("\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n"), answer);
+            assertFalse(answer.contains("secret"), answer);
+        }
+        assertEquals(0, app.seen().size());
+    }
+
     // ---- helpers
 
     static String raw(InetSocketAddress address, String request) throws IOException {

@@ -27,7 +27,9 @@ import java.nio.ByteBuffer;
  * transfer coding other than exactly {@code chunked} and for {@code CONNECT}; 505 for a version
  * other than 1.0 and 1.1; 414 for a request line past {@link HttpLimits#maxRequestLine()}; 431
  * for a head past {@link HttpLimits#maxHead()} or with too many fields; 417 for an
- * {@code Expect} other than {@code 100-continue}. A session maps a refused response to 502.
+ * {@code Expect} other than {@code 100-continue}; 400 for an OPTIONS request whose
+ * {@code Max-Forwards} is not {@code 1*DIGIT} or is repeated. A session maps a refused
+ * response to 502.
  */
 public final class HttpParser {
 

@@ -360,6 +360,15 @@ public final class HttpSession extends Session {
         }
         // The listener's limit counts every request (a 404 too); a route's only those it takes.
         long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
+        int own = wait == 0 ? OwnAnswers.answer(request) : 0;
+        if (own == 405) {
+            fail(405);   // TRACE
+            return;
+        }
+        if (own == 200) {
+            answerOptions();
+            return;
+        }
         route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
         if (wait == 0 && route == null) {
             fail(404);
@@ -416,6 +425,30 @@ public final class HttpSession extends Session {
         } else {
             connect();
         }
+    }
+
+    /**
+     * Answers an OPTIONS with {@code Max-Forwards: 0} ({@link OwnAnswers}) and goes on to the
+     * next request, as after a forwarded exchange; the connection closes after it when the
+     * client asked for that, or when the request has a body (it is not read).
+     */
+    private void answerOptions() {
+        boolean close = closeAfter || request.contentLength() > 0 || request.chunked();
+        if (!OwnAnswers.options(clientOut(), close)) {
+            close();   // behind 32 KiB of responses the client has not read: it is not reading
+            return;
+        }
+        exchangeEnded(200, loop.now() - exchangeStart);
+        if (close) {
+            closeWhenFlushed();
+            return;
+        }
+        requestBody.start(Framing.NONE, 0, Framing.NONE);
+        clientInStart = request.headEnd();
+        requestParser.reset();
+        compactClientIn();
+        arm(clientIn == null || clientIn.position() == clientInStart
+                ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
     }
 
     /**

@@ -151,6 +151,13 @@ class HttpParserTest {
                 bad(400, "GET http://a.test;Domain=evil/ HTTP/1.1\r\nHost: a\r\n\r\n"),
                 bad(400, "GET http://a.test,evil.test/ HTTP/1.1\r\nHost: a\r\n\r\n"),
                 bad(400, "GET http://user@a.test/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+                // Max-Forwards, read on OPTIONS only (issue 13)
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: x\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 1, 0\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: +1\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: -1\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards:\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 1\r\nMax-Forwards: 1\r\n\r\n"),
                 // Expect
                 bad(417, "PUT / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n"),
                 // leading blank lines: a few are ignored, more are not
@@ -215,6 +222,19 @@ class HttpParserTest {
             Outcome outcome = parseAllWays(text, true);
             assertEquals(HttpParser.COMPLETE, outcome.verdict(), show(text) + ": " + outcome.error());
         }
+    }
+
+    @Test
+    void maxForwardsIsReadOnOptionsOnly() {
+        HttpHead zero = parseAllWays("OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 00\r\n\r\n", true).head();
+        assertTrue(zero.maxForwardsZero());
+        HttpHead five = parseAllWays("OPTIONS /x HTTP/1.1\r\nHost: a\r\nMax-Forwards:  5 \r\n\r\n", true).head();
+        assertFalse(five.maxForwardsZero());
+        assertEquals(1, five.maxForwardsField());
+        HttpHead get = parseAllWays("GET / HTTP/1.1\r\nHost: a\r\nMax-Forwards: 0\r\nMax-Forwards: x\r\n\r\n", true)
+                .head();
+        assertEquals(-1, get.maxForwardsField(), "ignored on GET (RFC 9110 §7.6.2), forwarded as it came");
+        assertFalse(get.maxForwardsZero());
     }
 
     @Test
