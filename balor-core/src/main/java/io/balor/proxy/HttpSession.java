@@ -107,6 +107,8 @@ public final class HttpSession extends Session {
     private int requestVersion;
     private boolean responseHeadDone;
     private boolean responseDone;
+    /** When the whole request had been written to the upstream (ticker time), or -1: the response timeout runs from here. */
+    private long requestSentAt = -1;
     private boolean upstreamReusable;
     private long lastActivity;
     /** When the first byte of the request head being read arrived, or -1. */
@@ -564,6 +566,7 @@ public final class HttpSession extends Session {
 
     private void connected() {
         state = EXCHANGE;
+        requestSentAt = -1;
         exchangeLog.upstreamStarted(loop.now());
         if (upstreamOut == null) {
             upstreamOut = loop.buffers().acquire();
@@ -576,7 +579,7 @@ public final class HttpSession extends Session {
             return;
         }
         touch();
-        arm(balancer.pool().responseTimeout(policy.responseTimeoutNanos()));
+        armExchange();
     }
 
     private Framing requestFraming() {
@@ -685,6 +688,7 @@ public final class HttpSession extends Session {
         responseBody.start(in, length, out);
         upstreamInStart = response.headEnd();
         responseHeadDone = true;
+        armExchange();   // the body-idle timer governs from here, not the response deadline
         target.health().responded(status, loop.now());   // passive health: a 5xx may count
         return true;
     }
@@ -918,6 +922,11 @@ public final class HttpSession extends Session {
                 salvageResponse();
             }
         }
+        if (state == EXCHANGE && requestSentAt < 0 && requestBody.done() && upstreamOut != null
+                && upstreamOut.position() == 0) {
+            requestSentAt = loop.now();   // all of the request is with the upstream: now it must answer
+            armExchange();
+        }
     }
 
     private ByteBuffer clientOut() {
@@ -978,23 +987,50 @@ public final class HttpSession extends Session {
         loop.timers().schedule(timer, loop.now() + nanos);
     }
 
+    /** Arms the timer for what the exchange waits for now ({@link #exchangeDue()}). */
+    private void armExchange() {
+        loop.timers().schedule(timer, exchangeDue());
+    }
+
+    /**
+     * When the exchange's current wait ends (ticker time). While the request is being sent and
+     * once the response head is in, bytes must keep moving: the body-idle timeout counts from the
+     * last byte either way. In between, from the moment the whole request has been written, the
+     * upstream has the response timeout to send its final head: a fixed deadline, which neither
+     * interim (1xx) responses nor a head trickling in move.
+     */
+    private long exchangeDue() {
+        if (!responseHeadDone && requestSentAt >= 0) {
+            return requestSentAt + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
+        }
+        return lastActivity + policy.bodyIdleTimeoutNanos();
+    }
+
+    /** When the current wait ends (ticker time); a connect's timer fires when it was armed for. */
+    private long due() {
+        return switch (state) {
+            case IDLE -> clientIn == null || clientIn.position() == clientInStart
+                    ? lastActivity + policy.keepAliveTimeoutNanos()
+                    : (headSince >= 0 ? headSince : lastActivity) + policy.headTimeoutNanos();
+            case EXCHANGE -> exchangeDue();
+            default -> lastActivity + policy.bodyIdleTimeoutNanos();
+        };
+    }
+
+    /**
+     * The timer is armed for the earliest a wait can end; activity moves most waits on, so a
+     * firing first checks the real due time ({@link #due()}) and re-arms for it if not yet.
+     */
     private void onTimer() {
         if (closed) {
             return;
         }
-        long limit = switch (state) {
-            case IDLE -> clientIn == null || clientIn.position() == clientInStart
-                    ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos();
-            case CONNECTING -> balancer.pool().connectTimeout(policy.connectTimeoutNanos());
-            case EXCHANGE -> responseHeadDone || !requestBody.done()
-                    ? policy.bodyIdleTimeoutNanos() : balancer.pool().responseTimeout(policy.responseTimeoutNanos());
-            default -> policy.bodyIdleTimeoutNanos();
-        };
-        boolean partialHead = state == IDLE && clientIn != null && clientIn.position() > clientInStart;
-        long due = (partialHead && headSince >= 0 ? headSince : lastActivity) + limit;
-        if (state != CONNECTING && loop.now() - due < 0) {
-            loop.timers().schedule(timer, due);
-            return;
+        if (state != CONNECTING) {
+            long due = due();
+            if (loop.now() - due < 0) {
+                loop.timers().schedule(timer, due);
+                return;
+            }
         }
         switch (state) {
             case IDLE -> {
