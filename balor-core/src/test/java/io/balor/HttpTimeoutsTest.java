@@ -232,6 +232,43 @@ class HttpTimeoutsTest {
         }
     }
 
+    /**
+     * An upstream that sends 1xx responses forever: 32 are relayed, then the client gets a 502
+     * and the upstream connection is closed, with no clock involved (time never moves here).
+     */
+    @Test
+    void interimResponsesPastThirtyTwoAreA502AndCloseTheUpstream() throws Exception {
+        CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (IOException e) {
+                upstreamClosed.complete(true);   // Balor closed it (with unread 100s: a reset)
+                return;
+            }
+            upstreamClosed.complete(endOfStream(socket));
+        }));
+        Balor balor = start(upstream.address(), HttpSettings.DEFAULT);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer;
+            try {
+                answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (SocketTimeoutException e) {
+                answer = "(still open: " + balor.sessions() + ")";
+            }
+            assertEquals(32, answer.split("HTTP/1.1 100 Continue\r\n\r\n", -1).length - 1, answer);
+            assertTrue(answer.endsWith("\n") && answer.contains("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 502 Bad Gateway\r\n"),
+                    answer);
+        }
+        assertTrue(upstreamClosed.get(5, TimeUnit.SECONDS), "the upstream connection is closed");
+    }
+
     /** Moves time and makes the loop run twice, so that it sees it and its timers have run. */
     private void pass2(Balor balor, Duration step) {
         ticker.advance(step);

@@ -65,6 +65,8 @@ public final class HttpSession extends Session {
     private static final String[] STATE_NAMES = {"idle", "connecting", "exchange", "closing"};
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
+    /** Interim (1xx) responses relayed per exchange; one more is a 502 (an upstream sending them forever). */
+    static final int MAX_INTERIM = 32;
 
     private final EventLoop loop;
     /** The loop's index: which shard of the traffic counters this session writes. */
@@ -107,6 +109,8 @@ public final class HttpSession extends Session {
     private int requestVersion;
     private boolean responseHeadDone;
     private boolean responseDone;
+    /** Interim (1xx) responses of the current exchange so far. */
+    private int interimResponses;
     /** When the whole request had been written to the upstream (ticker time), or -1: the response timeout runs from here. */
     private long requestSentAt = -1;
     private boolean upstreamReusable;
@@ -412,6 +416,7 @@ public final class HttpSession extends Session {
         tried = null;
         responseHeadDone = false;
         responseDone = false;
+        interimResponses = 0;
         upstreamEof = false;
         responseParser.reset();
         state = CONNECTING;
@@ -651,6 +656,10 @@ public final class HttpSession extends Session {
                 }
                 return false;
             }
+            if (interimResponses == MAX_INTERIM) {
+                fail(502);   // those already relayed stay; the upstream connection is closed
+                return false;
+            }
             if (requestVersion == 11
                     && !writer.response(response, clientOut(), Framing.NONE, 0, 11, true, null, null, false)) {
                 if (clientOut.position() > 0) {
@@ -660,6 +669,7 @@ public final class HttpSession extends Session {
                 fail(502);
                 return false;
             }
+            interimResponses++;
             upstreamInStart = response.headEnd();
             responseParser.reset();
             compactUpstreamIn();
