@@ -226,7 +226,7 @@ public final class HttpSession extends Session {
                 advance();
             } catch (IOException e) {
                 if (clientSide) {
-                    close();
+                    clientGone();   // a reset, or TLS that no longer makes sense
                 } else {
                     upstreamFailed();
                 }
@@ -250,10 +250,7 @@ public final class HttpSession extends Session {
         bytesFromClient += Math.max(n, 0);
         counters.received(n);
         if (n < 0) {
-            clientEof = true;
-            if ((state == EXCHANGE || state == CONNECTING) && !requestBody.done()) {
-                close();   // the request can never be complete: free the upstream now
-            }
+            clientEof = true;   // advance() decides: a request cut short ends, a whole one is answered
         } else if (n > 0) {
             touch();
         }
@@ -300,6 +297,10 @@ public final class HttpSession extends Session {
                 }
             }
             if (closed) {
+                return;
+            }
+            if ((state == CONNECTING || state == EXCHANGE) && requestCutShort()) {
+                clientGone();   // the request can never be complete: free the upstream now
                 return;
             }
             flushClient();
@@ -598,7 +599,9 @@ public final class HttpSession extends Session {
         }
         clientInStart = requestBody.pump(clientIn, clientInStart, clientIn.position(), upstreamOut);
         if (requestBody.failed()) {
-            fail(400);
+            if (!requestBody.endedEarly()) {
+                fail(400);   // malformed; one cut short by the client's end is a client abort (advance())
+            }
         } else if (requestBody.announced() > policy.maxBodyBytes()) {
             fail(413);
         } else if (!clientIn.hasRemaining() && clientInStart > 0) {
@@ -872,13 +875,46 @@ public final class HttpSession extends Session {
         }
     }
 
+    /**
+     * The client went away (a reset, a failed write, or the end of its stream before its request
+     * was complete). During an exchange the upstream side is closed at once, never left waiting
+     * for a body that cannot come, and the exchange ends as a client abort: logged with status
+     * 499 (nginx's "client closed request") if no response had started, else with the status
+     * being relayed; counted in {@code balor_client_aborts_total} unless its response was
+     * complete (that response is still flushed to a client that only half-closed). Between
+     * exchanges (or after a response Balor made itself) the connection just closes.
+     */
+    private void clientGone() {
+        if (!closed && (state == CONNECTING || state == EXCHANGE)) {
+            if (!responseDone) {
+                counters.clientAborted();
+            }
+            exchangeEnded(responseHeadDone ? response.status() : 499, loop.now() - exchangeStart);
+            if (responseDone) {
+                closeWhenFlushed();   // the whole answer (an early 413, say) still goes to a half-closed client
+                return;
+            }
+        }
+        close();
+    }
+
+    /**
+     * After the client's end of stream (a half-close is allowed, RFC 9112 §9.6: a whole request
+     * is still answered): whether the request can no longer be completed from what is buffered.
+     */
+    private boolean requestCutShort() {
+        if (!clientEof || requestBody.done()) {
+            return false;
+        }
+        requestBody.endOfInput();
+        return !requestBody.mayFinishWith(clientIn == null ? 0 : clientIn.position() - clientInStart);
+    }
+
     private void closeWhenFlushed() {
         state = CLOSING;
         dropUpstream();
-        try {
-            flushClient();
-        } catch (IOException e) {
-            close();
+        flushClient();
+        if (closed) {
             return;
         }
         if (clientOut == null && client.flushed()) {
@@ -898,21 +934,26 @@ public final class HttpSession extends Session {
         upstreamInStart = 0;
     }
 
-    private void flushClient() throws IOException {
-        if (clientOut != null && clientOut.position() > 0) {
-            clientOut.flip();
-            int n = client.write(clientOut);
-            if (n > 0) {
-                counters.sent(n);
-                touch();
+    /** Writes what waits for the client; a write that fails means the client is gone. */
+    private void flushClient() {
+        try {
+            if (clientOut != null && clientOut.position() > 0) {
+                clientOut.flip();
+                int n = client.write(clientOut);
+                if (n > 0) {
+                    counters.sent(n);
+                    touch();
+                }
+                clientOut.compact();
             }
-            clientOut.compact();
-        }
-        if (clientOut != null && clientOut.position() == 0) {
-            clientOut = release(clientOut);
-        }
-        if (clientOut == null && state == CLOSING && client.flush()) {
-            close();
+            if (clientOut != null && clientOut.position() == 0) {
+                clientOut = release(clientOut);
+            }
+            if (clientOut == null && state == CLOSING && client.flush()) {
+                close();
+            }
+        } catch (IOException e) {
+            clientGone();   // before, from the upstream's handler this counted as the upstream failing
         }
     }
 
