@@ -2,6 +2,7 @@ package io.balor;
 
 import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
+import io.balor.config.PassiveHealthConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.UpstreamConfig;
 import io.balor.metrics.PrometheusParser;
@@ -16,12 +17,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -152,6 +155,54 @@ class ClientAbortTest {
         Await.until("the session is gone", Duration.ofSeconds(5), () -> balor.sessions().isEmpty());
         clientGone.countDown();   // only now does the upstream read: it did not help end the exchange
         assertTrue(upstreamClosed.get(10, TimeUnit.SECONDS), "the upstream connection is closed");
+    }
+
+    /**
+     * Clients that reset in the middle of a download are not the upstream's failure. A reset
+     * that Balor met writing to the client, while handling the upstream's readiness, used to be
+     * taken for the upstream failing (passive health): five users leaving five downloads at once
+     * ejected a healthy upstream.
+     */
+    @Test
+    void clientsThatResetMidDownloadDoNotEjectTheUpstream() throws Exception {
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.append((char) b);
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[16 * 1024];
+            while (true) {
+                out.write(chunk);   // until Balor closes the connection
+            }
+        }));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(upstream.address()))
+                        .withPassiveHealth(new PassiveHealthConfig(3, Duration.ofSeconds(30), true)))),
+                BalorOptions.defaults().withLoops(1)));
+        for (int round = 0; round < 4; round++) {
+            List<Socket> clients = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Socket client = Clients.connect(balor.boundAddress("web"));
+                client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(100_000, client.getInputStream().readNBytes(100_000).length);
+                clients.add(client);
+            }
+            for (Socket client : clients) {
+                client.setSoLinger(true, 0);
+                client.close();
+            }
+            Await.until("the sessions are gone", () -> balor.sessions().isEmpty());
+            UpstreamHealthStatus health = balor.upstreamHealth().get(0);
+            assertFalse(health.ejected() || health.ejections() > 0, "round " + round + ": " + health);
+        }
+        assertEquals(20, PrometheusParser.parse(balor.metrics()).value("balor_client_aborts_total", "listener", "web"));
     }
 
     private static void awaitUploading(Balor balor, TestServer upstream) {
