@@ -1,8 +1,10 @@
 package io.balor;
 
 import io.balor.config.BalorConfig;
+import io.balor.config.HttpSettings;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
+import io.balor.config.RouteConfig;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,29 @@ class HttpStrictnessTest {
         String good = raw(web, "GET /cookie HTTP/1.1\r\nHost: a.test:8080\r\nConnection: close\r\n\r\n");
         assertTrue(good.startsWith("HTTP/1.1 200 ") && good.toLowerCase().contains("set-cookie: sid=42; domain=a.test; path=/\r\n"),
                 good);
+    }
+
+    /**
+     * An absolute-form target is routed by its authority (RFC 9112 §3.2.2), and the upstream is
+     * told that host in Host and X-Forwarded-Host; the ignored Host field once went on in
+     * X-Forwarded-Host.
+     */
+    @Test
+    void anAbsoluteFormTargetsAuthorityIsTheHostUpstreamIsTold() throws Exception {
+        HttpUpstream a = resources.track(new HttpUpstream("a"));
+        HttpUpstream b = resources.track(new HttpUpstream("b"));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", null)
+                        .withHttp(HttpSettings.DEFAULT.withRoutes(List.of(RouteConfig.of("a.test", "a"),
+                                RouteConfig.of("b.test", "b"))))),
+                List.of(PoolConfig.of("a", UpstreamConfig.of(a.address())), PoolConfig.of("b", UpstreamConfig.of(b.address())))),
+                BalorOptions.defaults().withLoops(1)));
+        String answer = raw(balor.boundAddress("web"),
+                "GET http://b.test/x HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.endsWith("b GET /x 0"), "routed by the authority: " + answer);
+        HttpUpstream.Seen seen = b.seen().get(0);
+        assertEquals("b.test", seen.header("Host"));
+        assertEquals("b.test", seen.header("X-forwarded-host"));
+        assertEquals(0, a.seen().size());
     }
 
     // ---- Max-Forwards, OPTIONS, TRACE (RFC 9110 §7.6.2, §9.3.7, §9.3.8)

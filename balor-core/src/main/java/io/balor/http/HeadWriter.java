@@ -48,8 +48,10 @@ public final class HeadWriter {
     /**
      * Writes a request head for the upstream.
      *
-     * @param host            the Host value to send ({@code [start, end)} in {@code hostBuffer}), or
-     *                        null to send the client's own
+     * @param host            the Host value to send (a pool's own address), or null to send the
+     *                        client's: an absolute-form target's authority if it had one (RFC 9112
+     *                        §3.2.2: its Host field is then ignored), else its Host field.
+     *                        {@code X-Forwarded-Host} carries the client's either way
      * @param clientIp        the client's address as ASCII, for {@code X-Forwarded-For}
      * @param proto           {@code http} or {@code https}, for {@code X-Forwarded-Proto}
      * @param trustForwarded  keep the client's {@code X-Forwarded-*} (and append to the list)
@@ -110,10 +112,18 @@ public final class HeadWriter {
             if (!sawProto) {
                 out.put(XFP).put(proto).put(CRLF);
             }
-            if (!sawHost && head.hostField >= 0) {
-                out.put(XFH);
-                copy(in, head.valueStart[head.hostField], head.valueEnd[head.hostField], out);
-                out.put(CRLF);
+            if (!sawHost) {
+                // The host the request was routed by: an absolute-form target's authority wins
+                // over the Host field, which RFC 9112 §3.2.2 says to ignore then.
+                int hostStart = head.absoluteForm() ? head.authorityStart
+                        : head.hostField >= 0 ? head.valueStart[head.hostField] : 0;
+                int hostEnd = head.absoluteForm() ? head.authorityEnd
+                        : head.hostField >= 0 ? head.valueEnd[head.hostField] : 0;
+                if (hostEnd > hostStart) {
+                    out.put(XFH);
+                    copy(in, hostStart, hostEnd, out);
+                    out.put(CRLF);
+                }
             }
             if (head.teTrailers) {
                 out.put(TE_TRAILERS);
