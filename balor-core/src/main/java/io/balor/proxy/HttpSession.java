@@ -37,24 +37,28 @@ import java.nio.charset.StandardCharsets;
  *   a refused head is answered (400, 414, 431, ...) and the connection closed, with nothing sent
  *   upstream. Pipelined requests wait in the buffer: one exchange at a time, so responses keep
  *   their order.</li>
- *   <li>route the head (host and path → pool; none → 404), pick an upstream (none → 503), take an
- *   idle connection to it from the loop's {@link KeepAliveCache} or connect (a failed connect
- *   tries the next upstream; none left → 502).</li>
+ *   <li>a TRACE is refused (405) and an OPTIONS with {@code Max-Forwards: 0} answered here
+ *   ({@link OwnAnswers}); else route the head (host and path → pool; none → 404), pick an
+ *   upstream (none → 503), take an idle connection to it from the loop's {@link KeepAliveCache}
+ *   or connect (a failed connect tries the next upstream; none left → 502).</li>
  *   <li><b>exchange</b>: write the regenerated head ({@link HeadWriter}) and stream the request
- *   body ({@link BodyPump}) while reading the response: 1xx responses pass through, the final
- *   head is rewritten for the client and its body streamed, re-framed when the client needs it.
- *   Each direction copies through one buffer into another and stops reading its source while
- *   the destination buffer is full.</li>
+ *   body ({@link BodyPump}) while reading the response: 1xx responses pass through (at most
+ *   {@value #MAX_INTERIM}, then 502), the final head is rewritten for the client and its body
+ *   streamed, re-framed when the client needs it. Each direction copies through one buffer into
+ *   another and stops reading its source while the destination buffer is full.</li>
  *   <li>when both bodies are complete the upstream connection goes back to the cache (unless it
  *   was closed, delimited by close, or said {@code Connection: close}) and the next request is
  *   read, or the client is closed after the response if it asked for that.</li>
  * </ol>
  * Errors before the response head has been sent become a status (502 invalid or failed upstream,
- * 504 no response in time, 408 client too slow); after, the client connection is closed.
+ * 504 no response in time, 408 client too slow); after, the client connection is closed. A
+ * client that goes away mid-exchange ends it at once ({@link #clientGone()}, logged as 499).
+ * Which timeout governs each wait is said at {@link #exchangeDue()}.
  *
- * <p>SIZE: the whole exchange state machine is here for now (about 950 lines; TLS lives in
- * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}); the upstream side
- * (connect, retry, response reading) is the next part to move into a class of its own.
+ * <p>SIZE: the whole exchange state machine is here for now (about 1,100 lines; TLS lives in
+ * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}, the answers Balor gives
+ * by method in {@link OwnAnswers}); the upstream side (connect, retry, response reading) is the
+ * next part to move into a class of its own.
  */
 public final class HttpSession extends Session {
 
