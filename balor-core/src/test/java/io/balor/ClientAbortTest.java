@@ -100,6 +100,26 @@ class ClientAbortTest {
         assertAbortRecorded(balor);
     }
 
+    /** A chunked upload cut short by a FIN is the client's abort too, not a malformed body (no 400 to a client that left). */
+    @Test
+    void aChunkedUploadCutShortByAFinIsAnAbort() throws Exception {
+        TestServer upstream = slowUpstream();
+        Balor balor = start(upstream);
+        String head = "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write((head + "400\r\n" + "x".repeat(1024) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            Await.until("the upload is forwarded", () -> upstream.accepted() == 1 && balor.sessions().size() == 1
+                    && balor.sessions().get(0).bytesFromClient() == head.length() + 1024 + 7);
+            client.shutdownOutput();
+            Await.until("the session is gone", Duration.ofSeconds(5), () -> balor.sessions().isEmpty());
+            assertEquals(-1, client.getInputStream().read(), "closed, with no 400");
+        }
+        clientGone.countDown();
+        assertTrue(upstreamClosed.get(5, TimeUnit.SECONDS), "the upstream connection is closed");
+        assertAbortRecorded(balor);
+    }
+
     /** A FIN after a whole request is a legitimate half-close (RFC 9112 §9.6): the response still comes. */
     @Test
     void aHalfCloseAfterAWholeRequestStillGetsItsResponse() throws Exception {
