@@ -11,15 +11,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** HTTP timeouts and limits, with time driven by a manual ticker: 408, 504, 413, keep-alive close. */
+/**
+ * HTTP timeouts and limits, with time driven by a manual ticker: 408, 504, 413, keep-alive close,
+ * which timer governs each phase of an exchange, and the cap on interim responses.
+ */
 class HttpTimeoutsTest {
 
     private final TestResources resources = new TestResources();
@@ -115,6 +124,203 @@ class HttpTimeoutsTest {
             pass(balor, Duration.ofSeconds(61));
             Await.until("the idle client is closed", () -> balor.sessions().isEmpty());
         }
+    }
+
+    // ---- issue 13: which timer governs when, and interim responses
+
+    /**
+     * After the final response head, the body-idle timer (30 s since the last byte) governs, not
+     * the response deadline: a body that stalls is cut at 30 s, one that trickles goes on past
+     * 60 s. (Once the timer stayed armed for the response deadline, so a stalled body was cut
+     * only then, and a trickle too: 60 s after the request, whatever moved.)
+     */
+    @Test
+    void aStalledResponseBodyIsCutAtTheBodyIdleTimeoutNotTheResponseTimeout() throws Exception {
+        CountDownLatch more = new CountDownLatch(1);
+        CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
+            await(more);
+            out.write('x');
+            upstreamClosed.complete(endOfStream(socket));
+        }));
+        Balor balor = start(upstream.address(), HttpSettings.DEFAULT);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            readHead(in);
+            assertEquals("0123456789", new String(in.readNBytes(10), StandardCharsets.US_ASCII));
+            pass2(balor, Duration.ofSeconds(20));
+            assertEquals(1, balor.sessions().size(), "20 s without a byte: within the body-idle timeout");
+            more.countDown();
+            assertEquals('x', in.read());
+            pass2(balor, Duration.ofSeconds(25));   // 45 s since the head, 25 since the last byte
+            assertEquals(1, balor.sessions().size(), "a body still moving is not cut");
+            pass2(balor, Duration.ofSeconds(6));    // 51 s since the head (< 60), 31 since the last byte
+            assertEquals(-1, readOrTimeout(in), "cut 30 s after its last byte: " + balor.sessions());
+        }
+        assertTrue(upstreamClosed.get(5, TimeUnit.SECONDS));
+        Await.until("the session is gone", Duration.ofSeconds(5), () -> balor.sessions().isEmpty());
+    }
+
+    /** The request direction too: an upload that stalls is cut at the body-idle timeout (408), one that trickles is not. */
+    @Test
+    void aStalledUploadIsCutAtTheBodyIdleTimeoutNotTheResponseTimeout() throws Exception {
+        CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
+        TestServer upstream = resources.track(new TestServer(socket -> upstreamClosed.complete(endOfStream(socket))));
+        Balor balor = start(upstream.address(), HttpSettings.DEFAULT);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            OutputStream out = client.getOutputStream();
+            out.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Await.until("the upload is forwarded", () -> upstream.accepted() == 1 && "exchange".equals(state(balor))
+                    && balor.sessions().get(0).bytesFromClient() > 50);
+            long before = balor.sessions().get(0).bytesFromClient();
+            pass2(balor, Duration.ofSeconds(20));
+            out.write('x');
+            Await.until("the byte is read", () -> balor.sessions().get(0).bytesFromClient() > before);
+            pass2(balor, Duration.ofSeconds(25));   // 45 s since the head, 25 since the last byte
+            assertEquals(1, balor.sessions().size(), "an upload still moving is not cut");
+            pass2(balor, Duration.ofSeconds(6));    // 31 s since the last byte
+            String answer;
+            try {
+                answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (SocketTimeoutException e) {
+                answer = "(nothing 31 s after the upload stalled: " + balor.sessions() + ")";
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+        }
+        assertTrue(upstreamClosed.get(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Interim responses do not move the response deadline: 60 s after the request was sent the
+     * final head must be there, however many 100s came meanwhile (each once re-armed it).
+     */
+    @Test
+    void interimResponsesDoNotMoveTheResponseDeadline() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await(second);
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            endOfStream(socket);
+        }));
+        Balor balor = start(upstream.address(), HttpSettings.DEFAULT);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in));
+            pass2(balor, Duration.ofSeconds(59));
+            second.countDown();
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in));
+            pass2(balor, Duration.ofSeconds(2));
+            String answer;
+            try {
+                answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (SocketTimeoutException e) {
+                answer = "(no 504 61 s after the request: " + balor.sessions() + ")";
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 504 Gateway Timeout\r\n"), answer);
+        }
+    }
+
+    /**
+     * An upstream that sends 1xx responses forever: 32 are relayed, then the client gets a 502
+     * and the upstream connection is closed, with no clock involved (time never moves here).
+     */
+    @Test
+    void interimResponsesPastThirtyTwoAreA502AndCloseTheUpstream() throws Exception {
+        CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
+        TestServer upstream = resources.track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (IOException e) {
+                upstreamClosed.complete(true);   // Balor closed it (with unread 100s: a reset)
+                return;
+            }
+            upstreamClosed.complete(endOfStream(socket));
+        }));
+        Balor balor = start(upstream.address(), HttpSettings.DEFAULT);
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer;
+            try {
+                answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (SocketTimeoutException e) {
+                answer = "(still open: " + balor.sessions() + ")";
+            }
+            assertEquals(32, answer.split("HTTP/1.1 100 Continue\r\n\r\n", -1).length - 1, answer);
+            assertTrue(answer.endsWith("\n") && answer.contains("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 502 Bad Gateway\r\n"),
+                    answer);
+        }
+        assertTrue(upstreamClosed.get(5, TimeUnit.SECONDS), "the upstream connection is closed");
+    }
+
+    /** Moves time and makes the loop run twice, so that it sees it and its timers have run. */
+    private void pass2(Balor balor, Duration step) {
+        ticker.advance(step);
+        balor.sessions();
+        balor.sessions();
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("never told to go on");
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Reads (and drops) until the peer closes: true at end of stream or a reset, false if it stays open 10 s. */
+    private static boolean endOfStream(Socket socket) {
+        try {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // drop
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static int readOrTimeout(InputStream in) throws IOException {
+        try {
+            return in.read();
+        } catch (SocketTimeoutException e) {
+            return -2;
+        }
+    }
+
+    /** Reads up to and including the blank line that ends a head. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after: " + text);
+            }
+            text.append((char) b);
+        }
+        return text.toString();
     }
 
     private static String state(Balor balor) {

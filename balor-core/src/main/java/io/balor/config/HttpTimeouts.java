@@ -5,10 +5,15 @@ import java.time.Duration;
 /**
  * The timeouts of an HTTP listener, all finite.
  *
- * @param head             a request head must arrive within this (10 s) → 408
+ * @param head             a request head must arrive within this of its first byte (10 s) → 408
  * @param keepAlive        an idle client connection between requests is closed after this (60 s)
- * @param bodyIdle         no body bytes either way for this long ends the exchange (30 s) → 408
- * @param upstreamResponse the upstream must start its response within this (60 s) → 504
+ * @param bodyIdle         while the request is being sent upstream, and once the response head
+ *                         has arrived, no byte moving either way for this long ends the exchange
+ *                         (30 s): 408 if the request was not all read, 504 if it was but the
+ *                         upstream did not take it, else (response started) the client is closed
+ * @param upstreamResponse the upstream's final response head must arrive within this of the whole
+ *                         request having been written to it (60 s) → 504; a fixed deadline, which
+ *                         interim (1xx) responses do not move
  */
 public record HttpTimeouts(Duration head, Duration keepAlive, Duration bodyIdle, Duration upstreamResponse) {
 

@@ -83,6 +83,10 @@ final class MetricsScrape {
                 SessionCounters::retries);
         counter(text, listeners, "balor_rate_limited_total",
                 "Requests answered 429 (L7) or connections closed (L4) by a rate limit.", SessionCounters::rateLimited);
+        counter(text, listeners, "balor_client_aborts_total",
+                "HTTP exchanges ended because the client went away (reset, or closed before its request was complete) "
+                        + "before its response was complete (logged as 499 if no response had started).",
+                SessionCounters::clientAborts);
     }
 
     private static void routes(PrometheusText text, Map<List<String>, TrafficCounters> routes) {

@@ -86,6 +86,30 @@ public final class BodyPump {
         return done;
     }
 
+    /**
+     * Whether {@code available} more input bytes could still complete the body; false when they
+     * certainly cannot (a length body needs more than that, or a chunked one has nothing left to
+     * decode). With {@link #endOfInput()}, false means the body was cut short.
+     */
+    public boolean mayFinishWith(long available) {
+        if (done) {
+            return true;
+        }
+        if (failed) {
+            return false;
+        }
+        return switch (in) {
+            case LENGTH -> remaining <= available;
+            case CHUNKED -> available > 0 || pendingStart < pendingEnd;
+            default -> true;
+        };
+    }
+
+    /** Whether the body failed only because its source ended before it was whole (it was not malformed). */
+    public boolean endedEarly() {
+        return failed && endOfInput && chunks.error() == null;
+    }
+
     /** The body was malformed (chunked) or ended early: the caller answers 400/502 or closes. */
     public boolean failed() {
         return failed;

@@ -23,29 +23,25 @@ public final class CookieDomainRewriter {
     private int hostLength;
 
     /**
-     * The client-facing host for the next responses: {@code buffer[start, end)} is a Host value;
-     * its port is left out. A null buffer (or a host over 255 bytes) turns rewriting off.
+     * The client-facing host for the next responses: {@code buffer[start, end)} is a Host value
+     * or authority; its port and a trailing dot are left out. Rewriting is off for the responses
+     * to come when the buffer is null, the value is not one the parser accepts
+     * ({@link HostField#valid}), or its host is over 255 bytes or is not a DNS name or IP literal
+     * ({@link HostField#dnsNameOrIpLiteral}): then an upstream's {@code Set-Cookie} passes
+     * as the upstream wrote it, and no byte of the client's ever reaches a cookie attribute (the
+     * parser refuses such Hosts already; this is the second line).
      */
     public void host(ByteBuffer buffer, int start, int end) {
         hostLength = 0;
-        if (buffer == null) {
+        if (buffer == null || !HostField.valid(buffer, start, end)) {
             return;
         }
-        int stop = end;
-        boolean bracket = start < end && buffer.get(start) == '[';
-        for (int i = end - 1; i > start; i--) {
-            byte b = buffer.get(i);
-            if (b == ':' && (!bracket || buffer.get(i - 1) == ']')) {
-                stop = i;
-                break;
-            }
-            if (!Ascii.isDigit(b)) {
-                break;
-            }
-        }
-        if (stop - start <= MAX_HOST) {
-            buffer.get(start, host, 0, stop - start);
-            hostLength = stop - start;
+        long range = HostField.range(buffer, start, end);
+        int from = HostField.start(range);
+        int to = HostField.end(range);
+        if (to - from <= MAX_HOST && HostField.dnsNameOrIpLiteral(buffer, from, to)) {
+            buffer.get(from, host, 0, to - from);
+            hostLength = to - from;
         }
     }
 

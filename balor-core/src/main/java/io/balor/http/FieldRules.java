@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 /**
  * What the parser must know of the fields that decide framing and forwarding: {@code Host},
  * {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Expect},
- * {@code Upgrade} and {@code TE}. Each rule reads the field in place and records its facts in the
- * {@link HttpHead}, or refuses the head through the parser. Stateless.
+ * {@code Upgrade}, {@code TE} and (on OPTIONS) {@code Max-Forwards}. Each rule reads the field
+ * in place and records its facts in the {@link HttpHead}, or refuses the head through the
+ * parser. Stateless.
  */
 final class FieldRules {
 
@@ -37,6 +38,9 @@ final class FieldRules {
                 return HttpParser.COMPLETE;
             case 10:
                 return head.nameIs(field, "connection") ? connection(buffer, field, head) : HttpParser.COMPLETE;
+            case 12:
+                return head.nameIs(field, "max-forwards") ? maxForwards(parser, buffer, field, head)
+                        : HttpParser.COMPLETE;
             case 14:
                 return head.nameIs(field, "content-length") ? contentLength(parser, buffer, field, head)
                         : HttpParser.COMPLETE;
@@ -52,10 +56,42 @@ final class FieldRules {
         if (head.hostField >= 0) {
             return parser.fail(400, "more than one Host");
         }
-        if (!HttpParser.validHost(buffer, head.valueStart[field], head.valueEnd[field])) {
+        if (!HostField.valid(buffer, head.valueStart[field], head.valueEnd[field])) {
             return parser.fail(400, "invalid Host");
         }
         head.hostField = field;
+        return HttpParser.COMPLETE;
+    }
+
+    /**
+     * RFC 9110 §7.6.2: on OPTIONS (the one method Balor forwards that it applies to; TRACE is
+     * refused) {@code Max-Forwards} is {@code 1*DIGIT}, once: anything else is refused, since
+     * Balor must either answer the request or forward it with the value less one, and an
+     * intermediary further on might read {@code 1, 0} or {@code +1} otherwise. On other
+     * methods the field is not read (the RFC lets a recipient ignore it) and goes on as it came.
+     */
+    private static int maxForwards(HttpParser parser, ByteBuffer buffer, int field, HttpHead head) {
+        if (head.method != Method.OPTIONS) {
+            return HttpParser.COMPLETE;
+        }
+        if (head.maxForwardsField >= 0) {
+            return parser.fail(400, "repeated Max-Forwards");
+        }
+        int start = head.valueStart[field];
+        int end = head.valueEnd[field];
+        boolean zero = true;
+        for (int i = start; i < end; i++) {
+            byte b = buffer.get(i);
+            if (!Ascii.isDigit(b)) {
+                return parser.fail(400, "invalid Max-Forwards");
+            }
+            zero &= b == '0';
+        }
+        if (start == end) {
+            return parser.fail(400, "invalid Max-Forwards");
+        }
+        head.maxForwardsField = field;
+        head.maxForwardsZero = zero;
         return HttpParser.COMPLETE;
     }
 

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * Writes the head Balor forwards, regenerated from a parsed {@link HttpHead}: the start line,
  * the end-to-end fields as they came (name and trimmed value), and the fields Balor owns —
  * framing ({@code Content-Length} or {@code Transfer-Encoding: chunked}, exactly one, or none),
- * {@code Host}, {@code X-Forwarded-*}, {@code TE: trailers}, {@code Connection}. CRLF only.
+ * {@code Host}, {@code X-Forwarded-*}, {@code TE: trailers}, {@code Connection}, and an OPTIONS
+ * request's {@code Max-Forwards} (less one). CRLF only.
  *
  * <p>Dropped (RFC 9110 §7.6.1 hop-by-hop, and what Balor re-frames): {@code Connection} and every
  * field it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE} (re-added as
@@ -47,8 +48,10 @@ public final class HeadWriter {
     /**
      * Writes a request head for the upstream.
      *
-     * @param host            the Host value to send ({@code [start, end)} in {@code hostBuffer}), or
-     *                        null to send the client's own
+     * @param host            the Host value to send (a pool's own address), or null to send the
+     *                        client's: an absolute-form target's authority if it had one (RFC 9112
+     *                        §3.2.2: its Host field is then ignored), else its Host field.
+     *                        {@code X-Forwarded-Host} carries the client's either way
      * @param clientIp        the client's address as ASCII, for {@code X-Forwarded-For}
      * @param proto           {@code http} or {@code https}, for {@code X-Forwarded-Proto}
      * @param trustForwarded  keep the client's {@code X-Forwarded-*} (and append to the list)
@@ -99,16 +102,28 @@ public final class HeadWriter {
                     sawProto |= kind == FORWARDED_PROTO;
                     sawHost |= kind == FORWARDED_HOST;
                 }
+                if (i == head.maxForwardsField && !head.maxForwardsZero) {
+                    maxForwardsLessOne(in, head, i, out);
+                    continue;
+                }
                 field(in, head, i, out);
             }
             out.put(XFF).put(clientIp).put(CRLF);
             if (!sawProto) {
                 out.put(XFP).put(proto).put(CRLF);
             }
-            if (!sawHost && head.hostField >= 0) {
-                out.put(XFH);
-                copy(in, head.valueStart[head.hostField], head.valueEnd[head.hostField], out);
-                out.put(CRLF);
+            if (!sawHost) {
+                // The host the request was routed by: an absolute-form target's authority wins
+                // over the Host field, which RFC 9112 §3.2.2 says to ignore then.
+                int hostStart = head.absoluteForm() ? head.authorityStart
+                        : head.hostField >= 0 ? head.valueStart[head.hostField] : 0;
+                int hostEnd = head.absoluteForm() ? head.authorityEnd
+                        : head.hostField >= 0 ? head.valueEnd[head.hostField] : 0;
+                if (hostEnd > hostStart) {
+                    out.put(XFH);
+                    copy(in, hostStart, hostEnd, out);
+                    out.put(CRLF);
+                }
             }
             if (head.teTrailers) {
                 out.put(TE_TRAILERS);
@@ -271,6 +286,33 @@ public final class HeadWriter {
         } else if (framing == Framing.CHUNKED) {
             out.put(CHUNKED);
         }
+    }
+
+    /**
+     * Writes field {@code i}, an OPTIONS request's {@code Max-Forwards} (1*DIGIT, not zero), with
+     * its value less one (RFC 9110 §7.6.2), digit by digit so that no value is too long for it:
+     * {@code 5} → {@code 4}, {@code 10} → {@code 9}, {@code 007} → {@code 6}.
+     */
+    private static void maxForwardsLessOne(ByteBuffer in, HttpHead head, int i, ByteBuffer out) {
+        copy(in, head.nameStart[i], head.nameEnd[i], out);
+        out.put(COLON_SP);
+        int start = head.valueStart[i];
+        int end = head.valueEnd[i];
+        while (start < end - 1 && in.get(start) == '0') {
+            start++;
+        }
+        int last = end - 1;   // the last digit that is not 0: it lends to the zeros after it
+        while (in.get(last) == '0') {
+            last--;
+        }
+        if (last > start || in.get(last) != '1' || end - start == 1) {
+            copy(in, start, last, out);
+            out.put((byte) (in.get(last) - 1));
+        }
+        for (int k = last + 1; k < end; k++) {
+            out.put((byte) '9');
+        }
+        out.put(CRLF);
     }
 
     private static void field(ByteBuffer in, HttpHead head, int i, ByteBuffer out) {

@@ -56,6 +56,9 @@ public final class HttpHead {
     boolean expectContinue;
     boolean teTrailers;
     int upgradeField = -1;
+    /** OPTIONS only: the index of its {@code Max-Forwards} field (checked as 1*DIGIT), or -1. */
+    int maxForwardsField = -1;
+    boolean maxForwardsZero;
 
     private static final int INITIAL_FIELDS = 16;
 
@@ -96,6 +99,8 @@ public final class HttpHead {
         expectContinue = false;
         teTrailers = false;
         upgradeField = -1;
+        maxForwardsField = -1;
+        maxForwardsZero = false;
     }
 
     public ByteBuffer buffer() {
@@ -214,6 +219,19 @@ public final class HttpHead {
     /** The index of the {@code Upgrade} field, or -1. */
     public int upgradeField() {
         return upgradeField;
+    }
+
+    /**
+     * For an OPTIONS request, the index of its {@code Max-Forwards} field, or -1 (none, or another
+     * method: Balor ignores the field there, as RFC 9110 §7.6.2 allows, and forwards it as it is).
+     */
+    public int maxForwardsField() {
+        return maxForwardsField;
+    }
+
+    /** Whether this OPTIONS request says {@code Max-Forwards: 0}: its recipient must answer it. */
+    public boolean maxForwardsZero() {
+        return maxForwardsZero;
     }
 
     /** A field's value as a string: for tests and messages, never on the data path. */

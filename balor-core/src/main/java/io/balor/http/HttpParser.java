@@ -19,13 +19,17 @@ import java.nio.ByteBuffer;
  * <h2>What it refuses</h2>
  * With the status to answer, and a reason for the log: 400 for any syntax error (bad method
  * token, request target, version syntax, field name, whitespace before a colon, obs-fold, CTLs
- * or NUL in a value, bare CR or LF), a missing or repeated {@code Host} in HTTP/1.1, a
- * malformed or conflicting {@code Content-Length}, {@code Content-Length} together with
+ * or NUL in a value, bare CR or LF), a missing or repeated {@code Host} in HTTP/1.1, a Host or
+ * absolute-form authority that is not a plain host name or IP literal with an optional port
+ * ({@link HostField}: no {@code ; , %} or other sub-delims), a malformed or conflicting
+ * {@code Content-Length}, {@code Content-Length} together with
  * {@code Transfer-Encoding}, {@code Transfer-Encoding} in HTTP/1.0 or repeated; 501 for a
  * transfer coding other than exactly {@code chunked} and for {@code CONNECT}; 505 for a version
  * other than 1.0 and 1.1; 414 for a request line past {@link HttpLimits#maxRequestLine()}; 431
  * for a head past {@link HttpLimits#maxHead()} or with too many fields; 417 for an
- * {@code Expect} other than {@code 100-continue}. A session maps a refused response to 502.
+ * {@code Expect} other than {@code 100-continue}; 400 for an OPTIONS request whose
+ * {@code Max-Forwards} is not {@code 1*DIGIT} or is repeated. A session maps a refused
+ * response to 502.
  */
 public final class HttpParser {
 
@@ -227,7 +231,7 @@ public final class HttpParser {
         while (end < head.targetEnd && buffer.get(end) != '/' && buffer.get(end) != '?') {
             end++;
         }
-        if (end == authority || !validHost(buffer, authority, end)) {
+        if (end == authority || !HostField.valid(buffer, authority, end)) {
             return fail(400, "invalid authority in request target");
         }
         head.authorityStart = authority;
@@ -347,19 +351,6 @@ public final class HttpParser {
         errorStatus = request || status == 502 ? status : 502;
         error = reason;
         return INVALID;
-    }
-
-    /** RFC 3986 host and optional port, as a Host field or an absolute-form authority may hold. */
-    static boolean validHost(ByteBuffer buffer, int start, int end) {
-        for (int i = start; i < end; i++) {
-            int b = buffer.get(i) & 0xff;
-            boolean ok = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || "-._~!$&'()*+,;=%:[]".indexOf(b) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean startsWithIgnoreCase(ByteBuffer buffer, int start, int end, String lowerCasePrefix) {

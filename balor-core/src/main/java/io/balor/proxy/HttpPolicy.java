@@ -16,8 +16,10 @@ import io.balor.route.RouteTable;
  * @param connectTimeoutNanos     one upstream connect attempt
  * @param headTimeoutNanos        a request head must arrive within this → 408
  * @param keepAliveTimeoutNanos   an idle client connection is closed after this
- * @param bodyIdleTimeoutNanos    no body bytes either way for this long ends the exchange
- * @param responseTimeoutNanos    the upstream must start answering within this → 504
+ * @param bodyIdleTimeoutNanos    while the request is sent and once the response head is in, no
+ *                                byte either way for this long ends the exchange
+ * @param responseTimeoutNanos    the final response head must arrive within this of the whole
+ *                                request having been written (1xx responses do not move it) → 504
  * @param sticky                  stickiness, or null
  * @param tunnel                  what a WebSocket becomes after its 101: an L4 tunnel with these
  *                                timeouts and watermarks

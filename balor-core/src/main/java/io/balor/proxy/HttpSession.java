@@ -38,14 +38,15 @@ import java.nio.charset.StandardCharsets;
  *   a refused head is answered (400, 414, 431, ...) and the connection closed, with nothing sent
  *   upstream. Pipelined requests wait in the buffer: one exchange at a time, so responses keep
  *   their order.</li>
- *   <li>route the head (host and path → pool; none → 404), pick an upstream (none → 503), take an
- *   idle connection to it from the loop's {@link KeepAliveCache} or connect (a failed connect
- *   tries the next upstream; none left → 502).</li>
+ *   <li>a TRACE is refused (405) and an OPTIONS with {@code Max-Forwards: 0} answered here
+ *   ({@link OwnAnswers}); else route the head (host and path → pool; none → 404), pick an
+ *   upstream (none → 503), take an idle connection to it from the loop's {@link KeepAliveCache}
+ *   or connect (a failed connect tries the next upstream; none left → 502).</li>
  *   <li><b>exchange</b>: write the regenerated head ({@link HeadWriter}) and stream the request
- *   body ({@link BodyPump}) while reading the response: 1xx responses pass through, the final
- *   head is rewritten for the client and its body streamed, re-framed when the client needs it.
- *   Each direction copies through one buffer into another and stops reading its source while
- *   the destination buffer is full.</li>
+ *   body ({@link BodyPump}) while reading the response: 1xx responses pass through (at most
+ *   {@value #MAX_INTERIM}, then 502), the final head is rewritten for the client and its body
+ *   streamed, re-framed when the client needs it. Each direction copies through one buffer into
+ *   another and stops reading its source while the destination buffer is full.</li>
  *   <li>when both bodies are complete the upstream connection goes back to the cache (unless it
  *   was closed, delimited by close, or said {@code Connection: close}) and the next request is
  *   read, or the client is closed after the response if it asked for that.</li>
@@ -53,11 +54,14 @@ import java.nio.charset.StandardCharsets;
  * Errors before the response head has been sent become a status (502 invalid or failed upstream,
  * 504 no response in time, 408 client too slow); after, the client connection is closed. An
  * upstream's failure is named by an {@link UpstreamError} token: the access log's {@code error},
- * a rate-limited event, and for connect failures, resets and early closes passive health's.
+ * a rate-limited event, and for connect failures, resets and early closes passive health's. A
+ * client that goes away mid-exchange ends it at once ({@link #clientGone()}, logged as 499).
+ * Which timeout governs each wait is said at {@link #exchangeDue()}.
  *
- * <p>SIZE: the whole exchange state machine is here for now (about 950 lines; TLS lives in
- * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}); the upstream side
- * (connect, retry, response reading) is the next part to move into a class of its own.
+ * <p>SIZE: the whole exchange state machine is here for now (about 1,100 lines; TLS lives in
+ * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}, the answers Balor gives
+ * by method in {@link OwnAnswers}); the upstream side (connect, retry, response reading) is the
+ * next part to move into a class of its own.
  */
 public final class HttpSession extends Session {
 
@@ -68,6 +72,8 @@ public final class HttpSession extends Session {
     private static final String[] STATE_NAMES = {"idle", "connecting", "exchange", "closing"};
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
+    /** Interim (1xx) responses relayed per exchange; one more is a 502 (an upstream sending them forever). */
+    static final int MAX_INTERIM = 32;
 
     private final EventLoop loop;
     /** The loop's index: which shard of the traffic counters this session writes. */
@@ -110,6 +116,10 @@ public final class HttpSession extends Session {
     private int requestVersion;
     private boolean responseHeadDone;
     private boolean responseDone;
+    /** Interim (1xx) responses of the current exchange so far. */
+    private int interimResponses;
+    /** When the whole request had been written to the upstream (ticker time), or -1: the response timeout runs from here. */
+    private long requestSentAt = -1;
     private boolean upstreamReusable;
     private long lastActivity;
     /** When the first byte of the request head being read arrived, or -1. */
@@ -224,10 +234,13 @@ public final class HttpSession extends Session {
                 }
                 advance();
             } catch (IOException e) {
-                // Only writing to the client throws out of advance() (upstream errors are handled
-                // where they happen): the client is gone, whichever socket woke us. It is not the
-                // upstream's failure, so it neither counts against it nor is reported as one.
-                close();
+                if (clientSide) {
+                    clientGone();   // a reset, or TLS that no longer makes sense
+                } else {
+                    // Upstream errors are handled where they happen, and a failed write to the
+                    // client is handled in flushClient(): nothing else throws out of advance().
+                    close();
+                }
             }
         }
 
@@ -248,10 +261,7 @@ public final class HttpSession extends Session {
         bytesFromClient += Math.max(n, 0);
         counters.received(n);
         if (n < 0) {
-            clientEof = true;
-            if ((state == EXCHANGE || state == CONNECTING) && !requestBody.done()) {
-                close();   // the request can never be complete: free the upstream now
-            }
+            clientEof = true;   // advance() decides: a request cut short ends, a whole one is answered
         } else if (n > 0) {
             touch();
         }
@@ -298,6 +308,10 @@ public final class HttpSession extends Session {
                 }
             }
             if (closed) {
+                return;
+            }
+            if ((state == CONNECTING || state == EXCHANGE) && requestCutShort()) {
+                clientGone();   // the request can never be complete: free the upstream now
                 return;
             }
             flushClient();
@@ -364,6 +378,15 @@ public final class HttpSession extends Session {
         }
         // The listener's limit counts every request (a 404 too); a route's only those it takes.
         long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
+        int own = wait == 0 ? OwnAnswers.answer(request) : 0;
+        if (own == 405) {
+            fail(405);   // TRACE
+            return;
+        }
+        if (own == 200) {
+            answerOptions();
+            return;
+        }
         route = policy.routes().find(clientIn, hostStart, hostEnd, pathStart, pathEnd);
         if (wait == 0 && route == null) {
             fail(404);
@@ -405,6 +428,7 @@ public final class HttpSession extends Session {
         tried = null;
         responseHeadDone = false;
         responseDone = false;
+        interimResponses = 0;
         upstreamEof = false;
         responseParser.reset();
         state = CONNECTING;
@@ -421,6 +445,30 @@ public final class HttpSession extends Session {
         } else {
             connect();
         }
+    }
+
+    /**
+     * Answers an OPTIONS with {@code Max-Forwards: 0} ({@link OwnAnswers}) and goes on to the
+     * next request, as after a forwarded exchange; the connection closes after it when the
+     * client asked for that, or when the request has a body (it is not read).
+     */
+    private void answerOptions() {
+        boolean close = closeAfter || request.contentLength() > 0 || request.chunked();
+        if (!OwnAnswers.options(clientOut(), close)) {
+            close();   // behind 32 KiB of responses the client has not read: it is not reading
+            return;
+        }
+        exchangeEnded(200, loop.now() - exchangeStart);
+        if (close) {
+            closeWhenFlushed();
+            return;
+        }
+        requestBody.start(Framing.NONE, 0, Framing.NONE);
+        clientInStart = request.headEnd();
+        requestParser.reset();
+        compactClientIn();
+        arm(clientIn == null || clientIn.position() == clientInStart
+                ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
     }
 
     /**
@@ -539,6 +587,7 @@ public final class HttpSession extends Session {
 
     private void connected() {
         state = EXCHANGE;
+        requestSentAt = -1;
         exchangeLog.upstreamStarted(loop.now());
         if (upstreamOut == null) {
             upstreamOut = loop.buffers().acquire();
@@ -551,7 +600,7 @@ public final class HttpSession extends Session {
             return;
         }
         touch();
-        arm(balancer.pool().responseTimeout(policy.responseTimeoutNanos()));
+        armExchange();
     }
 
     private Framing requestFraming() {
@@ -565,7 +614,9 @@ public final class HttpSession extends Session {
         }
         clientInStart = requestBody.pump(clientIn, clientInStart, clientIn.position(), upstreamOut);
         if (requestBody.failed()) {
-            fail(400);
+            if (!requestBody.endedEarly()) {
+                fail(400);   // malformed; one cut short by the client's end is a client abort (advance())
+            }
         } else if (requestBody.announced() > policy.maxBodyBytes()) {
             fail(413);
         } else if (!clientIn.hasRemaining() && clientInStart > 0) {
@@ -628,6 +679,10 @@ public final class HttpSession extends Session {
                 }
                 return false;
             }
+            if (interimResponses == MAX_INTERIM) {
+                failUpstream(UpstreamError.TOO_MANY_INTERIM);   // those relayed stay; the upstream connection is closed
+                return false;
+            }
             if (requestVersion == 11
                     && !writer.response(response, clientOut(), Framing.NONE, 0, 11, true, null, null, false)) {
                 if (clientOut.position() > 0) {
@@ -637,6 +692,7 @@ public final class HttpSession extends Session {
                 failUpstream(UpstreamError.HEAD_TOO_LARGE);
                 return false;
             }
+            interimResponses++;
             upstreamInStart = response.headEnd();
             responseParser.reset();
             compactUpstreamIn();
@@ -665,6 +721,7 @@ public final class HttpSession extends Session {
         responseBody.start(in, length, out);
         upstreamInStart = response.headEnd();
         responseHeadDone = true;
+        armExchange();   // the body-idle timer governs from here, not the response deadline
         target.responded(status, loop.now());   // passive health: a 5xx may count
         return true;
     }
@@ -853,13 +910,47 @@ public final class HttpSession extends Session {
         }
     }
 
+    /**
+     * The client went away (a reset, a failed write, or the end of its stream before its request
+     * was complete). During an exchange the upstream side is closed at once, never left waiting
+     * for a body that cannot come, and the exchange ends as a client abort: logged with status
+     * 499 (nginx's "client closed request") if no response had started, else with the status
+     * being relayed; counted in {@code balor_client_aborts_total} unless its response was
+     * complete (that response is still flushed to a client that only half-closed). It is not the
+     * upstream's failure: nothing counts against it or is reported as one. Between exchanges (or
+     * after a response Balor made itself) the connection just closes.
+     */
+    private void clientGone() {
+        if (!closed && (state == CONNECTING || state == EXCHANGE)) {
+            if (!responseDone) {
+                counters.clientAborted();
+            }
+            exchangeEnded(responseHeadDone ? response.status() : 499, loop.now() - exchangeStart);
+            if (responseDone) {
+                closeWhenFlushed();   // the whole answer (an early 413, say) still goes to a half-closed client
+                return;
+            }
+        }
+        close();
+    }
+
+    /**
+     * After the client's end of stream (a half-close is allowed, RFC 9112 §9.6: a whole request
+     * is still answered): whether the request can no longer be completed from what is buffered.
+     */
+    private boolean requestCutShort() {
+        if (!clientEof || requestBody.done()) {
+            return false;
+        }
+        requestBody.endOfInput();
+        return !requestBody.mayFinishWith(clientIn == null ? 0 : clientIn.position() - clientInStart);
+    }
+
     private void closeWhenFlushed() {
         state = CLOSING;
         dropUpstream();
-        try {
-            flushClient();
-        } catch (IOException e) {
-            close();
+        flushClient();
+        if (closed) {
             return;
         }
         if (clientOut == null && client.flushed()) {
@@ -879,22 +970,27 @@ public final class HttpSession extends Session {
         upstreamInStart = 0;
     }
 
-    private void flushClient() throws IOException {
-        if (clientOut != null && clientOut.position() > 0) {
-            clientOut.flip();
-            int n = client.write(clientOut);
-            if (n > 0) {
-                counters.sent(n);
-                bytesToClient += n;
-                touch();
+    /** Writes what waits for the client; a write that fails means the client is gone. */
+    private void flushClient() {
+        try {
+            if (clientOut != null && clientOut.position() > 0) {
+                clientOut.flip();
+                int n = client.write(clientOut);
+                if (n > 0) {
+                    counters.sent(n);
+                    bytesToClient += n;
+                    touch();
+                }
+                clientOut.compact();
             }
-            clientOut.compact();
-        }
-        if (clientOut != null && clientOut.position() == 0) {
-            clientOut = release(clientOut);
-        }
-        if (clientOut == null && state == CLOSING && client.flush()) {
-            close();
+            if (clientOut != null && clientOut.position() == 0) {
+                clientOut = release(clientOut);
+            }
+            if (clientOut == null && state == CLOSING && client.flush()) {
+                close();
+            }
+        } catch (IOException e) {
+            clientGone();   // before, from the upstream's handler this counted as the upstream failing
         }
     }
 
@@ -913,6 +1009,11 @@ public final class HttpSession extends Session {
                 upstreamOut.clear();
                 salvageResponse(UpstreamError.ofIo(e));
             }
+        }
+        if (state == EXCHANGE && requestSentAt < 0 && requestBody.done() && upstreamOut != null
+                && upstreamOut.position() == 0) {
+            requestSentAt = loop.now();   // all of the request is with the upstream: now it must answer
+            armExchange();
         }
     }
 
@@ -974,23 +1075,50 @@ public final class HttpSession extends Session {
         loop.timers().schedule(timer, loop.now() + nanos);
     }
 
+    /** Arms the timer for what the exchange waits for now ({@link #exchangeDue()}). */
+    private void armExchange() {
+        loop.timers().schedule(timer, exchangeDue());
+    }
+
+    /**
+     * When the exchange's current wait ends (ticker time). While the request is being sent and
+     * once the response head is in, bytes must keep moving: the body-idle timeout counts from the
+     * last byte either way. In between, from the moment the whole request has been written, the
+     * upstream has the response timeout to send its final head: a fixed deadline, which neither
+     * interim (1xx) responses nor a head trickling in move.
+     */
+    private long exchangeDue() {
+        if (!responseHeadDone && requestSentAt >= 0) {
+            return requestSentAt + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
+        }
+        return lastActivity + policy.bodyIdleTimeoutNanos();
+    }
+
+    /** When the current wait ends (ticker time); a connect's timer fires when it was armed for. */
+    private long due() {
+        return switch (state) {
+            case IDLE -> clientIn == null || clientIn.position() == clientInStart
+                    ? lastActivity + policy.keepAliveTimeoutNanos()
+                    : (headSince >= 0 ? headSince : lastActivity) + policy.headTimeoutNanos();
+            case EXCHANGE -> exchangeDue();
+            default -> lastActivity + policy.bodyIdleTimeoutNanos();
+        };
+    }
+
+    /**
+     * The timer is armed for the earliest a wait can end; activity moves most waits on, so a
+     * firing first checks the real due time ({@link #due()}) and re-arms for it if not yet.
+     */
     private void onTimer() {
         if (closed) {
             return;
         }
-        long limit = switch (state) {
-            case IDLE -> clientIn == null || clientIn.position() == clientInStart
-                    ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos();
-            case CONNECTING -> balancer.pool().connectTimeout(policy.connectTimeoutNanos());
-            case EXCHANGE -> responseHeadDone || !requestBody.done()
-                    ? policy.bodyIdleTimeoutNanos() : balancer.pool().responseTimeout(policy.responseTimeoutNanos());
-            default -> policy.bodyIdleTimeoutNanos();
-        };
-        boolean partialHead = state == IDLE && clientIn != null && clientIn.position() > clientInStart;
-        long due = (partialHead && headSince >= 0 ? headSince : lastActivity) + limit;
-        if (state != CONNECTING && loop.now() - due < 0) {
-            loop.timers().schedule(timer, due);
-            return;
+        if (state != CONNECTING) {
+            long due = due();
+            if (loop.now() - due < 0) {
+                loop.timers().schedule(timer, due);
+                return;
+            }
         }
         switch (state) {
             case IDLE -> {

@@ -18,6 +18,7 @@ public final class SessionCounters {
     private volatile long unavailable;
     private volatile long retries;
     private volatile long rateLimited;
+    private volatile long clientAborts;
     /** HTTP responses by status code (0..599). */
     private final java.util.concurrent.atomic.AtomicLongArray statuses = new java.util.concurrent.atomic.AtomicLongArray(600);
 
@@ -76,6 +77,16 @@ public final class SessionCounters {
 
     public long rateLimited() {
         return rateLimited;
+    }
+
+    /** Counts an HTTP exchange ended because its client went away before its response was complete. */
+    void clientAborted() {
+        clientAborts++;
+    }
+
+    /** HTTP exchanges whose client went away (reset, or closed mid-request) before the response was complete. */
+    public long clientAborts() {
+        return clientAborts;
     }
 
     /** Requests sent again on a new connection after a reused one failed. */

@@ -21,7 +21,7 @@ import java.nio.channels.UnresolvedAddressException;
  *   <tr><td>{@value #RESET}</td><td>the connection was reset, or a write to it failed</td></tr>
  *   <tr><td>{@value #CLOSED}</td><td>the upstream closed before its response head was complete</td></tr>
  *   <tr><td>{@value #BAD_RESPONSE_HEAD}{@code : detail}</td><td>a response head Balor refuses (invalid, too large, a 101
- *   that does not accept the WebSocket handshake)</td></tr>
+ *   that does not accept the WebSocket handshake, more than 32 interim responses)</td></tr>
  *   <tr><td>{@value #RESPONSE_TIMEOUT}</td><td>no response head within the response timeout (the 504)</td></tr>
  *   <tr><td>{@code status_500}, {@code _502}, {@code _503}, {@code _504}</td><td>a 5xx answer that passive health
  *   counts ({@code count_5xx})</td></tr>
@@ -47,6 +47,8 @@ public final class UpstreamError {
     public static final String HEAD_TOO_LARGE = BAD_RESPONSE_HEAD + ": too large";
     /** A 101 that does not complete the client's WebSocket handshake (RFC 6455 §4.1). */
     public static final String BAD_UPGRADE = BAD_RESPONSE_HEAD + ": 101 not accepting the WebSocket handshake";
+    /** More interim (1xx) responses than an exchange may relay (32): an upstream sending them forever. */
+    public static final String TOO_MANY_INTERIM = BAD_RESPONSE_HEAD + ": more than 32 interim responses";
 
     /** A detail is cut here: the log line and the event stay short. */
     static final int MAX_DETAIL = 200;

@@ -81,6 +81,34 @@ class HeadWriterTest {
     }
 
     @Test
+    void anOptionsRequestsMaxForwardsIsForwardedLessOne() {
+        String[][] cases = {{"1", "0"}, {"5", "4"}, {"10", "9"}, {"007", "6"}, {"0010", "9"}, {"250", "249"},
+                {"1000", "999"}, {"100000000000000000000000000000", "99999999999999999999999999999"}};
+        for (String[] c : cases) {
+            String forwarded = request("OPTIONS /x HTTP/1.1\r\nHost: a\r\nMax-Forwards: " + c[0] + "\r\nAccept: */*\r\n\r\n",
+                    HeadWriter.Framing.NONE, 0, null, false);
+            assertTrue(forwarded.contains("\r\nMax-Forwards: " + c[1] + "\r\nAccept: */*\r\n"), c[0] + " -> " + forwarded);
+        }
+        assertTrue(request("GET / HTTP/1.1\r\nHost: a\r\nMax-Forwards: 3\r\n\r\n", HeadWriter.Framing.NONE, 0, null, false)
+                .contains("\r\nMax-Forwards: 3\r\n"), "other methods: as it came");
+    }
+
+    @Test
+    void xForwardedHostIsTheHostTheRequestWasRoutedBy() {
+        String absolute = request("GET http://b.test:8080/x HTTP/1.1\r\nHost: a.test\r\n\r\n", HeadWriter.Framing.NONE, 0,
+                null, false);
+        assertTrue(absolute.startsWith("GET /x HTTP/1.1\r\nHost: b.test:8080\r\n"), absolute);
+        assertTrue(absolute.contains("\r\nX-Forwarded-Host: b.test:8080\r\n") && !absolute.contains("a.test"), absolute);
+        byte[] upstream = "10.0.0.2:8080".getBytes(StandardCharsets.US_ASCII);
+        String pooled = request("GET http://b.test/ HTTP/1.1\r\nHost: a.test\r\n\r\n", HeadWriter.Framing.NONE, 0,
+                upstream, false);
+        assertTrue(pooled.startsWith("GET / HTTP/1.1\r\nHost: 10.0.0.2:8080\r\n")
+                && pooled.contains("\r\nX-Forwarded-Host: b.test\r\n"), pooled);
+        assertFalse(request("GET / HTTP/1.1\r\nHost: \r\n\r\n", HeadWriter.Framing.NONE, 0, null, false)
+                .contains("X-Forwarded-Host"), "no empty X-Forwarded-Host");
+    }
+
+    @Test
     void responsesRewriteCookieDomainsAndSayWhetherTheConnectionStays() {
         HttpHead head = parse("HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Domain=10.0.0.2; Path=/; HttpOnly\r\n"
                 + "Set-Cookie: plain=2\r\nConnection: close\r\nContent-Length: 3\r\n\r\n", false);

@@ -130,6 +130,34 @@ class HttpParserTest {
                 bad(400, "GET / HTTP/1.1\r\nHost: a b\r\n\r\n"),
                 bad(400, "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"),
                 bad(400, "GET / HTTP/1.1\r\nHost: user@a\r\n\r\n"),
+                // Host: a host name or IP literal and a port, nothing else (HostField; issue 13)
+                bad(400, "GET / HTTP/1.1\r\nHost: a.test;Domain=evil\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a.test,evil.test\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a.test%3bx\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a~b\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a\\b\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: \"a\"\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a..b\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: .a\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: :80\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a:8o\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a:123456\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: [::1%25eth0]\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: [1.2.3.4]\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"),
+                bad(400, "GET / HTTP/1.1\r\nHost: caf\u00e9\r\n\r\n"),
+                bad(400, "GET http://a.test;Domain=evil/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+                bad(400, "GET http://a.test,evil.test/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+                bad(400, "GET http://user@a.test/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+                // Max-Forwards, read on OPTIONS only (issue 13)
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: x\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 1, 0\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: +1\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: -1\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards:\r\n\r\n"),
+                bad(400, "OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 1\r\nMax-Forwards: 1\r\n\r\n"),
                 // Expect
                 bad(417, "PUT / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n"),
                 // leading blank lines: a few are ignored, more are not
@@ -181,6 +209,10 @@ class HttpParserTest {
                 "PURGE /x HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET / HTTP/1.1\r\nHost: \r\n\r\n",
                 "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: [::ffff:192.0.2.1]\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: my_app.internal:65535\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: A-1.Example.:8080\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: 192.0.2.1:\r\n\r\n",
                 "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n",
                 "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  chunked  \r\n\r\n",
                 "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 007\r\nContent-Length: 7\r\n\r\n",
@@ -190,6 +222,19 @@ class HttpParserTest {
             Outcome outcome = parseAllWays(text, true);
             assertEquals(HttpParser.COMPLETE, outcome.verdict(), show(text) + ": " + outcome.error());
         }
+    }
+
+    @Test
+    void maxForwardsIsReadOnOptionsOnly() {
+        HttpHead zero = parseAllWays("OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 00\r\n\r\n", true).head();
+        assertTrue(zero.maxForwardsZero());
+        HttpHead five = parseAllWays("OPTIONS /x HTTP/1.1\r\nHost: a\r\nMax-Forwards:  5 \r\n\r\n", true).head();
+        assertFalse(five.maxForwardsZero());
+        assertEquals(1, five.maxForwardsField());
+        HttpHead get = parseAllWays("GET / HTTP/1.1\r\nHost: a\r\nMax-Forwards: 0\r\nMax-Forwards: x\r\n\r\n", true)
+                .head();
+        assertEquals(-1, get.maxForwardsField(), "ignored on GET (RFC 9110 §7.6.2), forwarded as it came");
+        assertFalse(get.maxForwardsZero());
     }
 
     @Test
