@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -197,6 +198,47 @@ class UpstreamFailureLogTest extends ApplyTestBase {
         assertTrue(new String(cut, StandardCharsets.US_ASCII).endsWith("\r\n\r\nshort"));
         assertEquals("upstream cuts/" + cuts.address() + ": upstream_closed",
                 events(balor, "cuts/" + cuts.address()).get(0).message());
+        // ... and the exchange has its line: the status relayed, the bytes given, why it was cut.
+        String cutLine = line(balor, "/cut");
+        assertTrue(cutLine.contains("\"status\":200,"), cutLine);
+        assertTrue(cutLine.endsWith(",\"error\":\"upstream_closed\"}"), cutLine);
+        assertEquals(cut.length, bytesOut(cutLine));
+    }
+
+    @Test
+    void aResponseBodyThatStopsMovingIsLoggedAsBodyIdleAndCut() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestServer stalls = track(new TestServer(socket -> {
+            readHead(socket.getInputStream());
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            socket.close();
+        }));
+        try {
+            Balor balor = startLogged(onePool(PoolConfig.of("stalls", UpstreamConfig.of(stalls.address()))));
+            InetSocketAddress web = balor.boundAddress("web");
+            try (Socket socket = Clients.connect(web)) {
+                socket.getOutputStream().write("GET /stall HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                readHead(in);
+                assertEquals('f', in.read(), "the body has begun");
+                Await.until("the session waits for the rest of the body", () -> balor.sessions().size() == 1);
+                ticker.advance(java.time.Duration.ofSeconds(31));   // body_idle_ms is 30 s
+                byte[] rest = in.readAllBytes();   // the connection closes: the body ends short
+                assertEquals("irst", new String(rest, StandardCharsets.US_ASCII));
+            }
+            String stalled = line(balor, "/stall");
+            assertTrue(stalled.contains("\"status\":200,"), stalled);
+            assertTrue(stalled.endsWith(",\"error\":\"body_idle\"}"), stalled);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -283,6 +283,13 @@ public final class Supervisor {
         if (closing.get() || stopping) {
             throw new IllegalStateException(closing.get() ? "Balor is closed" : "Balor is stopping");
         }
+        for (io.balor.LoopHealth loop : loopHealth()) {
+            if (io.balor.LoopHealth.DEAD.equals(loop.state())) {
+                // Live loops would take the new config and the dead one not: refuse it whole.
+                throw new IllegalStateException("event loop " + loop.thread() + " " + loop.problem()
+                        + "; start Balor again");
+            }
+        }
         checkScripts(next);
         TlsCompiler tls = new TlsCompiler(certificates);
         try {

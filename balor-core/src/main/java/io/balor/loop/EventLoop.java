@@ -80,6 +80,11 @@ public final class EventLoop implements Executor {
     /** Why the loop thread ended while it was meant to run, or null. */
     private volatile Throwable death;
     private long now;
+    private static final long FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Handler failures logged, when the newest was, and how many were left out since; loop thread only. */
+    private boolean handlerFailuresLogged;
+    private long lastHandlerFailureLog;
+    private long handlerFailuresSuppressed;
     /** Whether {@code now} was read since the selector last blocked. */
     private boolean nowFresh;
 
@@ -216,6 +221,7 @@ public final class EventLoop implements Executor {
             // loop is gone. Health checks report it; its sessions are lost with the selector.
             death = e;
             report("event loop " + index + " died; its connections are closed", e);
+            runLeftTasks();
         } finally {
             closeSelector();
         }
@@ -243,6 +249,24 @@ public final class EventLoop implements Executor {
                     "no iteration for " + since + " ms");
         }
         return new io.balor.LoopHealth(index, name, io.balor.LoopHealth.RUNNING, since, null);
+    }
+
+    /**
+     * Logs a handler's failure (its connection is closed by then), at most one line a second per
+     * loop, the next one saying how many it left out: a bug that fails every request must not
+     * also flood the log.
+     */
+    private void reportHandlerFailure(Throwable failure) {
+        if (handlerFailuresLogged && now - lastHandlerFailureLog < FAILURE_LOG_NANOS) {
+            handlerFailuresSuppressed++;
+            return;
+        }
+        String more = handlerFailuresSuppressed == 0 ? ""
+                : " (and " + handlerFailuresSuppressed + " more since the previous one)";
+        handlerFailuresSuppressed = 0;
+        handlerFailuresLogged = true;
+        lastHandlerFailureLog = now;
+        report("a connection failed on loop " + index + " and was closed" + more, failure);
     }
 
     /**
@@ -274,8 +298,8 @@ public final class EventLoop implements Executor {
                 handler.onFailure(e);
             } catch (Throwable again) {
                 e.addSuppressed(again);
-                report("handler failed on loop " + index, e);
             }
+            reportHandlerFailure(e);
         }
     }
 
@@ -319,6 +343,28 @@ public final class EventLoop implements Executor {
             } catch (Throwable e) {
                 report("task failed on loop " + index, e);
             }
+        }
+    }
+
+    /**
+     * After the loop died: runs once what was queued for it, so that a caller waiting for an
+     * answer gets one (or its failure) rather than waiting for ever. A task that needs the
+     * selector fails, and is dropped.
+     */
+    private void runLeftTasks() {
+        for (Runnable task = afterSelect.poll(); task != null; task = afterSelect.poll()) {
+            runQuietly(task);
+        }
+        for (Runnable task = inbox.poll(); task != null; task = inbox.poll()) {
+            runQuietly(task);
+        }
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable ignored) {
+            // the loop is gone: nothing to report to
         }
     }
 

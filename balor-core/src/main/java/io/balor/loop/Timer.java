@@ -18,6 +18,26 @@ public final class Timer {
         this.task = task;
     }
 
+    /**
+     * A timer whose {@code task} is a session's: should it throw, {@code release} runs (closing
+     * the session, as a failing I/O handler is closed) before the loop logs the failure, so a
+     * session whose timer failed is never left open with no timer armed.
+     */
+    public Timer(Runnable task, Runnable release) {
+        this.task = () -> {
+            try {
+                task.run();
+            } catch (Throwable e) {
+                try {
+                    release.run();
+                } catch (Throwable again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+        };
+    }
+
     /** Whether it waits in a wheel. */
     public boolean isScheduled() {
         return slot >= 0;

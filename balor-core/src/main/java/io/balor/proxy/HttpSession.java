@@ -93,7 +93,7 @@ public final class HttpSession extends Session {
     private final UpstreamServerName serverName = new UpstreamServerName();
     private final ExchangeLog exchangeLog = new ExchangeLog();
     private HttpRoute route;
-    private final Timer timer = new Timer(this::onTimer);
+    private final Timer timer = new Timer(this::onTimer, this::close);
     private final IoHandler clientHandler = new Handler(true);
     private final IoHandler upstreamHandler = new Handler(false);
 
@@ -281,7 +281,7 @@ public final class HttpSession extends Session {
             if (responseHeadDone && responseBody.endsAtClose() && upstream.connection().truncated()) {
                 // TLS ended without close_notify: a body that runs until close may have been cut
                 // (RFC 9112 §9.8), so the client must not see it end as if complete.
-                close();
+                responseCut(UpstreamError.TRUNCATED_BODY, false);
                 return;
             }
             upstreamEof = true;
@@ -296,8 +296,16 @@ public final class HttpSession extends Session {
         boolean progress = true;
         while (progress && !closed) {
             progress = false;
+            boolean heldBack = false;
             if (state == IDLE) {
-                progress = readRequestHead();
+                // A pipelined request waits until the previous response is all written: its own
+                // answer (or its response head) then has the whole buffer, and a client that
+                // reads slowly holds back only itself.
+                if (clientOut == null) {
+                    progress = readRequestHead();
+                } else {
+                    heldBack = true;
+                }
             }
             if (state == EXCHANGE) {
                 pumpRequest();
@@ -316,6 +324,7 @@ public final class HttpSession extends Session {
             }
             flushClient();
             flushUpstream();
+            progress |= heldBack && clientOut == null;
         }
         if (!closed) {
             interest();
@@ -510,14 +519,25 @@ public final class HttpSession extends Session {
     private void connect() {
         exchangeLog.attempt(target);
         SocketChannel channel = null;
+        Connection connection;
         try {
             channel = SocketChannel.open();
             String name = upstreamName();
-            Connection connection = name == null ? new Connection(channel)
+            connection = name == null ? new Connection(channel)
                     : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, target.address().getPort()));
             upstream = new UpstreamConnection(connection, target, name, name == null ? null : balancer.pool().tls());
             channel = null;   // closed with the upstream connection from here on
             connection.register(loop, upstreamHandler, 0);
+        } catch (IOException | RuntimeException e) {
+            // No socket, engine or registration: Balor's own trouble (out of file descriptors,
+            // typically), which the next upstream would meet too and which is not this one's fault.
+            closeQuietly(channel);
+            dropUpstream();
+            exchangeLog.failed(UpstreamError.ofLocal(e));
+            fail(503);
+            return;
+        }
+        try {
             context.cache().countOpened();
             target.traffic().connecting(shard);
             if (connection.connect(target.address())) {
@@ -527,7 +547,6 @@ public final class HttpSession extends Session {
                 arm(balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);   // the engine could not be made: no connection owns the socket yet
             connectFailed(UpstreamError.ofConnect(e));
         }
     }
@@ -654,10 +673,8 @@ public final class HttpSession extends Session {
         if (responseHeadDone && !responseDone) {
             upstreamInStart = responseBody.pump(upstreamIn, upstreamInStart, upstreamIn.position(), clientOut());
             if (responseBody.failed()) {
-                if (upstreamEof) {
-                    reportUpstream(UpstreamError.CLOSED, true);   // closed before its body was complete
-                }
-                close();
+                // Closed before its body was complete, or framing it does not keep to.
+                responseCut(upstreamEof ? UpstreamError.CLOSED : UpstreamError.INVALID_BODY, true);
             } else if (responseBody.done()) {
                 responseDone = true;
                 upstreamReusable &= upstreamInStart == upstreamIn.position() && !upstreamEof;
@@ -833,6 +850,18 @@ public final class HttpSession extends Session {
         }
     }
 
+    /**
+     * A response already under way cannot be relayed whole ({@code error}: the upstream reset or
+     * closed in its body, broke its framing, ended TLS without close_notify, or stopped sending):
+     * the exchange is logged with the status being relayed and why, and the connection closes,
+     * so the client sees the body end short rather than complete.
+     */
+    private void responseCut(String error, boolean countsAgainstUpstream) {
+        reportUpstream(error, countsAgainstUpstream);
+        exchangeEnded(response.status(), loop.now() - exchangeStart);
+        close();
+    }
+
     /** Answers {@code status} if no response has started, then closes once it is written. */
     private void fail(int status) {
         dropUpstream();
@@ -900,10 +929,13 @@ public final class HttpSession extends Session {
             // The upstream answered (early, say a 413) and went away before taking the whole
             // request: the answer still goes to the client, then the connection closes.
             closeAfter = true;
+            exchangeEnded(response.status(), loop.now() - exchangeStart);
             closeWhenFlushed();
         } else if (state == EXCHANGE && !responseHeadDone) {
             reportUpstream(error, true);   // a reset or early close that is not retried
             fail(502);
+        } else if (state == EXCHANGE) {
+            responseCut(error, true);
         } else {
             reportUpstream(error, true);
             close();
@@ -1133,10 +1165,18 @@ public final class HttpSession extends Session {
                 if (!responseHeadDone && requestBody.done()) {
                     reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);
                     fail(504);
+                } else if (!responseHeadDone && upstreamOut != null && upstreamOut.position() > 0) {
+                    // The upstream stopped taking the body (the client was held back for it).
+                    reportUpstream(UpstreamError.BODY_IDLE, false);
+                    fail(504);
                 } else if (!responseHeadDone) {
                     fail(408);
-                } else {
+                } else if (clientOut != null && clientOut.position() > 0) {
+                    // The client stopped reading: not the upstream's doing.
+                    exchangeEnded(response.status(), loop.now() - exchangeStart);
                     close();
+                } else {
+                    responseCut(UpstreamError.BODY_IDLE, false);
                 }
             }
             default -> close();

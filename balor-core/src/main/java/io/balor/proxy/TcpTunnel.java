@@ -58,8 +58,8 @@ public final class TcpTunnel extends Session {
     private final Connection client;
     private final Direction toUpstream;
     private final Direction toClient;
-    private final Timer connectTimer = new Timer(this::onConnectTimeout);
-    private final Timer idleTimer = new Timer(this::onIdleCheck);
+    private final Timer connectTimer = new Timer(this::onConnectTimeout, this::close);
+    private final Timer idleTimer = new Timer(this::onIdleCheck, this::close);
     private Connection upstream;
     private Upstream target;
     private boolean[] tried;
@@ -292,6 +292,13 @@ public final class TcpTunnel extends Session {
             SocketChannel channel = SocketChannel.open();
             upstream = new Connection(channel);
             upstream.register(loop, upstreamHandler, 0);
+        } catch (IOException | RuntimeException e) {
+            // No socket for it (out of file descriptors, typically): Balor's own trouble, which
+            // the next upstream would meet too and which is not this one's failure.
+            close();
+            return;
+        }
+        try {
             if (upstream.connect(next.address())) {
                 connected();
             } else {

@@ -19,7 +19,13 @@ import java.nio.channels.UnresolvedAddressException;
  *   <tr><td>{@value #TLS}{@code : detail}</td><td>the TLS handshake or a TLS record failed (verification: {@code PKIX path
  *   building failed}, {@code No subject alternative names matching ...})</td></tr>
  *   <tr><td>{@value #RESET}</td><td>the connection was reset, or a write to it failed</td></tr>
- *   <tr><td>{@value #CLOSED}</td><td>the upstream closed before its response head was complete</td></tr>
+ *   <tr><td>{@value #CLOSED}</td><td>the upstream closed before its response was complete (its head, or a body
+ *   whose length says more was to come)</td></tr>
+ *   <tr><td>{@value #BAD_RESPONSE_BODY}{@code : detail}</td><td>a response body that cannot be relayed whole (invalid
+ *   chunked framing, TLS ended without {@code close_notify} in a body that runs until close)</td></tr>
+ *   <tr><td>{@value #BODY_IDLE}</td><td>a response body that stopped moving for the body-idle timeout</td></tr>
+ *   <tr><td>{@value #LOCAL}{@code : detail}</td><td>Balor could not make the connection's socket (out of file
+ *   descriptors: {@code Too many open files}); not the upstream's failure, never counted against it</td></tr>
  *   <tr><td>{@value #BAD_RESPONSE_HEAD}{@code : detail}</td><td>a response head Balor refuses (invalid, too large, a 101
  *   that does not accept the WebSocket handshake, more than 32 interim responses)</td></tr>
  *   <tr><td>{@value #RESPONSE_TIMEOUT}</td><td>no response head within the response timeout (the 504)</td></tr>
@@ -40,6 +46,14 @@ public final class UpstreamError {
     public static final String CLOSED = "upstream_closed";
     public static final String BAD_RESPONSE_HEAD = "bad_response_head";
     public static final String RESPONSE_TIMEOUT = "response_timeout";
+    public static final String BAD_RESPONSE_BODY = "bad_response_body";
+    public static final String BODY_IDLE = "body_idle";
+    public static final String LOCAL = "local_resource";
+
+    /** Chunked framing (or a length) that the body does not keep to. */
+    public static final String INVALID_BODY = BAD_RESPONSE_BODY + ": invalid framing";
+    /** TLS ended without close_notify while a body that runs until close was relayed (RFC 9112 §9.8). */
+    public static final String TRUNCATED_BODY = BAD_RESPONSE_BODY + ": TLS ended without close_notify";
 
     /** A response head that does not parse (RFC 9112 §4). */
     public static final String INVALID_HEAD = BAD_RESPONSE_HEAD + ": invalid";
@@ -71,6 +85,11 @@ public final class UpstreamError {
             return CONNECT_FAILED + ": unresolved address";
         }
         return withDetail(CONNECT_FAILED, e);
+    }
+
+    /** Why Balor could not even make a socket for a connection (the process's own limits). */
+    public static String ofLocal(Throwable e) {
+        return withDetail(LOCAL, e);
     }
 
     /** Why reading from or writing to a connected upstream failed. */

@@ -182,8 +182,14 @@ public final class Main {
             }
         }
         // The listeners first: the admin API takes up to a second to stop.
-        balor.stopAccepting();
+        try {
+            balor.stopAccepting();
+        } catch (RuntimeException e) {
+            err.println("balor: warning: not every listener could be stopped at once (" + e.getMessage()
+                    + "); stopping the rest");
+        }
         if (deadLoop != null) {
+            shutdown.stopping(deadLoop);   // a signal from now on stops at once, as while draining
             err.println("balor: " + deadLoop + "; stopping (exit 1) so that a supervisor starts Balor again");
         } else {
             out.println(signal + ": not accepting any more; draining");
@@ -212,6 +218,12 @@ public final class Main {
         java.util.logging.LogRecord record = new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "warm-up");
         record.setThrown(new IllegalStateException("warm-up"));
         new java.util.logging.SimpleFormatter().format(record);
+        // The root handlers (the console's) are made on first use: make them now, and their formatters run once.
+        for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+            if (handler.getFormatter() != null) {
+                handler.getFormatter().format(record);
+            }
+        }
     }
 
     /**

@@ -56,6 +56,13 @@ final class ShutdownSignal {
         return first.get();
     }
 
+    /** The daemon stops for another reason ({@code why}): a signal from now on is a second one. */
+    void stopping(String why) {
+        if (first.compareAndSet(null, why)) {
+            received.countDown();
+        }
+    }
+
     private void handle(Signal signal) {
         String name = "SIG" + signal.getName();
         if (first.compareAndSet(null, name)) {

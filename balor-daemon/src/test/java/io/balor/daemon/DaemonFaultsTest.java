@@ -61,7 +61,8 @@ class DaemonFaultsTest {
         Files.writeString(file, """
                 {"version": 1,
                  "listeners": [{"name": "web", "listen": "127.0.0.1:0", "protocol": "http", "pool": "app"}],
-                 "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:%d"]}]}
+                 "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:%d"],
+            "passive_health": {"failures": 1, "eject_ms": 600000}}]}
                 """.formatted(upstream.getAddress().getPort()));
         return Map.of("BALOR_STATE_FILE", file.toString(), "BALOR_LOOPS", "2", "BALOR_HTTP_ADDR", "127.0.0.1:0");
     }
@@ -85,7 +86,13 @@ class DaemonFaultsTest {
             assertEquals(200, get("http://127.0.0.1:" + port + "/before").statusCode());
             assertEquals(200, get(admin + "/api/health").statusCode());
 
-            List<Socket> clients = new ArrayList<>();
+            // A kept-alive client, from before: its next request needs an upstream socket.
+            Socket keptAlive = new Socket("127.0.0.1", port);
+            keptAlive.setSoTimeout((int) WAIT.toMillis());
+            String status = request(keptAlive);
+            assertEquals("200", status);
+
+            List<Socket> clients = new ArrayList<>(List.of(keptAlive));
             try {
                 for (int i = 0; i < 300; i++) {
                     Socket socket = new Socket();
@@ -98,6 +105,10 @@ class DaemonFaultsTest {
                 HttpResponse<String> during = get(admin + "/api/health");
                 assertEquals(200, during.statusCode(), during.body());
                 assertTrue(during.body().contains("\"status\":\"ok\""), during.body());
+                // No socket for the upstream (or, by luck, one): never a 502, and it must not
+                // count against the upstream, whose passive health ejects at the first failure.
+                String duringStatus = request(keptAlive);
+                assertTrue(duringStatus.equals("503") || duringStatus.equals("200"), duringStatus);
             } finally {
                 for (Socket socket : clients) {
                     socket.close();
@@ -145,6 +156,24 @@ class DaemonFaultsTest {
             daemon.awaitLine(line -> line.equals("stopped"), WAIT);
             assertEquals(0, daemon.awaitExit(WAIT), daemon.stderr());
         }
+    }
+
+    /** One GET on a kept-alive raw connection; its status. */
+    private static String request(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET /kept HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        assertTrue(length.find(), head.toString());
+        in.readNBytes(Integer.parseInt(length.group(1)));
+        return head.substring(9, 12);
     }
 
     private static void until(String what, BooleanSupplier condition) {
