@@ -40,4 +40,17 @@ final class Clients {
         byte[] back = socket.getInputStream().readNBytes(bytes.length);
         return new String(back, StandardCharsets.US_ASCII);
     }
+
+    /** Reads up to and including the blank line that ends a head. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (!text.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after: " + text);
+            }
+            text.append((char) b);
+        }
+        return text.toString();
+    }
 }

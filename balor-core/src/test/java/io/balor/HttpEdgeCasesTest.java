@@ -186,7 +186,7 @@ class HttpEdgeCasesTest {
     void anEarlyErrorResponseReachesTheClientWhenTheUpstreamResets() throws Exception {
         AtomicReference<Balor> running = new AtomicReference<>();
         TestServer upstream = resources.track(new TestServer(socket -> {
-            readHead(socket.getInputStream());
+            Clients.readHead(socket.getInputStream());
             Await.until("Balor holds body bytes the upstream does not read", () -> bufferedToUpstream(running.get()) > 0);
             socket.getOutputStream().write("HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -215,7 +215,7 @@ class HttpEdgeCasesTest {
                 writer.start();
                 String answer;
                 try {
-                    answer = readHead(client.getInputStream());
+                    answer = Clients.readHead(client.getInputStream());
                 } catch (IOException e) {
                     answer = "(" + e + ")";
                 }
@@ -249,7 +249,7 @@ class HttpEdgeCasesTest {
             while (true) {
                 String head;
                 try {
-                    head = readHead(in);
+                    head = Clients.readHead(in);
                 } catch (IOException e) {
                     return;
                 }
@@ -311,7 +311,7 @@ class HttpEdgeCasesTest {
     @Test
     void manyInterimResponsesDoNotExhaustTheBuffers() throws Exception {
         TestServer upstream = resources.track(new TestServer(socket -> {
-            readHead(socket.getInputStream());
+            Clients.readHead(socket.getInputStream());
             StringBuilder interim = new StringBuilder();
             for (int i = 0; i < 32; i++) {
                 interim.append("HTTP/1.1 103 Early Hints\r\nLink: </style-").append(i).append(".css?")
@@ -346,22 +346,9 @@ class HttpEdgeCasesTest {
         return sessions.size() == 1 ? sessions.get(0).bufferedToUpstream() : 0;
     }
 
-    /** Reads up to and including the blank line that ends a head. */
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder text = new StringBuilder();
-        while (!text.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after: " + text);
-            }
-            text.append((char) b);
-        }
-        return text.toString();
-    }
-
     /** Reads one response with a Content-Length body. */
     private static String readResponse(InputStream in) throws IOException {
-        String head = readHead(in);
+        String head = Clients.readHead(in);
         int length = Integer.parseInt(head.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
         return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }

@@ -102,7 +102,7 @@ class HttpStrictnessTest {
             for (String target : List.of("*", "/x")) {
                 client.getOutputStream().write(("OPTIONS " + target + " HTTP/1.1\r\nHost: a\r\nMax-Forwards: 0\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                String head = readHead(in);
+                String head = Clients.readHead(in);
                 assertEquals("HTTP/1.1 200 OK\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n"
                         + "Content-Length: 0\r\n\r\n", head, "OPTIONS " + target);
             }
@@ -158,18 +158,5 @@ class HttpStrictnessTest {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
-    }
-
-    /** Reads up to and including the blank line that ends a head. */
-    static String readHead(InputStream in) throws IOException {
-        StringBuilder text = new StringBuilder();
-        while (!text.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after: " + text);
-            }
-            text.append((char) b);
-        }
-        return text.toString();
     }
 }

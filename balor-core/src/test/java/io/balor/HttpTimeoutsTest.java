@@ -139,7 +139,7 @@ class HttpTimeoutsTest {
         CountDownLatch more = new CountDownLatch(1);
         CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
         TestServer upstream = resources.track(new TestServer(socket -> {
-            readHead(socket.getInputStream());
+            Clients.readHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII));
             await(more);
@@ -151,7 +151,7 @@ class HttpTimeoutsTest {
             client.setSoTimeout(5_000);
             client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
-            readHead(in);
+            Clients.readHead(in);
             assertEquals("0123456789", new String(in.readNBytes(10), StandardCharsets.US_ASCII));
             pass2(balor, Duration.ofSeconds(20));
             assertEquals(1, balor.sessions().size(), "20 s without a byte: within the body-idle timeout");
@@ -205,7 +205,7 @@ class HttpTimeoutsTest {
     void interimResponsesDoNotMoveTheResponseDeadline() throws Exception {
         CountDownLatch second = new CountDownLatch(1);
         TestServer upstream = resources.track(new TestServer(socket -> {
-            readHead(socket.getInputStream());
+            Clients.readHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             await(second);
@@ -217,10 +217,10 @@ class HttpTimeoutsTest {
             client.setSoTimeout(5_000);
             client.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
-            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", Clients.readHead(in));
             pass2(balor, Duration.ofSeconds(59));
             second.countDown();
-            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", Clients.readHead(in));
             pass2(balor, Duration.ofSeconds(2));
             String answer;
             try {
@@ -240,7 +240,7 @@ class HttpTimeoutsTest {
     void interimResponsesPastThirtyTwoAreA502AndCloseTheUpstream() throws Exception {
         CompletableFuture<Boolean> upstreamClosed = new CompletableFuture<>();
         TestServer upstream = resources.track(new TestServer(socket -> {
-            readHead(socket.getInputStream());
+            Clients.readHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             try {
                 for (int i = 0; i < 1000; i++) {
@@ -308,19 +308,6 @@ class HttpTimeoutsTest {
         } catch (SocketTimeoutException e) {
             return -2;
         }
-    }
-
-    /** Reads up to and including the blank line that ends a head. */
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder text = new StringBuilder();
-        while (!text.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after: " + text);
-            }
-            text.append((char) b);
-        }
-        return text.toString();
     }
 
     private static String state(Balor balor) {
