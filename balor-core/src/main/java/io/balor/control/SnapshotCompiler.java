@@ -54,6 +54,17 @@ final class SnapshotCompiler {
     }
 
     /**
+     * What the loops need of one listener: its pool, session policies, TLS ({@code tls}, or null),
+     * SNI routing and, on a TCP listener, its new-connection rate limit.
+     */
+    RuntimeSnapshot.Listener listener(ListenerConfig listener, Map<String, Pool> pools, RateLimits rateLimits,
+                                      io.balor.tls.ServerTls tls) {
+        return new RuntimeSnapshot.Listener(listener.name(), listener.poolName(), policy(listener),
+                httpPolicy(listener, pools, rateLimits), tls, TlsCompiler.tcpRouting(listener),
+                listener.protocol() == Protocol.TCP ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null);
+    }
+
+    /**
      * Every pool; those with {@code https://} upstreams get their client TLS from {@code tls}. The
      * upstreams of a pool with health checks, passive health or slow start share the health kept
      * for their id (so a kept upstream stays down, ejected or ramping as it was); the others, and

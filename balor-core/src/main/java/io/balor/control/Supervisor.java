@@ -6,14 +6,12 @@ import io.balor.SessionInfo;
 import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
 import io.balor.http.HttpLimits;
-import io.balor.loop.EventLoop;
 import io.balor.loop.LoopGroup;
 import io.balor.net.Acceptor;
 import io.balor.proxy.SessionCounters;
 import io.balor.upstream.Pool;
 
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -359,11 +357,7 @@ public final class Supervisor {
         for (ListenerConfig listener : next.listeners()) {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
-                listeners.put(socket, new RuntimeSnapshot.Listener(listener.name(), listener.poolName(),
-                        compiler.policy(listener), compiler.httpPolicy(listener, pools, rateLimits),
-                        serverTls.get(listener.name()), TlsCompiler.tcpRouting(listener),
-                        listener.protocol() == io.balor.config.Protocol.TCP
-                                ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null));
+                listeners.put(socket, compiler.listener(listener, pools, rateLimits, serverTls.get(listener.name())));
             }
         }
         Map<String, io.balor.upstream.SmoothWeightedRoundRobin> nextBalancers = new HashMap<>();
@@ -392,7 +386,7 @@ public final class Supervisor {
             }
         }
         for (BoundListener fresh : sockets.opened()) {
-            fresh.acceptor.start(loops.get(nextAcceptLoop++ % loops.size()), new Handoff(fresh));
+            fresh.acceptor.start(loops.get(nextAcceptLoop++ % loops.size()), new Handoff(fresh, loops, states));
         }
         List<CompletableFuture<Void>> released = new ArrayList<>();
         for (Map.Entry<String, BoundListener> old : before.entrySet()) {
@@ -410,33 +404,6 @@ public final class Supervisor {
         config = next;
         generation = snapshot.generation();
         return generation;
-    }
-
-    /**
-     * Hands the sockets one listener accepts to the loops in turn. Runs on that listener's
-     * accept loop only, so its counter needs no synchronisation.
-     */
-    private final class Handoff implements Acceptor.Dispatcher {
-
-        private final BoundListener owner;
-        private int next;
-
-        Handoff(BoundListener owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        public void dispatch(Acceptor acceptor, SocketChannel channel) {
-            EventLoop target = loops.get(next);
-            next = next + 1 == loops.size() ? 0 : next + 1;
-            for (int tries = 1; target.dead() && tries < loops.size(); tries++) {
-                // A dead loop would leave the socket in its inbox for ever: give it to the next.
-                target = loops.get(next);
-                next = next + 1 == loops.size() ? 0 : next + 1;
-            }
-            LoopState state = states[target.index()];
-            target.execute(() -> state.open(owner, channel));
-        }
     }
 
     /** Stops accepting on {@code old}; its sessions end at the drain deadline. */
