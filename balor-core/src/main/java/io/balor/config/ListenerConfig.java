@@ -23,16 +23,25 @@ import java.util.List;
  *                       listener with TLS uses its routes only, matched against the SNI name)
  * @param tls            TLS termination or passthrough, or null (see {@link #terminatesTls()})
  * @param rateLimit      requests (HTTP) or new connections (TCP) the listener takes, or null
+ * @param proxyProtocol  the PROXY protocol header trusted proxies send first, or null (none is read)
  */
 public record ListenerConfig(String name, String listen, Protocol protocol, String pool,
                              List<UpstreamConfig> upstreams, boolean enabled, int maxConnections,
-                             Timeouts timeouts, HttpSettings http, TlsConfig tls, RateLimitConfig rateLimit) {
+                             Timeouts timeouts, HttpSettings http, TlsConfig tls, RateLimitConfig rateLimit,
+                             ProxyProtocolConfig proxyProtocol) {
 
     public ListenerConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         protocol = protocol == null ? Protocol.TCP : protocol;
         timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
         http = http == null ? HttpSettings.DEFAULT : http;
+    }
+
+    /** A listener without the PROXY protocol. */
+    public ListenerConfig(String name, String listen, Protocol protocol, String pool, List<UpstreamConfig> upstreams,
+                          boolean enabled, int maxConnections, Timeouts timeouts, HttpSettings http, TlsConfig tls,
+                          RateLimitConfig rateLimit) {
+        this(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls, rateLimit, null);
     }
 
     /** A listener without TLS of its own (its routes may still carry certificates). */
@@ -66,47 +75,52 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
 
     public ListenerConfig withListen(String value) {
         return new ListenerConfig(name, value, protocol, pool, upstreams, enabled, maxConnections, timeouts,
-                http, tls, rateLimit);
+                http, tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withPool(String value) {
         return new ListenerConfig(name, listen, protocol, value, upstreams, enabled, maxConnections, timeouts,
-                http, tls, rateLimit);
+                http, tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withUpstreams(List<UpstreamConfig> value) {
         return new ListenerConfig(name, listen, protocol, pool, value, enabled, maxConnections, timeouts, http,
-                tls, rateLimit);
+                tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withEnabled(boolean value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, value, maxConnections, timeouts,
-                http, tls, rateLimit);
+                http, tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withMaxConnections(int value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, value, timeouts, http, tls,
-                rateLimit);
+                rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withTimeouts(Timeouts value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, value,
-                http, tls, rateLimit);
+                http, tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withHttp(HttpSettings value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts,
-                value, tls, rateLimit);
+                value, tls, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withTls(TlsConfig value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts,
-                http, value, rateLimit);
+                http, value, rateLimit, proxyProtocol);
     }
 
     public ListenerConfig withRateLimit(RateLimitConfig value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls,
-                value);
+                value, proxyProtocol);
+    }
+
+    public ListenerConfig withProxyProtocol(ProxyProtocolConfig value) {
+        return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls,
+                rateLimit, value);
     }
 
     /**
@@ -159,6 +173,9 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
         }
         if (rateLimit != null) {
             rateLimit.check(path + ".rate_limit", problems);
+        }
+        if (proxyProtocol != null) {
+            proxyProtocol.check(path + ".proxy_protocol", problems);
         }
         checkCertificates(path, problems);
         if (pool != null && !upstreams.isEmpty()) {

@@ -9,6 +9,7 @@ import io.balor.proxy.HttpContext;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.HttpSession;
 import io.balor.proxy.KeepAliveCache;
+import io.balor.proxy.ProxyHeaderSession;
 import io.balor.proxy.SessionList;
 import io.balor.proxy.TcpTunnel;
 import io.balor.proxy.TunnelRouter;
@@ -52,43 +53,75 @@ final class LoopState {
         snapshot = next;
     }
 
-    /** Opens a session for a socket accepted by {@code bound}; closes it if that listener is gone. */
+    /**
+     * Opens a session for a socket accepted by {@code bound}; closes it if that listener is gone.
+     * A listener that takes the PROXY protocol first reads the header, and only from a trusted
+     * peer ({@link ProxyHeaderSession}); its new-connection rate limit then counts the client the
+     * header names.
+     */
     void open(BoundListener bound, SocketChannel channel) {
         RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
         if (listener == null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the listener went away while the socket was handed over
-            }
-            bound.acceptor.sessionEnded();
+            refuse(bound, channel);
             return;
         }
+        if (listener.proxyTrusted() == null) {
+            start(bound, listener, channel, null);
+            return;
+        }
+        if (!trusted(listener.proxyTrusted(), channel)) {
+            bound.counters[loop.index()].proxyHeaderRefused();
+            refuse(bound, channel);
+            return;
+        }
+        new ProxyHeaderSession(loop, bound.acceptor, sessions, bound.counters[loop.index()], listener.name(), channel,
+                (socket, client) -> start(bound, listener, socket, client)).start();
+    }
+
+    private static boolean trusted(io.balor.net.AddressRanges ranges, SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress() instanceof java.net.InetSocketAddress peer
+                    && ranges.contains(peer.getAddress().getAddress());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void refuse(BoundListener bound, SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // refused either way
+        }
+        bound.acceptor.sessionEnded();
+    }
+
+    /** The listener's session on {@code channel}, for {@code client} (null: the socket's peer). */
+    private void start(BoundListener bound, RuntimeSnapshot.Listener listener, SocketChannel channel,
+                       java.net.InetSocketAddress client) {
         io.balor.limit.TokenBucket rate = listener.connectionRate();
-        if (rate != null && rate.tryTake(loop.refreshNow(), Connection.addressHash(channel)) > 0) {
+        int hash = client != null ? client.getAddress().hashCode() : rate == null ? 0 : Connection.addressHash(channel);
+        if (rate != null && rate.tryTake(loop.refreshNow(), hash) > 0) {
             bound.counters[loop.index()].limited();   // over the listener's new-connection rate
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // refused either way
-            }
-            bound.acceptor.sessionEnded();
+            refuse(bound, channel);
             return;
         }
-        Connection client = listener.tls() == null ? new Connection(channel)
+        Connection connection = listener.tls() == null ? new Connection(channel)
                 : Connection.tlsServer(channel, loop, listener.tls());
+        if (client != null) {
+            connection.speaksFor(client);
+        }
         if (listener.http() != null) {
             nextRequestId += 1L << 24;
             new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, new Context(bound),
-                    limits, client, nextRequestId).start();
+                    limits, connection, nextRequestId).start();
             return;
         }
         TlsCompiler.TcpRouting routing = listener.tcpRouting();
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
                 routing == null ? snapshot.balancers().get(listener.pool()) : null,
-                routing == null ? null : new Router(routing), listener.policy(), client).start();
+                routing == null ? null : new Router(routing), listener.policy(), connection).start();
     }
-
 
     /** A TCP session's choice of pool by TLS server name, among the snapshot's balancers. */
     private final class Router implements TunnelRouter {

@@ -87,6 +87,10 @@ final class MetricsScrape {
                 "HTTP exchanges ended because the client went away (reset, or closed before its request was complete) "
                         + "before its response was complete (logged as 499 if no response had started).",
                 SessionCounters::clientAborts);
+        counter(text, listeners, "balor_proxy_headers_refused_total",
+                "Connections closed before their session: from a peer not trusted to send a PROXY header, or with"
+                        + " one malformed, too long or late, by listener.",
+                SessionCounters::proxyHeaderRefusedCount);
     }
 
     private static void routes(PrometheusText text, Map<List<String>, TrafficCounters> routes) {

@@ -26,10 +26,12 @@ record RuntimeSnapshot(long generation, Map<BoundListener, Listener> listeners, 
     /**
      * A bound listener as this generation configures it; {@code http} is null for a TCP listener,
      * {@code tls} when it does not terminate TLS, {@code tcpRouting} unless it is a TCP listener
-     * that routes by TLS server name.
+     * that routes by TLS server name; {@code proxyTrusted} the peers that may send a PROXY header,
+     * or null when the listener reads none.
      */
     record Listener(String name, String pool, TunnelPolicy policy, HttpPolicy http, io.balor.tls.ServerTls tls,
-                    TlsCompiler.TcpRouting tcpRouting, io.balor.limit.TokenBucket connectionRate) {
+                    TlsCompiler.TcpRouting tcpRouting, io.balor.limit.TokenBucket connectionRate,
+                    io.balor.net.AddressRanges proxyTrusted) {
     }
 
     static final RuntimeSnapshot EMPTY = new RuntimeSnapshot(0, Map.of(), Map.of(), Map.of());

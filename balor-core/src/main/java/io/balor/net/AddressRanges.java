@@ -26,13 +26,13 @@ public final class AddressRanges {
     }
 
     /**
-     * Parses {@code ranges}; every one that is not a CIDR range or an address literal is named in
-     * {@code problems} (as {@code path[i]: why}), and the result is then null.
+     * Parses {@code ranges}; every one that is not a CIDR range or an address literal is given
+     * to {@code problems} with its path ({@code path[i]}) and why, and the result is then null.
      */
-    public static AddressRanges parse(List<String> ranges, String path, List<String> problems) {
+    public static AddressRanges parse(List<String> ranges, String path, java.util.function.BiConsumer<String, String> problems) {
         byte[][] networks = new byte[ranges.size()][];
         int[] prefixes = new int[ranges.size()];
-        int before = problems.size();
+        boolean bad = false;
         for (int i = 0; i < ranges.size(); i++) {
             String range = ranges.get(i);
             String why = range == null ? "must be an address or a range such as 10.0.0.0/8" : null;
@@ -57,10 +57,11 @@ public final class AddressRanges {
                 }
             }
             if (why != null) {
-                problems.add(path + "[" + i + "]: " + why);
+                problems.accept(path + "[" + i + "]", why);
+                bad = true;
             }
         }
-        return problems.size() == before ? new AddressRanges(networks, prefixes) : null;
+        return bad ? null : new AddressRanges(networks, prefixes);
     }
 
     /** Whether {@code address} (4 or 16 bytes) is in one of the ranges. */

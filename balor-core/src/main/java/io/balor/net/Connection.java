@@ -28,6 +28,7 @@ public final class Connection {
     private int interest;
     private boolean outputShut;
     private String peer;
+    private InetSocketAddress client;
     private TlsTransport tls;
 
     public Connection(SocketChannel channel) {
@@ -184,17 +185,41 @@ public final class Connection {
         }
     }
 
-    /** The remote address as {@code ip:port}, computed once. */
-    public String peer() {
-        if (peer == null) {
+    /**
+     * The client this connection speaks for: what a trusted proxy's PROXY header said
+     * ({@link #speaksFor}), else the socket's peer. The one place sessions learn the client's
+     * address (X-Forwarded-For, per-client limits, {@code ip_hash}, the access log); null when
+     * the socket no longer knows its peer.
+     */
+    public InetSocketAddress client() {
+        if (client == null) {
             try {
                 SocketAddress address = channel.getRemoteAddress();
-                peer = address instanceof InetSocketAddress inet
-                        ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
-                        : String.valueOf(address);
+                client = address instanceof InetSocketAddress inet ? inet : null;
             } catch (IOException e) {
-                peer = "?";
+                client = null;
             }
+        }
+        return client;
+    }
+
+    /** The client is {@code address}, as a trusted proxy's PROXY header says; before the session starts. */
+    public void speaksFor(InetSocketAddress address) {
+        client = address;
+        peer = null;
+    }
+
+    /** The hash of {@link #client()}'s IP address (its bits, for IPv4); 0 when unknown. */
+    public int clientHash() {
+        InetSocketAddress address = client();
+        return address == null ? 0 : address.getAddress().hashCode();
+    }
+
+    /** {@link #client()} as {@code ip:port}, computed once. */
+    public String peer() {
+        if (peer == null) {
+            InetSocketAddress address = client();
+            peer = address == null ? "?" : address.getAddress().getHostAddress() + ":" + address.getPort();
         }
         return peer;
     }

@@ -158,7 +158,7 @@ public final class HttpSession extends Session {
         this.requestBody = new BodyPump(limits);
         this.responseBody = new BodyPump(limits);
         this.requestId = idSeed;
-        this.clientHash = Connection.addressHash(client.channel());
+        this.clientHash = client.clientHash();
     }
 
 

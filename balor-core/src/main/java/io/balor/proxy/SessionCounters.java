@@ -19,6 +19,7 @@ public final class SessionCounters {
     private volatile long retries;
     private volatile long rateLimited;
     private volatile long clientAborts;
+    private volatile long proxyHeadersRefused;
     /** HTTP responses by status code (0..599). */
     private final java.util.concurrent.atomic.AtomicLongArray statuses = new java.util.concurrent.atomic.AtomicLongArray(600);
 
@@ -82,6 +83,15 @@ public final class SessionCounters {
     /** Counts an HTTP exchange ended because its client went away before its response was complete. */
     void clientAborted() {
         clientAborts++;
+    }
+
+    /** Counts a connection closed before its session: an untrusted peer, or a PROXY header malformed, too long or late. */
+    public void proxyHeaderRefused() {
+        proxyHeadersRefused++;
+    }
+
+    public long proxyHeaderRefusedCount() {
+        return proxyHeadersRefused;
     }
 
     /** HTTP exchanges whose client went away (reset, or closed mid-request) before the response was complete. */

@@ -99,4 +99,20 @@ class BalorConfigTest {
         upstreams.add(UpstreamConfig.of("y:1"));
         assertEquals(1, pool.upstreams().size());
     }
+
+    @Test
+    void proxyProtocolNeedsTrustedProxiesGivenAsAddressesOrRanges() {
+        PoolConfig pool = PoolConfig.of("app", UpstreamConfig.of("127.0.0.1:8080"));
+        List<String> problems = problems(() -> new BalorConfig(List.of(
+                ListenerConfig.http("none", "127.0.0.1:0", "app").withProxyProtocol(new ProxyProtocolConfig(List.of())),
+                ListenerConfig.tcp("bad", "127.0.0.1:0", "app")
+                        .withProxyProtocol(new ProxyProtocolConfig(List.of("10.0.0.0/8", "proxy.internal", "10.1.0.1/16")))),
+                List.of(pool)));
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("listeners[0].proxy_protocol.trusted: name the proxies"), problems.get(0));
+        assertTrue(problems.get(1).startsWith("listeners[1].proxy_protocol.trusted[1]: 'proxy.internal' is not an IP"),
+                problems.get(1));
+        assertTrue(problems.get(2).startsWith("listeners[1].proxy_protocol.trusted[2]: '10.1.0.1/16' has bits set"),
+                problems.get(2));
+    }
 }

@@ -23,7 +23,7 @@ class AddressRangesTest {
     void addressesInAndOutOfTheRanges() throws Exception {
         List<String> problems = new ArrayList<>();
         AddressRanges ranges = AddressRanges.parse(List.of("127.0.0.0/8", "10.1.0.0/16", "192.0.2.7", "fd00::/8",
-                "2001:db8::1", "172.16.0.0/12"), "listeners[0].proxy_protocol.trusted", problems);
+                "2001:db8::1", "172.16.0.0/12"), "listeners[0].proxy_protocol.trusted", (at, why) -> problems.add(at + ": " + why));
         assertNotNull(ranges, problems.toString());
         for (String in : List.of("127.0.0.1", "127.255.255.254", "10.1.200.3", "192.0.2.7", "fd12::1", "2001:db8::1",
                 "172.31.255.255", "172.16.0.0")) {
@@ -43,15 +43,15 @@ class AddressRangesTest {
         assertTrue(ranges.contains(mapped), "::ffff:10.1.9.9 is 10.1.9.9");
         mapped[13] = 2;
         assertFalse(ranges.contains(mapped));
-        assertTrue(AddressRanges.parse(List.of("0.0.0.0/0"), "t", problems).contains(ip("203.0.113.9")));
-        assertFalse(AddressRanges.parse(List.of("0.0.0.0/0"), "t", problems).contains(ip("2001:db8::9")));
+        assertTrue(AddressRanges.parse(List.of("0.0.0.0/0"), "t", (at, why) -> problems.add(at + ": " + why)).contains(ip("203.0.113.9")));
+        assertFalse(AddressRanges.parse(List.of("0.0.0.0/0"), "t", (at, why) -> problems.add(at + ": " + why)).contains(ip("2001:db8::9")));
     }
 
     @Test
     void everyBadRangeIsNamedByItsPlace() {
         List<String> problems = new ArrayList<>();
         assertNull(AddressRanges.parse(List.of("10.0.0.0/8", "10.0.0.1/8", "localhost", "10.0.0/8", "010.0.0.0/8",
-                "10.0.0.0/33", "::1/129", "fe80::1%eth0", "10.0.0.0/", "1.2.3.4/08", "example.com/8"), "trusted", problems));
+                "10.0.0.0/33", "::1/129", "fe80::1%eth0", "10.0.0.0/", "1.2.3.4/08", "example.com/8"), "trusted", (at, why) -> problems.add(at + ": " + why)));
         assertEquals(List.of(
                 "trusted[1]: '10.0.0.1/8' has bits set past its prefix length (did you mean 10.0.0.0/8?)",
                 "trusted[2]: 'localhost' is not an IP address or a range such as 10.0.0.0/8 or fd00::/8",

@@ -68,6 +68,33 @@ final class StateFields {
         }
     }
 
+    /**
+     * An array of strings under {@code key}; null when absent or JSON null. Not an array is a
+     * problem saying it must be {@code shape}; each item that is not a string is a problem of its own
+     * (and stands in the list as its JSON text, so later checks name the items by their real index).
+     */
+    java.util.List<String> strings(JsonNode node, String key, String path, String shape) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        java.util.List<String> items = new java.util.ArrayList<>();
+        if (!value.isArray()) {
+            problems.add(path + "." + key, "must be " + shape + ", was " + describe(value));
+            return items;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (item.isTextual()) {
+                items.add(item.textValue());
+            } else {
+                problems.add(path + "." + key + "[" + i + "]", "must be a string, was " + describe(item));
+                items.add(item.toString());   // keeps the indices of later items true; the file is refused anyway
+            }
+        }
+        return items;
+    }
+
     /** A string field; null when absent, JSON null, or not a string (then a problem). */
     String string(JsonNode node, String key, String path) {
         JsonNode value = node.get(key);

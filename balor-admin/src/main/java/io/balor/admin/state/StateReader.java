@@ -10,6 +10,7 @@ import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.Protocol;
+import io.balor.config.ProxyProtocolConfig;
 import io.balor.config.RateLimitConfig;
 import io.balor.config.RouteConfig;
 import io.balor.config.StickyConfig;
@@ -82,7 +83,7 @@ final class StateReader {
     static final List<String> LISTENER_KEYS = List.of(
             "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts", "tls",
             "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts",
-            "websocket_max_frame_bytes", "rate_limit");
+            "websocket_max_frame_bytes", "rate_limit", "proxy_protocol");
     /** The listener keys that only an http listener may have ({@code host_routes} is for both). */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
             "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
@@ -219,7 +220,18 @@ final class StateReader {
         HttpSettings http = protocol == Protocol.TCP && protocolKnown
                 ? readTcpRoutes(node, path) : readHttp(node, path);
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http,
-                readListenerTls(node, path, protocol, http), readRateLimit(node, path));
+                readListenerTls(node, path, protocol, http), readRateLimit(node, path), readProxyProtocol(node, path));
+    }
+
+    /** A listener's {@code proxy_protocol: {"trusted": [...]}}, or null when absent. */
+    private ProxyProtocolConfig readProxyProtocol(JsonNode node, String path) {
+        JsonNode section = fields.section(node, "proxy_protocol", path, List.of("trusted"));
+        if (section == null) {
+            return null;
+        }
+        List<String> trusted = fields.strings(section, "trusted", path + ".proxy_protocol",
+                "an array of the proxies' addresses or ranges, such as [\"10.0.0.0/8\"]");
+        return new ProxyProtocolConfig(trusted == null ? List.of() : trusted);
     }
 
     /** A tcp listener's SNI routes; each HTTP-only key it has is a problem. */
@@ -466,24 +478,8 @@ final class StateReader {
                         + StateFields.describe(status));
             }
         }
-        List<String> command = null;
-        JsonNode commandNode = check.get("command");
-        if (commandNode != null && !commandNode.isNull()) {
-            command = new ArrayList<>();
-            if (!commandNode.isArray()) {
-                problems.add(at + ".command", "must be an array of strings [program, arguments...] (never a shell line), was "
-                        + StateFields.describe(commandNode));
-            } else {
-                for (int i = 0; i < commandNode.size(); i++) {
-                    JsonNode item = commandNode.get(i);
-                    if (item.isTextual()) {
-                        command.add(item.textValue());
-                    } else {
-                        problems.add(at + ".command[" + i + "]", "must be a string, was " + StateFields.describe(item));
-                    }
-                }
-            }
-        }
+        List<String> command = fields.strings(check, "command", at,
+                "an array of strings [program, arguments...] (never a shell line)");
         return new HealthCheckConfig(type, fields.millis(check, "interval_ms", at), fields.millis(check, "timeout_ms", at),
                 (int) fields.number(check, "rise", at, HealthCheckConfig.DEFAULT_RISE, Integer.MIN_VALUE, Integer.MAX_VALUE),
                 (int) fields.number(check, "fall", at, HealthCheckConfig.DEFAULT_FALL, Integer.MIN_VALUE, Integer.MAX_VALUE),

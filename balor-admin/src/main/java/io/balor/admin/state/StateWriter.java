@@ -126,6 +126,10 @@ final class StateWriter {
         if (listener.rateLimit() != null) {
             node.set("rate_limit", rateLimit(listener.rateLimit()));
         }
+        if (listener.proxyProtocol() != null) {
+            com.fasterxml.jackson.databind.node.ArrayNode trusted = node.putObject("proxy_protocol").putArray("trusted");
+            listener.proxyProtocol().trusted().forEach(trusted::add);
+        }
         routes(node, listener.http(), directory);
         if (listener.protocol() == Protocol.HTTP) {
             http(node, listener.http());
