@@ -707,7 +707,7 @@ public final class HttpSession extends Session {
         if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
             UpstreamConnection idle = upstream;
             upstream = null;
-            context.cache().offer(idle);
+            dialer.offer(idle);
         } else {
             dropUpstream();
         }

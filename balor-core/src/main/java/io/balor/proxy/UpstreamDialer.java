@@ -16,16 +16,17 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
- * Gets a session a connection to an upstream of a pool: the one failover loop, shared by the L4
- * {@link TcpTunnel} and the L7 {@link HttpSession}. Owned by one session and confined to that
- * session's loop thread; the connection it makes is registered with that loop, with the
- * session's upstream {@link IoHandler}, and armed on the session's own timer.
+ * Gets one session a connection to an upstream of a pool; owned by that session, loop thread
+ * only. The one connect-and-failover loop, shared by the L4 {@link TcpTunnel} and the L7
+ * {@link HttpSession}: the connection it makes is registered with the session's loop and its
+ * upstream {@link IoHandler}, and its connect timeout runs on the session's own timer.
  *
  * <h2>A dial</h2>
  * <ol>
  *   <li>The first upstream is the caller's pick (the balancer's, or for HTTP a sticky one). An
  *   HTTP dial first takes an idle connection to it from the loop's {@link KeepAliveCache} (made
- *   for the same TLS server name and settings); one found is handed over at once.</li>
+ *   for the same TLS server name and settings); one found is handed over at once. The session
+ *   gives a connection back with {@link #offer} when its exchange ends cleanly.</li>
  *   <li>Else a non-blocking connect, bounded by the pool's connect timeout on the session's
  *   timer (the session calls {@link #timedOut()} when it fires, {@link #finishConnect()} on
  *   {@code OP_CONNECT}). An HTTP connection to an upstream that speaks TLS gets an engine from
@@ -162,6 +163,14 @@ final class UpstreamDialer {
     void redial() {
         reused = false;
         attempt(target);
+    }
+
+    /**
+     * Gives {@code idle} (an HTTP connection whose exchange ended with nothing pending either
+     * way) to the loop's keep-alive cache for a later dial, which may close it instead.
+     */
+    void offer(UpstreamConnection idle) {
+        cache.offer(idle);
     }
 
     /** Whether the connection last handed over came from the keep-alive cache. */
