@@ -286,13 +286,18 @@ final class UpstreamDialer {
         return null;
     }
 
-    /** Gives the connection to the session, which owns it from here on. */
+    /**
+     * Gives the connection to the session, which owns it from here on. The dialer lets go of it
+     * only once {@link Outcome#connected} has returned: should that throw on the immediate-connect
+     * path, it is a failed connect (as it has always been) and {@link #failed} closes it.
+     */
     private void handOver() {
         Connection made = connection;
-        UpstreamConnection kept = upstream;
-        connection = null;
-        upstream = null;
-        outcome.connected(made, kept);
+        outcome.connected(made, upstream);
+        if (connection == made) {
+            connection = null;
+            upstream = null;
+        }
     }
 
     /** The TLS server name for a connection to {@code target}, or null when it is plain. */
