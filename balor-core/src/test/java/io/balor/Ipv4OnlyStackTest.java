@@ -30,8 +30,8 @@ class Ipv4OnlyStackTest {
     }
 
     /**
-     * TcpTunnel.connectNext catches IOException, UnresolvedAddressException and SecurityException
-     * only. SocketChannel.connect throws UnsupportedAddressTypeException (a RuntimeException) for
+     * TcpTunnel.connectNext (now UpstreamDialer.attempt) caught IOException,
+     * UnresolvedAddressException and SecurityException only. SocketChannel.connect throws UnsupportedAddressTypeException (a RuntimeException) for
      * an IPv6 upstream on an IPv4-only stack (-Djava.net.preferIPv4Stack=true, or a host without
      * IPv6). From start() it escapes into EventLoop.runTasks, which logs it: the session stays in
      * the SessionList as "connecting" forever with no timer armed, the client is never closed and

@@ -24,7 +24,6 @@ import io.balor.ws.WebSocketHandshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,8 +39,9 @@ import java.nio.charset.StandardCharsets;
  *   their order.</li>
  *   <li>a TRACE is refused (405) and an OPTIONS with {@code Max-Forwards: 0} answered here
  *   ({@link OwnAnswers}); else route the head (host and path → pool; none → 404), pick an
- *   upstream (none → 503), take an idle connection to it from the loop's {@link KeepAliveCache}
- *   or connect (a failed connect tries the next upstream; none left → 502).</li>
+ *   upstream (none → 503), and get a connection to it from the {@link UpstreamDialer}: an idle
+ *   one from the loop's {@link KeepAliveCache}, or a new one (a failed connect tries the next
+ *   upstream; none left → 502; no socket to be had → 503).</li>
  *   <li><b>exchange</b>: write the regenerated head ({@link HeadWriter}) and stream the request
  *   body ({@link BodyPump}) while reading the response: 1xx responses pass through (at most
  *   {@value #MAX_INTERIM}, then 502), the final head is rewritten for the client and its body
@@ -59,9 +59,10 @@ import java.nio.charset.StandardCharsets;
  * Which timeout governs each wait is said at {@link #exchangeDue()}.
  *
  * <p>SIZE: the whole exchange state machine is here for now (about 1,100 lines; TLS lives in
- * {@link Connection}, the access-log bookkeeping in {@link ExchangeLog}, the answers Balor gives
- * by method in {@link OwnAnswers}); the upstream side (connect, retry, response reading) is the
- * next part to move into a class of its own.
+ * {@link Connection}, connecting and failover in {@link UpstreamDialer}, the access-log
+ * bookkeeping in {@link ExchangeLog}, the answers Balor gives by method in {@link OwnAnswers});
+ * the exchange itself (head rewrite, body pumps, retry, response reading) is the next part to
+ * move into a class of its own.
  */
 public final class HttpSession extends Session {
 
@@ -90,12 +91,12 @@ public final class HttpSession extends Session {
     private final BodyPump responseBody;
     private final HeadWriter writer = new HeadWriter();
     private final CookieDomainRewriter cookies = new CookieDomainRewriter();
-    private final UpstreamServerName serverName = new UpstreamServerName();
     private final ExchangeLog exchangeLog = new ExchangeLog();
     private HttpRoute route;
     private final Timer timer = new Timer(this::onTimer, this::close);
     private final IoHandler clientHandler = new Handler(true);
     private final IoHandler upstreamHandler = new Handler(false);
+    private final UpstreamDialer dialer;
 
     private HttpPolicy policy;
     private ByteBuffer clientIn;
@@ -107,7 +108,6 @@ public final class HttpSession extends Session {
     private UpstreamConnection upstream;
     private Balancer balancer;
     private Upstream target;
-    private boolean[] tried;
     private int state = IDLE;
     private boolean clientEof;
     private boolean upstreamEof;
@@ -133,8 +133,6 @@ public final class HttpSession extends Session {
     private long bytesToClient;
     private Upstream cookieUpstream;
     private boolean websocket;
-    /** The upstream connection came from the keep-alive cache (it may have been closed meanwhile). */
-    private boolean reusedConnection;
     /** Some bytes of the request reached the upstream connection. */
     private boolean requestWritten;
     /** The request head is still where it was parsed, so it can be written again. */
@@ -159,6 +157,7 @@ public final class HttpSession extends Session {
         this.responseBody = new BodyPump(limits);
         this.requestId = idSeed;
         this.clientHash = client.clientHash();
+        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, new Dialing(), context.cache());
     }
 
 
@@ -224,7 +223,7 @@ public final class HttpSession extends Session {
                         readClient();
                     }
                 } else if (state == CONNECTING) {
-                    finishConnect();
+                    dialer.finishConnect();
                 } else if ((readyOps & SelectionKey.OP_READ) != 0) {
                     try {
                         readUpstream();
@@ -379,7 +378,7 @@ public final class HttpSession extends Session {
         int hostEnd = request.absoluteForm() ? request.authorityEnd()
                 : request.hostField() >= 0 ? request.valueEnd(request.hostField()) : 0;
         cookies.host(clientIn, hostStart, hostEnd);
-        serverName.clientHost(clientIn, hostStart, hostEnd);
+        dialer.clientHost(clientIn, hostStart, hostEnd);
         int pathStart = request.absoluteForm() ? request.authorityEnd() : request.targetStart();
         int pathEnd = pathStart;
         while (pathEnd < request.targetEnd() && clientIn.get(pathEnd) != '?') {
@@ -434,7 +433,6 @@ public final class HttpSession extends Session {
             fail(503);
             return;
         }
-        tried = null;
         responseHeadDone = false;
         responseDone = false;
         interimResponses = 0;
@@ -443,17 +441,7 @@ public final class HttpSession extends Session {
         state = CONNECTING;
         headIntact = true;
         requestWritten = false;
-        String name = upstreamName();
-        UpstreamConnection idle = context.cache().take(target, name, name == null ? null : balancer.pool().tls());
-        reusedConnection = idle != null;
-        if (idle != null) {
-            exchangeLog.attempt(target);
-            upstream = idle;
-            upstream.connection().attach(upstreamHandler);
-            connected();
-        } else {
-            connect();
-        }
+        dialer.dial(balancer, target, policy.connectTimeoutNanos());
     }
 
     /**
@@ -516,92 +504,33 @@ public final class HttpSession extends Session {
         return sticky.setCookieLine(target);
     }
 
-    private void connect() {
-        exchangeLog.attempt(target);
-        SocketChannel channel = null;
-        Connection connection;
-        try {
-            channel = SocketChannel.open();
-            String name = upstreamName();
-            connection = name == null ? new Connection(channel)
-                    : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, target.address().getPort()));
-            upstream = new UpstreamConnection(connection, target, name, name == null ? null : balancer.pool().tls());
-            channel = null;   // closed with the upstream connection from here on
-            connection.register(loop, upstreamHandler, 0);
-        } catch (IOException | RuntimeException e) {
-            // No socket, engine or registration: Balor's own trouble (out of file descriptors,
-            // typically), which the next upstream would meet too and which is not this one's fault.
-            closeQuietly(channel);
-            dropUpstream();
-            exchangeLog.failed(UpstreamError.ofLocal(e));
+    /** How this session's dials end: the exchange starts, or it is answered 503 (no socket) or 502 (no upstream left). */
+    private final class Dialing implements UpstreamDialer.Outcome {
+
+        @Override
+        public void attempting(Upstream next) {
+            target = next;
+            exchangeLog.attempt(next);
+        }
+
+        @Override
+        public void connected(Connection connection, UpstreamConnection kept) {
+            upstream = kept;
+            HttpSession.this.connected();
+        }
+
+        @Override
+        public void noSocket(String error) {
+            exchangeLog.failed(error);
             fail(503);
-            return;
         }
-        try {
-            context.cache().countOpened();
-            target.traffic().connecting(shard);
-            if (connection.connect(target.address())) {
-                connected();
-            } else {
-                upstream.connection().interest(SelectionKey.OP_CONNECT, true);
-                arm(balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
-            }
-        } catch (IOException | RuntimeException e) {
-            connectFailed(UpstreamError.ofConnect(e));
-        }
-    }
 
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing was connected
-            }
-        }
-    }
-
-    private void finishConnect() {
-        try {
-            if (upstream.connection().finishConnect()) {
-                upstream.connection().interest(SelectionKey.OP_CONNECT, false);
-                connected();
-            }
-        } catch (IOException e) {
-            connectFailed(UpstreamError.ofConnect(e));   // TCP, or the TLS handshake (verification)
-        }
-    }
-
-    /** The TLS server name for a connection to {@code target}, or null when it is plain. */
-    private String upstreamName() {
-        return target.tls() && balancer.pool().tls() != null ? serverName.forUpstream(balancer.pool(), target) : null;
-    }
-
-    /** The connect to {@code target} failed because of {@code error}: the next upstream not tried yet, else 502. */
-    private void connectFailed(String error) {
-        counters.connectFailed();
-        target.traffic().connectFailed(shard);
-        target.failed(error, true, loop.now());   // an event; passive health: may eject it
-        dropUpstream();
-        if (tried == null) {
-            tried = new boolean[balancer.pool().size()];
-        }
-        int failed = target.index();
-        tried[failed] = true;
-        target = null;
-        for (int k = 1; k < balancer.pool().size() && target == null; k++) {
-            Upstream next = balancer.pool().get((failed + k) % balancer.pool().size());
-            if (next.eligible() && !tried[next.index()]) {
-                target = next;
-            }
-        }
-        if (target == null) {
-            counters.noUpstream();
+        @Override
+        public void noUpstream(String error) {
+            target = null;
             exchangeLog.failed(error);
             fail(502);
-            return;
         }
-        connect();
     }
 
     private void connected() {
@@ -778,7 +707,7 @@ public final class HttpSession extends Session {
         if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
             UpstreamConnection idle = upstream;
             upstream = null;
-            context.cache().offer(idle);
+            dialer.offer(idle);
         } else {
             dropUpstream();
         }
@@ -913,8 +842,7 @@ public final class HttpSession extends Session {
         boolean noResponse = !responseHeadDone && (upstreamIn == null || upstreamIn.position() == 0);
         boolean safe = !requestWritten || (request.method().idempotent() && request.contentLength() <= 0
                 && !request.chunked());
-        if (state == EXCHANGE && reusedConnection && noResponse && headIntact && safe) {
-            reusedConnection = false;
+        if (state == EXCHANGE && dialer.reused() && noResponse && headIntact && safe) {
             counters.retried();
             dropUpstream();
             upstreamEof = false;
@@ -922,7 +850,7 @@ public final class HttpSession extends Session {
             clientInStart = request.headEnd();
             requestBody.start(requestFraming(), request.contentLength(), requestFraming());
             state = CONNECTING;
-            connect();
+            dialer.redial();
             return;
         }
         if (state == EXCHANGE && responseDone) {
@@ -993,6 +921,7 @@ public final class HttpSession extends Session {
     }
 
     private void dropUpstream() {
+        dialer.abandon();
         if (upstream != null) {
             upstream.close();
             upstream = null;
@@ -1160,7 +1089,7 @@ public final class HttpSession extends Session {
                     fail(408);
                 }
             }
-            case CONNECTING -> connectFailed(UpstreamError.CONNECT_TIMEOUT);
+            case CONNECTING -> dialer.timedOut();
             case EXCHANGE -> {
                 if (!responseHeadDone && requestBody.done()) {
                     reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);

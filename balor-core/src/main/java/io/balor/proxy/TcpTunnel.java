@@ -8,16 +8,13 @@ import io.balor.net.Acceptor;
 import io.balor.net.Connection;
 import io.balor.tls.ClientHelloPeeker;
 import io.balor.upstream.Balancer;
-import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
-import io.balor.upstream.UpstreamError;
 import io.balor.ws.CloseFrame;
 import io.balor.ws.FrameScanner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 /**
  * An L4 session: one client connection forwarded to one upstream, bytes copied both ways.
@@ -28,10 +25,10 @@ import java.nio.channels.SocketChannel;
  *   <li><b>routing</b> (TCP listeners with TLS only): the pool is chosen by the TLS server
  *   name, read from the ClientHello, which is kept and forwarded first (passthrough, bounded by
  *   the handshake timeout), or from the handshake the client connection terminated.</li>
- *   <li><b>connecting</b>: the balancer picked an upstream and a non-blocking connect is under
- *   way, bounded by the connect timeout. A refused, reset or timed-out connect counts a failure
- *   and tries the next upstream not tried yet; when none is left the client is closed and
- *   {@code unavailable} counted. The client is not read meanwhile.</li>
+ *   <li><b>connecting</b>: the balancer picked an upstream and the {@link UpstreamDialer} has a
+ *   non-blocking connect under way, bounded by the connect timeout. A refused, reset or
+ *   timed-out connect counts a failure and tries the next upstream not tried yet; when none is
+ *   left the client is closed and {@code unavailable} counted. The client is not read meanwhile.</li>
  *   <li><b>open</b>: each {@link Direction} reads from its source into one pooled buffer and
  *   writes it straight on to its destination. While {@code highWatermark} bytes wait, reading
  *   from the source stops; it starts again at {@code lowWatermark}. So whatever the speed of
@@ -62,7 +59,6 @@ public final class TcpTunnel extends Session {
     private final Timer idleTimer = new Timer(this::onIdleCheck, this::close);
     private Connection upstream;
     private Upstream target;
-    private boolean[] tried;
     private boolean connecting = true;
     /** Close once both directions have written what they hold (after a WebSocket close frame). */
     private boolean closing;
@@ -92,6 +88,32 @@ public final class TcpTunnel extends Session {
         }
     };
 
+    /** How this tunnel's dial ends: the tunnel opens, or it closes (no socket, or no upstream left). */
+    private final UpstreamDialer.Outcome dialing = new UpstreamDialer.Outcome() {
+        @Override
+        public void attempting(Upstream next) {
+            target = next;
+        }
+
+        @Override
+        public void connected(Connection connection, UpstreamConnection kept) {
+            upstream = connection;
+            TcpTunnel.this.connected();
+        }
+
+        @Override
+        public void noSocket(String error) {
+            close();
+        }
+
+        @Override
+        public void noUpstream(String error) {
+            close();
+        }
+    };
+
+    private final UpstreamDialer dialer;
+
     /**
      * A session to {@code balancer}'s pool, or (with a {@code router}, balancer null) to the pool
      * its TLS server name routes to.
@@ -108,6 +130,7 @@ public final class TcpTunnel extends Session {
         this.client = client;
         this.toUpstream = new Direction(client);
         this.toClient = new Direction(null);
+        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, dialing);
     }
 
     /**
@@ -152,7 +175,7 @@ public final class TcpTunnel extends Session {
         try {
             if (router == null) {
                 client.register(loop, clientHandler, 0);
-                connectNext();
+                dialer.dial(balancer, balancer.pick(), policy.connectTimeoutNanos());
             } else if (router.passthrough()) {
                 routing = true;
                 client.register(loop, clientHandler, SelectionKey.OP_READ);
@@ -198,7 +221,7 @@ public final class TcpTunnel extends Session {
         }
         routing = false;
         client.interest(SelectionKey.OP_READ | SelectionKey.OP_CONNECT, false);
-        connectNext();
+        dialer.dial(balancer, balancer.pick(), policy.connectTimeoutNanos());
     }
 
     @Override
@@ -206,6 +229,7 @@ public final class TcpTunnel extends Session {
         loop.timers().cancel(connectTimer);
         loop.timers().cancel(idleTimer);
         client.close();
+        dialer.abandon();
         if (upstream != null) {
             upstream.close();
         }
@@ -263,7 +287,7 @@ public final class TcpTunnel extends Session {
     private void onUpstreamReady(int readyOps) {
         if (connecting) {
             if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-                finishConnect();
+                dialer.finishConnect();
             }
             return;
         }
@@ -279,93 +303,12 @@ public final class TcpTunnel extends Session {
         }
     }
 
-    private void connectNext() {
-        Upstream next = nextUpstream();
-        if (next == null) {
-            counters.noUpstream();
-            close();
-            return;
-        }
-        target = next;
-        target.traffic().connecting(shard);
-        try {
-            SocketChannel channel = SocketChannel.open();
-            upstream = new Connection(channel);
-            upstream.register(loop, upstreamHandler, 0);
-        } catch (IOException | RuntimeException e) {
-            // No socket for it (out of file descriptors, typically): Balor's own trouble, which
-            // the next upstream would meet too and which is not this one's failure.
-            close();
-            return;
-        }
-        try {
-            if (upstream.connect(next.address())) {
-                connected();
-            } else {
-                upstream.interest(SelectionKey.OP_CONNECT, true);
-                loop.timers().schedule(connectTimer,
-                        loop.now() + balancer.pool().connectTimeout(policy.connectTimeoutNanos()));
-            }
-        } catch (IOException | RuntimeException e) {
-            // Refused at once, unresolved, or an address this stack cannot use (an IPv6
-            // upstream on an IPv4-only JVM): all are a failed connect to this upstream.
-            connectFailed(UpstreamError.ofConnect(e));
-        }
-    }
-
-    private void finishConnect() {
-        try {
-            if (upstream.finishConnect()) {
-                loop.timers().cancel(connectTimer);
-                connected();
-            }
-        } catch (IOException e) {
-            connectFailed(UpstreamError.ofConnect(e));
-        }
-    }
-
     private void onConnectTimeout() {
         if (routing && !closed) {
             close();   // no whole ClientHello in time
         } else if (connecting && !closed) {
-            connectFailed(UpstreamError.CONNECT_TIMEOUT);
+            dialer.timedOut();
         }
-    }
-
-    /** The connect to {@code target} failed because of {@code error}: an event, passive health, the next upstream. */
-    private void connectFailed(String error) {
-        counters.connectFailed();
-        target.traffic().connectFailed(shard);
-        target.failed(error, true, loop.now());   // an event; passive health: may eject it
-        loop.timers().cancel(connectTimer);
-        if (upstream != null) {
-            upstream.close();
-            upstream = null;
-        }
-        if (tried == null) {
-            tried = new boolean[balancer.pool().size()];
-        }
-        tried[target.index()] = true;
-        connectNext();
-    }
-
-    /**
-     * The balancer's pick for the first attempt. After a failure, the next eligible upstream in
-     * pool order that was not tried yet: the balancer is not asked again, so a failing upstream
-     * does not shift the sequence other sessions get, and each upstream is tried at most once.
-     */
-    private Upstream nextUpstream() {
-        if (tried == null) {
-            return balancer.pick();
-        }
-        Pool pool = balancer.pool();
-        for (int k = 1; k < pool.size(); k++) {
-            Upstream candidate = pool.get((target.index() + k) % pool.size());
-            if (candidate.eligible() && !tried[candidate.index()]) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private void connected() {

@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 /**
  * The name an {@code https://} upstream connection sends as SNI and checks the certificate
  * against: the pool's fixed name, else the client's Host without its port, else the upstream's
- * own host. One per session; the Host's string is kept and reused while requests carry the same
- * Host, so steady traffic makes no string per request. Loop thread only.
+ * own host. One per HTTP session (in its {@link UpstreamDialer}); the Host's string is kept and
+ * reused while requests carry the same Host, so steady traffic makes no string per request.
+ * Loop thread only.
  */
 final class UpstreamServerName {
 
