@@ -13,7 +13,7 @@ import io.balor.admin.auth.UsersSection;
 import io.balor.admin.http.ApiOptions;
 import io.balor.admin.http.ApiServer;
 import io.balor.admin.http.AuditRecord;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.StateFileException;
 import io.balor.admin.state.StateStore;
 
@@ -186,8 +186,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Every route of the admin API, the index ({@code GET /api}) last. */
-    static List<Route> routes(AdminContext context) {
-        List<Route> routes = new ArrayList<>();
+    static List<Endpoint> routes(AdminContext context) {
+        List<Endpoint> routes = new ArrayList<>();
         routes.addAll(new SystemApi(context).routes());
         routes.addAll(new ConfigApi(context).routes());
         routes.addAll(new UsersApi(context).routes());

@@ -12,7 +12,7 @@ import io.balor.admin.http.ApiException;
 import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFile;
 import io.balor.config.ListenerConfig;
@@ -44,16 +44,16 @@ final class CertificatesApi {
         this.folder = new CertificateFolder(context.certDir());
     }
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         Access viewer = Access.atLeast(Role.VIEWER);
         Access admin = Access.atLeast(Role.ADMIN);
-        List<Route> routes = new ArrayList<>();
+        List<Endpoint> routes = new ArrayList<>();
         // /api/certs: the original Balor's real path (its README said /api/certificates), kept as an alias.
         for (String base : List.of("/api/certificates", "/api/certs")) {
-            routes.add(Route.get(base, viewer, request -> ApiResponse.ok(list())));
-            routes.add(Route.post(base, admin, this::upload));
-            routes.add(Route.get(base + "/{name}", viewer, this::download));
-            routes.add(Route.delete(base + "/{name}", admin, this::delete));
+            routes.add(Endpoint.get(base, viewer, request -> ApiResponse.ok(list())));
+            routes.add(Endpoint.post(base, admin, this::upload));
+            routes.add(Endpoint.get(base + "/{name}", viewer, this::download));
+            routes.add(Endpoint.delete(base + "/{name}", admin, this::delete));
         }
         return routes;
     }

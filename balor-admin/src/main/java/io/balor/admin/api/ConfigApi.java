@@ -11,7 +11,7 @@ import io.balor.admin.http.Access;
 import io.balor.admin.http.ApiException;
 import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFileException;
 import io.balor.config.ConfigProblem;
@@ -59,22 +59,22 @@ final class ConfigApi {
                 List.of(context.certDir(), io.balor.admin.state.StateFile.directory(context.store().file())));
     }
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         Access read = Access.atLeast(Role.VIEWER);
         Access write = Access.atLeast(Role.OPERATOR);
         return List.of(
-                Route.get("/api/listeners", read, request -> ApiResponse.ok(list(Section.LISTENERS))),
-                Route.post("/api/listeners", write, request -> create(Section.LISTENERS, request)),
-                Route.get("/api/listeners/{id}", read, request -> ApiResponse.ok(view(Section.LISTENERS, name(request)))),
-                Route.put("/api/listeners/{id}", write, request -> replace(Section.LISTENERS, request)),
-                Route.delete("/api/listeners/{id}", write, request -> delete(Section.LISTENERS, request)),
-                Route.post("/api/listeners/{id}/drain", write, request -> switchListener(request, false)),
-                Route.post("/api/listeners/{id}/enable", write, request -> switchListener(request, true)),
-                Route.get("/api/pools", read, request -> ApiResponse.ok(list(Section.POOLS))),
-                Route.post("/api/pools", write, request -> create(Section.POOLS, request)),
-                Route.get("/api/pools/{name}", read, request -> ApiResponse.ok(view(Section.POOLS, name(request)))),
-                Route.put("/api/pools/{name}", write, request -> replace(Section.POOLS, request)),
-                Route.delete("/api/pools/{name}", write, request -> delete(Section.POOLS, request)));
+                Endpoint.get("/api/listeners", read, request -> ApiResponse.ok(list(Section.LISTENERS))),
+                Endpoint.post("/api/listeners", write, request -> create(Section.LISTENERS, request)),
+                Endpoint.get("/api/listeners/{id}", read, request -> ApiResponse.ok(view(Section.LISTENERS, name(request)))),
+                Endpoint.put("/api/listeners/{id}", write, request -> replace(Section.LISTENERS, request)),
+                Endpoint.delete("/api/listeners/{id}", write, request -> delete(Section.LISTENERS, request)),
+                Endpoint.post("/api/listeners/{id}/drain", write, request -> switchListener(request, false)),
+                Endpoint.post("/api/listeners/{id}/enable", write, request -> switchListener(request, true)),
+                Endpoint.get("/api/pools", read, request -> ApiResponse.ok(list(Section.POOLS))),
+                Endpoint.post("/api/pools", write, request -> create(Section.POOLS, request)),
+                Endpoint.get("/api/pools/{name}", read, request -> ApiResponse.ok(view(Section.POOLS, name(request)))),
+                Endpoint.put("/api/pools/{name}", write, request -> replace(Section.POOLS, request)),
+                Endpoint.delete("/api/pools/{name}", write, request -> delete(Section.POOLS, request)));
     }
 
     private static String name(ApiRequest request) {

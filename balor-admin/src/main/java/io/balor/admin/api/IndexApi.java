@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.balor.admin.http.Access;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Handler;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,25 +30,25 @@ final class IndexApi {
     }
 
     /** {@code routes} followed by the index's own two routes, which list all of them. */
-    static List<Route> withIndex(List<Route> routes) {
+    static List<Endpoint> withIndex(List<Endpoint> routes) {
         String[] body = new String[1];
         Handler index = request -> ApiResponse.text(200, ApiResponse.JSON_TYPE, body[0]);
-        List<Route> all = new ArrayList<>(routes);
-        all.add(Route.get("/api", Access.PUBLIC, index));
-        all.add(Route.get("/api/", Access.PUBLIC, index));
+        List<Endpoint> all = new ArrayList<>(routes);
+        all.add(Endpoint.get("/api", Access.PUBLIC, index));
+        all.add(Endpoint.get("/api/", Access.PUBLIC, index));
         body[0] = index(all).toString();
         return List.copyOf(all);
     }
 
     /** The index document of {@code routes}. */
-    static ObjectNode index(List<Route> routes) {
+    static ObjectNode index(List<Endpoint> routes) {
         ObjectNode node = NODES.objectNode();
         node.put("api_version", AdminContext.API_VERSION);
         node.put("reference", REFERENCE);
         node.put("login", "POST /api/login {\"username\", \"password\"} answers a token; send it as"
                 + " Authorization: Bearer <token>");
         ArrayNode endpoints = node.putArray("endpoints");
-        for (Route route : routes) {
+        for (Endpoint route : routes) {
             endpoints.addObject().put("method", route.method()).put("path", route.pattern())
                     .put("min_role", route.access().minimumRole());
         }

@@ -12,7 +12,7 @@ import io.balor.admin.http.Access;
 import io.balor.admin.http.ApiException;
 import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
 
 import java.io.IOException;
@@ -47,14 +47,14 @@ final class LogsApi {
         this.context = context;
     }
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         Access viewer = Access.atLeast(Role.VIEWER);
         return List.of(
-                Route.get("/api/logging", viewer, request -> ApiResponse.ok(logging(context.store().current()))),
-                Route.put("/api/logging", Access.atLeast(Role.ADMIN), this::setLogging),
-                Route.get("/api/logs", viewer, this::logs),
-                Route.get("/api/logs/files", viewer, request -> ApiResponse.ok(files(request))),
-                Route.get("/api/logs/files/{name}", viewer, this::download));
+                Endpoint.get("/api/logging", viewer, request -> ApiResponse.ok(logging(context.store().current()))),
+                Endpoint.put("/api/logging", Access.atLeast(Role.ADMIN), this::setLogging),
+                Endpoint.get("/api/logs", viewer, this::logs),
+                Endpoint.get("/api/logs/files", viewer, request -> ApiResponse.ok(files(request))),
+                Endpoint.get("/api/logs/files/{name}", viewer, this::download));
     }
 
     /** The sampling the state file holds (every exchange when it holds none). */

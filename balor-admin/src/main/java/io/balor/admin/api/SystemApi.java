@@ -10,7 +10,7 @@ import io.balor.admin.http.ApiException;
 import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.ConsoleSettings;
 import io.balor.config.HostPort;
@@ -37,18 +37,18 @@ final class SystemApi {
         this.started = context.clock().millis();
     }
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         Access viewer = Access.atLeast(Role.VIEWER);
         return List.of(
-                Route.get("/api/health", Access.PUBLIC, request -> health(context.balor().loopHealth())),
-                Route.get("/api/version", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode()
+                Endpoint.get("/api/health", Access.PUBLIC, request -> health(context.balor().loopHealth())),
+                Endpoint.get("/api/version", Access.PUBLIC, request -> ApiResponse.ok(NODES.objectNode()
                         .put("api_version", AdminContext.API_VERSION).put("ui_version", AdminContext.API_VERSION)
                         .put("build", context.build()))),
-                Route.get("/api/stats", viewer, request -> ApiResponse.ok(stats())),
-                Route.get("/metrics", context.metricsAuth() ? viewer : Access.PUBLIC,
+                Endpoint.get("/api/stats", viewer, request -> ApiResponse.ok(stats())),
+                Endpoint.get("/metrics", context.metricsAuth() ? viewer : Access.PUBLIC,
                         request -> ApiResponse.text(200, PROMETHEUS, context.balor().metrics())),
-                Route.get("/api/admin/console", viewer, request -> ApiResponse.ok(console(context.store().current()))),
-                Route.put("/api/admin/console", Access.atLeast(Role.ADMIN), this::setConsole));
+                Endpoint.get("/api/admin/console", viewer, request -> ApiResponse.ok(console(context.store().current()))),
+                Endpoint.put("/api/admin/console", Access.atLeast(Role.ADMIN), this::setConsole));
     }
 
     /**

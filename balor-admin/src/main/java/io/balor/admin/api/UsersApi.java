@@ -15,7 +15,7 @@ import io.balor.admin.http.ApiException;
 import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.JsonFields;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -39,17 +39,17 @@ final class UsersApi {
         this.context = context;
     }
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         Access admin = Access.atLeast(Role.ADMIN);
         return List.of(
-                Route.post("/api/login", Access.PUBLIC, this::login),
-                Route.post("/api/logout", Access.atLeast(Role.VIEWER), this::logout),
-                Route.get("/api/users", admin, request -> ApiResponse.ok(list()).withAuditDetail("read the users")),
-                Route.post("/api/users", admin, this::create),
-                Route.get("/api/users/{name}", admin, request -> ApiResponse.ok(view(find(request.pathParam("name"))))
+                Endpoint.post("/api/login", Access.PUBLIC, this::login),
+                Endpoint.post("/api/logout", Access.atLeast(Role.VIEWER), this::logout),
+                Endpoint.get("/api/users", admin, request -> ApiResponse.ok(list()).withAuditDetail("read the users")),
+                Endpoint.post("/api/users", admin, this::create),
+                Endpoint.get("/api/users/{name}", admin, request -> ApiResponse.ok(view(find(request.pathParam("name"))))
                         .withAuditDetail("read user " + request.pathParam("name"))),
-                Route.put("/api/users/{name}", admin, this::update),
-                Route.delete("/api/users/{name}", admin, this::delete));
+                Endpoint.put("/api/users/{name}", admin, this::update),
+                Endpoint.delete("/api/users/{name}", admin, this::delete));
     }
 
     private ApiResponse login(ApiRequest request) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.BiPredicate;
 
 /**
- * Who may call a {@link Route}: anyone ({@link #PUBLIC}), anyone whose role covers a minimum
+ * Who may call a {@link Endpoint}: anyone ({@link #PUBLIC}), anyone whose role covers a minimum
  * ({@link #atLeast(Role)}), or whoever a rule admits ({@link #when}, e.g. {@link #adminOrSelf}).
  * Immutable; any thread (rules must be stateless).
  *

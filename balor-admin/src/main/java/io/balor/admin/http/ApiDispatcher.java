@@ -52,11 +52,11 @@ final class ApiDispatcher implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
     private static final byte[] NO_BODY = new byte[0];
 
-    private final RouteTable routes;
+    private final EndpointTable routes;
     private final ApiOptions options;
     private final AllowedHosts hosts;
 
-    ApiDispatcher(RouteTable routes, ApiOptions options, AllowedHosts hosts) {
+    ApiDispatcher(EndpointTable routes, ApiOptions options, AllowedHosts hosts) {
         this.routes = routes;
         this.options = options;
         this.hosts = hosts;
@@ -90,8 +90,8 @@ final class ApiDispatcher implements HttpHandler {
             ApiRequest request = ApiRequest.of(method, rawPath, Map.of(), query, exchange.getRequestHeaders(),
                     client, null, null);
             principal = options.authentication().authenticate(request);
-            RouteTable.Match match = routes.find(method, segments);
-            Route route = match.route();
+            EndpointTable.Match match = routes.find(method, segments);
+            Endpoint route = match.route();
             ApiRequest routed = request.routed(match.params(), principal, NO_BODY);
             checkAccess(route.access(), principal, routed);
             routed = request.routed(match.params(), principal, readBody(exchange, route));
@@ -173,7 +173,7 @@ final class ApiDispatcher implements HttpHandler {
     }
 
     /** The request body, empty if none was sent; 415, 413 or 400 as described above. */
-    private byte[] readBody(HttpExchange exchange, Route route) {
+    private byte[] readBody(HttpExchange exchange, Endpoint route) {
         Headers headers = exchange.getRequestHeaders();
         List<String> lengths = headers.get("Content-Length");
         long declared = -1;

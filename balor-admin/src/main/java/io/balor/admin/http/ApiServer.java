@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The admin API's HTTP server: jdk.httpserver with one context {@code /} whose
- * {@link ApiDispatcher} routes every request to a {@link Route}. Started and closed by its owner
+ * {@link ApiDispatcher} routes every request to a {@link Endpoint}. Started and closed by its owner
  * (the daemon's main thread); {@link #address()} may be read from any thread.
  *
  * <p>Threads: jdk.httpserver's own dispatcher thread accepts connections and reads nothing but
@@ -98,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
      * @throws IOException              if the address cannot be bound
      * @throws IllegalArgumentException if two routes answer the same method on the same paths
      */
-    public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options) throws IOException {
+    public static ApiServer start(InetSocketAddress bind, List<Endpoint> routes, ApiOptions options) throws IOException {
         return start(bind, routes, options, null);
     }
 
@@ -106,10 +106,10 @@ public final class ApiServer implements AutoCloseable {
      * {@link #start(InetSocketAddress, List, ApiOptions)} over HTTPS with {@code tls} (TLS 1.3 and
      * 1.2 only), or plain HTTP when it is null.
      */
-    public static ApiServer start(InetSocketAddress bind, List<Route> routes, ApiOptions options,
+    public static ApiServer start(InetSocketAddress bind, List<Endpoint> routes, ApiOptions options,
                                   javax.net.ssl.SSLContext tls) throws IOException {
         applyTimeoutDefaults();
-        RouteTable table = new RouteTable(routes);
+        EndpointTable table = new EndpointTable(routes);
         ThreadPoolExecutor busy = new ThreadPoolExecutor(1, BUSY_THREADS, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(new BusyThread(r)), new ThreadPoolExecutor.AbortPolicy());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(Math.min(CORE_WORKERS, options.threads()),

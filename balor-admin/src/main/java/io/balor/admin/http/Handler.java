@@ -1,7 +1,7 @@
 package io.balor.admin.http;
 
 /**
- * What a {@link Route} does: turns a request that has passed routing, authentication, access,
+ * What a {@link Endpoint} does: turns a request that has passed routing, authentication, access,
  * media type and size checks into a response. Runs on one of the {@link ApiServer}'s worker
  * threads, one request at a time per call; several calls may run at once on different threads,
  * so an implementation keeps no unguarded mutable state.

@@ -1,6 +1,6 @@
 /**
  * A small, strict JSON API server on jdk.httpserver: the admin API's transport. Handlers
- * ({@link io.balor.admin.http.Handler}) are registered as {@link io.balor.admin.http.Route}s and
+ * ({@link io.balor.admin.http.Handler}) are registered as {@link io.balor.admin.http.Endpoint}s and
  * served by an {@link io.balor.admin.http.ApiServer}; they read an
  * {@link io.balor.admin.http.ApiRequest}, answer an {@link io.balor.admin.http.ApiResponse} or
  * throw an {@link io.balor.admin.http.ApiException}.

@@ -1,7 +1,7 @@
 package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +46,7 @@ class ApiIndexTest {
                         + endpoint.get("min_role").asText());
             }
             List<String> routes = new ArrayList<>();
-            for (Route route : AdminServer.routes(new AdminContext(admin.store, admin.server.authenticator(),
+            for (Endpoint route : AdminServer.routes(new AdminContext(admin.store, admin.server.authenticator(),
                     dir.resolve("data/certs"), dir.resolve("data/logs"), admin.clock, false, "test", null))) {
                 routes.add(route + " " + route.access().minimumRole());
             }

@@ -1,7 +1,7 @@
 package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.balor.admin.http.Route;
+import io.balor.admin.http.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +68,7 @@ class RbacMatrixTest {
     /**
      * One call of the matrix.
      *
-     * @param pattern      the route it exercises ({@code METHOD /pattern}, as {@link Route#toString()})
+     * @param pattern      the route it exercises ({@code METHOD /pattern}, as {@link Endpoint#toString()})
      * @param path         the concrete path; {@code {n}} is replaced by a name unique to the row and caller
      * @param body         the body for name n, or null for none
      * @param setup        what to create first (for name n), or null
@@ -221,7 +221,7 @@ class RbacMatrixTest {
     @Test
     void everyRouteHasARowAndEveryRowARoute() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {
-            Set<String> real = routes(admin).stream().map(Route::toString)
+            Set<String> real = routes(admin).stream().map(Endpoint::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
             List<Row> rows = table("unused");
             Set<String> covered = rows.stream().map(Row::pattern).collect(Collectors.toCollection(TreeSet::new));
@@ -350,7 +350,7 @@ class RbacMatrixTest {
     }
 
     /** The routes the running fixture's server was built from (the same function, on the same context). */
-    private static List<Route> routes(AdminFixture admin) {
+    private static List<Endpoint> routes(AdminFixture admin) {
         return AdminServer.routes(new AdminContext(admin.store, admin.server.authenticator(),
                 admin.dir.resolve("data/certs"), admin.dir.resolve("data/logs"), admin.clock, false, "test", null));
     }

@@ -115,7 +115,7 @@ class ApiAuditTest extends ApiServerTestBase {
     void preflightsAndInternalErrorsAreRecorded() throws Exception {
         api.send(api.request("/api/listeners", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertRecord(only(), "-", "-", "OPTIONS", "/api/listeners", 405, "method not allowed");
-        try (ApiTestServer boom = new ApiTestServer(List.of(Route.post("/api/boom", Access.PUBLIC, r -> {
+        try (ApiTestServer boom = new ApiTestServer(List.of(Endpoint.post("/api/boom", Access.PUBLIC, r -> {
             throw new IllegalStateException("secret");
         })))) {
             boom.sendJson("POST", "/api/boom", null, "{}");

@@ -19,8 +19,8 @@ class ApiOverloadTest {
     void aRequestBeyondTheQueueGets503WithRetryAfter() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        List<Route> routes = List.of(
-                Route.get("/api/slow", Access.PUBLIC, r -> {
+        List<Endpoint> routes = List.of(
+                Endpoint.get("/api/slow", Access.PUBLIC, r -> {
                     entered.countDown();
                     try {
                         release.await(20, TimeUnit.SECONDS);
@@ -29,7 +29,7 @@ class ApiOverloadTest {
                     }
                     return ApiResponse.ok(Map.of("done", true));
                 }),
-                Route.post("/api/fast", Access.PUBLIC, r -> ApiResponse.noContent()));
+                Endpoint.post("/api/fast", Access.PUBLIC, r -> ApiResponse.noContent()));
         try (ApiTestServer api = new ApiTestServer(routes, o -> o.withThreads(1))) {
             CompletableFuture<HttpResponse<String>> first = api.client.sendAsync(
                     api.request("/api/slow", null).GET().build(), HttpResponse.BodyHandlers.ofString());

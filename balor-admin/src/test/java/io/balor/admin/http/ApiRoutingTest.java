@@ -151,9 +151,9 @@ class ApiRoutingTest extends ApiServerTestBase {
 
     @Test
     void routesThatAnswerTheSameEndpointAreRefused() {
-        List<Route> twice = List.of(
-                Route.get("/api/listeners/{id}", Access.PUBLIC, r -> ApiResponse.noContent()),
-                Route.get("/api/listeners/{name}", Access.PUBLIC, r -> ApiResponse.noContent()));
+        List<Endpoint> twice = List.of(
+                Endpoint.get("/api/listeners/{id}", Access.PUBLIC, r -> ApiResponse.noContent()),
+                Endpoint.get("/api/listeners/{name}", Access.PUBLIC, r -> ApiResponse.noContent()));
         assertThrows(IllegalArgumentException.class,
                 () -> ApiServer.start(new InetSocketAddress("127.0.0.1", 0), twice,
                         ApiOptions.defaults(Authentication.nobody(), new AuditRing(1))));
@@ -162,17 +162,17 @@ class ApiRoutingTest extends ApiServerTestBase {
     @Test
     void badPatternsAreRefused() {
         Handler h = r -> ApiResponse.noContent();
-        assertThrows(IllegalArgumentException.class, () -> Route.get("api/x", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("/api/../x", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("/api/{a}/{a}", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("/api//x", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("//", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("api/x", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api/../x", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api/{a}/{a}", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/api//x", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("//", Access.PUBLIC, h));
         // A trailing slash is a pattern of its own (the index, /api/): it matches only a path that has one.
-        Route slash = Route.get("/api/x/", Access.PUBLIC, h);
+        Endpoint slash = Endpoint.get("/api/x/", Access.PUBLIC, h);
         assertEquals(java.util.Map.of(), slash.match(List.of("api", "x", "")));
         assertEquals(null, slash.match(List.of("api", "x")));
-        assertThrows(IllegalArgumentException.class, () -> Route.of("get", "/api/x", Access.PUBLIC, h));
-        assertThrows(IllegalArgumentException.class, () -> Route.get("/x", Access.PUBLIC, h).withAccepts("Text/Plain"));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.of("get", "/api/x", Access.PUBLIC, h));
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.get("/x", Access.PUBLIC, h).withAccepts("Text/Plain"));
     }
 
     @Test

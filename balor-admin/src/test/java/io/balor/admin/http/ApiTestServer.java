@@ -60,11 +60,11 @@ final class ApiTestServer implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    ApiTestServer(List<Route> routes) throws IOException {
+    ApiTestServer(List<Endpoint> routes) throws IOException {
         this(routes, UnaryOperator.identity());
     }
 
-    ApiTestServer(List<Route> routes, UnaryOperator<ApiOptions> tweak) throws IOException {
+    ApiTestServer(List<Endpoint> routes, UnaryOperator<ApiOptions> tweak) throws IOException {
         ApiOptions options = ApiOptions.defaults(FAKE_AUTH, audit)
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .withStopDelaySeconds(0);

@@ -13,46 +13,46 @@ final class SampleRoutes {
 
     final AtomicInteger calls = new AtomicInteger();
 
-    List<Route> routes() {
+    List<Endpoint> routes() {
         return List.of(
-                Route.get("/api/health", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("status", "ok")))),
-                Route.get("/api/whoami", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("username",
+                Endpoint.get("/api/health", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("status", "ok")))),
+                Endpoint.get("/api/whoami", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of("username",
                         r.principal() == null ? "anonymous" : r.principal().username())))),
-                Route.get("/api/listeners", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.ok(List.of()))),
-                Route.get("/api/listeners/{id}", Access.atLeast(Role.VIEWER),
+                Endpoint.get("/api/listeners", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.ok(List.of()))),
+                Endpoint.get("/api/listeners/{id}", Access.atLeast(Role.VIEWER),
                         r -> count(ApiResponse.ok(Map.of("id", r.pathParam("id"))))),
-                Route.get("/api/listeners/new", Access.atLeast(Role.VIEWER),
+                Endpoint.get("/api/listeners/new", Access.atLeast(Role.VIEWER),
                         r -> count(ApiResponse.ok(Map.of("template", true)))),
-                Route.post("/api/listeners", Access.atLeast(Role.OPERATOR), this::createListener),
-                Route.delete("/api/listeners/{id}", Access.atLeast(Role.OPERATOR),
+                Endpoint.post("/api/listeners", Access.atLeast(Role.OPERATOR), this::createListener),
+                Endpoint.delete("/api/listeners/{id}", Access.atLeast(Role.OPERATOR),
                         r -> count(ApiResponse.noContent().withAuditDetail("listener " + r.pathParam("id") + " deleted"))),
-                Route.get("/api/users/{name}", Access.adminOrSelf("name"),
+                Endpoint.get("/api/users/{name}", Access.adminOrSelf("name"),
                         r -> count(ApiResponse.ok(Map.of("name", r.pathParam("name"))))),
-                Route.get("/api/secrets", Access.atLeast(Role.ADMIN),
+                Endpoint.get("/api/secrets", Access.atLeast(Role.ADMIN),
                         r -> count(ApiResponse.ok(Map.of("secret", "s")).withAuditDetail("read the secrets"))),
-                Route.put("/api/settings", Access.atLeast(Role.OPERATOR), r -> count(ApiResponse.ok(r.json())
+                Endpoint.put("/api/settings", Access.atLeast(Role.OPERATOR), r -> count(ApiResponse.ok(r.json())
                         .withAuditDetail("settings").withAuditChange(
                                 Json.MAPPER.createObjectNode().put("a", 1).put("password", "old-pw"), r.json()))),
-                Route.get("/api/logs/files/{name}", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.download(
+                Endpoint.get("/api/logs/files/{name}", Access.atLeast(Role.VIEWER), r -> count(ApiResponse.download(
                         "text/plain; charset=utf-8", r.pathParam("name"), ("log " + r.pathParam("name"))
                                 .getBytes(StandardCharsets.UTF_8)))),
-                Route.put("/api/certificates/{name}", Access.atLeast(Role.ADMIN), r -> count(ApiResponse.ok(
+                Endpoint.put("/api/certificates/{name}", Access.atLeast(Role.ADMIN), r -> count(ApiResponse.ok(
                         Map.of("bytes", r.body().length)))).withAccepts("application/x-pem-file"),
-                Route.put("/api/certificates/{name}/json", Access.atLeast(Role.ADMIN),
+                Endpoint.put("/api/certificates/{name}/json", Access.atLeast(Role.ADMIN),
                         r -> count(ApiResponse.ok(r.json()))).withAccepts("application/x-pem-file", "application/json"),
-                Route.get("/api/metrics", Access.PUBLIC, r -> count(ApiResponse.text(200,
+                Endpoint.get("/api/metrics", Access.PUBLIC, r -> count(ApiResponse.text(200,
                         "text/plain; version=0.0.4; charset=utf-8", "balor_up 1\n"))),
-                Route.get("/api/search", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of(
+                Endpoint.get("/api/search", Access.PUBLIC, r -> count(ApiResponse.ok(Map.of(
                         "q", String.valueOf(r.query("q")), "limit", r.queryInt("limit", 10, 1, 100))))),
-                Route.get("/api/boom", Access.PUBLIC, r -> {
+                Endpoint.get("/api/boom", Access.PUBLIC, r -> {
                     calls.incrementAndGet();
                     throw new IllegalStateException("secret-detail-xyz");
                 }),
-                Route.get("/api/null", Access.PUBLIC, r -> null),
-                Route.post("/api/slow-down", Access.PUBLIC, r -> {
+                Endpoint.get("/api/null", Access.PUBLIC, r -> null),
+                Endpoint.post("/api/slow-down", Access.PUBLIC, r -> {
                     throw ApiException.tooManyRequests(7);
                 }),
-                Route.post("/api/echo", Access.PUBLIC, r -> count(ApiResponse.ok(r.json()))));
+                Endpoint.post("/api/echo", Access.PUBLIC, r -> count(ApiResponse.ok(r.json()))));
     }
 
     private ApiResponse count(ApiResponse response) {

@@ -21,9 +21,9 @@ public final class TimeoutServerMain {
     public static void main(String[] args) throws Exception {
         ApiServer.applyTimeoutDefaults();
         ApiServer server = ApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                List.of(Route.get("/api/ping", Access.PUBLIC, r -> ApiResponse.ok(Map.of("pong", true))),
-                        Route.get("/api/big", Access.PUBLIC, r -> ApiResponse.ok(Map.of("pad", "x".repeat(256 * 1024)))),
-                        Route.get("/api/private", Access.atLeast(Role.VIEWER), r -> ApiResponse.noContent())),
+                List.of(Endpoint.get("/api/ping", Access.PUBLIC, r -> ApiResponse.ok(Map.of("pong", true))),
+                        Endpoint.get("/api/big", Access.PUBLIC, r -> ApiResponse.ok(Map.of("pad", "x".repeat(256 * 1024)))),
+                        Endpoint.get("/api/private", Access.atLeast(Role.VIEWER), r -> ApiResponse.noContent())),
                 ApiOptions.defaults(Authentication.nobody(), new AuditRing(10)).withStopDelaySeconds(0));
         for (String name : ApiServer.TIMEOUT_DEFAULTS.keySet()) {
             System.out.println("SET " + name + "=" + System.getProperty(name));

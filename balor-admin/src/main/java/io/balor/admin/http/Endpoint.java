@@ -28,7 +28,7 @@ import java.util.Set;
  * own with {@link #withAccepts} ({@code application/x-pem-file}). A request that carries a body
  * of another type gets 415 before its handler runs.
  */
-public final class Route {
+public final class Endpoint {
 
     private final String method;
     private final String pattern;
@@ -40,7 +40,7 @@ public final class Route {
     /** Per segment: the parameter name, or null for a literal. */
     private final List<String> params;
 
-    private Route(String method, String pattern, Access access, Set<String> accepts, Handler handler) {
+    private Endpoint(String method, String pattern, Access access, Set<String> accepts, Handler handler) {
         if (method == null || !method.matches("[A-Z]{1,16}")) {
             throw new IllegalArgumentException("a route method is an upper-case token, not " + method);
         }
@@ -86,36 +86,36 @@ public final class Route {
     }
 
     /** A route for {@code method} (upper case) taking JSON bodies. */
-    public static Route of(String method, String pattern, Access access, Handler handler) {
-        return new Route(method, pattern, access, Set.of(MediaType.JSON), handler);
+    public static Endpoint of(String method, String pattern, Access access, Handler handler) {
+        return new Endpoint(method, pattern, access, Set.of(MediaType.JSON), handler);
     }
 
-    public static Route get(String pattern, Access access, Handler handler) {
+    public static Endpoint get(String pattern, Access access, Handler handler) {
         return of("GET", pattern, access, handler);
     }
 
-    public static Route post(String pattern, Access access, Handler handler) {
+    public static Endpoint post(String pattern, Access access, Handler handler) {
         return of("POST", pattern, access, handler);
     }
 
-    public static Route put(String pattern, Access access, Handler handler) {
+    public static Endpoint put(String pattern, Access access, Handler handler) {
         return of("PUT", pattern, access, handler);
     }
 
-    public static Route patch(String pattern, Access access, Handler handler) {
+    public static Endpoint patch(String pattern, Access access, Handler handler) {
         return of("PATCH", pattern, access, handler);
     }
 
-    public static Route delete(String pattern, Access access, Handler handler) {
+    public static Endpoint delete(String pattern, Access access, Handler handler) {
         return of("DELETE", pattern, access, handler);
     }
 
     /** This route taking request bodies of exactly these media types ({@code type/subtype}, lower case). */
-    public Route withAccepts(String... mediaTypes) {
+    public Endpoint withAccepts(String... mediaTypes) {
         if (mediaTypes.length == 0) {
             throw new IllegalArgumentException("a route takes at least one media type");
         }
-        return new Route(method, pattern, access, new HashSet<>(Arrays.asList(mediaTypes)), handler);
+        return new Endpoint(method, pattern, access, new HashSet<>(Arrays.asList(mediaTypes)), handler);
     }
 
     public String method() {
@@ -164,7 +164,7 @@ public final class Route {
     }
 
     /** Whether, where this route and {@code other} (of equal length) first differ, this one is the literal. */
-    boolean moreSpecificThan(Route other) {
+    boolean moreSpecificThan(Endpoint other) {
         for (int i = 0; i < literals.size() && i < other.literals.size(); i++) {
             boolean mine = literals.get(i) != null;
             boolean theirs = other.literals.get(i) != null;
@@ -176,7 +176,7 @@ public final class Route {
     }
 
     /** Whether both routes answer the same method on the same paths (parameter names aside). */
-    boolean sameEndpoint(Route other) {
+    boolean sameEndpoint(Endpoint other) {
         return method.equals(other.method) && literals.equals(other.literals);
     }
 

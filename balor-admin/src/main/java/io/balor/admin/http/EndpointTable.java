@@ -13,19 +13,19 @@ import java.util.TreeSet;
  * gathers the methods the path allows for a 405's {@code Allow} header. HEAD and OPTIONS are not
  * implied: a path without such a route answers them 405 (so a CORS preflight is never allowed).
  */
-final class RouteTable {
+final class EndpointTable {
 
     /** A route and the path parameters it took from the request path. */
-    record Match(Route route, Map<String, String> params) {
+    record Match(Endpoint route, Map<String, String> params) {
     }
 
     /** Where a client that asked for a path the API does not have finds the ones it has. */
     static final String NO_SUCH_PATH_HINT = "GET /api lists every endpoint with the role it needs;"
             + " the README's \"Admin API\" section describes them";
 
-    private final List<Route> routes;
+    private final List<Endpoint> routes;
 
-    RouteTable(List<Route> routes) {
+    EndpointTable(List<Endpoint> routes) {
         this.routes = List.copyOf(routes);
         for (int i = 0; i < this.routes.size(); i++) {
             for (int j = 0; j < i; j++) {
@@ -39,10 +39,10 @@ final class RouteTable {
 
     /** The route for {@code method} on {@code segments}; 404 if no route has the path, 405 if none has the method. */
     Match find(String method, List<String> segments) {
-        Route best = null;
+        Endpoint best = null;
         Map<String, String> bestParams = null;
         Set<String> allowed = new TreeSet<>();
-        for (Route route : routes) {
+        for (Endpoint route : routes) {
             Map<String, String> params = route.match(segments);
             if (params == null) {
                 continue;
