@@ -1,11 +1,11 @@
 package io.balor;
 
 /**
- * A description of one live session (one downstream connection and the upstream connection it
+ * A description of one live session (one client connection and the upstream connection it
  * is forwarded to), as HAProxy's {@code show sess} gives it. Taken on the session's loop.
  *
  * @param listener              the listener that accepted it
- * @param client                the downstream peer, {@code ip:port}
+ * @param client                the client, {@code ip:port} (as a trusted PROXY header named it, else the socket's peer)
  * @param upstream              the upstream id ({@code pool/address}), or null while none is picked
  * @param state                 {@code connecting}, {@code open}, {@code half-closed} or {@code closing}
  * @param bytesFromClient       bytes read from the client so far

@@ -4,7 +4,7 @@ import io.balor.SessionInfo;
 import io.balor.net.Acceptor;
 
 /**
- * One downstream connection and what Balor does with it: an L4 {@link TcpTunnel} or an L7
+ * One client connection and what Balor does with it: an L4 {@link TcpTunnel} or an L7
  * {@link HttpSession}. Owned by one loop's thread from start to close; linked into that loop's
  * {@link SessionList} while it lives, and counted by its listener's {@link Acceptor} until it
  * ends (a session that hands its sockets over, as HTTP does to a WebSocket tunnel, hands that

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Writes the close frames Balor sends itself (RFC 6455 §5.5.1): a status code and a short
- * ASCII reason, unmasked towards the downstream client or masked towards the upstream server
+ * ASCII reason, unmasked towards the client or masked towards the upstream server
  * (§5.1, §5.3). Used when a listener drains (1001), when a {@link FrameScanner} finds a
  * violation (1002, 1009), or when the other side fails (1011, 1014). Inject one only where the
  * stream is at a frame boundary ({@link FrameScanner#atFrameBoundary()}). Stateless; writes into

@@ -87,12 +87,12 @@ public final class FrameScanner {
         reset(extensions);
     }
 
-    /** A scanner for the downstream-to-upstream direction: every frame masked. */
+    /** A scanner for the client-to-upstream direction: every frame masked. */
     public static FrameScanner clientToServer(long maxPayload, boolean extensions) {
         return new FrameScanner(true, maxPayload, extensions);
     }
 
-    /** A scanner for the upstream-to-downstream direction: no frame masked. */
+    /** A scanner for the upstream-to-client direction: no frame masked. */
     public static FrameScanner serverToClient(long maxPayload, boolean extensions) {
         return new FrameScanner(false, maxPayload, extensions);
     }

@@ -8,7 +8,7 @@ import io.balor.UpstreamHealthStatus;
 import io.balor.config.HealthCheckConfig;
 import io.balor.config.UpstreamTlsConfig;
 import io.balor.tls.TestPki;
-import io.balor.upstream.ConsistentHash;
+import io.balor.upstream.HashRing;
 import io.balor.upstream.Pool;
 import io.balor.upstream.SmoothWeightedRoundRobin;
 import io.balor.upstream.Upstream;
@@ -147,10 +147,10 @@ class HealthCheckerTest {
 
         // Every balancer skips it while it is down.
         SmoothWeightedRoundRobin roundRobin = new SmoothWeightedRoundRobin(pool);
-        ConsistentHash hash = new ConsistentHash(pool);
+        HashRing hash = HashRing.of(pool);
         for (int i = 0; i < 20; i++) {
             assertSame(pool.get(1), roundRobin.pick());
-            assertSame(pool.get(1), hash.pick(i * 7919));
+            assertSame(pool.get(1), hash.find(i * 7919));
         }
         UpstreamHealthStatus status = checker.statuses().stream().filter(s -> s.upstream().equals(id)).findFirst().orElseThrow();
         assertEquals(new UpstreamHealthStatus(id, "app", false, 0, 3, 4, "status 503, expected 200-399", 3, false, 0, 0, null), status);
