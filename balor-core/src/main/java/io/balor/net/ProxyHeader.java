@@ -283,28 +283,17 @@ public final class ProxyHeader {
             family = 0;
             return total;
         }
-        int at = start + V2_FIXED;
-        if (familyTransport == 0x11) {         // TCP over IPv4
-            if (length < 12) {
-                return INVALID;
-            }
-            copy(buffer, at, source, 4);
-            copy(buffer, at + 4, destination, 4);
-            sourcePort = port16(buffer, at + 8);
-            destinationPort = port16(buffer, at + 10);
-            family = 4;
-        } else if (familyTransport == 0x21) {  // TCP over IPv6
-            if (length < 36) {
-                return INVALID;
-            }
-            copy(buffer, at, source, 16);
-            copy(buffer, at + 16, destination, 16);
-            sourcePort = port16(buffer, at + 32);
-            destinationPort = port16(buffer, at + 34);
-            family = 6;
-        } else {
-            return INVALID;   // UDP or UNIX sockets: not what a TCP listener can be given
+        // TCP over IPv4 (0x11) or IPv6 (0x21): source, destination, then the two ports.
+        int size = familyTransport == 0x11 ? 4 : familyTransport == 0x21 ? 16 : 0;
+        if (size == 0 || length < 2 * size + 4) {
+            return INVALID;   // UDP or UNIX sockets (not what a TCP listener is given), or a block too short
         }
+        int at = start + V2_FIXED;
+        copy(buffer, at, source, size);
+        copy(buffer, at + size, destination, size);
+        sourcePort = port16(buffer, at + 2 * size);
+        destinationPort = port16(buffer, at + 2 * size + 2);
+        family = size == 4 ? 4 : 6;
         local = false;
         return total;   // TLVs, if any, are inside the length and skipped with it
     }
