@@ -7,7 +7,7 @@ import io.balor.upstream.Upstream;
 import java.nio.ByteBuffer;
 
 /**
- * What an {@link HttpSession} keeps of its current exchange for the access log: the request
+ * What an {@link HttpExchange} keeps of itself for the access log: the request
  * path (copied when the exchange starts, since its head may be gone by the end), the byte
  * counts when the previous exchange ended (so an exchange's bytes are those since), when the
  * upstream leg began, the last upstream attempted (kept when the attempt failed, so a 502 names

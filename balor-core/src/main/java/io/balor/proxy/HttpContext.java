@@ -3,7 +3,7 @@ package io.balor.proxy;
 import io.balor.upstream.Balancer;
 
 /**
- * What an {@link HttpSession} asks its loop for at the start of each exchange: the listener's
+ * What an {@link HttpSession} and its {@link HttpExchange} ask their loop for at the start of each exchange: the listener's
  * policy in the loop's current snapshot and that snapshot's balancer for a pool (shared by every
  * loop). Implemented by the loop's state; loop thread only.
  */

@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 /**
  * One HTTP connection to an upstream, kept across requests: the socket, the upstream it goes
  * to, and what the {@link KeepAliveCache} needs while it waits idle (made once per connection,
- * so keeping and reusing it allocates nothing). Owned by one loop: by an {@link HttpSession}
- * while an exchange uses it, by the cache in between.
+ * so keeping and reusing it allocates nothing). Owned by one loop: by an {@link HttpExchange}
+ * while it uses it, by the cache in between.
  */
 public final class UpstreamConnection implements IoHandler {
 

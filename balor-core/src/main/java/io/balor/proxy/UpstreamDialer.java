@@ -18,7 +18,7 @@ import java.util.Arrays;
 /**
  * Gets one session a connection to an upstream of a pool; owned by that session, loop thread
  * only. The one connect-and-failover loop, shared by the L4 {@link TcpTunnel} and the L7
- * {@link HttpSession}: the connection it makes is registered with the session's loop and its
+ * {@link HttpExchange}: the connection it makes is registered with the session's loop and its
  * upstream {@link IoHandler}, and its connect timeout runs on the session's own timer.
  *
  * <h2>A dial</h2>
