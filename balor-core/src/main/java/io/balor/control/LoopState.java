@@ -117,35 +117,9 @@ final class LoopState {
                     limits, connection, nextRequestId).start();
             return;
         }
-        TlsCompiler.TcpRouting routing = listener.tcpRouting();
+        TunnelRouting routing = listener.tunnelRouting();
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
-                routing == null ? snapshot.balancers().get(listener.pool()) : null,
-                routing == null ? null : new Router(routing), listener.policy(), connection).start();
-    }
-
-    /** A TCP session's choice of pool by TLS server name, among the snapshot's balancers. */
-    private final class Router implements TunnelRouter {
-        private final TlsCompiler.TcpRouting routing;
-
-        Router(TlsCompiler.TcpRouting routing) {
-            this.routing = routing;
-        }
-
-        @Override
-        public Balancer route(String serverName) {
-            String pool = routing.routes().match(serverName);
-            return pool == null ? null : snapshot.balancers().get(pool);
-        }
-
-        @Override
-        public boolean passthrough() {
-            return routing.passthrough();
-        }
-
-        @Override
-        public long helloTimeoutNanos() {
-            return routing.helloTimeoutNanos();
-        }
+                routing == null ? listener.balancer() : null, routing, listener.policy(), connection).start();
     }
 
     /** An HTTP listener's view of this loop, read afresh at each exchange. */
@@ -160,11 +134,6 @@ final class LoopState {
         public HttpPolicy policy() {
             RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
             return listener == null ? null : listener.http();
-        }
-
-        @Override
-        public Balancer balancer(String pool) {
-            return pool == null ? null : snapshot.balancers().get(pool);
         }
 
         @Override

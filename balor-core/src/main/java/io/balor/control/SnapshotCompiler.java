@@ -14,9 +14,12 @@ import io.balor.config.UpstreamTlsConfig;
 import io.balor.tls.UpstreamTls;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.HttpRoute;
+import io.balor.proxy.MethodAnswers;
 import io.balor.proxy.Stickiness;
 import io.balor.route.RouteTable;
 import io.balor.proxy.TunnelPolicy;
+import io.balor.upstream.Balancer;
+import io.balor.upstream.BalancerFactory;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
 import io.balor.upstream.UpstreamHealth;
@@ -42,15 +45,19 @@ final class SnapshotCompiler {
     private final BalorOptions options;
     private final HealthChecker health;
     private final TrafficRegistry traffic;
+    private final BalancerFactory balancerFactory;
 
     /**
      * @param health  keeps the health of checked upstreams by id across snapshots
      * @param traffic keeps the traffic counters of routes, pools and upstreams across snapshots
+     * @param balancerFactory makes each pool's balancer
      */
-    SnapshotCompiler(BalorOptions options, HealthChecker health, TrafficRegistry traffic) {
+    SnapshotCompiler(BalorOptions options, HealthChecker health, TrafficRegistry traffic,
+                     BalancerFactory balancerFactory) {
         this.options = options;
         this.health = health;
         this.traffic = traffic;
+        this.balancerFactory = balancerFactory;
     }
 
     /**
@@ -58,15 +65,32 @@ final class SnapshotCompiler {
      * SNI routing, on a TCP listener its new-connection rate limit, and the peers trusted to send
      * a PROXY header.
      */
-    RuntimeSnapshot.Listener listener(ListenerConfig listener, Map<String, Pool> pools, RateLimits rateLimits,
+    RuntimeSnapshot.Listener listener(ListenerConfig listener, Map<String, Balancer> balancers, RateLimits rateLimits,
                                       io.balor.tls.ServerTls tls) {
-        return new RuntimeSnapshot.Listener(listener.name(), listener.poolName(), policy(listener),
-                httpPolicy(listener, pools, rateLimits), tls, TlsCompiler.tcpRouting(listener),
+        return new RuntimeSnapshot.Listener(listener.name(), balancer(balancers, listener.poolName()), policy(listener),
+                httpPolicy(listener, balancers, rateLimits), tls, TlsCompiler.tunnelRouting(listener, balancers),
                 listener.protocol() == Protocol.TCP ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null,
                 listener.proxyProtocol() == null ? null : io.balor.net.AddressRanges.parse(
                         listener.proxyProtocol().trusted(), "proxy_protocol.trusted", (path, why) -> {
                             throw new IllegalStateException(path + ": " + why);   // the config was checked
                         }));
+    }
+
+    /**
+     * Each pool's balancer for the next snapshot, made by the factory, going on from the running
+     * snapshot's balancer of the same name ({@code previous}).
+     */
+    Map<String, Balancer> balancers(Map<String, Pool> pools, Map<String, Balancer> previous) {
+        Map<String, Balancer> next = new HashMap<>();
+        for (Pool pool : pools.values()) {
+            next.put(pool.name(), balancerFactory.balancer(pool, previous.get(pool.name())));
+        }
+        return Map.copyOf(next);
+    }
+
+    /** The balancer of the pool named {@code pool}, or null (no name, or no such pool). */
+    static Balancer balancer(Map<String, Balancer> balancers, String pool) {
+        return pool == null ? null : balancers.get(pool);
     }
 
     /**
@@ -111,36 +135,35 @@ final class SnapshotCompiler {
     }
 
     /** The HTTP side of a listener, or null for a TCP listener. */
-    HttpPolicy httpPolicy(ListenerConfig listener, Map<String, Pool> pools, RateLimits limits) {
+    HttpPolicy httpPolicy(ListenerConfig listener, Map<String, Balancer> balancers, RateLimits limits) {
         if (listener.protocol() != Protocol.HTTP) {
             return null;
         }
         HttpSettings http = listener.http();
+        Map<String, Stickiness> sticky = new HashMap<>();
+        if (http.sticky() != null) {
+            for (String name : routedPools(listener)) {
+                sticky.put(name, new Stickiness(http.sticky(), balancers.get(name).pool(), listener.terminatesTls()));
+            }
+        }
         List<RouteTable.Rule<HttpRoute>> rules = new ArrayList<>();
         for (RouteConfig route : http.routes()) {
             String place = listener.name() + " " + route.host() + " " + route.pathPrefix();
             String name = route.host() + (route.pathPrefix() == null ? "" : route.pathPrefix());
             rules.add(new RouteTable.Rule<>(route.host(), route.pathPrefix(),
-                    new HttpRoute(route.pool(), limits.bucket(place, route.rateLimit()), name,
-                            traffic.route(listener.name(), name))));
+                    new HttpRoute(balancers.get(route.pool()), sticky.get(route.pool()),
+                            limits.bucket(place, route.rateLimit()), name, traffic.route(listener.name(), name))));
         }
         HttpRoute fallback = listener.poolName() == null ? null
-                : new HttpRoute(listener.poolName(), null, null, traffic.route(listener.name(), null));
+                : new HttpRoute(balancers.get(listener.poolName()), sticky.get(listener.poolName()), null, null,
+                        traffic.route(listener.name(), null));
         HttpTimeouts timeouts = http.timeouts();
-        Stickiness sticky = null;
-        if (http.sticky() != null) {
-            List<Pool> used = new ArrayList<>();
-            for (String name : new java.util.TreeSet<>(routedPools(listener))) {
-                used.add(pools.get(name));
-            }
-            sticky = new Stickiness(http.sticky(), used, listener.terminatesTls());
-        }
         byte[] proto = listener.terminatesTls() ? HTTPS : HTTP;
         return new HttpPolicy(listener.name(), RouteTable.compile(rules, fallback),
                 limits.bucket(listener.name(), listener.rateLimit()), proto, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
-                sticky, policy(listener), http.websocketMaxFrameBytes());
+                List.of(MethodAnswers.INSTANCE), policy(listener), http.websocketMaxFrameBytes());
     }
 
     private static java.util.Set<String> routedPools(ListenerConfig listener) {

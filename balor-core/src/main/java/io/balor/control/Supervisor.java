@@ -76,7 +76,7 @@ public final class Supervisor {
     /** The running snapshot's pools, for metrics; supervisor-written like {@link #bound}. */
     private volatile Map<String, Pool> pools = Map.of();
     /** The running snapshot's balancers by pool name (their positions go on in the next one); supervisor thread. */
-    private Map<String, io.balor.upstream.SmoothWeightedRoundRobin> balancers = Map.of();
+    private Map<String, io.balor.upstream.Balancer> balancers = Map.of();
     private volatile BalorConfig config = BalorConfig.empty();
     private volatile long generation;
     private int nextAcceptLoop;
@@ -94,7 +94,7 @@ public final class Supervisor {
         this.health = io.balor.health.HealthChecker.scheduled(options.healthScriptDir());
         this.healthScriptDir = options.healthScriptDir();
         this.traffic = new TrafficRegistry(loops.size());
-        this.compiler = new SnapshotCompiler(options, health, traffic);
+        this.compiler = new SnapshotCompiler(options, health, traffic, io.balor.upstream.BalancerFactory.ROUND_ROBIN);
         this.rateLimits = new RateLimits(options.ticker());
         this.latency = new LatencyWindow(options.ticker());
         this.certificates = new io.balor.tls.CertificateStore(options.clock(), options.certificateCheckInterval());
@@ -353,18 +353,16 @@ public final class Supervisor {
         Map<String, BoundListener> before = bound;
         ListenerSockets sockets = ListenerSockets.match(next, before, loops.size());
 
+        Map<String, io.balor.upstream.Balancer> nextBalancers = compiler.balancers(pools, balancers);
         Map<BoundListener, RuntimeSnapshot.Listener> listeners = new HashMap<>();
         for (ListenerConfig listener : next.listeners()) {
             BoundListener socket = sockets.kept().get(listener.name());
             if (socket != null) {
-                listeners.put(socket, compiler.listener(listener, pools, rateLimits, serverTls.get(listener.name())));
+                listeners.put(socket, compiler.listener(listener, nextBalancers, rateLimits,
+                        serverTls.get(listener.name())));
             }
         }
-        Map<String, io.balor.upstream.SmoothWeightedRoundRobin> nextBalancers = new HashMap<>();
-        for (Pool pool : pools.values()) {
-            nextBalancers.put(pool.name(), new io.balor.upstream.SmoothWeightedRoundRobin(pool, balancers.get(pool.name())));
-        }
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools, Map.copyOf(nextBalancers));
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(generation + 1, listeners, pools, nextBalancers);
         try {
             for (CompletableFuture<Object> future : loops.onEach(loop -> {
                 states[loop.index()].install(snapshot);

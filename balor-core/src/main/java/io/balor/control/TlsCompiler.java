@@ -74,17 +74,18 @@ final class TlsCompiler {
     }
 
     /** How a TCP listener with TLS picks its pool by server name, or null when it does not. */
-    static TcpRouting tcpRouting(ListenerConfig listener) {
+    static TunnelRouting tunnelRouting(ListenerConfig listener, Map<String, io.balor.upstream.Balancer> balancers) {
         if (listener.protocol() != Protocol.TCP || listener.tls() == null && !listener.terminatesTls()) {
             return null;
         }
-        List<Map.Entry<String, String>> byHost = new ArrayList<>();
+        List<Map.Entry<String, io.balor.upstream.Balancer>> byHost = new ArrayList<>();
         for (RouteConfig route : listener.http().routes()) {
-            byHost.add(new AbstractMap.SimpleImmutableEntry<>(route.host(), route.pool()));
+            byHost.add(new AbstractMap.SimpleImmutableEntry<>(route.host(), balancers.get(route.pool())));
         }
         TlsConfig tls = listener.tls();
         long helloTimeout = (tls == null ? TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT : tls.handshakeTimeout()).toNanos();
-        return new TcpRouting(SniMatcher.of(byHost, listener.poolName()), listener.passesTlsThrough(), helloTimeout);
+        return new TunnelRouting(SniMatcher.of(byHost, SnapshotCompiler.balancer(balancers, listener.poolName())),
+                listener.passesTlsThrough(), helloTimeout);
     }
 
     /** A pool's client TLS, or null (with a problem) when its CA bundle cannot be read. */
@@ -106,7 +107,4 @@ final class TlsCompiler {
         }
     }
 
-    /** A TCP listener's routes by TLS server name (pool names, the listener's pool as default). */
-    record TcpRouting(SniMatcher<String> routes, boolean passthrough, long helloTimeoutNanos) {
-    }
 }

@@ -23,8 +23,8 @@ public final class CookieDomainRewriter {
     private int hostLength;
 
     /**
-     * The client-facing host for the next responses: {@code buffer[start, end)} is a Host value
-     * or authority; its port and a trailing dot are left out. Rewriting is off for the responses
+     * The client-facing host for the next responses: {@code buffer[start, end)} is the request's
+     * host name as its head found it ({@link HttpHead#hostStart()}: no port, no trailing dot). Rewriting is off for the responses
      * to come when the buffer is null, the value is not one the parser accepts
      * ({@link HostField#valid}), or its host is over 255 bytes or is not a DNS name or IP literal
      * ({@link HostField#dnsNameOrIpLiteral}): then an upstream's {@code Set-Cookie} passes
@@ -36,12 +36,9 @@ public final class CookieDomainRewriter {
         if (buffer == null || !HostField.valid(buffer, start, end)) {
             return;
         }
-        long range = HostField.range(buffer, start, end);
-        int from = HostField.start(range);
-        int to = HostField.end(range);
-        if (to - from <= MAX_HOST && HostField.dnsNameOrIpLiteral(buffer, from, to)) {
-            buffer.get(from, host, 0, to - from);
-            hostLength = to - from;
+        if (end - start <= MAX_HOST && HostField.dnsNameOrIpLiteral(buffer, start, end)) {
+            buffer.get(start, host, 0, end - start);
+            hostLength = end - start;
         }
     }
 

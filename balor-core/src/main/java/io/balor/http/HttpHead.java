@@ -31,6 +31,9 @@ public final class HttpHead {
     /** For an absolute-form target: the authority (host[:port]); else -1. */
     int authorityStart = -1;
     int authorityEnd = -1;
+    /** A request's host name, normalised once by the parser (see {@link #hostStart()}). */
+    int hostStart;
+    int hostEnd;
     // status line
     int status;
     int reasonStart;
@@ -87,6 +90,7 @@ public final class HttpHead {
         method = null;
         methodStart = methodEnd = targetStart = targetEnd = 0;
         authorityStart = authorityEnd = -1;
+        hostStart = hostEnd = 0;
         status = 0;
         reasonStart = reasonEnd = 0;
         version = 0;
@@ -141,6 +145,22 @@ public final class HttpHead {
 
     public int authorityEnd() {
         return authorityEnd;
+    }
+
+    /**
+     * Where a request's host name starts: from its absolute-form authority, else its
+     * {@code Host} value, without surrounding whitespace, port or trailing dot (an IPv6 literal
+     * keeps its brackets), as {@link HostField#range} finds it. Routing, the upstream TLS server
+     * name and the cookie rewrite all read this one range. Empty ({@link #hostEnd()} equal) when
+     * the request names no host.
+     */
+    public int hostStart() {
+        return hostStart;
+    }
+
+    /** Where a request's host name ends (see {@link #hostStart()}). */
+    public int hostEnd() {
+        return hostEnd;
     }
 
     /** The response status, or 0 for a request. */

@@ -344,7 +344,21 @@ public final class HttpParser {
         if (request && head.version == 11 && head.hostField < 0) {
             return fail(400, "missing Host");
         }
+        if (request) {
+            hostName(head);
+        }
         return COMPLETE;
+    }
+
+    /** Finds the request's host name once, for everyone who reads it ({@link HttpHead#hostStart()}). */
+    private static void hostName(HttpHead head) {
+        int from = head.absoluteForm() ? head.authorityStart
+                : head.hostField >= 0 ? head.valueStart[head.hostField] : 0;
+        int to = head.absoluteForm() ? head.authorityEnd
+                : head.hostField >= 0 ? head.valueEnd[head.hostField] : 0;
+        long range = HostField.range(head.buffer, from, to);
+        head.hostStart = HostField.start(range);
+        head.hostEnd = HostField.end(range);
     }
 
     int fail(int status, String reason) {

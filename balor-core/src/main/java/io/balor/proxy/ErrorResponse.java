@@ -58,7 +58,7 @@ final class ErrorResponse {
         int idDigits = Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(requestId) + 3) / 4);
         int bodyLength = title.length + REQUEST_ID.length + idDigits + 1;
         int length = StatusLine.length(status) + CONTENT.length + decimalDigits(bodyLength) + CLOSE.length
-                + (status == 426 ? WEBSOCKET_VERSION.length : 0) + (status == 405 ? OwnAnswers.ALLOW.length : 0)
+                + (status == 426 ? WEBSOCKET_VERSION.length : 0) + (status == 405 ? MethodAnswers.ALLOW.length : 0)
                 + (retryAfterSeconds > 0 ? RETRY_AFTER.length + decimalDigits(retryAfterSeconds) + CRLF.length : 0)
                 + CRLF.length + bodyLength;
         if (length > out.remaining()) {
@@ -72,7 +72,7 @@ final class ErrorResponse {
             out.put(WEBSOCKET_VERSION);   // RFC 6455 §4.4
         }
         if (status == 405) {
-            out.put(OwnAnswers.ALLOW);    // RFC 9110 §15.5.6
+            out.put(MethodAnswers.ALLOW);    // RFC 9110 §15.5.6
         }
         if (retryAfterSeconds > 0) {
             out.put(RETRY_AFTER);

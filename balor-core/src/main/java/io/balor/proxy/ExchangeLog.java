@@ -7,7 +7,9 @@ import io.balor.upstream.Upstream;
 import java.nio.ByteBuffer;
 
 /**
- * What an {@link HttpExchange} keeps of itself for the access log: the request
+ * What an {@link HttpExchange} leaves behind when it ends: its count in the listener's, route's,
+ * pool's and upstream's traffic counters, and its access-log record. For the record it keeps the
+ * request
  * path (copied when the exchange starts, since its head may be gone by the end), the byte
  * counts when the previous exchange ended (so an exchange's bytes are those since), when the
  * upstream leg began, the last upstream attempted (kept when the attempt failed, so a 502 names
@@ -29,6 +31,17 @@ final class ExchangeLog {
     private long upstreamSince = -1;
     private Upstream upstream;
     private String error;
+    private final SessionCounters counters;
+    /** The loop's index: which shard of the traffic counters this writes. */
+    private final int shard;
+    /** The client's address as the access log shows it. */
+    private final byte[] client;
+
+    ExchangeLog(SessionCounters counters, int shard, byte[] client) {
+        this.counters = counters;
+        this.shard = shard;
+        this.client = client;
+    }
 
     /** The exchange of {@code request} (parsed in {@code buffer}) starts. */
     void start(AccessLog.Shard log, HttpHead request, ByteBuffer buffer) {
@@ -64,14 +77,26 @@ final class ExchangeLog {
     }
 
     /**
-     * The exchange ended with {@code status}: a record, if the log samples it.
+     * The exchange ended with {@code status} after {@code nanos}: counted in the listener's shard
+     * and in those of the route, pool and upstream it reached (each may be null: a refused head
+     * reached none), and a record if the log samples it.
      *
      * @param bytesIn  bytes read from the client so far in the session
      * @param bytesOut bytes given to the client so far in the session: written, or waiting in its
      *                 output buffer (the end of an exchange comes before its last bytes are written)
      */
-    void end(AccessLog.Shard log, HttpPolicy policy, HttpRoute route, byte[] client,
+    void end(AccessLog.Shard log, HttpPolicy policy, HttpRoute route, io.balor.upstream.Pool pool, Upstream reached,
              HttpHead request, int status, long nanos, long requestId, long bytesIn, long bytesOut, long now) {
+        counters.response(status, nanos);
+        if (route != null) {
+            route.traffic().exchange(shard, status, nanos);
+            if (pool != null) {
+                pool.traffic().exchange(shard, status, nanos);
+            }
+        }
+        if (reached != null) {
+            reached.traffic().exchange(shard, status, nanos);
+        }
         long in = bytesIn - bytesInAtStart;
         long out = bytesOut - bytesOutAtStart;
         bytesInAtStart = bytesIn;   // the next exchange's bytes count from here

@@ -1,20 +1,13 @@
 package io.balor.proxy;
 
-import io.balor.http.BodyPump;
-import io.balor.http.CookieDomainRewriter;
 import io.balor.http.HeadWriter;
-import io.balor.http.HeadWriter.Framing;
 import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
-import io.balor.http.HttpParser;
-import io.balor.http.Method;
-import io.balor.limit.TokenBucket;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
 import io.balor.upstream.Balancer;
-import io.balor.upstream.StickyCookie;
 import io.balor.upstream.Upstream;
 import io.balor.upstream.UpstreamError;
 import io.balor.ws.WebSocketHandshake;
@@ -24,44 +17,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
 /**
- * One HTTP request and its response, forwarded to an upstream: routing, the pick, the
- * connection (from the {@link UpstreamDialer}), the regenerated heads, both body pumps, and how
- * it finishes or fails. Owned by one {@link HttpSession} and reused for each of its exchanges,
- * loop thread only; the session keeps the client connection (its reads, buffers, interest and
- * timer) and hands each parsed request head to {@link #start}.
+ * One HTTP request and its response, forwarded to an upstream: where it goes
+ * ({@link HttpRouter}), the connection ({@link UpstreamDialer}), the request's bytes
+ * ({@link RequestRelay}) and the response's ({@link ResponseRelay}), and how it finishes or
+ * fails. Owned by one {@link HttpSession} and reused for each of its exchanges, loop thread
+ * only; the session keeps the client connection (its reads, buffers, interest and timer) and
+ * hands each parsed request head to {@link #start}. An HTTP/2 stream will make exchanges too.
+
  *
- * <h2>Phases</h2>
- * <ol>
- *   <li><b>start</b>: a request Balor answers itself is answered ({@link OwnAnswers}: a TRACE is
- *   refused 405, an OPTIONS with {@code Max-Forwards: 0} answered 200); else the listener's and
- *   route's rate limits (429), the route (none: 404), WebSocket checks and the body limit (413),
- *   and the pick (none: 503).</li>
- *   <li><b>connecting</b>: the dialer gets a connection, kept-alive or new, failing over to the
- *   next upstream (none left: 502; no socket to be had: 503).</li>
- *   <li><b>forwarding</b>: the regenerated head ({@link HeadWriter}), then the request body
- *   ({@link BodyPump}) while the response is read: 1xx responses pass through (at most
- *   {@value #MAX_INTERIM}, then 502), the final head is rewritten for the client and its body
- *   streamed, re-framed when the client needs it. A 101 to a WebSocket request makes the two
- *   sockets a {@link TcpTunnel}.</li>
- *   <li><b>finish</b>: when both bodies are complete the upstream connection goes back to the
- *   cache (unless it was closed, delimited by close, or said {@code Connection: close}) and the
- *   session reads the next request.</li>
- * </ol>
- * Errors before the response head has been sent become a status (502 invalid or failed
+ * <p>Phases: <b>start</b> (the router's verdict: 429, an {@link OwnAnswer}, 404, 413, a WebSocket
+ * refusal, 503, or an upstream); <b>connecting</b> (a kept-alive or new connection, failing over
+ * to the next upstream: none left 502, no socket 503); <b>forwarding</b> (head and body up while
+ * the response comes down; a 101 to a WebSocket request makes a {@link TcpTunnel}); <b>finish</b>
+ * (the upstream connection back to the cache unless it cannot carry another exchange, and the
+ * session reads the next request). Errors before the response head has been sent become a status (502 invalid or failed
  * upstream, 504 no response in time, 408 client too slow); after, the client connection is
  * closed. An upstream's failure is named by an {@link UpstreamError} token: the access log's
  * {@code error}, a rate-limited event, and for connect failures, resets and early closes passive
  * health's. Which timeout governs each wait is said at {@link #due()}.
  */
-final class HttpExchange {
+final class HttpExchange implements UpstreamDialer.Outcome {
 
     private static final int IDLE = 0;
     private static final int CONNECTING = 1;
     private static final int FORWARDING = 2;
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
-    /** Interim (1xx) responses relayed per exchange; one more is a 502 (an upstream sending them forever). */
-    static final int MAX_INTERIM = 32;
 
     private final HttpSession session;
     private final EventLoop loop;
@@ -71,16 +52,13 @@ final class HttpExchange {
     private final HttpContext context;
     /** The session's request head: parsed by the session, in its client buffer. */
     private final HttpHead request;
-    private final HttpParser responseParser;
-    private final HttpHead response;
-    private final BodyPump requestBody;
-    private final BodyPump responseBody;
     private final HeadWriter writer = new HeadWriter();
-    private final CookieDomainRewriter cookies = new CookieDomainRewriter();
-    private final ExchangeLog log = new ExchangeLog();
+    private final RequestRelay requestSide;
+    private final ResponseRelay response;
+    private final ExchangeLog log;
     private final UpstreamDialer dialer;
+    private final HttpRouter router;
     private final byte[] clientIp;
-    private final int clientHash;
 
     private int phase = IDLE;
     /** The snapshot's policy this exchange started with, kept to its end. */
@@ -89,29 +67,8 @@ final class HttpExchange {
     private Balancer balancer;
     private Upstream target;
     private UpstreamConnection upstream;
-    private ByteBuffer upstreamIn;
-    private ByteBuffer upstreamOut;
-    private int upstreamInStart;
-    private boolean upstreamEof;
-    private boolean headRequest;
-    private int requestVersion;
-    private boolean responseHeadDone;
-    private boolean responseDone;
-    /** Interim (1xx) responses of the current exchange so far. */
-    private int interimResponses;
-    /** When the whole request had been written to the upstream (ticker time), or -1: the response timeout runs from here. */
-    private long requestSentAt = -1;
-    private boolean upstreamReusable;
     /** When the request's head began to arrive (ticker time): where its duration starts. */
     private long started;
-    private long bytesFromUpstream;
-    private Upstream cookieUpstream;
-    private boolean websocket;
-    /** Some bytes of the request reached the upstream connection. */
-    private boolean requestWritten;
-    /** The request head is still where it was parsed, so it can be written again. */
-    private boolean headIntact;
-    private String expectedAccept;
 
     HttpExchange(HttpSession session, EventLoop loop, SessionCounters counters, HttpContext context,
                  HttpLimits limits, HttpHead request, Connection client, IoHandler upstreamHandler, Timer timer) {
@@ -121,14 +78,13 @@ final class HttpExchange {
         this.counters = counters;
         this.context = context;
         this.request = request;
-        this.responseParser = HttpParser.responses(limits);
-        this.response = new HttpHead(limits);
-        this.requestBody = new BodyPump(limits);
-        this.responseBody = new BodyPump(limits);
         this.clientIp = client.peer().substring(0, client.peer().lastIndexOf(':'))
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        this.clientHash = client.clientHash();
-        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, new Dialing(), context.cache());
+        this.log = new ExchangeLog(counters, shard, clientIp);
+        this.router = new HttpRouter(client.clientHash());
+        this.requestSide = new RequestRelay(loop, limits, writer);
+        this.response = new ResponseRelay(loop, limits, writer, session, router);
+        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, this, context.cache());
     }
 
     // ---- what the session asks
@@ -146,43 +102,27 @@ final class HttpExchange {
         return phase == FORWARDING;
     }
 
-    /** The phase's name for the sessions list. */
-    String phaseName() {
-        return phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
-    }
-
-    Upstream target() {
-        return target;
-    }
-
-    long bytesFromUpstream() {
-        return bytesFromUpstream;
-    }
-
-    /** Request bytes waiting for the upstream. */
-    int upstreamPending() {
-        return upstreamOut == null ? 0 : upstreamOut.position();
+    /** The session as the sessions list shows it, with what the session knows of its client side. */
+    io.balor.SessionInfo describe(String listener, String peer, boolean closing, long bytesFromClient,
+                                  int clientPending) {
+        String state = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
+        return new io.balor.SessionInfo(listener, peer, target == null ? null : target.id(), state, bytesFromClient,
+                response.bytesRead(), requestSide.pending(), clientPending, false, false);
     }
 
     /** Whether a response head has gone to the client (a failure can then only close). */
     boolean responseStarted() {
-        return phase == FORWARDING && responseHeadDone;
+        return phase == FORWARDING && response.headDone();
     }
 
     /** Whether the session should read the client now: not while the request body waits for room upstream. */
     boolean takesClientBytes() {
-        return phase != FORWARDING || requestBody.done() || upstreamOut == null || upstreamOut.hasRemaining();
+        return phase != FORWARDING || requestSide.takesBytes();
     }
 
-    /** How much of the client buffer before {@code start} must stay (a body being re-framed), or -1. */
-    int keepFrom() {
-        return requestBody.keepFrom();
-    }
-
-    /** The session moved its client buffer's bytes {@code by} to the left: the head is gone. */
-    void clientCompacted(int by) {
-        requestBody.compacted(by);
-        headIntact = false;
+    /** The request side, which keeps what of the client's buffer its body still needs. */
+    RequestRelay requestSide() {
+        return requestSide;
     }
 
     // ---- start
@@ -197,182 +137,78 @@ final class HttpExchange {
         route = null;
         target = null;
         started = headSince;
-        ByteBuffer in = session.in();
+        ByteBuffer in = session.clientIn;
         log.start(context.accessLog(), request, in);
-        requestVersion = request.version();
-        headRequest = request.method() == Method.HEAD;
         if (request.closeAfter()) {
-            session.closeAfterResponse();
+            session.closeAfter = true;
         }
-        int hostStart = request.absoluteForm() ? request.authorityStart()
-                : request.hostField() >= 0 ? request.valueStart(request.hostField()) : 0;
-        int hostEnd = request.absoluteForm() ? request.authorityEnd()
-                : request.hostField() >= 0 ? request.valueEnd(request.hostField()) : 0;
-        cookies.host(in, hostStart, hostEnd);
-        dialer.clientHost(in, hostStart, hostEnd);
-        int pathStart = request.absoluteForm() ? request.authorityEnd() : request.targetStart();
-        int pathEnd = pathStart;
-        while (pathEnd < request.targetEnd() && in.get(pathEnd) != '?') {
-            pathEnd++;
-        }
-        // The listener's limit counts every request (a 404 too); a route's only those it takes.
-        long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(loop.now(), clientHash);
-        int own = wait == 0 ? OwnAnswers.answer(request) : 0;
-        if (own == 405) {
-            session.fail(405);   // TRACE
+        response.expect(request, in);
+        dialer.clientHost(in, request.hostStart(), request.hostEnd());
+        int verdict = router.route(policy, request, in, loop.now());
+        route = router.route();
+        balancer = router.balancer();
+        target = router.target();
+        if (verdict == HttpRouter.ANSWER) {
+            answerItself(router.ownAnswer());
             return;
         }
-        if (own == 200) {
-            answerOptions();
-            return;
-        }
-        route = policy.routes().find(in, hostStart, hostEnd, pathStart, pathEnd);
-        if (wait == 0 && route == null) {
-            session.fail(404);
-            return;
-        }
-        if (wait == 0 && route.rateLimit() != null) {
-            wait = route.rateLimit().tryTake(loop.now(), clientHash);
-        }
-        if (wait > 0) {
+        if (verdict == HttpRouter.LIMITED) {
+            // 429 with Retry-After, then the connection closes (the body, if any, is not read).
             counters.limited();
-            session.failLimited(TokenBucket.retryAfterSeconds(wait));
+            ErrorResponse.write(session.out(), 429, session.requestId, router.retryAfterSeconds());
+            ended(429, loop.now() - started);
+            session.closeWhenFlushed();
             return;
         }
-        String pool = route.pool();
-        websocket = WebSocketHandshake.wantsWebSocket(request);
-        if (websocket) {
-            int refused = WebSocketHandshake.checkRequest(request);
-            if (refused != 0) {
-                session.fail(refused);
-                return;
-            }
-            int key = WebSocketHandshake.keyField(request);
-            expectedAccept = WebSocketHandshake.acceptFor(in, request.valueStart(key), request.valueEnd(key));
-        }
-        long length = request.contentLength();
-        if (length > policy.maxBodyBytes()) {
-            session.fail(413);
+        if (verdict != HttpRouter.FORWARD) {
+            session.fail(verdict);
             return;
         }
-        Framing framing = requestFraming();
-        requestBody.start(framing, length, framing);
-        session.inStart(request.headEnd());
-        balancer = context.balancer(pool);
-        target = balancer == null ? null : pick(pool);
-        if (target == null) {
-            session.fail(503);
-            return;
-        }
-        responseHeadDone = false;
-        responseDone = false;
-        interimResponses = 0;
-        upstreamEof = false;
-        responseParser.reset();
+        requestSide.start(request);
+        session.clientInStart = request.headEnd();
+        response.reset();
         phase = CONNECTING;
-        headIntact = true;
-        requestWritten = false;
         dialer.dial(balancer, target, policy.connectTimeoutNanos());
     }
 
     /**
-     * Answers an OPTIONS with {@code Max-Forwards: 0} ({@link OwnAnswers}) and lets the session
-     * go on to the next request, as after a forwarded exchange; the connection closes after it
-     * when the client asked for that, or when the request has a body (it is not read).
+     * Gives the answer Balor has for this request itself ({@code own}) and lets the session go
+     * on to the next request, as after a forwarded exchange; the connection closes after it when
+     * the client asked for that, when the answer is an error, or when the request has a body
+     * (it is not read).
      */
-    private void answerOptions() {
-        boolean close = session.closesAfterResponse() || request.contentLength() > 0 || request.chunked();
-        if (!OwnAnswers.options(session.out(), close)) {
+    private void answerItself(OwnAnswer own) {
+        boolean close = session.closeAfter || request.contentLength() > 0 || request.chunked();
+        int status = own.write(request, session.clientIn, session.out(), session.requestId, close);
+        if (status == OwnAnswer.NO_ROOM) {
             session.close();   // behind 32 KiB of responses the client has not read: it is not reading
             return;
         }
-        ended(200, loop.now() - started);
-        if (close) {
-            session.closeAfterResponse();
+        ended(status, loop.now() - started);
+        if (close || status >= 400) {
+            session.closeAfter = true;
         } else {
-            requestBody.start(Framing.NONE, 0, Framing.NONE);
-            session.inStart(request.headEnd());
+            requestSide.skip();
+            session.clientInStart = request.headEnd();
         }
         session.exchangeDone();
     }
 
-    /**
-     * The upstream for this request: the one the sticky cookie names if it can take it (else the
-     * balancer's pick, and the response re-issues the cookie), the client's place on the hash
-     * ring for {@code ip_hash}, or the balancer's pick.
-     */
-    private Upstream pick(String pool) {
-        Stickiness sticky = policy.sticky();
-        cookieUpstream = null;
-        if (sticky == null) {
-            return balancer.pick();
-        }
-        if (!sticky.byCookie()) {
-            return sticky.byClient(pool, clientHash);
-        }
-        StickyCookie cookie = sticky.cookie(pool);
-        ByteBuffer in = session.in();
-        for (int i = 0; i < request.fieldCount() && cookieUpstream == null && cookie != null; i++) {
-            if (request.nameIs(i, "cookie")) {
-                cookieUpstream = cookie.find(in, request.valueStart(i), request.valueEnd(i));
-            }
-        }
-        if (cookieUpstream != null && cookieUpstream.eligible()) {
-            return cookieUpstream;
-        }
-        return balancer.pick();
+    // ---- how dials end (UpstreamDialer.Outcome): the exchange goes on, or 503 (no socket) or 502 (no upstream left)
+
+    @Override
+    public void attempting(Upstream next) {
+        target = next;
+        log.attempt(next);
     }
 
-    /** The {@code Set-Cookie} line to add to this response, or null. */
-    private byte[] stickyLine() {
-        Stickiness sticky = policy.sticky();
-        if (sticky == null || !sticky.byCookie() || target == null || target == cookieUpstream
-                || (cookieUpstream != null && cookieUpstream.id().equals(target.id()))) {
-            return null;
-        }
-        return sticky.setCookieLine(target);
-    }
-
-    /** How this exchange's dials end: it goes on, or it is answered 503 (no socket) or 502 (no upstream left). */
-    private final class Dialing implements UpstreamDialer.Outcome {
-
-        @Override
-        public void attempting(Upstream next) {
-            target = next;
-            log.attempt(next);
-        }
-
-        @Override
-        public void connected(Connection connection, UpstreamConnection kept) {
-            upstream = kept;
-            HttpExchange.this.connected();
-        }
-
-        @Override
-        public void noSocket(String error) {
-            log.failed(error);
-            session.fail(503);
-        }
-
-        @Override
-        public void noUpstream(String error) {
-            target = null;
-            log.failed(error);
-            session.fail(502);
-        }
-    }
-
-    private void connected() {
+    @Override
+    public void connected(Connection connection, UpstreamConnection kept) {
+        upstream = kept;
         phase = FORWARDING;
-        requestSentAt = -1;
         log.upstreamStarted(loop.now());
-        if (upstreamOut == null) {
-            upstreamOut = loop.buffers().acquire();
-        }
-        Framing framing = requestFraming();
         byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
-        if (!writer.request(request, upstreamOut, framing, request.contentLength(), host, clientIp, policy.proto(),
-                policy.trustForwarded(), websocket)) {
+        if (!requestSide.writeHead(request, host, clientIp, policy, router.expectedAccept() != null)) {
             session.fail(431);
             return;
         }
@@ -380,9 +216,17 @@ final class HttpExchange {
         session.armAt(due());
     }
 
-    private Framing requestFraming() {
-        return request.chunked() ? Framing.CHUNKED
-                : request.contentLength() != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.NONE;
+    @Override
+    public void noSocket(String error) {
+        log.failed(error);
+        session.fail(503);
+    }
+
+    @Override
+    public void noUpstream(String error) {
+        target = null;
+        log.failed(error);
+        session.fail(502);
     }
 
     // ---- forwarding
@@ -400,11 +244,6 @@ final class HttpExchange {
         }
     }
 
-    /** The session's timer fired while connecting. */
-    void connectTimedOut() {
-        dialer.timedOut();
-    }
-
     /**
      * Moves the request body and the response as far as the buffers allow; true when the
      * exchange finished (the session then reads the next request, or closes).
@@ -414,168 +253,49 @@ final class HttpExchange {
         if (phase == FORWARDING) {
             pumpResponse();
         }
-        if (!session.closed && phase == FORWARDING && requestBody.done() && responseDone) {
+        if (!session.closed && phase == FORWARDING && requestSide.done() && response.done()) {
             finish();
             return true;
         }
         return false;
     }
 
-    /**
-     * After the client's end of stream (a half-close is allowed, RFC 9112 §9.6: a whole request
-     * is still answered): whether the request can no longer be completed from what is buffered.
-     */
-    boolean requestCutShort(int buffered) {
-        if (requestBody.done()) {
-            return false;
-        }
-        requestBody.endOfInput();
-        return !requestBody.mayFinishWith(buffered);
-    }
-
     private void readUpstream() throws IOException {
-        if (upstreamIn == null) {
-            upstreamIn = loop.buffers().acquire();
-        }
-        if (!upstreamIn.hasRemaining()) {
-            return;
-        }
-        int n = upstream.connection().read(upstreamIn);
-        bytesFromUpstream += Math.max(n, 0);
+        int n = response.read(upstream.connection());
         upstream.upstream().traffic().bytesOut(shard, n);
-        if (n < 0) {
-            if (responseHeadDone && responseBody.endsAtClose() && upstream.connection().truncated()) {
-                // TLS ended without close_notify: a body that runs until close may have been cut
-                // (RFC 9112 §9.8), so the client must not see it end as if complete.
-                responseCut(UpstreamError.TRUNCATED_BODY, false);
-                return;
-            }
-            upstreamEof = true;
-            responseBody.endOfInput();
-        } else if (n > 0) {
+        if (n > 0) {
             session.touch();
+        } else if (n < 0 && response.truncated(upstream.connection())) {
+            // TLS ended without close_notify under a body that runs until close: it may have been
+            // cut (RFC 9112 §9.8), so the client must not see it end as if complete.
+            responseCut(UpstreamError.TRUNCATED_BODY, false);
         }
     }
 
     private void pumpRequest() {
-        ByteBuffer in = session.in();
-        if (requestBody.done() || in == null) {
-            return;
-        }
-        int start = requestBody.pump(in, session.inStart(), in.position(), upstreamOut);
-        session.inStart(start);
-        if (requestBody.failed()) {
-            if (!requestBody.endedEarly()) {
-                session.fail(400);   // malformed; one cut short by the client's end is a client abort
-            }
-        } else if (requestBody.announced() > policy.maxBodyBytes()) {
-            session.fail(413);
-        } else if (!in.hasRemaining() && start > 0) {
-            session.compactIn();
+        int refused = requestSide.pumpFrom(session, policy.maxBodyBytes());
+        if (refused != 0) {
+            session.fail(refused);
         }
     }
 
+    /** Relays the response as far as the buffers allow, and acts on what the relay cannot handle itself. */
     private void pumpResponse() {
-        while (!responseHeadDone && !session.closed) {
-            if (upstreamIn == null || upstreamIn.position() == upstreamInStart) {
-                if (upstreamEof) {
-                    upstreamFailed(UpstreamError.CLOSED);
-                }
-                return;
-            }
-            int verdict = responseParser.parse(upstreamIn, upstreamInStart, upstreamIn.position(), response);
-            if (verdict == HttpParser.INCOMPLETE) {
-                if (upstreamEof) {
-                    upstreamFailed(UpstreamError.CLOSED);   // closed in the middle of its head
-                } else if (!upstreamIn.hasRemaining()) {
-                    failUpstream(UpstreamError.HEAD_TOO_LARGE);
-                }
-                return;
-            }
-            if (verdict == HttpParser.INVALID) {
-                failUpstream(UpstreamError.INVALID_HEAD);
-                return;
-            }
-            if (!responseHead()) {
-                return;
+        int outcome = response.relay(target);
+        while (outcome == ResponseRelay.HEAD) {
+            session.armAt(due());   // the body-idle timer governs from here, not the response deadline
+            target.responded(response.head().status(), loop.now());   // passive health: a 5xx may count
+            outcome = response.relay(target);
+        }
+        switch (outcome) {
+            case ResponseRelay.UPGRADE -> becomeTunnel();
+            case ResponseRelay.UNUSABLE -> failUpstream(response.error());
+            case ResponseRelay.CLOSED -> upstreamFailed(response.error());
+            case ResponseRelay.CUT -> responseCut(response.error(), true);
+            default -> {
+                // waiting for bytes or room
             }
         }
-        if (responseHeadDone && !responseDone) {
-            upstreamInStart = responseBody.pump(upstreamIn, upstreamInStart, upstreamIn.position(), session.out());
-            if (responseBody.failed()) {
-                // Closed before its body was complete, or framing it does not keep to.
-                responseCut(upstreamEof ? UpstreamError.CLOSED : UpstreamError.INVALID_BODY, true);
-            } else if (responseBody.done()) {
-                responseDone = true;
-                upstreamReusable &= upstreamInStart == upstreamIn.position() && !upstreamEof;
-            } else if (!upstreamIn.hasRemaining() && upstreamInStart > 0) {
-                compactUpstreamIn();
-            }
-        }
-    }
-
-    /** Handles a parsed response head; returns false if the exchange cannot go on. */
-    private boolean responseHead() {
-        int status = response.status();
-        if (status < 200) {
-            return interimHead(status);
-        }
-        long length = response.contentLength();
-        boolean bodiless = headRequest || status == 204 || status == 304;
-        Framing in = bodiless ? Framing.NONE : response.chunked() ? Framing.CHUNKED
-                : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.UNTIL_CLOSE;
-        Framing out = in;
-        if (in == Framing.CHUNKED || in == Framing.UNTIL_CLOSE) {
-            if (requestVersion == 11 && !session.closesAfterResponse()) {
-                out = Framing.CHUNKED;
-            } else {
-                out = Framing.UNTIL_CLOSE;
-                session.closeAfterResponse();
-            }
-        }
-        Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : out;
-        upstreamReusable = !response.closeAfter() && in != Framing.UNTIL_CLOSE;
-        if (!writer.response(response, session.out(), header, length, requestVersion, !session.closesAfterResponse(),
-                cookies.active() ? cookies : null, stickyLine(), false)) {
-            failUpstream(UpstreamError.HEAD_TOO_LARGE);
-            return false;
-        }
-        responseBody.start(in, length, out);
-        upstreamInStart = response.headEnd();
-        responseHeadDone = true;
-        session.armAt(due());   // the body-idle timer governs from here, not the response deadline
-        target.responded(status, loop.now());   // passive health: a 5xx may count
-        return true;
-    }
-
-    /** A 1xx head: a WebSocket's 101 makes a tunnel, others are relayed; false if the exchange cannot go on. */
-    private boolean interimHead(int status) {
-        if (status == 101) {
-            if (websocket && WebSocketHandshake.acceptsUpgrade(response, expectedAccept)) {
-                becomeTunnel();
-            } else {
-                failUpstream(UpstreamError.BAD_UPGRADE);
-            }
-            return false;
-        }
-        if (interimResponses == MAX_INTERIM) {
-            failUpstream(UpstreamError.TOO_MANY_INTERIM);   // those relayed stay; the upstream connection is closed
-            return false;
-        }
-        if (requestVersion == 11
-                && !writer.response(response, session.out(), Framing.NONE, 0, 11, true, null, null, false)) {
-            if (session.out().position() > 0) {
-                responseParser.reset();   // parsed again once the client has taken what waits
-                return false;
-            }
-            failUpstream(UpstreamError.HEAD_TOO_LARGE);
-            return false;
-        }
-        interimResponses++;
-        upstreamInStart = response.headEnd();
-        responseParser.reset();
-        compactUpstreamIn();
-        return true;
     }
 
     /**
@@ -584,38 +304,30 @@ final class HttpExchange {
      * upstream sent after it go first; the session then hands both sockets over.
      */
     private void becomeTunnel() {
-        ByteBuffer out = session.out();
-        if (!writer.response(response, out, Framing.NONE, 0, 11, true, null, null, true)) {
+        if (!response.upgrade(session.out())) {
             failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return;
         }
-        int extra = upstreamIn.position() - response.headEnd();
-        if (extra > out.remaining()) {
-            failUpstream(UpstreamError.HEAD_TOO_LARGE);
-            return;
-        }
-        HeadWriter.copy(upstreamIn, response.headEnd(), upstreamIn.position(), out);
         Connection connection = upstream.connection();
         upstream = null;
         phase = IDLE;
-        upstreamIn = release(upstreamIn);
-        upstreamOut = release(upstreamOut);
-        session.becomeTunnel(policy, connection, target, WebSocketHandshake.hasExtensions(response));
+        response.release();
+        requestSide.release();
+        session.becomeTunnel(policy, connection, target, WebSocketHandshake.hasExtensions(response.head()));
     }
 
     /** Both bodies are complete: counted and logged, the upstream connection kept or closed. */
     private void finish() {
-        ended(response.status(), loop.now() - started);
-        if (upstreamReusable && upstream != null && (upstreamOut == null || upstreamOut.position() == 0)) {
+        ended(response.head().status(), loop.now() - started);
+        if (response.reusable() && upstream != null && requestSide.pending() == 0) {
             UpstreamConnection idle = upstream;
             upstream = null;
             dialer.offer(idle);
         } else {
             dropUpstream();
         }
-        upstreamIn = release(upstreamIn);
-        upstreamOut = release(upstreamOut);
-        upstreamInStart = 0;
+        response.release();
+        requestSide.release();
         target = null;
         route = null;
         phase = IDLE;
@@ -624,49 +336,28 @@ final class HttpExchange {
 
     // ---- ends and failures
 
-    /**
-     * Counts the exchange in the listener's shard and in those of its route, pool and upstream
-     * (each that it reached) and, if sampled, logs it. Also for the answers the session gives
-     * itself (a refused head, 408), which reached none of them.
-     */
+    /** The exchange ended with {@code status} after {@code nanos} ({@link ExchangeLog}); also for the session's own answers. */
     void ended(int status, long nanos) {
-        counters.response(status, nanos);
-        if (route != null) {
-            route.traffic().exchange(shard, status, nanos);
-            if (balancer != null) {
-                balancer.pool().traffic().exchange(shard, status, nanos);
-            }
-        }
-        if (target != null) {
-            target.traffic().exchange(shard, status, nanos);
-        }
-        log.end(context.accessLog(), session.policy(), route, clientIp, request, status, nanos, session.requestId(),
-                session.bytesFromClient(), session.bytesToClient(), loop.now());
+        log.end(context.accessLog(), session.policy, route, balancer == null ? null : balancer.pool(), target, request,
+                status, nanos, session.requestId, session.bytesFromClient, session.bytesToClient(), loop.now());
     }
 
-    /** When the exchange began (ticker time), for the session's own answers to it. */
+    /** When the exchange began (ticker time). */
     long started() {
         return started;
     }
 
-    /**
-     * The upstream's response cannot be used ({@code error}: a bad head, one too large): an
-     * event, the access log's {@code error}, and 502. Not a failure for passive health (the
-     * upstream answered).
-     */
+    /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */
     private void failUpstream(String error) {
         reportUpstream(error, false);
         session.fail(502);
     }
 
-    /**
-     * The upstream failed this exchange because of {@code error}: an event and, when it
-     * {@code counts}, a failure for passive health; the access log's {@code error}.
-     */
+    /** The upstream failed this exchange because of {@code error} (when it {@code counts}, for passive health too). */
     private void reportUpstream(String error, boolean counts) {
         log.failed(error);
         if (target != null) {
-            target.failed(error, counts, loop.now());
+            target.failed(error, counts, loop.now());   // an event; passive health may eject it
         }
     }
 
@@ -678,7 +369,7 @@ final class HttpExchange {
      */
     private void responseCut(String error, boolean countsAgainstUpstream) {
         reportUpstream(error, countsAgainstUpstream);
-        ended(response.status(), loop.now() - started);
+        ended(response.head().status(), loop.now() - started);
         session.close();
     }
 
@@ -690,10 +381,10 @@ final class HttpExchange {
     private void salvageResponse(String error) {
         UpstreamConnection failed = upstream;
         try {
-            while (!upstreamEof) {
-                int before = upstreamIn == null ? 0 : upstreamIn.position();
+            while (!response.eof() && !session.closed && upstream == failed) {
+                long before = response.bytesRead();
                 readUpstream();
-                if (upstreamIn.position() == before) {
+                if (response.bytesRead() == before) {
                     break;
                 }
             }
@@ -719,27 +410,27 @@ final class HttpExchange {
             return;
         }
         boolean forwarding = phase == FORWARDING;
-        boolean noResponse = !responseHeadDone && (upstreamIn == null || upstreamIn.position() == 0);
-        boolean safe = !requestWritten || (request.method().idempotent() && request.contentLength() <= 0
+        boolean noResponse = response.nothingRead();
+        boolean safe = requestSide.nothingWritten() || (request.method().idempotent() && request.contentLength() <= 0
                 && !request.chunked());
-        if (forwarding && dialer.reused() && noResponse && headIntact && safe) {
+        if (forwarding && dialer.reused() && noResponse && requestSide.headIntact() && safe) {
             counters.retried();
             dropUpstream();
-            upstreamEof = false;
+            response.retry();
             // The body (if any was taken from the buffer) goes again from its first byte.
-            session.inStart(request.headEnd());
-            requestBody.start(requestFraming(), request.contentLength(), requestFraming());
+            session.clientInStart = request.headEnd();
+            requestSide.restart(request);
             phase = CONNECTING;
             dialer.redial();
             return;
         }
-        if (forwarding && responseDone) {
+        if (forwarding && response.done()) {
             // The upstream answered (early, say a 413) and went away before taking the whole
             // request: the answer still goes to the client, then the connection closes.
-            session.closeAfterResponse();
-            ended(response.status(), loop.now() - started);
+            session.closeAfter = true;
+            ended(response.head().status(), loop.now() - started);
             session.closeWhenFlushed();
-        } else if (forwarding && !responseHeadDone) {
+        } else if (forwarding && !response.headDone()) {
             reportUpstream(error, true);   // a reset or early close that is not retried
             session.fail(502);
         } else if (forwarding) {
@@ -758,11 +449,11 @@ final class HttpExchange {
      * say): it still goes to a client that only half-closed.
      */
     boolean clientGone() {
-        if (!responseDone) {
+        if (!response.done()) {
             counters.clientAborted();
         }
-        ended(responseHeadDone ? response.status() : 499, loop.now() - started);
-        return responseDone;
+        ended(response.headDone() ? response.head().status() : 499, loop.now() - started);
+        return response.done();
     }
 
     /** Lets go of the upstream side (closed, or the dial stopped) and its buffers; the exchange is over. */
@@ -772,51 +463,35 @@ final class HttpExchange {
             upstream.close();
             upstream = null;
         }
-        upstreamIn = release(upstreamIn);
-        upstreamOut = release(upstreamOut);
-        upstreamInStart = 0;
+        response.release();
+        requestSide.release();
         phase = IDLE;
     }
 
     /** Writes what waits for the upstream; a failed write tries to save the response. */
     void flushUpstream() {
-        if (phase == FORWARDING && upstreamOut != null && upstreamOut.position() > 0) {
-            upstreamOut.flip();
+        if (phase == FORWARDING && requestSide.pending() > 0) {
             try {
-                int n = upstream.connection().write(upstreamOut);
+                int n = requestSide.flush(upstream.connection());
                 if (n > 0) {
                     upstream.upstream().traffic().bytesIn(shard, n);
                     session.touch();
-                    requestWritten = true;
                 }
-                upstreamOut.compact();
             } catch (IOException e) {
-                upstreamOut.clear();
+                requestSide.discard();
                 salvageResponse(UpstreamError.ofIo(e));
             }
         }
-        if (phase == FORWARDING && requestSentAt < 0 && requestBody.done() && upstreamOut != null
-                && upstreamOut.position() == 0) {
-            requestSentAt = loop.now();   // all of the request is with the upstream: now it must answer
-            session.armAt(due());
-        }
-    }
-
-    private void compactUpstreamIn() {
-        int keep = responseBody.keepFrom() >= 0 ? Math.min(responseBody.keepFrom(), upstreamInStart) : upstreamInStart;
-        if (keep > 0) {
-            upstreamIn.flip().position(keep);
-            upstreamIn.compact();
-            responseBody.compacted(keep);
-            upstreamInStart -= keep;
+        if (phase == FORWARDING && requestSide.justSent()) {
+            session.armAt(due());   // all of the request is with the upstream: now it must answer
         }
     }
 
     /** Sets the upstream socket's interest: read while the client has room ({@code clientRoom}), write what waits. */
     void interest(int clientRoom) {
         if (upstream != null && phase == FORWARDING) {
-            upstream.connection().interest(SelectionKey.OP_READ, !responseDone && !upstreamEof && clientRoom > MIN_ROOM);
-            upstream.connection().interest(SelectionKey.OP_WRITE, upstreamOut != null && upstreamOut.position() > 0);
+            upstream.connection().interest(SelectionKey.OP_READ, !response.done() && !response.eof() && clientRoom > MIN_ROOM);
+            upstream.connection().interest(SelectionKey.OP_WRITE, requestSide.pending() > 0);
         }
     }
 
@@ -830,36 +505,31 @@ final class HttpExchange {
      * interim (1xx) responses nor a head trickling in move.
      */
     long due() {
-        if (!responseHeadDone && requestSentAt >= 0) {
-            return requestSentAt + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
+        if (!response.headDone() && requestSide.sentAt() >= 0) {
+            return requestSide.sentAt() + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
         }
-        return session.lastActivity() + policy.bodyIdleTimeoutNanos();
+        return session.lastActivity + policy.bodyIdleTimeoutNanos();
     }
 
     /** The wait {@link #due()} names is over: who failed decides the answer. */
     void timedOut(boolean clientHasUnsent) {
-        if (!responseHeadDone && requestBody.done()) {
+        if (phase == CONNECTING) {
+            dialer.timedOut();
+        } else if (!response.headDone() && requestSide.done()) {
             reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);
             session.fail(504);
-        } else if (!responseHeadDone && upstreamOut != null && upstreamOut.position() > 0) {
+        } else if (!response.headDone() && requestSide.pending() > 0) {
             // The upstream stopped taking the body (the client was held back for it).
             reportUpstream(UpstreamError.BODY_IDLE, false);
             session.fail(504);
-        } else if (!responseHeadDone) {
+        } else if (!response.headDone()) {
             session.fail(408);
         } else if (clientHasUnsent) {
             // The client stopped reading: not the upstream's doing.
-            ended(response.status(), loop.now() - started);
+            ended(response.head().status(), loop.now() - started);
             session.close();
         } else {
             responseCut(UpstreamError.BODY_IDLE, false);
         }
-    }
-
-    private ByteBuffer release(ByteBuffer buffer) {
-        if (buffer != null) {
-            loop.buffers().release(buffer);
-        }
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.balor.proxy;
 
+import io.balor.http.HttpHead;
 import io.balor.route.RouteTable;
 
 /**
@@ -7,8 +8,8 @@ import io.balor.route.RouteTable;
  * shared by every loop.
  *
  * @param listener          the listener's name
- * @param routes            host routes to pools (with their rate limits); the default is the
- *                          listener's pool, if any
+ * @param routes            host routes, each resolved to its pool's balancer (with its rate limit
+ *                          and stickiness); the default is the listener's pool, if any
  * @param rateLimit         the listener's request rate limit, or null
  * @param proto             {@code http} or {@code https}, as ASCII, for {@code X-Forwarded-Proto}
  * @param trustForwarded    keep the clients' {@code X-Forwarded-*}
@@ -20,7 +21,7 @@ import io.balor.route.RouteTable;
  *                                byte either way for this long ends the exchange
  * @param responseTimeoutNanos    the final response head must arrive within this of the whole
  *                                request having been written (1xx responses do not move it) → 504
- * @param sticky                  stickiness, or null
+ * @param answers                 the requests Balor answers itself ({@link OwnAnswer}), asked in order
  * @param tunnel                  what a WebSocket becomes after its 101: an L4 tunnel with these
  *                                timeouts and watermarks
  * @param websocketMaxFrame       largest WebSocket frame payload either way
@@ -29,5 +30,19 @@ public record HttpPolicy(String listener, RouteTable<HttpRoute> routes, io.balor
                          byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
                          long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
-                         Stickiness sticky, TunnelPolicy tunnel, long websocketMaxFrame) {
+                         java.util.List<OwnAnswer> answers, TunnelPolicy tunnel, long websocketMaxFrame) {
+
+    public HttpPolicy {
+        answers = java.util.List.copyOf(answers);
+    }
+
+    /** The first of {@link #answers()} that answers {@code request}, or null: it is routed. Allocates nothing. */
+    public OwnAnswer ownAnswer(HttpHead request, java.nio.ByteBuffer in) {
+        for (int i = 0; i < answers.size(); i++) {
+            if (answers.get(i).answers(request, in)) {
+                return answers.get(i);
+            }
+        }
+        return null;
+    }
 }

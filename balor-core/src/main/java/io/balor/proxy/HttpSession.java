@@ -45,19 +45,25 @@ public final class HttpSession extends Session {
     private final IoHandler clientHandler = new Handler(true);
     private final HttpExchange exchange;
 
-    private HttpPolicy policy;
-    private ByteBuffer clientIn;
+    // Read by the exchange, and for the first three moved on by it too.
+    /** The client's bytes (the request head, then its body), or null when none wait. */
+    ByteBuffer clientIn;
+    /** Where the unconsumed bytes of {@code clientIn} start. */
+    int clientInStart;
+    /** The connection closes after the current response. */
+    boolean closeAfter;
+    /** The listener's policy as of the current request. */
+    HttpPolicy policy;
+    long requestId;
+    long bytesFromClient;
+    long lastActivity;
+
     private ByteBuffer clientOut;
-    private int clientInStart;
     /** The exchange is over and the connection closes once {@code clientOut} is written. */
     private boolean closing;
     private boolean clientEof;
-    private boolean closeAfter;
-    private long lastActivity;
     /** When the first byte of the request head being read arrived, or -1. */
     private long headSince = -1;
-    private long requestId;
-    private long bytesFromClient;
     /** Bytes written to the client socket (the access log adds what still waits in {@code clientOut}). */
     private long bytesToClient;
 
@@ -114,11 +120,8 @@ public final class HttpSession extends Session {
 
     @Override
     public SessionInfo describe() {
-        Upstream target = exchange.target();
-        return new SessionInfo(policy == null ? "?" : policy.listener(), client.peer(),
-                target == null ? null : target.id(), closing ? "closing" : exchange.phaseName(), bytesFromClient,
-                exchange.bytesFromUpstream(), exchange.upstreamPending(),
-                clientOut == null ? 0 : clientOut.position(), false, false);
+        return exchange.describe(policy == null ? "?" : policy.listener(), client.peer(), closing, bytesFromClient,
+                clientOut == null ? 0 : clientOut.position());
     }
 
     // ---- events
@@ -281,21 +284,7 @@ public final class HttpSession extends Session {
         clientOut = release(clientOut);
     }
 
-    // ---- what the exchange uses
-
-    /** The client's bytes (the request head, then its body), or null when none wait. */
-    ByteBuffer in() {
-        return clientIn;
-    }
-
-    /** Where the unconsumed bytes of {@link #in()} start. */
-    int inStart() {
-        return clientInStart;
-    }
-
-    void inStart(int start) {
-        clientInStart = start;
-    }
+    // ---- what the exchange uses (besides the fields it reads and moves on)
 
     /** What waits for the client, acquired when needed. */
     ByteBuffer out() {
@@ -305,34 +294,9 @@ public final class HttpSession extends Session {
         return clientOut;
     }
 
-    /** The connection closes after the current response. */
-    void closeAfterResponse() {
-        closeAfter = true;
-    }
-
-    boolean closesAfterResponse() {
-        return closeAfter;
-    }
-
-    HttpPolicy policy() {
-        return policy;
-    }
-
-    long requestId() {
-        return requestId;
-    }
-
-    long bytesFromClient() {
-        return bytesFromClient;
-    }
-
     /** Bytes written to the client so far, and those that wait to be. */
     long bytesToClient() {
         return bytesToClient + (clientOut == null ? 0 : clientOut.position());
-    }
-
-    long lastActivity() {
-        return lastActivity;
     }
 
     void touch() {
@@ -345,16 +309,6 @@ public final class HttpSession extends Session {
     }
 
     // ---- failures
-
-    /**
-     * 429 with {@code Retry-After} the whole seconds until the next token is due, then the
-     * connection closes (the request's body, if any, is not read).
-     */
-    void failLimited(int retryAfterSeconds) {
-        ErrorResponse.write(out(), 429, requestId, retryAfterSeconds);
-        exchange.ended(429, loop.now() - exchange.started());
-        closeWhenFlushed();
-    }
 
     /** Answers {@code status} if no response has started, then closes once it is written. */
     void fail(int status) {
@@ -386,7 +340,7 @@ public final class HttpSession extends Session {
 
     /** After the client's end of stream: whether the request can no longer be completed from what is buffered. */
     private boolean requestCutShort() {
-        return clientEof && exchange.requestCutShort(clientIn == null ? 0 : clientIn.position() - clientInStart);
+        return clientEof && exchange.requestSide().cutShort(clientIn == null ? 0 : clientIn.position() - clientInStart);
     }
 
     void closeWhenFlushed() {
@@ -429,23 +383,9 @@ public final class HttpSession extends Session {
         }
     }
 
-    /** Moves the unconsumed client bytes to the front (keeping what a re-framed body still needs). */
+    /** Moves the unconsumed client bytes to the front ({@link RequestRelay#compact}). */
     void compactIn() {
-        if (clientIn == null) {
-            return;
-        }
-        int keepFrom = exchange.keepFrom();
-        int keep = keepFrom >= 0 ? Math.min(keepFrom, clientInStart) : clientInStart;
-        if (keep > 0) {
-            clientIn.flip().position(keep);
-            clientIn.compact();
-            exchange.clientCompacted(keep);
-            clientInStart -= keep;
-        }
-        if (clientIn.position() == 0 && idle()) {
-            clientIn = release(clientIn);
-            clientInStart = 0;
-        }
+        exchange.requestSide().compact(this, idle());
     }
 
     private void interest() {
@@ -489,9 +429,7 @@ public final class HttpSession extends Session {
                 return;
             }
         }
-        if (exchange.connecting()) {
-            exchange.connectTimedOut();
-        } else if (exchange.forwarding()) {
+        if (exchange.active()) {
             exchange.timedOut(clientOut != null && clientOut.position() > 0);
         } else if (idle() && clientIn != null && clientIn.position() != clientInStart) {
             fail(408);

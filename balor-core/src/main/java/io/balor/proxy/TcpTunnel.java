@@ -21,25 +21,19 @@ import java.nio.channels.SelectionKey;
  * Owned by one loop's thread from start to close; both sockets are registered with that loop.
  *
  * <h2>States</h2>
- * <ol>
- *   <li><b>routing</b> (TCP listeners with TLS only): the pool is chosen by the TLS server
- *   name, read from the ClientHello, which is kept and forwarded first (passthrough, bounded by
- *   the handshake timeout), or from the handshake the client connection terminated.</li>
- *   <li><b>connecting</b>: the balancer picked an upstream and the {@link UpstreamDialer} has a
- *   non-blocking connect under way, bounded by the connect timeout. A refused, reset or
- *   timed-out connect counts a failure and tries the next upstream not tried yet; when none is
- *   left the client is closed and {@code unavailable} counted. The client is not read meanwhile.</li>
- *   <li><b>open</b>: each {@link Direction} reads from its source into one pooled buffer and
- *   writes it straight on to its destination. While {@code highWatermark} bytes wait, reading
- *   from the source stops; it starts again at {@code lowWatermark}. So whatever the speed of
- *   either peer, a session holds at most one buffer per direction, and none when idle.</li>
- *   <li><b>half-closed</b>: end of stream from one side, once its bytes are written on, becomes
- *   {@code shutdownOutput} on the other; the other direction keeps flowing.</li>
- *   <li><b>closed</b>: both directions are shut, or a socket failed, or the idle timeout or a
- *   drain deadline passed. Both sockets close, buffers go back to the pool.</li>
- * </ol>
+ * <b>routing</b> (TCP listeners with TLS only): the pool is chosen by the TLS server name, read
+ * from the ClientHello (kept and forwarded first; passthrough, bounded by the handshake timeout)
+ * or from the handshake the client connection terminated. <b>connecting</b>: the
+ * {@link UpstreamDialer} connects to the balancer's pick, failing over to upstreams not tried yet
+ * (none left: the client is closed); the client is not read meanwhile. <b>open</b>: each
+ * {@link Direction} reads its source into one pooled buffer and writes it on; reading stops while
+ * {@code highWatermark} bytes wait and starts again at {@code lowWatermark}, so a session holds at
+ * most one buffer per direction, and none when idle. <b>half-closed</b>: one side's end of
+ * stream, once its bytes are written on, becomes {@code shutdownOutput} on the other, whose
+ * direction keeps flowing. <b>closed</b>: both directions shut, a socket failed, or the idle
+ * timeout or a drain deadline passed; both sockets close, buffers go back to the pool.
  */
-public final class TcpTunnel extends Session {
+public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
 
     /** Masking keys for the close frames Balor sends upstream (RFC 6455 §5.3: unpredictable). */
     private static final java.security.SecureRandom MASKS = new java.security.SecureRandom();
@@ -88,30 +82,6 @@ public final class TcpTunnel extends Session {
         }
     };
 
-    /** How this tunnel's dial ends: the tunnel opens, or it closes (no socket, or no upstream left). */
-    private final UpstreamDialer.Outcome dialing = new UpstreamDialer.Outcome() {
-        @Override
-        public void attempting(Upstream next) {
-            target = next;
-        }
-
-        @Override
-        public void connected(Connection connection, UpstreamConnection kept) {
-            upstream = connection;
-            TcpTunnel.this.connected();
-        }
-
-        @Override
-        public void noSocket(String error) {
-            close();
-        }
-
-        @Override
-        public void noUpstream(String error) {
-            close();
-        }
-    };
-
     private final UpstreamDialer dialer;
 
     /**
@@ -130,7 +100,7 @@ public final class TcpTunnel extends Session {
         this.client = client;
         this.toUpstream = new Direction(client);
         this.toClient = new Direction(null);
-        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, dialing);
+        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, this);
     }
 
     /**
@@ -158,7 +128,7 @@ public final class TcpTunnel extends Session {
         tunnel.upstream = upstream;
         client.attach(tunnel.clientHandler);
         upstream.attach(tunnel.upstreamHandler);
-        tunnel.connected();
+        tunnel.open();
         try {
             tunnel.toClient.preload(toClient, toClientStart, toClientEnd);
             tunnel.toUpstream.preload(toUpstream, toUpstreamStart, toUpstreamEnd);
@@ -311,7 +281,30 @@ public final class TcpTunnel extends Session {
         }
     }
 
-    private void connected() {
+    // ---- how the dial ends (UpstreamDialer.Outcome): the tunnel opens, or it closes (no socket, or no upstream left)
+
+    @Override
+    public void attempting(Upstream next) {
+        target = next;
+    }
+
+    @Override
+    public void connected(Connection connection, UpstreamConnection kept) {
+        upstream = connection;
+        open();
+    }
+
+    @Override
+    public void noSocket(String error) {
+        close();
+    }
+
+    @Override
+    public void noUpstream(String error) {
+        close();
+    }
+
+    private void open() {
         connecting = false;
         target.health().succeeded();
         toUpstream.destination = upstream;
@@ -377,18 +370,15 @@ public final class TcpTunnel extends Session {
 
         /** Counts {@code n} bytes read from the source ({@code read}) or written to the destination. */
         void counted(int n, boolean read) {
-            if ((this == toUpstream) == read) {
-                if (read) {
-                    counters.received(n);   // from the client
-                } else {
-                    counters.sent(n);       // to the client
-                }
+            boolean clientSide = (this == toUpstream) == read;
+            if (clientSide && read) {
+                counters.received(n);
+            } else if (clientSide) {
+                counters.sent(n);
+            } else if (target != null && read) {
+                target.traffic().bytesOut(shard, n);
             } else if (target != null) {
-                if (read) {
-                    target.traffic().bytesOut(shard, n);   // from the upstream
-                } else {
-                    target.traffic().bytesIn(shard, n);    // to the upstream
-                }
+                target.traffic().bytesIn(shard, n);
             }
         }
 

@@ -121,7 +121,7 @@ final class UpstreamDialer {
         return new UpstreamDialer(loop, counters, handler, timer, outcome, cache);
     }
 
-    /** The client's Host for the TLS server name, from {@code buffer[from, to)} (HTTP). */
+    /** The client's host name for the TLS server name, {@code buffer[from, to)} as the request head found it (HTTP). */
     void clientHost(ByteBuffer buffer, int from, int to) {
         names.clientHost(buffer, from, to);
     }

@@ -3,7 +3,6 @@ package io.balor.proxy;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
 
-import io.balor.http.HostField;
 
 import java.nio.ByteBuffer;
 
@@ -18,11 +17,8 @@ final class UpstreamServerName {
 
     private String host;
 
-    /** Reads the client's Host from {@code buffer[start, end)} (a request's Host value or authority). */
-    void clientHost(ByteBuffer buffer, int from, int to) {
-        long range = HostField.range(buffer, from, to);
-        int start = HostField.start(range);
-        int end = HostField.end(range);
+    /** Reads the client's host name from {@code buffer[start, end)} ({@link io.balor.http.HttpHead#hostStart()}). */
+    void clientHost(ByteBuffer buffer, int start, int end) {
         if (end - start >= 2 && buffer.get(start) == '[' && buffer.get(end - 1) == ']') {
             start++;   // an IPv6 literal: the name checked against IP SANs has no brackets
             end--;

@@ -123,15 +123,13 @@ public final class RouteTable<T> {
      * The target for a request, or null if nothing matches and there is no default.
      *
      * @param buffer    holds the request head; read with absolute gets, its position untouched
-     * @param hostStart the host field's value (port and surrounding whitespace allowed); an
+     * @param start     the request's host name as its head found it
+     *                  ({@link io.balor.http.HttpHead#hostStart()}: no port, no trailing dot); an
      *                  empty range (no {@code Host}) matches only the default
      * @param pathStart the path, without the query ({@code pathEnd} at the {@code ?})
      */
     @SuppressWarnings("unchecked")
-    public T find(ByteBuffer buffer, int hostStart, int hostEnd, int pathStart, int pathEnd) {
-        long range = io.balor.http.HostField.range(buffer, hostStart, hostEnd);
-        int start = io.balor.http.HostField.start(range);
-        int end = io.balor.http.HostField.end(range);
+    public T find(ByteBuffer buffer, int start, int end, int pathStart, int pathEnd) {
         boolean ipv6 = start < end && buffer.get(start) == '[';
         if (start == end) {
             return defaultTarget;

@@ -113,7 +113,7 @@ class HeadWriterTest {
         HttpHead head = parse("HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Domain=10.0.0.2; Path=/; HttpOnly\r\n"
                 + "Set-Cookie: plain=2\r\nConnection: close\r\nContent-Length: 3\r\n\r\n", false);
         CookieDomainRewriter rewriter = new CookieDomainRewriter();
-        ByteBuffer host = ByteBuffer.wrap("shop.example:8080".getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer host = ByteBuffer.wrap("shop.example".getBytes(StandardCharsets.US_ASCII));   // the head's host name
         rewriter.host(host, 0, host.limit());
         ByteBuffer out = ByteBuffer.allocateDirect(4096);
         byte[] sticky = "Set-Cookie: BALOR_STICKY=ab; Path=/; HttpOnly; SameSite=Lax\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -225,6 +225,26 @@ class HttpParserTest {
     }
 
     @Test
+    void theHostNameIsFoundOnceWithoutPortTrailingDotOrSpaces() {
+        String[][] cases = {
+                {"GET / HTTP/1.1\r\nHost: Example.COM:8080\r\n\r\n", "Example.COM"},
+                {"GET / HTTP/1.1\r\nHost:  a.test. \r\n\r\n", "a.test"},
+                {"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "[::1]"},
+                {"GET http://abs.test:81/x?y HTTP/1.1\r\nHost: other\r\n\r\n", "abs.test"},
+                {"GET / HTTP/1.1\r\nHost: \r\n\r\n", ""},
+                {"GET / HTTP/1.0\r\n\r\n", ""},
+        };
+        for (String[] c : cases) {
+            HttpHead head = parseAllWays(c[0], true).head();
+            StringBuilder name = new StringBuilder();
+            for (int i = head.hostStart(); i < head.hostEnd(); i++) {
+                name.append((char) head.buffer().get(i));
+            }
+            assertEquals(c[1], name.toString(), show(c[0]));
+        }
+    }
+
+    @Test
     void maxForwardsIsReadOnOptionsOnly() {
         HttpHead zero = parseAllWays("OPTIONS * HTTP/1.1\r\nHost: a\r\nMax-Forwards: 00\r\n\r\n", true).head();
         assertTrue(zero.maxForwardsZero());

@@ -52,7 +52,9 @@ class RouteTableTest {
         }
         int hostStart = 2 + head.indexOf("Host:") + 5;
         int hostEnd = hostStart + host.length();
-        return table.find(buffer, hostStart, hostEnd, pathStart, pathEnd);
+        long name = io.balor.http.HostField.range(buffer, hostStart, hostEnd);   // as the parser finds it
+        return table.find(buffer, io.balor.http.HostField.start(name), io.balor.http.HostField.end(name),
+                pathStart, pathEnd);
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")

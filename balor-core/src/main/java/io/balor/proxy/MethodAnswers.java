@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The requests Balor answers itself by their method instead of forwarding them, and what it
- * says the methods it forwards are. Stateless; its bytes are made when the class loads, so an
- * answer allocates nothing; any loop.
+ * The requests Balor answers itself by their method instead of forwarding them (an
+ * {@link OwnAnswer} every HTTP listener has), and what it says the methods it forwards are.
+ * Stateless; its bytes are made when the class loads, so an answer allocates nothing; any loop.
  *
  * <ul>
  *   <li><b>TRACE</b> is refused with 405 and an {@code Allow} field, by policy, as many edges do
@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * Every other method is forwarded, extension methods ({@code PURGE}, WebDAV's) included; the
  * {@code Allow} list names the standard ones.
  */
-final class OwnAnswers {
+public final class MethodAnswers implements OwnAnswer {
 
     /** The methods Balor forwards, by name ({@code Allow}, RFC 9110 §10.2.1), CRLF included. */
     static final byte[] ALLOW = ascii("Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n");
@@ -34,15 +34,27 @@ final class OwnAnswers {
     private static final byte[] KEEP_OPEN = ascii("\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n\r\n");
 
-    private OwnAnswers() {
+    /** The one instance: it holds nothing. */
+    public static final MethodAnswers INSTANCE = new MethodAnswers();
+
+    private MethodAnswers() {
     }
 
-    /** 405 for a TRACE, 200 for an OPTIONS that says {@code Max-Forwards: 0}, else 0: forward it. */
-    static int answer(HttpHead request) {
+    /** A TRACE, or an OPTIONS that says {@code Max-Forwards: 0}. */
+    @Override
+    public boolean answers(HttpHead request, ByteBuffer in) {
+        return request.method() == Method.TRACE
+                || request.method() == Method.OPTIONS && request.maxForwardsZero();
+    }
+
+    /** 405 (and the connection closes) for a TRACE, 200 for the OPTIONS. */
+    @Override
+    public int write(HttpHead request, ByteBuffer in, ByteBuffer out, long requestId, boolean close) {
         if (request.method() == Method.TRACE) {
+            ErrorResponse.write(out, 405, requestId, 0);
             return 405;
         }
-        return request.method() == Method.OPTIONS && request.maxForwardsZero() ? 200 : 0;
+        return options(out, close) ? 200 : NO_ROOM;
     }
 
     /**
