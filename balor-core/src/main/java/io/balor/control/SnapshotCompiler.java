@@ -56,14 +56,14 @@ final class SnapshotCompiler {
     /**
      * What the loops need of one listener: its pool, session policies, TLS ({@code tls}, or null),
      * SNI routing, on a TCP listener its new-connection rate limit, and the peers trusted to send
-     * a PROXY header.
+     * a PROXY header (null when it reads none: no {@code proxy_protocol}, or {@code accept: false}).
      */
     RuntimeSnapshot.Listener listener(ListenerConfig listener, Map<String, Pool> pools, RateLimits rateLimits,
                                       io.balor.tls.ServerTls tls) {
         return new RuntimeSnapshot.Listener(listener.name(), listener.poolName(), policy(listener),
                 httpPolicy(listener, pools, rateLimits), tls, TlsCompiler.tcpRouting(listener),
                 listener.protocol() == Protocol.TCP ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null,
-                listener.proxyProtocol() == null ? null : io.balor.net.AddressRanges.parse(
+                !listener.acceptsProxyProtocol() ? null : io.balor.net.AddressRanges.parse(
                         listener.proxyProtocol().trusted(), "proxy_protocol.trusted", (path, why) -> {
                             throw new IllegalStateException(path + ": " + why);   // the config was checked
                         }));
