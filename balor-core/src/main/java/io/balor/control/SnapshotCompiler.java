@@ -82,7 +82,7 @@ final class SnapshotCompiler {
             UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
                     nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client,
-                    pool.tracksHealth()));
+                    pool.tracksHealth(), pool.sendProxyProtocol() == null ? 0 : pool.sendProxyProtocol().number()));
         }
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -90,7 +90,7 @@ final class SnapshotCompiler {
                 UpstreamTls client = hasTls(listener.upstreams())
                         ? tls.upstreamTls(UpstreamTlsConfig.DEFAULT, "listeners[" + i + "].upstreams") : null;
                 pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER,
-                        Pool.LISTENER, client, false));
+                        Pool.LISTENER, client, false, 0));
             }
         }
         return Map.copyOf(pools);
@@ -159,7 +159,7 @@ final class SnapshotCompiler {
     }
 
     private Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
-                      long responseNanos, UpstreamTls tls, boolean checked) {
+                      long responseNanos, UpstreamTls tls, boolean checked, int sendProxyVersion) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
@@ -171,7 +171,8 @@ final class SnapshotCompiler {
                     checked ? health.health(id, options.ticker()) : UpstreamHealth.unchecked(),
                     traffic.upstream(name, address.toString())));
         }
-        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name));
+        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name),
+                sendProxyVersion);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

@@ -157,7 +157,8 @@ public final class HttpSession extends Session {
         this.responseBody = new BodyPump(limits);
         this.requestId = idSeed;
         this.clientHash = client.clientHash();
-        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, new Dialing(), context.cache());
+        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, new Dialing(), context.cache(),
+                client);
     }
 
 

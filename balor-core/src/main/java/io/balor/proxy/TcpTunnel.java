@@ -130,7 +130,7 @@ public final class TcpTunnel extends Session {
         this.client = client;
         this.toUpstream = new Direction(client);
         this.toClient = new Direction(null);
-        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, dialing);
+        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, dialing, client);
     }
 
     /**

@@ -84,7 +84,7 @@ class UpstreamDialerTest {
                 seen.add("noUpstream " + error);
                 done.complete(null);
             }
-        });
+        }, null);
     }
 
     @AfterEach
