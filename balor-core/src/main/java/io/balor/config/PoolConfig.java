@@ -33,8 +33,9 @@ import java.util.Set;
  *                   one client only, so it is never given to the loop's shared keep-alive cache:
  *                   an HTTP listener closes it when its exchange ends, and the next request, even
  *                   from the same client connection, connects afresh with its own header (as
- *                   HAProxy keeps such connections private to their client). Health checks send
- *                   no header.
+ *                   HAProxy keeps such connections private to their client). HTTP(S) health
+ *                   checks send a header that speaks for no client ({@code PROXY UNKNOWN}, v2's
+ *                   {@code LOCAL}); TCP checks only connect.
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
                          UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck,

@@ -33,10 +33,10 @@ import java.util.TreeMap;
  * and a CA bundle that cannot be read makes every probe fail with the reason.
  *
  * <p>To a pool that sends the PROXY protocol, the request is preceded (before TLS too) by a
- * header that speaks for no client, as HAProxy's checks of a {@code send-proxy} server send:
- * {@code PROXY UNKNOWN} (v1) or the {@code LOCAL} command (v2), which tell the upstream the
- * connection is the proxy's own; an upstream that requires the header would refuse the check
- * without one.
+ * header, as HAProxy's checks of a {@code send-proxy} server are: one that speaks for no client,
+ * {@code PROXY UNKNOWN} (v1) or the {@code LOCAL} command (v2), which the specification gives
+ * for a proxy's own connections such as health checks (the upstream uses the connection's own
+ * ends). An upstream that requires the header would refuse the check without one.
  */
 final class HttpProbe implements Probe {
 
