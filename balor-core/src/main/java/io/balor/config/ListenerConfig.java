@@ -23,7 +23,8 @@ import java.util.List;
  *                       listener with TLS uses its routes only, matched against the SNI name)
  * @param tls            TLS termination or passthrough, or null (see {@link #terminatesTls()})
  * @param rateLimit      requests (HTTP) or new connections (TCP) the listener takes, or null
- * @param proxyProtocol  the PROXY protocol header trusted proxies send first, or null (none is read)
+ * @param proxyProtocol  the PROXY protocol header trusted proxies send first, or null (none is
+ *                       read, as with {@code accept: false}; see {@link #acceptsProxyProtocol()})
  */
 public record ListenerConfig(String name, String listen, Protocol protocol, String pool,
                              List<UpstreamConfig> upstreams, boolean enabled, int maxConnections,
@@ -121,6 +122,11 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
     public ListenerConfig withProxyProtocol(ProxyProtocolConfig value) {
         return new ListenerConfig(name, listen, protocol, pool, upstreams, enabled, maxConnections, timeouts, http, tls,
                 rateLimit, value);
+    }
+
+    /** Whether the listener reads a PROXY header from trusted peers: a {@code proxy_protocol} section that accepts. */
+    public boolean acceptsProxyProtocol() {
+        return proxyProtocol != null && proxyProtocol.accept();
     }
 
     /**

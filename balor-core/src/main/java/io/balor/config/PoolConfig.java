@@ -23,13 +23,46 @@ import java.util.Set;
  * @param slowStart  how long an upstream that comes back (its ejection over, or its active check
  *                   up again) takes to ramp from a small share to its full weight; zero (the
  *                   default) gives it its full share at once
+ * @param sendProxyProtocol the PROXY protocol header (HAProxy's {@code send-proxy} is
+ *                   {@link ProxyVersion#V1}, {@code send-proxy-v2} {@link ProxyVersion#V2}) written
+ *                   first on every connection to the pool's upstreams, TCP and HTTP listeners
+ *                   alike, before anything else (for an {@code https://} upstream before the TLS
+ *                   handshake): the client's address and port as Balor knows it (from a PROXY
+ *                   header it accepted itself, if any), and the address the client connected to;
+ *                   null (the default) sends none. A connection that carried a header speaks for
+ *                   one client only, so it is never given to the loop's shared keep-alive cache:
+ *                   an HTTP listener closes it when its exchange ends, and the next request, even
+ *                   from the same client connection, connects afresh with its own header (as
+ *                   HAProxy keeps such connections private to their client). HTTP(S) health
+ *                   checks send a header that speaks for no client ({@code PROXY UNKNOWN}, v2's
+ *                   {@code LOCAL}); TCP checks only connect.
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
                          UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck,
-                         PassiveHealthConfig passiveHealth, Duration slowStart) {
+                         PassiveHealthConfig passiveHealth, Duration slowStart, ProxyVersion sendProxyProtocol) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
+
+    /** A version of the PROXY protocol header sent to upstreams; its wire name is {@code v1} or {@code v2}. */
+    public enum ProxyVersion {
+        V1, V2;
+
+        /** 1 or 2. */
+        public int number() {
+            return ordinal() + 1;
+        }
+
+        /** {@code v1} or {@code v2}, as the state file writes it. */
+        public String wireName() {
+            return this == V1 ? "v1" : "v2";
+        }
+
+        /** The version named {@code v1} or {@code v2}, or null for anything else. */
+        public static ProxyVersion parse(String text) {
+            return "v1".equals(text) ? V1 : "v2".equals(text) ? V2 : null;
+        }
+    }
 
     public PoolConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
@@ -37,6 +70,13 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
         tls = tls == null ? UpstreamTlsConfig.DEFAULT : tls;
         slowStart = slowStart == null ? Duration.ZERO : slowStart;
+    }
+
+    /** A pool that sends no PROXY header. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader, UpstreamTimeouts timeouts,
+                      UpstreamTlsConfig tls, HealthCheckConfig healthCheck, PassiveHealthConfig passiveHealth,
+                      Duration slowStart) {
+        this(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart, null);
     }
 
     /** A pool without passive health or slow start. */
@@ -67,30 +107,41 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withHostHeader(HostHeader value) {
-        return new PoolConfig(name, upstreams, value, timeouts, tls, healthCheck, passiveHealth, slowStart);
+        return new PoolConfig(name, upstreams, value, timeouts, tls,
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
     }
 
     public PoolConfig withTimeouts(UpstreamTimeouts value) {
-        return new PoolConfig(name, upstreams, hostHeader, value, tls, healthCheck, passiveHealth, slowStart);
+        return new PoolConfig(name, upstreams, hostHeader, value, tls,
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
     }
 
     public PoolConfig withTls(UpstreamTlsConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, value, healthCheck, passiveHealth, slowStart);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, value,
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
     }
 
     /** The pool with {@code value} as its health checks (null: none). */
     public PoolConfig withHealthCheck(HealthCheckConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, value, passiveHealth, slowStart);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
+                value, passiveHealth, slowStart, sendProxyProtocol);
     }
 
     /** The pool with {@code value} as its passive health (null: none). */
     public PoolConfig withPassiveHealth(PassiveHealthConfig value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, value, slowStart);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
+                healthCheck, value, slowStart, sendProxyProtocol);
     }
 
     /** The pool with {@code value} as its slow start (zero or null: off). */
     public PoolConfig withSlowStart(Duration value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, value);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
+                healthCheck, passiveHealth, value, sendProxyProtocol);
+    }
+
+    /** The pool with {@code value} as the PROXY header it sends upstreams (null: none). */
+    public PoolConfig withSendProxyProtocol(ProxyVersion value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart, value);
     }
 
     /** Whether the pool's upstreams keep health state across applies (checks, passive health or slow start). */
@@ -103,7 +154,8 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
     }
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
-        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart);
+        return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls,
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
     }
 
     void check(String path, Problems problems) {

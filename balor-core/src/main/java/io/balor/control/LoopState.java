@@ -66,7 +66,7 @@ final class LoopState {
             return;
         }
         if (listener.proxyTrusted() == null) {
-            start(bound, listener, channel, null);
+            start(bound, listener, channel, null, null);
             return;
         }
         if (!trusted(listener.proxyTrusted(), channel)) {
@@ -75,7 +75,7 @@ final class LoopState {
             return;
         }
         new ProxyHeaderSession(loop, bound.acceptor, sessions, bound.counters[loop.index()], listener.name(), channel,
-                (socket, client) -> start(bound, listener, socket, client)).start();
+                (socket, client, destination) -> start(bound, listener, socket, client, destination)).start();
     }
 
     private static boolean trusted(io.balor.net.AddressRanges ranges, SocketChannel channel) {
@@ -96,9 +96,12 @@ final class LoopState {
         bound.acceptor.sessionEnded();
     }
 
-    /** The listener's session on {@code channel}, for {@code client} (null: the socket's peer). */
+    /**
+     * The listener's session on {@code channel}, for {@code client} who connected to
+     * {@code destination} (as a PROXY header said; null: the socket's peer and local address).
+     */
     private void start(BoundListener bound, RuntimeSnapshot.Listener listener, SocketChannel channel,
-                       java.net.InetSocketAddress client) {
+                       java.net.InetSocketAddress client, java.net.InetSocketAddress destination) {
         io.balor.limit.TokenBucket rate = listener.connectionRate();
         int hash = client != null ? client.getAddress().hashCode() : rate == null ? 0 : Connection.addressHash(channel);
         if (rate != null && rate.tryTake(loop.refreshNow(), hash) > 0) {
@@ -109,7 +112,7 @@ final class LoopState {
         Connection connection = listener.tls() == null ? new Connection(channel)
                 : Connection.tlsServer(channel, loop, listener.tls());
         if (client != null) {
-            connection.speaksFor(client);
+            connection.speaksFor(client, destination);
         }
         if (listener.http() != null) {
             nextRequestId += 1L << 24;

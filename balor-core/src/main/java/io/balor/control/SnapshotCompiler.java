@@ -63,14 +63,14 @@ final class SnapshotCompiler {
     /**
      * What the loops need of one listener: its pool, session policies, TLS ({@code tls}, or null),
      * SNI routing, on a TCP listener its new-connection rate limit, and the peers trusted to send
-     * a PROXY header.
+     * a PROXY header (null when it reads none: no {@code proxy_protocol}, or {@code accept: false}).
      */
     RuntimeSnapshot.Listener listener(ListenerConfig listener, Map<String, Balancer> balancers, RateLimits rateLimits,
                                       io.balor.tls.ServerTls tls) {
         return new RuntimeSnapshot.Listener(listener.name(), balancer(balancers, listener.poolName()), policy(listener),
                 httpPolicy(listener, balancers, rateLimits), tls, TlsCompiler.tunnelRouting(listener, balancers),
                 listener.protocol() == Protocol.TCP ? rateLimits.bucket(listener.name(), listener.rateLimit()) : null,
-                listener.proxyProtocol() == null ? null : io.balor.net.AddressRanges.parse(
+                !listener.acceptsProxyProtocol() ? null : io.balor.net.AddressRanges.parse(
                         listener.proxyProtocol().trusted(), "proxy_protocol.trusted", (path, why) -> {
                             throw new IllegalStateException(path + ": " + why);   // the config was checked
                         }));
@@ -106,7 +106,7 @@ final class SnapshotCompiler {
             UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
                     nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client,
-                    pool.tracksHealth()));
+                    pool.tracksHealth(), pool.sendProxyProtocol() == null ? 0 : pool.sendProxyProtocol().number()));
         }
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -114,7 +114,7 @@ final class SnapshotCompiler {
                 UpstreamTls client = hasTls(listener.upstreams())
                         ? tls.upstreamTls(UpstreamTlsConfig.DEFAULT, "listeners[" + i + "].upstreams") : null;
                 pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER,
-                        Pool.LISTENER, client, false));
+                        Pool.LISTENER, client, false, 0));
             }
         }
         return Map.copyOf(pools);
@@ -182,7 +182,7 @@ final class SnapshotCompiler {
     }
 
     private Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
-                      long responseNanos, UpstreamTls tls, boolean checked) {
+                      long responseNanos, UpstreamTls tls, boolean checked, int sendProxyVersion) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
@@ -194,7 +194,8 @@ final class SnapshotCompiler {
                     checked ? health.health(id, options.ticker()) : UpstreamHealth.unchecked(),
                     traffic.upstream(name, address.toString())));
         }
-        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name));
+        return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name),
+                sendProxyVersion);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

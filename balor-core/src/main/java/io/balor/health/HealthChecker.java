@@ -131,7 +131,7 @@ public final class HealthChecker implements AutoCloseable {
                 continue;
             }
             HealthCheckConfig check = entry.getValue();
-            Probe probe = probe(check, tls.get(pool.name()));
+            Probe probe = probe(check, tls.get(pool.name()), pool.sendProxyVersion());
             for (Upstream upstream : pool.upstreams()) {
                 next.put(upstream.id(), new Target(upstream, pool.name(), check, probe));
             }
@@ -163,10 +163,10 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    private Probe probe(HealthCheckConfig check, UpstreamTlsConfig tls) {
+    private Probe probe(HealthCheckConfig check, UpstreamTlsConfig tls, int sendProxyVersion) {
         return switch (check.type()) {
-            case TCP -> new TcpProbe();
-            case HTTP, HTTPS -> new HttpProbe(check, tls);
+            case TCP -> new TcpProbe();   // a connect only: nothing is sent, so no PROXY header either
+            case HTTP, HTTPS -> new HttpProbe(check, tls, sendProxyVersion);
             case SCRIPT -> new ScriptProbe(check.command(), scriptDir);
         };
     }

@@ -31,6 +31,12 @@ import java.util.TreeMap;
  * must carry are the pool's {@code sni}, else the upstream's host (an IP address gets no SNI and
  * is checked against the certificate's IP entries). Immutable; the TLS context is built once,
  * and a CA bundle that cannot be read makes every probe fail with the reason.
+ *
+ * <p>To a pool that sends the PROXY protocol, the request is preceded (before TLS too) by a
+ * header, as HAProxy's checks of a {@code send-proxy} server are: one that speaks for no client,
+ * {@code PROXY UNKNOWN} (v1) or the {@code LOCAL} command (v2), which the specification gives
+ * for a proxy's own connections such as health checks (the upstream uses the connection's own
+ * ends). An upstream that requires the header would refuse the check without one.
  */
 final class HttpProbe implements Probe {
 
@@ -42,9 +48,23 @@ final class HttpProbe implements Probe {
     private final UpstreamTlsConfig tlsConfig;
     private final SSLContext context;
     private final String contextProblem;
+    /** The PROXY header written first, or null (the pool sends none). */
+    private final byte[] proxyHeader;
 
     HttpProbe(HealthCheckConfig check, UpstreamTlsConfig tlsConfig) {
+        this(check, tlsConfig, 0);
+    }
+
+    /** @param sendProxyVersion the pool's PROXY protocol version (1, 2), or 0 for none */
+    HttpProbe(HealthCheckConfig check, UpstreamTlsConfig tlsConfig, int sendProxyVersion) {
         this.check = check;
+        if (sendProxyVersion == 0) {
+            this.proxyHeader = null;
+        } else {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(io.balor.net.ProxyHeaderWriter.MAX_LENGTH);
+            io.balor.net.ProxyHeaderWriter.write(header, sendProxyVersion, null, null);
+            this.proxyHeader = java.util.Arrays.copyOf(header.array(), header.position());
+        }
         this.tls = check.type() == HealthCheckConfig.Type.HTTPS;
         this.tlsConfig = tlsConfig == null ? UpstreamTlsConfig.DEFAULT : tlsConfig;
         SSLContext built = null;
@@ -73,6 +93,9 @@ final class HttpProbe implements Probe {
         String step = "connect";
         try (Socket plain = new Socket()) {
             plain.connect(upstream.address(), TcpProbe.millis(timeoutNanos));
+            if (proxyHeader != null) {
+                plain.getOutputStream().write(proxyHeader);   // plain, before any TLS
+            }
             Socket socket = plain;
             if (tls) {
                 step = "tls";

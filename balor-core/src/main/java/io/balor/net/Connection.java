@@ -20,6 +20,10 @@ import java.nio.channels.SocketChannel;
  * selector and the handler; the handler sees the same calls as on a plain socket, with two
  * additions that are no-ops on plain sockets: {@link #flushed()} (ciphertext may still wait after
  * a write took all plaintext) and the handshake inside {@link #connect}/{@link #finishConnect}.
+ *
+ * <p>An upstream connection may have a {@link #preface}: plain bytes (a PROXY protocol header)
+ * written the moment the TCP connect completes, before anything else, the TLS handshake
+ * included. It is part of the connect: a socket that does not take it whole fails the connect.
  */
 public final class Connection {
 
@@ -29,6 +33,10 @@ public final class Connection {
     private boolean outputShut;
     private String peer;
     private InetSocketAddress client;
+    /** Where the client connected to, as a PROXY header said or the socket's local address; null until asked. */
+    private InetSocketAddress destination;
+    /** Plain bytes to write first once the TCP connect completes, or null. */
+    private ByteBuffer preface;
     private TlsTransport tls;
 
     public Connection(SocketChannel channel) {
@@ -94,12 +102,51 @@ public final class Connection {
      * loopback may be), else wait for {@code OP_CONNECT} and call {@link #finishConnect()}.
      */
     public boolean connect(java.net.SocketAddress address) throws IOException {
-        return tls == null ? channel.connect(address) : tls.connect(address);
+        if (tls != null) {
+            return tls.connect(address);
+        }
+        if (!channel.connect(address)) {
+            return false;
+        }
+        writePreface();
+        return true;
     }
 
     /** Whether the connection is ready for data (for TLS: handshake done); throws if it failed. */
     public boolean finishConnect() throws IOException {
-        return tls == null ? channel.finishConnect() : tls.finishConnect();
+        if (tls != null) {
+            return tls.finishConnect();
+        }
+        if (!channel.finishConnect()) {
+            return false;
+        }
+        writePreface();
+        return true;
+    }
+
+    /**
+     * Has {@code bytes} (from its position to its limit) written plain as soon as the TCP connect
+     * completes, before anything else, TLS included: HAProxy's PROXY protocol header. Set before
+     * {@link #connect}; the buffer stays the caller's, read (not kept) during the connect.
+     */
+    public void preface(ByteBuffer bytes) {
+        preface = bytes;
+    }
+
+    /**
+     * The TCP connect completed: writes the {@link #preface}, if any. A fresh socket's send buffer
+     * takes a few hundred bytes whole; one that does not is a failed connect.
+     */
+    void writePreface() throws IOException {
+        ByteBuffer bytes = preface;
+        if (bytes == null) {
+            return;
+        }
+        preface = null;
+        channel.write(bytes);
+        if (bytes.hasRemaining()) {
+            throw new IOException("the new connection did not take the PROXY header whole");
+        }
     }
 
     /** Writes ciphertext still waiting (TLS); true when nothing waits. */
@@ -203,10 +250,32 @@ public final class Connection {
         return client;
     }
 
-    /** The client is {@code address}, as a trusted proxy's PROXY header says; before the session starts. */
-    public void speaksFor(InetSocketAddress address) {
+    /**
+     * The client is {@code address} and connected to {@code destination} (null: this socket's
+     * local address), as a trusted proxy's PROXY header says; before the session starts.
+     */
+    public void speaksFor(InetSocketAddress address, InetSocketAddress destination) {
         client = address;
+        this.destination = destination;
         peer = null;
+    }
+
+    /**
+     * The address the client connected to: what a trusted proxy's PROXY header said
+     * ({@link #speaksFor}), else the socket's local address (the listener's, for an accepted
+     * socket); null when the socket no longer knows it. Computed once. What Balor's own PROXY
+     * header names as the destination.
+     */
+    public InetSocketAddress destination() {
+        if (destination == null) {
+            try {
+                SocketAddress address = channel.getLocalAddress();
+                destination = address instanceof InetSocketAddress inet ? inet : null;
+            } catch (IOException e) {
+                destination = null;
+            }
+        }
+        return destination;
     }
 
     /** The hash of {@link #client()}'s IP address (its bits, for IPv4); 0 when unknown. */

@@ -118,6 +118,7 @@ final class TlsTransport implements IoHandler {
     /** Starts connecting; true only when already connected and handshaken (never, in practice). */
     boolean connect(java.net.SocketAddress address) throws IOException {
         if (channel.connect(address)) {
+            connection.writePreface();   // plain, before the ClientHello
             startClientHandshake();
         }
         return false;
@@ -132,6 +133,7 @@ final class TlsTransport implements IoHandler {
             if (!channel.finishConnect()) {
                 return false;
             }
+            connection.writePreface();   // plain, before the ClientHello
             startClientHandshake();
             if (failure != null) {
                 throw failure;

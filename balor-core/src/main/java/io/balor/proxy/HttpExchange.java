@@ -84,7 +84,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         this.router = new HttpRouter(client.clientHash());
         this.requestSide = new RequestRelay(loop, limits, writer);
         this.response = new ResponseRelay(loop, limits, writer, session, router);
-        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, this, context.cache());
+        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, this, context.cache(), client);
     }
 
     // ---- what the session asks

@@ -34,9 +34,12 @@ public final class ProxyHeaderSession extends Session implements IoHandler {
     /** How long a proxy has to send the whole header: as HAProxy's default {@code timeout client} for it, 5 s. */
     public static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    /** Starts the listener's session on the socket, for the client the header named (null: the socket's peer). */
+    /**
+     * Starts the listener's session on the socket, for the client the header named and the
+     * address that client connected to (both null: the socket's own peer and local address).
+     */
     public interface Next {
-        void start(SocketChannel channel, InetSocketAddress client);
+        void start(SocketChannel channel, InetSocketAddress client, InetSocketAddress destination);
     }
 
     private final EventLoop loop;
@@ -91,11 +94,13 @@ public final class ProxyHeaderSession extends Session implements IoHandler {
             refuse();
             return;
         }
-        InetSocketAddress client = header.local() ? null : client();
+        InetSocketAddress client = header.local() ? null : address(header.source(), header.sourcePort());
+        InetSocketAddress destination = header.local() ? null
+                : address(header.destination(), header.destinationPort());
         loop.timers().cancel(deadline);
         buffer = release(buffer);
         handedOver();   // the next session counts as the listener's from here on
-        next.start(channel, client);
+        next.start(channel, client, destination);
     }
 
     @Override
@@ -115,10 +120,11 @@ public final class ProxyHeaderSession extends Session implements IoHandler {
         return n == 0 ? ProxyHeader.INCOMPLETE : header.parse(buffer, 0, buffer.position());
     }
 
-    private InetSocketAddress client() {
-        byte[] address = header.family() == 4 ? Arrays.copyOf(header.source(), 4) : header.source().clone();
+    /** One of the header's addresses ({@code bytes}: its source or destination) with its port. */
+    private InetSocketAddress address(byte[] bytes, int port) {
+        byte[] address = header.family() == 4 ? Arrays.copyOf(bytes, 4) : bytes.clone();
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(address), header.sourcePort());
+            return new InetSocketAddress(InetAddress.getByAddress(address), port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);   // 4 or 16 bytes: cannot happen
         }

@@ -100,7 +100,7 @@ public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
         this.client = client;
         this.toUpstream = new Direction(client);
         this.toClient = new Direction(null);
-        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, this);
+        this.dialer = UpstreamDialer.forTunnel(loop, counters, upstreamHandler, connectTimer, this, client);
     }
 
     /**

@@ -23,16 +23,25 @@ public final class UpstreamConnection implements IoHandler {
     private final String serverName;
     /** The pool's TLS settings it was made with (an apply that replaces them retires it), or null when plain. */
     private final UpstreamTls tls;
+    /** Whether it began with a PROXY header: it speaks for one client, and is never kept for others. */
+    private final boolean sentProxyHeader;
     final Timer idleTimer = new Timer(this::idleExpired);
     /** The cache queue it waits in, or null while a session owns it. */
     ArrayDeque<UpstreamConnection> idleIn;
     KeepAliveCache cache;
 
-    UpstreamConnection(Connection connection, Upstream upstream, String serverName, UpstreamTls tls) {
+    UpstreamConnection(Connection connection, Upstream upstream, String serverName, UpstreamTls tls,
+                       boolean sentProxyHeader) {
         this.connection = connection;
         this.upstream = upstream;
         this.serverName = serverName;
         this.tls = tls;
+        this.sentProxyHeader = sentProxyHeader;
+    }
+
+    /** Whether the connection began with a PROXY header naming its client (then it is never kept alive for another). */
+    boolean sentProxyHeader() {
+        return sentProxyHeader;
     }
 
     String serverName() {

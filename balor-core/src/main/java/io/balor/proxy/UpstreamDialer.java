@@ -4,6 +4,7 @@ import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
+import io.balor.net.ProxyHeaderWriter;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -39,6 +40,13 @@ import java.util.Arrays;
  *   a failing upstream does not shift the sequence other sessions get, and each upstream is
  *   tried at most once per dial. None left: {@code noUpstream} is counted and the session told
  *   ({@link Outcome#noUpstream}: HTTP answers 502, a tunnel closes).</li>
+ *   <li>To a pool that sends the PROXY protocol ({@link Pool#sendProxyVersion()}), every
+ *   connection is new: its header ({@link ProxyHeaderWriter}: the client as
+ *   {@link Connection#client()} knows it, the address it connected to as
+ *   {@link Connection#destination()}) is the connection's {@link Connection#preface}, written the
+ *   moment the TCP connect completes, before any TLS. A socket that does not take it whole fails
+ *   the connect like a refusal. Such a connection speaks for one client only: the cache is not
+ *   asked for one, and {@link #offer} closes it instead of keeping it.</li>
  *   <li>No socket could be made (the socket, the TLS engine or the registration threw, out of
  *   file descriptors typically): Balor's own trouble, which the next upstream would meet too.
  *   Nothing counts against the upstream and nothing else is tried ({@link Outcome#noSocket}:
@@ -47,7 +55,8 @@ import java.util.Arrays;
  * The connection is the dialer's until {@link Outcome#connected}, the session's from then on.
  * Besides what a connect needs (the socket, its {@link Connection}, for HTTP its
  * {@link UpstreamConnection}), a dial allocates nothing: the marks of upstreams tried are one
- * array per dialer, made at its first failover and reused.
+ * array per dialer, made at its first failover and reused, and so is the PROXY header, written
+ * once per dialer (its client does not change) and again only if the pool's version does.
  */
 final class UpstreamDialer {
 
@@ -84,6 +93,8 @@ final class UpstreamDialer {
     private final KeepAliveCache cache;
     /** The TLS server name for HTTP connections, or null for a tunnel. */
     private final UpstreamServerName names;
+    /** The session's client connection, whose addresses a PROXY header names; null: an unknown client. */
+    private final Connection client;
 
     private Balancer balancer;
     private long connectTimeoutNanos;
@@ -96,9 +107,12 @@ final class UpstreamDialer {
     /** Whether this dial has failed over yet (then {@link #tried} holds its marks). */
     private boolean failedOver;
     private boolean[] tried;
+    /** The PROXY header for this dialer's client (made at its first use), and its version (0: not written yet). */
+    private ByteBuffer proxyHeader;
+    private int proxyHeaderVersion;
 
     private UpstreamDialer(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
-                           Outcome outcome, KeepAliveCache cache) {
+                           Outcome outcome, KeepAliveCache cache, Connection client) {
         this.loop = loop;
         this.shard = loop.index();
         this.counters = counters;
@@ -107,18 +121,19 @@ final class UpstreamDialer {
         this.outcome = outcome;
         this.cache = cache;
         this.names = cache == null ? null : new UpstreamServerName();
+        this.client = client;
     }
 
-    /** A dialer for a tunnel: plain connections, never reused. */
+    /** A dialer for a tunnel of {@code client}'s: plain connections, never reused. */
     static UpstreamDialer forTunnel(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
-                                    Outcome outcome) {
-        return new UpstreamDialer(loop, counters, handler, timer, outcome, null);
+                                    Outcome outcome, Connection client) {
+        return new UpstreamDialer(loop, counters, handler, timer, outcome, null, client);
     }
 
-    /** A dialer for HTTP: kept-alive connections from {@code cache}, TLS where the pool says. */
+    /** A dialer for HTTP from {@code client}: kept-alive connections from {@code cache}, TLS where the pool says. */
     static UpstreamDialer forHttp(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
-                                  Outcome outcome, KeepAliveCache cache) {
-        return new UpstreamDialer(loop, counters, handler, timer, outcome, cache);
+                                  Outcome outcome, KeepAliveCache cache, Connection client) {
+        return new UpstreamDialer(loop, counters, handler, timer, outcome, cache, client);
     }
 
     /** The client's host name for the TLS server name, {@code buffer[from, to)} as the request head found it (HTTP). */
@@ -141,7 +156,7 @@ final class UpstreamDialer {
             outcome.noUpstream(null);
             return;
         }
-        if (cache != null) {
+        if (cache != null && balancer.pool().sendProxyVersion() == 0) {
             String name = serverName(first);
             UpstreamConnection idle = cache.take(first, name, name == null ? null : balancer.pool().tls());
             if (idle != null) {
@@ -167,9 +182,14 @@ final class UpstreamDialer {
 
     /**
      * Gives {@code idle} (an HTTP connection whose exchange ended with nothing pending either
-     * way) to the loop's keep-alive cache for a later dial, which may close it instead.
+     * way) to the loop's keep-alive cache for a later dial, which may close it instead; one that
+     * carried a PROXY header is closed here, as it speaks for its client only.
      */
     void offer(UpstreamConnection idle) {
+        if (idle.sentProxyHeader()) {
+            idle.close();
+            return;
+        }
         cache.offer(idle);
     }
 
@@ -219,8 +239,13 @@ final class UpstreamDialer {
             connection = name == null ? new Connection(channel)
                     : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, next.address().getPort()));
             channel = null;   // closed with the connection from here on
+            int proxyVersion = balancer.pool().sendProxyVersion();
+            if (proxyVersion != 0) {
+                connection.preface(proxyHeader(proxyVersion));
+            }
             if (cache != null) {
-                upstream = new UpstreamConnection(connection, next, name, name == null ? null : balancer.pool().tls());
+                upstream = new UpstreamConnection(connection, next, name, name == null ? null : balancer.pool().tls(),
+                        proxyVersion != 0);
             }
             connection.register(loop, handler, 0);
         } catch (IOException | RuntimeException e) {
@@ -298,6 +323,25 @@ final class UpstreamDialer {
             connection = null;
             upstream = null;
         }
+    }
+
+    /**
+     * The PROXY header of {@code version} for this dialer's client, ready to be written (position
+     * 0); written into the dialer's own buffer at its first use, and again only for another version.
+     */
+    private ByteBuffer proxyHeader(int version) {
+        if (proxyHeader == null) {
+            proxyHeader = ByteBuffer.allocate(ProxyHeaderWriter.MAX_LENGTH);
+        }
+        if (proxyHeaderVersion != version) {
+            proxyHeader.clear();
+            ProxyHeaderWriter.write(proxyHeader, version, client == null ? null : client.client(),
+                    client == null ? null : client.destination());
+            proxyHeader.flip();
+            proxyHeaderVersion = version;
+        }
+        proxyHeader.rewind();   // a failed attempt may have written some of it
+        return proxyHeader;
     }
 
     /** The TLS server name for a connection to {@code target}, or null when it is plain. */

@@ -13,15 +13,28 @@ import java.util.List;
  * @param responseTimeoutNanos the pool's HTTP response timeout, or {@link #LISTENER}
  * @param tls          how HTTP listeners speak TLS to its {@code https://} upstreams; null when it has none
  * @param traffic      the HTTP requests its balancer took (those no upstream could take too), kept by name
+ * @param sendProxyVersion the PROXY protocol header written first on each new connection to its
+ *                     upstreams: 1 or 2, or 0 for none; connections that carried one are never
+ *                     kept alive for other clients ({@code PoolConfig#sendProxyProtocol})
  */
 public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
-                   long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic) {
+                   long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic,
+                   int sendProxyVersion) {
 
     /** A timeout the pool leaves to the listener. */
     public static final long LISTENER = -1;
 
     public Pool {
         upstreams = List.copyOf(upstreams);
+        if (sendProxyVersion < 0 || sendProxyVersion > 2) {
+            throw new IllegalArgumentException("PROXY protocol version 0 (none), 1 or 2, not " + sendProxyVersion);
+        }
+    }
+
+    /** A pool that sends no PROXY header. */
+    public Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
+                long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic) {
+        this(name, upstreams, upstreamHost, connectTimeoutNanos, responseTimeoutNanos, tls, traffic, 0);
     }
 
     /** A pool whose HTTP requests keep the client's Host, with the listener's timeouts. */

@@ -115,4 +115,31 @@ class BalorConfigTest {
         assertTrue(problems.get(2).startsWith("listeners[1].proxy_protocol.trusted[2]: '10.1.0.1/16' has bits set"),
                 problems.get(2));
     }
+
+    @Test
+    void aListenerThatDoesNotAcceptTheHeaderNeedsNoTrustedProxies() {
+        PoolConfig pool = PoolConfig.of("app", UpstreamConfig.of("127.0.0.1:8080"));
+        BalorConfig config = new BalorConfig(List.of(ListenerConfig.http("off", "127.0.0.1:0", "app")
+                .withProxyProtocol(new ProxyProtocolConfig(false, List.of()))), List.of(pool));
+        assertTrue(!config.listener("off").acceptsProxyProtocol());
+        assertTrue(new ProxyProtocolConfig(List.of("10.0.0.0/8")).accept(), "the one-list form accepts");
+        List<String> problems = problems(() -> new BalorConfig(List.of(ListenerConfig.http("off", "127.0.0.1:0", "app")
+                .withProxyProtocol(new ProxyProtocolConfig(false, List.of("10.0.0.1/8")))), List.of(pool)));
+        assertEquals(List.of("listeners[0].proxy_protocol.trusted[0]"), problems.stream()
+                .map(line -> line.substring(0, line.indexOf(':'))).toList(), "ranges given are checked all the same");
+    }
+
+    @Test
+    void sendProxyProtocolIsKeptByEveryWithMethod() {
+        PoolConfig pool = PoolConfig.of("app", UpstreamConfig.of("127.0.0.1:8080"))
+                .withSendProxyProtocol(PoolConfig.ProxyVersion.V2);
+        PoolConfig changed = pool.withHostHeader(PoolConfig.HostHeader.UPSTREAM).withTimeouts(UpstreamTimeouts.LISTENER)
+                .withTls(UpstreamTlsConfig.DEFAULT).withHealthCheck(null).withPassiveHealth(null)
+                .withSlowStart(Duration.ZERO).withUpstreams(List.of(UpstreamConfig.of("127.0.0.1:8081")));
+        assertEquals(PoolConfig.ProxyVersion.V2, changed.sendProxyProtocol());
+        assertEquals(null, new PoolConfig("p", List.of()).sendProxyProtocol(), "the shorter constructors send none");
+        assertEquals(2, PoolConfig.ProxyVersion.V2.number());
+        assertEquals(PoolConfig.ProxyVersion.V1, PoolConfig.ProxyVersion.parse("v1"));
+        assertEquals(null, PoolConfig.ProxyVersion.parse("V1"));
+    }
 }

@@ -45,11 +45,14 @@ class UpstreamDialerTest {
     private ServerSocketChannel listening;
     private CompletableFuture<Connection> done;
     private UpstreamDialer dialer;
+    private IoHandler handler;
+    private Timer timer;
+    private UpstreamDialer.Outcome outcome;
 
     @BeforeEach
     void setUp() throws IOException {
         listening = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        IoHandler handler = new IoHandler() {
+        handler = new IoHandler() {
             @Override
             public void onReady(int readyOps) {
                 dialer.finishConnect();
@@ -60,8 +63,8 @@ class UpstreamDialerTest {
                 done.completeExceptionally(cause);
             }
         };
-        Timer timer = new Timer(() -> dialer.timedOut());
-        dialer = UpstreamDialer.forTunnel(loop, counters, handler, timer, new UpstreamDialer.Outcome() {
+        timer = new Timer(() -> dialer.timedOut());
+        outcome = new UpstreamDialer.Outcome() {
             @Override
             public void attempting(Upstream target) {
                 seen.add(target.name());
@@ -84,7 +87,8 @@ class UpstreamDialerTest {
                 seen.add("noUpstream " + error);
                 done.complete(null);
             }
-        });
+        };
+        dialer = UpstreamDialer.forTunnel(loop, counters, handler, timer, outcome, null);
     }
 
     @AfterEach
@@ -168,6 +172,33 @@ class UpstreamDialerTest {
         assertEquals(1, pool.get(0).traffic().connectFailures());
         assertEquals(UpstreamError.CONNECT_TIMEOUT, pool.get(0).health().trafficError());
         onLoop(connection::close);
+    }
+
+    @Test
+    void aPoolThatSendsTheProxyProtocolWritesTheHeaderFirstEvenAfterAFailover() throws Exception {
+        // The session's client, as a PROXY header it accepted named it: what Balor's header names.
+        Connection client = new Connection(java.nio.channels.SocketChannel.open());
+        client.speaksFor(new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 5555),
+                new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 443));
+        dialer = UpstreamDialer.forTunnel(loop, counters, handler, timer, outcome, client);
+        for (int version : new int[] {1, 2, 2}) {   // the header is made once per version, then rewound
+            Pool pool = new Pool("p", List.of(refused("a", 0), live("b", 1)), false, Pool.LISTENER, Pool.LISTENER,
+                    null, TrafficCounters.NONE, version);
+            Connection connection = dial(pool, pool.get(0));
+            assertNotNull(connection);
+            byte[] expected = version == 1
+                    ? "PROXY TCP4 192.0.2.7 198.51.100.1 5555 443\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+                    : new byte[] {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n', 0x21, 0x11, 0, 12,
+                            (byte) 192, 0, 2, 7, (byte) 198, 51, 100, 1, 0x15, (byte) 0xb3, 0x01, (byte) 0xbb};
+            try (java.nio.channels.SocketChannel accepted = listening.accept()) {
+                accepted.socket().setSoTimeout(5_000);
+                byte[] got = accepted.socket().getInputStream().readNBytes(expected.length);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, "version " + version);
+            }
+            onLoop(connection::close);
+        }
+        assertEquals(List.of("a", "b", "connected", "a", "b", "connected", "a", "b", "connected"), seen);
+        client.close();
     }
 
     private Connection dial(Pool pool, Upstream first) throws Exception {

@@ -70,6 +70,10 @@ import java.util.function.BiFunction;
  * whole number) are required, {@code per_client} is false by default; {@code null} says there is
  * no limit.
  *
+ * <p>PROXY protocol: a listener's {@code "proxy_protocol": {"accept": true, "trusted": [...]}}
+ * ({@code accept} true when absent; {@code trusted} required while it is true), and a pool's
+ * {@code "send_proxy_protocol": "v1"|"v2"} (absent or null: none; any other value is refused).
+ *
  * <p>The original Balor's {@code acme} key (on a listener or a host route) is refused, as any
  * unknown key is, but with a message saying this version does not support it yet: this reader
  * has no way to keep unknown keys below the top level, and dropping it silently would turn off
@@ -93,10 +97,11 @@ final class StateReader {
     static final List<String> LISTENER_TLS_KEYS = List.of("mode", "cert_file", "key_file", "handshake_timeout_ms");
     static final List<String> CERTIFICATE_KEYS = List.of("cert_file", "key_file");
     static final List<String> RATE_LIMIT_KEYS = List.of("rps", "burst", "per_client");
+    static final List<String> PROXY_PROTOCOL_KEYS = List.of("accept", "trusted");
     /** The original Balor's keys on listeners that this version does not take there. */
     static final List<String> LISTENER_ONLY_ORIGINAL_KEYS = List.of("acme");
     static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check",
-            "passive_health", "slow_start_ms");
+            "passive_health", "slow_start_ms", "send_proxy_protocol");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
     static final List<String> POOL_TLS_KEYS = List.of("verify", "ca_file", "sni");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
@@ -219,15 +224,16 @@ final class StateReader {
                 readListenerTls(node, path, protocol, http), readRateLimit(node, path), readProxyProtocol(node, path));
     }
 
-    /** A listener's {@code proxy_protocol: {"trusted": [...]}}, or null when absent. */
+    /** A listener's {@code proxy_protocol: {"accept": true, "trusted": [...]}}, or null when absent. */
     private ProxyProtocolConfig readProxyProtocol(JsonNode node, String path) {
-        JsonNode section = fields.section(node, "proxy_protocol", path, List.of("trusted"));
+        JsonNode section = fields.section(node, "proxy_protocol", path, PROXY_PROTOCOL_KEYS);
         if (section == null) {
             return null;
         }
-        List<String> trusted = fields.strings(section, "trusted", path + ".proxy_protocol",
+        String at = path + ".proxy_protocol";
+        List<String> trusted = fields.strings(section, "trusted", at,
                 "an array of the proxies' addresses or ranges, such as [\"10.0.0.0/8\"]");
-        return new ProxyProtocolConfig(trusted == null ? List.of() : trusted);
+        return new ProxyProtocolConfig(fields.bool(section, "accept", at, true), trusted == null ? List.of() : trusted);
     }
 
     /** A tcp listener's SNI routes; each HTTP-only key it has is a problem. */
@@ -405,7 +411,17 @@ final class StateReader {
         return new PoolConfig(fields.string(node, "name", path),
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
                 readPoolTls(node, path), health.check(node, path), health.passive(node, path),
-                fields.millis(node, "slow_start_ms", path));
+                fields.millis(node, "slow_start_ms", path), readSendProxy(node, path));
+    }
+
+    /** A pool's {@code send_proxy_protocol}: {@code "v1"}, {@code "v2"}, or null (absent or JSON null: none). */
+    private PoolConfig.ProxyVersion readSendProxy(JsonNode node, String path) {
+        String text = fields.string(node, "send_proxy_protocol", path);
+        PoolConfig.ProxyVersion version = PoolConfig.ProxyVersion.parse(text);
+        if (text != null && version == null) {
+            problems.add(path + ".send_proxy_protocol", "must be 'v1' or 'v2' (or null for none), was '" + text + "'");
+        }
+        return version;
     }
 
     /** A pool's {@code tls}; null (the default: verify against the JDK's trust store) when absent. */

@@ -46,7 +46,9 @@ import java.util.Map;
  *
  * <p>A listener's or route's {@code rate_limit} when it has one: {@code rps} as a whole number
  * when it is one ({@code 10}, not {@code 10.0}), else as a decimal that reads back to the same
- * double ({@code 0.5}); {@code burst}; {@code per_client} only when true.
+ * double ({@code 0.5}); {@code burst}; {@code per_client} only when true. A listener's
+ * {@code proxy_protocol} with {@code accept} always written, {@code trusted} when not empty; a
+ * pool's {@code send_proxy_protocol} when it sends one.
  * Stateless.
  */
 final class StateWriter {
@@ -96,6 +98,9 @@ final class StateWriter {
             if (!pool.slowStart().isZero()) {
                 node.put("slow_start_ms", pool.slowStart().toMillis());
             }
+            if (pool.sendProxyProtocol() != null) {
+                node.put("send_proxy_protocol", pool.sendProxyProtocol().wireName());
+            }
         }
         for (Map.Entry<String, JsonNode> extra : KeptPaths.shorten(state.extras(), directory).entrySet()) {
             root.set(extra.getKey(), extra.getValue().deepCopy());
@@ -127,8 +132,11 @@ final class StateWriter {
             node.set("rate_limit", rateLimit(listener.rateLimit()));
         }
         if (listener.proxyProtocol() != null) {
-            com.fasterxml.jackson.databind.node.ArrayNode trusted = node.putObject("proxy_protocol").putArray("trusted");
-            listener.proxyProtocol().trusted().forEach(trusted::add);
+            ObjectNode proxy = node.putObject("proxy_protocol");
+            proxy.put("accept", listener.proxyProtocol().accept());
+            if (!listener.proxyProtocol().trusted().isEmpty()) {
+                listener.proxyProtocol().trusted().forEach(proxy.putArray("trusted")::add);
+            }
         }
         routes(node, listener.http(), directory);
         if (listener.protocol() == Protocol.HTTP) {

@@ -380,34 +380,4 @@ class StateReaderTest {
                 """);
         assertTrue(paths(e).containsAll(List.of("pools[0].name", "pools[1].name", "listeners[0].name")), e.getMessage());
     }
-
-    @Test
-    void proxyProtocolIsReadCheckedAndWrittenBack() throws Exception {
-        String json = """
-                {"version": 1,
-                 "listeners": [{"name": "api", "listen": "127.0.0.1:6443", "pool": "masters",
-                                "proxy_protocol": {"trusted": ["10.0.0.0/8", "fd00::/8"]}}],
-                 "pools": [{"name": "masters", "upstreams": ["10.0.0.1:6443"]}]}
-                """;
-        BalorState state = read(json);
-        assertEquals(List.of("10.0.0.0/8", "fd00::/8"), state.config().listener("api").proxyProtocol().trusted());
-        BalorState again = StateFile.parse(FILE, StateFile.render(FILE, state));
-        assertEquals(state.config(), again.config());
-        JsonNode written = new ObjectMapper().readTree(StateFile.render(FILE, state));
-        assertEquals("{\"trusted\":[\"10.0.0.0/8\",\"fd00::/8\"]}",
-                written.get("listeners").get(0).get("proxy_protocol").toString());
-
-        StateFileException bad = refused("""
-                {"version": 1,
-                 "listeners": [{"name": "a", "listen": "127.0.0.1:1", "pool": "p", "proxy_protocol": {"trusted": "10.0.0.0/8"}},
-                               {"name": "b", "listen": "127.0.0.1:2", "pool": "p", "proxy_protocol": {"accept": true}},
-                               {"name": "c", "listen": "127.0.0.1:3", "pool": "p", "proxy_protocol": {"trusted": [7, "10.0.0.1/8"]}}],
-                 "pools": [{"name": "p", "upstreams": ["10.0.0.1:80"]}]}
-                """);
-        assertEquals(List.of("listeners[0].proxy_protocol.trusted", "listeners[1].proxy_protocol.accept",
-                "listeners[2].proxy_protocol.trusted[0]", "listeners[1].proxy_protocol.trusted",
-                "listeners[2].proxy_protocol.trusted[1]"), paths(bad), bad.getMessage());
-        assertTrue(bad.getMessage().contains("listeners[2].proxy_protocol.trusted[1]: '10.0.0.1/8' has bits set"),
-                bad.getMessage());
-    }
 }
