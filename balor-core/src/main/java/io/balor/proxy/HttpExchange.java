@@ -23,18 +23,16 @@ import java.nio.channels.SelectionKey;
  * fails. Owned by one {@link HttpSession} and reused for each of its exchanges, loop thread
  * only; the session keeps the client connection (its reads, buffers, interest and timer) and
  * hands each parsed request head to {@link #start}. An HTTP/2 stream will make exchanges too.
-
  *
  * <p>Phases: <b>start</b> (the router's verdict: 429, an {@link OwnAnswer}, 404, 413, a WebSocket
  * refusal, 503, or an upstream); <b>connecting</b> (a kept-alive or new connection, failing over
  * to the next upstream: none left 502, no socket 503); <b>forwarding</b> (head and body up while
  * the response comes down; a 101 to a WebSocket request makes a {@link TcpTunnel}); <b>finish</b>
- * (the upstream connection back to the cache unless it cannot carry another exchange, and the
- * session reads the next request). Errors before the response head has been sent become a status (502 invalid or failed
- * upstream, 504 no response in time, 408 client too slow); after, the client connection is
- * closed. An upstream's failure is named by an {@link UpstreamError} token: the access log's
- * {@code error}, a rate-limited event, and for connect failures, resets and early closes passive
- * health's. Which timeout governs each wait is said at {@link #due()}.
+ * (the upstream connection back to the cache unless it cannot carry another exchange). Errors
+ * before the response head become a status (502 invalid or failed upstream, 504 no response in
+ * time, 408 client too slow); after it, the client connection closes. An upstream's failure is
+ * named by an {@link UpstreamError} token: the access log's {@code error}, a rate-limited event,
+ * and for failed connects, resets and early closes passive health's. Timeouts: {@link #due()}.
  */
 final class HttpExchange implements UpstreamDialer.Outcome {
 
@@ -94,10 +92,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return phase != IDLE;
     }
 
-    boolean connecting() {
-        return phase == CONNECTING;
-    }
-
     boolean forwarding() {
         return phase == FORWARDING;
     }
@@ -115,12 +109,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return phase == FORWARDING && response.headDone();
     }
 
-    /** Whether the session should read the client now: not while the request body waits for room upstream. */
-    boolean takesClientBytes() {
-        return phase != FORWARDING || requestSide.takesBytes();
-    }
-
-    /** The request side, which keeps what of the client's buffer its body still needs. */
+    /** The request side: what of the client's buffer its body still needs, and whether it takes more now. */
     RequestRelay requestSide() {
         return requestSide;
     }
@@ -133,9 +122,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      */
     void start(HttpPolicy policy, long headSince) {
         this.policy = policy;
-        balancer = null;   // set again once the request is routed
-        route = null;
-        target = null;
         started = headSince;
         ByteBuffer in = session.clientIn;
         log.start(context.accessLog(), request, in);
@@ -172,10 +158,8 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     /**
-     * Gives the answer Balor has for this request itself ({@code own}) and lets the session go
-     * on to the next request, as after a forwarded exchange; the connection closes after it when
-     * the client asked for that, when the answer is an error, or when the request has a body
-     * (it is not read).
+     * Gives Balor's own answer and goes on to the next request; the connection closes after it when
+     * the client asked, the answer is an error, or the request has a body (it is not read).
      */
     private void answerItself(OwnAnswer own) {
         boolean close = session.closeAfter || request.contentLength() > 0 || request.chunked();
@@ -237,7 +221,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             dialer.finishConnect();
         } else if ((readyOps & SelectionKey.OP_READ) != 0) {
             try {
-                readUpstream();
+                if (response.read(upstream, shard) < 0) {
+                    cutIfTruncated();
+                }
             } catch (IOException e) {
                 upstreamFailed(UpstreamError.ofIo(e));
             }
@@ -249,8 +235,10 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * exchange finished (the session then reads the next request, or closes).
      */
     boolean pump() {
-        pumpRequest();
-        if (phase == FORWARDING) {
+        int refused = requestSide.pumpFrom(session, policy.maxBodyBytes());
+        if (refused != 0) {
+            session.fail(refused);
+        } else if (phase == FORWARDING) {
             pumpResponse();
         }
         if (!session.closed && phase == FORWARDING && requestSide.done() && response.done()) {
@@ -260,22 +248,13 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return false;
     }
 
-    private void readUpstream() throws IOException {
-        int n = response.read(upstream.connection());
-        upstream.upstream().traffic().bytesOut(shard, n);
-        if (n > 0) {
-            session.touch();
-        } else if (n < 0 && response.truncated(upstream.connection())) {
-            // TLS ended without close_notify under a body that runs until close: it may have been
-            // cut (RFC 9112 §9.8), so the client must not see it end as if complete.
+    /**
+     * TLS ended without close_notify under a body that runs until close: it may have been cut
+     * (RFC 9112 §9.8), so the client must not see it end as if complete.
+     */
+    private void cutIfTruncated() {
+        if (response.truncated(upstream.connection())) {
             responseCut(UpstreamError.TRUNCATED_BODY, false);
-        }
-    }
-
-    private void pumpRequest() {
-        int refused = requestSide.pumpFrom(session, policy.maxBodyBytes());
-        if (refused != 0) {
-            session.fail(refused);
         }
     }
 
@@ -292,9 +271,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             case ResponseRelay.UNUSABLE -> failUpstream(response.error());
             case ResponseRelay.CLOSED -> upstreamFailed(response.error());
             case ResponseRelay.CUT -> responseCut(response.error(), true);
-            default -> {
-                // waiting for bytes or room
-            }
+            default -> { }   // waiting for bytes or room
         }
     }
 
@@ -380,18 +357,11 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      */
     private void salvageResponse(String error) {
         UpstreamConnection failed = upstream;
-        try {
-            while (!response.eof() && !session.closed && upstream == failed) {
-                long before = response.bytesRead();
-                readUpstream();
-                if (response.bytesRead() == before) {
-                    break;
-                }
-            }
-        } catch (IOException ignored) {
-            // reset: what was read before it is all there is
+        response.drain(failed, shard);
+        cutIfTruncated();
+        if (!session.closed) {
+            pumpResponse();   // may already settle it (the answer, or a 502)
         }
-        pumpResponse();   // may already have settled it (a retry, or the answer, or a 502)
         if (!session.closed && upstream == failed) {
             upstreamFailed(error);
         }
@@ -442,11 +412,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     /**
-     * The client went away mid-exchange: it ends as a client abort, logged with status 499
-     * (nginx's "client closed request") if no response had started, else with the status being
-     * relayed; counted in {@code balor_client_aborts_total} unless its response was complete.
-     * Nothing counts against the upstream. True when the whole response is there (an early 413,
-     * say): it still goes to a client that only half-closed.
+     * The client went away mid-exchange: a client abort, logged 499 (nginx's "client closed
+     * request") or with the status being relayed, counted unless the response was complete, never
+     * against the upstream. True when the whole response is there: it still goes to a half-closed client.
      */
     boolean clientGone() {
         if (!response.done()) {
@@ -472,9 +440,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     void flushUpstream() {
         if (phase == FORWARDING && requestSide.pending() > 0) {
             try {
-                int n = requestSide.flush(upstream.connection());
-                if (n > 0) {
-                    upstream.upstream().traffic().bytesIn(shard, n);
+                if (requestSide.flush(upstream, shard) > 0) {
                     session.touch();
                 }
             } catch (IOException e) {
@@ -498,11 +464,10 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     // ---- time
 
     /**
-     * When the exchange's current wait ends (ticker time). While the request is being sent and
-     * once the response head is in, bytes must keep moving: the body-idle timeout counts from the
-     * last byte either way. In between, from the moment the whole request has been written, the
-     * upstream has the response timeout to send its final head: a fixed deadline, which neither
-     * interim (1xx) responses nor a head trickling in move.
+     * When the exchange's current wait ends (ticker time). While the request is sent and once the
+     * response head is in, the body-idle timeout counts from the last byte either way. In between,
+     * from when the whole request was written, the upstream has the response timeout to send its
+     * final head: a fixed deadline that neither 1xx responses nor a trickling head move.
      */
     long due() {
         if (!response.headDone() && requestSide.sentAt() >= 0) {

@@ -24,14 +24,10 @@ import java.nio.channels.SelectionKey;
  * <p>The session keeps the client side: it reads the client into one buffer and writes it from
  * another, parses each request head ({@link HttpParser}; a refused head is answered 400, 414,
  * 431, ... and the connection closed, with nothing sent upstream), starts the exchange, and
- * between exchanges waits for the next request under the keep-alive and head timeouts.
- * Pipelined requests wait in the buffer: one exchange at a time, so responses keep their order,
- * and the next is parsed once the previous response is all written. Its one timer serves
- * whatever waits now: the next head, or the exchange ({@link HttpExchange#due()}).
- *
- * <p>A client that goes away mid-exchange ends it at once ({@link #clientGone()}, logged as
- * 499); after a response Balor made itself, or when asked to {@link #drain()}, the connection
- * closes once what waits for the client is written.
+ * between exchanges waits under the keep-alive and head timeouts. Pipelined requests wait in the
+ * buffer: one exchange at a time, so responses keep their order. Its one timer serves whatever
+ * waits now: the next head, or the exchange ({@link HttpExchange#due()}). A client that goes
+ * away mid-exchange ends it at once ({@link #clientGone()}, logged as 499).
  */
 public final class HttpSession extends Session {
 
@@ -391,7 +387,7 @@ public final class HttpSession extends Session {
     private void interest() {
         // Reading stays on through an exchange (pipelined bytes wait in the buffer): turning it
         // off and on per request costs two epoll_ctl calls. It goes off for backpressure only.
-        boolean readClient = !clientEof && !closing && exchange.takesClientBytes();
+        boolean readClient = !clientEof && !closing && (!exchange.forwarding() || exchange.requestSide().takesBytes());
         client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
         client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0 || !client.flushed());
         exchange.interest(clientOut == null ? Integer.MAX_VALUE : clientOut.remaining());
@@ -422,7 +418,7 @@ public final class HttpSession extends Session {
         if (closed) {
             return;
         }
-        if (!exchange.connecting()) {
+        if (!exchange.active() || exchange.forwarding()) {   // a connect's timer fires when it was armed for
             long due = due();
             if (loop.now() - due < 0) {
                 loop.timers().schedule(timer, due);

@@ -6,7 +6,6 @@ import io.balor.http.HeadWriter.Framing;
 import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
 import io.balor.loop.EventLoop;
-import io.balor.net.Connection;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -98,12 +97,15 @@ final class RequestRelay {
         return 0;
     }
 
-    /** Writes what waits to {@code upstream}: the bytes written. */
-    int flush(Connection upstream) throws IOException {
+    /** Writes what waits to {@code upstream}, counted in its traffic ({@code shard}): the bytes written. */
+    int flush(UpstreamConnection upstream, int shard) throws IOException {
         out.flip();
         try {
-            int n = upstream.write(out);
-            written |= n > 0;
+            int n = upstream.connection().write(out);
+            if (n > 0) {
+                written = true;
+                upstream.upstream().traffic().bytesIn(shard, n);
+            }
             return n;
         } finally {
             out.compact();

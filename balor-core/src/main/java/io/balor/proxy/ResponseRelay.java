@@ -98,21 +98,38 @@ final class ResponseRelay {
         parser.reset();
     }
 
-    /** Reads what {@code upstream} sent: the number of bytes read (0 when the buffer is full, -1 at its end). */
-    int read(Connection upstream) throws IOException {
+    /**
+     * Reads what {@code upstream} sent, counted in its traffic ({@code shard}): the number of
+     * bytes read (0 when the buffer is full, -1 at its end).
+     */
+    int read(UpstreamConnection upstream, int shard) throws IOException {
         if (in == null) {
             in = loop.buffers().acquire();
         }
         if (!in.hasRemaining()) {
             return 0;
         }
-        int n = upstream.read(in);
+        int n = upstream.connection().read(in);
+        upstream.upstream().traffic().bytesOut(shard, n);
         bytesRead += Math.max(n, 0);
         if (n < 0) {
             eof = true;
             body.endOfInput();
+        } else if (n > 0) {
+            session.touch();
         }
         return n;
+    }
+
+    /** Reads all {@code upstream} has sent, up to its end or a full buffer (a reset ends it too). */
+    void drain(UpstreamConnection upstream, int shard) {
+        try {
+            while (!eof && read(upstream, shard) > 0) {
+                // on until nothing more comes
+            }
+        } catch (IOException ignored) {
+            // reset: what was read before it is all there is
+        }
     }
 
     /**

@@ -104,15 +104,13 @@ public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
     }
 
     /**
-     * Takes over two connected sockets from an HTTP session whose exchange became a tunnel (a
-     * WebSocket after its 101), with the bytes each side already sent past the handshake.
-     * Both sockets must be registered with {@code loop}. From this call on the tunnel owns them
-     * and counts as the listener's session, even if it fails at once (it then closes itself).
+     * Takes over two connected sockets (registered with {@code loop}) from an HTTP session whose
+     * exchange became a WebSocket tunnel, with the bytes each side sent past the handshake
+     * ({@code toClient}, {@code toUpstream}: {@code [start, end)}, or null). From this call on
+     * the tunnel owns them and counts as the listener's session, even if it fails at once.
      *
-     * @param toClient   bytes from the upstream not yet forwarded ({@code [start, end)}), or null
-     * @param toUpstream bytes from the client not yet forwarded, or null
-     * @param maxFrame   largest WebSocket frame payload either way; a larger one (or a frame that
-     *                   breaks RFC 6455 §5) closes the tunnel with 1009 (1002) to its sender
+     * @param maxFrame   largest frame payload either way; a larger one (or a frame that breaks
+     *                   RFC 6455 §5) closes the tunnel with 1009 (1002) to its sender
      * @param extensions an extension was negotiated (RSV bits may be set)
      */
     public static TcpTunnel adopt(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
@@ -208,9 +206,8 @@ public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
     }
 
     /**
-     * A WebSocket tunnel tells both sides its listener is going away (1001) at the next frame
-     * boundary of each direction (RFC 6455 §7.4.1) and lets them close; a plain TCP tunnel runs
-     * on until the drain deadline.
+     * A WebSocket tunnel tells both sides its listener is going away (1001, RFC 6455 §7.4.1) at
+     * each direction's next frame boundary; a plain TCP tunnel runs on to the drain deadline.
      */
     @Override
     public void drain() {
@@ -337,12 +334,6 @@ public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
         }
     }
 
-    private void afterShutdown() {
-        if (toUpstream.shut && toClient.shut) {
-            close();
-        }
-    }
-
     /**
      * Bytes going one way: read from {@code source}, held in at most one pooled buffer (in fill
      * mode: the data is {@code [0, position)}), written to {@code destination}.
@@ -436,7 +427,9 @@ public final class TcpTunnel extends Session implements UpstreamDialer.Outcome {
                 if (left == 0 && !shut) {
                     shut = true;
                     destination.shutdownOutput();
-                    afterShutdown();
+                    if (toUpstream.shut && toClient.shut) {
+                        close();
+                    }
                 }
             } else if (left >= policy.highWatermark()) {
                 if (!paused) {
