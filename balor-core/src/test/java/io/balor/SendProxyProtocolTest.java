@@ -32,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A pool's {@code send_proxy_protocol}, end to end on real sockets against an upstream that
  * reads the header itself ({@link ProxyHeaderUpstream}): the header comes first and names the
  * client and the listener it connected to, for TCP and HTTP listeners and both versions; what
- * follows is unchanged; HTTP connections that carried a header are never reused, neither for
- * another client nor after an apply that turns sending on; an https upstream reads the header
+ * follows is unchanged; HTTP connections that carried a header are reused by their own client
+ * only and closed with its session, and one made without is not taken after an apply that turns
+ * sending on; an https upstream reads the header
  * before the ClientHello; a header Balor accepted from a trusted proxy is what it forwards.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -101,7 +102,7 @@ class SendProxyProtocolTest {
 
     @ParameterizedTest
     @EnumSource(ProxyVersion.class)
-    void httpRequestsFollowTheirOwnHeaderAndConnectionsAreNeverShared(ProxyVersion version) throws Exception {
+    void httpConnectionsThatCarriedAHeaderArePrivateToTheirClient(ProxyVersion version) throws Exception {
         ProxyHeaderUpstream app = resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP));
         Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"),
                 PoolConfig.of("app", UpstreamConfig.of(app.address())).withSendProxyProtocol(version));
@@ -109,18 +110,39 @@ class SendProxyProtocolTest {
         try (Socket first = Clients.connect(listener); Socket second = Clients.connect(listener)) {
             assertEquals("conn=1 path=/a", get(first, "/a"));
             assertEquals("conn=2 path=/b", get(second, "/b"), "another client: another connection, its own header");
-            assertEquals("conn=3 path=/c", get(first, "/c"), "the same client's next request connects afresh too");
+            assertEquals("conn=1 path=/c", get(first, "/c"), "the same client's next request: its own connection again");
+            assertEquals("conn=2 path=/d", get(second, "/d"));
 
-            assertEquals(3, app.headers().size());
+            assertEquals(2, app.headers().size(), "one header per connection");
             assertNames(app.headers().get(0), version.number(), first, listener);
             assertNames(app.headers().get(1), version.number(), second, listener);
-            assertNames(app.headers().get(2), version.number(), first, listener);
             List<ProxyHeaderUpstream.Request> requests = app.requests();
-            assertEquals(List.of("GET /a HTTP/1.1", "GET /b HTTP/1.1", "GET /c HTTP/1.1"),
+            assertEquals(List.of("GET /a HTTP/1.1", "GET /b HTTP/1.1", "GET /c HTTP/1.1", "GET /d HTTP/1.1"),
                     requests.stream().map(ProxyHeaderUpstream.Request::line).toList());
-            Await.until("each upstream connection closed when its exchange ended, the clients still open",
-                    () -> app.closedByPeer().size() == 3);
+            assertEquals(0, app.closedByPeer().size(), "kept alive while their clients are");
         }
+        Await.until("each private upstream connection closed when its client's session ended",
+                () -> app.closedByPeer().size() == 2);
+    }
+
+    @Test
+    void aClientKeepsOnePrivateConnectionTheOneToItsLastUpstream() throws Exception {
+        // Two upstreams taken in turn: each request of the one client goes to the other upstream,
+        // so its private idle connection never fits the next pick and is replaced by the new one.
+        ProxyHeaderUpstream one = resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP));
+        ProxyHeaderUpstream two = resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP));
+        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"), PoolConfig.of("app",
+                UpstreamConfig.of(one.address()), UpstreamConfig.of(two.address())).withSendProxyProtocol(ProxyVersion.V2));
+        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+            for (String path : List.of("/a", "/b", "/c", "/d")) {
+                get(client, path);
+            }
+            assertEquals(2, one.headers().size(), "a new connection, with its header, for each visit");
+            assertEquals(2, two.headers().size());
+            Await.until("only the connection to the last upstream is kept",
+                    () -> one.closedByPeer().size() == 2 && two.closedByPeer().size() == 1);
+        }
+        Await.until("and it closes with its client", () -> two.closedByPeer().size() == 2);
     }
 
     @Test

@@ -31,9 +31,9 @@ import java.util.Set;
  *                   header it accepted itself, if any), and the address the client connected to;
  *                   null (the default) sends none. A connection that carried a header speaks for
  *                   one client only, so it is never given to the loop's shared keep-alive cache:
- *                   an HTTP listener closes it when its exchange ends, and the next request, even
- *                   from the same client connection, connects afresh with its own header (as
- *                   HAProxy keeps such connections private to their client). HTTP(S) health
+ *                   an HTTP listener keeps it alive for that client connection's later requests
+ *                   alone (as HAProxy keeps such connections private to their session) and closes
+ *                   it when the client connection ends; another client gets its own. HTTP(S) health
  *                   checks send a header that speaks for no client ({@code PROXY UNKNOWN}, v2's
  *                   {@code LOCAL}); TCP checks only connect.
  */

@@ -86,7 +86,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- what the session asks
-
     /** Whether an exchange is under way (connecting or forwarding). */
     boolean active() {
         return phase != IDLE;
@@ -96,7 +95,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return phase == FORWARDING;
     }
 
-    /** The session as the sessions list shows it, with what the session knows of its client side. */
+    /** The session as the sessions list shows it, with what the session knows of the client. */
     io.balor.SessionInfo describe(String listener, String peer, boolean closing, long bytesFromClient,
                                   int clientPending) {
         String state = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
@@ -115,7 +114,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- start
-
     /**
      * Starts the exchange of the request head the session just parsed (its head began at
      * {@code headSince}, ticker time), under {@code policy}. It may end before this returns.
@@ -131,7 +129,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         response.expect(request, in);
         dialer.clientHost(in, request.hostStart(), request.hostEnd());
         int verdict = router.route(policy, request, in, loop.now());
-        route = router.route();
+        route = router.matched();
         balancer = router.balancer();
         target = router.target();
         if (verdict == HttpRouter.ANSWER) {
@@ -179,7 +177,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- how dials end (UpstreamDialer.Outcome): the exchange goes on, or 503 (no socket) or 502 (no upstream left)
-
     @Override
     public void attempting(Upstream next) {
         target = next;
@@ -214,7 +211,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- forwarding
-
     /** The upstream's socket is ready: the connect goes on, or the response is read. */
     void upstreamReady(int readyOps) {
         if (phase == CONNECTING) {
@@ -312,7 +308,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- ends and failures
-
     /** The exchange ended with {@code status} after {@code nanos} ({@link ExchangeLog}); also for the session's own answers. */
     void ended(int status, long nanos) {
         log.end(context.accessLog(), session.policy, route, balancer == null ? null : balancer.pool(), target, request,
@@ -424,6 +419,12 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return response.done();
     }
 
+    /** The session is over: the upstream side goes, and so does a connection kept private to it. */
+    void close() {
+        dropUpstream();
+        dialer.close();
+    }
+
     /** Lets go of the upstream side (closed, or the dial stopped) and its buffers; the exchange is over. */
     void dropUpstream() {
         dialer.abandon();
@@ -462,7 +463,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     // ---- time
-
     /**
      * When the exchange's current wait ends (ticker time). While the request is sent and once the
      * response head is in, the body-idle timeout counts from the last byte either way. In between,

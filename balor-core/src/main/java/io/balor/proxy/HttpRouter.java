@@ -45,7 +45,7 @@ final class HttpRouter {
      * Routes {@code request} (its bytes in {@code in}) under {@code policy} at {@code now}:
      * {@link #FORWARD}, {@link #ANSWER}, {@link #LIMITED}, or the status to refuse it with (404
      * no route, 413 body too large, a WebSocket refusal, 503 no upstream to pick). What was
-     * decided before it stopped ({@link #route()}, {@link #balancer()}) stays readable, so the
+     * decided before it stopped ({@link #matched()}, {@link #balancer()}) stays readable, so the
      * refusal is counted where it belongs.
      */
     int route(HttpPolicy policy, HttpHead request, ByteBuffer in, long now) {
@@ -123,7 +123,7 @@ final class HttpRouter {
     }
 
     /** The route matched, or null. */
-    HttpRoute route() {
+    HttpRoute matched() {
         return route;
     }
 

@@ -98,7 +98,7 @@ public final class HttpSession extends Session {
     void releaseAll() {
         loop.timers().cancel(timer);
         client.close();
-        exchange.dropUpstream();
+        exchange.close();
         clientIn = release(clientIn);
         clientOut = release(clientOut);
     }

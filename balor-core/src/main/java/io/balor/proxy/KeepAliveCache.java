@@ -83,6 +83,10 @@ public final class KeepAliveCache {
             connection.close();
             return;
         }
+        keep(connection, queue);
+    }
+
+    private void keep(UpstreamConnection connection, ArrayDeque<UpstreamConnection> queue) {
         connection.idleIn = queue;
         connection.cache = this;
         queue.addLast(connection);
@@ -90,6 +94,43 @@ public final class KeepAliveCache {
         connection.connection().interest(SelectionKey.OP_WRITE, false);
         connection.connection().interest(SelectionKey.OP_READ, true);
         loop.timers().schedule(connection.idleTimer, loop.now() + idleNanos);
+    }
+
+    /**
+     * Keeps {@code connection} (idle, nothing pending either way) for the next request of one
+     * session only, in that session's own queue {@code own} (HAProxy's private connections: it
+     * carried a PROXY header naming the session's client). The queue holds one: a connection
+     * already there is closed. It is watched and timed out as a shared one is.
+     */
+    void offerPrivate(UpstreamConnection connection, ArrayDeque<UpstreamConnection> own) {
+        closePrivate(own);
+        keep(connection, own);
+    }
+
+    /**
+     * The session's private idle connection ({@link #offerPrivate}) if it goes to {@code upstream}
+     * with the same server name and TLS settings, now the caller's; else null (it stays).
+     */
+    UpstreamConnection takePrivate(ArrayDeque<UpstreamConnection> own, Upstream upstream, String serverName,
+                                   UpstreamTls tls) {
+        UpstreamConnection entry = own.peekFirst();
+        if (entry == null || entry.upstream() != upstream || entry.tls() != tls
+                || !Objects.equals(entry.serverName(), serverName)) {
+            return null;
+        }
+        own.pollFirst();
+        loop.timers().cancel(entry.idleTimer);
+        entry.idleIn = null;
+        reused++;
+        return entry;
+    }
+
+    /** Closes the session's private idle connection, if any (its session ended). */
+    void closePrivate(ArrayDeque<UpstreamConnection> own) {
+        UpstreamConnection entry = own.peekFirst();
+        if (entry != null) {
+            expired(entry);
+        }
     }
 
     /** Called by an idle connection that the upstream closed or that timed out. */

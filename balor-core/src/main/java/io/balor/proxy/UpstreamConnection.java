@@ -23,7 +23,7 @@ public final class UpstreamConnection implements IoHandler {
     private final String serverName;
     /** The pool's TLS settings it was made with (an apply that replaces them retires it), or null when plain. */
     private final UpstreamTls tls;
-    /** Whether it began with a PROXY header: it speaks for one client, and is never kept for others. */
+    /** Whether it began with a PROXY header: it speaks for one client, and is kept for that client's session only. */
     private final boolean sentProxyHeader;
     final Timer idleTimer = new Timer(this::idleExpired);
     /** The cache queue it waits in, or null while a session owns it. */
@@ -39,7 +39,7 @@ public final class UpstreamConnection implements IoHandler {
         this.sentProxyHeader = sentProxyHeader;
     }
 
-    /** Whether the connection began with a PROXY header naming its client (then it is never kept alive for another). */
+    /** Whether the connection began with a PROXY header naming its client (then it is kept alive for no other). */
     boolean sentProxyHeader() {
         return sentProxyHeader;
     }

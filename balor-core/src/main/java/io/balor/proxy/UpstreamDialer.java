@@ -5,6 +5,7 @@ import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
 import io.balor.net.ProxyHeaderWriter;
+import io.balor.tls.UpstreamTls;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -40,13 +41,13 @@ import java.util.Arrays;
  *   a failing upstream does not shift the sequence other sessions get, and each upstream is
  *   tried at most once per dial. None left: {@code noUpstream} is counted and the session told
  *   ({@link Outcome#noUpstream}: HTTP answers 502, a tunnel closes).</li>
- *   <li>To a pool that sends the PROXY protocol ({@link Pool#sendProxyVersion()}), every
- *   connection is new: its header ({@link ProxyHeaderWriter}: the client as
- *   {@link Connection#client()} knows it, the address it connected to as
- *   {@link Connection#destination()}) is the connection's {@link Connection#preface}, written the
- *   moment the TCP connect completes, before any TLS. A socket that does not take it whole fails
- *   the connect like a refusal. Such a connection speaks for one client only: the cache is not
- *   asked for one, and {@link #offer} closes it instead of keeping it.</li>
+ *   <li>To a pool that sends the PROXY protocol ({@link Pool#sendProxyVersion()}), a new
+ *   connection's header ({@link ProxyHeaderWriter}: the client as {@link Connection#client()}
+ *   knows it, the address it connected to as {@link Connection#destination()}) is its
+ *   {@link Connection#preface}, written the moment the TCP connect completes, before any TLS. A
+ *   socket that does not take it whole fails the connect like a refusal. Such a connection
+ *   speaks for one client: kept alive, it is private to this session (HAProxy's private
+ *   connections), taken again by its later requests only, and closed when the session ends.</li>
  *   <li>No socket could be made (the socket, the TLS engine or the registration threw, out of
  *   file descriptors typically): Balor's own trouble, which the next upstream would meet too.
  *   Nothing counts against the upstream and nothing else is tried ({@link Outcome#noSocket}:
@@ -110,6 +111,11 @@ final class UpstreamDialer {
     /** The PROXY header for this dialer's client (made at its first use), and its version (0: not written yet). */
     private ByteBuffer proxyHeader;
     private int proxyHeaderVersion;
+    /**
+     * The idle connection this session keeps for itself (one that carried a PROXY header naming
+     * its client), watched by the cache; made at the first such connection, else null.
+     */
+    private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
     private UpstreamDialer(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
                            Outcome outcome, KeepAliveCache cache, Connection client) {
@@ -156,9 +162,11 @@ final class UpstreamDialer {
             outcome.noUpstream(null);
             return;
         }
-        if (cache != null && balancer.pool().sendProxyVersion() == 0) {
+        if (cache != null) {
             String name = serverName(first);
-            UpstreamConnection idle = cache.take(first, name, name == null ? null : balancer.pool().tls());
+            UpstreamTls tls = name == null ? null : balancer.pool().tls();
+            UpstreamConnection idle = balancer.pool().sendProxyVersion() == 0 ? cache.take(first, name, tls)
+                    : privateIdle == null ? null : cache.takePrivate(privateIdle, first, name, tls);
             if (idle != null) {
                 reused = true;
                 target = first;
@@ -182,15 +190,29 @@ final class UpstreamDialer {
 
     /**
      * Gives {@code idle} (an HTTP connection whose exchange ended with nothing pending either
-     * way) to the loop's keep-alive cache for a later dial, which may close it instead; one that
-     * carried a PROXY header is closed here, as it speaks for its client only.
+     * way) to the loop's keep-alive cache for a later dial, which may close it instead. One that
+     * carried a PROXY header waits there for this session's dials only, until {@link #close}.
      */
     void offer(UpstreamConnection idle) {
-        if (idle.sentProxyHeader()) {
-            idle.close();
+        if (!idle.sentProxyHeader()) {
+            cache.offer(idle);
             return;
         }
-        cache.offer(idle);
+        if (privateIdle == null) {
+            privateIdle = new java.util.ArrayDeque<>(1);
+        }
+        cache.offerPrivate(idle, privateIdle);
+    }
+
+    /**
+     * The session is over: the connection being made closes, and so does its private idle
+     * connection, which no other session may take.
+     */
+    void close() {
+        abandon();
+        if (privateIdle != null) {
+            cache.closePrivate(privateIdle);
+        }
     }
 
     /** Whether the connection last handed over came from the keep-alive cache. */
