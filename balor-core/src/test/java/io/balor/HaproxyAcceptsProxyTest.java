@@ -9,15 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,29 +29,22 @@ class HaproxyAcceptsProxyTest {
 
     private final TestResources resources = new TestResources();
     @TempDir Path dir;
-    private Process haproxy;
+    private HaproxyProcess haproxy;
 
     @AfterEach
     void stop() throws Exception {
         if (haproxy != null) {
-            haproxy.destroyForcibly().waitFor();
+            haproxy.close();
         }
         resources.close();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Test
     void haproxySeesTheClientBalorSpeaksFor() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
-        int v1 = freePort();
-        int v2 = freePort();
-        Path config = dir.resolve("haproxy.cfg");
-        Files.writeString(config, """
+        int v1 = HaproxyProcess.freePort();
+        int v2 = HaproxyProcess.freePort();
+        haproxy = HaproxyProcess.start(dir, """
                 global
                   maxconn 64
                 defaults
@@ -76,18 +64,7 @@ class HaproxyAcceptsProxyTest {
                   default_backend app
                 backend app
                   server app %s
-                """.formatted(v1, v2, app.address()));
-        haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        for (int port : new int[] {v1, v2}) {
-            Await.until("HAProxy listens on " + port, Duration.ofSeconds(20), () -> {
-                try (Socket probe = new Socket("127.0.0.1", port)) {
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-        }
+                """.formatted(v1, v2, app.address()), v1, v2);
         Balor balor = resources.track(Balor.start(new BalorConfig(
                 List.of(ListenerConfig.http("web1", "127.0.0.1:0", "v1"), ListenerConfig.http("web2", "127.0.0.1:0", "v2"),
                         ListenerConfig.tcp("tcp", "127.0.0.1:0", "v2")),
@@ -106,7 +83,7 @@ class HaproxyAcceptsProxyTest {
                         + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 String response = Clients.readToEnd(client.getInputStream());
                 assertTrue(response.startsWith("HTTP/1.1 200"), listener + ": " + response + "\nHAProxy:\n"
-                        + Files.readString(dir.resolve("haproxy.log")));
+                        + haproxy.log());
                 assertEquals(1, app.seen().size(), listener + ": " + app.seen());
                 HttpUpstream.Seen seen = app.seen().get(0);
                 assertEquals("127.0.0.2:" + client.getLocalPort(), seen.header("X-haproxy-src"), listener);

@@ -9,15 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,20 +27,14 @@ class HaproxySendsProxyTest {
 
     private final TestResources resources = new TestResources();
     @TempDir Path dir;
-    private Process haproxy;
+    private HaproxyProcess haproxy;
 
     @AfterEach
     void stop() throws Exception {
         if (haproxy != null) {
-            haproxy.destroyForcibly().waitFor();
+            haproxy.close();
         }
         resources.close();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Test
@@ -55,10 +44,9 @@ class HaproxySendsProxyTest {
                         .withProxyProtocol(new ProxyProtocolConfig(List.of("127.0.0.1")))),
                 List.of(PoolConfig.of("app", UpstreamConfig.of(app.address()))))));
         int balorPort = balor.boundAddress("web").getPort();
-        int v1 = freePort();
-        int v2 = freePort();
-        Path config = dir.resolve("haproxy.cfg");
-        Files.writeString(config, """
+        int v1 = HaproxyProcess.freePort();
+        int v2 = HaproxyProcess.freePort();
+        haproxy = HaproxyProcess.start(dir, """
                 global
                   maxconn 64
                 defaults
@@ -76,18 +64,7 @@ class HaproxySendsProxyTest {
                   server balor 127.0.0.1:%d send-proxy
                 backend balor_v2
                   server balor 127.0.0.1:%d send-proxy-v2
-                """.formatted(v1, v2, balorPort, balorPort));
-        haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        for (int port : new int[] {v1, v2}) {
-            Await.until("HAProxy listens on " + port, Duration.ofSeconds(20), () -> {
-                try (Socket probe = new Socket("127.0.0.1", port)) {
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-        }
+                """.formatted(v1, v2, balorPort, balorPort), v1, v2);
         app.forget();
 
         for (int port : new int[] {v1, v2}) {
@@ -98,7 +75,7 @@ class HaproxySendsProxyTest {
                         + " HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 String response = Clients.readToEnd(client.getInputStream());
                 assertTrue(response.startsWith("HTTP/1.1 200"), response + "\nHAProxy:\n"
-                        + Files.readString(dir.resolve("haproxy.log")));
+                        + haproxy.log());
             }
         }
         assertEquals(2, app.seen().size(), app.seen().toString());
