@@ -94,6 +94,32 @@ class MetricsTest {
     }
 
     @Test
+    void aRequestRefusedBeforeItIsForwardedIsTimedFromTheFirstByteOfItsHead() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(
+                ListenerConfig.http("web", "127.0.0.1:0", null)
+                        .withHttp(HttpSettings.DEFAULT.withRoutes(List.of(RouteConfig.of("app.example", "app"))))),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(app.address())))),
+                BalorOptions.defaults().withLoops(1).withTicker(ticker)));
+        InetSocketAddress web = balor.boundAddress("web");
+        for (String method : List.of("GET", "TRACE")) {   // no route (404), and one Balor answers itself (405)
+            try (Socket slow = Clients.connect(web)) {
+                slow.getOutputStream().write((method + " / HTTP/1.1\r\nHost: nowhere").getBytes(StandardCharsets.US_ASCII));
+                Await.until("the partial head is read", () -> balor.sessions().stream()
+                        .anyMatch(s -> s.bytesFromClient() > 0 && "idle".equals(s.state())));
+                ticker.advance(Duration.ofMillis(30));
+                slow.getOutputStream().write(".example\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith(method.equals("GET") ? "HTTP/1.1 404" : "HTTP/1.1 405"), answer);
+            }
+        }
+        Await.until("both answers are counted", () -> PrometheusParser.parse(balor.metrics())
+                .value("balor_http_request_duration_seconds_count", "listener", "web") == 2);
+        assertEquals(0.06, PrometheusParser.parse(balor.metrics())
+                .value("balor_http_request_duration_seconds_sum", "listener", "web"), 1e-9, "30 ms each, from the head's first byte");
+    }
+
+    @Test
     void latencyQuantilesCoverTheLastMinute() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
         Balor balor = resources.track(Balor.start(new BalorConfig(List.of(ListenerConfig.http("web", "127.0.0.1:0", "app")),

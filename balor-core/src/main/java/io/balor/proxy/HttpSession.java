@@ -237,14 +237,15 @@ public final class HttpSession extends Session {
             return false;
         }
         long since = headSince >= 0 ? headSince : loop.now();
-        headSince = -1;
         requestId++;
         policy = context.policy();
         if (policy == null) {
             close();
             return true;
         }
+        headSince = since;   // a refusal while the exchange starts (404, 413, ...) is timed from its head too
         exchange.start(policy, since);
+        headSince = -1;
         return true;
     }
 
