@@ -126,23 +126,43 @@ class SendProxyProtocolTest {
     }
 
     @Test
-    void aClientKeepsOnePrivateConnectionTheOneToItsLastUpstream() throws Exception {
-        // Two upstreams taken in turn: each request of the one client goes to the other upstream,
-        // so its private idle connection never fits the next pick and is replaced by the new one.
-        ProxyHeaderUpstream one = resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP));
-        ProxyHeaderUpstream two = resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP));
-        Balor balor = start(ListenerConfig.http("web", "127.0.0.1:0", "app"), PoolConfig.of("app",
-                UpstreamConfig.of(one.address()), UpstreamConfig.of(two.address())).withSendProxyProtocol(ProxyVersion.V2));
-        try (Socket client = Clients.connect(balor.boundAddress("web"))) {
+    void aClientKeepsAPrivateConnectionToEachUpstreamItUsesUpToFive() throws Exception {
+        // Upstreams taken in turn. Through "two", each request of the one client goes to the
+        // other upstream, and its private connection to each is taken again. Through "six", the
+        // sixth kept connection closes the oldest, so the seventh request connects afresh.
+        List<ProxyHeaderUpstream> up = new java.util.ArrayList<>();
+        List<UpstreamConfig> upstreams = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            up.add(resources.track(new ProxyHeaderUpstream(ProxyHeaderUpstream.Mode.HTTP)));
+            upstreams.add(UpstreamConfig.of(up.get(i).address()));
+        }
+        Balor balor = resources.track(Balor.start(new BalorConfig(
+                List.of(ListenerConfig.http("two", "127.0.0.1:0", "two"), ListenerConfig.http("six", "127.0.0.1:0", "six")),
+                List.of(new PoolConfig("two", upstreams.subList(0, 2)).withSendProxyProtocol(ProxyVersion.V2),
+                        new PoolConfig("six", upstreams.subList(2, 8)).withSendProxyProtocol(ProxyVersion.V2))),
+                BalorOptions.defaults().withLoops(1)));
+        try (Socket client = Clients.connect(balor.boundAddress("two"))) {
             for (String path : List.of("/a", "/b", "/c", "/d")) {
                 get(client, path);
             }
-            assertEquals(2, one.headers().size(), "a new connection, with its header, for each visit");
-            assertEquals(2, two.headers().size());
-            Await.until("only the connection to the last upstream is kept",
-                    () -> one.closedByPeer().size() == 2 && two.closedByPeer().size() == 1);
+            assertEquals(1, up.get(0).headers().size(), "one connection to each, taken again");
+            assertEquals(1, up.get(1).headers().size());
+            assertEquals(2, up.get(0).requests().size());
+            assertEquals(2, up.get(1).requests().size());
         }
-        Await.until("and it closes with its client", () -> two.closedByPeer().size() == 2);
+        Await.until("both close with their client",
+                () -> up.get(0).closedByPeer().size() == 1 && up.get(1).closedByPeer().size() == 1);
+
+        try (Socket client = Clients.connect(balor.boundAddress("six"))) {
+            for (int i = 0; i < 7; i++) {
+                get(client, "/" + i);
+            }
+            int connections = 0;
+            for (ProxyHeaderUpstream upstream : up.subList(2, 8)) {
+                connections += upstream.headers().size();
+            }
+            assertEquals(7, connections, "six connections, then one more for the upstream whose connection made room");
+        }
     }
 
     @Test

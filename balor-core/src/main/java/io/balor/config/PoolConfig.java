@@ -32,8 +32,9 @@ import java.util.Set;
  *                   null (the default) sends none. A connection that carried a header speaks for
  *                   one client only, so it is never given to the loop's shared keep-alive cache:
  *                   an HTTP listener keeps it alive for that client connection's later requests
- *                   alone (as HAProxy keeps such connections private to their session) and closes
- *                   it when the client connection ends; another client gets its own. HTTP(S) health
+ *                   alone (as HAProxy keeps such connections private to their session; up to five
+ *                   per client connection) and closes it when the client connection ends;
+ *                   another client gets its own. HTTP(S) health
  *                   checks send a header that speaks for no client ({@code PROXY UNKNOWN}, v2's
  *                   {@code LOCAL}); TCP checks only connect.
  */

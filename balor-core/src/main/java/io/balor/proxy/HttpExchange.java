@@ -284,6 +284,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         Connection connection = upstream.connection();
         upstream = null;
         phase = IDLE;
+        dialer.close();   // a connection kept private to this session goes too
         response.release();
         requestSide.release();
         session.becomeTunnel(policy, connection, target, WebSocketHandshake.hasExtensions(response.head()));
@@ -314,11 +315,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
                 status, nanos, session.requestId, session.bytesFromClient, session.bytesToClient(), loop.now());
     }
 
-    /** When the exchange began (ticker time). */
-    long started() {
-        return started;
-    }
-
     /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */
     private void failUpstream(String error) {
         reportUpstream(error, false);
@@ -346,9 +342,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     /**
-     * Writing to the upstream failed: it stopped taking the request, often because it has
-     * already answered (an early 413 or 401, then a reset). What it sent is still in the socket
-     * and is read before deciding, so that answer reaches the client instead of a 502.
+     * Writing to the upstream failed: it stopped taking the request, often because it answered
+     * already (an early 413 or 401, then a reset). What it sent is read before deciding, so that
+     * answer reaches the client instead of a 502.
      */
     private void salvageResponse(String error) {
         UpstreamConnection failed = upstream;
@@ -363,12 +359,11 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     }
 
     /**
-     * The upstream connection failed (reset, or closed before its response was complete). A
-     * request is sent again, once, on a new connection when that is safe: the connection was a
-     * reused one, nothing of the response came, and either nothing of the request was written or
-     * the request is idempotent without a body (RFC 9110 §9.2.2); its head is still in the
-     * buffer. Otherwise 502 if no response was started, else the client is closed; either way
-     * the failure ({@code error}) counts against the upstream and is reported.
+     * The upstream connection failed (reset, or closed before its response was complete). The
+     * request is sent again, once, on a new connection when safe: the connection was reused,
+     * nothing of the response came, its head is still in the buffer, and nothing of it was written
+     * or it is idempotent without a body (RFC 9110 §9.2.2). Otherwise 502 if no response started,
+     * else the client is closed; either way the failure counts against the upstream.
      */
     private void upstreamFailed(String error) {
         if (phase == IDLE || session.closed) {
@@ -437,11 +432,13 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         phase = IDLE;
     }
 
-    /** Writes what waits for the upstream; a failed write tries to save the response. */
-    void flushUpstream() {
+    /** Writes what waits for the upstream (a failed write tries to save the response); true: room for more body. */
+    boolean flushUpstream() {
+        boolean wrote = false;
         if (phase == FORWARDING && requestSide.pending() > 0) {
             try {
-                if (requestSide.flush(upstream, shard) > 0) {
+                wrote = requestSide.flush(upstream, shard) > 0;
+                if (wrote) {
                     session.touch();
                 }
             } catch (IOException e) {
@@ -452,6 +449,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (phase == FORWARDING && requestSide.justSent()) {
             session.armAt(due());   // all of the request is with the upstream: now it must answer
         }
+        return wrote && phase == FORWARDING && !requestSide.done();
     }
 
     /** Sets the upstream socket's interest: read while the client has room ({@code clientRoom}), write what waits. */

@@ -189,7 +189,7 @@ public final class HttpSession extends Session {
                 }
             }
             if (exchange.forwarding()) {
-                progress = exchange.pump() && idle();
+                progress = exchange.pump() && idle() || progress;
             }
             if (closed) {
                 return;
@@ -199,7 +199,8 @@ public final class HttpSession extends Session {
                 return;
             }
             flushClient();
-            exchange.flushUpstream();
+            // Room upstream for more of the body: pump again, the client may send nothing more.
+            progress |= exchange.flushUpstream();
             progress |= heldBack && clientOut == null;
         }
         if (!closed) {
@@ -243,9 +244,8 @@ public final class HttpSession extends Session {
             close();
             return true;
         }
-        headSince = since;   // a refusal while the exchange starts (404, 413, ...) is timed from its head too
+        headSince = since;   // kept while the exchange runs: a refusal (404, 413, ...) is timed from it too
         exchange.start(policy, since);
-        headSince = -1;
         return true;
     }
 
@@ -254,6 +254,7 @@ public final class HttpSession extends Session {
      * or the client is closed after the response if that was asked for.
      */
     void exchangeDone() {
+        headSince = -1;
         if (closeAfter) {
             closeWhenFlushed();
             return;
@@ -310,12 +311,10 @@ public final class HttpSession extends Session {
     /** Answers {@code status} if no response has started, then closes once it is written. */
     void fail(int status) {
         boolean relayed = exchange.responseStarted();
-        boolean active = exchange.active();
         exchange.dropUpstream();
         if (!relayed) {
             ErrorResponse.write(out(), status, requestId, status == 503 ? 1 : 0);
-            long start = active ? exchange.started() : headSince >= 0 ? headSince : loop.now();
-            exchange.ended(status, loop.now() - start);
+            exchange.ended(status, loop.now() - (headSince >= 0 ? headSince : loop.now()));
         }
         closeWhenFlushed();
     }

@@ -26,6 +26,8 @@ public final class KeepAliveCache {
     private final long idleNanos;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final ByteBuffer probe = ByteBuffer.allocateDirect(1);
+    /** The private idle connections one session may keep ({@link #offerPrivate}). */
+    static final int PRIVATE_PER_SESSION = 5;
     private long opened;
     private long reused;
 
@@ -97,39 +99,47 @@ public final class KeepAliveCache {
     }
 
     /**
-     * Keeps {@code connection} (idle, nothing pending either way) for the next request of one
+     * Keeps {@code connection} (idle, nothing pending either way) for the later requests of one
      * session only, in that session's own queue {@code own} (HAProxy's private connections: it
-     * carried a PROXY header naming the session's client). The queue holds one: a connection
-     * already there is closed. It is watched and timed out as a shared one is.
+     * carried a PROXY header naming the session's client). The queue holds
+     * {@value #PRIVATE_PER_SESSION} at most (HAProxy's {@code max-session-srv-conns}), the oldest
+     * closed to make room. They are watched and timed out as shared ones are.
      */
     void offerPrivate(UpstreamConnection connection, ArrayDeque<UpstreamConnection> own) {
-        closePrivate(own);
+        if (own.size() >= PRIVATE_PER_SESSION) {
+            expired(own.peekFirst());
+        }
         keep(connection, own);
     }
 
     /**
-     * The session's private idle connection ({@link #offerPrivate}) if it goes to {@code upstream}
-     * with the same server name and TLS settings, now the caller's; else null (it stays).
+     * One of the session's private idle connections ({@link #offerPrivate}) to {@code upstream}
+     * (by id, so one kept across an apply still counts) for the same server name and TLS
+     * settings, now the caller's; else null. Allocates nothing.
      */
     UpstreamConnection takePrivate(ArrayDeque<UpstreamConnection> own, Upstream upstream, String serverName,
                                    UpstreamTls tls) {
-        UpstreamConnection entry = own.peekFirst();
-        if (entry == null || entry.upstream() != upstream || entry.tls() != tls
-                || !Objects.equals(entry.serverName(), serverName)) {
-            return null;
+        for (int i = own.size(); i > 0; i--) {   // each one once, rotating the queue back as it was
+            UpstreamConnection entry = own.pollFirst();
+            if (entry.tls() == tls && entry.upstream().id().equals(upstream.id())
+                    && Objects.equals(entry.serverName(), serverName)) {
+                for (int rest = i - 1; rest > 0; rest--) {
+                    own.addLast(own.pollFirst());
+                }
+                loop.timers().cancel(entry.idleTimer);
+                entry.idleIn = null;
+                reused++;
+                return entry;
+            }
+            own.addLast(entry);
         }
-        own.pollFirst();
-        loop.timers().cancel(entry.idleTimer);
-        entry.idleIn = null;
-        reused++;
-        return entry;
+        return null;
     }
 
-    /** Closes the session's private idle connection, if any (its session ended). */
+    /** Closes the session's private idle connections (its session ended). */
     void closePrivate(ArrayDeque<UpstreamConnection> own) {
-        UpstreamConnection entry = own.peekFirst();
-        if (entry != null) {
-            expired(entry);
+        while (!own.isEmpty()) {
+            expired(own.peekFirst());
         }
     }
 

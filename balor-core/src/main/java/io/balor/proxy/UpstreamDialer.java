@@ -47,7 +47,8 @@ import java.util.Arrays;
  *   {@link Connection#preface}, written the moment the TCP connect completes, before any TLS. A
  *   socket that does not take it whole fails the connect like a refusal. Such a connection
  *   speaks for one client: kept alive, it is private to this session (HAProxy's private
- *   connections), taken again by its later requests only, and closed when the session ends.</li>
+ *   connections, a few per session), taken again by its later requests only, and closed when
+ *   the session ends.</li>
  *   <li>No socket could be made (the socket, the TLS engine or the registration threw, out of
  *   file descriptors typically): Balor's own trouble, which the next upstream would meet too.
  *   Nothing counts against the upstream and nothing else is tried ({@link Outcome#noSocket}:
@@ -112,8 +113,8 @@ final class UpstreamDialer {
     private ByteBuffer proxyHeader;
     private int proxyHeaderVersion;
     /**
-     * The idle connection this session keeps for itself (one that carried a PROXY header naming
-     * its client), watched by the cache; made at the first such connection, else null.
+     * The idle connections this session keeps for itself (they carried a PROXY header naming its
+     * client), watched by the cache; made at the first such connection, else null.
      */
     private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
@@ -199,7 +200,7 @@ final class UpstreamDialer {
             return;
         }
         if (privateIdle == null) {
-            privateIdle = new java.util.ArrayDeque<>(1);
+            privateIdle = new java.util.ArrayDeque<>(KeepAliveCache.PRIVATE_PER_SESSION);
         }
         cache.offerPrivate(idle, privateIdle);
     }
