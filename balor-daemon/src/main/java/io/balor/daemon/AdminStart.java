@@ -84,6 +84,7 @@ final class AdminStart {
                 env.metricsAuth(), new PasswordHasher(), Clock.systemUTC(), version)
                 .withHostNames(env.adminHosts())
                 .withSessions(env.sessionIdle(), env.sessionMax())
-                .withHealthScriptDir(env.healthScriptDir() == null ? null : env.healthScriptDir().toAbsolutePath());
+                .withHealthScriptDir(env.healthScriptDir() == null ? null : env.healthScriptDir().toAbsolutePath())
+                .withConsoleDir(env.adminDist() == null ? null : env.adminDist().toAbsolutePath());
     }
 }

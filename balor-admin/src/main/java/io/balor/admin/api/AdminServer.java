@@ -52,12 +52,13 @@ public final class AdminServer implements AutoCloseable {
      * @param sessionIdle           {@code BALOR_SESSION_IDLE_SECONDS}: a session unused this long ends
      * @param sessionMax            {@code BALOR_SESSION_MAX_SECONDS}: a session ends this long after its login
      * @param healthScriptDir       {@code BALOR_HEALTH_SCRIPT_DIR}, or null: script health checks are refused
+     * @param consoleDir            {@code BALOR_ADMIN_DIST}: the web console's files, or null for the built-in ones
      */
     public record Settings(InetSocketAddress bind, String adminToken, String defaultAdminPassword,
                            Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
                            boolean metricsAuth, PasswordHasher hasher, Clock clock, String build,
                            List<String> hostNames, java.time.Duration sessionIdle, java.time.Duration sessionMax,
-                           Path healthScriptDir) {
+                           Path healthScriptDir, Path consoleDir) {
 
         public Settings {
             hostNames = List.copyOf(hostNames);
@@ -69,23 +70,32 @@ public final class AdminServer implements AutoCloseable {
                         boolean metricsAuth, PasswordHasher hasher, Clock clock, String build) {
             this(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir, logMaxBytes, logKeep,
                     metricsAuth, hasher, clock, build, List.of(), SessionStore.DEFAULT_IDLE,
-                    SessionStore.DEFAULT_ABSOLUTE, null);
+                    SessionStore.DEFAULT_ABSOLUTE, null, null);
         }
 
         public Settings withHostNames(List<String> value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, value, sessionIdle, sessionMax,
-                    healthScriptDir);
+                    healthScriptDir, consoleDir);
         }
 
         public Settings withSessions(java.time.Duration idle, java.time.Duration max) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
-                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, idle, max, healthScriptDir);
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, idle, max, healthScriptDir,
+                    consoleDir);
         }
 
         public Settings withHealthScriptDir(Path value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
-                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax, value);
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax, value,
+                    consoleDir);
+        }
+
+        /** The web console's files from {@code value} ({@code BALOR_ADMIN_DIST}) instead of the built-in ones; null: built-in. */
+        public Settings withConsoleDir(Path value) {
+            return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax,
+                    healthScriptDir, value);
         }
     }
 
@@ -146,9 +156,17 @@ public final class AdminServer implements AutoCloseable {
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
                 .withClock(settings.clock()).withHostNames(settings.hostNames());
+        io.balor.admin.console.ConsoleAssets console;
+        try {
+            console = settings.consoleDir() == null ? io.balor.admin.console.ConsoleAssets.builtIn()
+                    : io.balor.admin.console.ConsoleAssets.directory(settings.consoleDir());
+        } catch (IOException | RuntimeException e) {
+            audit.close();
+            throw new IllegalStateException("the web console's files (BALOR_ADMIN_DIST): " + e.getMessage(), e);
+        }
         ApiServer server;
         try {
-            server = ApiServer.start(settings.bind(), routes(context), options, tls);
+            server = ApiServer.start(settings.bind(), routes(context), options, tls, console);
         } catch (IOException | RuntimeException e) {
             audit.close();
             throw e;

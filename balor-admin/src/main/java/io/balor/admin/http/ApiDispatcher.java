@@ -25,6 +25,8 @@ import java.util.Map;
  *       HTTP/1.0 too; none or several on HTTP/1.1 is 400;</li>
  *   <li>target: split and decode path and query, traversal guard (400);</li>
  *   <li>authentication: the {@link Authentication} names a principal or null;</li>
+ *   <li>the web console ({@link ConsoleFiles}), when the server has one: a {@code GET} or
+ *       {@code HEAD} of a path outside {@code /api} that no endpoint has;</li>
  *   <li>routing: 404 for an unknown path, 405 + {@code Allow} for a known path and other method;</li>
  *   <li>access: 401 + {@code WWW-Authenticate} without a principal, 403 when not admitted;</li>
  *   <li>body: if one was sent, its media type must be one the route takes (415), its declared
@@ -55,11 +57,14 @@ final class ApiDispatcher implements HttpHandler {
     private final EndpointTable routes;
     private final ApiOptions options;
     private final AllowedHosts hosts;
+    /** The web console's files, or null when the server has none. */
+    private final ConsoleFiles console;
 
-    ApiDispatcher(EndpointTable routes, ApiOptions options, AllowedHosts hosts) {
+    ApiDispatcher(EndpointTable routes, ApiOptions options, AllowedHosts hosts, ConsoleFiles console) {
         this.routes = routes;
         this.options = options;
         this.hosts = hosts;
+        this.console = console;
     }
 
     @Override
@@ -89,6 +94,13 @@ final class ApiDispatcher implements HttpHandler {
             Map<String, List<String>> query = RequestTarget.query(uri.getRawQuery());
             ApiRequest request = ApiRequest.of(method, rawPath, Map.of(), query, exchange.getRequestHeaders(),
                     client, null, null);
+            if (console != null && ConsoleFiles.isConsolePath(method, segments) && !routes.has(segments)) {
+                response = console.answer(segments, exchange.getRequestHeaders().getFirst("Accept-Encoding"),
+                        exchange.getRequestHeaders().getFirst("If-None-Match"));
+                exchange.getResponseHeaders().set("X-Request-Id", requestId);
+                write(exchange, response, method.equals("HEAD"));
+                return;
+            }
             principal = options.authentication().authenticate(request);
             EndpointTable.Match match = routes.find(method, segments);
             Endpoint route = match.route();

@@ -88,6 +88,14 @@ public final class ApiResponse {
         return new ApiResponse(204, null, NO_BODY, Map.of(), "");
     }
 
+    /**
+     * {@code body} as it is with the given media type (the console's files). The array is the
+     * response's from now on and must not change: it is not copied.
+     */
+    public static ApiResponse bytes(int status, String contentType, byte[] body) {
+        return new ApiResponse(status, contentType, body, Map.of(), "");
+    }
+
     /** {@code text} as UTF-8 with the given media type (the Prometheus exposition, say). */
     public static ApiResponse text(int status, String contentType, String text) {
         return new ApiResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of(), "");

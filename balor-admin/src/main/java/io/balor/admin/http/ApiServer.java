@@ -108,6 +108,16 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(InetSocketAddress bind, List<Endpoint> routes, ApiOptions options,
                                   javax.net.ssl.SSLContext tls) throws IOException {
+        return start(bind, routes, options, tls, null);
+    }
+
+    /**
+     * {@link #start(InetSocketAddress, List, ApiOptions, javax.net.ssl.SSLContext)} that also
+     * serves the web console's files ({@link ConsoleFiles}) when {@code console} is not null.
+     */
+    public static ApiServer start(InetSocketAddress bind, List<Endpoint> routes, ApiOptions options,
+                                  javax.net.ssl.SSLContext tls, io.balor.admin.console.ConsoleAssets console)
+            throws IOException {
         applyTimeoutDefaults();
         EndpointTable table = new EndpointTable(routes);
         ThreadPoolExecutor busy = new ThreadPoolExecutor(1, BUSY_THREADS, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
@@ -139,7 +149,8 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         server.createContext("/", new ApiDispatcher(table, options,
-                AllowedHosts.of(server.getAddress(), options.hostNames())));
+                AllowedHosts.of(server.getAddress(), options.hostNames()),
+                console == null ? null : new ConsoleFiles(console)));
         server.setExecutor(workers);
         server.start();
         return new ApiServer(server, workers, busy, ConnectionReaper.of(server, options.perClient()),

@@ -37,6 +37,16 @@ final class EndpointTable {
         }
     }
 
+    /** Whether some route, of any method, has the path {@code segments}. */
+    boolean has(List<String> segments) {
+        for (Endpoint route : routes) {
+            if (route.match(segments) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The route for {@code method} on {@code segments}; 404 if no route has the path, 405 if none has the method. */
     Match find(String method, List<String> segments) {
         Endpoint best = null;

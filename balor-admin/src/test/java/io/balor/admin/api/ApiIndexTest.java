@@ -78,7 +78,10 @@ class ApiIndexTest {
     @Test
     void aPathTheApiDoesNotHaveNamesTheIndex() throws Exception {
         try (AdminFixture admin = new AdminFixture(dir)) {
-            for (String path : List.of("/api/nothing", "/", "/api//", "/api/listeners/")) {
+            HttpResponse<String> console = admin.call("GET", "/", null, null);
+            assertEquals(200, console.statusCode(), "/ is the web console's page");
+            assertTrue(console.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            for (String path : List.of("/api/nothing", "/api//", "/api/listeners/")) {
                 HttpResponse<String> missing = admin.call("GET", path, null, null);
                 assertEquals(404, missing.statusCode(), path + ": " + missing.body());
                 assertEquals("no such API path", json(missing).get("error").asText());

@@ -65,11 +65,17 @@ final class ApiTestServer implements AutoCloseable {
     }
 
     ApiTestServer(List<Endpoint> routes, UnaryOperator<ApiOptions> tweak) throws IOException {
+        this(routes, tweak, null);
+    }
+
+    /** A server that also serves the web console's {@code console} files (null: none). */
+    ApiTestServer(List<Endpoint> routes, UnaryOperator<ApiOptions> tweak, io.balor.admin.console.ConsoleAssets console)
+            throws IOException {
         ApiOptions options = ApiOptions.defaults(FAKE_AUTH, audit)
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .withStopDelaySeconds(0);
         server = ApiServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), routes,
-                tweak.apply(options));
+                tweak.apply(options), null, console);
     }
 
     URI uri(String pathAndQuery) {

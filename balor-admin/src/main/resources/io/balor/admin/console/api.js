@@ -1,0 +1,72 @@
+// The admin API as the console uses it: same origin, a bearer token kept in sessionStorage.
+//
+// sessionStorage (not localStorage, not a cookie): the token survives a reload of this tab but
+// not the tab itself, is not shared with other tabs or sent by the browser on its own (no CSRF),
+// and the page's Content-Security-Policy allows no script but the console's own to read it.
+
+const TOKEN = 'balor.token';
+
+/** An API refusal: its status and the API's error, hint and field problems. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error) || `HTTP ${status}`);
+    this.status = status;
+    this.hint = body && body.hint;
+    this.problems = (body && body.problems) || [];
+  }
+}
+
+export function session() {
+  const raw = sessionStorage.getItem(TOKEN);
+  return raw ? JSON.parse(raw) : null;
+}
+
+export function forget() {
+  sessionStorage.removeItem(TOKEN);
+}
+
+let onUnauthorized = () => {};
+
+/** What to do when the API says the session is gone (401): the app shows the login view. */
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+/** Calls the API; resolves to the parsed JSON (null for 204), rejects with an ApiError. */
+export async function call(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  const current = session();
+  if (current) {
+    headers['Authorization'] = `Bearer ${current.token}`;
+  }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
+  });
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : null;
+  if (response.status === 401 && current) {
+    forget();
+    onUnauthorized(new ApiError(401, parsed));
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, parsed);
+  }
+  return parsed;
+}
+
+export async function login(username, password) {
+  const answer = await call('POST', '/api/login', { username, password });
+  sessionStorage.setItem(TOKEN, JSON.stringify({ token: answer.token, username: answer.username, role: answer.role }));
+  return answer;
+}
+
+export async function logout() {
+  try {
+    await call('POST', '/api/logout');
+  } finally {
+    forget();
+  }
+}
