@@ -156,6 +156,17 @@ class ConsoleServingTest {
     }
 
     @Test
+    void everyFileOfTheBuiltInConsoleIsListedInItsFilesTxt() throws IOException {
+        Path source = Path.of("src/main/resources/io/balor/admin/console");
+        List<String> onDisk;
+        try (var files = Files.list(source)) {
+            onDisk = files.map(file -> file.getFileName().toString())
+                    .filter(name -> !name.equals("files.txt") && !name.equals("index.html")).sorted().toList();
+        }
+        assertEquals(onDisk, assets.names(), "a file not in files.txt would not be served");
+    }
+
+    @Test
     void theBuiltInConsoleIsSmallAndFetchesNothingFromElsewhere() {
         int total = assets.index().bytes().length;
         for (String name : assets.names()) {
