@@ -2,12 +2,12 @@
 // (the admin server answers every path outside /api with this page). Role-aware: the API is the
 // guard, the console shows what the signed-in role may use.
 import * as api from './api.js';
-import { el, loginView, overviewView, plannedView } from './views.js';
+import { el, listenersView, loginView, overviewView, plannedView, poolsView } from './views.js';
 
 const VIEWS = [
   { path: '/', name: 'Overview', draw: drawOverview },
-  { path: '/listeners', name: 'Listeners' },
-  { path: '/pools', name: 'Pools' },
+  { path: '/listeners', name: 'Listeners', draw: async () => listenersView(await api.call('GET', '/api/listeners')) },
+  { path: '/pools', name: 'Pools', draw: async () => poolsView(await api.call('GET', '/api/pools')) },
   { path: '/certificates', name: 'Certificates' },
   { path: '/users', name: 'Users', role: 'admin' },
   { path: '/metrics-view', name: 'Metrics' },
@@ -17,6 +17,8 @@ const VIEWS = [
 ];
 const REFRESH_MS = 5000;
 let timer = null;
+/** The view on screen, or null. */
+let shown = null;
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -24,6 +26,7 @@ const who = document.getElementById('who');
 
 function show(node) {
   main.replaceChildren(node);
+  if (node.tagName !== 'SECTION') shown = null;
 }
 
 function allowed(view, role) {
@@ -58,7 +61,18 @@ async function route() {
     return;
   }
   try {
-    show(await view.draw());
+    const node = await view.draw();
+    // A refresh of the same view keeps what was typed in its search box, and the focus.
+    const search = document.getElementById('search');
+    const kept = search && shown === view ? { value: search.value, focused: document.activeElement === search } : null;
+    show(node);
+    shown = view;
+    const fresh = document.getElementById('search');
+    if (kept && fresh) {
+      fresh.value = kept.value;
+      fresh.dispatchEvent(new Event('input'));
+      if (kept.focused) fresh.focus();
+    }
     timer = setTimeout(route, REFRESH_MS);
   } catch (e) {
     if (e.status !== 401) {

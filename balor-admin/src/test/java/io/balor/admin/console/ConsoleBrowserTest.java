@@ -91,6 +91,43 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theListenersAndPoolsViewsShowWhatTheApiHasAndTheSearchSurvivesARefresh() throws Exception {
+        assumeTrue(ConsoleBrowser.available(), "no /usr/bin/chromium and /usr/bin/chromedriver (scripts/test installs them)");
+        try (AdminFixture admin = new AdminFixture(dir); ConsoleBrowser browser = new ConsoleBrowser()) {
+            admin.webListener("127.0.0.1:9");
+            admin.create("/api/listeners", "{\"name\": \"l4\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"tcp\","
+                    + " \"pool\": \"app\"}");
+            browser.driver.get(admin.uri("/listeners").toString());
+            signIn(browser, "admin", AdminFixture.ADMIN_PASSWORD);
+            assertEquals("Listeners", await(browser, By.id("listeners-title")).getText(), "the address names the view");
+            WebElement web = await(browser, By.cssSelector("tr[data-name='web']"));
+            assertTrue(web.getText().contains("http") && web.getText().contains("app"), web.getText());
+            assertTrue(web.getText().contains("127.0.0.1:9 up"), "its upstream's live state: " + web.getText());
+
+            WebElement search = browser.driver.findElement(By.id("search"));
+            search.sendKeys("l4");
+            new WebDriverWait(browser.driver, WAIT).until(d -> !web.isDisplayed());
+            long generation = (Long) browser.driver.executeScript("return performance.getEntriesByType('resource')"
+                    + ".filter(e => e.name.endsWith('/api/listeners')).length");
+            new WebDriverWait(browser.driver, WAIT).until(d -> (Long) browser.driver.executeScript(
+                    "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/api/listeners'))"
+                            + ".length") > generation);   // the view was drawn again from the API
+            WebElement searchAgain = await(browser, By.id("search"));
+            assertEquals("l4", searchAgain.getAttribute("value"), "what was typed stays");
+            assertEquals("search", browser.driver.executeScript("return document.activeElement.id"), "and the focus");
+            assertFalse(browser.driver.findElement(By.cssSelector("tr[data-name='web']")).isDisplayed());
+            assertTrue(browser.driver.findElement(By.cssSelector("tr[data-name='l4']")).isDisplayed());
+            browser.screenshot("listeners-1280", 1280, 720);
+
+            browser.driver.findElement(By.linkText("Pools")).click();
+            WebElement app = await(browser, By.cssSelector("tr[data-name='app']"));
+            assertTrue(app.getText().contains("l4") && app.getText().contains("web"), "used by: " + app.getText());
+            browser.screenshot("pools-390", 390, 844);
+            assertEquals(List.of(), browser.problems(), "no browser errors");
+        }
+    }
+
+    @Test
     void aRevokedSessionReturnsToSignInAndAViewerSeesNoAdminViews() throws Exception {
         assumeTrue(ConsoleBrowser.available(), "no /usr/bin/chromium and /usr/bin/chromedriver (scripts/test installs them)");
         try (AdminFixture admin = new AdminFixture(dir); ConsoleBrowser browser = new ConsoleBrowser()) {
