@@ -29,14 +29,9 @@ class HaproxyAcceptsProxyTest {
 
     private final TestResources resources = new TestResources();
     @TempDir Path dir;
-    private HaproxyProcess haproxy;
-
     @AfterEach
     void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        resources.close();
+        resources.close();   // HAProxy too
     }
 
     @Test
@@ -44,7 +39,7 @@ class HaproxyAcceptsProxyTest {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
         int v1 = HaproxyProcess.freePort();
         int v2 = HaproxyProcess.freePort();
-        haproxy = HaproxyProcess.start(dir, """
+        HaproxyProcess haproxy = resources.track(HaproxyProcess.start(dir, """
                 global
                   maxconn 64
                 defaults
@@ -64,7 +59,7 @@ class HaproxyAcceptsProxyTest {
                   default_backend app
                 backend app
                   server app %s
-                """.formatted(v1, v2, app.address()), v1, v2);
+                """.formatted(v1, v2, app.address()), v1, v2));
         Balor balor = resources.track(Balor.start(new BalorConfig(
                 List.of(ListenerConfig.http("web1", "127.0.0.1:0", "v1"), ListenerConfig.http("web2", "127.0.0.1:0", "v2"),
                         ListenerConfig.tcp("tcp", "127.0.0.1:0", "v2")),

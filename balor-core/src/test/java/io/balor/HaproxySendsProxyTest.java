@@ -27,14 +27,9 @@ class HaproxySendsProxyTest {
 
     private final TestResources resources = new TestResources();
     @TempDir Path dir;
-    private HaproxyProcess haproxy;
-
     @AfterEach
     void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        resources.close();
+        resources.close();   // HAProxy too
     }
 
     @Test
@@ -46,7 +41,7 @@ class HaproxySendsProxyTest {
         int balorPort = balor.boundAddress("web").getPort();
         int v1 = HaproxyProcess.freePort();
         int v2 = HaproxyProcess.freePort();
-        haproxy = HaproxyProcess.start(dir, """
+        HaproxyProcess haproxy = resources.track(HaproxyProcess.start(dir, """
                 global
                   maxconn 64
                 defaults
@@ -64,7 +59,7 @@ class HaproxySendsProxyTest {
                   server balor 127.0.0.1:%d send-proxy
                 backend balor_v2
                   server balor 127.0.0.1:%d send-proxy-v2
-                """.formatted(v1, v2, balorPort, balorPort), v1, v2);
+                """.formatted(v1, v2, balorPort, balorPort), v1, v2));
         app.forget();
 
         for (int port : new int[] {v1, v2}) {

@@ -51,8 +51,10 @@ public final class ConsoleAssets {
     private final String build;
     private final Asset index;
     private final Map<String, Asset> assets;
+    private final List<String> names;
 
-    private ConsoleAssets(Map<String, byte[]> files) {
+    /** @param files by name, in name order */
+    private ConsoleAssets(java.util.SortedMap<String, byte[]> files) {
         if (!files.containsKey("index.html")) {
             throw new IllegalArgumentException("the console has no index.html");
         }
@@ -64,6 +66,7 @@ public final class ConsoleAssets {
             }
         }
         this.assets = Map.copyOf(served);
+        this.names = List.copyOf(served.keySet());   // files come in name order
         byte[] page = new String(files.get("index.html"), StandardCharsets.UTF_8).replace("%BUILD%", build)
                 .getBytes(StandardCharsets.UTF_8);
         this.index = asset("index.html", page);
@@ -75,7 +78,7 @@ public final class ConsoleAssets {
             if (list == null) {
                 throw new IllegalStateException("balor-admin's console files are missing from its jar");
             }
-            Map<String, byte[]> files = new TreeMap<>();
+            TreeMap<String, byte[]> files = new TreeMap<>();
             for (String name : new String(list.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 name = name.strip();
                 if (name.isEmpty() || name.startsWith("#")) {
@@ -103,7 +106,7 @@ public final class ConsoleAssets {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a directory (BALOR_ADMIN_DIST names the console's files)");
         }
-        Map<String, byte[]> files = new TreeMap<>();
+        TreeMap<String, byte[]> files = new TreeMap<>();
         long total = 0;
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
@@ -147,7 +150,7 @@ public final class ConsoleAssets {
 
     /** The names of every file but {@code index.html}. */
     public List<String> names() {
-        return List.copyOf(new TreeMap<>(assets).keySet());
+        return names;
     }
 
     private static Asset asset(String name, byte[] bytes) {
@@ -170,9 +173,9 @@ public final class ConsoleAssets {
         };
     }
 
-    private static String digest(Map<String, byte[]> files) {
+    private static String digest(java.util.SortedMap<String, byte[]> files) {
         MessageDigest digest = sha256();
-        for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
             digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             digest.update(file.getValue());

@@ -97,19 +97,9 @@ final class ApiDispatcher implements HttpHandler {
             if (console != null && ConsoleFiles.isConsolePath(method, segments) && !routes.has(segments)) {
                 response = console.answer(segments, exchange.getRequestHeaders().getFirst("Accept-Encoding"),
                         exchange.getRequestHeaders().getFirst("If-None-Match"));
-                exchange.getResponseHeaders().set("X-Request-Id", requestId);
-                write(exchange, response, method.equals("HEAD"));
-                return;
-            }
-            principal = options.authentication().authenticate(request);
-            EndpointTable.Match match = routes.find(method, segments);
-            Endpoint route = match.route();
-            ApiRequest routed = request.routed(match.params(), principal, NO_BODY);
-            checkAccess(route.access(), principal, routed);
-            routed = request.routed(match.params(), principal, readBody(exchange, route));
-            response = route.handler().handle(routed);
-            if (response == null) {
-                throw new IllegalStateException("the handler of " + route + " returned null");
+            } else {
+                principal = options.authentication().authenticate(request);
+                response = handle(exchange, request, principal, routes.find(method, segments));
             }
         } catch (ApiException e) {
             response = ApiResponse.error(e);
@@ -122,6 +112,18 @@ final class ApiDispatcher implements HttpHandler {
         }
         exchange.getResponseHeaders().set("X-Request-Id", requestId);
         write(exchange, response, method.equals("HEAD"));
+    }
+
+    /** Access, body and handler of the endpoint {@code match} names. */
+    private ApiResponse handle(HttpExchange exchange, ApiRequest request, Principal principal, EndpointTable.Match match) {
+        Endpoint route = match.route();
+        checkAccess(route.access(), principal, request.routed(match.params(), principal, NO_BODY));
+        ApiResponse response = route.handler().handle(
+                request.routed(match.params(), principal, readBody(exchange, route)));
+        if (response == null) {
+            throw new IllegalStateException("the handler of " + route + " returned null");
+        }
+        return response;
     }
 
     /** Whether the exchange leaves an audit record (see the class comment). */

@@ -23,6 +23,8 @@ final class ConsoleFiles {
             + " frame-ancestors 'none'";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final String REVALIDATE = "no-cache";
+    /** A quality of zero ({@code q=0}, {@code q=0.000}): the coding is refused. */
+    private static final java.util.regex.Pattern REFUSED = java.util.regex.Pattern.compile("q=0(\\.0{0,3})?");
 
     private final ConsoleAssets assets;
 
@@ -72,7 +74,7 @@ final class ConsoleFiles {
             if (parts[0].strip().equalsIgnoreCase("gzip")) {
                 for (int i = 1; i < parts.length; i++) {
                     String parameter = parts[i].strip().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
-                    if (parameter.matches("q=0(\\.0{0,3})?")) {
+                    if (REFUSED.matcher(parameter).matches()) {
                         return false;
                     }
                 }
