@@ -13,6 +13,7 @@ export class ApiError extends Error {
     this.status = status;
     this.hint = body && body.hint;
     this.problems = (body && body.problems) || [];
+    this.field = body && body.field;
   }
 }
 
@@ -34,11 +35,8 @@ export function whenUnauthorized(handler) {
 
 /** Calls the API; resolves to the parsed JSON (null for 204), rejects with an ApiError. */
 export async function call(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
   const current = session();
-  if (current) {
-    headers['Authorization'] = `Bearer ${current.token}`;
-  }
+  const headers = { 'Accept': 'application/json', ...authorization() };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
@@ -69,4 +67,41 @@ export async function logout() {
   } finally {
     forget();
   }
+}
+
+function authorization() {
+  const current = session();
+  return current ? { 'Authorization': `Bearer ${current.token}` } : {};
+}
+
+/** A text resource (such as /metrics) with the session's token; rejects with an ApiError. */
+export async function text(path) {
+  const response = await fetch(path, { headers: authorization(), cache: 'no-store' });
+  if (!response.ok) throw new ApiError(response.status, null);
+  return response.text();
+}
+
+/**
+ * Saves content as a file named name: a real download made in the page (a link to the API would
+ * go without the token, and get a 401).
+ */
+export function saveFile(name, content, type) {
+  const url = URL.createObjectURL(content instanceof Blob ? content : new Blob([content], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/** Downloads an API resource that is a file (a log file) with the session's token. */
+export async function download(path, name) {
+  const response = await fetch(path, { headers: authorization(), cache: 'no-store' });
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    throw new ApiError(response.status, body);
+  }
+  saveFile(name, await response.blob());
 }

@@ -1,32 +1,49 @@
 // The Balor console: a login view, then the views named in the navigation, each at its own path
 // (the admin server answers every path outside /api with this page). Role-aware: the API is the
-// guard, the console shows what the signed-in role may use.
+// guard; the console shows only what the signed-in role may use. Views redraw every 5 s (a form
+// being edited is left alone), and metrics are sampled in the background while signed in.
 import * as api from './api.js';
-import { el, listenersView, loginView, overviewView, plannedView, poolsView } from './views.js';
+import { certificatesPage } from './certificates.js';
+import { changesPage } from './changes.js';
+import { listenersPage } from './listeners.js';
+import { logsPage } from './logs.js';
+import { forgetSamples, metricsView, sample } from './metrics.js';
+import { overviewPage } from './overview.js';
+import { poolsPage } from './pools.js';
+import { settingsPage } from './settings.js';
+import { usersPage } from './users.js';
+import { el, loginView } from './views.js';
 
 const VIEWS = [
-  { path: '/', name: 'Overview', draw: drawOverview },
-  { path: '/listeners', name: 'Listeners', draw: async () => listenersView(await api.call('GET', '/api/listeners')) },
-  { path: '/pools', name: 'Pools', draw: async () => poolsView(await api.call('GET', '/api/pools')) },
-  { path: '/certificates', name: 'Certificates' },
-  { path: '/users', name: 'Users', role: 'admin' },
-  { path: '/metrics-view', name: 'Metrics' },
-  { path: '/logs', name: 'Logs' },
-  { path: '/settings', name: 'Settings', role: 'admin' },
-  { path: '/changes', name: 'Changes' },
+  { path: '/', name: 'Overview', draw: overviewPage },
+  { path: '/listeners', name: 'Listeners', draw: listenersPage },
+  { path: '/pools', name: 'Pools', draw: poolsPage },
+  { path: '/certificates', name: 'Certificates', draw: certificatesPage },
+  { path: '/users', name: 'Users', role: 'admin', draw: usersPage },
+  { path: '/metrics-view', name: 'Metrics', draw: async () => metricsView() },
+  { path: '/logs', name: 'Logs', draw: logsPage },
+  { path: '/settings', name: 'Settings', role: 'admin', draw: settingsPage },
+  { path: '/changes', name: 'Changes', draw: changesPage },
 ];
 const REFRESH_MS = 5000;
+const SAMPLE_MS = 5000;
+/** Without a key press or click for this long, the console stops calling the API: the session may expire. */
+const IDLE_MS = 25 * 60 * 1000;
 let timer = null;
+let sampler = null;
+let lastActivity = Date.now();
 /** The view on screen, or null. */
 let shown = null;
+/** The redraw interval the view on screen asked for (null: none). */
+let every = REFRESH_MS;
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 
-function show(node) {
-  main.replaceChildren(node);
-  if (node.tagName !== 'SECTION') shown = null;
+/** Marks when the first view (sign-in or another) is on screen and usable: the console's start-up time. */
+function interactive() {
+  if (performance.getEntriesByName('balor-interactive').length === 0) performance.mark('balor-interactive');
 }
 
 function allowed(view, role) {
@@ -40,61 +57,99 @@ function drawNav(current) {
       onclick: (event) => { event.preventDefault(); go(v.path); } }, v.name)));
   nav.hidden = false;
   who.replaceChildren(`${session.username} (${session.role}) `,
-    el('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out'));
+    el('button', { type: 'button', class: 'link', id: 'sign-out', onclick: signOut }, 'Sign out'));
 }
 
-async function drawOverview() {
-  const [stats, version] = await Promise.all([api.call('GET', '/api/stats'), api.call('GET', '/api/version')]);
-  return overviewView(stats, version);
+/** What a view's draw gets: who is signed in, and how to redraw. */
+function context() {
+  const role = api.session().role;
+  return {
+    role,
+    canWrite: role === 'operator' || role === 'admin',
+    refresh: () => route(),
+    refreshEvery: (ms) => { every = ms; },
+    stopRefresh: () => { every = null; },
+  };
 }
 
-async function route() {
+/** What has the focus in a view (an input by its path, id or label), to give it back after a redraw. */
+function focusKey() {
+  const active = document.activeElement;
+  if (!active || !main.contains(active) || active === main) return null;
+  return active.dataset.path ? `[data-path="${active.dataset.path}"]` : active.id ? `#${CSS.escape(active.id)}`
+    : active.getAttribute('aria-label') ? `[aria-label="${CSS.escape(active.getAttribute('aria-label'))}"]` : null;
+}
+
+async function route(background = false) {
   clearTimeout(timer);
   if (!api.session()) {
     showLogin('');
     return;
   }
-  const view = VIEWS.find((v) => v.path === location.pathname) || VIEWS[0];
-  drawNav(view);
-  if (!view.draw) {
-    show(plannedView(view.name));
+  const view = VIEWS.find((v) => v.path === location.pathname && allowed(v, api.session().role)) || VIEWS[0];
+  if (background && (main.querySelector('form[data-dirty]') || document.querySelector('dialog[open]'))) {
+    schedule();   // a form being filled in, or a dialog open: not now
     return;
   }
+  drawNav(view);
+  if (shown !== view) every = REFRESH_MS;
   try {
-    const node = await view.draw();
-    // A refresh of the same view keeps what was typed in its search box, and the focus.
     const search = document.getElementById('search');
-    const kept = search && shown === view ? { value: search.value, focused: document.activeElement === search } : null;
-    show(node);
+    const kept = search && shown === view ? search.value : null;
+    const focus = shown === view ? focusKey() : null;
+    const node = await view.draw(context());
+    main.replaceChildren(node);
     shown = view;
+    interactive();
     const fresh = document.getElementById('search');
-    if (kept && fresh) {
-      fresh.value = kept.value;
+    if (kept !== null && fresh) {
+      fresh.value = kept;
       fresh.dispatchEvent(new Event('input'));
-      if (kept.focused) fresh.focus();
     }
-    timer = setTimeout(route, REFRESH_MS);
+    const again = focus && main.querySelector(focus);
+    if (again) again.focus();
+    schedule();
   } catch (e) {
     if (e.status !== 401) {
-      show(el('p', { class: 'error', role: 'alert' }, e.message));
-      timer = setTimeout(route, REFRESH_MS);
+      main.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+      shown = null;
+      schedule();
     }
   }
+}
+
+function schedule() {
+  clearTimeout(timer);
+  if (every !== null && Date.now() - lastActivity < IDLE_MS) timer = setTimeout(() => route(true), every);
+}
+
+async function sampleMetrics() {
+  clearTimeout(sampler);
+  if (!api.session()) return;
+  await sample().catch(() => {});
+  if (Date.now() - lastActivity < IDLE_MS) sampler = setTimeout(sampleMetrics, SAMPLE_MS);
 }
 
 function go(path) {
   history.pushState(null, '', path);
+  shown = null;
   route();
+  main.focus();
 }
 
 function showLogin(reason) {
   clearTimeout(timer);
+  clearTimeout(sampler);
+  forgetSamples();
+  shown = null;
   nav.hidden = true;
   who.replaceChildren();
-  show(loginView(reason, async (username, password) => {
+  main.replaceChildren(loginView(reason, async (username, password) => {
     await api.login(username, password);
+    sampleMetrics();
     route();
   }));
+  interactive();
 }
 
 async function signOut() {
@@ -102,6 +157,22 @@ async function signOut() {
   showLogin('Signed out.');
 }
 
+function active() {
+  const idle = Date.now() - lastActivity >= IDLE_MS;
+  lastActivity = Date.now();
+  if (idle && api.session()) {   // back after a pause: the API says whether the session still holds
+    sampleMetrics();
+    route();
+  }
+}
+
+main.addEventListener('input', (event) => {
+  const form = event.target.closest('form');
+  if (form && event.target.id !== 'search') form.dataset.dirty = 'true';
+});
+document.addEventListener('keydown', active, true);
+document.addEventListener('pointerdown', active, true);
 api.whenUnauthorized((error) => showLogin(`Signed out: ${error.message}.`));
-window.addEventListener('popstate', route);
+window.addEventListener('popstate', () => { shown = null; route(); });
+if (api.session()) sampleMetrics();
 route();

@@ -44,7 +44,7 @@ class AuditTrailApiTest {
 
     @Test
     void readsOfSecretsTokenRequestsAndForbiddenReadsAreAuditedOrdinaryReadsAreNot() throws Exception {
-        CertificatesApiTest.Pem shop = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "shop.example");
+        Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
         try (AdminFixture admin = new AdminFixture(dir)) {
             admin.create("/api/certificates", JSON.createObjectNode().put("name", "shop")
                     .put("pem", shop.cert() + shop.key()).toString());

@@ -10,17 +10,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * check's verdict), checking it again every few milliseconds until a deadline: the test then
  * fails naming what it waited for. Never a fixed sleep standing in for the condition.
  */
-final class Await {
+public final class Await {
 
     /** A condition that may throw (an HTTP call, a JSON parse). */
-    interface Check {
+    public interface Check {
         boolean holds() throws Exception;
     }
 
     private Await() {
     }
 
-    static void until(String what, Duration timeout, Check check) throws Exception {
+    public static void until(String what, Duration timeout, Check check) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!check.holds()) {
             if (System.nanoTime() - deadline > 0) {
@@ -30,7 +30,7 @@ final class Await {
         }
     }
 
-    static void until(String what, Check check) throws Exception {
+    public static void until(String what, Check check) throws Exception {
         until(what, Duration.ofSeconds(10), check);
     }
 }

@@ -273,7 +273,7 @@ class CertificatesApiTest {
                     + "\"tls\": {" + files + "}}]}");
             StateFileView.assertSaved(admin, "listeners", tls);
 
-            String answer = httpsGet(Downstream.port(tls.get("bound").asText()), shop.cert());
+            String answer = shop.httpsGet(Downstream.port(tls.get("bound").asText()), "shop.example");
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertTrue(answer.endsWith("hello"), answer);
 
@@ -302,27 +302,6 @@ class CertificatesApiTest {
 
     // ---- helpers
 
-    /** A self-signed P-256 certificate for {@code host} and its key, as the openssl CLI writes them. */
-    record Pem(String cert, String key) {
-
-        static Pem selfSigned(Path dir, String host) throws Exception {
-            return selfSigned(dir, host, "DNS:" + host);
-        }
-
-        /** @param sans the subjectAltName as openssl takes it, e.g. {@code DNS:localhost,IP:127.0.0.1} */
-        static Pem selfSigned(Path dir, String host, String sans) throws Exception {
-            Files.createDirectories(dir);
-            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
-                    "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
-                    "-days", "2", "-subj", "/CN=" + host, "-addext", "subjectAltName=" + sans)
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(openssl.waitFor(30, TimeUnit.SECONDS), "openssl finishes");
-            assertEquals(0, openssl.exitValue(), output);
-            return new Pem(Files.readString(dir.resolve("c.pem")), Files.readString(dir.resolve("k.pem")));
-        }
-    }
-
     private static HttpResponse<String> upload(AdminFixture admin, String token, String name, String pem, String key)
             throws Exception {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("pem", pem);
@@ -340,37 +319,6 @@ class CertificatesApiTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    /**
-     * One HTTPS request to 127.0.0.1:{@code port} with SNI {@code shop.example}, trusting only
-     * {@code certPem} (so the handshake proves the listener serves it); the whole answer.
-     */
-    private static String httpsGet(int port, String certPem) throws Exception {
-        X509Certificate trusted = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(certPem.getBytes(StandardCharsets.US_ASCII)));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("shop", trusted);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName("shop.example")));
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            assertEquals(trusted, served, "the listener serves the uploaded certificate");
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -112,8 +112,8 @@ class HintsApiTest {
 
     @Test
     void aKeyThatDoesNotMatchNamesTheFilesItWouldHaveBeenKeptAs() throws Exception {
-        CertificatesApiTest.Pem shop = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "shop.example");
-        CertificatesApiTest.Pem other = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki2"), "other.example");
+        Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
+        Pem other = Pem.selfSigned(dir.resolve("pki2"), "other.example");
         try (AdminFixture admin = new AdminFixture(dir)) {
             for (String key : new String[] {null, other.key()}) {
                 var body = JSON.createObjectNode().put("name", "shop").put("pem", shop.cert() + (key == null

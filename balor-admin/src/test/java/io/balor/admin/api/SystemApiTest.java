@@ -109,7 +109,7 @@ class SystemApiTest {
             assertNull(json(initial).get("bind"), initial.body());
             assertTrue(json(initial).get("note").asText().contains("restart"), initial.body());
 
-            CertificatesApiTest.Pem pem = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "localhost");
+            Pem pem = Pem.selfSigned(dir.resolve("pki"), "localhost");
             java.nio.file.Path bundle = dir.resolve("pki/console.pem");
             java.nio.file.Files.writeString(bundle, pem.cert() + pem.key());
             HttpResponse<String> missing = admin.call("PUT", "/api/admin/console", ADMIN_TOKEN,

@@ -252,11 +252,11 @@ class ValidationApiTest {
 
     @Test
     void aKeyFileOutsideTheDirectoriesIsAnAdminsToNameAndTellsANonAdminNothing() throws Exception {
-        CertificatesApiTest.Pem shop = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "shop.example");
+        Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example");
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path notKey = Files.writeString(elsewhere.resolve("notes.key"), "hello, not a key\n");
         Path otherKey = Files.writeString(elsewhere.resolve("other.key"),
-                CertificatesApiTest.Pem.selfSigned(dir.resolve("pki2"), "other.example").key());
+                Pem.selfSigned(dir.resolve("pki2"), "other.example").key());
         try (AdminFixture admin = new AdminFixture(dir)) {
             admin.create("/api/certificates", JSON.createObjectNode().put("name", "shop")
                     .put("pem", shop.cert() + shop.key()).toString());
@@ -293,7 +293,7 @@ class ValidationApiTest {
 
     @Test
     void theAdminConsolesCertificateIsNotAnOperatorsToServe() throws Exception {
-        CertificatesApiTest.Pem console = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "admin.example");
+        Pem console = Pem.selfSigned(dir.resolve("pki"), "admin.example");
         try (AdminFixture admin = new AdminFixture(dir)) {
             admin.create("/api/certificates", JSON.createObjectNode().put("name", "console")
                     .put("pem", console.cert() + console.key()).toString());
@@ -320,7 +320,7 @@ class ValidationApiTest {
 
     @Test
     void anOutsideCertificateAnAdminNamedStaysThroughAnOperatorsEditsButCannotBeMovedByThem() throws Exception {
-        CertificatesApiTest.Pem pair = CertificatesApiTest.Pem.selfSigned(dir.resolve("pki"), "site.example");
+        Pem pair = Pem.selfSigned(dir.resolve("pki"), "site.example");
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path cert = Files.writeString(elsewhere.resolve("site.crt"), pair.cert());
         Path key = Files.writeString(elsewhere.resolve("site.key"), pair.key());

@@ -30,8 +30,12 @@ final class ConsoleBrowser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
     final ChromeDriver driver;
+    /** Where the browser saves downloads, without asking: a fresh directory per browser. */
+    final Path downloads;
 
-    ConsoleBrowser() {
+    ConsoleBrowser() throws IOException {
+        Files.createDirectories(Path.of("target"));
+        downloads = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "console-downloads-");
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty("SE_AVOID_STATS", "true");
         ChromeOptions options = new ChromeOptions();
@@ -40,6 +44,8 @@ final class ConsoleBrowser implements AutoCloseable {
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                 "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
                 "--window-size=1280,720");
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -69,6 +75,34 @@ final class ConsoleBrowser implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(width, height));
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The content of download {@code name} once the browser has finished saving it, waiting up to {@code timeout}. */
+    String downloaded(String name, java.time.Duration timeout) {
+        Path file = downloads.resolve(name);
+        return new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout).until(d -> {
+            try {
+                return Files.isRegularFile(file) ? Files.readString(file) : null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /** Makes the page see {@code prefers-color-scheme: scheme} ("light" or "dark"), as a system setting would. */
+    void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                List.of(java.util.Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /**
+     * Milliseconds from the start of the page's navigation to the console's first usable view
+     * (the {@code balor-interactive} mark), waiting for it up to {@code timeout}.
+     */
+    double interactiveMillis(java.time.Duration timeout) {
+        Object value = new org.openqa.selenium.support.ui.WebDriverWait(driver, timeout).until(d -> driver.executeScript(
+                "const m = performance.getEntriesByName('balor-interactive'); return m.length ? m[0].startTime : null"));
+        return ((Number) value).doubleValue();
     }
 
     @Override

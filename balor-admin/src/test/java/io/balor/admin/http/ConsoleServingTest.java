@@ -171,7 +171,9 @@ class ConsoleServingTest {
         int total = assets.index().bytes().length;
         for (String name : assets.names()) {
             total += assets.asset(name).bytes().length;
-            String content = new String(assets.asset(name).bytes(), StandardCharsets.UTF_8);
+            // The SVG namespace is a name, never fetched: the only URL a file may hold.
+            String content = new String(assets.asset(name).bytes(), StandardCharsets.UTF_8)
+                    .replace("'http://www.w3.org/2000/svg'", "");
             assertFalse(content.matches("(?s).*(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/.*"), name + " names another origin");
         }
         assertTrue(total < 250_000, total + " bytes");
