@@ -72,6 +72,8 @@ class ConfigTransferApiTest {
             assertEquals(admin.store.history().newest().id(), answer.path("version").asLong());
             assertEquals("imported 1 listeners and 2 pools", admin.store.history().newest().summary());
             assertEquals(config, admin.store.current().config());
+            assertTrue(admin.server.recentAudit().stream().anyMatch(r -> "imported 1 listeners and 2 pools"
+                    .equals(r.detail()) && r.changes() != null && !r.changes().isEmpty()), "audited with its changes");
             assertEquals(exported, AdminFixture.json(admin.call("GET", "/api/config/export", viewer, null)));
 
             HttpResponse<String> same = admin.call("POST", "/api/config/import", TOKEN, export.body());

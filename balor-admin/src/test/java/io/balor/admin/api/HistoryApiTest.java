@@ -243,6 +243,9 @@ class HistoryApiTest {
             JsonNode headers = call(admin, "GET", "/api/pools/app", TOKEN, null, 200).path("health_check").path("headers");
             assertEquals("Bearer s3cret", headers.path("Authorization").asText(), "the running value kept");
             assertEquals("one", headers.path("X-Probe").asText());
+            assertEquals(io.balor.admin.auth.Principal.ADMIN_TOKEN, history(admin, TOKEN).get(0).path("by").asText());
+            assertTrue(admin.server.recentAudit().stream().anyMatch(r -> ("rollback to version " + first)
+                    .equals(r.detail()) && r.status() == 200), "audited");
 
             call(admin, "PUT", "/api/pools/app", TOKEN, "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:10\"]}", 200);
             String stateBefore = Files.readString(admin.store.file());
