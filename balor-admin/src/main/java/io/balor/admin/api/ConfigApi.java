@@ -159,13 +159,18 @@ final class ConfigApi {
 
     /** {@code ?rename=true}: the PUT's body may give the object a new name; absent or false, it may not. */
     private static boolean renameAsked(ApiRequest request) {
-        String value = request.query("rename");
+        return flag(request, "rename", "?rename=true lets the body's name rename the object");
+    }
+
+    /** The query parameter {@code name}: true or false (absent: false); 400 with {@code hint} for anything else. */
+    static boolean flag(ApiRequest request, String name, String hint) {
+        String value = request.query(name);
         if (value == null || value.equals("false")) {
             return false;
         }
         if (!value.equals("true")) {
-            throw ApiException.badRequest("rename", "query parameter rename must be true or false, was '" + value + "'",
-                    "?rename=true lets the body's name rename the object");
+            throw ApiException.badRequest(name, "query parameter " + name + " must be true or false, was '" + value
+                    + "'", hint);
         }
         return true;
     }

@@ -69,7 +69,7 @@ final class ConfigTransferApi {
     }
 
     private ApiResponse importAll(ApiRequest request) {
-        boolean dryRun = dryRun(request);
+        boolean dryRun = ConfigApi.flag(request, "dry_run", "?dry_run=true checks the import without changing anything");
         JsonNode body = request.json();
         if (!body.isObject()) {
             throw ApiException.badRequest(null, "the body must be a JSON object",
@@ -118,17 +118,5 @@ final class ConfigTransferApi {
     private static ObjectNode counts(JsonNode listeners, JsonNode pools) {
         return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                 .put("listeners", listeners.size()).put("pools", pools.size());
-    }
-
-    private static boolean dryRun(ApiRequest request) {
-        String value = request.query("dry_run");
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (!value.equals("true")) {
-            throw ApiException.badRequest("dry_run", "query parameter dry_run must be true or false, was '" + value
-                    + "'", "?dry_run=true checks the import without changing anything");
-        }
-        return true;
     }
 }

@@ -1,7 +1,9 @@
 package io.balor.admin.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,10 +39,9 @@ public final class ConfigDiff {
     }
 
     /** What the first version is compared with: no listeners and no pools, so each is a change by name. */
-    private static final JsonNode NOTHING = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-            .<com.fasterxml.jackson.databind.node.ObjectNode>set("listeners",
-                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode())
-            .set("pools", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+    private static final JsonNode NOTHING = JsonNodeFactory.instance.objectNode()
+            .<ObjectNode>set("listeners", JsonNodeFactory.instance.arrayNode())
+            .set("pools", JsonNodeFactory.instance.arrayNode());
 
     private ConfigDiff() {
     }

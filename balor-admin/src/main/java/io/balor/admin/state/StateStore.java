@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
  * Changes are serialised (one at a time, in call order per thread); {@link #current()} is a
  * volatile read from any thread. After a change of the config is committed, and under the same
  * lock, it is recorded in the {@link ChangeHistory} with who made it and why (a history that
- * cannot be written is logged and does not undo the change); a refused change records nothing. Blocking: file I/O and the apply's wait for the loops, so never
- * call it on an event loop.
+ * cannot be written is logged and does not undo the change); a refused change records nothing.
+ * Blocking: file I/O and the apply's wait for the loops, so never call it on an event loop.
  */
 public final class StateStore {
 

@@ -65,6 +65,13 @@ class HistoryApiTest {
         return response.body().isEmpty() ? null : AdminFixture.json(response);
     }
 
+    /** Pool {@code app} and TCP listener {@code web} on it at {@code port}, made by {@code token}'s user. */
+    private static void webOn(AdminFixture admin, String token, int port) throws Exception {
+        call(admin, "POST", "/api/pools", token, "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}", 201);
+        call(admin, "POST", "/api/listeners", token, "{\"name\": \"web\", \"listen\": \"127.0.0.1:" + port
+                + "\", \"pool\": \"app\"}", 201);
+    }
+
     private static List<String> paths(JsonNode version) {
         List<String> paths = new ArrayList<>();
         version.path("diff").forEach(change -> paths.add(change.path("path").asText()));
@@ -76,9 +83,7 @@ class HistoryApiTest {
         try (AdminFixture admin = new AdminFixture(dir)) {
             String operator = admin.user("hist-op", "operator");
             int port = freePort();
-            call(admin, "POST", "/api/pools", operator, "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}", 201);
-            call(admin, "POST", "/api/listeners", operator, "{\"name\": \"web\", \"listen\": \"127.0.0.1:" + port
-                    + "\", \"pool\": \"app\"}", 201);
+            webOn(admin, operator, port);
             call(admin, "PUT", "/api/pools/app", operator,
                     "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\", \"127.0.0.1:10\"]}", 200);
             call(admin, "POST", "/api/listeners/web/drain", operator, null, 200);
@@ -154,9 +159,7 @@ class HistoryApiTest {
         try (AdminFixture admin = new AdminFixture(dir)) {
             String operator = admin.user("roll-op", "operator");
             int port = freePort();
-            call(admin, "POST", "/api/pools", TOKEN, "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}", 201);
-            call(admin, "POST", "/api/listeners", TOKEN, "{\"name\": \"web\", \"listen\": \"127.0.0.1:" + port
-                    + "\", \"pool\": \"app\"}", 201);
+            webOn(admin, TOKEN, port);
             long withWeb = admin.store.history().newest().id();
             Await.until("web accepts on " + port, () -> accepts(port));
             call(admin, "DELETE", "/api/listeners/web", TOKEN, null, 204);
@@ -191,9 +194,7 @@ class HistoryApiTest {
             try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = held.getLocalPort();
                 held.close();
-                call(admin, "POST", "/api/pools", TOKEN, "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}", 201);
-                call(admin, "POST", "/api/listeners", TOKEN, "{\"name\": \"web\", \"listen\": \"127.0.0.1:" + port
-                        + "\", \"pool\": \"app\"}", 201);
+                webOn(admin, TOKEN, port);
                 long withWeb = admin.store.history().newest().id();
                 call(admin, "DELETE", "/api/listeners/web", TOKEN, null, 204);
                 Await.until("web stops accepting on " + port, () -> !accepts(port));
