@@ -207,7 +207,10 @@ public final class AdminServer implements AutoCloseable {
     static List<Endpoint> routes(AdminContext context) {
         List<Endpoint> routes = new ArrayList<>();
         routes.addAll(new SystemApi(context).routes());
-        routes.addAll(new ConfigApi(context).routes());
+        ConfigChanges changes = new ConfigChanges(context);
+        routes.addAll(new ConfigApi(context, changes).routes());
+        routes.addAll(new HistoryApi(context, changes).routes());
+        routes.addAll(new ConfigTransferApi(context, changes).routes());
         routes.addAll(new UsersApi(context).routes());
         routes.addAll(new CertificatesApi(context).routes());
         routes.addAll(new LogsApi(context).routes());

@@ -13,7 +13,7 @@ import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
-import io.balor.admin.state.StateFileException;
+import io.balor.admin.state.StateStore;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
@@ -49,14 +49,15 @@ final class ConfigApi {
     private static final List<String> LIVE_KEYS = List.of("id", "bound", "upstream_health", "used_by");
 
     private final AdminContext context;
+    private final ConfigChanges changes;
     private final ConfigEdits edits;
     private final ConfigRules rules;
 
-    ConfigApi(AdminContext context) {
+    ConfigApi(AdminContext context, ConfigChanges changes) {
         this.context = context;
-        this.edits = new ConfigEdits(context.store().file());
-        this.rules = new ConfigRules(context.healthScriptDir(),
-                List.of(context.certDir(), io.balor.admin.state.StateFile.directory(context.store().file())));
+        this.changes = changes;
+        this.edits = changes.edits();
+        this.rules = changes.rules();
     }
 
     List<Endpoint> routes() {
@@ -106,7 +107,8 @@ final class ConfigApi {
         JsonNode body = body(request);
         requireKeys(section, body, null);
         String name = body.path("name").asText(null);
-        BalorState after = change(request, state -> {
+        String summary = "created " + singular(section) + " " + name;
+        BalorState after = changes.apply(request, summary, state -> {
             if (name != null && edits.item(state, section, name) != null) {
                 throw ApiException.conflict(singular(section) + " '" + name + "' already exists",
                         "choose another name, or PUT " + path(section, name) + " to change it")
@@ -116,7 +118,7 @@ final class ConfigApi {
         }, section, name).after();
         return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
                 .withHeader("Location", path(section, name))
-                .withAuditDetail("created " + singular(section) + " " + name)
+                .withAuditDetail(summary)
                 .withAuditChange(null, edits.item(after, section, name));
     }
 
@@ -131,7 +133,9 @@ final class ConfigApi {
                     + name + "')", "to rename " + singular(section) + " '" + name + "' to '" + newName + "', send the"
                     + " same body to PUT " + path(section, name) + "?rename=true; else send \"name\": \"" + name + "\"");
         }
-        AdminContext.Changed changed = change(request, state -> {
+        String summary = newName.equals(name) ? "updated " + singular(section) + " " + name
+                : "renamed " + singular(section) + " " + name + " to " + newName;
+        StateStore.Applied changed = changes.apply(request, summary, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
@@ -148,21 +152,25 @@ final class ConfigApi {
         }, section, newName);
         BalorState after = changed.after();
         ApiResponse response = ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
-                .withAuditDetail(newName.equals(name) ? "updated " + singular(section) + " " + name
-                        : "renamed " + singular(section) + " " + name + " to " + newName)
+                .withAuditDetail(summary)
                 .withAuditChange(edits.item(changed.before(), section, name), edits.item(after, section, newName));
         return newName.equals(name) ? response : response.withHeader("Location", path(section, newName));
     }
 
     /** {@code ?rename=true}: the PUT's body may give the object a new name; absent or false, it may not. */
     private static boolean renameAsked(ApiRequest request) {
-        String value = request.query("rename");
+        return flag(request, "rename", "?rename=true lets the body's name rename the object");
+    }
+
+    /** The query parameter {@code name}: true or false (absent: false); 400 with {@code hint} for anything else. */
+    static boolean flag(ApiRequest request, String name, String hint) {
+        String value = request.query(name);
         if (value == null || value.equals("false")) {
             return false;
         }
         if (!value.equals("true")) {
-            throw ApiException.badRequest("rename", "query parameter rename must be true or false, was '" + value + "'",
-                    "?rename=true lets the body's name rename the object");
+            throw ApiException.badRequest(name, "query parameter " + name + " must be true or false, was '" + value
+                    + "'", hint);
         }
         return true;
     }
@@ -198,7 +206,7 @@ final class ConfigApi {
                                BalorState after) {
         String at = section.key + "[" + edits.indexOf(after, section, name) + "]";
         // The role first: an operator learns nothing of the script directory or of files outside.
-        rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at, consoleFiles(before));
+        rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at, changes.consoleFiles(before));
         if (section == Section.POOLS) {
             ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
                     after.config().pool(name), request.principal());
@@ -215,20 +223,10 @@ final class ConfigApi {
         return after;
     }
 
-    /** The admin console's certificate and key files in {@code state}, if it serves HTTPS. */
-    private List<java.nio.file.Path> consoleFiles(BalorState state) {
-        try {
-            io.balor.admin.state.ConsoleSettings console = io.balor.admin.state.ConsoleSettings.of(state,
-                    context.store().file());
-            return console.tls() ? List.of(console.certFile(), console.keyFile()) : List.of();
-        } catch (InvalidConfigException e) {
-            return List.of();   // not loadable, so not served either
-        }
-    }
-
     private ApiResponse delete(Section section, ApiRequest request) {
         String name = name(request);
-        AdminContext.Changed changed = change(request, state -> {
+        String summary = "deleted " + singular(section) + " " + name;
+        StateStore.Applied changed = change(request, summary, state -> {
             if (edits.item(state, section, name) == null) {
                 throw notFound(section, name);
             }
@@ -239,7 +237,7 @@ final class ConfigApi {
             }
             return edits.remove(state, section, name);
         });
-        return ApiResponse.noContent().withAuditDetail("deleted " + singular(section) + " " + name)
+        return ApiResponse.noContent().withAuditDetail(summary)
                 .withAuditChange(edits.item(changed.before(), section, name), null);
     }
 
@@ -254,7 +252,8 @@ final class ConfigApi {
     private ApiResponse switchListener(ApiRequest request, boolean enabled) {
         String name = request.pathParam("id");
         noBody(request);
-        AdminContext.Changed changed = change(request, state -> {
+        String summary = (enabled ? "enabled listener " : "drained listener ") + name;
+        StateStore.Applied changed = change(request, summary, state -> {
             ListenerConfig listener = state.config().listener(name);
             if (listener == null) {
                 throw notFound(Section.LISTENERS, name);
@@ -268,7 +267,7 @@ final class ConfigApi {
         });
         BalorState after = changed.after();
         ApiResponse response = ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name),
-                after, health())).withAuditDetail((enabled ? "enabled listener " : "drained listener ") + name);
+                after, health())).withAuditDetail(summary);
         return changed.before() == after ? response   // already so: nothing changed
                 : response.withAuditChange(edits.item(changed.before(), Section.LISTENERS, name),
                         edits.item(after, Section.LISTENERS, name));
@@ -281,36 +280,8 @@ final class ConfigApi {
         }
     }
 
-    private AdminContext.Changed change(ApiRequest request, UnaryOperator<BalorState> change) {
-        return change(request, change, null, null);
-    }
-
-    /**
-     * Applies and saves {@code change}; a refusal of the apply names the fields of the item
-     * {@code name} of {@code section} (when given) relative to it, as a 400 does.
-     */
-    private AdminContext.Changed change(ApiRequest request, UnaryOperator<BalorState> change, Section section,
-                                        String name) {
-        BalorState[] before = new BalorState[1];
-        BalorState[] tried = new BalorState[1];
-        try {
-            BalorState after = context.store().change(state -> {
-                try {
-                    return tried[0] = change.apply(before[0] = state);
-                } catch (InvalidConfigException e) {
-                    throw ProblemAnswers.invalid(e);   // invalid before any apply: 400
-                }
-            });
-            return new AdminContext.Changed(before[0], after);
-        } catch (InvalidConfigException e) {
-            // valid but not applied (an address in use): 409
-            InvalidConfigException shown = rules.hideOutsideFiles(e, tried[0] == null ? null : tried[0].config(),
-                    request.principal());
-            throw ProblemAnswers.notApplied(section == null || tried[0] == null ? shown
-                    : ConfigEdits.relative(shown, section.key + "[" + edits.indexOf(tried[0], section, name) + "]"));
-        } catch (StateFileException e) {
-            throw ProblemAnswers.notSaved(e);
-        }
+    private StateStore.Applied change(ApiRequest request, String summary, UnaryOperator<BalorState> change) {
+        return changes.apply(request, summary, change, null, null);
     }
 
     /**

@@ -72,12 +72,36 @@ final class ConfigEdits {
         return read(root, section.key + "[" + index + "]");
     }
 
+    /**
+     * {@code state} with all its listeners and pools replaced by {@code listeners} and
+     * {@code pools} (the state file's arrays; null: missing, which the reader names).
+     *
+     * @throws InvalidConfigException with every problem, named by its path from the top ({@code listeners[1].listen})
+     */
+    BalorState replaceAll(BalorState state, JsonNode listeners, JsonNode pools) {
+        ObjectNode root = StateDocument.toJson(state, stateFile);
+        root.set(Section.LISTENERS.key, listeners == null ? com.fasterxml.jackson.databind.node.NullNode.instance
+                : listeners.deepCopy());
+        root.set(Section.POOLS.key, pools == null ? com.fasterxml.jackson.databind.node.NullNode.instance
+                : pools.deepCopy());
+        return read(root, null);
+    }
+
+    /** {@code {"listeners": [...], "pools": [...]}} of {@code state}, as the state file holds them. */
+    ObjectNode listenersAndPools(BalorState state) {
+        ObjectNode root = StateDocument.toJson(state, stateFile);
+        ObjectNode both = root.objectNode();
+        both.set(Section.LISTENERS.key, root.get(Section.LISTENERS.key));
+        both.set(Section.POOLS.key, root.get(Section.POOLS.key));
+        return both;
+    }
+
     /** Where the item {@code name} of {@code section} is in {@code state}'s document, or -1. */
     int indexOf(BalorState state, Section section, String name) {
         return indexOf(items(state, section), name);
     }
 
-        /** {@code state} without the item {@code name} of {@code section} (which must exist). */
+    /** {@code state} without the item {@code name} of {@code section} (which must exist). */
     BalorState remove(BalorState state, Section section, String name) {
         ObjectNode root = StateDocument.toJson(state, stateFile);
         ArrayNode items = (ArrayNode) root.get(section.key);

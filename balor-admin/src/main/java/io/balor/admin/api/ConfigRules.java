@@ -106,6 +106,11 @@ final class ConfigRules {
 
     /** 409 when listener {@code name} in {@code config} sends to a pool without upstreams. */
     static void checkListenerPools(BalorConfig config, String name) {
+        checkListenerPools(config, name, "");
+    }
+
+    /** As {@link #checkListenerPools(BalorConfig, String)}, the problem's path after {@code at} ({@code listeners[2].}). */
+    static void checkListenerPools(BalorConfig config, String name, String at) {
         ListenerConfig listener = config.listener(name);
         List<String> pools = new ArrayList<>();
         if (listener.pool() != null) {
@@ -115,7 +120,7 @@ final class ConfigRules {
         for (String pool : pools) {
             PoolConfig used = config.pool(pool);
             if (used != null && used.upstreams().isEmpty()) {
-                throw ApiException.invalid(409, List.of(new ConfigProblem("pool", "pool '" + pool
+                throw ApiException.invalid(409, List.of(new ConfigProblem(at + "pool", "pool '" + pool
                         + "' has no upstreams")), "give the pool an upstream first");
             }
         }

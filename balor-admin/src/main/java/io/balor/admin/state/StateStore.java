@@ -19,21 +19,55 @@ import java.util.function.UnaryOperator;
  *   previous config is applied again, so the runtime never runs what the file does not hold.</li>
  * </ol>
  * Changes are serialised (one at a time, in call order per thread); {@link #current()} is a
- * volatile read from any thread. Blocking: file I/O and the apply's wait for the loops, so never
- * call it on an event loop.
+ * volatile read from any thread. After a change of the config is committed, and under the same
+ * lock, it is recorded in the {@link ChangeHistory} with who made it and why (a history that
+ * cannot be written is logged and does not undo the change); a refused change records nothing.
+ * Blocking: file I/O and the apply's wait for the loops, so never call it on an event loop.
  */
 public final class StateStore {
 
+    /** Who a change made through {@link #change(UnaryOperator)} (not by a caller that says who) is by. */
+    public static final String SYSTEM = "balor";
+
+    /**
+     * A change made: the state it was made to, the state it made (the same object when nothing
+     * changed), and the version it was recorded as (null when the config did not change or the
+     * history could not be written).
+     */
+    public record Applied(BalorState before, BalorState after, ChangeHistory.Version version) {
+    }
+
     private final Path file;
     private final Balor balor;
+    private final ChangeHistory history;
     private final ReentrantLock changing = new ReentrantLock(true);
     private volatile BalorState current;
 
-    /** @param loaded what {@code file} holds and {@code balor} runs now */
+    /**
+     * A store whose history is beside {@code file}, keeping {@link ChangeHistory#DEFAULT_KEEP}
+     * versions, timed by the system clock.
+     *
+     * @param loaded what {@code file} holds and {@code balor} runs now
+     */
     public StateStore(Path file, Balor balor, BalorState loaded) {
+        this(file, balor, loaded, ChangeHistory.open(file, ChangeHistory.DEFAULT_KEEP, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * A store recording into {@code history} (opened for {@code file}); records {@code loaded} as
+     * a version when it is not the newest one ({@link ChangeHistory#recordStart}).
+     */
+    public StateStore(Path file, Balor balor, BalorState loaded, ChangeHistory history) {
         this.file = file.toAbsolutePath();
         this.balor = balor;
         this.current = loaded;
+        this.history = history;
+        changing.lock();
+        try {
+            history.recordStart(loaded);
+        } finally {
+            changing.unlock();
+        }
     }
 
     public BalorState current() {
@@ -49,6 +83,11 @@ public final class StateStore {
         return balor;
     }
 
+    /** The versions of the config, recorded by this store. */
+    public ChangeHistory history() {
+        return history;
+    }
+
     /**
      * Makes {@code change(current)} the running and saved state. A change that leaves the config
      * alone (users, settings) is only saved.
@@ -60,12 +99,20 @@ public final class StateStore {
      *                            the final rename failed) the runtime is back to the old config
      */
     public BalorState change(UnaryOperator<BalorState> change) throws StateFileException {
+        return change(SYSTEM, "configuration changed", change).after();
+    }
+
+    /**
+     * As {@link #change(UnaryOperator)}; a change of the config is recorded in the history as by
+     * {@code by} (a user name) with {@code summary} (one line, as the audit record's detail).
+     */
+    public Applied change(String by, String summary, UnaryOperator<BalorState> change) throws StateFileException {
         changing.lock();
         try {
             BalorState before = current;
             BalorState after = change.apply(before);
             if (after == before) {
-                return before;
+                return new Applied(before, before, null);
             }
             boolean configChanged = !after.config().equals(before.config());
             try (StateFile.Save save = StateFile.prepare(file, after)) {   // refused here: nothing applied
@@ -82,7 +129,7 @@ public final class StateStore {
                 }
             }
             current = after;
-            return after;
+            return new Applied(before, after, configChanged ? history.record(by, summary, after) : null);
         } finally {
             changing.unlock();
         }

@@ -153,6 +153,13 @@ class RbacMatrixTest {
         rows.add(row("PUT /api/pools/{name}", "/api/pools/{n}", Min.OPERATOR, 200,
                 n -> "{\"name\": \"" + n + "\", \"upstreams\": [\"127.0.0.1:10\"]}", aPool));
         rows.add(row("DELETE /api/pools/{name}", "/api/pools/{n}", Min.OPERATOR, 204, null, aPool));
+        // history ({latest}: the newest version, so the rollback changes nothing) and import/export
+        rows.add(row("GET /api/history", "/api/history", Min.VIEWER, 200));
+        rows.add(row("GET /api/history/{id}", "/api/history/1", Min.VIEWER, 200));
+        rows.add(row("POST /api/history/{id}/rollback", "/api/history/{latest}/rollback", Min.OPERATOR, 200));
+        rows.add(row("GET /api/config/export", "/api/config/export", Min.VIEWER, 200));
+        rows.add(row("POST /api/config/import", "/api/config/import?dry_run=true", Min.OPERATOR, 200,
+                n -> "{\"listeners\": [], \"pools\": []}", null));
         // sessions and users
         rows.add(row("POST /api/login", "/api/login", Min.PUBLIC, 200,
                 n -> "{\"username\": \"rbac-viewer\", \"password\": \"rbac-viewer-password\"}", null));
@@ -255,7 +262,8 @@ class RbacMatrixTest {
                     if (row.setup() != null) {
                         row.setup().create(admin, n);
                     }
-                    String path = row.path().replace("{n}", n);
+                    String path = row.path().replace("{n}", n)
+                            .replace("{latest}", Long.toString(admin.store.history().newest().id()));
                     String body = row.body() == null ? null : row.body().apply(n);
                     String what = row.method() + " " + path + " as " + caller;
                     String before = Files.readString(stateFile, StandardCharsets.UTF_8);

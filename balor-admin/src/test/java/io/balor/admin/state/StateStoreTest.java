@@ -134,7 +134,8 @@ class StateStoreTest {
                     state.withConfig(withListener("busy", "127.0.0.1:" + taken.getLocalPort()))));
         }
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("balor_state.json"), files.map(p -> p.getFileName().toString()).toList(),
+            assertEquals(List.of("balor_state.json", "balor_state.json.history"),   // the history's directory
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "the state written before the apply is dropped");
         }
     }
