@@ -151,7 +151,7 @@ export function editListener(listener, options) {
   const form = el('form', { class: 'edit', novalidate: true },
     formAlert(),
     el('div', { class: 'cols' },
-      field('name', 'Name', base.name, { required: true, help: creating ? '' : 'PUT ?rename=true renames; here the name stays' }),
+      field('name', 'Name', base.name, { required: true, help: creating ? '' : 'a name stays as it is here' }),
       field('listen', 'Listen address', base.listen, { required: true, placeholder: '127.0.0.1:8080' }),
       protocol,
       field('pool', 'Default pool', base.pool, { kind: 'select', options: poolChoices(options.pools, 'none (routes only)') }),

@@ -29,7 +29,7 @@ function accessRows(lines) {
 
 function eventRows(events) {
   return [...events].reverse().map((event) => el('tr', {},
-    el('td', {}, event.time.replace('T', ' ').replace('Z', '')),
+    el('td', {}, event.time.slice(0, 23).replace('T', ' ')),
     el('td', { class: `level ${event.level}` }, event.level),
     el('td', {}, event.source), el('td', {}, event.message)));
 }
