@@ -44,7 +44,12 @@ export async function call(method, path, body) {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
   });
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : null;
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch (e) {
+    if (response.ok) throw e;   // an error page that is not JSON keeps its status
+  }
   if (response.status === 401 && current) {
     forget();
     onUnauthorized(new ApiError(401, parsed));

@@ -30,6 +30,8 @@ const SAMPLE_MS = 5000;
 /** Without a key press or click for this long, the console stops calling the API: the session may expire. */
 const IDLE_MS = 25 * 60 * 1000;
 let timer = null;
+/** Counts redraws: one that finishes after a newer one started is dropped. */
+let drawing = 0;
 let sampler = null;
 let lastActivity = Date.now();
 /** The view on screen, or null. */
@@ -91,13 +93,17 @@ async function route(background = false) {
     schedule();   // a form being filled in, or a dialog open: not now
     return;
   }
-  drawNav(view);
-  if (shown !== view) every = REFRESH_MS;
+  if (shown !== view || nav.hidden) {   // redrawn only when it changes: a refresh keeps a focused link focused
+    drawNav(view);
+    every = REFRESH_MS;
+  }
   try {
     const search = document.getElementById('search');
     const kept = search && shown === view ? search.value : null;
     const focus = shown === view ? focusKey() : null;
+    const turn = ++drawing;
     const node = await view.draw(context());
+    if (turn !== drawing) return;   // a newer redraw (a click) has the screen
     main.replaceChildren(node);
     shown = view;
     interactive();
@@ -110,7 +116,7 @@ async function route(background = false) {
     if (again) again.focus();
     schedule();
   } catch (e) {
-    if (e.status !== 401) {
+    if (e.status !== 401 && location.pathname === view.path) {
       main.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
       shown = null;
       schedule();
@@ -143,6 +149,7 @@ function showLogin(reason) {
   forgetSamples();
   shown = null;
   nav.hidden = true;
+  nav.replaceChildren();
   who.replaceChildren();
   main.replaceChildren(loginView(reason, async (username, password) => {
     await api.login(username, password);
@@ -167,8 +174,8 @@ function active() {
 }
 
 main.addEventListener('input', (event) => {
-  const form = event.target.closest('form');
-  if (form && event.target.id !== 'search') form.dataset.dirty = 'true';
+  const form = event.target.closest('form.edit');   // a settings or import form; not a filter or a picker
+  if (form) form.dataset.dirty = 'true';
 });
 document.addEventListener('keydown', active, true);
 document.addEventListener('pointerdown', active, true);

@@ -91,12 +91,16 @@ function transfer(context) {
     }
     try {
       const answer = await api.call('POST', `/api/config/import${dryRun ? '?dry_run=true' : ''}`, body);
-      const alert = form.querySelector('.form-alert');
-      alert.className = 'form-alert ok';
-      alert.textContent = dryRun ? `Valid: ${answer.listeners} listeners and ${answer.pools} pools would be applied.`
-        : `Imported ${answer.listeners} listeners and ${answer.pools} pools: applied live.`;
-      alert.focus();
-      if (!dryRun) context.refresh();
+      if (dryRun) {
+        const alert = form.querySelector('.form-alert');
+        alert.className = 'form-alert ok';
+        alert.textContent = `Valid: ${answer.listeners} listeners and ${answer.pools} pools would be applied.`;
+        alert.focus();
+      } else {
+        notify(`Imported ${answer.listeners} listeners and ${answer.pools} pools: applied live`
+          + (answer.version === null ? ' (the same as running: nothing changed).' : ` as version ${answer.version}.`));
+        context.refresh();
+      }
     } catch (e) {
       // The problems name fields of the body ("listeners[1].listen"): listed, as no input holds them.
       showProblems(form, e);

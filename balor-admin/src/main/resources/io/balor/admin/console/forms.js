@@ -142,7 +142,8 @@ function stripPrefix(path, prefix) {
 
 function closestField(form, path) {
   for (let at = path; at; at = at.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
-    const holder = [...form.querySelectorAll('.field[data-field]')].find((f) => f.dataset.field === at && !f.closest('[hidden]'));
+    const holder = [...form.querySelectorAll('.field[data-field]')]
+      .find((f) => (f.dataset.field === at || f.dataset.field === `${at}[0]`) && !f.closest('[hidden]'));
     if (holder) return holder;
     if (!/(\.|\[)/.test(at)) break;
   }
@@ -193,7 +194,7 @@ export async function confirmAction(title, message, action) {
     el('button', { type: 'button', class: 'secondary', onclick: () => handle.close('cancel') }, 'Cancel'),
     el('button', { type: 'button', class: 'danger', onclick: () => handle.close('ok') }, action));
   const handle = openDialog(title, el('div', {}, el('p', {}, message), buttons));
-  buttons.lastChild.focus();
+  buttons.firstChild.focus();   // Enter alone does not delete
   return (await handle.closed) === 'ok';
 }
 

@@ -91,7 +91,8 @@ function tlsChoice(tls, certificates) {
 function tlsOptions(tls, certificates, { passthrough = false } = {}) {
   return [['', 'none'], passthrough ? ['passthrough', 'pass TLS through (no certificate)'] : null,
     ...certificates.map((c) => [`cert:${c.name}`, `terminate with ${c.name}${c.subject ? ` (${c.subject})` : ''}`]),
-    tls && tlsChoice(tls, certificates) === 'keep' ? ['keep', `keep ${tls.cert_file}`] : null].filter(Boolean);
+    tls && tlsChoice(tls, certificates) === 'keep' ? ['keep', tls.cert_file ? `keep ${tls.cert_file}` : 'keep as it is'] : null]
+    .filter(Boolean);
 }
 
 /** The tls section a choice makes, keeping the other settings of the one it replaces. */
@@ -193,6 +194,10 @@ export function editListener(listener, options) {
   sync();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    for (const row of [...routes.children]) {   // an added row left empty is no route
+      if (!Object.keys(row.original).length && !row.querySelector('[data-path$=".host"]').value.trim()) row.remove();
+    }
+    numberRoutes();
     const body = structuredClone(base);
     const rows = [...routes.children];
     body.host_routes = rows.map((row) => structuredClone(row.original));

@@ -9,7 +9,10 @@ import { el } from './views.js';
 const KEEP_MS = 15 * 60 * 1000;
 const WINDOW_MS = 60 * 1000;
 const SVG = 'http://www.w3.org/2000/svg';
-/** Each sample: {t, entities: Map(id → {kind, name, classes: {2xx: n}, buckets: [[le, cumulative]]})}. */
+/**
+ * Each sample: {t, entities: Map(id → {kind, name, classes: {2xx: n}, buckets: [[le, cumulative]]}),
+ * steps: Map(id → growth since the sample before)}.
+ */
 const samples = [];
 
 /** What each counter and histogram family says, and how its labels name the entity. */
@@ -49,7 +52,7 @@ export function parse(text) {
 export async function sample() {
   const text = await api.text('/metrics');
   const now = Date.now();
-  samples.push({ t: now, entities: parse(text) });
+  samples.push({ t: now, entities: parse(text), steps: new Map() });
   while (samples.length && samples[0].t < now - KEEP_MS) samples.shift();
 }
 
@@ -61,23 +64,57 @@ function total(classes) {
   return Object.values(classes).reduce((a, b) => a + b, 0);
 }
 
-/** The sum of the listeners' entities: the whole of Balor's HTTP traffic. */
-function all(entities) {
-  const sum = { kind: 'all', name: 'all', classes: {}, buckets: [] };
-  for (const entity of entities.values()) {
-    if (entity.kind !== 'listener') continue;
-    for (const [c, n] of Object.entries(entity.classes)) sum.classes[c] = (sum.classes[c] || 0) + n;
-    entity.buckets.forEach(([le, n], i) => {
-      if (!sum.buckets[i]) sum.buckets[i] = [le, 0];
-      sum.buckets[i][1] += n;
-    });
+/**
+ * How much a counter grew from before to now. A counter that went down was reset (a listener
+ * drained and enabled again starts from zero): then all of now is new, as Prometheus's rate() takes it.
+ */
+function growth(now, before) {
+  return now >= before ? now - before : now;
+}
+
+/** An entity's growth between two scrapes: requests by status class, and histogram buckets. */
+function delta(a, b) {
+  const classes = {};
+  for (const [c, n] of Object.entries(b.classes)) classes[c] = growth(n, (a && a.classes[c]) || 0);
+  const before = new Map(a ? a.buckets : []);
+  return { classes, buckets: b.buckets.map(([le, n]) => [le, growth(n, before.get(le) || 0)]) };
+}
+
+/** Entity id's growth from sample i - 1 to i; 'all' adds up each listener's own. Kept with the sample. */
+function step(id, i) {
+  const kept = samples[i].steps;
+  if (!kept.has(id)) kept.set(id, stepOf(id, i));
+  return kept.get(id);
+}
+
+function stepOf(id, i) {
+  const a = samples[i - 1].entities;
+  const b = samples[i].entities;
+  if (id !== 'all') return b.has(id) ? delta(a.get(id), b.get(id)) : null;
+  const sum = { classes: {}, buckets: [] };
+  for (const [key, entity] of b) {
+    if (entity.kind === 'listener') add(sum, delta(a.get(key), entity));
   }
   return sum;
 }
 
-function entityAt(index, id) {
-  const entities = samples[index].entities;
-  return id === 'all' ? all(entities) : entities.get(id);
+/** Adds growth d into sum (classes by name, buckets by upper bound). */
+function add(sum, d) {
+  for (const [c, n] of Object.entries(d.classes)) sum.classes[c] = (sum.classes[c] || 0) + n;
+  const at = new Map(sum.buckets);
+  for (const [le, n] of d.buckets) at.set(le, (at.get(le) || 0) + n);
+  sum.buckets = [...at];
+  return sum;
+}
+
+/** Entity id's growth from sample `from` to `to`, step by step so a reset on the way loses nothing; null if absent. */
+function deltaOf(id, from, to) {
+  let sum = null;
+  for (let i = from + 1; i <= to; i++) {
+    const d = step(id, i);
+    if (d) sum = add(sum || { classes: {}, buckets: [] }, d);
+  }
+  return sum;
 }
 
 /** Interpolated quantile q of a histogram's bucket counts (cumulative, by upper bound), in seconds. */
@@ -101,14 +138,10 @@ export function quantile(q, buckets) {
 
 /** What entity id did between sample index `from` and `to`: requests/s, classes, quantiles. */
 function between(id, from, to) {
-  const a = entityAt(from, id) || { classes: {}, buckets: [] };
-  const b = entityAt(to, id);
-  if (!b || from === to) return null;
+  const grown = from === to ? null : deltaOf(id, from, to);
+  if (!grown) return null;
   const seconds = (samples[to].t - samples[from].t) / 1000;
-  const classes = {};
-  for (const [c, n] of Object.entries(b.classes)) classes[c] = n - (a.classes[c] || 0);
-  const before = new Map(a.buckets);
-  const buckets = b.buckets.map(([le, n]) => [le, n - (before.get(le) || 0)]);
+  const { classes, buckets } = grown;
   const requests = total(classes);
   return {
     rate: requests / seconds, requests, classes,

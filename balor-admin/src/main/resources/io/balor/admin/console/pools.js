@@ -175,11 +175,27 @@ export function editPool(pool, context) {
   sync();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    for (const row of [...rows.children]) {   // an added row left empty is no upstream
+      if (!Object.keys(row.original).length && !row.querySelector('[data-path$=".address"]').value.trim()) row.remove();
+    }
+    number();
+    const lo = form.querySelector('[data-path="health_check.expect_status[0]"]').value.trim();
+    const hi = form.querySelector('[data-path="health_check.expect_status[1]"]').value.trim();
+    if (!form.querySelector('.http-check').hidden && (lo === '') !== (hi === '')) {
+      showProblems(form, { message: 'The expected status is a range: give both ends, or neither.', problems: [
+        { field: `health_check.expect_status[${lo === '' ? 0 : 1}]`, error: 'needed with the other end' }] });
+      return;
+    }
     const body = structuredClone(base);
     const list = [...rows.children];
     body.upstreams = list.map((row) => structuredClone(row.original));
     collect(form, body);
     if (!body.health_check || !body.health_check.type) delete body.health_check;
+    const sent = body.health_check;
+    if (sent && sent.type !== 'http' && sent.type !== 'https') {   // the API refuses these on other types
+      ['path', 'method', 'headers', 'expect_status'].forEach((key) => delete sent[key]);
+    }
+    if (sent && sent.type !== 'script') delete sent.command;
     if (body.health_check && Array.isArray(body.health_check.expect_status)
       && body.health_check.expect_status.filter((s) => s !== undefined).length === 0) {
       delete body.health_check.expect_status;

@@ -8,14 +8,16 @@ export async function settingsPage(context) {
   const [console, certificates] = await Promise.all([api.call('GET', '/api/admin/console'),
     api.call('GET', '/api/certificates')]);
   const certificate = field('_certificate', 'Console certificate', '', { kind: 'select',
-    options: [['', 'keep the fields below'], ...certificates.map((c) => [c.name, `${c.name} (${c.subject})`])] });
+    options: [['', 'keep the fields below'], ...certificates.map((c) => [c.name, c.subject ? `${c.name} (${c.subject})` : c.name])] });
   const form = el('form', { class: 'edit card', novalidate: true }, formAlert(),
     el('p', { class: 'muted' }, console.note ? `${console.note[0].toUpperCase()}${console.note.slice(1)}.` : ''),
     el('div', { class: 'cols' },
-      field('bind', 'Console address', console.bind, { placeholder: '127.0.0.1:9443' }),
+      field('bind', 'Console address', console.bind, { placeholder: '127.0.0.1:9443 (BALOR_HTTP_ADDR, or the default)' }),
       certificate,
-      field('cert_file', 'Certificate file', console.cert_file, { placeholder: 'none: plain HTTP' }),
-      field('key_file', 'Key file', console.key_file)),
+      // The original's form, {tls: {cert_path, key_path}}, is read too: a save must not drop its TLS.
+      field('cert_file', 'Certificate file', console.cert_file ?? (console.tls && console.tls.cert_path),
+        { placeholder: 'none: plain HTTP' }),
+      field('key_file', 'Key file', console.key_file ?? (console.tls && console.tls.key_path))),
     el('div', { class: 'actions left' }, el('button', { type: 'submit' }, 'Save console settings')));
   const select = certificate.querySelector('select');
   select.addEventListener('change', () => {

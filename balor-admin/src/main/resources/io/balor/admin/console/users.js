@@ -9,6 +9,7 @@ const ROLES = [['viewer', 'viewer (reads)'], ['operator', 'operator (changes lis
 
 export async function usersPage(context) {
   const users = await api.call('GET', '/api/users');
+  context.stopRefresh();   // every read of the users is audited: no redraw every 5 s
   const table = el('table', { class: 'grid' },
     el('caption', {}, `${users.length} user${users.length === 1 ? '' : 's'}`),
     el('thead', {}, el('tr', {}, ['User', 'Role', 'Created', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
@@ -62,6 +63,11 @@ function editUser(user, context) {
         await api.call('POST', '/api/users', body);
       } else {
         if (body.role === user.role) delete body.role;
+        if (Object.keys(body).length === 0) {
+          handle.close();
+          notify(`User ${user.username}: nothing changed.`);
+          return;
+        }
         await api.call('PUT', `/api/users/${encodeURIComponent(user.username)}`, body);
       }
       handle.close('saved');
