@@ -146,4 +146,37 @@ class ConsoleBrowserTest {
             assertTrue(error.getText().contains("invalid or expired"), error.getText());
         }
     }
+
+    @Test
+    void aDialogWorksFromTheKeyboardKeepsTheFocusInsideAndGivesItBack() throws Exception {
+        assumeTrue(ConsoleBrowser.available(), "no /usr/bin/chromium and /usr/bin/chromedriver (scripts/test installs them)");
+        try (AdminFixture admin = new AdminFixture(dir); ConsoleBrowser browser = new ConsoleBrowser()) {
+            browser.driver.get(admin.uri("/pools").toString());
+            signIn(browser, "admin", AdminFixture.ADMIN_PASSWORD);
+            WebElement open = await(browser, By.id("new-pool"));
+            open.sendKeys(org.openqa.selenium.Keys.ENTER);
+            await(browser, By.cssSelector("dialog[open]"));
+            new WebDriverWait(browser.driver, WAIT).until(d -> "name".equals(browser.driver.executeScript(
+                    "return document.activeElement.dataset.path")));   // the first field has the focus
+
+            // Tab goes round inside the dialog: the page behind is inert.
+            org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser.driver);
+            for (int i = 0; i < 40; i++) {
+                keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+                assertEquals(Boolean.TRUE, browser.driver.executeScript(
+                        "return document.activeElement === document.body || !!document.activeElement.closest('dialog[open]')"),
+                        "the focus stays in the dialog");
+            }
+            // Every input in it has a label.
+            assertEquals(0L, browser.driver.executeScript("return [...document.querySelectorAll('dialog[open] input,"
+                    + " dialog[open] select, dialog[open] textarea')].filter(i => !i.labels.length"
+                    + " && !i.getAttribute('aria-label')).length"));
+
+            keys.sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
+            new WebDriverWait(browser.driver, WAIT).until(d -> browser.driver.findElements(By.cssSelector("dialog")).isEmpty());
+            assertEquals("new-pool", browser.driver.executeScript("return document.activeElement.id"),
+                    "the focus is back where it was");
+            assertEquals(List.of(), browser.problems(), "no browser errors");
+        }
+    }
 }
