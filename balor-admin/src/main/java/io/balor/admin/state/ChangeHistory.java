@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  *
  * <p>Secrets: a version holds listeners and pools only (never users, password hashes, sessions
  * or the certificates section), and the value of every health-check header whose name says it
- * carries a credential is stored as {@value SecretHeaders#REDACTED} ({@link SecretHeaders}). Restoring
- * such a version keeps the running value of that header (see the rollback in the admin API).
+ * carries a credential is stored as {@value SecretHeaders#REDACTED} ({@link SecretHeaders}).
+ * Restoring such a version keeps the running value of that header (see the rollback in the
+ * admin API).
  *
  * <p>A version that cannot be written is logged (WARNING) and left out: the change it records was
  * made and stays made. Threads: {@link #record} and {@link #recordStart} on the store's changing
