@@ -13,6 +13,7 @@ import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
+import io.balor.admin.state.SecretHeaders;
 import io.balor.admin.state.StateStore;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
@@ -35,6 +36,13 @@ import java.util.function.UnaryOperator;
  * script health check needs an admin). A POST or PUT body is the whole object; its audit record
  * has the fields before and after. Each listener and pool read includes the live state of its
  * upstreams. Runs on the API server's worker threads.
+ *
+ * <p>A pool's health-check headers that carry a credential read as
+ * {@value SecretHeaders#REDACTED}, for every role and in audit records ({@link SecretHeaders});
+ * the state file keeps the values. A POST or PUT that sends {@value SecretHeaders#REDACTED} back
+ * as such a header's value keeps the value that header has in the pool the PUT replaces (the one
+ * renamed, for a rename); with none to keep (a new pool, a header it does not have), 400 naming
+ * {@code health_check.headers.NAME}.
  *
  * <p>A PUT whose body names another object than its path is refused (400 on {@code name}), as
  * Kubernetes refuses it and HAProxy's Data Plane API does not rename either: a typo in a name
@@ -89,18 +97,45 @@ final class ConfigApi {
         ArrayNode items = edits.items(state, section);
         Map<String, List<UpstreamHealthStatus>> health = health();
         for (JsonNode item : items) {
-            decorate(section, (ObjectNode) item, state, health);
+            decorate(section, shown(section, (ObjectNode) item), state, health);
         }
         return items;
     }
 
     private ObjectNode view(Section section, String name) {
-        BalorState state = context.store().current();
+        return view(section, context.store().current(), name);
+    }
+
+    /** Item {@code name} of {@code section} in {@code state} as a read shows it; 404 when there is none. */
+    private ObjectNode view(Section section, BalorState state, String name) {
         ObjectNode item = edits.item(state, section, name);
         if (item == null) {
             throw notFound(section, name);
         }
-        return decorate(section, item, state, health());
+        return decorate(section, shown(section, item), state, health());
+    }
+
+    /** {@code item} as the API shows it: a pool's credential headers redacted ({@link SecretHeaders}). */
+    private static ObjectNode shown(Section section, ObjectNode item) {
+        return section == Section.POOLS && item != null ? SecretHeaders.redactPool(item) : item;
+    }
+
+    /**
+     * {@code body} (a copy) with each credential header sent as {@value SecretHeaders#REDACTED}
+     * given its value in {@code running}, the pool it replaces (null: a new one); 400 naming each
+     * that has none there.
+     */
+    private static JsonNode restored(Section section, JsonNode body, String name, ObjectNode running) {
+        if (section != Section.POOLS) {
+            return body;
+        }
+        JsonNode sent = body.deepCopy();
+        List<String> missing = SecretHeaders.restorePool(sent, running);
+        if (!missing.isEmpty()) {
+            throw ProblemAnswers.redactedWithoutValue(missing.stream().map(path -> new SecretHeaders.Missing(name, path))
+                    .toList());
+        }
+        return sent;
     }
 
     private ApiResponse create(Section section, ApiRequest request) {
@@ -114,12 +149,13 @@ final class ConfigApi {
                         "choose another name, or PUT " + path(section, name) + " to change it")
                         .withField("name");
             }
-            return checked(request, section, state, null, name, edits.put(state, section, null, body));
+            return checked(request, section, state, null, name, edits.put(state, section, null,
+                    restored(section, body, name, null)));
         }, section, name).after();
-        return ApiResponse.created(decorate(section, edits.item(after, section, name), after, health()))
+        return ApiResponse.created(view(section, after, name))
                 .withHeader("Location", path(section, name))
                 .withAuditDetail(summary)
-                .withAuditChange(null, edits.item(after, section, name));
+                .withAuditChange(null, shown(section, edits.item(after, section, name)));
     }
 
     private ApiResponse replace(Section section, ApiRequest request) {
@@ -136,7 +172,8 @@ final class ConfigApi {
         String summary = newName.equals(name) ? "updated " + singular(section) + " " + name
                 : "renamed " + singular(section) + " " + name + " to " + newName;
         StateStore.Applied changed = changes.apply(request, summary, state -> {
-            if (edits.item(state, section, name) == null) {
+            ObjectNode running = edits.item(state, section, name);
+            if (running == null) {
                 throw notFound(section, name);
             }
             if (!newName.equals(name) && edits.item(state, section, newName) != null) {
@@ -148,12 +185,14 @@ final class ConfigApi {
                 throw ApiException.conflict("pool '" + name + "' is used by " + ConfigEdits.poolUsers(state.config(), name),
                         "point those listeners at another pool before renaming it").withField("name");
             }
-            return checked(request, section, state, name, newName, edits.put(state, section, name, body));
+            return checked(request, section, state, name, newName, edits.put(state, section, name,
+                    restored(section, body, name, running)));
         }, section, newName);
         BalorState after = changed.after();
-        ApiResponse response = ApiResponse.ok(decorate(section, edits.item(after, section, newName), after, health()))
+        ApiResponse response = ApiResponse.ok(view(section, after, newName))
                 .withAuditDetail(summary)
-                .withAuditChange(edits.item(changed.before(), section, name), edits.item(after, section, newName));
+                .withAuditChange(shown(section, edits.item(changed.before(), section, name)),
+                        shown(section, edits.item(after, section, newName)));
         return newName.equals(name) ? response : response.withHeader("Location", path(section, newName));
     }
 
@@ -238,7 +277,7 @@ final class ConfigApi {
             return edits.remove(state, section, name);
         });
         return ApiResponse.noContent().withAuditDetail(summary)
-                .withAuditChange(edits.item(changed.before(), section, name), null);
+                .withAuditChange(shown(section, edits.item(changed.before(), section, name)), null);
     }
 
     /**

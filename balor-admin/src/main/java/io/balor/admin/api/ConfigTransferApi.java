@@ -9,6 +9,7 @@ import io.balor.admin.http.ApiRequest;
 import io.balor.admin.http.ApiResponse;
 import io.balor.admin.http.Endpoint;
 import io.balor.admin.state.BalorState;
+import io.balor.admin.state.SecretHeaders;
 import io.balor.admin.state.StateStore;
 
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,11 @@ import java.util.List;
  * the state file's JSON shape. Runs on the API server's worker threads; stateless.
  * <ul>
  *   <li>{@code GET /api/config/export[?format=json|yaml]} (viewer): {@code {"listeners": [...],
- *       "pools": [...]}} exactly as the state file holds them (none of the live keys a
- *       {@code GET /api/listeners} adds), as an attachment {@code balor-config.json}; or the same
- *       tree as YAML ({@link YamlText}, {@code application/yaml}, {@code balor-config.yaml}).</li>
+ *       "pools": [...]}} as the state file holds them (none of the live keys a
+ *       {@code GET /api/listeners} adds), credential health-check headers as
+ *       {@value SecretHeaders#REDACTED} ({@link SecretHeaders}), as an attachment
+ *       {@code balor-config.json}; or the same tree as YAML ({@link YamlText},
+ *       {@code application/yaml}, {@code balor-config.yaml}).</li>
  *   <li>{@code POST /api/config/import[?dry_run=true]} (operator): a body of that shape (both keys
  *       required, no other) replaces every listener and pool in one change, recorded in the
  *       history as "imported N listeners and M pools". The whole set is checked before anything
@@ -32,7 +35,9 @@ import java.util.List;
  *       nothing changed on any refusal. Answers {@code {"listeners": N, "pools": M, "version":
  *       ID}} ({@code version} null when the set equals the running one, so nothing changed); a
  *       dry run checks only and answers {@code {"valid": true, "listeners": N, "pools": M,
- *       "version": null}}.</li>
+ *       "version": null}}. A credential header sent as {@value SecretHeaders#REDACTED} (an
+ *       export imported back) keeps the value it has in the running pool of the same name; with
+ *       none there, 400 naming it ({@code pools[0].health_check.headers.Authorization}).</li>
  * </ul>
  */
 final class ConfigTransferApi {
@@ -55,7 +60,7 @@ final class ConfigTransferApi {
 
     private ApiResponse export(ApiRequest request) {
         String format = request.query("format");
-        ObjectNode config = changes.edits().listenersAndPools(context.store().current());
+        ObjectNode config = SecretHeaders.redact(changes.edits().listenersAndPools(context.store().current()));
         if (format == null || format.equals("json")) {
             return ApiResponse.download(ApiResponse.JSON_TYPE, "balor-config.json",
                     (config.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -95,11 +100,12 @@ final class ConfigTransferApi {
         JsonNode pools = body.get("pools");
         String summary = "imported " + listeners.size() + " listeners and " + pools.size() + " pools";
         if (dryRun) {
-            changes.replaceAll(request, context.store().current(), listeners, pools);
+            BalorState state = context.store().current();
+            changes.replaceAll(request, state, listeners, restored(body, state).get("pools"));
             return ApiResponse.ok(counts(listeners, pools).put("valid", true).putNull("version"));
         }
         StateStore.Applied applied = changes.apply(request, summary, state -> {
-            BalorState after = changes.replaceAll(request, state, listeners, pools);
+            BalorState after = changes.replaceAll(request, state, listeners, restored(body, state).get("pools"));
             return after.config().equals(state.config()) ? state : after;
         }, null, null);
         ObjectNode answer = counts(listeners, pools);
@@ -113,6 +119,22 @@ final class ConfigTransferApi {
                 : response.withAuditDetail(summary).withAuditChange(
                         context.store().history().configOf(applied.before()),
                         context.store().history().configOf(applied.after()));
+    }
+
+    /**
+     * {@code body} (a copy) with each credential header sent as {@value SecretHeaders#REDACTED}
+     * given its value in {@code state}'s pool of the same name; 400 naming each that has none there.
+     */
+    private JsonNode restored(JsonNode body, BalorState state) {
+        JsonNode copy = body.deepCopy();
+        if (copy.path("pools").isArray()) {
+            List<SecretHeaders.Missing> missing = SecretHeaders.restore(copy,
+                    changes.edits().items(state, ConfigEdits.Section.POOLS));
+            if (!missing.isEmpty()) {
+                throw ProblemAnswers.redactedWithoutValue(missing);
+            }
+        }
+        return copy;
     }
 
     private static ObjectNode counts(JsonNode listeners, JsonNode pools) {

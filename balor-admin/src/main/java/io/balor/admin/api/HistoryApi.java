@@ -1,6 +1,5 @@
 package io.balor.admin.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,12 +13,12 @@ import io.balor.admin.state.BalorState;
 import io.balor.admin.state.ChangeHistory;
 import io.balor.admin.state.ChangeHistory.Version;
 import io.balor.admin.state.ConfigDiff;
+import io.balor.admin.state.SecretHeaders;
 import io.balor.admin.state.StateStore;
 import io.balor.config.ConfigProblem;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /api/history}: the versions of the config that {@link ChangeHistory} recorded, read by
@@ -115,47 +114,22 @@ final class HistoryApi {
 
     /**
      * {@code stored} (a version's config) with each redacted health-check header given its value
-     * in {@code running}'s pool of the same name; 409 naming each one that has none there.
+     * in {@code running}'s pool of the same name ({@link SecretHeaders#restore}); 409 naming each
+     * one that has none there.
      */
     private ObjectNode restored(ObjectNode stored, BalorState running) {
         ObjectNode config = stored.deepCopy();
-        ObjectNode plain = changes.edits().listenersAndPools(running);
         List<ConfigProblem> missing = new ArrayList<>();
-        JsonNode pools = config.path("pools");
-        for (int i = 0; i < pools.size(); i++) {
-            JsonNode headers = pools.get(i).path("health_check").path("headers");
-            if (!headers.isObject()) {
-                continue;
-            }
-            String pool = pools.get(i).path("name").asText();
-            for (Map.Entry<String, JsonNode> header : new ArrayList<>(headers.properties())) {
-                if (!ChangeHistory.REDACTED.equals(header.getValue().asText())) {
-                    continue;
-                }
-                JsonNode value = runningHeader(plain.path("pools"), pool, header.getKey());
-                if (value == null) {
-                    missing.add(new ConfigProblem("pools[" + i + "].health_check.headers." + header.getKey(),
-                            "is stored redacted and pool '" + pool + "' has no such header now to keep"));
-                } else {
-                    ((ObjectNode) headers).set(header.getKey(), value);
-                }
-            }
+        for (SecretHeaders.Missing header : SecretHeaders.restore(config,
+                changes.edits().items(running, ConfigEdits.Section.POOLS))) {
+            missing.add(new ConfigProblem(header.path(), "is stored redacted and pool '" + header.pool()
+                    + "' has no such header now to keep"));
         }
         if (!missing.isEmpty()) {
             throw ApiException.invalid(409, missing, "nothing was changed; set the header on the pool first"
                     + " (PUT /api/pools/NAME), then roll back again");
         }
         return config;
-    }
-
-    private static JsonNode runningHeader(JsonNode pools, String pool, String header) {
-        for (JsonNode candidate : pools) {
-            if (pool.equals(candidate.path("name").asText())) {
-                JsonNode value = candidate.path("health_check").path("headers").get(header);
-                return value == null || !value.isTextual() ? null : value;
-            }
-        }
-        return null;
     }
 
     /** The version whose id is {@code text}; 404 when it is not one kept. */

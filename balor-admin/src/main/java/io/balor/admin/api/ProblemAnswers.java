@@ -1,6 +1,7 @@
 package io.balor.admin.api;
 
 import io.balor.admin.http.ApiException;
+import io.balor.admin.state.SecretHeaders;
 import io.balor.admin.state.StateFileException;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
@@ -50,6 +51,17 @@ final class ProblemAnswers {
     static ApiException notSaved(StateFileException e) {
         return new ApiException(500, "the state file could not be written, so nothing was changed",
                 "check the disk and the permissions of " + e.file(), null);
+    }
+
+    /**
+     * 400: credential headers sent as {@value SecretHeaders#REDACTED} that have no running value
+     * to keep (a new pool, or a header the pool does not have), each named by its path.
+     */
+    static ApiException redactedWithoutValue(List<SecretHeaders.Missing> missing) {
+        List<ConfigProblem> problems = missing.stream().map(header -> new ConfigProblem(header.path(), "is \""
+                + SecretHeaders.REDACTED + "\" but pool '" + header.pool() + "' has no such header whose value it"
+                + " could keep")).toList();
+        return ApiException.invalid(400, problems, SecretHeaders.HINT);
     }
 
     static List<ConfigProblem> one(String path, String message) {

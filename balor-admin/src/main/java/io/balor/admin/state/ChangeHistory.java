@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  *
  * <p>Secrets: a version holds listeners and pools only (never users, password hashes, sessions
  * or the certificates section), and the value of every health-check header whose name says it
- * carries a credential ({@link #secretHeader}) is stored as {@value #REDACTED}. Restoring such a
- * version keeps the running value of that header (see the rollback in the admin API).
+ * carries a credential is stored as {@value SecretHeaders#REDACTED} ({@link SecretHeaders}).
+ * Restoring such a version keeps the running value of that header (see the rollback in the
+ * admin API).
  *
  * <p>A version that cannot be written is logged (WARNING) and left out: the change it records was
  * made and stays made. Threads: {@link #record} and {@link #recordStart} on the store's changing
@@ -46,8 +47,6 @@ public final class ChangeHistory {
 
     /** Who a version recorded from the state file at start-up is by. */
     public static final String STATE_FILE = "state file";
-    /** What a secret is stored as. */
-    public static final String REDACTED = "<redacted>";
     /** How many versions are kept by default. */
     public static final int DEFAULT_KEEP = 100;
 
@@ -55,8 +54,6 @@ public final class ChangeHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern FILE = Pattern.compile("[0-9]{12}\\.json");
-    private static final Pattern SECRET_NAME = Pattern.compile(
-            "authorization|proxy-authorization|cookie|.*(token|secret|password|passwd|api-?key|auth|session).*");
 
     /**
      * One recorded version. {@code config} is a private tree: callers copy it before changing it.
@@ -161,8 +158,7 @@ public final class ChangeHistory {
         ObjectNode config = NODES.objectNode();
         config.set("listeners", document.get("listeners"));
         config.set("pools", document.get("pools"));
-        redact(config);
-        return config;
+        return SecretHeaders.redact(config);
     }
 
     /**
@@ -260,30 +256,5 @@ public final class ChangeHistory {
             LOG.log(System.Logger.Level.WARNING, "skipped " + path + " of the change history: " + e);
             return null;
         }
-    }
-
-    /** Replaces, in {@code config}, the value of every health-check header that carries a credential by {@value #REDACTED}. */
-    static void redact(ObjectNode config) {
-        for (JsonNode pool : config.path("pools")) {
-            JsonNode headers = pool.path("health_check").path("headers");
-            if (headers.isObject()) {
-                List<String> names = new ArrayList<>();
-                headers.fieldNames().forEachRemaining(names::add);
-                for (String name : names) {
-                    if (secretHeader(name)) {
-                        ((ObjectNode) headers).put(name, REDACTED);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether a header named {@code name} carries a credential: {@code Authorization},
-     * {@code Proxy-Authorization}, {@code Cookie}, or a name with token, secret, password,
-     * api-key, auth or session in it (any case).
-     */
-    public static boolean secretHeader(String name) {
-        return SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
     }
 }

@@ -1,5 +1,6 @@
 package io.balor.admin.api;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -7,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +20,15 @@ import java.util.concurrent.TimeUnit;
  * (jdk.httpserver): every path answers 200 {@code hello}, except {@code /hold}, which tells
  * {@link #held} it arrived and answers 200 {@code released} only once the test
  * {@link #release releases} it. Requests are served on a thread pool of their own, so a held
- * one does not stop the others. Close it after the test (that releases what is still held).
+ * one does not stop the others; the headers of each request are kept in {@link #requests}. Close
+ * it after the test (that releases what is still held).
  */
 final class TestUpstream implements AutoCloseable {
 
     /** Counted down when a {@code /hold} request has arrived. */
     final CountDownLatch held = new CountDownLatch(1);
+    /** The headers of every request received, oldest first (health checks' probes included). */
+    final Queue<Headers> requests = new ConcurrentLinkedQueue<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -46,6 +52,7 @@ final class TestUpstream implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            requests.add(exchange.getRequestHeaders());
             exchange.getRequestBody().readAllBytes();
             String body = "hello";
             if (exchange.getRequestURI().getPath().equals("/hold")) {

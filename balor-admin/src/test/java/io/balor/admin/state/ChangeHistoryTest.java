@@ -175,7 +175,7 @@ class ChangeHistoryTest {
         store.change("alice", "checked", state -> state.withConfig(new BalorConfig(List.of(),
                 List.of(POOL.withHealthCheck(check)))));
         var headers = store.history().newest().config().path("pools").get(0).path("health_check").path("headers");
-        assertEquals(ChangeHistory.REDACTED, headers.path("Authorization").asText());
+        assertEquals(SecretHeaders.REDACTED, headers.path("Authorization").asText());
         assertEquals("balor", headers.path("X-Probe").asText());
         try (Stream<Path> files = Files.list(ChangeHistory.directory(store.file()))) {
             for (Path file : files.toList()) {
