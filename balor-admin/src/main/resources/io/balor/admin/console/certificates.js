@@ -1,7 +1,7 @@
 // The certificates view: uploaded PEM bundles with subject, names, issuer and expiry (amber under
 // 30 days, red under 7), where each is used; admins upload, download the key and delete.
 import * as api from './api.js';
-import { confirmAction, field, formAlert, notify, openDialog, showProblems } from './forms.js';
+import { act, field, formAlert, notify, openDialog, refusal, showProblems } from './forms.js';
 import { el, searchable } from './views.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,19 +56,14 @@ async function downloadCertificate(name, withKey) {
     if (withKey) api.saveFile(`${name}.key`, answer.key, 'application/x-pem-file');
     else api.saveFile(`${name}.pem`, answer.chain, 'application/x-pem-file');
   } catch (e) {
-    notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
+    notify(refusal(e), 'error');
   }
 }
 
-async function deleteCertificate(name, context) {
-  if (!await confirmAction(`Delete ${name}?`, `Certificate ${name} and its key are deleted from the disk.`, 'Delete')) return;
-  try {
-    await api.call('DELETE', `/api/certificates/${encodeURIComponent(name)}`);
-    notify(`Certificate ${name} deleted.`);
-    context.refresh();
-  } catch (e) {
-    notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
-  }
+function deleteCertificate(name, context) {
+  return act(context, { ask: { title: `Delete ${name}?`, message: `Certificate ${name} and its key are deleted from the disk.`,
+    action: 'Delete' }, method: 'DELETE', path: `/api/certificates/${encodeURIComponent(name)}`,
+  done: `Certificate ${name} deleted.` });
 }
 
 /** Reads a chosen file into a textarea, so a PEM can be picked rather than pasted. */

@@ -2,7 +2,7 @@
 // diff), any two versions compared, rollback for operators (itself a change); and the bulk
 // export (JSON, YAML) and import of listeners and pools, validated as a whole.
 import * as api from './api.js';
-import { confirmAction, field, formAlert, notify, openDialog, showProblems } from './forms.js';
+import { confirmAction, field, formAlert, notify, openDialog, refusal, showProblems } from './forms.js';
 import { el } from './views.js';
 
 function shown(value) {
@@ -36,7 +36,7 @@ async function showVersion(id, compare) {
       el('div', { class: 'actions' },
         el('button', { type: 'button', onclick: () => handle.close() }, 'Close'))), { wide: true });
   } catch (e) {
-    notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
+    notify(refusal(e), 'error');
   }
 }
 

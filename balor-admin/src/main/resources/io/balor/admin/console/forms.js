@@ -2,6 +2,7 @@
 // ("rate_limit.rps", "host_routes[0].pool"), the API's field-path problems shown next to the
 // input they name, and modal dialogs (the browser's <dialog>: the page behind is inert, so the
 // focus stays inside; Escape closes).
+import * as api from './api.js';
 import { el } from './views.js';
 
 let serial = 0;
@@ -205,4 +206,35 @@ export function notify(message, kind = 'ok') {
   area.textContent = message;
   clearTimeout(notify.timer);
   notify.timer = setTimeout(() => { area.textContent = ''; area.className = 'notice'; }, 8000);
+}
+
+/** What a refusal says, in one line for a notice. */
+export function refusal(e) {
+  return `${e.message}${e.hint ? ` (${e.hint})` : ''}`;
+}
+
+/**
+ * Calls the API (a delete, a drain) after asking, when a question is given; says what happened
+ * and redraws the view, or says why not.
+ */
+export async function act(context, { ask, method, path, done }) {
+  if (ask && !await confirmAction(ask.title, ask.message, ask.action)) return;
+  try {
+    await api.call(method, path);
+    notify(done);
+    context.refresh();
+  } catch (e) {
+    notify(refusal(e), 'error');
+  }
+}
+
+/** Gives each row of container its index in the paths of its fields: host_routes[2].pool. */
+export function renumber(container, prefix) {
+  const step = new RegExp(`^(${prefix}\\[\\d+\\]\\.)?`);
+  [...container.children].forEach((row, i) => {
+    for (const node of row.querySelectorAll('[data-path], [data-field]')) {
+      const key = node.dataset.path !== undefined ? 'path' : 'field';
+      node.dataset[key] = node.dataset[key].replace(step, `${prefix}[${i}].`);
+    }
+  });
 }

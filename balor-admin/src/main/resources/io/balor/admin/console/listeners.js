@@ -1,7 +1,7 @@
 // The listeners view: the list with live upstream health, and for operators the form that
 // creates and edits a listener, drain, enable and delete.
 import * as api from './api.js';
-import { collect, confirmAction, field, formAlert, getPath, notify, openDialog, showProblems } from './forms.js';
+import { act, collect, field, formAlert, getPath, notify, openDialog, renumber, showProblems } from './forms.js';
 import { el, healthBadge, searchable } from './views.js';
 
 /** What a read adds to a listener; never sent back. */
@@ -38,34 +38,21 @@ export async function listenersPage(context) {
 function rowActions(listener, options) {
   const name = listener.name;
   const path = `/api/listeners/${encodeURIComponent(name)}`;
-  const act = async (method, suffix, done) => {
-    try {
-      await api.call(method, path + suffix);
-      notify(done);
-      options.refresh();
-    } catch (e) {
-      notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
-    }
-  };
   return [
     el('button', { type: 'button', class: 'small', 'aria-label': `Edit listener ${name}`,
       onclick: () => editListener(listener, options) }, 'Edit'),
     listener.enabled === false
       ? el('button', { type: 'button', class: 'small', 'aria-label': `Enable listener ${name}`,
-        onclick: () => act('POST', '/enable', `Listener ${name} enabled: it accepts connections again.`) }, 'Enable')
+        onclick: () => act(options, { method: 'POST', path: `${path}/enable`,
+          done: `Listener ${name} enabled: it accepts connections again.` }) }, 'Enable')
       : el('button', { type: 'button', class: 'small secondary', 'aria-label': `Drain listener ${name}`,
-        onclick: async () => {
-          if (await confirmAction(`Drain ${name}?`, `Listener ${name} stops accepting; requests in flight finish. `
-            + 'Its settings are kept, and Enable brings it back.', 'Drain')) {
-            act('POST', '/drain', `Listener ${name} drained: it no longer accepts connections.`);
-          }
-        } }, 'Drain'),
+        onclick: () => act(options, { ask: { title: `Drain ${name}?`, message: `Listener ${name} stops accepting; requests in`
+          + ' flight finish. Its settings are kept, and Enable brings it back.', action: 'Drain' },
+        method: 'POST', path: `${path}/drain`, done: `Listener ${name} drained: it no longer accepts connections.` }) },
+      'Drain'),
     el('button', { type: 'button', class: 'small danger', 'aria-label': `Delete listener ${name}`,
-      onclick: async () => {
-        if (await confirmAction(`Delete ${name}?`, `Listener ${name} stops and its settings are removed.`, 'Delete')) {
-          act('DELETE', '', `Listener ${name} deleted.`);
-        }
-      } }, 'Delete'),
+      onclick: () => act(options, { ask: { title: `Delete ${name}?`, message: `Listener ${name} stops and its settings are`
+        + ' removed.', action: 'Delete' }, method: 'DELETE', path, done: `Listener ${name} deleted.` }) }, 'Delete'),
   ];
 }
 
@@ -133,12 +120,7 @@ export function editListener(listener, options) {
   const base = strip(listener);
   const creating = !listener;
   const routes = el('div', { class: 'routes' });
-  const numberRoutes = () => [...routes.children].forEach((row, i) => {
-    for (const node of row.querySelectorAll('[data-path], [data-field]')) {
-      const key = node.dataset.path !== undefined ? 'path' : 'field';
-      node.dataset[key] = node.dataset[key].replace(/^(host_routes\[\d+\]\.)?/, `host_routes[${i}].`);
-    }
-  });
+  const numberRoutes = () => renumber(routes, 'host_routes');
   const removeRoute = (row) => { row.remove(); numberRoutes(); };
   const addRoute = (route) => { routes.append(routeRow(route, options, removeRoute)); numberRoutes(); };
   (base.host_routes || []).forEach(addRoute);

@@ -2,7 +2,7 @@
 // and path filters, a live tail (the view polls every 2 s while it is on), the access log's
 // sampling (admins change it), and the log files, downloaded with the session's token.
 import * as api from './api.js';
-import { field, notify } from './forms.js';
+import { field, notify, refusal } from './forms.js';
 import { el } from './views.js';
 
 /** What the filters hold; kept across the view's refreshes. */
@@ -79,7 +79,7 @@ function sampling(logging, context) {
       notify(`The access log now keeps ${value} % of exchanges.`);
       context.refresh();
     } catch (e) {
-      notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
+      notify(refusal(e), 'error');
     }
   });
   return form;

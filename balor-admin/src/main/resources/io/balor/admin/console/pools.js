@@ -2,7 +2,7 @@
 // applies at once, the pool form (upstream rows, bulk paste of the original's "name=address
 // weight" lines, health checks, passive health, slow start, upstream TLS) and delete.
 import * as api from './api.js';
-import { collect, confirmAction, field, formAlert, getPath, notify, openDialog, showProblems } from './forms.js';
+import { act, collect, field, formAlert, getPath, notify, openDialog, refusal, renumber, showProblems } from './forms.js';
 import { el, healthBadge, searchable } from './views.js';
 
 const LIVE = ['upstream_health', 'used_by'];
@@ -68,21 +68,16 @@ function upstreamLine(pool, index, context) {
       context.refresh();
     } catch (e) {
       toggle.checked = !toggle.checked;
-      notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
+      notify(refusal(e), 'error');
     }
   });
   return el('div', { class: 'switch' }, toggle, el('label', { for: toggle.id }, label));
 }
 
-async function deletePool(pool, context) {
-  if (!await confirmAction(`Delete ${pool.name}?`, `Pool ${pool.name} and its upstreams are removed.`, 'Delete')) return;
-  try {
-    await api.call('DELETE', `/api/pools/${encodeURIComponent(pool.name)}`);
-    notify(`Pool ${pool.name} deleted.`);
-    context.refresh();
-  } catch (e) {
-    notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
-  }
+function deletePool(pool, context) {
+  return act(context, { ask: { title: `Delete ${pool.name}?`, message: `Pool ${pool.name} and its upstreams are removed.`,
+    action: 'Delete' }, method: 'DELETE', path: `/api/pools/${encodeURIComponent(pool.name)}`,
+  done: `Pool ${pool.name} deleted.` });
 }
 
 function upstreamRow(upstream, remove) {
@@ -101,12 +96,7 @@ export function editPool(pool, context) {
   const base = strip(pool);
   const creating = !pool;
   const rows = el('div', { class: 'upstreams' });
-  const number = () => [...rows.children].forEach((row, i) => {
-    for (const node of row.querySelectorAll('[data-path], [data-field]')) {
-      const key = node.dataset.path !== undefined ? 'path' : 'field';
-      node.dataset[key] = node.dataset[key].replace(/^(upstreams\[\d+\]\.)?/, `upstreams[${i}].`);
-    }
-  });
+  const number = () => renumber(rows, 'upstreams');
   const remove = (row) => { row.remove(); number(); };
   const add = (upstream) => { rows.append(upstreamRow(upstream, remove)); number(); };
   (base.upstreams || []).map(upstreamObject).forEach(add);

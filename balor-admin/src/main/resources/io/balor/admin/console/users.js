@@ -1,7 +1,7 @@
 // The users view (admins only): create, change role, set password, delete. The API refuses to
 // remove or demote the last admin; the refusal is shown as it says it.
 import * as api from './api.js';
-import { confirmAction, field, formAlert, notify, openDialog, showProblems } from './forms.js';
+import { act, field, formAlert, notify, openDialog, showProblems } from './forms.js';
 import { el } from './views.js';
 
 const ROLES = [['viewer', 'viewer (reads)'], ['operator', 'operator (changes listeners and pools)'],
@@ -30,15 +30,9 @@ export async function usersPage(context) {
     table);
 }
 
-async function deleteUser(name, context) {
-  if (!await confirmAction(`Delete ${name}?`, `User ${name} is deleted and signed out everywhere.`, 'Delete')) return;
-  try {
-    await api.call('DELETE', `/api/users/${encodeURIComponent(name)}`);
-    notify(`User ${name} deleted.`);
-    context.refresh();
-  } catch (e) {
-    notify(`${e.message}${e.hint ? ` (${e.hint})` : ''}`, 'error');
-  }
+function deleteUser(name, context) {
+  return act(context, { ask: { title: `Delete ${name}?`, message: `User ${name} is deleted and signed out everywhere.`,
+    action: 'Delete' }, method: 'DELETE', path: `/api/users/${encodeURIComponent(name)}`, done: `User ${name} deleted.` });
 }
 
 function editUser(user, context) {
