@@ -180,6 +180,23 @@ public final class Balor implements AutoCloseable {
     }
 
     /**
+     * Answers ACME's HTTP-01 challenge for {@code token} with {@code keyAuthorization} on every
+     * HTTP listener from now on ({@code GET /.well-known/acme-challenge/TOKEN}, before rate limits
+     * and routes), until {@link #withdrawAcmeChallenge}. Other tokens and paths are routed as usual.
+     *
+     * @throws IllegalArgumentException for a token that is not 1 to 128 base64url characters, or a
+     *                                  key authorization that is not {@code TOKEN.THUMBPRINT}
+     */
+    public void publishAcmeChallenge(String token, String keyAuthorization) {
+        supervisor.http01().publish(token, keyAuthorization);
+    }
+
+    /** Stops answering {@code token} (its authorization ended); one not published changes nothing. */
+    public void withdrawAcmeChallenge(String token) {
+        supervisor.http01().withdraw(token);
+    }
+
+    /**
      * What each event loop is doing, in loop order: {@code running}, {@code stalled} (no
      * iteration for 5 s), {@code dead} (its thread ended on a failure; a restart is needed) or
      * {@code stopped} (closing). Cheap: reads a few fields, never waits for a loop; a health

@@ -46,6 +46,8 @@ final class SnapshotCompiler {
     private final HealthChecker health;
     private final TrafficRegistry traffic;
     private final BalancerFactory balancerFactory;
+    /** ACME's HTTP-01 answers: one set for the whole runtime, given by every HTTP listener of every snapshot. */
+    private final io.balor.proxy.Http01Answers http01 = new io.balor.proxy.Http01Answers();
 
     /**
      * @param health  keeps the health of checked upstreams by id across snapshots
@@ -58,6 +60,11 @@ final class SnapshotCompiler {
         this.health = health;
         this.traffic = traffic;
         this.balancerFactory = balancerFactory;
+    }
+
+    /** The HTTP-01 answers every HTTP listener gives. */
+    io.balor.proxy.Http01Answers http01() {
+        return http01;
     }
 
     /**
@@ -163,7 +170,7 @@ final class SnapshotCompiler {
                 limits.bucket(listener.name(), listener.rateLimit()), proto, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
-                List.of(MethodAnswers.INSTANCE), policy(listener), http.websocketMaxFrameBytes());
+                List.of(http01, MethodAnswers.INSTANCE), policy(listener), http.websocketMaxFrameBytes());
     }
 
     private static java.util.Set<String> routedPools(ListenerConfig listener) {

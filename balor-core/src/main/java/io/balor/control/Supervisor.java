@@ -226,6 +226,11 @@ public final class Supervisor {
     }
 
     /** What each event loop is doing, in loop order; see {@link io.balor.LoopHealth}. Any thread, never waits. */
+    /** ACME's HTTP-01 answers, given by every HTTP listener. */
+    public io.balor.proxy.Http01Answers http01() {
+        return compiler.http01();
+    }
+
     public List<io.balor.LoopHealth> loopHealth() {
         return loops.health(ticker.nanoTime(), LOOP_STALL.toNanos());
     }

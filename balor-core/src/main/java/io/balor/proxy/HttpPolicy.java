@@ -36,10 +36,13 @@ public record HttpPolicy(String listener, RouteTable<HttpRoute> routes, io.balor
         answers = java.util.List.copyOf(answers);
     }
 
-    /** The first of {@link #answers()} that answers {@code request}, or null: it is routed. Allocates nothing. */
-    public OwnAnswer ownAnswer(HttpHead request, java.nio.ByteBuffer in) {
+    /**
+     * The first of {@link #answers()} asked {@code beforeLimits} (or, false, after them) that
+     * answers {@code request}, or null: it goes on. Allocates nothing.
+     */
+    public OwnAnswer ownAnswer(HttpHead request, java.nio.ByteBuffer in, boolean beforeLimits) {
         for (int i = 0; i < answers.size(); i++) {
-            if (answers.get(i).answers(request, in)) {
+            if (answers.get(i).beforeLimits() == beforeLimits && answers.get(i).answers(request, in)) {
                 return answers.get(i);
             }
         }

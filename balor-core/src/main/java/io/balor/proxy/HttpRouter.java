@@ -10,8 +10,9 @@ import io.balor.ws.WebSocketHandshake;
 import java.nio.ByteBuffer;
 
 /**
- * Decides where one request goes, before anything is sent upstream: the listener's rate limit,
- * the requests Balor answers itself ({@link OwnAnswer}, the seam before routing), the route by
+ * Decides where one request goes, before anything is sent upstream: the answers no limit holds
+ * back (ACME's HTTP-01), the listener's rate limit, the requests Balor answers itself
+ * ({@link OwnAnswer}, the seam before routing), the route by
  * host and path, the route's rate limit, the WebSocket handshake and body-size checks, and the
  * upstream: the one the sticky cookie names if it can take it (else the balancer's pick, and the
  * response re-issues the cookie), the client's place on the hash ring for {@code ip_hash}, or
@@ -54,9 +55,13 @@ final class HttpRouter {
         target = null;
         cookieUpstream = null;
         expectedAccept = null;
-        // The listener's limit counts every request (a 404 too); a route's only those it takes.
+        ownAnswer = policy.ownAnswer(request, in, true);
+        if (ownAnswer != null) {
+            return ANSWER;
+        }
+        // The listener's limit counts every other request (a 404 too); a route's only those it takes.
         long wait = policy.rateLimit() == null ? 0 : policy.rateLimit().tryTake(now, clientHash);
-        ownAnswer = wait == 0 ? policy.ownAnswer(request, in) : null;
+        ownAnswer = wait == 0 ? policy.ownAnswer(request, in, false) : null;
         if (ownAnswer != null) {
             return ANSWER;
         }

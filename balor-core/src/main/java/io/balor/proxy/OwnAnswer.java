@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * the head is parsed and the listener's rate limit taken, before routing. A listener's policy
  * lists its answers ({@link HttpPolicy#answers()}); the first that {@link #answers} a request
  * writes the whole response, and the exchange ends without an upstream. Balor's own answers
- * by method are {@link MethodAnswers}; the ACME HTTP-01 challenge answer will be another.
+ * by method are {@link MethodAnswers}; ACME's HTTP-01 challenge answers are {@link Http01Answers},
+ * asked before the rate limits ({@link #beforeLimits()}).
  *
  * <p>Implementations are immutable or thread-safe (a policy is shared by every loop), called on
  * a loop thread, and allocate nothing for a request they let go.
@@ -18,6 +19,14 @@ public interface OwnAnswer {
 
     /** What {@link #write} returns when the answer does not fit in the client's buffer (nothing written). */
     int NO_ROOM = -1;
+
+    /**
+     * Whether this answer is asked before the listener's rate limit (no limit holds it back)
+     * rather than after it. Most are asked after: a limit counts them like any request.
+     */
+    default boolean beforeLimits() {
+        return false;
+    }
 
     /** Whether this is the request's answer; {@code in} holds the bytes the head's offsets index. */
     boolean answers(HttpHead request, ByteBuffer in);
