@@ -51,6 +51,9 @@ import java.util.regex.Pattern;
  */
 public final class DnsProviders {
 
+    /** How long one call to a provider's API may take by default. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
     public static final List<String> KEYS = List.of("name", "provider", "api_token", "access_key", "secret_key",
             "zone", "zone_id", "txt_prefix", "api_base", "region", "delete_url", "resolver");
 
@@ -92,12 +95,12 @@ public final class DnsProviders {
         for (int i = 0; i < node.size(); i++) {
             String at = path + "[" + i + "]";
             DnsProviderConfig config = read(node.get(i), at, problems);
+            String name = node.get(i).path("name").textValue();
+            String first = name == null ? null : seen.putIfAbsent(name, at);
+            if (first != null) {
+                problems.add(new ConfigProblem(at + ".name", "duplicate name '" + name + "' (also at " + first + ")"));
+            }
             if (config != null) {
-                String first = seen.putIfAbsent(config.name(), at);
-                if (first != null) {
-                    problems.add(new ConfigProblem(at + ".name", "duplicate name '" + config.name()
-                            + "' (also at " + first + ")"));
-                }
                 configs.add(config);
             }
         }
@@ -122,18 +125,23 @@ public final class DnsProviders {
         return config;
     }
 
-    /** {@link #config} and {@link #create} in one: the provider {@code entry} describes, ready to use. */
+    /**
+     * {@link #config} and {@link #create} in one: the provider {@code entry} describes, ready to
+     * use, on the system clock with {@link #CALL_TIMEOUT}.
+     */
     public static TxtRecords of(JsonNode entry, String path, HttpClient http) {
-        return create(config(entry, path), http, Clock.systemUTC());
+        return create(config(entry, path), http, Clock.systemUTC(), CALL_TIMEOUT);
     }
 
     /**
-     * The {@link TxtRecords} that speaks {@code config}'s API through {@code http}.
+     * The {@link TxtRecords} that speaks {@code config}'s API through {@code http} (which should
+     * not follow redirects, so that a token is only ever sent to {@code api_base}'s host).
      *
-     * @param clock the time Route53's requests are signed with
+     * @param clock   the time Route53's requests are signed with
+     * @param timeout how long one HTTP call may take, answer included
      */
-    public static TxtRecords create(DnsProviderConfig config, HttpClient http, Clock clock) {
-        ProviderHttp calls = new ProviderHttp(http, Duration.ofSeconds(30), config.apiToken(), config.secretKey());
+    public static TxtRecords create(DnsProviderConfig config, HttpClient http, Clock clock, Duration timeout) {
+        ProviderHttp calls = new ProviderHttp(http, timeout, config.apiToken(), config.secretKey());
         return switch (config.kind()) {
             case CLOUDFLARE -> new CloudflareDns(config, calls);
             case ROUTE53 -> new Route53Dns(config, calls, clock);
