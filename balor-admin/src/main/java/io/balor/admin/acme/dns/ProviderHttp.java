@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,7 +45,7 @@ final class ProviderHttp {
     }
 
     /** A request builder with this provider's timeout. */
-    HttpRequest.Builder request(java.net.URI uri) {
+    HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(timeout);
     }
 

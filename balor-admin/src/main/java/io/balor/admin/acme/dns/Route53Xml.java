@@ -6,6 +6,7 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -79,11 +80,19 @@ final class Route53Xml {
                 for (Element record : elements(set, "ResourceRecord")) {
                     values.add(text(record, "Value"));
                 }
-                String ttl = text(set, "TTL");
-                return new TxtSet(ttl == null ? 300 : Long.parseLong(ttl.trim()), values);
+                return new TxtSet(ttl(text(set, "TTL")), values);
             }
         }
         return null;
+    }
+
+    /** A TTL as Route53 writes it; 300 (its console's default) when absent or unreadable. */
+    private static long ttl(String text) {
+        try {
+            return text == null ? 300 : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return 300;
+        }
     }
 
     /** The codes and messages of an error answer ({@code ErrorResponse}, or {@code InvalidChangeBatch}). */
@@ -122,7 +131,7 @@ final class Route53Xml {
             factory.setXIncludeAware(false);
             factory.setExpandEntityReferences(false);
             DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());   // no "[Fatal Error]" on stderr
+            builder.setErrorHandler(new DefaultHandler());   // no "[Fatal Error]" on stderr
             return builder.parse(new InputSource(new ByteArrayInputStream(body)));
         } catch (ParserConfigurationException | SAXException | IOException e) {
             return null;

@@ -2,6 +2,7 @@ package io.balor.admin.acme.dns;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -165,7 +166,7 @@ public final class SigV4 {
         if (text.indexOf('%') < 0) {
             return text;
         }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             if (c == '%' && i + 2 < text.length() && Character.digit(text.charAt(i + 1), 16) >= 0

@@ -11,6 +11,7 @@ import java.net.IDN;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -137,7 +138,7 @@ public final class TxtResolver {
                 in.position(end);
             }
             return values;
-        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
             throw new IOException("DNS: a truncated or malformed answer for TXT " + fqdn);
         }
     }

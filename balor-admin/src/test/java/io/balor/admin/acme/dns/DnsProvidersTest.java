@@ -2,6 +2,7 @@ package io.balor.admin.acme.dns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,7 @@ class DnsProvidersTest {
                   "eab": {"kid": "k1", "hmac_key": "<redacted>"}}]"""), shown);
 
         JsonNode written = shown.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) written.get(0)).put("zone", "example.org");
+        ((ObjectNode) written.get(0)).put("zone", "example.org");
         assertEquals(List.of(), ProviderSecrets.restoreAll(written, stored, "acme_providers"));
         assertEquals("cf-secret", written.get(0).get("api_token").asText());
         assertEquals("example.org", written.get(0).get("zone").asText());

@@ -9,13 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,7 +33,7 @@ final class FakeCloudflare implements AutoCloseable {
     record Record(String id, String zoneId, String type, String name, String content, int ttl) {
     }
 
-    final Map<String, String> zones = new java.util.concurrent.ConcurrentHashMap<>();        // name -> id
+    final Map<String, String> zones = new ConcurrentHashMap<>();        // name -> id
     final List<Record> records = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -55,7 +53,7 @@ final class FakeCloudflare implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath().substring("/client/v4".length());
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = QueryParams.parse(exchange.getRequestURI().getRawQuery());
             calls.add(method + " " + path + (query.isEmpty() ? "" : " " + query));
             if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 fail(exchange, 403, 10000, "Authentication error");
@@ -150,17 +148,6 @@ final class FakeCloudflare implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return query;
-    }
 
     List<String> contents(String name) {
         List<String> contents = new ArrayList<>();

@@ -9,7 +9,6 @@ import org.w3c.dom.NodeList;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +65,7 @@ final class FakeRoute53 implements AutoCloseable {
             String method = exchange.getRequestMethod();
             URI uri = exchange.getRequestURI();
             String path = uri.getRawPath();
-            Map<String, String> query = query(uri.getRawQuery());
+            Map<String, String> query = QueryParams.parse(uri.getRawQuery());
             calls.add(method + " " + path);
             String refusal = verify(exchange, body);
             if (refusal != null) {
@@ -216,17 +215,6 @@ final class FakeRoute53 implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return query;
-    }
 
     @Override
     public void close() {

@@ -6,6 +6,7 @@ import io.balor.admin.acme.TxtRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -107,7 +108,7 @@ class Route53DnsTest {
 
     @Test
     void readsRoute53sInvalidChangeBatch() {
-        org.w3c.dom.Document answer = Route53Xml.parse(("<?xml version=\"1.0\"?><InvalidChangeBatch xmlns=\""
+        Document answer = Route53Xml.parse(("<?xml version=\"1.0\"?><InvalidChangeBatch xmlns=\""
                 + Route53Xml.NAMESPACE + "\"><Messages><Message>Tried to delete resource record set but it was not"
                 + " found</Message></Messages></InvalidChangeBatch>").getBytes());
         Route53Xml.Error error = Route53Xml.error(answer);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ class TxtResolverTest {
                     byte[] buffer = new byte[512];
                     DatagramPacket query = new DatagramPacket(buffer, buffer.length);
                     truncating.receive(query);
-                    byte[] answer = java.util.Arrays.copyOf(buffer, query.getLength());
+                    byte[] answer = Arrays.copyOf(buffer, query.getLength());
                     answer[2] = (byte) (0x80 | 0x02 | (answer[2] & 0x01));      // QR, TC, RD as asked
                     truncating.send(new DatagramPacket(answer, answer.length, query.getSocketAddress()));
                 } catch (IOException e) {
@@ -135,12 +136,12 @@ class TxtResolverTest {
         nxdomain[3] = 3;
         assertEquals(List.of(), assertDoesNotThrowList(nxdomain));
         // one answer record whose name is a pointer to itself, then a record running past the end
-        byte[] looping = java.util.Arrays.copyOf(answer, answer.length + 2);
+        byte[] looping = Arrays.copyOf(answer, answer.length + 2);
         looping[7] = 1;
         looping[answer.length] = (byte) 0xc0;
         looping[answer.length + 1] = (byte) answer.length;
         assertThrows(IOException.class, () -> TxtResolver.parse(looping, 0x1234, "x.test."), "a forward pointer");
-        byte[] truncated = java.util.Arrays.copyOf(answer, answer.length + 6);
+        byte[] truncated = Arrays.copyOf(answer, answer.length + 6);
         truncated[7] = 1;
         truncated[answer.length] = (byte) 0xc0;
         truncated[answer.length + 1] = 12;
