@@ -26,9 +26,12 @@ import java.util.List;
  *   <li>{@link #present}: {@code POST /zones/{id}/dns_records} with
  *       {@code {"type":"TXT","name":NAME,"content":VALUE,"ttl":60}}, NAME without the trailing
  *       dot; Cloudflare's error 81058 (an identical record already exists) counts as done;</li>
- *   <li>{@link #cleanUp}: {@code GET /zones/{id}/dns_records?type=TXT&name=NAME&content=VALUE},
- *       then {@code DELETE /zones/{id}/dns_records/{record id}} for each record found (none
- *       found, or a 404 on delete, means it is already gone).</li>
+ *   <li>{@link #cleanUp}: {@code GET /zones/{id}/dns_records?type=TXT&name=NAME&per_page=100},
+ *       then {@code DELETE /zones/{id}/dns_records/{record id}} for each record whose content is
+ *       the value (none found, or a 404 on delete, means it is already gone). The content is
+ *       matched here rather than with the API's {@code content} filter because Cloudflare may
+ *       hold a TXT value in double quotes ({@code "VALUE"}), which that exact filter would miss;
+ *       both forms match.</li>
  * </ol>
  * Every answer is Cloudflare's envelope {@code {"success", "errors": [{"code", "message"}],
  * "result"}}; a failure is a {@link DnsApiException} with the HTTP status and the error codes.
@@ -78,11 +81,11 @@ final class CloudflareDns implements TxtRecords {
         String zone = zoneId(name);
         String what = "cloudflare: find TXT " + name;
         JsonNode found = call(authorized("/zones/" + zone + "/dns_records?type=TXT&name=" + query(name)
-                + "&content=" + query(value)).GET().build(), what);
+                + "&per_page=100").GET().build(), what);
         for (JsonNode record : found.path("result")) {
             String id = record.path("id").asText("");
-            if (id.isEmpty() || !value.equals(record.path("content").asText(null))) {
-                continue;       // a filter the server ignored is no licence to delete something else
+            if (id.isEmpty() || !sameContent(record.path("content").asText(""), value)) {
+                continue;
             }
             String remove = "cloudflare: delete TXT " + name;
             ProviderHttp.Answer answer = http.send(authorized("/zones/" + zone + "/dns_records/" + segment(id))
@@ -152,6 +155,11 @@ final class CloudflareDns implements TxtRecords {
             message.append(": success=false with no errors");
         }
         return new DnsApiException(http.scrub(message.toString()), answer.status(), codes);
+    }
+
+    /** Whether Cloudflare's {@code content} is {@code value}, bare or in double quotes. */
+    static boolean sameContent(String content, String value) {
+        return content.equals(value) || content.equals('"' + value + '"');
     }
 
     private HttpRequest.Builder authorized(String path) {

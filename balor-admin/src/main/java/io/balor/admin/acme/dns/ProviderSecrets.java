@@ -21,8 +21,9 @@ import java.util.Set;
  * ({@code eab_hmac_key}, {@code hmac_key}), in any case ({@link #secret}). A write that sends
  * {@value #REDACTED} back as a secret's value means "the value Balor has": {@link #restore} puts
  * back the stored value of the same field of the entry of the same name, and reports the ones
- * with nothing stored, which the caller refuses. The methods change the tree they are given;
- * copy it first when it is shared.
+ * with nothing stored, which the caller refuses; restore before checking an entry with
+ * {@link DnsProviders#config}, which would take the mask for a token. The methods change the
+ * tree they are given; copy it first when it is shared.
  */
 public final class ProviderSecrets {
 

@@ -63,6 +63,14 @@ class CloudflareDnsTest {
     }
 
     @Test
+    void removesAValueCloudflareHoldsInQuotes() throws Exception {
+        cloudflare.records.add(new FakeCloudflare.Record("0f1e2d", ZONE_ID, "TXT", "_acme-challenge.www.example.com",
+                "\"quoted\"", 60));
+        provider("zone_id", ZONE_ID).cleanUp(FQDN, "quoted");
+        assertTrue(cloudflare.records.isEmpty());
+    }
+
+    @Test
     void findsTheZoneFromTheRecordsNameWhenNoneIsConfigured() throws Exception {
         provider().present("_acme-challenge.a.b.example.com.", "v");
         assertEquals(List.of("v"), cloudflare.contents("_acme-challenge.a.b.example.com"));
