@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -191,9 +192,16 @@ final class AcmeTransport {
         return uri.getScheme() + "://" + uri.getAuthority();
     }
 
-    /** The problem document of an error response, or one made up from its status. */
     private AcmeException failure(Response response, String step) {
-        Instant retryAfter = retryAfter(response.headers(), clock.instant());
+        return failure(response, step, clock.instant());
+    }
+
+    /**
+     * The problem document of an error response (RFC 8555 §6.7), or one made up from its status
+     * when the body is not one; with the instant its {@code Retry-After} names, if any.
+     */
+    static AcmeException failure(Response response, String step, Instant now) {
+        Instant retryAfter = retryAfter(response.headers(), now);
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("application/problem+json") || type.startsWith("application/json")) {
             try {
@@ -206,7 +214,7 @@ final class AcmeTransport {
             }
         }
         String detail = "HTTP " + response.status() + " from " + response.uri();
-        return new AcmeException(step, new AcmeProblem(null, detail, response.status(), null, java.util.List.of()), retryAfter);
+        return new AcmeException(step, new AcmeProblem(null, detail, response.status(), null, List.of()), retryAfter);
     }
 
     /** {@code Retry-After} (RFC 9110 §10.2.3: seconds or an HTTP date) as an instant, or null. */

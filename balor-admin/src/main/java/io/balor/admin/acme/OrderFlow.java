@@ -67,12 +67,12 @@ final class OrderFlow {
         for (JsonNode authorization : orderJson.path("authorizations")) {
             authorize(URI.create(authorization.asText()));
         }
-        orderJson = await(orderUrl, "order", "pending", "ready");
+        orderJson = await(orderUrl, "order", "ready", "pending");
         KeyPair key = order.keyType().generate();
         byte[] csr = CertificateSigningRequest.der(order.names(), key, order.keyType());
         ObjectNode finalize = Jws.MAPPER.createObjectNode().put("csr", Jws.base64url(csr));
         client.post(URI.create(orderJson.path("finalize").asText()), finalize, signer, null, "finalize");
-        orderJson = await(orderUrl, "finalize", "processing", "valid");
+        orderJson = await(orderUrl, "finalize", "valid", "ready", "processing");
         URI certificateUrl = URI.create(orderJson.path("certificate").asText());
         String chain = client.post(certificateUrl, null, signer, PEM_CHAIN, "certificate").text();
         return result(chain, key, certificateUrl);
@@ -135,14 +135,16 @@ final class OrderFlow {
     /** Asks the CA to validate {@code challenge}, then waits for the authorization's verdict. */
     private void validate(URI authorization, JsonNode challenge, String step) throws AcmeException {
         client.post(URI.create(challenge.path("url").asText()), Jws.MAPPER.createObjectNode(), signer, null, step);
-        await(authorization, step, "pending", "valid");
+        await(authorization, step, "valid", "pending");
     }
 
     /**
-     * Polls {@code url} (POST-as-GET) while its status is {@code waiting}, until it is
-     * {@code wanted}; any other status is a failure of {@code step} with the CA's problem.
+     * Polls {@code url} (POST-as-GET) while its status is one of {@code waiting}, until it is
+     * {@code wanted}; any other status ({@code invalid}, {@code expired} ...) is a failure of
+     * {@code step} with the CA's problem. After {@code finalize} an order may still say
+     * {@code ready} for a moment before {@code processing} (RFC 8555 §7.1.6), hence a set.
      */
-    private JsonNode await(URI url, String step, String waiting, String wanted) throws AcmeException {
+    private JsonNode await(URI url, String step, String wanted, String... waiting) throws AcmeException {
         Duration timeout = client.options().validationTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -152,7 +154,7 @@ final class OrderFlow {
             if (wanted.equals(status)) {
                 return json;
             }
-            if (!waiting.equals(status) && !"processing".equals(status) && !"pending".equals(status)) {
+            if (!List.of(waiting).contains(status)) {
                 throw refused(step, json, status);
             }
             long left = deadline - System.nanoTime();
