@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A hand-written RFC 8555 client for one ACME directory: reads the directory, registers or finds
- * an account, and issues certificates ({@link #issue}, the order flow of §7.4 in
- * {@link OrderFlow}). HTTP, nonces and {@code badNonce} retries are {@link AcmeTransport}'s;
- * signatures {@link Jws}'s.
+ * an account, issues certificates ({@link #issue}, the order flow of §7.4 in {@link OrderFlow}),
+ * and asks when to renew one ({@link #renewalWindow}, ARI). HTTP, nonces and {@code badNonce}
+ * retries are {@link AcmeTransport}'s; signatures {@link Jws}'s.
  *
  * <p>Blocking: every method runs on the caller's thread (the job runner's executor), each HTTP
  * exchange bounded by {@link AcmeOptions#requestTimeout()} and each wait for the CA by
@@ -165,6 +167,33 @@ public final class AcmeClient {
             throw new IllegalArgumentException(order.challenge().wireName() + " needs its publisher");
         }
         return new OrderFlow(this, account, order, http01, dns01).run();
+    }
+
+    /**
+     * The CA's suggested renewal window for {@code leaf} (draft-ietf-acme-ari), or empty when the
+     * CA offers no {@code renewalInfo}. An unauthenticated GET.
+     *
+     * @throws AcmeException step {@code renewalInfo}: the CA refused or answered malformed
+     */
+    public Optional<RenewalWindow> renewalWindow(X509Certificate leaf) throws AcmeException {
+        URI base = directory().renewalInfo();
+        if (base == null) {
+            return Optional.empty();
+        }
+        String id;
+        try {
+            id = RenewalWindow.certificateId(leaf);
+        } catch (IllegalArgumentException e) {
+            throw new AcmeException("renewalInfo", e.getMessage(), e);
+        }
+        URI url = URI.create(base.toString().replaceAll("/+$", "") + "/" + id);
+        AcmeTransport.Response response = transport.get(url, "renewalInfo");
+        try {
+            return Optional.of(RenewalWindow.parse(response.json("renewalInfo"), url,
+                    AcmeTransport.retryAfter(response.headers(), clock.instant())));
+        } catch (IllegalArgumentException e) {
+            throw new AcmeException("renewalInfo", e.getMessage() + " (" + url + ")", e);
+        }
     }
 
     AcmeOptions options() {

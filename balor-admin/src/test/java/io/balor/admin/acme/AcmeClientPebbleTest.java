@@ -99,8 +99,9 @@ class AcmeClientPebbleTest {
         AcmeClient client = client();
         AcmeAccount account = client.register(CertificateKeyType.EC_P256.generate(), AccountRequest.of("ops@x.test", true));
         IssuedCertificate issued = client.issue(account, OrderRequest.of(ChallengeType.DNS_01, "dns.x.test"), null, txt);
-        verify(issued, pebble.issuingRoot());
+        X509Certificate leaf = verify(issued, pebble.issuingRoot());
         assertTrue(txt.presented("_acme-challenge.dns.x.test."));
+        assertTrue(client.renewalWindow(leaf).isEmpty(), "Debian's Pebble 2.4 has no renewalInfo (ARI)");
         assertEquals(0, txt.present(), "every TXT record cleaned up");
     }
 
