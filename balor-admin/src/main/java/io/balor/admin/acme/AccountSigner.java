@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
 import java.security.KeyPair;
+import java.security.interfaces.ECPublicKey;
 
 /**
  * Signs ACME requests with an account key (RFC 8555 §6.2): the protected header carries
@@ -16,6 +17,12 @@ import java.security.KeyPair;
  * @param accountUrl the account URL ({@code kid}), or null to send the {@code jwk}
  */
 record AccountSigner(KeyPair keyPair, URI accountUrl) {
+
+    AccountSigner {
+        if (!(keyPair.getPublic() instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new IllegalArgumentException("an ACME account key is EC P-256 (ES256), not " + keyPair.getPublic().getAlgorithm());
+        }
+    }
 
     ObjectNode sign(URI url, String nonce, JsonNode payload) {
         ObjectNode header = Jws.MAPPER.createObjectNode();

@@ -214,6 +214,7 @@ final class OrderFlow {
             throw new AcmeException("certificate", "the CA's certificate is not for the key the CSR carried");
         }
         String keyPem = PemText.encode("PRIVATE KEY", key.getPrivate().getEncoded());
-        return new IssuedCertificate(chain, keyPem, leaf.getNotAfter().toInstant(), order.names(), certificateUrl);
+        return new IssuedCertificate(chain, keyPem, leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
+                order.names(), certificateUrl);
     }
 }

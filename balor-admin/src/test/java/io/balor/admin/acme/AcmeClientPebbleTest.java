@@ -245,6 +245,7 @@ class AcmeClientPebbleTest {
         CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(chain), parameters);
         X509Certificate leaf = chain.get(0);
         assertEquals(new TreeSet<>(issued.names()), sans(leaf));
+        assertEquals(leaf.getNotBefore().toInstant(), issued.notBefore());
         assertEquals(leaf.getNotAfter().toInstant(), issued.notAfter());
         assertTrue(issued.notAfter().isAfter(Instant.now()));
         KeyPair key = loadKey(issued.privateKeyPem(), leaf);

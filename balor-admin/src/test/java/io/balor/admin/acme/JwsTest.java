@@ -90,6 +90,14 @@ class JwsTest {
     }
 
     @Test
+    void anAccountKeyMustBeP256() {
+        KeyPair rsa = CertificateKeyType.RSA_2048.generate();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new AccountSigner(rsa, null));
+        assertTrue(e.getMessage().contains("P-256"), e.getMessage());
+    }
+
+    @Test
     void rsaThumbprintIsRfc7638sExample() throws Exception {
         String n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZC"
                 + "iFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZg"
