@@ -58,7 +58,8 @@ public final class AccountKeyStore {
         }
         KeyPair fresh = CertificateKeyType.EC_P256.generate();
         try {
-            AtomicFile.write(file(), PemText.encode(LABEL, fresh.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII), false);
+            byte[] pem = PemText.encode(LABEL, fresh.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII);
+            AtomicFile.write(file(), pem, false);
             return fresh;
         } catch (FileAlreadyExistsException e) {
             return load();
@@ -76,7 +77,8 @@ public final class AccountKeyStore {
         try {
             return fromPkcs8(PemText.decode(text, LABEL));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            throw new IOException("the ACME account key " + file() + " is not a P-256 PKCS#8 PEM key: " + e.getMessage(), e);
+            throw new IOException("the ACME account key " + file() + " is not a P-256 PKCS#8 PEM key: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -19,8 +19,10 @@ import java.security.interfaces.ECPublicKey;
 record AccountSigner(KeyPair keyPair, URI accountUrl) {
 
     AccountSigner {
-        if (!(keyPair.getPublic() instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
-            throw new IllegalArgumentException("an ACME account key is EC P-256 (ES256), not " + keyPair.getPublic().getAlgorithm());
+        if (!(keyPair.getPublic() instanceof ECPublicKey ec)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new IllegalArgumentException("an ACME account key is EC P-256 (ES256), not "
+                    + keyPair.getPublic().getAlgorithm());
         }
     }
 

@@ -142,7 +142,8 @@ public final class AcmeClient {
     }
 
     private AcmeAccount account(KeyPair key, ObjectNode payload, String step) throws AcmeException {
-        AcmeTransport.Response response = post(directory().newAccount(), payload, new AccountSigner(key, null), null, step);
+        AccountSigner withJwk = new AccountSigner(key, null);
+        AcmeTransport.Response response = post(directory().newAccount(), payload, withJwk, null, step);
         URI url = response.location();
         if (url == null) {
             throw new AcmeException(step, "the CA answered without the account URL (Location)");

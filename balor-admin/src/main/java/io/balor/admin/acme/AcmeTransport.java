@@ -119,7 +119,8 @@ final class AcmeTransport {
             if (!badNonce || attempt >= BAD_NONCE_ATTEMPTS) {
                 throw failure;
             }
-            badNonceRetries.incrementAndGet();      // the refusal carried a fresh nonce (§6.5): the next attempt uses it
+            // The refusal carried a fresh nonce (§6.5), which send() kept: the next attempt uses it.
+            badNonceRetries.incrementAndGet();
         }
     }
 
@@ -139,7 +140,9 @@ final class AcmeTransport {
         String fresh = response.headers().firstValue("Replay-Nonce")
                 .orElseThrow(() -> new AcmeException(step, "newNonce answered without a Replay-Nonce header"));
         synchronized (this) {
-            nonce = null;       // the HEAD's nonce is stored by send(); it is the one returned here
+            if (fresh.equals(nonce)) {
+                nonce = null;       // send() kept the HEAD's nonce too: it is used here, not again
+            }
         }
         return fresh;
     }
@@ -149,7 +152,8 @@ final class AcmeTransport {
     }
 
     private Response send(HttpRequest request, String step) throws AcmeException {
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> future =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> answer;
         try {
             answer = future.get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -182,8 +186,8 @@ final class AcmeTransport {
             return new AcmeException(step, "cannot reach " + where + ": connection refused or no route", cause);
         }
         if (cause instanceof SSLException) {
-            return new AcmeException(step, "TLS with " + where + " failed (is its CA trusted? BALOR_ACME_CA_FILE adds one): "
-                    + cause.getMessage(), cause);
+            return new AcmeException(step, "TLS with " + where
+                    + " failed (is its CA trusted? BALOR_ACME_CA_FILE adds one): " + cause.getMessage(), cause);
         }
         return new AcmeException(step, "cannot reach " + where + ": " + cause, cause);
     }
