@@ -102,7 +102,7 @@ class AcmeClientPebbleTest {
         X509Certificate leaf = verify(issued, pebble.issuingRoot());
         assertTrue(txt.presented("_acme-challenge.dns.x.test."));
         assertTrue(client.renewalWindow(leaf).isEmpty(), "Debian's Pebble 2.4 has no renewalInfo (ARI)");
-        assertEquals(0, txt.present(), "every TXT record cleaned up");
+        assertEquals(0, txt.outstanding(), "every TXT record cleaned up");
     }
 
     @Test
@@ -115,7 +115,7 @@ class AcmeClientPebbleTest {
         assertTrue(leaf.getSubjectX500Principal().getName().contains("CN=*.wild.x.test")
                 || sans(leaf).contains("*.wild.x.test"));
         assertTrue(txt.presented("_acme-challenge.wild.x.test."), "the wildcard's TXT name drops the *.");
-        assertEquals(0, txt.present());
+        assertEquals(0, txt.outstanding());
         assertThrows(IllegalArgumentException.class, () -> OrderRequest.of(ChallengeType.HTTP_01, "*.wild.x.test"));
     }
 

@@ -17,14 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * (which clears every value of the name). Counts what is present, so a test can check that
  * everything was cleaned up. Thread-safe; blocking calls with a 5 s timeout.
  */
-final class ChallTestSrvTxtRecords implements TxtRecords {
+public final class ChallTestSrvTxtRecords implements TxtRecords {
 
     private final URI management;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> present = new ConcurrentHashMap<>();
     private final Map<String, Boolean> everPresented = new ConcurrentHashMap<>();
 
-    ChallTestSrvTxtRecords(URI management) {
+    /** @param management challtestsrv's management URL ({@link PebbleServer#challtestsrvUrl()}) */
+    public ChallTestSrvTxtRecords(URI management) {
         this.management = management;
     }
 
@@ -41,13 +42,13 @@ final class ChallTestSrvTxtRecords implements TxtRecords {
         present.remove(fqdn + " " + value);
     }
 
-    /** Records presented and not cleaned up. */
-    int present() {
+    /** Records presented and not cleaned up yet. */
+    public int outstanding() {
         return present.size();
     }
 
     /** Whether {@code fqdn} was ever presented. */
-    boolean presented(String fqdn) {
+    public boolean presented(String fqdn) {
         return everPresented.containsKey(fqdn);
     }
 
