@@ -1,14 +1,15 @@
 package io.balor.admin.acme;
 
+import com.sun.net.httpserver.HttpServer;
 import io.balor.Balor;
 import io.balor.BalorOptions;
 import io.balor.admin.api.Pem;
 import io.balor.config.BalorConfig;
+import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
 import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.RouteConfig;
-import io.balor.config.CertificateConfig;
 import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
