@@ -65,15 +65,15 @@ final class OrderFlow {
         }
         JsonNode orderJson = created.json("newOrder");
         for (JsonNode authorization : orderJson.path("authorizations")) {
-            authorize(URI.create(authorization.asText()));
+            authorize(url(authorization, "newOrder"));
         }
         orderJson = await(orderUrl, "order", "ready", "pending");
         KeyPair key = order.keyType().generate();
         byte[] csr = CertificateSigningRequest.der(order.names(), key, order.keyType());
         ObjectNode finalize = Jws.MAPPER.createObjectNode().put("csr", Jws.base64url(csr));
-        client.post(URI.create(orderJson.path("finalize").asText()), finalize, signer, null, "finalize");
+        client.post(url(orderJson.path("finalize"), "finalize"), finalize, signer, null, "finalize");
         orderJson = await(orderUrl, "finalize", "valid", "ready", "processing");
-        URI certificateUrl = URI.create(orderJson.path("certificate").asText());
+        URI certificateUrl = url(orderJson.path("certificate"), "certificate");
         String chain = client.post(certificateUrl, null, signer, PEM_CHAIN, "certificate").text();
         return result(chain, key, certificateUrl);
     }
@@ -134,7 +134,7 @@ final class OrderFlow {
 
     /** Asks the CA to validate {@code challenge}, then waits for the authorization's verdict. */
     private void validate(URI authorization, JsonNode challenge, String step) throws AcmeException {
-        client.post(URI.create(challenge.path("url").asText()), Jws.MAPPER.createObjectNode(), signer, null, step);
+        client.post(url(challenge.path("url"), step), Jws.MAPPER.createObjectNode(), signer, null, step);
         await(authorization, step, "valid", "pending");
     }
 
@@ -163,6 +163,19 @@ final class OrderFlow {
             }
             pause(Math.min(left, wait(response).toNanos()), step);
         }
+    }
+
+    /** A URL the CA gave in a JSON field: absolute https, else the answer is malformed. */
+    private static URI url(JsonNode field, String step) throws AcmeException {
+        try {
+            URI url = new URI(field.asText());
+            if ("https".equals(url.getScheme()) && url.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new AcmeException(step, "the CA sent no usable https URL where one was due: '" + field.asText() + "'");
     }
 
     /** The server's {@code Retry-After} when it sent one (RFC 8555 §7.5.1), else the poll interval. */

@@ -2,6 +2,7 @@ package io.balor.admin.acme;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.balor.admin.http.ApiServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,6 +28,10 @@ final class ChallengeHttpServer implements Http01Challenges, AutoCloseable {
     private volatile boolean wrong;
 
     ChallengeHttpServer() throws IOException {
+        // jdk.httpserver reads its settings once per JVM, when the first server is made: this one
+        // may be the first in a test run, so it applies the admin server's (a drainAmount of
+        // 16 MiB, which ApiBodyTest relies on) rather than fixing the JDK's defaults for all.
+        ApiServer.applyTimeoutDefaults();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext(PREFIX, this::answer);
         server.start();
