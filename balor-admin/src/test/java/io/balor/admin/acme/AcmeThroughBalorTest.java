@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.balor.Balor;
 import io.balor.BalorOptions;
 import io.balor.admin.api.Pem;
+import io.balor.admin.http.ApiServer;
 import io.balor.config.BalorConfig;
 import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
@@ -49,6 +50,7 @@ class AcmeThroughBalorTest {
 
     @Test
     void aRouteGetsItsCertificateOverHttp01AndServesItBySniWithoutARestart() throws Exception {
+        ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
         HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         app.createContext("/", exchange -> {
             try (exchange) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.balor.admin.api.AdminFixture;
 import io.balor.admin.api.Await;
 import io.balor.admin.api.Pem;
+import io.balor.admin.http.ApiServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -251,6 +252,7 @@ class ConsoleScenarioTest {
 
     /** An HTTP upstream on 127.0.0.1 that answers every request with {@code name}. */
     private static HttpServer upstream(String name) throws Exception {
+        ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
