@@ -1,11 +1,7 @@
 package io.balor.bench;
 
 import io.balor.Balor;
-import io.balor.BalorOptions;
-import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
-import io.balor.config.PoolConfig;
-import io.balor.config.UpstreamConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -69,12 +64,8 @@ public class HttpExchangeBenchmark {
         Thread thread = new Thread(() -> serve(origin, answer), "bench-origin");
         thread.setDaemon(true);
         thread.start();
-        BalorConfig config = new BalorConfig(
-                List.of(ListenerConfig.http("bench", "127.0.0.1:0", "origin")),
-                List.of(PoolConfig.of("origin", UpstreamConfig.of("127.0.0.1:" + origin.getLocalPort()))));
-        balor = Balor.start(config, BalorOptions.defaults().withLoops(1));
-        client = new Socket(InetAddress.getLoopbackAddress(), balor.boundAddress("bench").getPort());
-        client.setTcpNoDelay(true);
+        balor = OneLoopRig.start(ListenerConfig.http("bench", "127.0.0.1:0", "origin"), origin);
+        client = OneLoopRig.connect(balor, "bench");
         out = client.getOutputStream();
         in = client.getInputStream();
         request = "GET /bench HTTP/1.1\r\nHost: bench.test\r\nUser-Agent: jmh\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

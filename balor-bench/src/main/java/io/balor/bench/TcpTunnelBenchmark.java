@@ -1,11 +1,7 @@
 package io.balor.bench;
 
 import io.balor.Balor;
-import io.balor.BalorOptions;
-import io.balor.config.BalorConfig;
 import io.balor.config.ListenerConfig;
-import io.balor.config.PoolConfig;
-import io.balor.config.UpstreamConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,12 +57,8 @@ public class TcpTunnelBenchmark {
         echoThread = new Thread(() -> echo(echoServer), "bench-echo");
         echoThread.setDaemon(true);
         echoThread.start();
-        BalorConfig config = new BalorConfig(
-                List.of(ListenerConfig.tcp("bench", "127.0.0.1:0", "echo")),
-                List.of(PoolConfig.of("echo", UpstreamConfig.of("127.0.0.1:" + echoServer.getLocalPort()))));
-        balor = Balor.start(config, BalorOptions.defaults().withLoops(1));
-        client = new Socket(InetAddress.getLoopbackAddress(), balor.boundAddress("bench").getPort());
-        client.setTcpNoDelay(true);
+        balor = OneLoopRig.start(ListenerConfig.tcp("bench", "127.0.0.1:0", "echo"), echoServer);
+        client = OneLoopRig.connect(balor, "bench");
         out = client.getOutputStream();
         in = client.getInputStream();
         request = new byte[size];

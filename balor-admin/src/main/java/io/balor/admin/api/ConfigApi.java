@@ -2,9 +2,7 @@ package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.balor.UpstreamHealthStatus;
 import io.balor.admin.api.ConfigEdits.Section;
 import io.balor.admin.auth.Role;
 import io.balor.admin.http.Access;
@@ -18,13 +16,8 @@ import io.balor.admin.state.StateStore;
 import io.balor.config.ConfigProblem;
 import io.balor.config.InvalidConfigException;
 import io.balor.config.ListenerConfig;
-import io.balor.config.PoolConfig;
-import io.balor.config.UpstreamConfig;
 
-import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,7 +45,6 @@ import java.util.function.UnaryOperator;
  */
 final class ConfigApi {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** What reads add to the state file's objects: live state, never saved. */
     private static final List<String> LIVE_KEYS = List.of("id", "bound", "upstream_health", "used_by");
 
@@ -95,9 +87,9 @@ final class ConfigApi {
     private ArrayNode list(Section section) {
         BalorState state = context.store().current();
         ArrayNode items = edits.items(state, section);
-        Map<String, List<UpstreamHealthStatus>> health = health();
+        LiveState live = new LiveState(context.balor());
         for (JsonNode item : items) {
-            decorate(section, shown(section, (ObjectNode) item), state, health);
+            live.decorate(section, shown(section, (ObjectNode) item), state);
         }
         return items;
     }
@@ -112,7 +104,7 @@ final class ConfigApi {
         if (item == null) {
             throw notFound(section, name);
         }
-        return decorate(section, shown(section, item), state, health());
+        return new LiveState(context.balor()).decorate(section, shown(section, item), state);
     }
 
     /** {@code item} as the API shows it: a pool's credential headers redacted ({@link SecretHeaders}). */
@@ -305,8 +297,8 @@ final class ConfigApi {
             return state.withConfig(state.config().withListeners(listeners));
         });
         BalorState after = changed.after();
-        ApiResponse response = ApiResponse.ok(decorate(Section.LISTENERS, edits.item(after, Section.LISTENERS, name),
-                after, health())).withAuditDetail(summary);
+        ApiResponse response = ApiResponse.ok(new LiveState(context.balor()).decorate(Section.LISTENERS,
+                edits.item(after, Section.LISTENERS, name), after)).withAuditDetail(summary);
         return changed.before() == after ? response   // already so: nothing changed
                 : response.withAuditChange(edits.item(changed.before(), Section.LISTENERS, name),
                         edits.item(after, Section.LISTENERS, name));
@@ -334,83 +326,6 @@ final class ConfigApi {
         }
         ((ObjectNode) body).remove(LIVE_KEYS);
         return body;
-    }
-
-    /** The live part of a read: where a listener is bound, and each upstream's health. */
-    private ObjectNode decorate(Section section, ObjectNode item, BalorState state, Map<String, List<UpstreamHealthStatus>> health) {
-        String name = item.path("name").asText();
-        if (section == Section.LISTENERS) {
-            item.put("id", name);
-            InetSocketAddress bound = context.balor().boundAddress(name);
-            item.put("bound", bound == null ? null : bound.getAddress().getHostAddress() + ":" + bound.getPort());
-            ListenerConfig listener = state.config().listener(name);
-            ArrayNode upstreams = item.putArray("upstream_health");
-            for (String pool : pools(listener)) {
-                upstreams.addAll(upstreamHealth(state, pool, upstreamsOf(state, listener, pool), health));
-            }
-        } else {
-            PoolConfig pool = state.config().pool(name);
-            item.set("upstream_health", upstreamHealth(state, name, pool.upstreams(), health));
-            item.set("used_by", NODES.arrayNode().addAll(ConfigEdits.poolUsers(state.config(), name).stream()
-                    .map(NODES::textNode).toList()));
-        }
-        return item;
-    }
-
-    private static java.util.Set<String> pools(ListenerConfig listener) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        if (listener.poolName() != null) {
-            names.add(listener.poolName());
-        }
-        listener.http().routes().forEach(route -> names.add(route.pool()));
-        return names;
-    }
-
-    private static List<UpstreamConfig> upstreamsOf(BalorState state, ListenerConfig listener, String pool) {
-        PoolConfig shared = state.config().pool(pool);
-        return shared != null ? shared.upstreams() : pool.equals(listener.name()) ? listener.upstreams() : List.of();
-    }
-
-    /**
-     * Each upstream's live state: {@code checked} when its pool has active health checks,
-     * {@code up} false while they say down or passive health has it ejected. {@code failures}
-     * and {@code last_error} say why it is out, or is going out: while passive health has it
-     * ejected, the live-traffic failures in a row that ejected it and the last one's reason (an
-     * access-log {@code error} token); otherwise what its checks say, or live traffic's in a pool
-     * without checks. {@code traffic_failures} and {@code traffic_error} are always live traffic's.
-     */
-    private static ArrayNode upstreamHealth(BalorState state, String pool, List<UpstreamConfig> upstreams,
-                                            Map<String, List<UpstreamHealthStatus>> health) {
-        PoolConfig config = state.config().pool(pool);
-        boolean activeChecks = config != null && config.healthCheck() != null;
-        ArrayNode list = NODES.arrayNode();
-        List<UpstreamHealthStatus> checked = health.getOrDefault(pool, List.of());
-        for (UpstreamConfig upstream : upstreams) {
-            ObjectNode node = list.addObject().put("pool", pool).put("upstream", upstream.address());
-            UpstreamHealthStatus status = checked.stream()
-                    .filter(s -> s.upstream().equals(pool + "/" + io.balor.config.HostPort.parseUpstream(upstream.address()).value()))
-                    .findFirst().orElse(null);
-            node.put("checked", status != null && activeChecks);
-            node.put("up", status == null || (status.up() && !status.ejected()));
-            if (status != null) {
-                boolean traffic = status.ejected() || !activeChecks;
-                node.put("ejected", status.ejected())
-                        .put("failures", traffic ? status.trafficFailures() : status.failures())
-                        .put("last_error", traffic ? status.trafficError() : status.lastError())
-                        .put("traffic_failures", status.trafficFailures())
-                        .put("traffic_error", status.trafficError());
-            }
-            node.put("enabled", upstream.enabled());
-        }
-        return list;
-    }
-
-    private Map<String, List<UpstreamHealthStatus>> health() {
-        Map<String, List<UpstreamHealthStatus>> byPool = new HashMap<>();
-        for (UpstreamHealthStatus status : context.balor().upstreamHealth()) {
-            byPool.computeIfAbsent(status.pool(), k -> new java.util.ArrayList<>()).add(status);
-        }
-        return byPool;
     }
 
     private static ApiException notFound(Section section, String name) {

@@ -3,6 +3,7 @@ package io.balor.admin.acme.dns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.admin.state.SecretHeaders;
 import io.balor.config.ConfigProblem;
 
 import java.util.ArrayList;
@@ -27,8 +28,8 @@ import java.util.Set;
  */
 public final class ProviderSecrets {
 
-    /** What a secret is shown as. */
-    public static final String REDACTED = "<redacted>";
+    /** What a secret is shown as: the same mask as every other credential the admin API hides. */
+    public static final String REDACTED = SecretHeaders.REDACTED;
 
     private static final Set<String> NAMED = Set.of("api_token", "secret_key");
     private static final List<String> WORDS = List.of("token", "secret", "hmac", "password", "private");
@@ -87,8 +88,7 @@ public final class ProviderSecrets {
                 if (kept != null && kept.isTextual() && !REDACTED.equals(kept.textValue())) {
                     object.set(field, kept);
                 } else {
-                    missing.add(new ConfigProblem(path + "." + field, "send the real value; " + REDACTED
-                            + " stands for the one Balor already has, and it has none"));
+                    missing.add(new ConfigProblem(path + "." + field, SecretHeaders.HINT + ", and it has none"));
                 }
             } else if (value.isObject()) {
                 missing.addAll(restore(value, kept, path + "." + field));
