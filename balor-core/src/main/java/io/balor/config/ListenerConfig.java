@@ -210,8 +210,12 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
                 }
             }
         }
-        if (tls != null && tls.mode() == TlsConfig.Mode.TERMINATE && tls.certificate() == null && !routeCertificates) {
-            problems.add(path + ".tls.cert_file", "a TLS listener needs a certificate of its own or on a host route");
+        boolean routeAcme = http.routes().stream().anyMatch(route -> route.acme() != null);
+        // A route's acme brings its certificate later: until then a handshake gets unrecognized_name.
+        if (tls != null && tls.mode() == TlsConfig.Mode.TERMINATE && tls.certificate() == null && !routeCertificates
+                && !routeAcme) {
+            problems.add(path + ".tls.cert_file", "a TLS listener needs a certificate of its own, on a host route,"
+                    + " or a host route with acme to get one");
         }
     }
 }

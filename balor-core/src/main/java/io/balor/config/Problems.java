@@ -12,6 +12,10 @@ final class Problems {
         list.add(new ConfigProblem(path, message));
     }
 
+    List<ConfigProblem> list() {
+        return List.copyOf(list);
+    }
+
     void throwIfAny() {
         if (!list.isEmpty()) {
             throw new InvalidConfigException(list);

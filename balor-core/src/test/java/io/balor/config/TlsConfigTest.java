@@ -73,7 +73,8 @@ class TlsConfigTest {
                 "pools[0].tls.sni: must be a host name, not a pattern",
                 "listeners[0].tls.mode: passthrough is for TCP listeners; an HTTP listener terminates TLS",
                 "listeners[1].tls.handshake_timeout: must be positive",
-                "listeners[1].tls.cert_file: a TLS listener needs a certificate of its own or on a host route",
+                "listeners[1].tls.cert_file: a TLS listener needs a certificate of its own, on a host route,"
+                + " or a host route with acme to get one",
                 "listeners[2].host_routes[0].path_prefix: a TCP route matches the TLS server name only",
                 "listeners[2].host_routes[0].tls: a passthrough listener does not terminate TLS",
                 "listeners[3].host_routes: a TCP listener routes by TLS server name: it needs tls (passthrough,"

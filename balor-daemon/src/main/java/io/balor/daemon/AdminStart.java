@@ -1,6 +1,8 @@
 package io.balor.daemon;
 
 import io.balor.CertificateFiles;
+import io.balor.admin.acme.AcmeOptions;
+import io.balor.admin.acme.jobs.AcmeSettings;
 import io.balor.admin.api.AdminServer;
 import io.balor.admin.auth.PasswordHasher;
 import io.balor.admin.http.ApiServer;
@@ -85,6 +87,10 @@ final class AdminStart {
                 .withHostNames(env.adminHosts())
                 .withSessions(env.sessionIdle(), env.sessionMax())
                 .withHealthScriptDir(env.healthScriptDir() == null ? null : env.healthScriptDir().toAbsolutePath())
-                .withConsoleDir(env.adminDist() == null ? null : env.adminDist().toAbsolutePath());
+                .withConsoleDir(env.adminDist() == null ? null : env.adminDist().toAbsolutePath())
+                .withAcme(AcmeSettings.in(env.acmeDir().toAbsolutePath())
+                        .withClient(AcmeOptions.DEFAULTS.withTrustedCaFile(env.acmeCaFile() == null ? null
+                                : env.acmeCaFile().toAbsolutePath()))
+                        .withBinding(env.acmeEab()));
     }
 }

@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * touches no file. An empty value counts as unset (systemd env files often carry {@code KEY=}).
  * Immutable; read on the main thread at start-up.
  *
- * <p>The data a daemon keeps (certificates, logs, the bootstrap secret, the control socket, ACME
- * challenges) defaults to the state file's directory, as each knob's default below says
+ * <p>The data a daemon keeps (certificates, logs, the bootstrap secret, the control socket, the
+ * ACME account and job statuses) defaults to the state file's directory, as each knob's default below says
  * ({@link #besideStateFile}): with {@code BALOR_STATE_FILE} elsewhere, two daemons on two state
  * files share nothing unless told to. With the default state file that directory is {@code data}.
  * A knob set explicitly wins; a relative value is taken from the working directory.
@@ -26,7 +26,12 @@ import java.util.TreeSet;
  *                             endpoint: loopback unless asked): where the admin API listens
  * @param loops                {@code BALOR_LOOPS}: event loops, default the available processors
  * @param certDir              {@code BALOR_CERT_DIR}, default {@code certs} beside the state file
- * @param acmeChallengeDir     {@code BALOR_ACME_CHALLENGE_DIR}, default {@code acme-challenges} beside the state file
+ * @param acmeDir              {@code BALOR_ACME_DIR}, default {@code acme} beside the state file: the ACME account
+ *                             key and the jobs' statuses (mode 700)
+ * @param acmeCaFile           {@code BALOR_ACME_CA_FILE}: PEM certificates to trust, besides the JDK's, when talking
+ *                             to an ACME server (Pebble, a private CA such as step-ca), or null
+ * @param acmeEab              {@code BALOR_ACME_EAB_KID} and {@code BALOR_ACME_EAB_HMAC_KEY}: External Account
+ *                             Binding for CAs that require it (both or neither), or null
  * @param adminDist            {@code BALOR_ADMIN_DIST}: console files to serve instead of the built-in
  *                             ones, or null
  * @param defaultAdminPassword {@code BALOR_DEFAULT_ADMIN_PASSWORD}: the bootstrap admin's password, or
@@ -54,7 +59,8 @@ import java.util.TreeSet;
  * @param controlSocket        {@code BALOR_CONTROL_SOCKET}, default {@code control.sock} beside the state file: the owner-only
  *                             Unix socket {@code balorctl users unlock} talks to
  */
-public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeChallengeDir,
+public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeDir, Path acmeCaFile,
+                        io.balor.admin.acme.ExternalAccountBinding acmeEab,
                         Path adminDist, String defaultAdminPassword, String adminToken,
                         Path bootstrapSecretFile, Path logDir, long logMaxBytes, int logKeep,
                         int accessLogSampling, boolean metricsAuth, List<String> adminHosts, Path healthScriptDir,
@@ -65,6 +71,11 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String HTTP_ADDR = "BALOR_HTTP_ADDR";
     public static final String LOOPS = "BALOR_LOOPS";
     public static final String CERT_DIR = "BALOR_CERT_DIR";
+    public static final String ACME_DIR = "BALOR_ACME_DIR";
+    public static final String ACME_CA_FILE = "BALOR_ACME_CA_FILE";
+    public static final String ACME_EAB_KID = "BALOR_ACME_EAB_KID";
+    public static final String ACME_EAB_HMAC_KEY = "BALOR_ACME_EAB_HMAC_KEY";
+    /** The original's HTTP-01 token directory: read past (tokens are answered from memory), with a notice. */
     public static final String ACME_CHALLENGE_DIR = "BALOR_ACME_CHALLENGE_DIR";
     public static final String ADMIN_DIST = "BALOR_ADMIN_DIST";
     public static final String DEFAULT_ADMIN_PASSWORD = "BALOR_DEFAULT_ADMIN_PASSWORD";
@@ -85,15 +96,15 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String DEFAULT_STATE_FILE = "data/balor_state.json";
     /** The names of the default data files and directories, beside the state file ({@link #besideStateFile}). */
     static final String CERTS = "certs";
-    static final String ACME_CHALLENGES = "acme-challenges";
+    static final String ACME = "acme";
     static final String BOOTSTRAP_FILE = "admin-bootstrap.txt";
     static final String LOGS = "logs";
     /** The default of {@code BALOR_CONTROL_SOCKET} beside the state file, which balorctl uses too. */
     static final String CONTROL_SOCKET_FILE = "control.sock";
 
     /** Every variable this version reads. */
-    public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_CHALLENGE_DIR,
-            ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
+    public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_DIR, ACME_CA_FILE,
+            ACME_EAB_KID, ACME_EAB_HMAC_KEY, ACME_CHALLENGE_DIR, ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
             ACCESS_LOG_SAMPLING, METRICS_AUTH, ADMIN_HOSTS, HEALTH_SCRIPT_DIR, SESSION_IDLE_SECONDS,
             SESSION_MAX_SECONDS, STRICT_MODES, CONTROL_SOCKET);
 
@@ -119,7 +130,9 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 reader.address(HTTP_ADDR, "127.0.0.1:9443"),
                 reader.loops(LOOPS, Math.min(Runtime.getRuntime().availableProcessors(), MAX_LOOPS)),
                 reader.path(CERT_DIR, besideStateFile(state, CERTS)),
-                reader.path(ACME_CHALLENGE_DIR, besideStateFile(state, ACME_CHALLENGES)),
+                reader.path(ACME_DIR, besideStateFile(state, ACME)),
+                reader.path(ACME_CA_FILE, null),
+                reader.binding(ACME_EAB_KID, ACME_EAB_HMAC_KEY),
                 reader.path(ADMIN_DIST, null),
                 reader.password(DEFAULT_ADMIN_PASSWORD),
                 reader.token(ADMIN_TOKEN),
@@ -175,7 +188,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     @Override
     public String toString() {
         return "DaemonEnv[stateFile=" + stateFile + ", adminAddress=" + adminAddress + ", loops=" + loops
-                + ", certDir=" + certDir + ", acmeChallengeDir=" + acmeChallengeDir + ", adminDist=" + adminDist
+                + ", certDir=" + certDir + ", acmeDir=" + acmeDir + ", acmeCaFile=" + acmeCaFile
+                + ", acmeEab=" + (acmeEab == null ? "unset" : "(set)") + ", adminDist=" + adminDist
                 + ", defaultAdminPassword=" + (defaultAdminPassword == null ? "unset" : "(set)")
                 + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
                 + ", bootstrapSecretFile=" + bootstrapSecretFile + ", logDir=" + logDir + ", logMaxBytes=" + logMaxBytes
@@ -291,6 +305,26 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                         + " short one could be guessed); make one with: openssl rand -base64 32");
             }
             return value;
+        }
+
+        /** External Account Binding from a key id and an HMAC key variable: both set, or neither (null). */
+        io.balor.admin.acme.ExternalAccountBinding binding(String kid, String hmacKey) {
+            String id = text(kid);
+            String key = text(hmacKey);
+            if (id == null && key == null) {
+                return null;
+            }
+            if (id == null || key == null) {
+                problems.add((id == null ? kid : hmacKey) + ": must be set with " + (id == null ? hmacKey : kid)
+                        + " (External Account Binding needs both the key id and the HMAC key)");
+                return null;
+            }
+            try {
+                return new io.balor.admin.acme.ExternalAccountBinding(id, key);
+            } catch (IllegalArgumentException e) {
+                problems.add(hmacKey + ": " + e.getMessage());   // never the key itself
+                return null;
+            }
         }
 
         /** A comma-separated list of host names or addresses (unset: none). */

@@ -78,6 +78,12 @@ public final class Main {
             err.println("balor: warning: " + name + " is not a setting of this version (known: "
                     + String.join(", ", DaemonEnv.VARIABLES) + ")");
         }
+        String challengeDir = environment.get(DaemonEnv.ACME_CHALLENGE_DIR);
+        if (challengeDir != null && !challengeDir.isEmpty()) {
+            err.println("balor: notice: " + DaemonEnv.ACME_CHALLENGE_DIR + " is no longer used: HTTP-01 tokens are"
+                    + " answered from memory by every HTTP listener (the ACME account and jobs are in "
+                    + DaemonEnv.ACME_DIR + ")");
+        }
 
         Path stateFile = env.stateFile().toAbsolutePath();
         if (io.balor.FileModes.writableByOthers(stateFile.getParent())) {

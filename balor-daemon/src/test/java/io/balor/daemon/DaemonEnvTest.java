@@ -22,7 +22,9 @@ class DaemonEnvTest {
         assertEquals("127.0.0.1:9443", env.adminAddress().authority(), "loopback unless asked, as Caddy's admin");
         assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 1024), env.loops());
         assertEquals(Path.of("data/certs"), env.certDir());
-        assertEquals(Path.of("data/acme-challenges"), env.acmeChallengeDir());
+        assertEquals(Path.of("data/acme"), env.acmeDir());
+        assertNull(env.acmeCaFile());
+        assertNull(env.acmeEab());
         assertNull(env.adminDist());
         assertNull(env.defaultAdminPassword());
         assertNull(env.adminToken());
@@ -76,7 +78,8 @@ class DaemonEnvTest {
                 Map.entry("BALOR_HTTP_ADDR", "127.0.0.1:19443"),
                 Map.entry("BALOR_LOOPS", " 3 "),
                 Map.entry("BALOR_CERT_DIR", "/etc/balor/certs"),
-                Map.entry("BALOR_ACME_CHALLENGE_DIR", "/var/lib/balor/acme"),
+                Map.entry("BALOR_ACME_DIR", "/var/lib/balor/acme"),
+                Map.entry("BALOR_ACME_CA_FILE", "/etc/balor/acme-ca.pem"),
                 Map.entry("BALOR_ADMIN_DIST", "/opt/balor/console"),
                 Map.entry("BALOR_DEFAULT_ADMIN_PASSWORD", "s3cret-pass"),
                 Map.entry("BALOR_ADMIN_TOKEN", "t0ken-0123456789abcdef"),
@@ -90,7 +93,8 @@ class DaemonEnvTest {
         assertEquals(19443, env.adminAddress().port());
         assertEquals(3, env.loops());
         assertEquals(Path.of("/etc/balor/certs"), env.certDir());
-        assertEquals(Path.of("/var/lib/balor/acme"), env.acmeChallengeDir());
+        assertEquals(Path.of("/var/lib/balor/acme"), env.acmeDir());
+        assertEquals(Path.of("/etc/balor/acme-ca.pem"), env.acmeCaFile());
         assertEquals(Path.of("/opt/balor/console"), env.adminDist());
         assertEquals("s3cret-pass", env.defaultAdminPassword());
         assertEquals("t0ken-0123456789abcdef", env.adminToken());
@@ -108,7 +112,7 @@ class DaemonEnvTest {
     void theDataDefaultsToTheStateFilesDirectory() {
         DaemonEnv elsewhere = DaemonEnv.parse(Map.of("BALOR_STATE_FILE", "/srv/balor-b/state.json"));
         assertEquals(Path.of("/srv/balor-b/certs"), elsewhere.certDir());
-        assertEquals(Path.of("/srv/balor-b/acme-challenges"), elsewhere.acmeChallengeDir());
+        assertEquals(Path.of("/srv/balor-b/acme"), elsewhere.acmeDir());
         assertEquals(Path.of("/srv/balor-b/admin-bootstrap.txt"), elsewhere.bootstrapSecretFile());
         assertEquals(Path.of("/srv/balor-b/logs"), elsewhere.logDir());
         assertEquals(Path.of("/srv/balor-b/control.sock"), elsewhere.controlSocket());

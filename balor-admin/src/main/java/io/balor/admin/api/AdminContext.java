@@ -23,9 +23,17 @@ import java.time.Clock;
  * @param bootstrapSecretFile where the first admin's generated password was written
  *                    ({@code BALOR_BOOTSTRAP_SECRET_FILE}), removed when that user's password changes;
  *                    or null
+ * @param acme        the ACME jobs' runner ({@code /api/acme}), or null when ACME is not run here
  */
 public record AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
-                           boolean metricsAuth, String build, Path healthScriptDir, Path bootstrapSecretFile) {
+                           boolean metricsAuth, String build, Path healthScriptDir, Path bootstrapSecretFile,
+                           io.balor.admin.acme.jobs.AcmeRunner acme) {
+
+    /** A context without ACME jobs. */
+    public AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
+                        boolean metricsAuth, String build, Path healthScriptDir, Path bootstrapSecretFile) {
+        this(store, auth, certDir, logDir, clock, metricsAuth, build, healthScriptDir, bootstrapSecretFile, null);
+    }
 
     /** A context without a bootstrap secret file. */
     public AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,

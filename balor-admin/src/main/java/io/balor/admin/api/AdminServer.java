@@ -53,12 +53,13 @@ public final class AdminServer implements AutoCloseable {
      * @param sessionMax            {@code BALOR_SESSION_MAX_SECONDS}: a session ends this long after its login
      * @param healthScriptDir       {@code BALOR_HEALTH_SCRIPT_DIR}, or null: script health checks are refused
      * @param consoleDir            {@code BALOR_ADMIN_DIST}: the web console's files, or null for the built-in ones
+     * @param acme                  how the ACME jobs run ({@code BALOR_ACME_DIR}, ...), or null: none are run
      */
     public record Settings(InetSocketAddress bind, String adminToken, String defaultAdminPassword,
                            Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
                            boolean metricsAuth, PasswordHasher hasher, Clock clock, String build,
                            List<String> hostNames, java.time.Duration sessionIdle, java.time.Duration sessionMax,
-                           Path healthScriptDir, Path consoleDir) {
+                           Path healthScriptDir, Path consoleDir, io.balor.admin.acme.jobs.AcmeSettings acme) {
 
         public Settings {
             hostNames = List.copyOf(hostNames);
@@ -70,45 +71,54 @@ public final class AdminServer implements AutoCloseable {
                         boolean metricsAuth, PasswordHasher hasher, Clock clock, String build) {
             this(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir, logMaxBytes, logKeep,
                     metricsAuth, hasher, clock, build, List.of(), SessionStore.DEFAULT_IDLE,
-                    SessionStore.DEFAULT_ABSOLUTE, null, null);
+                    SessionStore.DEFAULT_ABSOLUTE, null, null, null);
         }
 
         public Settings withHostNames(List<String> value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, value, sessionIdle, sessionMax,
-                    healthScriptDir, consoleDir);
+                    healthScriptDir, consoleDir, acme);
         }
 
         public Settings withSessions(java.time.Duration idle, java.time.Duration max) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, idle, max, healthScriptDir,
-                    consoleDir);
+                    consoleDir, acme);
         }
 
         public Settings withHealthScriptDir(Path value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax, value,
-                    consoleDir);
+                    consoleDir, acme);
         }
 
         /** The web console's files from {@code value} ({@code BALOR_ADMIN_DIST}) instead of the built-in ones; null: built-in. */
         public Settings withConsoleDir(Path value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax,
-                    healthScriptDir, value);
+                    healthScriptDir, value, acme);
+        }
+
+        /** The ACME jobs run with {@code value}; null: none are. */
+        public Settings withAcme(io.balor.admin.acme.jobs.AcmeSettings value) {
+            return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
+                    logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax,
+                    healthScriptDir, consoleDir, value);
         }
     }
 
     private final ApiServer server;
     private final AuditFile audit;
     private final Authenticator auth;
+    private final io.balor.admin.acme.jobs.AcmeRunner acme;
     private final String bootstrapMessage;
     private final boolean https;
     private final java.time.Clock clock;
 
     private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage, boolean https,
-                        java.time.Clock clock) {
+                        java.time.Clock clock, io.balor.admin.acme.jobs.AcmeRunner acme) {
         this.server = server;
+        this.acme = acme;
         this.clock = clock;
         this.https = https;
         this.audit = audit;
@@ -150,8 +160,11 @@ public final class AdminServer implements AutoCloseable {
                 // no access log: kept for when there is one
             }
         }
+        io.balor.admin.acme.jobs.AcmeRunner acme = settings.acme() == null ? null
+                : io.balor.admin.acme.jobs.AcmeRunner.start(settings.acme(), store, settings.certDir(), settings.clock());
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
-                settings.metricsAuth(), settings.build(), settings.healthScriptDir(), settings.bootstrapSecretFile());
+                settings.metricsAuth(), settings.build(), settings.healthScriptDir(), settings.bootstrapSecretFile(),
+                acme);
         auth.onRehash((username, oldHash, newHash) -> saveRehashed(store, username, oldHash, newHash));
         AuditFile audit = new AuditFile(settings.logDir(), settings.logMaxBytes(), settings.logKeep(), settings.clock());
         ApiOptions options = ApiOptions.defaults(request -> auth.authenticate(request.header("Authorization")), audit)
@@ -162,6 +175,7 @@ public final class AdminServer implements AutoCloseable {
                     : io.balor.admin.console.ConsoleAssets.directory(settings.consoleDir());
         } catch (IOException | RuntimeException e) {
             audit.close();
+            closeQuietly(acme);
             throw new IllegalStateException("the web console's files (BALOR_ADMIN_DIST): " + e.getMessage(), e);
         }
         ApiServer server;
@@ -169,9 +183,16 @@ public final class AdminServer implements AutoCloseable {
             server = ApiServer.start(settings.bind(), routes(context), options, tls, console);
         } catch (IOException | RuntimeException e) {
             audit.close();
+            closeQuietly(acme);
             throw e;
         }
-        return new AdminServer(server, audit, auth, message, tls != null, settings.clock());
+        return new AdminServer(server, audit, auth, message, tls != null, settings.clock(), acme);
+    }
+
+    private static void closeQuietly(io.balor.admin.acme.jobs.AcmeRunner acme) {
+        if (acme != null) {
+            acme.close();
+        }
     }
 
     /**
@@ -214,6 +235,8 @@ public final class AdminServer implements AutoCloseable {
         routes.addAll(new UsersApi(context).routes());
         routes.addAll(new CertificatesApi(context).routes());
         routes.addAll(new LogsApi(context).routes());
+        routes.addAll(new AcmeApi(context).routes());
+        routes.addAll(new AcmeProvidersApi(context).routes());
         return IndexApi.withIndex(routes);
     }
 
@@ -257,9 +280,15 @@ public final class AdminServer implements AutoCloseable {
         return cleared;
     }
 
+    /** The ACME jobs' runner, or null when none are run. */
+    public io.balor.admin.acme.jobs.AcmeRunner acme() {
+        return acme;
+    }
+
     @Override
     public void close() {
         server.close();
+        closeQuietly(acme);
         audit.close();
     }
 }

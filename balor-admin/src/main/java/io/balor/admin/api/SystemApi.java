@@ -46,9 +46,16 @@ final class SystemApi {
                         .put("build", context.build()))),
                 Endpoint.get("/api/stats", viewer, request -> ApiResponse.ok(stats())),
                 Endpoint.get("/metrics", context.metricsAuth() ? viewer : Access.PUBLIC,
-                        request -> ApiResponse.text(200, PROMETHEUS, context.balor().metrics())),
+                        request -> ApiResponse.text(200, PROMETHEUS, metrics())),
                 Endpoint.get("/api/admin/console", viewer, request -> ApiResponse.ok(console(context.store().current()))),
                 Endpoint.put("/api/admin/console", Access.atLeast(Role.ADMIN), this::setConsole));
+    }
+
+    /** The running Balor's metrics, then {@link CertificateExpiry}'s gauge. */
+    private String metrics() {
+        return context.balor().metrics() + CertificateExpiry.text(context.store().current(),
+                context.balor().certificates(), context.acme() == null ? java.util.Map.of() : context.acme().statuses(),
+                context.clock().instant());
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The file paths inside kept sections ({@link BalorState#extras()}), treated as the config's
- * are: {@code certificates[].cert_file} and {@code key_file}, and {@code admin_console}'s
+ * are: {@code certificates[].cert_file} and {@code key_file}, {@code acme_standalone[].tls}'s
+ * (with the original's {@code cert_path}, {@code key_path}), and {@code admin_console}'s
  * {@code cert_file}, {@code key_file} and original {@code tls.cert_path}, {@code tls.key_path}.
  * Reading makes a relative one absolute against the state file's directory
  * ({@link StateDirectory#resolve}); writing makes an absolute one under the written file's
@@ -62,6 +63,15 @@ final class KeptPaths {
                 rewrite(entry, FILES, path);
             }
             copy.put("certificates", changed);
+        }
+        JsonNode standalone = copy.get(AcmeSections.STANDALONE);
+        if (standalone != null && standalone.isArray()) {
+            JsonNode changed = standalone.deepCopy();
+            for (JsonNode entry : changed) {
+                rewrite(entry.get("tls"), FILES, path);
+                rewrite(entry.get("tls"), ORIGINAL_TLS_FILES, path);
+            }
+            copy.put(AcmeSections.STANDALONE, changed);
         }
         JsonNode console = copy.get(ConsoleSettings.KEY);
         if (console != null && console.isObject()) {

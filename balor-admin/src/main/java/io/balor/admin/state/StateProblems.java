@@ -42,6 +42,10 @@ final class StateProblems {
         }
     }
 
+    int size() {
+        return read.size();
+    }
+
     boolean isEmpty() {
         return read.isEmpty() && validated.isEmpty();
     }

@@ -90,7 +90,8 @@ final class StateReader {
     static final List<String> HTTP_LISTENER_KEYS = List.of(
             "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
     static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls", "rate_limit", "acme");
-    static final List<String> ACME_KEYS = List.of("email", "directory_url", "challenge", "provider", "label");
+    static final List<String> ACME_KEYS = List.of("email", "directory_url", "challenge", "provider", "label",
+            "accept_terms");
     static final List<String> STICKY_KEYS = List.of("strategy", "cookie_name");
     static final List<String> HTTP_TIMEOUT_KEYS = List.of("head_ms", "keep_alive_ms", "body_idle_ms",
             "upstream_response_ms");
@@ -157,6 +158,7 @@ final class StateReader {
             }
         }
         KeptSections.check(extras, directory, problems);
+        AcmeSections.check(extras, listeners, directory, problems);
         BalorConfig config = null;
         try {
             config = new BalorConfig(listeners, pools);
@@ -277,6 +279,14 @@ final class StateReader {
 
     /** A host route's {@code acme}; null when absent. */
     private AcmeConfig readAcme(JsonNode node, String path) {
+        return readAcme(fields, problems, node, path);
+    }
+
+    /**
+     * The {@code acme} of {@code node} (a host route, or an {@code acme_standalone} entry) at
+     * {@code path}; null when absent. Its own rules are {@link AcmeConfig}'s, checked with the config.
+     */
+    static AcmeConfig readAcme(StateFields fields, StateProblems problems, JsonNode node, String path) {
         JsonNode acme = fields.section(node, "acme", path, ACME_KEYS);
         if (acme == null) {
             return null;
@@ -288,7 +298,8 @@ final class StateReader {
             problems.add(at + ".challenge", "must be 'http01' or 'dns01', was '" + text + "'");
         }
         return new AcmeConfig(fields.string(acme, "email", at), fields.string(acme, "directory_url", at), challenge,
-                fields.string(acme, "provider", at), fields.string(acme, "label", at));
+                fields.string(acme, "provider", at), fields.string(acme, "label", at),
+                fields.bool(acme, "accept_terms", at, false));
     }
 
     /** A listener's or host route's {@code rate_limit}; null (no limit) when absent or not an object. */

@@ -204,6 +204,9 @@ final class StateWriter {
         if (acme.label() != null) {
             node.put("label", acme.label());
         }
+        if (acme.acceptTerms()) {
+            node.put("accept_terms", true);
+        }
         return node;
     }
 

@@ -256,6 +256,7 @@ class StateReaderTest {
     void aRoutesAcmeIsReadCheckedAndWrittenBackAsIs() throws Exception {
         String json = """
                 {"version": 1, "pools": [{"name": "p", "upstreams": ["http://10.0.0.1:80"]}],
+                 "acme_providers": [{"name": "cf-main", "provider": "cloudflare", "api_token": "t0ken-t0ken"}],
                  "listeners": [{"name": "web", "listen": ":443", "protocol": "http",
                                 "host_routes": [{"host": "a.example", "pool": "p", "tls": {"cert_file": "/c"},
                                                  "acme": {"email": "ops@example.com",
@@ -268,8 +269,8 @@ class StateReaderTest {
         BalorState state = read(json);
         List<RouteConfig> routes = state.config().listener("web").http().routes();
         assertEquals(new AcmeConfig("ops@example.com", "https://acme.example/dir", AcmeConfig.Challenge.DNS01,
-                "cf-main", "shop"), routes.get(0).acme());
-        assertEquals(new AcmeConfig("ops@example.com", null, AcmeConfig.Challenge.HTTP01, null, null),
+                "cf-main", "shop", false), routes.get(0).acme());
+        assertEquals(new AcmeConfig("ops@example.com", null, AcmeConfig.Challenge.HTTP01, null, null, false),
                 routes.get(1).acme());
         JsonNode written = new ObjectMapper().readTree(StateFile.render(FILE, state));
         assertEquals("{\"email\":\"ops@example.com\",\"directory_url\":\"https://acme.example/dir\","
@@ -349,7 +350,8 @@ class StateReaderTest {
                  "users": [{"username": "admin", "password_hash": "$argon2id$v=19$m=19456,t=2,p=1$abc$def",
                             "role": "admin"}],
                  "trace_sample": 100, "admin_console": {"bind": "127.0.0.1:9443"},
-                 "acme_providers": [{"name": "x", "anything": {"goes": true}}]}
+                 "acme_providers": [{"name": "x", "provider": "generic", "api_base": "https://dns.example/hook",
+                                     "zone": "example.com"}]}
                 """);
         assertEquals(List.of("users", "trace_sample", "admin_console", "acme_providers"),
                 List.copyOf(state.extras().keySet()));

@@ -270,7 +270,8 @@ class StateTlsTest extends StateFileTestBase {
         assertEquals("must be a string, was a number 1", messageAt(e, "pools[1].tls.sni"));
         assertEquals("must be a string, was a number 5", messageAt(e, "listeners[1].host_routes[0].tls.key_file"));
         assertTrue(messageAt(e, "listeners[2].tls.cert_file").startsWith("is not a file path"), e.getMessage());
-        assertEquals("a TLS listener needs a certificate of its own or on a host route",
+        assertEquals("a TLS listener needs a certificate of its own, on a host route,"
+                + " or a host route with acme to get one",
                 messageAt(e, "listeners[0].tls.cert_file"));
     }
 
