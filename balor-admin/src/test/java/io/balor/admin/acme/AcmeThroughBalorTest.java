@@ -15,20 +15,12 @@ import io.balor.config.UpstreamConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -79,8 +71,8 @@ class AcmeThroughBalorTest {
         try (Balor balor = Balor.start(config, BalorOptions.defaults().withLoops(1));
              PebbleServer pebble = PebbleServer.start(dir.resolve("pebble"), httpPort)) {
             int tlsPort = balor.boundAddress("secure").getPort();
-            try (SSLSocket before = handshake(tlsPort)) {
-                assertEquals(parse(first.cert()), leaf(before), "the route serves its first certificate");
+            try (SSLSocket before = TlsProbe.handshake(tlsPort, "shop.test")) {
+                assertEquals(TlsProbe.parse(first.cert()), TlsProbe.leaf(before), "the route serves its first certificate");
 
                 AcmeClient client = new AcmeClient(pebble.directoryUrl(), AcmeOptions.DEFAULTS
                         .withTrustedCaFile(pebble.caBundle()).withPollInterval(java.time.Duration.ofMillis(50)));
@@ -104,66 +96,16 @@ class AcmeThroughBalorTest {
                 Files.writeString(key, issued.privateKeyPem());
                 Files.writeString(cert, issued.certificateChainPem());
                 balor.reloadCertificates();
-                try (SSLSocket after = handshake(tlsPort)) {
-                    X509Certificate served = leaf(after);
-                    assertNotEquals(parse(first.cert()), served);
-                    assertEquals(parse(issued.certificateChainPem()), served, "a new handshake gets the issued one by SNI");
-                    assertTrue(get(after).endsWith("app"));
+                try (SSLSocket after = TlsProbe.handshake(tlsPort, "shop.test")) {
+                    X509Certificate served = TlsProbe.leaf(after);
+                    assertNotEquals(TlsProbe.parse(first.cert()), served);
+                    assertEquals(TlsProbe.parse(issued.certificateChainPem()), served, "a new handshake gets the issued one by SNI");
+                    assertTrue(TlsProbe.get(after, "shop.test").endsWith("app"));
                 }
-                assertTrue(get(before).endsWith("app"), "the connection opened before still works");
+                assertTrue(TlsProbe.get(before, "shop.test").endsWith("app"), "the connection opened before still works");
             }
         } finally {
             app.stop(0);
         }
-    }
-
-    private static SSLSocket handshake(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {   // the test compares the leaf itself
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName("shop.test")));
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
-    }
-
-    private static X509Certificate leaf(SSLSocket socket) throws Exception {
-        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-    }
-
-    private static X509Certificate parse(String pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    /** One keep-alive request on the socket; the response as far as its body's 3 bytes. */
-    private static String get(SSLSocket socket) throws Exception {
-        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder text = new StringBuilder();
-        while (!(text.indexOf("\r\n\r\n") >= 0 && text.length() >= text.indexOf("\r\n\r\n") + 4 + 3)) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            text.append((char) b);
-        }
-        return text.toString();
     }
 }
