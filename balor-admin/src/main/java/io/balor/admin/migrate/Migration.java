@@ -27,7 +27,8 @@ import java.util.Map;
  *   <li>{@code admin_console}: the original's {@code tls} shape becomes {@code cert_file}/{@code key_file};
  *       {@code null} is left out (the console then listens on the daemon's default, 127.0.0.1:9443,
  *       not the original's 0.0.0.0:9443: a note says so);</li>
- *   <li>{@code acme_providers}, {@code acme_standalone}: kept as they are for the ACME work to come
+ *   <li>{@code acme_providers}, {@code acme_standalone}: kept as they are (a standalone job's
+ *   {@code acme} gets {@code accept_terms: true}, as the original accepted the terms for you)
  *       (the latter's certificate paths resolved); {@code trace_sample}: kept, within 1..10000.</li>
  * </ul>
  * The result is a document; {@code balorctl migrate} checks it as the daemon would before it
@@ -222,13 +223,16 @@ public final class Migration {
         JsonNode providers = original.get("acme_providers");
         if (providers != null && providers.isArray() && !providers.isEmpty()) {
             out.set("acme_providers", providers.deepCopy());
-            report.note("acme_providers", "kept as they are for the ACME work to come (their secrets stay in this"
-                    + " file, which is mode 600)");
+            report.note("acme_providers", "kept as they are (their secrets stay in this file, which is mode 600)");
         }
         JsonNode standalone = original.get("acme_standalone");
         if (standalone != null && standalone.isArray() && !standalone.isEmpty()) {
             ArrayNode jobs = standalone.deepCopy();
-            for (JsonNode job : jobs) {
+            for (int i = 0; i < jobs.size(); i++) {
+                JsonNode job = jobs.get(i);
+                if (job.get("acme") instanceof ObjectNode acme) {
+                    OriginalListeners.acceptTerms(acme, "acme_standalone[" + i + "].acme", report);
+                }
                 JsonNode tls = job.get("tls");
                 if (tls instanceof ObjectNode paths) {
                     for (String key : List.of("cert_path", "key_path")) {
@@ -239,8 +243,8 @@ public final class Migration {
                 }
             }
             out.set("acme_standalone", jobs);
-            report.note("acme_standalone", "kept for the ACME work to come (their certificate paths resolved);"
-                    + " nothing is requested or renewed yet");
+            report.note("acme_standalone", "kept with their certificate paths resolved: a certificate in them is"
+                    + " renewed in place when due; their status starts afresh in BALOR_ACME_DIR");
         }
         JsonNode sample = original.get("trace_sample");
         if (sample != null && !sample.isNull()) {

@@ -370,12 +370,23 @@ final class OriginalListeners {
                     + acme.path("challenge").asText("http01"));
         }
         if (acme.hasNonNull("cache_dir")) {
-            report.lost(at + ".cache_dir", "this version keeps ACME accounts in one place of its own (planned: ACME);"
-                    + " the account in " + paths.absolute(acme.get("cache_dir").asText()) + " is not used");
+            report.lost(at + ".cache_dir", "this version keeps its ACME account in BALOR_ACME_DIR; the account in "
+                    + paths.absolute(acme.get("cache_dir").asText()) + " is not used (a new one is registered)");
         }
         upstreams.unknownKeys(acme, at, concat(ACME_KEYS, "cache_dir"), "acme");
-        report.note(at, "kept for the ACME work to come: certificates are not requested yet (the route serves its"
-                + " tls certificate)");
+        acceptTerms(node, at, report);
+        report.note(at, "the certificate in the route's tls files, if any, is kept and renewed in place when due");
+    }
+
+    /**
+     * Sets {@code accept_terms} on a migrated {@code acme}: the original accepted the CA's terms
+     * on the admin's behalf whenever it asked for a certificate, and this version asks for the
+     * acceptance to be written down.
+     */
+    static void acceptTerms(ObjectNode acme, String at, MigrationReport report) {
+        acme.put("accept_terms", true);
+        report.changed(at + ".accept_terms", "set to true: the original accepted the CA's terms of service for you"
+                + " when it asked for a certificate; this version needs it said (set false to stop issuance)");
     }
 
     private static List<String> concat(List<String> list, String more) {

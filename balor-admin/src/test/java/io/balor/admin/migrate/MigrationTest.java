@@ -178,7 +178,7 @@ class MigrationTest {
         assertEquals("[{\"name\":\"d\",\"address\":\"http://backend:80\",\"weight\":5,\"enabled\":true}]",
                 d.get("upstreams").toString());
         assertTrue(out.at("/listeners/0/host_routes/1/acme").isMissingNode(), "an acme without email is not kept");
-        assertEquals("{\"email\":\"e@example.com\",\"challenge\":\"http01\"}",
+        assertEquals("{\"email\":\"e@example.com\",\"challenge\":\"http01\",\"accept_terms\":true}",
                 out.at("/listeners/0/host_routes/2/acme").toString(), "http01 has no provider");
         JsonNode e = out.at("/pools/" + poolIndex(out, out.at("/listeners/0/host_routes/2/pool").asText()));
         assertEquals("https://secure:443", e.at("/upstreams/0/address").asText());
