@@ -238,6 +238,7 @@ final class ConfigApi {
         String at = section.key + "[" + edits.indexOf(after, section, name) + "]";
         // The role first: an operator learns nothing of the script directory or of files outside.
         rules.checkCertificatePaths(before.config(), after.config(), request.principal(), at, changes.consoleFiles(before));
+        ConfigRules.checkAcmeChange(before.config(), after.config(), request.principal());
         if (section == Section.POOLS) {
             ConfigRules.checkScriptChange(oldName == null ? null : before.config().pool(oldName),
                     after.config().pool(name), request.principal());

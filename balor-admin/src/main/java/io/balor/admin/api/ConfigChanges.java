@@ -101,6 +101,7 @@ final class ConfigChanges {
         }
         // The role first: an operator learns nothing of the script directory or of files outside.
         rules.checkCertificatePaths(before.config(), after.config(), request.principal(), null, consoleFiles(before));
+        ConfigRules.checkAcmeChange(before.config(), after.config(), request.principal());
         for (PoolConfig pool : after.config().pools()) {
             ConfigRules.checkScriptChange(before.config().pool(pool.name()), pool, request.principal());
         }

@@ -93,6 +93,34 @@ final class ConfigRules {
                 "it runs a program on the host; ask an admin, or use a tcp or http check").withField("health_check");
     }
 
+    /**
+     * 403 unless {@code who} is an admin or every route's {@code acme} in {@code after} was there,
+     * the same, for the same host in {@code before}: asking a CA for certificates (and accepting
+     * its terms) is the ACME API's, which is an admin's. Removing one (deleting a route or a
+     * listener) is anyone's who may make the change.
+     */
+    static void checkAcmeChange(BalorConfig before, BalorConfig after, Principal who) {
+        if (who.role() == Role.ADMIN) {
+            return;
+        }
+        java.util.Set<String> had = new java.util.HashSet<>();
+        for (ListenerConfig listener : before.listeners()) {
+            for (io.balor.config.RouteConfig route : listener.http().routes()) {
+                if (route.acme() != null) {
+                    had.add(route.host() + " " + route.acme());
+                }
+            }
+        }
+        for (ListenerConfig listener : after.listeners()) {
+            for (io.balor.config.RouteConfig route : listener.http().routes()) {
+                if (route.acme() != null && !had.contains(route.host() + " " + route.acme())) {
+                    throw ApiException.forbidden("asking for a certificate (a route's acme) needs the admin role",
+                            "leave acme as it was, or ask an admin (POST /api/acme/request)").withField("host_routes");
+                }
+            }
+        }
+    }
+
     /** 409 when pool {@code name} has no upstreams in {@code config} while listeners send to it. */
     static void checkPoolInUse(BalorConfig config, String name) {
         PoolConfig pool = config.pool(name);

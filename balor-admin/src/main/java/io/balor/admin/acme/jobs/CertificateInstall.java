@@ -50,13 +50,25 @@ final class CertificateInstall {
     }
 
     /**
-     * Whether {@code job}'s certificate name is free for it: unused, or already an ACME entry for
-     * the same files. Checked before the CA is asked, so a clash costs no issuance.
+     * Whether {@code job}'s certificate name is free for it (unused, or already an ACME entry for
+     * the same files) and its files are not an uploaded certificate's. Checked before the CA is
+     * asked, so a clash costs no issuance.
      *
      * @return null when free, else why not
      */
     String nameProblem(AcmeJob job) {
-        JsonNode entry = entry(store.current(), job.certName());
+        BalorState state = store.current();
+        JsonNode section = state.extras().get(CERTIFICATES);
+        for (int i = 0; section != null && section.isArray() && i < section.size(); i++) {
+            JsonNode other = section.get(i);
+            if (!"acme".equals(other.path("source").asText())
+                    && job.certFile().toString().equals(other.path("cert_file").asText())) {
+                return "the files " + job.certFile() + " are the uploaded certificate '" + other.path("name").asText()
+                        + "', which ACME does not overwrite: remove the route's tls (ACME then uses files of its own)"
+                        + " or its acme";
+            }
+        }
+        JsonNode entry = entry(state, job.certName());
         if (entry == null || "acme".equals(entry.path("source").asText())
                 && job.certFile().toString().equals(entry.path("cert_file").asText())) {
             return null;

@@ -11,6 +11,7 @@ import io.balor.admin.acme.TlsProbe;
 import io.balor.admin.api.Pem;
 import io.balor.admin.http.ApiServer;
 import io.balor.admin.state.StateFile;
+import io.balor.log.EventLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,9 @@ class AcmeJobFailuresTest {
             assertEquals(AcmeStatus.VALID, first.state(), "the certificate in the route's files is taken as it is: "
                     + first);
             notAfter = first.notAfter();
+            assertEquals(1, expiryWarnings(), "two days left: a warning");
+            rig.look();
+            assertEquals(1, expiryWarnings(), "once a day, not at every look");
             assertTrue(rig.runner.renew("old.test"));
             rig.look();
             Instant now = rig.clock.instant();
@@ -123,6 +127,41 @@ class AcmeJobFailuresTest {
         assertEquals(AcmeStatus.FAILED, kept.state(), "the status outlives the process");
         assertEquals(2, kept.attempts());
         assertEquals(notAfter, kept.notAfter());
+    }
+
+    @Test
+    void anUploadedCertificatesFilesAreNeverOverwritten() throws Exception {
+        Path dir = temp.resolve("uploaded");
+        Pem uploaded = Pem.selfSigned(dir.resolve("pem"), "other.test");
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/mine.crt"), uploaded.cert());
+        Files.writeString(dir.resolve("certs/mine.key"), uploaded.key());
+        String state = """
+                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
+                 "certificates": [{"name": "mine", "cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key",
+                                   "source": "manual"}],
+                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
+                   "host_routes": [{"host": "shop.test", "pool": "app",
+                                    "tls": {"cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key"},
+                                    "acme": {"email": "ops@shop.test", "accept_terms": true,
+                                             "directory_url": "%s"}}]}]}
+                """.formatted(pebble.directoryUrl());
+        byte[] before = Files.readAllBytes(dir.resolve("certs/mine.crt"));
+        try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
+            rig.look();
+            AcmeStatus status = rig.status("shop.test");
+            assertEquals(AcmeStatus.FAILED, status.state(), status.toString());
+            assertTrue(status.message().contains("are the uploaded certificate 'mine', which ACME does not overwrite"),
+                    status.message());
+            assertArrayEquals(before, Files.readAllBytes(dir.resolve("certs/mine.crt")));
+        }
+    }
+
+    /** The WARNING events saying old.test's certificate expires soon. */
+    private static long expiryWarnings() {
+        return EventLog.process().recent(EventLog.CAPACITY, System.Logger.Level.WARNING).stream()
+                .filter(event -> event.source().equals("acme") && event.message().startsWith("the certificate for"
+                        + " old.test ") && event.message().contains(" expires at ")).count();
     }
 
     @Test
