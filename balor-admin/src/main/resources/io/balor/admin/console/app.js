@@ -2,6 +2,7 @@
 // (the admin server answers every path outside /api with this page). Role-aware: the API is the
 // guard; the console shows only what the signed-in role may use. Views redraw every 5 s (a form
 // being edited is left alone), and metrics are sampled in the background while signed in.
+import { acmePage } from './acme.js';
 import * as api from './api.js';
 import { certificatesPage } from './certificates.js';
 import { changesPage } from './changes.js';
@@ -19,6 +20,7 @@ const VIEWS = [
   { path: '/listeners', name: 'Listeners', draw: listenersPage },
   { path: '/pools', name: 'Pools', draw: poolsPage },
   { path: '/certificates', name: 'Certificates', draw: certificatesPage },
+  { path: '/acme', name: 'ACME', role: 'admin', draw: acmePage },
   { path: '/users', name: 'Users', role: 'admin', draw: usersPage },
   { path: '/metrics-view', name: 'Metrics', draw: async () => metricsView() },
   { path: '/logs', name: 'Logs', draw: logsPage },

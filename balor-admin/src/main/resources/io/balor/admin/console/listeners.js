@@ -1,5 +1,7 @@
 // The listeners view: the list with live upstream health, and for operators the form that
-// creates and edits a listener, drain, enable and delete.
+// creates and edits a listener, drain, enable and delete. For admins, a host route can also get
+// its certificate through ACME (its "acme" object), and shows how its ACME job stands.
+import { acmeFields, finishAcme, jobSummary, stateBadge, termsRefusal } from './acme-fields.js';
 import * as api from './api.js';
 import { act, collect, field, formAlert, getPath, notify, openDialog, renumber, showProblems } from './forms.js';
 import { el, healthBadge, searchable } from './views.js';
@@ -12,7 +14,7 @@ const HTTP_ONLY = ['sticky', 'max_body_bytes', 'trust_forwarded', 'http_timeouts
 export async function listenersPage(context) {
   const [listeners, pools, certificates] = await Promise.all([api.call('GET', '/api/listeners'),
     api.call('GET', '/api/pools'), api.call('GET', '/api/certificates')]);
-  const options = { pools: pools.map((p) => p.name), certificates, ...context };
+  const options = { pools: pools.map((p) => p.name), certificates, ...await acmeOptions(listeners, context), ...context };
   const table = el('table', { class: 'grid' },
     el('caption', {}, `${listeners.length} listener${listeners.length === 1 ? '' : 's'}`),
     el('thead', {}, el('tr', {}, ['Name', 'Protocol', 'Address', 'Pool and routes', 'Upstreams',
@@ -54,6 +56,36 @@ function rowActions(listener, options) {
       onclick: () => act(options, { ask: { title: `Delete ${name}?`, message: `Listener ${name} stops and its settings are`
         + ' removed.', action: 'Delete' }, method: 'DELETE', path, done: `Listener ${name} deleted.` }) }, 'Delete'),
   ];
+}
+
+/**
+ * For admins, what a route's ACME section needs: the DNS providers' names and, when a route has
+ * acme, the jobs by host (none when ACME is not running here: the API answers 503, asked only
+ * then so that a Balor without ACME is not asked every redraw). Others get no ACME section: the
+ * ACME API is admins' only, and a route's acme is kept as it is.
+ */
+async function acmeOptions(listeners, context) {
+  if (context.role !== 'admin') return { acme: null };
+  const routed = listeners.some((l) => (l.host_routes || []).some((r) => r.acme));
+  const [providers, jobs] = await Promise.all([api.call('GET', '/api/acme/providers').catch(() => []),
+    routed ? api.call('GET', '/api/acme/jobs').catch(() => []) : []]);
+  return { acme: { providers: providers.map((p) => p.name), jobs: new Map(jobs.map((j) => [j.host, j])) } };
+}
+
+/** A host route's ACME section: a checkbox that shows the acme inputs, and its job's state when it has one. */
+function routeAcme(route, acme) {
+  const inputs = acmeFields(route.acme || {}, acme.providers);
+  const fields = el('div', { class: 'acme-fields' }, inputs.nodes);
+  const wanted = field('_acme', 'Get a certificate (ACME)', Boolean(route.acme), { kind: 'checkbox' });
+  const job = route.host && acme.jobs.get(route.host.toLowerCase());
+  const sync = () => {
+    fields.hidden = !wanted.querySelector('input').checked;
+    inputs.sync();
+  };
+  wanted.addEventListener('change', sync);
+  fields.addEventListener('change', inputs.sync);
+  sync();
+  return [wanted, job ? el('p', { class: 'route acme-job' }, 'ACME: ', stateBadge(job), jobSummary(job)) : null, fields];
 }
 
 function strip(listener) {
@@ -110,6 +142,7 @@ function routeRow(route, options, remove) {
       field('rate_limit.burst', 'Burst', getPath(route, 'rate_limit.burst'), { kind: 'number' })),
     field('_tls', 'Certificate for this host', tlsChoice(route.tls, options.certificates),
       { kind: 'select', options: tlsOptions(route.tls, options.certificates) }),
+    options.acme ? routeAcme(route, options.acme) : null,
     el('button', { type: 'button', class: 'small secondary', onclick: () => remove(row) }, 'Remove route'));
   row.original = structuredClone(route);
   return row;
@@ -193,10 +226,18 @@ export function editListener(listener, options) {
       route.tls = tlsFor(rows[i].querySelector('select[data-path$="._tls"]').value, rows[i].original.tls,
         options.certificates);
       if (route.tls === undefined) delete route.tls;
+      const acme = rows[i].querySelector('input[data-path$="._acme"]');
+      if (acme && !acme.checked) delete route.acme;
+      else if (acme) finishAcme(rows[i], route.acme || (route.acme = {}));
       return route;
     });
     if (list.length) body.host_routes = list;
     else delete body.host_routes;
+    const refused = termsRefusal(routes);
+    if (refused) {
+      showProblems(form, refused);
+      return;
+    }
     try {
       if (creating) await api.call('POST', '/api/listeners', body);
       else await api.call('PUT', `/api/listeners/${encodeURIComponent(base.name)}`, body);

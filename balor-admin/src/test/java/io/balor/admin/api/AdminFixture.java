@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.balor.Balor;
 import io.balor.BalorOptions;
 import io.balor.AccessLogOptions;
+import io.balor.admin.acme.jobs.AcmeSettings;
 import io.balor.admin.auth.MutableClock;
 import io.balor.admin.auth.PasswordHasher;
 import io.balor.admin.state.BalorState;
@@ -43,7 +44,7 @@ public final class AdminFixture implements AutoCloseable {
 
     /** Starts everything with its files under {@code dir}; {@code metricsAuth} as BALOR_METRICS_AUTH. */
     public AdminFixture(Path dir, boolean metricsAuth) throws Exception {
-        this(dir, metricsAuth, null);
+        this(dir, metricsAuth, null, null);
     }
 
     public AdminFixture(Path dir) throws Exception {
@@ -56,10 +57,18 @@ public final class AdminFixture implements AutoCloseable {
      * ({@link AdminServer.Settings#withHealthScriptDir}), as the daemon does; null: script checks are off.
      */
     public AdminFixture(Path dir, Path healthScriptDir) throws Exception {
-        this(dir, false, healthScriptDir);
+        this(dir, false, healthScriptDir, null);
     }
 
-    private AdminFixture(Path dir, boolean metricsAuth, Path healthScriptDir) throws Exception {
+    /**
+     * Starts everything with the ACME jobs run ({@link AdminServer.Settings#withAcme}), their
+     * account key and statuses in {@code dir/data/acme}, as the daemon does with BALOR_ACME_DIR.
+     */
+    public static AdminFixture withAcme(Path dir) throws Exception {
+        return new AdminFixture(dir, false, null, AcmeSettings.in(dir.resolve("data/acme")));
+    }
+
+    private AdminFixture(Path dir, boolean metricsAuth, Path healthScriptDir, AcmeSettings acme) throws Exception {
         this.dir = dir;
         Path stateFile = dir.resolve("data/balor_state.json");
         BalorState loaded = StateFile.load(stateFile);
@@ -69,7 +78,7 @@ public final class AdminFixture implements AutoCloseable {
         server = AdminServer.start(new AdminServer.Settings(new InetSocketAddress("127.0.0.1", 0), ADMIN_TOKEN,
                 ADMIN_PASSWORD, dir.resolve("data/admin-bootstrap.txt"), dir.resolve("data/certs"),
                 dir.resolve("data/logs"), 1 << 20, 2, metricsAuth, new PasswordHasher(1_000, new SecureRandom()),
-                clock, "test").withHealthScriptDir(healthScriptDir), store);
+                clock, "test").withHealthScriptDir(healthScriptDir).withAcme(acme), store);
     }
 
     public URI uri(String path) {

@@ -50,7 +50,7 @@ class ConsoleScenarioTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> VIEWS = List.of("Overview", "Listeners", "Pools", "Certificates", "Users",
+    private static final List<String> VIEWS = List.of("Overview", "Listeners", "Pools", "Certificates", "ACME", "Users",
             "Metrics", "Logs", "Settings", "Changes");
 
     @TempDir
@@ -64,7 +64,7 @@ class ConsoleScenarioTest {
         assumeTrue(ConsoleBrowser.available(), "no /usr/bin/chromium and /usr/bin/chromedriver (scripts/test installs them)");
         a = upstream("a");
         b = upstream("b");
-        try (AdminFixture fixture = new AdminFixture(dir); ConsoleBrowser chromium = new ConsoleBrowser()) {
+        try (AdminFixture fixture = AdminFixture.withAcme(dir); ConsoleBrowser chromium = new ConsoleBrowser()) {
             admin = fixture;
             browser = chromium;
             try {
@@ -240,7 +240,7 @@ class ConsoleScenarioTest {
                 assertEquals(List.of(), controls, "a viewer's " + view + " view has no edit controls");
             }
             String nav = browser.driver.findElement(By.id("nav")).getText();
-            assertFalse(nav.contains("Users") || nav.contains("Settings"), nav);
+            assertFalse(nav.contains("Users") || nav.contains("Settings") || nav.contains("ACME"), nav);
             screenshotBoth("listeners-viewer");
 
             assertSameOrigin(origin);
