@@ -12,4 +12,19 @@ public interface Http01Challenges {
 
     /** Stops answering {@code token} (the authorization ended, valid or not). */
     void withdraw(String token);
+
+    /** The answers published on every HTTP listener of {@code balor} ({@link io.balor.Balor#publishAcmeChallenge}). */
+    static Http01Challenges on(io.balor.Balor balor) {
+        return new Http01Challenges() {
+            @Override
+            public void publish(String token, String keyAuthorization) {
+                balor.publishAcmeChallenge(token, keyAuthorization);
+            }
+
+            @Override
+            public void withdraw(String token) {
+                balor.withdrawAcmeChallenge(token);
+            }
+        };
+    }
 }

@@ -78,17 +78,7 @@ class AcmeThroughBalorTest {
                         .withTrustedCaFile(pebble.caBundle()).withPollInterval(java.time.Duration.ofMillis(50)));
                 AcmeAccount account = client.register(CertificateKeyType.EC_P256.generate(),
                         AccountRequest.of("ops@shop.test", true));
-                Http01Challenges throughBalor = new Http01Challenges() {
-                    @Override
-                    public void publish(String token, String keyAuthorization) {
-                        balor.publishAcmeChallenge(token, keyAuthorization);
-                    }
-
-                    @Override
-                    public void withdraw(String token) {
-                        balor.withdrawAcmeChallenge(token);
-                    }
-                };
+                Http01Challenges throughBalor = Http01Challenges.on(balor);
                 IssuedCertificate issued = client.issue(account, OrderRequest.of(ChallengeType.HTTP_01, "shop.test"),
                         throughBalor, null);
 

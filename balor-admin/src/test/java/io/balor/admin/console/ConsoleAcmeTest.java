@@ -7,17 +7,10 @@ import io.balor.admin.state.AcmeSections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,9 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reach "failed" with its message, and removes it; then sets ACME on a host route from the
  * listeners view and sees the route's job. No sleeps: every wait is a condition with a deadline.
  */
-class ConsoleAcmeTest {
+class ConsoleAcmeTest extends ConsoleActions {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TOKEN = "hook-token-7f3a91";
     /** A CA that cannot be reached: nothing listens on port 1, so an attempt fails at once. */
     private static final String CLOSED_CA = "https://127.0.0.1:1/dir";
@@ -42,7 +34,6 @@ class ConsoleAcmeTest {
     @TempDir
     Path dir;
 
-    private ConsoleBrowser browser;
     private AdminFixture admin;
 
     @Test
@@ -64,7 +55,7 @@ class ConsoleAcmeTest {
     private void scenario() throws Exception {
         String origin = admin.uri("").toString();
         browser.driver.get(origin + "/acme");
-        signIn();
+        signIn("admin", AdminFixture.ADMIN_PASSWORD);
         until("the ACME view is shown", d -> d.findElement(By.cssSelector("main h1")).getText().equals("ACME"));
 
         // A generic provider: its token is typed once, then only shown as set.
@@ -171,73 +162,5 @@ class ConsoleAcmeTest {
     private JsonNode route() throws Exception {
         return AdminFixture.json(admin.call("GET", "/api/listeners/front", AdminFixture.ADMIN_TOKEN, null))
                 .path("host_routes").path(0);
-    }
-
-    // ---- the browser
-
-    private void signIn() {
-        await(By.id("username")).sendKeys("admin");
-        browser.driver.findElement(By.id("password")).sendKeys(AdminFixture.ADMIN_PASSWORD + "\n");
-        until("admin is signed in", d -> d.findElement(By.id("who")).getText().startsWith("admin ("));
-    }
-
-    private void until(String what, Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(browser.driver, WAIT).withMessage(what).ignoring(RuntimeException.class).until(condition);
-    }
-
-    private WebElement await(By by) {
-        return new WebDriverWait(browser.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
-    }
-
-    /** Clicks what {@code by} finds, again if a redraw replaced it between the lookup and the click. */
-    private void click(By by) {
-        new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
-            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(d);
-            if (element == null) {
-                return false;
-            }
-            element.click();
-            return true;
-        });
-    }
-
-    private void clickText(String text) {
-        click(By.xpath("//dialog[@open]//button[normalize-space()='" + text + "'] | //main//button[normalize-space()='"
-                + text + "']"));
-    }
-
-    private void clickIn(By container, String text) {
-        WebElement holder = await(container);
-        new WebDriverWait(browser.driver, WAIT).until(d -> {
-            WebElement button = holder.findElement(By.xpath(".//button[normalize-space()='" + text + "']"));
-            return button.isDisplayed() && button.isEnabled() ? button : null;
-        }).click();
-    }
-
-    private void nav(String view) {
-        click(By.xpath("//nav[@id='nav']/a[normalize-space()='" + view + "']"));
-        until(view + " is shown", d -> d.findElement(By.cssSelector("main h1")).getText().equals(view));
-    }
-
-    private WebElement input(String path) {
-        return await(By.cssSelector("dialog[open] [data-path='" + path + "']:is(input, select, textarea)"));
-    }
-
-    private void type(String path, String value) {
-        WebElement input = input(path);
-        input.clear();
-        input.sendKeys(value);
-    }
-
-    private void select(String path, String value) {
-        new Select(input(path)).selectByValue(value);
-        browser.driver.executeScript("arguments[0].dispatchEvent(new Event('change', {bubbles: true}))", input(path));
-    }
-
-    /** The error shown next to the input at {@code path}, once there is one. */
-    private String fieldError(String path) {
-        WebElement error = await(By.cssSelector("dialog[open] .field[data-field='" + path + "'] .field-error"));
-        until("the error of " + path + " shows", d -> !error.getText().isEmpty());
-        return error.getText();
     }
 }

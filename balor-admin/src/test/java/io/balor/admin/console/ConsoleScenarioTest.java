@@ -9,12 +9,7 @@ import io.balor.admin.http.ApiServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -28,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,9 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * but the one refusal the test asked for, and each view is saved as a screenshot at 1280x720 and
  * at 390 px.
  */
-class ConsoleScenarioTest {
+class ConsoleScenarioTest extends ConsoleActions {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> VIEWS = List.of("Overview", "Listeners", "Pools", "Certificates", "ACME", "Users",
             "Metrics", "Logs", "Settings", "Changes");
@@ -56,7 +49,6 @@ class ConsoleScenarioTest {
     @TempDir
     Path dir;
 
-    private ConsoleBrowser browser;
     private AdminFixture admin;
 
     @Test
@@ -306,75 +298,6 @@ class ConsoleScenarioTest {
     }
 
     // ---- the browser
-
-    private void until(String what, Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(browser.driver, WAIT).withMessage(what).ignoring(RuntimeException.class).until(condition);
-    }
-
-    private WebElement await(By by) {
-        return new WebDriverWait(browser.driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
-    }
-
-    /** Clicks what {@code by} finds, again if the 5 s redraw replaced it between the lookup and the click. */
-    private void click(By by) {
-        new WebDriverWait(browser.driver, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
-            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(d);
-            if (element == null) {
-                return false;
-            }
-            element.click();
-            return true;
-        });
-    }
-
-    private void clickText(String text) {
-        click(By.xpath("//dialog[@open]//button[normalize-space()='" + text + "'] | //main//button[normalize-space()='"
-                + text + "']"));
-    }
-
-    private void clickIn(By container, String text) {
-        WebElement holder = await(container);
-        new WebDriverWait(browser.driver, WAIT).until(d -> {
-            WebElement button = holder.findElement(By.xpath(".//button[normalize-space()='" + text + "']"));
-            return button.isDisplayed() && button.isEnabled() ? button : null;
-        }).click();
-    }
-
-    private void nav(String view) {
-        click(By.xpath("//nav[@id='nav']/a[normalize-space()='" + view + "']"));
-        until(view + " is shown", d -> d.findElement(By.cssSelector("main h1")).getText().equals(view));
-    }
-
-    private WebElement input(String path) {
-        return await(By.cssSelector("dialog[open] [data-path='" + path + "']:is(input, select, textarea)"));
-    }
-
-    private void type(String path, String value) {
-        WebElement input = input(path);
-        input.clear();
-        input.sendKeys(value);
-    }
-
-    /** Puts a long text into a textarea at once (typing a PEM key by key would be slow). */
-    private void paste(String path, String value) {
-        WebElement area = input(path);
-        browser.driver.executeScript("arguments[0].value = arguments[1];"
-                + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", area, value);
-    }
-
-    private void select(String path, String value) {
-        new Select(input(path)).selectByValue(value);
-        browser.driver.executeScript("arguments[0].dispatchEvent(new Event('change', {bubbles: true}))", input(path));
-    }
-
-    private void signIn(String username, String password) {
-        WebElement user = await(By.id("username"));
-        user.sendKeys(username);
-        browser.driver.findElement(By.id("password")).sendKeys(password + "\n");
-        until(username + " is signed in", d -> d.findElement(By.id("who")).getText().startsWith(username + " ("));
-        // Every request of this page is kept for the origin check (the browser keeps 250 by default).
-        browser.driver.executeScript("performance.setResourceTimingBufferSize(100000)");
-    }
 
     /** No request of this page so far left the admin origin (the page's resource entries). */
     private void assertSameOrigin(String origin) {

@@ -80,7 +80,7 @@ final class AcmeIssuer implements Issuer {
                     null, records);
         }
         return client.issue(account, OrderRequest.of(ChallengeType.HTTP_01, job.names().toArray(String[]::new)),
-                http01(), null);
+                Http01Challenges.on(balor), null);
     }
 
     @Override
@@ -112,20 +112,6 @@ final class AcmeIssuer implements Issuer {
             accounts.put(client.directoryUrl(), account);
         }
         return account;
-    }
-
-    private Http01Challenges http01() {
-        return new Http01Challenges() {
-            @Override
-            public void publish(String token, String keyAuthorization) {
-                balor.publishAcmeChallenge(token, keyAuthorization);
-            }
-
-            @Override
-            public void withdraw(String token) {
-                balor.withdrawAcmeChallenge(token);
-            }
-        };
     }
 
     /** The provider named {@code name}, its records awaited before the CA is asked to look. */
