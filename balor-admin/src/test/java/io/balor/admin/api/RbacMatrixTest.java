@@ -110,9 +110,27 @@ class RbacMatrixTest {
         return JSON.createObjectNode().put("name", name).put("pem", pem).toString();
     }
 
+    /** A standalone ACME job for {@code n.example.com}; its CA is a closed port, so its attempt fails at once. */
+    private static String acmeRequest(String n) {
+        return "{\"host\": \"" + n + ".example.com\", \"acme\": {\"email\": \"ops@example.com\","
+                + " \"accept_terms\": true, \"directory_url\": \"https://127.0.0.1:1/directory\"}}";
+    }
+
+    private static String acmeHost(String n) {
+        return "{\"host\": \"" + n + ".example.com\"}";
+    }
+
+    private static String dnsProvider(String n) {
+        return "{\"name\": \"" + n + "\", \"provider\": \"generic\", \"api_base\": \"https://127.0.0.1:1/hook\"}";
+    }
+
     private static void create(AdminFixture admin, String path, String body) throws Exception {
+        create(admin, path, body, 201);
+    }
+
+    private static void create(AdminFixture admin, String path, String body, int status) throws Exception {
         HttpResponse<String> response = admin.call("POST", path, AdminFixture.ADMIN_TOKEN, body);
-        if (response.statusCode() != 201) {
+        if (response.statusCode() != status) {
             throw new AssertionError("setup POST " + path + ": " + response.statusCode() + " " + response.body());
         }
     }
@@ -187,6 +205,35 @@ class RbacMatrixTest {
         rows.add(row("GET /api/logs", "/api/logs", Min.VIEWER, 200));
         rows.add(row("GET /api/logs/files", "/api/logs/files", Min.VIEWER, 200));
         rows.add(row("GET /api/logs/files/{name}", "/api/logs/files/events.log", Min.VIEWER, 200));
+        // ACME (admins only): jobs on n.example.com, standalone, their CA a closed port
+        Setup aJob = (admin, n) -> create(admin, "/api/acme/request", acmeRequest(n), 202);
+        Setup aProvider = (admin, n) -> create(admin, "/api/acme/providers", dnsProvider(n));
+        rows.add(row("GET /api/acme/jobs", "/api/acme/jobs", Min.ADMIN, 200));
+        rows.add(row("GET /api/acme/jobs/{id}", "/api/acme/jobs/shared.example.com", Min.ADMIN, 200));
+        rows.add(row("POST /api/acme/request", "/api/acme/request", Min.ADMIN, 202, RbacMatrixTest::acmeRequest, null));
+        rows.add(row("POST /api/acme/jobs/{id}/renew", "/api/acme/jobs/{n}.example.com/renew", Min.ADMIN, 202, null,
+                aJob));
+        rows.add(row("DELETE /api/acme/jobs/{id}", "/api/acme/jobs/{n}.example.com", Min.ADMIN, 204, null, aJob));
+        rows.add(row("POST /api/acme/renew_all", "/api/acme/renew_all", Min.ADMIN, 202));
+        // the original Balor's ACME paths
+        rows.add(row("POST /api/acme/schedule", "/api/acme/schedule", Min.ADMIN, 202, RbacMatrixTest::acmeRequest, null));
+        rows.add(row("POST /api/acme/unschedule", "/api/acme/unschedule", Min.ADMIN, 204, RbacMatrixTest::acmeHost, aJob));
+        rows.add(row("POST /api/acme/renew/{id}", "/api/acme/renew/{n}.example.com", Min.ADMIN, 202, null, aJob));
+        rows.add(row("GET /api/acme/standalone", "/api/acme/standalone", Min.ADMIN, 200));
+        rows.add(row("POST /api/acme/standalone", "/api/acme/standalone", Min.ADMIN, 202, RbacMatrixTest::acmeRequest,
+                null));
+        rows.add(row("POST /api/acme/standalone/renew", "/api/acme/standalone/renew", Min.ADMIN, 202,
+                RbacMatrixTest::acmeHost, aJob));
+        rows.add(row("POST /api/acme/standalone/delete", "/api/acme/standalone/delete", Min.ADMIN, 204,
+                RbacMatrixTest::acmeHost, aJob));
+        // DNS-01 providers
+        rows.add(row("GET /api/acme/providers", "/api/acme/providers", Min.ADMIN, 200));
+        rows.add(row("POST /api/acme/providers", "/api/acme/providers", Min.ADMIN, 201, RbacMatrixTest::dnsProvider,
+                null));
+        rows.add(row("GET /api/acme/providers/{name}", "/api/acme/providers/shared-dns", Min.ADMIN, 200));
+        rows.add(row("PUT /api/acme/providers/{name}", "/api/acme/providers/{n}", Min.ADMIN, 200,
+                n -> dnsProvider(n).replace("/hook", "/hook2"), aProvider));
+        rows.add(row("DELETE /api/acme/providers/{name}", "/api/acme/providers/{n}", Min.ADMIN, 204, null, aProvider));
         return rows;
     }
 
@@ -220,6 +267,8 @@ class RbacMatrixTest {
         create(admin, "/api/pools", pool("shared-pool"));
         create(admin, "/api/listeners", listener("shared-listener"));
         create(admin, "/api/certificates", certificate("shared-cert", pem));
+        create(admin, "/api/acme/request", acmeRequest("shared"), 202);
+        create(admin, "/api/acme/providers", dnsProvider("shared-dns"));
         Path logs = admin.dir.resolve("data/logs");
         Files.createDirectories(logs);
         Files.writeString(logs.resolve("events.log"), "{\"level\": \"info\", \"message\": \"rbac\"}\n");
@@ -248,7 +297,7 @@ class RbacMatrixTest {
     @Test
     void everyRouteAnswersEachRoleAsTheIssueSays() throws Exception {
         String pem = selfSignedPem(dir.resolve("pki"));
-        try (AdminFixture admin = new AdminFixture(dir)) {
+        try (AdminFixture admin = AdminFixture.withAcme(dir)) {   // else /api/acme/* but providers answer 503
             seed(admin, pem);
             Callers callers = new Callers(admin);
             Path stateFile = admin.dir.resolve("data/balor_state.json");
