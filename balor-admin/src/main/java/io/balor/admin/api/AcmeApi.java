@@ -36,7 +36,10 @@ import java.util.Set;
  * changes are serialised on this object.
  *
  * <p>{@code POST /api/acme/request {host | hosts, acme, label?}}: each host that a route has gets
- * {@code acme} on all its routes; any other host becomes (or replaces) a standalone entry.
+ * {@code acme} on all its routes (the label kept in it), and leaves its standalone entry if it
+ * had one; any other host becomes (or replaces) a standalone entry. The original's
+ * {@code POST /api/acme/standalone} makes standalone entries only: a host whose routes ask for
+ * its certificate is a 409 there.
  * {@code acme} is {@code {email, accept_terms, challenge?, provider?, directory_url?, label?}},
  * checked as the state file's reader checks it, problems named relative to the body.
  */
@@ -137,9 +140,16 @@ final class AcmeApi {
         return ApiResponse.json(202, list).withAuditDetail("asked for a renewal of every ACME job");
     }
 
-    /** The {@code host} of a body {@code {host}} (the original's standalone and unschedule calls). */
+    /**
+     * The {@code host} of a body {@code {host}} (the original's standalone and unschedule calls;
+     * its {@code id} is read too); a 400 without one.
+     */
     private static String host(ApiRequest request) {
-        return request.rejectUnknownKeys("host", "id").optionalText("host", request.fields().optionalText("id"));
+        String host = request.rejectUnknownKeys("host", "id").optionalText("host", request.fields().optionalText("id"));
+        if (host == null || host.isBlank()) {
+            throw ApiException.badRequest("host", "host is required", "send {\"host\": NAME}");
+        }
+        return host;
     }
 
     private synchronized ApiResponse request(ApiRequest request, boolean standaloneOnly) {
@@ -149,8 +159,14 @@ final class AcmeApi {
         BalorState after = context.change(state -> {
             ObjectNode root = StateDocument.toJson(state, context.store().file());
             for (String host : hosts) {
-                boolean routed = !standaloneOnly && AcmeDocument.setOnRoutes(root, host, asked.acme());
-                if (!routed) {
+                boolean routed = !standaloneOnly && AcmeDocument.setOnRoutes(root, host, asked.routeAcme());
+                if (routed) {
+                    AcmeDocument.removeStandalone(root, host);   // its routes take the job over
+                } else if (AcmeDocument.routesAsk(root, host)) {
+                    throw ApiException.conflict("the routes of " + host + " already ask for its certificate",
+                            "POST /api/acme/request changes their acme; DELETE /api/acme/jobs/" + host
+                                    + " first to make it a standalone job");
+                } else {
                     AcmeDocument.setStandalone(root, host, asked.label(), asked.acme());
                 }
             }
@@ -169,9 +185,6 @@ final class AcmeApi {
     }
 
     private synchronized ApiResponse delete(String id, AcmeJob.Kind only) {
-        if (id == null || id.isBlank()) {
-            throw ApiException.badRequest("host", "host is required", "send {\"host\": NAME}");
-        }
         AcmeJob job = AcmeJobs.find(context.store().current(), context.store().file(), context.certDir(), id);
         if (job == null || only != null && job.kind() != only) {
             throw ApiException.notFound("no " + (only == null ? "" : "standalone ") + "ACME job '" + id + "'",

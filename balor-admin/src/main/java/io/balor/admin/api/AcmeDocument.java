@@ -28,6 +28,15 @@ final class AcmeDocument {
 
     /** A request for certificates: its hosts (lower case), its {@code acme} object and label. */
     record Asked(List<String> hosts, ObjectNode acme, String label) {
+
+        /** The {@code acme} a host's routes get: the request's label kept in it, as a route has no label of its own. */
+        ObjectNode routeAcme() {
+            ObjectNode routes = acme.deepCopy();
+            if (label != null && !routes.hasNonNull("label")) {
+                routes.put("label", label);
+            }
+            return routes;
+        }
     }
 
     private AcmeDocument() {
@@ -56,6 +65,10 @@ final class AcmeDocument {
             if (!AcmeSections.validName(name)) {
                 throw ApiException.badRequest(host != null ? "host" : "hosts[" + i + "]", "'" + hosts.get(i) + "' is not"
                         + " a DNS name", "letters, digits and '-' in dot-separated labels, '*.' first for a wildcard");
+            }
+            if (hosts.subList(0, i).contains(name)) {
+                throw ApiException.badRequest("hosts[" + i + "]", "'" + hosts.get(i) + "' is named twice",
+                        "name each host once");
             }
             hosts.set(i, name);
         }
@@ -100,6 +113,18 @@ final class AcmeDocument {
             }
         }
         return found;
+    }
+
+    /** Whether a host route of {@code host} in {@code root} carries {@code acme}. */
+    static boolean routesAsk(ObjectNode root, String host) {
+        for (JsonNode listener : root.path("listeners")) {
+            for (JsonNode route : listener.path("host_routes")) {
+                if (host.equalsIgnoreCase(route.path("host").asText()) && route.hasNonNull("acme")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Makes or replaces the standalone entry of {@code host}. */
