@@ -20,6 +20,7 @@ import io.balor.admin.state.StateDocument;
 import io.balor.config.InvalidConfigException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -156,6 +157,10 @@ final class AcmeApi {
         runner();
         AcmeDocument.Asked asked = AcmeDocument.read(request, context.store().current(), context.store().file());
         Set<String> hosts = new LinkedHashSet<>(asked.hosts());
+        Set<String> known = new HashSet<>(runner().statuses().keySet());   // one deleted lately too: its backoff goes
+        for (AcmeRunner.JobView view : runner().jobs()) {
+            known.add(view.job().id());
+        }
         BalorState after = context.change(state -> {
             ObjectNode root = StateDocument.toJson(state, context.store().file());
             for (String host : hosts) {
@@ -177,9 +182,19 @@ final class AcmeApi {
             }
         });
         ArrayNode jobs = NODES.arrayNode();
+        boolean anyNew = false;
         for (String host : hosts) {
-            runner().renew(host);
+            if (known.contains(host)) {
+                runner().renew(host);   // asked again (new settings, say): tried at once
+            } else {
+                anyNew = true;
+            }
             jobs.add(view(job(host)));
+        }
+        if (anyNew) {
+            // A new job is tried at the next look, at once, unless its files already hold a
+            // certificate for it (one issued before, or migrated): none is issued needlessly.
+            runner().lookNow();
         }
         return ApiResponse.json(202, jobs).withAuditDetail("asked for certificates for " + String.join(", ", hosts));
     }

@@ -1,7 +1,6 @@
 package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +10,6 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * state file; the jobs' statuses as the ACME thread leaves them (its CA here is a socket that
  * takes the connection and then closes, or a closed port: every attempt fails, visibly);
  * renewing, deleting, the original Balor's paths, the refusals naming the body's fields, and a
- * {@code 503} when ACME does not run. Conditions are awaited with a deadline, never slept on.
+ * {@code 503} when ACME does not run ({@link AcmeExpiryApiTest}: certificates already there, and
+ * the expiry gauge). Conditions are awaited with a deadline, never slept on.
  */
 class AcmeApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLOSED_CA = "https://127.0.0.1:1/directory";
 
     @TempDir
@@ -311,32 +309,6 @@ class AcmeApiTest {
             assertEquals(503, asked.statusCode(), asked.body());
             assertArrayEquals(before, StateFileView.bytes(admin));
             assertEquals(200, admin.call("GET", "/api/acme/providers", ADMIN_TOKEN, null).statusCode());
-        }
-    }
-
-    @Test
-    void metricsCarryTheExpiryOfAServedCertificate() throws Exception {
-        Pem shop = Pem.selfSigned(dir.resolve("pki"), "shop.example.com");   // valid for 2 days from now
-        try (AdminFixture admin = new AdminFixture(dir)) {
-            admin.clock.advance(Duration.between(admin.clock.instant(), Instant.now()));   // real dates in the PEM
-            JsonNode cert = admin.create("/api/certificates", JSON.createObjectNode().put("name", "shop")
-                    .put("pem", shop.cert() + shop.key()).toString());
-            admin.create("/api/pools", "{\"name\": \"app\", \"upstreams\": [\"127.0.0.1:9\"]}");
-            admin.create("/api/listeners", "{\"name\": \"tls\", \"listen\": \"127.0.0.1:0\", \"protocol\": \"http\", "
-                    + "\"pool\": \"app\", \"tls\": {\"cert_file\": \"" + cert.get("cert_file").asText()
-                    + "\", \"key_file\": \"" + cert.get("key_file").asText() + "\"}}");
-
-            HttpResponse<String> metrics = admin.call("GET", "/metrics", null, null);
-            assertEquals(200, metrics.statusCode(), metrics.body());
-            assertTrue(metrics.body().contains("# TYPE balor_certificate_expiry_seconds gauge"), metrics.body());
-            String prefix = "balor_certificate_expiry_seconds{name=\"shop\"} ";
-            List<String> lines = metrics.body().lines().filter(line -> line.startsWith(prefix)).toList();
-            assertEquals(1, lines.size(), "one series, named as in certificates: " + metrics.body());
-            long seconds = Long.parseLong(lines.get(0).substring(prefix.length()));
-            Instant notAfter = Instant.parse(cert.get("not_after").asText());
-            assertEquals(Duration.between(admin.clock.instant(), notAfter).toSeconds(), seconds);
-            assertTrue(seconds > Duration.ofDays(2).minusHours(1).toSeconds() && seconds <= Duration.ofDays(2).toSeconds(),
-                    "about two days: " + seconds);
         }
     }
 
