@@ -200,6 +200,7 @@ final class AcmeApi {
     }
 
     private synchronized ApiResponse delete(String id, AcmeJob.Kind only) {
+        AcmeRunner runner = runner();
         AcmeJob job = AcmeJobs.find(context.store().current(), context.store().file(), context.certDir(), id);
         if (job == null || only != null && job.kind() != only) {
             throw ApiException.notFound("no " + (only == null ? "" : "standalone ") + "ACME job '" + id + "'",
@@ -214,6 +215,7 @@ final class AcmeApi {
             }
             return StateDocument.fromJson(root, context.store().file());
         });
+        runner.lookNow();   // forgets its status now, so the expiry gauge drops it too
         return ApiResponse.noContent().withAuditDetail("removed the ACME job of " + job.id() + " (its certificate"
                 + " stays in certificates)");
     }

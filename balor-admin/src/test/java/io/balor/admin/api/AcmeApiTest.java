@@ -307,6 +307,13 @@ class AcmeApiTest {
             HttpResponse<String> asked = admin.call("POST", "/api/acme/request", ADMIN_TOKEN,
                     "{\"host\": \"x.example.com\", \"acme\": " + acme(CLOSED_CA) + "}");
             assertEquals(503, asked.statusCode(), asked.body());
+            for (String[] call : List.of(new String[] {"DELETE", "/api/acme/jobs/x.example.com", null},
+                    new String[] {"POST", "/api/acme/unschedule", "{\"host\": \"x.example.com\"}"},
+                    new String[] {"POST", "/api/acme/standalone/delete", "{\"host\": \"x.example.com\"}"},
+                    new String[] {"POST", "/api/acme/renew_all", null})) {
+                HttpResponse<String> response = admin.call(call[0], call[1], ADMIN_TOKEN, call[2]);
+                assertEquals(503, response.statusCode(), call[1] + ": " + response.body());   // deletes were 404s
+            }
             assertArrayEquals(before, StateFileView.bytes(admin));
             assertEquals(200, admin.call("GET", "/api/acme/providers", ADMIN_TOKEN, null).statusCode());
         }

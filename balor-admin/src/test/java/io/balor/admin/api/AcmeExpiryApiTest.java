@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code /metrics} show them: a job whose files already hold a certificate for its name is
  * {@code valid} without asking its CA (none is issued needlessly), and the gauge
  * {@code balor_certificate_expiry_seconds{name}} carries the seconds to each certificate's end,
- * for a listener's and for a standalone job's. The fixture's clock is set to the real time, as
+ * for a listener's and for a standalone job's (gone when the job is deleted). The fixture's clock is set to the real time, as
  * the certificates' dates are real.
  */
 class AcmeExpiryApiTest {
@@ -34,7 +34,8 @@ class AcmeExpiryApiTest {
 
     /**
      * A request for a name whose certificate is already in the certificate directory (it was
-     * tried at once, and failed against the unreachable CA, the certificate's end forgotten).
+     * tried at once, and failed against the unreachable CA, the certificate's end forgotten); once
+     * deleted, its series leaves the gauge at once (it stayed until the next look, 30 s later).
      */
     @Test
     void aJobWhoseCertificateIsThereIsValidWithoutAskingItsCa() throws Exception {
@@ -66,6 +67,11 @@ class AcmeExpiryApiTest {
                     + metrics.body());
             assertEquals(Duration.between(admin.clock.instant(), notAfter).toSeconds(),
                     Long.parseLong(lines.get(0).substring(prefix.length())));
+
+            assertEquals(204, admin.call("DELETE", "/api/acme/jobs/files.example.net", ADMIN_TOKEN, null).statusCode());
+            Await.until("the deleted job's series gone", () -> !admin.call("GET", "/metrics", null, null).body()
+                    .contains(prefix));
+            assertTrue(Files.exists(certs.resolve("files.example.net.crt")), "its certificate stays");
         }
     }
 
