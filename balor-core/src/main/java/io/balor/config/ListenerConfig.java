@@ -209,6 +209,11 @@ public record ListenerConfig(String name, String listen, Protocol protocol, Stri
                     problems.add(path + ".host_routes[" + i + "].tls", "a passthrough listener does not terminate TLS");
                 }
             }
+            if (http.routes().get(i).acme() != null && passesTlsThrough()) {
+                problems.add(path + ".host_routes[" + i + "].acme", "a passthrough listener does not terminate TLS:"
+                        + " it could never serve the certificate (ask for it on the TLS listener that does, or"
+                        + " standalone)");
+            }
         }
         boolean routeAcme = http.routes().stream().anyMatch(route -> route.acme() != null);
         // A route's acme brings its certificate later: until then a handshake gets unrecognized_name.

@@ -53,6 +53,21 @@ class TlsConfigTest {
     }
 
     @Test
+    void aTerminatingListenerMayWaitForItsRoutesAcmeButAPassthroughOneCannotAskForIt() {
+        AcmeConfig acme = AcmeConfig.http01("ops@b.example");
+        BalorConfig config = new BalorConfig(List.of(ListenerConfig.http("acme", "127.0.0.1:0", null)
+                .withTls(new TlsConfig(TlsConfig.Mode.TERMINATE, null, null))
+                .withHttp(routes(RouteConfig.of("b.example", "app").withAcme(acme)))), List.of(APP));
+        assertTrue(config.listener("acme").terminatesTls(), "no certificate until ACME brings one");
+        List<String> problems = problems(() -> new BalorConfig(List.of(ListenerConfig.tcp("sni", "127.0.0.1:0", null)
+                .withTls(TlsConfig.passthrough()).withHttp(routes(RouteConfig.of("b.example", "app").withAcme(acme)))),
+                List.of(APP)));
+        assertEquals(List.of("listeners[0].host_routes[0].acme: a passthrough listener does not terminate TLS: it"
+                + " could never serve the certificate (ask for it on the TLS listener that does, or standalone)"),
+                problems);
+    }
+
+    @Test
     void everyTlsProblemIsReportedWithItsPath() {
         List<String> problems = problems(() -> new BalorConfig(List.of(
                 ListenerConfig.http("a", "127.0.0.1:0", "app").withTls(TlsConfig.passthrough()),
