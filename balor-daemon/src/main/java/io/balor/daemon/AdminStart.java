@@ -88,7 +88,7 @@ final class AdminStart {
                 .withSessions(env.sessionIdle(), env.sessionMax())
                 .withHealthScriptDir(env.healthScriptDir() == null ? null : env.healthScriptDir().toAbsolutePath())
                 .withConsoleDir(env.adminDist() == null ? null : env.adminDist().toAbsolutePath())
-                .withAcme(AcmeSettings.in(env.acmeDir().toAbsolutePath())
+                .withAcme(env.acmeDisabled() ? null : AcmeSettings.in(env.acmeDir().toAbsolutePath())
                         .withClient(AcmeOptions.DEFAULTS.withTrustedCaFile(env.acmeCaFile() == null ? null
                                 : env.acmeCaFile().toAbsolutePath()))
                         .withBinding(env.acmeEab()));

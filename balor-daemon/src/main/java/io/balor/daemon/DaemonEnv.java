@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *                             to an ACME server (Pebble, a private CA such as step-ca), or null
  * @param acmeEab              {@code BALOR_ACME_EAB_KID} and {@code BALOR_ACME_EAB_HMAC_KEY}: External Account
  *                             Binding for CAs that require it (both or neither), or null
+ * @param acmeDisabled         {@code BALOR_ACME_DISABLED}, default false: true runs no ACME jobs (a standby, a
+ *                             host without outbound access); their statuses and certificates stay as they are
  * @param adminDist            {@code BALOR_ADMIN_DIST}: console files to serve instead of the built-in
  *                             ones, or null
  * @param defaultAdminPassword {@code BALOR_DEFAULT_ADMIN_PASSWORD}: the bootstrap admin's password, or
@@ -60,7 +62,7 @@ import java.util.TreeSet;
  *                             Unix socket {@code balorctl users unlock} talks to
  */
 public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path certDir, Path acmeDir, Path acmeCaFile,
-                        io.balor.admin.acme.ExternalAccountBinding acmeEab,
+                        io.balor.admin.acme.ExternalAccountBinding acmeEab, boolean acmeDisabled,
                         Path adminDist, String defaultAdminPassword, String adminToken,
                         Path bootstrapSecretFile, Path logDir, long logMaxBytes, int logKeep,
                         int accessLogSampling, boolean metricsAuth, List<String> adminHosts, Path healthScriptDir,
@@ -75,6 +77,7 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public static final String ACME_CA_FILE = "BALOR_ACME_CA_FILE";
     public static final String ACME_EAB_KID = "BALOR_ACME_EAB_KID";
     public static final String ACME_EAB_HMAC_KEY = "BALOR_ACME_EAB_HMAC_KEY";
+    public static final String ACME_DISABLED = "BALOR_ACME_DISABLED";
     /** The original's HTTP-01 token directory: read past (tokens are answered from memory), with a notice. */
     public static final String ACME_CHALLENGE_DIR = "BALOR_ACME_CHALLENGE_DIR";
     public static final String ADMIN_DIST = "BALOR_ADMIN_DIST";
@@ -104,7 +107,7 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
 
     /** Every variable this version reads. */
     public static final List<String> VARIABLES = List.of(STATE_FILE, HTTP_ADDR, LOOPS, CERT_DIR, ACME_DIR, ACME_CA_FILE,
-            ACME_EAB_KID, ACME_EAB_HMAC_KEY, ACME_CHALLENGE_DIR, ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
+            ACME_EAB_KID, ACME_EAB_HMAC_KEY, ACME_DISABLED, ACME_CHALLENGE_DIR, ADMIN_DIST, DEFAULT_ADMIN_PASSWORD, ADMIN_TOKEN, BOOTSTRAP_SECRET_FILE, LOG_DIR, LOG_MAX_BYTES, LOG_KEEP,
             ACCESS_LOG_SAMPLING, METRICS_AUTH, ADMIN_HOSTS, HEALTH_SCRIPT_DIR, SESSION_IDLE_SECONDS,
             SESSION_MAX_SECONDS, STRICT_MODES, CONTROL_SOCKET);
 
@@ -133,6 +136,7 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
                 reader.path(ACME_DIR, besideStateFile(state, ACME)),
                 reader.path(ACME_CA_FILE, null),
                 reader.binding(ACME_EAB_KID, ACME_EAB_HMAC_KEY),
+                reader.flag(ACME_DISABLED),
                 reader.path(ADMIN_DIST, null),
                 reader.password(DEFAULT_ADMIN_PASSWORD),
                 reader.token(ADMIN_TOKEN),
@@ -189,7 +193,8 @@ public record DaemonEnv(Path stateFile, HostPort adminAddress, int loops, Path c
     public String toString() {
         return "DaemonEnv[stateFile=" + stateFile + ", adminAddress=" + adminAddress + ", loops=" + loops
                 + ", certDir=" + certDir + ", acmeDir=" + acmeDir + ", acmeCaFile=" + acmeCaFile
-                + ", acmeEab=" + (acmeEab == null ? "unset" : "(set)") + ", adminDist=" + adminDist
+                + ", acmeEab=" + (acmeEab == null ? "unset" : "(set)") + ", acmeDisabled=" + acmeDisabled
+                + ", adminDist=" + adminDist
                 + ", defaultAdminPassword=" + (defaultAdminPassword == null ? "unset" : "(set)")
                 + ", adminToken=" + (adminToken == null ? "unset" : "(set)")
                 + ", bootstrapSecretFile=" + bootstrapSecretFile + ", logDir=" + logDir + ", logMaxBytes=" + logMaxBytes

@@ -25,6 +25,7 @@ class DaemonEnvTest {
         assertEquals(Path.of("data/acme"), env.acmeDir());
         assertNull(env.acmeCaFile());
         assertNull(env.acmeEab());
+        assertFalse(env.acmeDisabled());
         assertNull(env.adminDist());
         assertNull(env.defaultAdminPassword());
         assertNull(env.adminToken());
@@ -80,6 +81,7 @@ class DaemonEnvTest {
                 Map.entry("BALOR_CERT_DIR", "/etc/balor/certs"),
                 Map.entry("BALOR_ACME_DIR", "/var/lib/balor/acme"),
                 Map.entry("BALOR_ACME_CA_FILE", "/etc/balor/acme-ca.pem"),
+                Map.entry("BALOR_ACME_DISABLED", "true"),
                 Map.entry("BALOR_ADMIN_DIST", "/opt/balor/console"),
                 Map.entry("BALOR_DEFAULT_ADMIN_PASSWORD", "s3cret-pass"),
                 Map.entry("BALOR_ADMIN_TOKEN", "t0ken-0123456789abcdef"),
@@ -95,6 +97,7 @@ class DaemonEnvTest {
         assertEquals(Path.of("/etc/balor/certs"), env.certDir());
         assertEquals(Path.of("/var/lib/balor/acme"), env.acmeDir());
         assertEquals(Path.of("/etc/balor/acme-ca.pem"), env.acmeCaFile());
+        assertTrue(env.acmeDisabled());
         assertEquals(Path.of("/opt/balor/console"), env.adminDist());
         assertEquals("s3cret-pass", env.defaultAdminPassword());
         assertEquals("t0ken-0123456789abcdef", env.adminToken());

@@ -78,7 +78,8 @@ final class AcmeApi {
     private AcmeRunner runner() {
         AcmeRunner runner = context.acme();
         if (runner == null) {
-            throw ApiException.serviceUnavailable("ACME is not running here (no ACME directory was given)", 0);
+            throw ApiException.serviceUnavailable("ACME is not running here (the daemon's BALOR_ACME_DISABLED is"
+                    + " true, or this admin server was started without ACME settings)", 0);
         }
         return runner;
     }

@@ -56,7 +56,7 @@ export async function acmePage(context) {
       + ' they expire. A host that a host route has gets its certificate on its routes; any other is a standalone'
       + ' certificate, in Certificates.'),
     stopped ? el('p', { class: 'error', role: 'status', id: 'acme-stopped' }, `ACME is not running here: ${stopped.message}.`,
-      ' Start Balor with BALOR_ACME_DIR set to run the jobs; the providers below can still be edited.') : null,
+      ' The providers below can still be edited.') : null,
     stopped ? null : [searchable('Search ACME jobs', table), table],
     providersSection(providers, stopped ? null : usedBy, context));
 }
