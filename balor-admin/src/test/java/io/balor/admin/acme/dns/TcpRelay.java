@@ -3,7 +3,6 @@ package io.balor.admin.acme.dns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,8 +17,9 @@ final class TcpRelay implements AutoCloseable {
     private final ServerSocket listening;
     private final Thread thread;
 
-    TcpRelay(int port, InetSocketAddress target) throws IOException {
-        listening = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+    /** Relays the first connection {@code listening} (bound already) accepts to {@code target}. */
+    TcpRelay(ServerSocket listening, InetSocketAddress target) {
+        this.listening = listening;
         thread = new Thread(() -> {
             try (Socket client = listening.accept(); Socket upstream = new Socket()) {
                 upstream.connect(target, 2000);

@@ -10,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,8 +101,18 @@ class TxtResolverTest {
         // A UDP server that answers every query with TC set and no records: the real answer must then come
         // from challtestsrv over TCP, so a relay forwards the TCP query there.
         server.setTxt("_acme-challenge.tcp.test.", "over-tcp");
-        try (DatagramSocket truncating = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             TcpRelay relay = new TcpRelay(truncating.getLocalPort(), server.dnsAddress())) {
+        ServerSocket tcp = null;
+        DatagramSocket udp = null;
+        for (int attempt = 0; udp == null; attempt++) {   // one port number free for both TCP and UDP
+            tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            try {
+                udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()));
+            } catch (java.net.BindException e) {
+                tcp.close();
+                assertTrue(attempt < 50, "no port free for both TCP and UDP");
+            }
+        }
+        try (DatagramSocket truncating = udp; TcpRelay relay = new TcpRelay(tcp, server.dnsAddress())) {
             CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> {
                 try {
                     byte[] buffer = new byte[512];
