@@ -60,19 +60,20 @@ public final class AcmeJobStore {
         return Collections.unmodifiableMap(new TreeMap<>(statuses));
     }
 
-    /** Keeps {@code status} for job {@code id} (null forgets the job), on disk before it returns. */
+    /**
+     * Keeps {@code status} for job {@code id} (null forgets the job), on disk before it returns.
+     * Memory is this process's truth: a status that cannot be written is kept all the same (so
+     * backoff holds), and the next successful write carries it.
+     *
+     * @throws IOException when the file could not be written (the status is kept in memory)
+     */
     public synchronized void put(String id, AcmeStatus status) throws IOException {
-        AcmeStatus before = status == null ? statuses.remove(id) : statuses.put(id, status);
-        try {
-            AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(write()), true);
-        } catch (IOException e) {
-            if (before == null) {
-                statuses.remove(id);
-            } else {
-                statuses.put(id, before);
-            }
-            throw e;
+        if (status == null) {
+            statuses.remove(id);
+        } else {
+            statuses.put(id, status);
         }
+        AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(write()), true);
     }
 
     private ObjectNode write() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.balor.admin.acme.AcmeProblem;
 import io.balor.admin.acme.AcmeStatus;
 import io.balor.admin.acme.jobs.AcmeJob;
 import io.balor.admin.acme.jobs.AcmeJobs;
@@ -129,6 +130,15 @@ final class AcmeApi {
 
     private ApiResponse renew(String id) {
         AcmeRunner.JobView view = job(id);
+        AcmeStatus status = view.status();
+        java.time.Instant now = context.clock().instant();
+        if (AcmeProblem.ACME_ERROR.concat("rateLimited").equals(status.problemType()) && status.nextAttempt() != null
+                && status.nextAttempt().isAfter(now)) {
+            // The CA said when: asking sooner only spends the limit again.
+            long seconds = Math.max(1, java.time.Duration.between(now, status.nextAttempt()).toSeconds());
+            throw new ApiException(429, "the CA rate-limited " + view.job().id() + " until " + status.nextAttempt(),
+                    "it is tried again then by itself", null).withHeader("Retry-After", Long.toString(seconds));
+        }
         runner().renew(view.job().id());
         return ApiResponse.json(202, view(view)).withAuditDetail("asked for a renewal of " + view.job().id());
     }

@@ -94,13 +94,16 @@ final class AcmeDocument {
 
     /**
      * Sets (or, for a null {@code acme}, removes) the {@code acme} of every host route of
-     * {@code host} in {@code root}.
+     * {@code host} in {@code root}, but those of listeners that pass TLS through.
      *
      * @return whether a route has that host
      */
     static boolean setOnRoutes(ObjectNode root, String host, JsonNode acme) {
         boolean found = false;
         for (JsonNode listener : root.path("listeners")) {
+            if ("passthrough".equals(listener.path("tls").path("mode").asText())) {
+                continue;   // it never terminates TLS: no certificate of its is ever served
+            }
             for (JsonNode route : listener.path("host_routes")) {
                 if (route instanceof ObjectNode object && host.equalsIgnoreCase(route.path("host").asText())) {
                     found = true;

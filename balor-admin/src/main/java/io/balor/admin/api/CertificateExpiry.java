@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * The gauge {@code balor_certificate_expiry_seconds{name}}: seconds until each certificate ends
  * (negative once it has). One series per certificate the listeners serve, named as in the
- * state's {@code certificates} (else by its file), and one per ACME job's certificate not served
+ * state's {@code certificates} (else by its file's name, never its path: {@code /metrics} may be
+ * public), and one per ACME job's certificate not served
  * (a standalone one, named {@link AcmeJob#certName}). Built from what is in memory (the served
  * certificates' last load, the jobs' statuses), so a scrape reads no file. Stateless.
  */
@@ -35,7 +36,9 @@ final class CertificateExpiry {
         Map<String, Instant> ends = new TreeMap<>();
         for (CertificateStatus status : served) {
             if (status.notAfter() != null) {
-                ends.put(names.getOrDefault(status.certFile(), status.certFile()), status.notAfter());
+                // Unregistered: its file's name, not its path (the gauge may be public).
+                ends.put(names.getOrDefault(status.certFile(), java.nio.file.Path.of(status.certFile()).getFileName()
+                        .toString()), status.notAfter());
             }
         }
         for (Map.Entry<String, AcmeStatus> job : jobs.entrySet()) {

@@ -94,31 +94,48 @@ final class ConfigRules {
     }
 
     /**
-     * 403 unless {@code who} is an admin or every route's {@code acme} in {@code after} was there,
-     * the same, for the same host in {@code before}: asking a CA for certificates (and accepting
-     * its terms) is the ACME API's, which is an admin's. Removing one (deleting a route or a
-     * listener) is anyone's who may make the change.
+     * 403 unless {@code who} is an admin or the routes of every host that asks for a certificate
+     * ({@code acme}, before or after) are, in {@code after}, routes that {@code before} has with
+     * the same {@code acme} and {@code tls}: asking a CA for certificates (and accepting its
+     * terms) is the ACME API's, which is an admin's, and where ACME writes a host's certificate is
+     * its routes' {@code tls}. Removing routes (or a listener) is anyone's who may make the change.
      */
     static void checkAcmeChange(BalorConfig before, BalorConfig after, Principal who) {
         if (who.role() == Role.ADMIN) {
             return;
         }
-        java.util.Set<String> had = new java.util.HashSet<>();
-        for (ListenerConfig listener : before.listeners()) {
-            for (io.balor.config.RouteConfig route : listener.http().routes()) {
-                if (route.acme() != null) {
-                    had.add(route.host() + " " + route.acme());
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (BalorConfig config : List.of(before, after)) {
+            for (ListenerConfig listener : config.listeners()) {
+                for (RouteConfig route : listener.http().routes()) {
+                    if (route.acme() != null && route.host() != null) {
+                        hosts.add(route.host().toLowerCase(java.util.Locale.ROOT));
+                    }
                 }
             }
         }
-        for (ListenerConfig listener : after.listeners()) {
-            for (io.balor.config.RouteConfig route : listener.http().routes()) {
-                if (route.acme() != null && !had.contains(route.host() + " " + route.acme())) {
-                    throw ApiException.forbidden("asking for a certificate (a route's acme) needs the admin role",
-                            "leave acme as it was, or ask an admin (POST /api/acme/request)").withField("host_routes");
+        java.util.Set<String> had = acmeRoutes(before, hosts);
+        for (String route : acmeRoutes(after, hosts)) {
+            if (!had.contains(route)) {
+                throw ApiException.forbidden("asking for a certificate (a route's acme), or changing the tls of a"
+                        + " route whose host has one, needs the admin role", "leave acme and tls as they were, or ask"
+                        + " an admin (POST /api/acme/request)").withField("host_routes");
+            }
+        }
+    }
+
+    /** The routes of {@code hosts} in {@code config}, each as its host, acme and tls. */
+    private static java.util.Set<String> acmeRoutes(BalorConfig config, java.util.Set<String> hosts) {
+        java.util.Set<String> routes = new java.util.HashSet<>();
+        for (ListenerConfig listener : config.listeners()) {
+            for (RouteConfig route : listener.http().routes()) {
+                String host = route.host() == null ? null : route.host().toLowerCase(java.util.Locale.ROOT);
+                if (hosts.contains(host)) {
+                    routes.add(host + " " + route.acme() + " " + route.tls());
                 }
             }
         }
+        return routes;
     }
 
     /** 409 when pool {@code name} has no upstreams in {@code config} while listeners send to it. */

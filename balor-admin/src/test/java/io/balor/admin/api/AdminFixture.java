@@ -65,7 +65,12 @@ public final class AdminFixture implements AutoCloseable {
      * account key and statuses in {@code dir/data/acme}, as the daemon does with BALOR_ACME_DIR.
      */
     public static AdminFixture withAcme(Path dir) throws Exception {
-        return new AdminFixture(dir, false, null, AcmeSettings.in(dir.resolve("data/acme")));
+        return withAcme(dir, AcmeSettings.in(dir.resolve("data/acme")));
+    }
+
+    /** Starts everything with the ACME jobs run with {@code settings}. */
+    public static AdminFixture withAcme(Path dir, AcmeSettings settings) throws Exception {
+        return new AdminFixture(dir, false, null, settings);
     }
 
     private AdminFixture(Path dir, boolean metricsAuth, Path healthScriptDir, AcmeSettings acme) throws Exception {

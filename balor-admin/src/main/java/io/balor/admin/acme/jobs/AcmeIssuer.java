@@ -72,6 +72,10 @@ final class AcmeIssuer implements Issuer {
 
     @Override
     public IssuedCertificate issue(AcmeJob job) throws AcmeException, IOException {
+        if (!job.acme().acceptTerms()) {   // per job, even when another job's account with this CA exists
+            throw new AcmeException("newAccount", "the CA's terms of service are not accepted for " + job.id()
+                    + ": read them and set accept_terms: true in its acme");
+        }
         AcmeClient client = client(job.acme());
         AcmeAccount account = account(client, job.acme());
         if (job.acme().challenge() == AcmeConfig.Challenge.DNS01) {
@@ -108,7 +112,9 @@ final class AcmeIssuer implements Issuer {
         if (account == null) {
             KeyPair key = keys.loadOrCreate();
             AccountRequest request = AccountRequest.of(acme.email(), acme.acceptTerms());
-            account = client.register(key, settings.binding() == null ? request : request.withBinding(settings.binding()));
+            // The binding goes only to a CA that asks for one: it names an account at that CA.
+            boolean bind = settings.binding() != null && client.directory().externalAccountRequired();
+            account = client.register(key, bind ? request.withBinding(settings.binding()) : request);
             accounts.put(client.directoryUrl(), account);
         }
         return account;
@@ -128,7 +134,17 @@ final class AcmeIssuer implements Issuer {
                     @Override
                     public void present(String fqdn, String value) throws IOException {
                         provider.present(fqdn, value);
-                        propagation.awaitTxt(fqdn, value, clock.instant().plus(settings.propagationTimeout()));
+                        try {   // the record the provider wrote (txt_prefix applied), where it wrote it
+                            propagation.awaitTxt(config.recordName(fqdn), value,
+                                    clock.instant().plus(settings.propagationTimeout()));
+                        } catch (IOException | RuntimeException e) {
+                            try {
+                                provider.cleanUp(fqdn, value);   // never validated: not left behind
+                            } catch (IOException | RuntimeException cleanup) {
+                                e.addSuppressed(cleanup);
+                            }
+                            throw e;
+                        }
                     }
 
                     @Override

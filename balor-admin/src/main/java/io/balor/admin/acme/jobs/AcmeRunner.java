@@ -53,6 +53,17 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Statuses are kept in {@link AcmeJobStore} (across restarts); a job that left the state is
  * forgotten. The clock is injectable, so a test drives renewal time without waiting.
+ *
+ * <p>Threads: looks, attempts and installs run on the ACME thread only, which alone owns
+ * {@code warned}, the {@link Issuer} (its clients and accounts) and the {@link CertificateInstall};
+ * {@link #lookNow}, {@link #renew}, {@link #jobs} and {@link #statuses} are called from admin
+ * workers, and statuses cross between them through the synchronized {@link AcmeJobStore}.
+ * {@link #close} interrupts an issuance under way (its tokens and TXT records are withdrawn);
+ * an install is safe against that ({@link CertificateInstall}).
+ *
+ * <p>ACME lives here, in balor-admin beside the state it changes (the state file, the
+ * certificates section, route tls), rather than in balor-core: an embedder without the admin
+ * server publishes HTTP-01 answers itself ({@code Balor.publishAcmeChallenge}) with the client.
  */
 public final class AcmeRunner implements AutoCloseable {
 
@@ -81,7 +92,7 @@ public final class AcmeRunner implements AutoCloseable {
         this.statuses = statuses;
         this.issuer = issuer;
         this.policy = policy;
-        this.install = new CertificateInstall(store);
+        this.install = new CertificateInstall(store, this.certDir);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "balor-acme");
             thread.setDaemon(true);
@@ -176,7 +187,8 @@ public final class AcmeRunner implements AutoCloseable {
                     attempt(job, status);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Caught whole: an escaping throwable would end the periodic look for good, silently.
             EventLog.process().record(System.Logger.Level.ERROR, SOURCE, "ACME jobs could not be looked at: " + e);
         }
     }
@@ -188,7 +200,7 @@ public final class AcmeRunner implements AutoCloseable {
         boolean usable = files.problem() == null && files.notAfter() != null && now.isBefore(files.notAfter())
                 && covers(files.dnsNames(), job.names());
         if (usable) {
-            warnIfExpiring(job, files.notAfter(), now);
+            warnIfExpiring(job, files.notBefore(), files.notAfter(), now);
         }
         AcmeStatus next = status;
         if (status == null) {
@@ -214,7 +226,7 @@ public final class AcmeRunner implements AutoCloseable {
     }
 
     private void attempt(AcmeJob job, AcmeStatus before) {
-        String clash = install.nameProblem(job);
+        String clash = install.problem(job);
         if (clash != null) {
             failed(job, before, clash, null, null, null);
             return;
@@ -233,6 +245,12 @@ public final class AcmeRunner implements AutoCloseable {
             warned.remove(job.id());
             EventLog.process().record(System.Logger.Level.INFO, SOURCE, "certificate for " + job.id() + " "
                     + message);
+        } catch (CertificateInstall.StateNotSaved e) {
+            // Served from its files: asking the CA again would not help, and would cost its limits.
+            save(job.id(), new AcmeStatus(AcmeStatus.VALID, e.getMessage(), before.notAfter(),
+                    clock.instant().plus(RenewalPolicy.FIRST_RETRY), before.attempts(), null, null));
+            EventLog.process().record(System.Logger.Level.WARNING, SOURCE, "certificate for " + job.id() + ": "
+                    + e.getMessage());
         } catch (AcmeException e) {
             failed(job, before, e.getMessage(), e.problem().map(p -> p.type()).orElse(null),
                     e.problem().map(p -> p.detail()).orElse(null), e.retryAfter().orElse(null));
@@ -256,9 +274,15 @@ public final class AcmeRunner implements AutoCloseable {
                 + text);
     }
 
-    private void warnIfExpiring(AcmeJob job, Instant notAfter, Instant now) {
+    /**
+     * A WARNING when the certificate has under a week left and is past its renewal time (under a
+     * third of its lifetime left), so a short-lived one (a day, as step-ca's) that renews on time
+     * is not a warning every day; at most once a day per job.
+     */
+    private void warnIfExpiring(AcmeJob job, Instant notBefore, Instant notAfter, Instant now) {
         Instant last = warned.get(job.id());
-        if (RenewalPolicy.expiring(now, notAfter) && (last == null || !now.isBefore(last.plus(WARN_EVERY)))) {
+        boolean overdue = Duration.between(now, notAfter).multipliedBy(3).compareTo(Duration.between(notBefore, notAfter)) < 0;
+        if (RenewalPolicy.expiring(now, notAfter) && overdue && (last == null || !now.isBefore(last.plus(WARN_EVERY)))) {
             warned.put(job.id(), now);
             EventLog.process().record(System.Logger.Level.WARNING, SOURCE, "the certificate for " + job.id() + " ("
                     + job.certFile() + ") expires at " + notAfter + ", in " + Duration.between(now, notAfter).toHours()

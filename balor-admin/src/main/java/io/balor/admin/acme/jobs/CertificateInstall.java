@@ -23,16 +23,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Puts an issued certificate in service, in this order, so that nothing half-done is ever served:
+ * Puts an issued certificate in service, in this order, so that nothing half-done is served:
  * <ol>
- *   <li>the key, then the chain, each written whole and atomically (mode 600) over the job's
- *   files; until both are in place a look at the files sees a pair that does not match and keeps
- *   serving the previous one;</li>
- *   <li>the state: the {@code certificates} entry {@code {name, cert_file, key_file, source:
- *   "acme", issued_at}} is made or updated, and the job's routes on listeners that terminate TLS
- *   and have no certificate yet get {@code tls} with these files (an apply that keeps every
- *   socket); a route on a plain HTTP listener is left plain, since turning TLS on there would
- *   change what that port speaks (it is where HTTP-01 is answered);</li>
+ *   <li>the job is derived again from the state and its files checked again
+ *   ({@link InstallTargets}): issuance takes a while, and the job may have been removed or its
+ *   files given to something else meanwhile;</li>
+ *   <li>the key and the chain are each written whole beside their targets (mode 600, fsynced),
+ *   then renamed over them one right after the other: an interrupt or a failed write before
+ *   the renames leaves the old pair whole; only a crash between the two renames leaves a new key
+ *   with the old chain, which the certificate store refuses (keeping the pair it serves) and the
+ *   next look replaces;</li>
+ *   <li>the state: the {@code certificates} entry of these files ({@code {name, cert_file,
+ *   key_file, source: "acme", issued_at}}) is made or updated, and the job's routes on listeners
+ *   that terminate TLS and have no certificate yet get {@code tls} with these files (an apply
+ *   that keeps every socket); a route on a plain HTTP listener is left plain, since turning TLS
+ *   on there would change what that port speaks (it is where HTTP-01 is answered);</li>
  *   <li>{@link io.balor.Balor#reloadCertificates()}: listeners already using the files serve the
  *   new pair to the next handshake; connections already open keep theirs.</li>
  * </ol>
@@ -40,62 +45,63 @@ import java.util.Locale;
  */
 final class CertificateInstall {
 
-    static final String CERTIFICATES = "certificates";
+    static final String CERTIFICATES = InstallTargets.CERTIFICATES;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final StateStore store;
-
-    CertificateInstall(StateStore store) {
-        this.store = store;
+    /** The certificate is in its files and served, but the state could not record it. */
+    static final class StateNotSaved extends IOException {
+        StateNotSaved(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
-    /**
-     * Whether {@code job}'s certificate name is free for it (unused, or already an ACME entry for
-     * the same files) and its files are not an uploaded certificate's. Checked before the CA is
-     * asked, so a clash costs no issuance.
-     *
-     * @return null when free, else why not
-     */
-    String nameProblem(AcmeJob job) {
-        BalorState state = store.current();
-        JsonNode section = state.extras().get(CERTIFICATES);
-        for (int i = 0; section != null && section.isArray() && i < section.size(); i++) {
-            JsonNode other = section.get(i);
-            if (!"acme".equals(other.path("source").asText())
-                    && job.certFile().toString().equals(other.path("cert_file").asText())) {
-                return "the files " + job.certFile() + " are the uploaded certificate '" + other.path("name").asText()
-                        + "', which ACME does not overwrite: remove the route's tls (ACME then uses files of its own)"
-                        + " or its acme";
-            }
-        }
-        JsonNode entry = entry(state, job.certName());
-        if (entry == null || "acme".equals(entry.path("source").asText())
-                && job.certFile().toString().equals(entry.path("cert_file").asText())) {
-            return null;
-        }
-        return "the certificate name '" + job.certName() + "' is taken by another certificate ("
-                + entry.path("source").asText("manual") + ", " + entry.path("cert_file").asText() + "); delete or rename it";
+    private final StateStore store;
+    private final Path certDir;
+
+    CertificateInstall(StateStore store, Path certDir) {
+        this.store = store;
+        this.certDir = certDir;
+    }
+
+    /** Why {@code job} may not write its files now ({@link InstallTargets}), or null. */
+    String problem(AcmeJob job) {
+        return InstallTargets.problem(job, store.current(), store.file(), certDir);
     }
 
     /**
      * Installs {@code issued} for {@code job}.
      *
      * @return the routes that got {@code tls} now ({@code "listener host"}), for the job's message
-     * @throws IOException when the files or the state cannot be written; the served pair is then
-     *                     the previous one, or (if only the state failed) the new one in the old files' place
+     * @throws StateNotSaved when the pair is written and served but the state could not record it
+     * @throws IOException   when the job changed meanwhile or the files could not be written: the
+     *                       served pair is the previous one
      */
     List<String> install(AcmeJob job, IssuedCertificate issued, Instant now) throws IOException {
+        AcmeJob current = AcmeJobs.find(store.current(), store.file(), certDir, job.id());
+        if (current == null || !current.certFile().equals(job.certFile()) || !current.keyFile().equals(job.keyFile())) {
+            throw new IOException("the job changed while its certificate was issued (removed, or its files changed):"
+                    + " the certificate was not installed");
+        }
+        String problem = problem(current);
+        if (problem != null) {
+            throw new IOException(problem);
+        }
         Files.createDirectories(job.certFile().getParent());
         Files.createDirectories(job.keyFile().getParent());
-        AtomicFile.write(job.keyFile(), issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII), true);
-        AtomicFile.write(job.certFile(), issued.certificateChainPem().getBytes(StandardCharsets.US_ASCII), true);
+        try (AtomicFile.Prepared key = AtomicFile.prepare(job.keyFile(),
+                issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+             AtomicFile.Prepared chain = AtomicFile.prepare(job.certFile(),
+                     issued.certificateChainPem().getBytes(StandardCharsets.US_ASCII))) {
+            key.commit();
+            chain.commit();
+        }
         List<String> attached = new ArrayList<>();
         try {
             store.change(StateStore.SYSTEM, "ACME: certificate for " + job.id() + " issued",
                     state -> withCertificate(state, job, now, attached));
         } catch (StateFileException | RuntimeException e) {
-            throw new IOException("the certificate was written to " + job.certFile() + " but the state could not be"
-                    + " saved: " + e.getMessage(), e);
+            throw new StateNotSaved("the certificate is in " + job.certFile() + " and served, but the state could not"
+                    + " record it: " + e.getMessage(), e);
         } finally {
             store.balor().reloadCertificates();
         }
@@ -104,24 +110,34 @@ final class CertificateInstall {
 
     private static BalorState withCertificate(BalorState state, AcmeJob job, Instant now, List<String> attached) {
         attached.clear();
-        ObjectNode entry = NODES.objectNode().put("name", job.certName()).put("cert_file", job.certFile().toString())
-                .put("key_file", job.keyFile().toString()).put("source", "acme").put("issued_at", now.toString());
-        ArrayNode certificates = NODES.arrayNode();
         JsonNode section = state.extras().get(CERTIFICATES);
-        boolean replaced = false;
+        List<JsonNode> entries = new ArrayList<>();
         if (section != null && section.isArray()) {
-            for (JsonNode existing : section) {
-                if (job.certName().equals(existing.path("name").asText(null))) {
-                    certificates.add(entry);
-                    replaced = true;
-                } else {
-                    certificates.add(existing);
-                }
+            section.forEach(entries::add);
+        }
+        // The ACME entry of these files (a migrated one keeps its name), else the one of the job's name.
+        int at = -1;
+        for (int i = 0; i < entries.size() && at < 0; i++) {
+            if ("acme".equals(entries.get(i).path("source").asText())
+                    && job.certFile().toString().equals(entries.get(i).path("cert_file").asText())) {
+                at = i;
             }
         }
-        if (!replaced) {
-            certificates.add(entry);
+        for (int i = 0; i < entries.size() && at < 0; i++) {
+            if (job.certName().equals(entries.get(i).path("name").asText(null))) {
+                at = i;
+            }
         }
+        String name = at < 0 ? job.certName() : entries.get(at).path("name").asText(job.certName());
+        ObjectNode entry = NODES.objectNode().put("name", name).put("cert_file", job.certFile().toString())
+                .put("key_file", job.keyFile().toString()).put("source", "acme").put("issued_at", now.toString());
+        if (at < 0) {
+            entries.add(entry);
+        } else {
+            entries.set(at, entry);
+        }
+        ArrayNode certificates = NODES.arrayNode();
+        entries.forEach(certificates::add);
         BalorState after = state.withExtra(CERTIFICATES, certificates);
         if (job.kind() != AcmeJob.Kind.ROUTE) {
             return after;
@@ -142,17 +158,5 @@ final class CertificateInstall {
             listeners.add(listener.withHttp(listener.http().withRoutes(routes)));
         }
         return attached.isEmpty() ? after : after.withConfig(state.config().withListeners(listeners));
-    }
-
-    private static JsonNode entry(BalorState state, String name) {
-        JsonNode section = state.extras().get(CERTIFICATES);
-        if (section != null && section.isArray()) {
-            for (JsonNode existing : section) {
-                if (name.equals(existing.path("name").asText(null))) {
-                    return existing;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -97,9 +97,7 @@ class AcmeJobFailuresTest {
             assertEquals(AcmeStatus.VALID, first.state(), "the certificate in the route's files is taken as it is: "
                     + first);
             notAfter = first.notAfter();
-            assertEquals(1, expiryWarnings(), "two days left: a warning");
-            rig.look();
-            assertEquals(1, expiryWarnings(), "once a day, not at every look");
+            assertEquals(0, expiryWarnings("old.test"), "two days left of two, not due for renewal: no warning");
             assertTrue(rig.runner.renew("old.test"));
             rig.look();
             Instant now = rig.clock.instant();
@@ -151,17 +149,46 @@ class AcmeJobFailuresTest {
             rig.look();
             AcmeStatus status = rig.status("shop.test");
             assertEquals(AcmeStatus.FAILED, status.state(), status.toString());
-            assertTrue(status.message().contains("are the uploaded certificate 'mine', which ACME does not overwrite"),
+            assertTrue(status.message().contains("are also used by the uploaded certificate 'mine', which ACME does not"
+                    + " overwrite"),
                     status.message());
             assertArrayEquals(before, Files.readAllBytes(dir.resolve("certs/mine.crt")));
         }
     }
 
-    /** The WARNING events saying old.test's certificate expires soon. */
-    private static long expiryWarnings() {
+    @Test
+    void aCertificatePastItsRenewalTimeWithUnderAWeekLeftIsAWarningOnceADay() throws Exception {
+        Path dir = temp.resolve("expiring");
+        Pem served = Pem.selfSigned(dir.resolve("pem"), "late.test");
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/late.test.crt"), served.cert());
+        Files.writeString(dir.resolve("certs/late.test.key"), served.key());
+        String state = """
+                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
+                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
+                   "host_routes": [{"host": "late.test", "pool": "app",
+                                    "tls": {"cert_file": "CERTS/late.test.crt", "key_file": "CERTS/late.test.key"},
+                                    "acme": {"email": "ops@late.test", "accept_terms": true,
+                                             "directory_url": "https://127.0.0.1:1/dir"}}]}]}
+                """;
+        try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
+            Instant notAfter = TlsProbe.parse(served.cert()).getNotAfter().toInstant();
+            rig.at(notAfter.minus(Duration.ofHours(12)));   // past two thirds of its two days, renewal failing
+            rig.look();
+            assertEquals(AcmeStatus.FAILED, rig.status("late.test").state());
+            assertEquals(1, expiryWarnings("late.test"));
+            rig.look();
+            rig.at(rig.status("late.test").nextAttempt());
+            rig.look();
+            assertEquals(1, expiryWarnings("late.test"), "once a day, not at every look");
+        }
+    }
+
+    /** The WARNING events saying {@code host}'s certificate expires soon. */
+    private static long expiryWarnings(String host) {
         return EventLog.process().recent(EventLog.CAPACITY, System.Logger.Level.WARNING).stream()
-                .filter(event -> event.source().equals("acme") && event.message().startsWith("the certificate for"
-                        + " old.test ") && event.message().contains(" expires at ")).count();
+                .filter(event -> event.source().equals("acme") && event.message().startsWith("the certificate for "
+                        + host + " ") && event.message().contains(" expires at ")).count();
     }
 
     @Test

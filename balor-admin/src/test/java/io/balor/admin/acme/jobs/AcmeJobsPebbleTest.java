@@ -172,4 +172,25 @@ class AcmeJobsPebbleTest {
             }
         }
     }
+
+    @Test
+    void aRecordThatNeverShowsFailsTheJobAndIsRemovedAnyway() throws Exception {
+        try (WebhookToChallTestSrv hook = new WebhookToChallTestSrv(pebble.challtestsrvUrl(), "hook-secret")) {
+            hook.lying = true;
+            String state = """
+                    {"version": 1, "listeners": [], "pools": [],
+                     "acme_providers": [{"name": "hook", "provider": "generic", "api_base": "%s",
+                                         "api_token": "hook-secret", "resolver": "127.0.0.1:%d"}],
+                     "acme_standalone": [{"host": "never.test", "acme": %s}]}
+                    """.formatted(hook.url(), pebble.dnsPort(), acme(", \"challenge\": \"dns01\", \"provider\": \"hook\""));
+            try (JobRig rig = new JobRig(temp.resolve("never"), state, pebble.caBundle())) {
+                rig.look();
+                AcmeStatus status = rig.status("never.test");
+                assertEquals(AcmeStatus.FAILED, status.state(), status.toString());
+                assertTrue(status.message().contains("did not show the expected value"), status.message());
+                assertEquals(1, hook.created.get());
+                assertEquals(1, hook.removed.get(), "the record asked for is removed though it was never seen");
+            }
+        }
+    }
 }

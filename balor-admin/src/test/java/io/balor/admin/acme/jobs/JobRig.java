@@ -47,7 +47,7 @@ final class JobRig implements AutoCloseable {
         store = new StateStore(stateFile, balor, loaded);
         AcmeSettings settings = AcmeSettings.in(acmeDir).withClient(AcmeOptions.DEFAULTS.withTrustedCaFile(trustedCas)
                 .withRequestTimeout(Duration.ofSeconds(10)).withPollInterval(Duration.ofMillis(50))
-                .withValidationTimeout(Duration.ofSeconds(30))).withPropagationTimeout(Duration.ofSeconds(20));
+                .withValidationTimeout(Duration.ofSeconds(30))).withPropagationTimeout(Duration.ofSeconds(5));
         runner = new AcmeRunner(store, certDir, clock, new AcmeJobStore(acmeDir),
                 new AcmeIssuer(settings, balor, store::current, Clock.systemUTC()), new RenewalPolicy(() -> 0.5));
     }

@@ -27,16 +27,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JWS is checked against Pebble elsewhere. HTTPS with a self-signed certificate for 127.0.0.1
  * ({@link #certificate()}, to trust).
  */
-final class RateLimitingCa implements AutoCloseable {
+public final class RateLimitingCa implements AutoCloseable {
 
-    static final int RETRY_AFTER_SECONDS = 3600;
+    public static final int RETRY_AFTER_SECONDS = 3600;
 
     private final HttpsServer server;
     private final Path certificate;
     private final AtomicInteger nonces = new AtomicInteger();
     final AtomicInteger orders = new AtomicInteger();
 
-    RateLimitingCa(Path dir) throws Exception {
+    public RateLimitingCa(Path dir) throws Exception {
         ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
         Pem pem = Pem.selfSigned(dir, "localhost", "DNS:localhost,IP:127.0.0.1");
         certificate = dir.resolve("ca-cert.pem");
@@ -58,12 +58,12 @@ final class RateLimitingCa implements AutoCloseable {
     }
 
     /** The directory URL. */
-    String directoryUrl() {
+    public String directoryUrl() {
         return base() + "/dir";
     }
 
     /** The PEM certificate to trust. */
-    Path certificate() {
+    public Path certificate() {
         return certificate;
     }
 

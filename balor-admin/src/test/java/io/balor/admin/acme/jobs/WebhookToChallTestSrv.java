@@ -32,6 +32,8 @@ final class WebhookToChallTestSrv implements AutoCloseable {
     final AtomicInteger created = new AtomicInteger();
     final AtomicInteger removed = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
+    /** Answers a create with 200 without making the record (a provider that says yes and does not). */
+    volatile boolean lying;
 
     WebhookToChallTestSrv(URI challtestsrv, String token) throws IOException {
         ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
@@ -57,6 +59,11 @@ final class WebhookToChallTestSrv implements AutoCloseable {
             JsonNode body = JSON.readTree(exchange.getRequestBody());
             String name = body.path("name").asText();
             boolean create = exchange.getRequestMethod().equals("POST");
+            if (create && lying) {
+                created.incrementAndGet();
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
             String path = create ? "/set-txt" : "/clear-txt";
             String call = create ? JSON.createObjectNode().put("host", name).put("value", body.path("value").asText())
                     .toString() : JSON.createObjectNode().put("host", name).toString();
