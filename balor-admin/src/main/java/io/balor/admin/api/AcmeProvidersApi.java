@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.balor.admin.acme.dns.ProviderSecrets;
+import io.balor.admin.acme.jobs.AcmeJob;
+import io.balor.admin.acme.jobs.AcmeJobs;
 import io.balor.admin.auth.Role;
 import io.balor.admin.http.Access;
 import io.balor.admin.http.ApiException;
@@ -111,7 +113,7 @@ final class AcmeProvidersApi {
                 throw notFound(name);
             }
             List<String> users = new ArrayList<>();
-            for (io.balor.admin.acme.jobs.AcmeJob job : io.balor.admin.acme.jobs.AcmeJobs.of(state,
+            for (AcmeJob job : AcmeJobs.of(state,
                     context.store().file(), context.certDir())) {
                 if (name.equals(job.acme().provider())) {
                     users.add(job.id());

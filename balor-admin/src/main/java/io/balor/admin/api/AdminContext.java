@@ -1,6 +1,7 @@
 package io.balor.admin.api;
 
 import io.balor.Balor;
+import io.balor.admin.acme.jobs.AcmeRunner;
 import io.balor.admin.auth.Authenticator;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateStore;
@@ -27,7 +28,7 @@ import java.time.Clock;
  */
 public record AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,
                            boolean metricsAuth, String build, Path healthScriptDir, Path bootstrapSecretFile,
-                           io.balor.admin.acme.jobs.AcmeRunner acme) {
+                           AcmeRunner acme) {
 
     /** A context without ACME jobs. */
     public AdminContext(StateStore store, Authenticator auth, Path certDir, Path logDir, Clock clock,

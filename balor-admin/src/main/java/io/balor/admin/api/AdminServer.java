@@ -2,6 +2,8 @@ package io.balor.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.balor.admin.acme.jobs.AcmeRunner;
+import io.balor.admin.acme.jobs.AcmeSettings;
 import io.balor.admin.auth.Authenticator;
 import io.balor.admin.auth.Bootstrap;
 import io.balor.admin.auth.HashingGate;
@@ -59,7 +61,7 @@ public final class AdminServer implements AutoCloseable {
                            Path bootstrapSecretFile, Path certDir, Path logDir, long logMaxBytes, int logKeep,
                            boolean metricsAuth, PasswordHasher hasher, Clock clock, String build,
                            List<String> hostNames, java.time.Duration sessionIdle, java.time.Duration sessionMax,
-                           Path healthScriptDir, Path consoleDir, io.balor.admin.acme.jobs.AcmeSettings acme) {
+                           Path healthScriptDir, Path consoleDir, AcmeSettings acme) {
 
         public Settings {
             hostNames = List.copyOf(hostNames);
@@ -100,7 +102,7 @@ public final class AdminServer implements AutoCloseable {
         }
 
         /** The ACME jobs run with {@code value}; null: none are. */
-        public Settings withAcme(io.balor.admin.acme.jobs.AcmeSettings value) {
+        public Settings withAcme(AcmeSettings value) {
             return new Settings(bind, adminToken, defaultAdminPassword, bootstrapSecretFile, certDir, logDir,
                     logMaxBytes, logKeep, metricsAuth, hasher, clock, build, hostNames, sessionIdle, sessionMax,
                     healthScriptDir, consoleDir, value);
@@ -110,13 +112,13 @@ public final class AdminServer implements AutoCloseable {
     private final ApiServer server;
     private final AuditFile audit;
     private final Authenticator auth;
-    private final io.balor.admin.acme.jobs.AcmeRunner acme;
+    private final AcmeRunner acme;
     private final String bootstrapMessage;
     private final boolean https;
     private final java.time.Clock clock;
 
     private AdminServer(ApiServer server, AuditFile audit, Authenticator auth, String bootstrapMessage, boolean https,
-                        java.time.Clock clock, io.balor.admin.acme.jobs.AcmeRunner acme) {
+                        java.time.Clock clock, AcmeRunner acme) {
         this.server = server;
         this.acme = acme;
         this.clock = clock;
@@ -160,8 +162,8 @@ public final class AdminServer implements AutoCloseable {
                 // no access log: kept for when there is one
             }
         }
-        io.balor.admin.acme.jobs.AcmeRunner acme = settings.acme() == null ? null
-                : io.balor.admin.acme.jobs.AcmeRunner.start(settings.acme(), store, settings.certDir(), settings.clock());
+        AcmeRunner acme = settings.acme() == null ? null
+                : AcmeRunner.start(settings.acme(), store, settings.certDir(), settings.clock());
         AdminContext context = new AdminContext(store, auth, settings.certDir(), settings.logDir(), settings.clock(),
                 settings.metricsAuth(), settings.build(), settings.healthScriptDir(), settings.bootstrapSecretFile(),
                 acme);
@@ -189,7 +191,7 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(server, audit, auth, message, tls != null, settings.clock(), acme);
     }
 
-    private static void closeQuietly(io.balor.admin.acme.jobs.AcmeRunner acme) {
+    private static void closeQuietly(AcmeRunner acme) {
         if (acme != null) {
             acme.close();
         }
@@ -281,7 +283,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** The ACME jobs' runner, or null when none are run. */
-    public io.balor.admin.acme.jobs.AcmeRunner acme() {
+    public AcmeRunner acme() {
         return acme;
     }
 
