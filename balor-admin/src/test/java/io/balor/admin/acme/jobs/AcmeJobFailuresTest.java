@@ -76,11 +76,8 @@ class AcmeJobFailuresTest {
             closed = socket.getLocalPort();
         }
         Path dir = temp.resolve("unreachable");
-        Pem served = Pem.selfSigned(dir.resolve("pem"), "old.test");
-        Files.createDirectories(dir.resolve("certs"));
+        Pem served = certificateIn(dir, "old.test", "old.test");
         Path cert = dir.resolve("certs/old.test.crt");
-        Files.writeString(cert, served.cert());
-        Files.writeString(dir.resolve("certs/old.test.key"), served.key());
         String state = """
                 {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
                  "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
@@ -130,10 +127,7 @@ class AcmeJobFailuresTest {
     @Test
     void anUploadedCertificatesFilesAreNeverOverwritten() throws Exception {
         Path dir = temp.resolve("uploaded");
-        Pem uploaded = Pem.selfSigned(dir.resolve("pem"), "other.test");
-        Files.createDirectories(dir.resolve("certs"));
-        Files.writeString(dir.resolve("certs/mine.crt"), uploaded.cert());
-        Files.writeString(dir.resolve("certs/mine.key"), uploaded.key());
+        certificateIn(dir, "other.test", "mine");
         String state = """
                 {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
                  "certificates": [{"name": "mine", "cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key",
@@ -159,10 +153,7 @@ class AcmeJobFailuresTest {
     @Test
     void aCertificatePastItsRenewalTimeWithUnderAWeekLeftIsAWarningOnceADay() throws Exception {
         Path dir = temp.resolve("expiring");
-        Pem served = Pem.selfSigned(dir.resolve("pem"), "late.test");
-        Files.createDirectories(dir.resolve("certs"));
-        Files.writeString(dir.resolve("certs/late.test.crt"), served.cert());
-        Files.writeString(dir.resolve("certs/late.test.key"), served.key());
+        Pem served = certificateIn(dir, "late.test", "late.test");
         String state = """
                 {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
                  "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
@@ -182,6 +173,15 @@ class AcmeJobFailuresTest {
             rig.look();
             assertEquals(1, expiryWarnings("late.test"), "once a day, not at every look");
         }
+    }
+
+    /** A self-signed certificate for {@code host}, two days long, in {@code dir/certs/NAME.crt} and {@code .key}. */
+    private static Pem certificateIn(Path dir, String host, String name) throws Exception {
+        Pem pem = Pem.selfSigned(dir.resolve("pem"), host);
+        Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(dir.resolve("certs/" + name + ".crt"), pem.cert());
+        Files.writeString(dir.resolve("certs/" + name + ".key"), pem.key());
+        return pem;
     }
 
     /** The WARNING events saying {@code host}'s certificate expires soon. */
