@@ -21,7 +21,7 @@ public final class RenewalPolicy {
     public static final Duration LONGEST_RETRY = Duration.ofHours(6);
     /** The longest a job goes without being looked at. */
     public static final Duration LOOK_EVERY = Duration.ofHours(1);
-    /** Under this much lifetime left, a certificate is expiring (a warning, once past its renewal time). */
+    /** Under this much lifetime left, a certificate is expiring: a warning (once a day). */
     public static final Duration EXPIRING = Duration.ofDays(7);
 
     private final DoubleSupplier random;

@@ -200,7 +200,7 @@ public final class AcmeRunner implements AutoCloseable {
         boolean usable = files.problem() == null && files.notAfter() != null && now.isBefore(files.notAfter())
                 && covers(files.dnsNames(), job.names());
         if (usable) {
-            warnIfExpiring(job, files.notBefore(), files.notAfter(), now);
+            warnIfExpiring(job, files.notAfter(), now);
         }
         AcmeStatus next = status;
         if (status == null) {
@@ -274,15 +274,10 @@ public final class AcmeRunner implements AutoCloseable {
                 + text);
     }
 
-    /**
-     * A WARNING when the certificate has under a week left and is past its renewal time (under a
-     * third of its lifetime left), so a short-lived one (a day, as step-ca's) that renews on time
-     * is not a warning every day; at most once a day per job.
-     */
-    private void warnIfExpiring(AcmeJob job, Instant notBefore, Instant notAfter, Instant now) {
+    /** A WARNING when the certificate has under a week left, at most once a day per job. */
+    private void warnIfExpiring(AcmeJob job, Instant notAfter, Instant now) {
         Instant last = warned.get(job.id());
-        boolean overdue = Duration.between(now, notAfter).multipliedBy(3).compareTo(Duration.between(notBefore, notAfter)) < 0;
-        if (RenewalPolicy.expiring(now, notAfter) && overdue && (last == null || !now.isBefore(last.plus(WARN_EVERY)))) {
+        if (RenewalPolicy.expiring(now, notAfter) && (last == null || !now.isBefore(last.plus(WARN_EVERY)))) {
             warned.put(job.id(), now);
             EventLog.process().record(System.Logger.Level.WARNING, SOURCE, "the certificate for " + job.id() + " ("
                     + job.certFile() + ") expires at " + notAfter + ", in " + Duration.between(now, notAfter).toHours()

@@ -94,7 +94,7 @@ class AcmeJobFailuresTest {
             assertEquals(AcmeStatus.VALID, first.state(), "the certificate in the route's files is taken as it is: "
                     + first);
             notAfter = first.notAfter();
-            assertEquals(0, expiryWarnings("old.test"), "two days left of two, not due for renewal: no warning");
+            assertEquals(1, expiryWarnings("old.test"), "two days left: a warning");
             assertTrue(rig.runner.renew("old.test"));
             rig.look();
             Instant now = rig.clock.instant();
@@ -151,7 +151,7 @@ class AcmeJobFailuresTest {
     }
 
     @Test
-    void aCertificatePastItsRenewalTimeWithUnderAWeekLeftIsAWarningOnceADay() throws Exception {
+    void aCertificateWithUnderAWeekLeftIsAWarningOnceADay() throws Exception {
         Path dir = temp.resolve("expiring");
         Pem served = certificateIn(dir, "late.test", "late.test");
         String state = """
@@ -164,7 +164,7 @@ class AcmeJobFailuresTest {
                 """;
         try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
             Instant notAfter = TlsProbe.parse(served.cert()).getNotAfter().toInstant();
-            rig.at(notAfter.minus(Duration.ofHours(12)));   // past two thirds of its two days, renewal failing
+            rig.at(notAfter.minus(Duration.ofHours(12)));   // past two thirds of its two days: renewal due, failing
             rig.look();
             assertEquals(AcmeStatus.FAILED, rig.status("late.test").state());
             assertEquals(1, expiryWarnings("late.test"));
