@@ -103,16 +103,24 @@ public final class CertificateFiles {
     }
 
     /**
-     * A TLS server context serving the pair in {@code certFile} and {@code keyFile}, loaded once
-     * (for a server that is not a listener, such as the admin console).
+     * A TLS server context serving the pair in {@code certFile} and {@code keyFile} (for a server
+     * that is not a listener, such as the admin console), which loads the files again when they
+     * change ({@link io.balor.tls.ReloadingKeyManager}: a certificate renewed in place is served
+     * within seconds, without a restart).
      *
-     * @throws IllegalArgumentException saying what is wrong with the files
+     * @throws IllegalArgumentException saying what is wrong with the files now
      */
     public static javax.net.ssl.SSLContext serverContext(Path certFile, Path keyFile) {
         try {
-            return io.balor.tls.CertificateEntry.context(PemFiles.load(certFile, keyFile));
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {new io.balor.tls.ReloadingKeyManager(certFile, keyFile)},
+                    null, null);
+            context.getServerSessionContext().setSessionTimeout(3600);
+            return context;
         } catch (CertificateProblem e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("TLS could not use this certificate: " + e.getMessage(), e);
         }
     }
 }
