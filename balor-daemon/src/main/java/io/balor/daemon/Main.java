@@ -153,8 +153,10 @@ public final class Main {
                 + (saved != null ? ", the state file's trace_sample" : "") + "), " + EventFile.NAME);
         printListeners(balor, state.config(), stateFile, out);
         AdminServer admin;
+        StateStore store;
         try {
-            admin = AdminStart.start(env, hasValue(environment, DaemonEnv.HTTP_ADDR), new StateStore(stateFile, balor, state), version(), err);
+            store = new StateStore(stateFile, balor, state);
+            admin = AdminStart.start(env, hasValue(environment, DaemonEnv.HTTP_ADDR), store, version(), err);
         } catch (AdminStart.Refused e) {
             err.println("balor: " + e.getMessage());
             balor.close();
@@ -177,7 +179,8 @@ public final class Main {
             err.println("balor: warning: no control socket at " + env.controlSocket().toAbsolutePath() + " ("
                     + e.getMessage() + "); balorctl users unlock will not reach this daemon");
         }
-        out.println("ready: SIGTERM or SIGINT drains the listeners and stops");
+        StateReload.install(store, out, err, reloaded -> printListeners(balor, reloaded.config(), stateFile, out));
+        out.println("ready: SIGTERM or SIGINT drains the listeners and stops; SIGHUP re-reads " + stateFile);
 
         String deadLoop = null;
         String signal;

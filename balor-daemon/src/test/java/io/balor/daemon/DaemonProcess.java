@@ -122,6 +122,14 @@ final class DaemonProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Sends SIGHUP (through kill(1): the JDK sends only TERM and KILL) and waits for kill to finish. */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     String stderr() {
         return stderr.toString();
     }
