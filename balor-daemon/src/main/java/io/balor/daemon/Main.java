@@ -53,6 +53,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println("balor " + version());
+            System.exit(EXIT_OK);
+        }
+        if (args.length > 0) {
+            System.err.println("balor: takes no arguments but --version; it is configured with BALOR_* variables"
+                    + " (see the README) and the state file");
+            System.exit(EXIT_USAGE);
+        }
         int code;
         try {
             code = run(System.getenv(), System.out, System.err);
