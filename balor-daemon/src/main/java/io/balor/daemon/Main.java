@@ -139,6 +139,7 @@ public final class Main {
         warmUpLogging();
         // Before start, so a signal that arrives while listeners are being bound still drains.
         ShutdownSignal shutdown = ShutdownSignal.install(err);
+        StateReload.ignoreUntilReady(err);
         Path logDir = env.logDir().toAbsolutePath();
         Integer saved = savedSampling(state);
         int sampling = saved != null ? saved : env.accessLogSampling();

@@ -40,6 +40,19 @@ final class StateReload {
     }
 
     /**
+     * Until {@link #install}: a SIGHUP is said and ignored (by default it would stop the JVM), so a
+     * reload sent while the daemon starts does no harm.
+     */
+    static void ignoreUntilReady(PrintStream err) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> err.println("balor: SIGHUP while starting: ignored (send it"
+                    + " again once the daemon says ready)"));
+        } catch (IllegalArgumentException e) {
+            // reported by install
+        }
+    }
+
+    /**
      * Handles SIGHUP from now on.
      *
      * @param applied told each state a reload made running (to print its listeners)
