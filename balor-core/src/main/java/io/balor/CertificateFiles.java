@@ -112,15 +112,9 @@ public final class CertificateFiles {
      */
     public static javax.net.ssl.SSLContext serverContext(Path certFile, Path keyFile) {
         try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[] {new io.balor.tls.ReloadingKeyManager(certFile, keyFile)},
-                    null, null);
-            context.getServerSessionContext().setSessionTimeout(3600);
-            return context;
+            return io.balor.tls.ReloadingKeyManager.context(certFile, keyFile);
         } catch (CertificateProblem e) {
             throw new IllegalArgumentException(e.getMessage(), e);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalArgumentException("TLS could not use this certificate: " + e.getMessage(), e);
         }
     }
 }

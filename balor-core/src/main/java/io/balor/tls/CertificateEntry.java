@@ -7,15 +7,10 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -163,11 +158,16 @@ public final class CertificateEntry {
         }
     }
 
-    /** A server context that serves {@code loaded} to every handshake (also the admin console's). */
+    /** A server context that serves {@code loaded} to every handshake. */
     public static SSLContext context(LoadedCertificate loaded) throws CertificateProblem {
+        return context(new OneKey(loaded));
+    }
+
+    /** A server context whose handshakes get their pair from {@code keys}. */
+    static SSLContext context(ServerKeyManager keys) throws CertificateProblem {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new OneKey(loaded)}, null, null);
+            context.init(new KeyManager[] {keys}, null, null);
             context.getServerSessionContext().setSessionTimeout(3600);
             return context;
         } catch (GeneralSecurityException e) {
@@ -176,7 +176,7 @@ public final class CertificateEntry {
     }
 
     /** Serves one chain and key to every handshake that can use its key type. */
-    private static final class OneKey extends X509ExtendedKeyManager {
+    private static final class OneKey extends ServerKeyManager {
         private static final String ALIAS = "balor";
         private final LoadedCertificate loaded;
 
@@ -184,43 +184,14 @@ public final class CertificateEntry {
             this.loaded = loaded;
         }
 
-        private String alias(String keyType) {
+        @Override
+        String alias(String keyType) {
             return loaded.key().getAlgorithm().equals(keyType) ? ALIAS : null;
         }
 
         @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return alias(keyType);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return alias(keyType);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return alias(keyType) == null ? null : new String[] {ALIAS};
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return ALIAS.equals(alias) ? loaded.chain() : null;
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return ALIAS.equals(alias) ? loaded.key() : null;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
+        LoadedCertificate pair(String alias) {
+            return ALIAS.equals(alias) ? loaded : null;
         }
     }
 }

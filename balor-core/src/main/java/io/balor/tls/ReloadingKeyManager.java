@@ -1,34 +1,27 @@
 package io.balor.tls;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.file.Files;
+import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The key manager of a TLS server that is not a listener (the admin console): it serves the pair
  * in two PEM files and looks at them again, at most every {@link #CHECK_EVERY}, on a handshake
- * that comes by then. A changed pair that loads is served from the next handshake on, so a
- * certificate renewed in place (by ACME, by hand) needs no restart; one that does not load (half
- * written, a key that does not match) is ignored and the previous pair stays. A handshake asks
- * for the chain and the key by the alias it was given, which names the pair's generation, so a
- * reload between the two calls cannot mix pairs. Thread-safe: handshakes run on any thread.
+ * that comes by then ({@link CertificateEntry#stampOf}: modification time and size). A changed
+ * pair that loads is served from the next handshake on, so a certificate renewed in place (by
+ * ACME, by hand) needs no restart; one that does not load (half written, a key that does not
+ * match) is ignored and the previous pair stays. A handshake asks for the chain and the key by
+ * the alias it was given, which names the pair's generation, so a reload between the two calls
+ * cannot mix pairs. Thread-safe: handshakes run on any thread.
  */
-public final class ReloadingKeyManager extends X509ExtendedKeyManager {
+public final class ReloadingKeyManager extends ServerKeyManager {
 
     /** How often the files are looked at, at most. */
     public static final Duration CHECK_EVERY = Duration.ofSeconds(5);
     private static final String PREFIX = "balor-";
 
-    /** One loaded pair and the files' stamps it was loaded from. */
-    private record Generation(int number, LoadedCertificate loaded, List<Object> stamps) {
+    /** One loaded pair and the files' stamp it was loaded from. */
+    private record Generation(int number, LoadedCertificate loaded, String stamp) {
     }
 
     private final Path certFile;
@@ -38,20 +31,22 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private volatile Generation previous;
     private volatile long nextCheck;
 
-    /**
-     * @throws CertificateProblem when the pair does not load now
-     */
-    public ReloadingKeyManager(Path certFile, Path keyFile) throws CertificateProblem {
-        this(certFile, keyFile, CHECK_EVERY);
-    }
-
     ReloadingKeyManager(Path certFile, Path keyFile, Duration checkEvery) throws CertificateProblem {
         this.certFile = certFile;
         this.keyFile = keyFile;
         this.checkEveryNanos = checkEvery.toNanos();
-        List<Object> stamps = stamps();
-        this.current = new Generation(1, PemFiles.load(certFile, keyFile), stamps);
+        String stamp = stamp();
+        this.current = new Generation(1, PemFiles.load(certFile, keyFile), stamp);
         this.nextCheck = System.nanoTime() + checkEveryNanos;
+    }
+
+    /**
+     * A server context serving the pair in {@code certFile} and {@code keyFile}, reloaded when they change.
+     *
+     * @throws CertificateProblem when the pair does not load now
+     */
+    public static SSLContext context(Path certFile, Path keyFile) throws CertificateProblem {
+        return CertificateEntry.context(new ReloadingKeyManager(certFile, keyFile, CHECK_EVERY));
     }
 
     /** The pair to serve now, the files looked at first when it is time. */
@@ -69,80 +64,37 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     }
 
     private void reloadIfChanged() {
-        List<Object> stamps = stamps();
+        String stamp = stamp();
         Generation served = current;
-        if (stamps == null || stamps.equals(served.stamps())) {
+        if (stamp.equals(served.stamp())) {
             return;
         }
         try {
             LoadedCertificate loaded = PemFiles.load(certFile, keyFile);
             previous = served;
-            current = new Generation(served.number() + 1, loaded, stamps);
+            current = new Generation(served.number() + 1, loaded, stamp);
         } catch (CertificateProblem e) {
-            // Half written, or not a pair (yet): the previous one stays, and the next look tries again.
+            // Half written, missing, or not a pair (yet): the previous one stays, and the next look tries again.
         }
     }
 
-    /** Both files' modification times and sizes, or null when one cannot be read. */
-    private List<Object> stamps() {
-        try {
-            return List.of(Files.getLastModifiedTime(certFile), Files.size(certFile),
-                    Files.getLastModifiedTime(keyFile), Files.size(keyFile));
-        } catch (IOException e) {
-            return null;
-        }
+    private String stamp() {
+        return CertificateEntry.stampOf(certFile) + "/" + CertificateEntry.stampOf(keyFile);
     }
 
-    private String alias(String keyType) {
+    @Override
+    String alias(String keyType) {
         Generation generation = fresh();
         return generation.loaded().key().getAlgorithm().equals(keyType) ? PREFIX + generation.number() : null;
     }
 
-    /** The generation {@code alias} names, if it is still kept. */
-    private LoadedCertificate loaded(String alias) {
+    @Override
+    LoadedCertificate pair(String alias) {
         for (Generation generation : new Generation[] {current, previous}) {
             if (generation != null && (PREFIX + generation.number()).equals(alias)) {
                 return generation.loaded();
             }
         }
-        return null;
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return alias(keyType);
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return alias(keyType);
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-        String alias = alias(keyType);
-        return alias == null ? null : new String[] {alias};
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-        LoadedCertificate loaded = loaded(alias);
-        return loaded == null ? null : loaded.chain();
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-        LoadedCertificate loaded = loaded(alias);
-        return loaded == null ? null : loaded.key();
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
         return null;
     }
 }

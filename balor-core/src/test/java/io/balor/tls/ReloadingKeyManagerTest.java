@@ -3,7 +3,6 @@ package io.balor.tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -37,8 +36,7 @@ class ReloadingKeyManagerTest {
         Path cert = dir.resolve("console.crt");
         Path key = dir.resolve("console.key");
         TestPki.Leaf first = write(ca.issue("console.test"), cert, key, 1);
-        SSLContext server = SSLContext.getInstance("TLS");
-        server.init(new KeyManager[] {new ReloadingKeyManager(cert, key, Duration.ZERO)}, null, null);
+        SSLContext server = CertificateEntry.context(new ReloadingKeyManager(cert, key, Duration.ZERO));
         try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory()
                 .createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             assertEquals(first.certificate(), served(listening));

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
@@ -66,7 +65,7 @@ class DaemonAcmeTest {
                     issued = awaitJob(admin, job -> job.path("status").path("state").asText().equals("valid"));
                     assertTrue(issued.path("status").path("message").asText().contains("now served by secure shop.test"),
                             issued.toString());
-                    assertEquals("hello", curl(root, tlsPort), "curl trusts Pebble's root and gets the app");
+                    assertEquals("200 hello", curl(root, tlsPort), "curl trusts Pebble's root and gets the app");
                     String metrics = admin.get("/metrics", null).body();
                     assertTrue(metrics.contains("balor_certificate_expiry_seconds{name=\"shop.test\"} "), metrics);
                     daemon.terminate();
@@ -81,14 +80,14 @@ class DaemonAcmeTest {
                     assertEquals(issued.path("status").path("not_after"), kept.path("status").path("not_after"));
                     assertEquals(issued.path("status").path("next_attempt"), kept.path("status").path("next_attempt"),
                             "the renewal time is remembered, not issued afresh");
-                    assertEquals("hello", curl(root, tlsPort), "served again after the restart");
+                    assertEquals("200 hello", curl(root, tlsPort), "served again after the restart");
 
                     AdminClient.Answer renew = admin.send("POST", "/api/acme/jobs/shop.test/renew", TOKEN, null);
                     assertEquals(202, renew.status(), renew.toString());
                     JsonNode renewed = awaitJob(admin, job -> job.path("status").path("state").asText().equals("valid")
                             && !job.path("status").path("next_attempt").equals(issued.path("status").path("next_attempt")));
                     assertEquals("valid", renewed.path("status").path("state").asText(), renewed.toString());
-                    assertEquals("hello", curl(root, tlsPort));
+                    assertEquals("200 hello", curl(root, tlsPort));
                     daemon.terminate();
                     assertEquals(0, daemon.awaitExit(STARTUP), daemon.stderr());
                 }
@@ -119,14 +118,10 @@ class DaemonAcmeTest {
         }
     }
 
+    /** An HTTPS GET of shop.test on {@code port} trusting only {@code root}, as "STATUS BODY". */
     private static String curl(Path root, int port) throws Exception {
-        Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--cacert", root.toString(),
-                "--resolve", "shop.test:" + port + ":127.0.0.1", "https://shop.test:" + port + "/")
-                .redirectErrorStream(true).start();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, curl.exitValue(), out);
-        return out;
+        return AdminClient.curl("--cacert", root.toString(), "--resolve", "shop.test:" + port + ":127.0.0.1",
+                "https://shop.test:" + port + "/");
     }
 
     private static int freePort() throws Exception {

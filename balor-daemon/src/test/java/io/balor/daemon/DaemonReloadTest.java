@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.balor.daemon.AdminClient.curl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,15 +52,15 @@ class DaemonReloadTest {
                 assertEquals(onePort, again.group(2), "the listener kept is the same socket");
                 Matcher added = LISTENER.matcher(daemon.awaitLine(line -> line.startsWith("listener two "), WAIT));
                 assertTrue(added.matches());
-                assertEquals("hello", curl(added.group(2)), "the new listener serves");
+                assertEquals("200 hello", curl("http://127.0.0.1:" + added.group(2) + "/"), "the new listener serves");
 
                 Files.writeString(stateFile, "{\"version\": 1, \"listeners\": [{\"name\": \"three\", \"listen\":"
                         + " \"127.0.0.1:99999\", \"protocol\": \"http\", \"pool\": \"app\"}], " + pool + "}");
                 daemon.hangUp();
                 daemon.awaitStderr("balor: SIGHUP: " + stateFile.toAbsolutePath() + " is refused, nothing changed", WAIT);
                 assertTrue(daemon.stderr().contains("listeners[0].listen"), daemon.stderr());
-                assertEquals("hello", curl(onePort), "still serving what it ran");
-                assertEquals("hello", curl(added.group(2)));
+                assertEquals("200 hello", curl("http://127.0.0.1:" + onePort + "/"), "still serving what it ran");
+                assertEquals("200 hello", curl("http://127.0.0.1:" + added.group(2) + "/"));
 
                 daemon.terminate();
                 assertEquals(0, daemon.awaitExit(WAIT), daemon.stderr());
@@ -67,13 +68,5 @@ class DaemonReloadTest {
         } finally {
             upstream.stop(0);
         }
-    }
-
-    private static String curl(String port) throws Exception {
-        Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/")
-                .redirectErrorStream(true).start();
-        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(curl.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
-        return out;
     }
 }

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.balor.Balor;
 import io.balor.BalorOptions;
 import io.balor.admin.api.Pem;
-import io.balor.admin.http.ApiServer;
 import io.balor.config.BalorConfig;
 import io.balor.config.CertificateConfig;
 import io.balor.config.HttpSettings;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -42,16 +40,7 @@ class AcmeThroughBalorTest {
 
     @Test
     void aRouteGetsItsCertificateOverHttp01AndServesItBySniWithoutARestart() throws Exception {
-        ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
-        HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        app.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body = "app".getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        });
-        app.start();
+        HttpServer app = FixedAnswer.start(new InetSocketAddress("127.0.0.1", 0), "app");
         Pem first = Pem.selfSigned(dir.resolve("first"), "shop.test");
         Path cert = dir.resolve("certs/shop.test.crt");
         Path key = dir.resolve("certs/shop.test.key");

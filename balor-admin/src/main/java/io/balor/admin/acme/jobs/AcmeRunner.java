@@ -164,11 +164,6 @@ public final class AcmeRunner implements AutoCloseable {
         return statuses.all();
     }
 
-    /** The directory certificates go to by default. */
-    public Path certDir() {
-        return certDir;
-    }
-
     private void look() {
         try {
             Instant now = clock.instant();

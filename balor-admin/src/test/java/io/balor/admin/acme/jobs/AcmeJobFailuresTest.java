@@ -6,10 +6,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.balor.admin.acme.AcmeJobStore;
 import io.balor.admin.acme.AcmeProblem;
 import io.balor.admin.acme.AcmeStatus;
+import io.balor.admin.acme.FixedAnswer;
 import io.balor.admin.acme.PebbleServer;
 import io.balor.admin.acme.TlsProbe;
 import io.balor.admin.api.Pem;
-import io.balor.admin.http.ApiServer;
 import io.balor.admin.state.StateFile;
 import io.balor.log.EventLog;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,14 +77,7 @@ class AcmeJobFailuresTest {
         Path dir = temp.resolve("unreachable");
         Pem served = certificateIn(dir, "old.test", "old.test");
         Path cert = dir.resolve("certs/old.test.crt");
-        String state = """
-                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
-                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
-                   "host_routes": [{"host": "old.test", "pool": "app",
-                                    "tls": {"cert_file": "CERTS/old.test.crt", "key_file": "CERTS/old.test.key"},
-                                    "acme": {"email": "ops@old.test", "accept_terms": true,
-                                             "directory_url": "https://127.0.0.1:%d/dir"}}]}]}
-                """.formatted(closed);
+        String state = routeState("old.test", "old.test", "https://127.0.0.1:" + closed + "/dir", "");
         byte[] before = Files.readAllBytes(cert);
         Instant notAfter;
         try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
@@ -128,16 +120,9 @@ class AcmeJobFailuresTest {
     void anUploadedCertificatesFilesAreNeverOverwritten() throws Exception {
         Path dir = temp.resolve("uploaded");
         certificateIn(dir, "other.test", "mine");
-        String state = """
-                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
-                 "certificates": [{"name": "mine", "cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key",
-                                   "source": "manual"}],
-                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
-                   "host_routes": [{"host": "shop.test", "pool": "app",
-                                    "tls": {"cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key"},
-                                    "acme": {"email": "ops@shop.test", "accept_terms": true,
-                                             "directory_url": "%s"}}]}]}
-                """.formatted(pebble.directoryUrl());
+        String state = routeState("shop.test", "mine", pebble.directoryUrl().toString(), """
+                "certificates": [{"name": "mine", "cert_file": "CERTS/mine.crt", "key_file": "CERTS/mine.key",
+                                  "source": "manual"}],""");
         byte[] before = Files.readAllBytes(dir.resolve("certs/mine.crt"));
         try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
             rig.look();
@@ -154,14 +139,7 @@ class AcmeJobFailuresTest {
     void aCertificateWithUnderAWeekLeftIsAWarningOnceADay() throws Exception {
         Path dir = temp.resolve("expiring");
         Pem served = certificateIn(dir, "late.test", "late.test");
-        String state = """
-                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}],
-                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
-                   "host_routes": [{"host": "late.test", "pool": "app",
-                                    "tls": {"cert_file": "CERTS/late.test.crt", "key_file": "CERTS/late.test.key"},
-                                    "acme": {"email": "ops@late.test", "accept_terms": true,
-                                             "directory_url": "https://127.0.0.1:1/dir"}}]}]}
-                """;
+        String state = routeState("late.test", "late.test", "https://127.0.0.1:1/dir", "");
         try (JobRig rig = new JobRig(dir, state, pebble.caBundle())) {
             Instant notAfter = TlsProbe.parse(served.cert()).getNotAfter().toInstant();
             rig.at(notAfter.minus(Duration.ofHours(12)));   // past two thirds of its two days: renewal due, failing
@@ -173,6 +151,21 @@ class AcmeJobFailuresTest {
             rig.look();
             assertEquals(1, expiryWarnings("late.test"), "once a day, not at every look");
         }
+    }
+
+    /**
+     * A state with TLS listener {@code secure} whose route for {@code host} has the files
+     * {@code CERTS/NAME.crt} and {@code .key} and asks {@code directory} for its certificate;
+     * {@code extra} goes in at the top level (ending with a comma).
+     */
+    private static String routeState(String host, String name, String directory, String extra) {
+        return """
+                {"version": 1, "pools": [{"name": "app", "upstreams": ["http://127.0.0.1:9"]}], %s
+                 "listeners": [{"name": "secure", "listen": "127.0.0.1:0", "protocol": "http",
+                   "host_routes": [{"host": "%s", "pool": "app",
+                                    "tls": {"cert_file": "CERTS/%s.crt", "key_file": "CERTS/%s.key"},
+                                    "acme": {"email": "ops@%s", "accept_terms": true, "directory_url": "%s"}}]}]}
+                """.formatted(extra, host, name, name, host, directory);
     }
 
     /** A self-signed certificate for {@code host}, two days long, in {@code dir/certs/NAME.crt} and {@code .key}. */
@@ -193,17 +186,8 @@ class AcmeJobFailuresTest {
 
     @Test
     void aRefusedContactAWrongAnswerAndARateLimitEachSayWhatHappened() throws Exception {
-        ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
         // wrong.test resolves to 127.0.0.2, where a server that is not Balor answers every challenge wrongly.
-        HttpServer impostor = HttpServer.create(new InetSocketAddress("127.0.0.2", httpPort), 0);
-        impostor.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body = "not the key authorization".getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        });
-        impostor.start();
+        HttpServer impostor = FixedAnswer.start(new InetSocketAddress("127.0.0.2", httpPort), "not the key authorization");
         HttpResponse<String> a = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(pebble.challtestsrvUrl() + "/add-a")).POST(HttpRequest.BodyPublishers.ofString(
                 "{\"host\": \"wrong.test\", \"addresses\": [\"127.0.0.2\"]}")).build(), HttpResponse.BodyHandlers.ofString());

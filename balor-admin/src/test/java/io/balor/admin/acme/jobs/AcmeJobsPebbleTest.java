@@ -3,9 +3,9 @@ package io.balor.admin.acme.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.balor.admin.acme.AcmeStatus;
+import io.balor.admin.acme.FixedAnswer;
 import io.balor.admin.acme.PebbleServer;
 import io.balor.admin.acme.TlsProbe;
-import io.balor.admin.http.ApiServer;
 import io.balor.admin.state.BalorState;
 import io.balor.admin.state.StateFile;
 import io.balor.config.RouteConfig;
@@ -19,7 +19,6 @@ import javax.net.ssl.SSLSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,16 +52,7 @@ class AcmeJobsPebbleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ApiServer.applyTimeoutDefaults();   // jdk.httpserver reads its settings once per JVM: the admin server's first
-        app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        app.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body = "app".getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        });
-        app.start();
+        app = FixedAnswer.start(new InetSocketAddress("127.0.0.1", 0), "app");
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             httpPort = probe.getLocalPort();   // Pebble's validator needs the port before Balor binds it
         }
