@@ -69,6 +69,7 @@ public final class EventLoop implements Executor {
     private static final int TLS_BUFFER = 32 * 1024;
     private final BufferPool buffers;
     private BufferPool tlsBuffers;
+    private final Executor handshakeWorkers;
     private final Thread thread;
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean running = true;
@@ -88,10 +89,11 @@ public final class EventLoop implements Executor {
     /** Whether {@code now} was read since the selector last blocked. */
     private boolean nowFresh;
 
-    EventLoop(int index, Ticker ticker, BufferPool buffers, String threadName) {
+    EventLoop(int index, Ticker ticker, BufferPool buffers, Executor handshakeWorkers, String threadName) {
         this.index = index;
         this.ticker = ticker;
         this.buffers = buffers;
+        this.handshakeWorkers = handshakeWorkers;
         this.now = ticker.nanoTime();
         this.timers = new TimerWheel(TICK_NANOS, WHEEL_SLOTS, now);
         try {
@@ -149,6 +151,11 @@ public final class EventLoop implements Executor {
     }
 
     /** Whether the caller runs on this loop's thread. */
+    /** Where this loop's TLS connections run their handshakes' CPU work (shared by the group). */
+    public Executor handshakeWorkers() {
+        return handshakeWorkers;
+    }
+
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }

@@ -5,6 +5,7 @@ import io.balor.time.Ticker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -15,6 +16,8 @@ import java.util.function.Function;
 public final class LoopGroup {
 
     private final EventLoop[] loops;
+    /** The group's own handshake workers, or null when the caller gave the executor. */
+    private final HandshakeWorkers ownWorkers;
 
     /**
      * Starts {@code count} loops, each with its own buffer pool.
@@ -23,9 +26,21 @@ public final class LoopGroup {
      * @param pooledBuffers free buffers each loop keeps
      */
     public LoopGroup(int count, Ticker ticker, int bufferSize, int pooledBuffers) {
+        this(count, ticker, bufferSize, pooledBuffers, null);
+    }
+
+    /**
+     * As above, with the executor of the TLS handshakes' CPU work; null for the group's own
+     * {@link HandshakeWorkers}, one thread per processor (tests pass one that holds the work).
+     */
+    public LoopGroup(int count, Ticker ticker, int bufferSize, int pooledBuffers, Executor handshakeWorkers) {
+        ownWorkers = handshakeWorkers == null
+                ? new HandshakeWorkers(Runtime.getRuntime().availableProcessors()) : null;
+        Executor workers = handshakeWorkers == null ? ownWorkers : handshakeWorkers;
         loops = new EventLoop[count];
         for (int i = 0; i < count; i++) {
-            loops[i] = new EventLoop(i, ticker, new BufferPool(bufferSize, pooledBuffers), "balor-loop-" + i);
+            loops[i] = new EventLoop(i, ticker, new BufferPool(bufferSize, pooledBuffers), workers,
+                    "balor-loop-" + i);
         }
         for (EventLoop loop : loops) {
             loop.start();
@@ -80,6 +95,9 @@ public final class LoopGroup {
     public void shutdown(long millis) {
         for (EventLoop loop : loops) {
             loop.shutdown();
+        }
+        if (ownWorkers != null) {
+            ownWorkers.shutdown();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {

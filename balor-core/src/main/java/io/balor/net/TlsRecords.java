@@ -186,10 +186,15 @@ final class TlsRecords {
         afterOperation(wrap(EMPTY));
     }
 
+    /**
+     * Runs the engine's delegated tasks inline: only for what an established connection's
+     * records ask (a key update, a session ticket), which is cheap. The handshake's own tasks
+     * run on the handshake workers ({@link TlsTransport}).
+     */
     void runTasks() {
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
-            task.run();   // CPU work of the handshake (signatures, key agreement): done inline
+            task.run();
         }
     }
 

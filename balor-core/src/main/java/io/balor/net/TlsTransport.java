@@ -28,6 +28,9 @@ import java.nio.channels.SocketChannel;
  * and is written when it can be; {@link #flushed()} tells a session that wants to close after
  * its last byte whether that byte has really left.
  *
+ * <p>The handshake's CPU work (the engine's delegated tasks) runs on the loop group's handshake
+ * workers; while it does, the loop leaves this engine alone and serves its other connections.
+ *
  * <p>The records and their buffers are {@link TlsRecords}'s; an idle connection holds the engine
  * and no buffer. A failed handshake (bad hello, no certificate, protocol or
  * verification error, timeout) is reported to a server-side session through
@@ -49,12 +52,15 @@ final class TlsTransport implements IoHandler {
     private final TlsRecords records;
     private final Timer handshakeTimer = new Timer(this::onHandshakeTimeout);
     private final Runnable redeliverTask = this::redeliverLater;
+    private final Runnable tasksDone = this::onTasksDone;
     private IoHandler app;
     private int appInterest;
     private boolean tcpConnected;
     private boolean handshaking = true;
     private boolean shutdownPending;
     private boolean redeliveryQueued;
+    /** Whether the engine's delegated tasks run on a handshake worker: the loop leaves the engine alone. */
+    private boolean tasksRunning;
     private IOException failure;
     /** Server side: the name the ClientHello asked for, or null. */
     private String serverName;
@@ -235,7 +241,9 @@ final class TlsTransport implements IoHandler {
             if ((readyOps & SelectionKey.OP_WRITE) != 0) {
                 records.flush();
             }
-            handshake();
+            if (!tasksRunning) {
+                handshake();
+            }
         } catch (IOException e) {
             fail(e);
             return;
@@ -280,7 +288,10 @@ final class TlsTransport implements IoHandler {
                         return;
                     }
                 }
-                case NEED_TASK -> records.runTasks();
+                case NEED_TASK -> {
+                    runTasksAside(engine);
+                    return;
+                }
                 default -> {
                     handshaking = false;
                     return;
@@ -324,6 +335,38 @@ final class TlsTransport implements IoHandler {
         return true;
     }
 
+    /**
+     * Hands the engine's delegated tasks (the handshake's key agreement, signature and
+     * certificate checks) to the loop group's {@linkplain EventLoop#handshakeWorkers() handshake
+     * workers}; the loop serves other connections meanwhile and goes on with this handshake in
+     * {@link #onTasksDone}. A task's failure is kept by the engine and thrown by its next call.
+     */
+    private void runTasksAside(SSLEngine engine) {
+        tasksRunning = true;
+        loop.handshakeWorkers().execute(() -> {
+            try {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+            } finally {
+                loop.execute(tasksDone);
+            }
+        });
+    }
+
+    private void onTasksDone() {
+        tasksRunning = false;
+        if (!connection.isOpen() || failure != null) {
+            return;
+        }
+        try {
+            onHandshakeReady(0);
+        } catch (RuntimeException | Error e) {
+            app.onFailure(e);
+        }
+    }
+
     private void handshakeDone() {
         loop.timers().cancel(handshakeTimer);
         records.releaseEmpty();
@@ -355,8 +398,8 @@ final class TlsTransport implements IoHandler {
 
     /** After a failure the engine may hold an alert for the peer: one attempt to send it. */
     private void sendAlert() {
-        if (records.engine() == null) {
-            return;
+        if (records.engine() == null || tasksRunning) {
+            return;   // no engine yet, or it is busy on a worker: the socket just closes
         }
         try {
             if (records.flush()) {
@@ -412,6 +455,8 @@ final class TlsTransport implements IoHandler {
             ops = appInterest & SelectionKey.OP_CONNECT;
         } else if (failure != null) {
             ops = 0;
+        } else if (handshaking && tasksRunning) {
+            ops = records.flushed() ? 0 : SelectionKey.OP_WRITE;
         } else if (handshaking) {
             SSLEngine engine = records.engine();
             SSLEngineResult.HandshakeStatus status = engine == null ? null : engine.getHandshakeStatus();
