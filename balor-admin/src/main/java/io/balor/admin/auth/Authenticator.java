@@ -2,7 +2,6 @@ package io.balor.admin.auth;
 
 import java.net.InetAddress;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,8 +60,9 @@ public final class Authenticator {
     }
 
     /**
-     * Ties the parts together and registers {@code sessions}' revocation with {@code users}. Hashes
-     * one dummy password (a few hundred milliseconds at the default iterations).
+     * Ties the parts together and registers {@code sessions}' revocation with {@code users}. The
+     * dummy hash is {@linkplain PasswordHasher#unmatchable() made without hashing}, so a start does
+     * not spend a few hundred milliseconds of CPU on it.
      *
      * @param adminToken {@code BALOR_ADMIN_TOKEN}, or null (or empty) for none
      * @throws IllegalArgumentException if the admin token is too short or has spaces or control characters
@@ -83,7 +83,7 @@ public final class Authenticator {
         } else {
             adminTokenHash = SessionStore.sha256(adminToken);
         }
-        dummyHash = hasher.hash(Bootstrap.generatePassword(new SecureRandom()).toCharArray());
+        dummyHash = hasher.unmatchable();
         users.onAccessChange(sessions::revokeUser);
     }
 

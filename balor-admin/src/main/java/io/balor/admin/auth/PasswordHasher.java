@@ -74,6 +74,19 @@ public final class PasswordHasher {
     }
 
     /**
+     * A hash in this hasher's format and at its iterations that no password is known to match:
+     * random salt and random hash bytes, made without hashing anything. Checking a password
+     * against it costs what checking one against a real hash does, which is what it is for.
+     */
+    public String unmatchable() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        return PREFIX + iterations + "$" + PhcStrings.base64(salt) + "$" + PhcStrings.base64(hash);
+    }
+
+    /**
      * The encoded hash of {@code password} with a fresh random salt.
      *
      * @throws IllegalArgumentException if the password breaks the rules (the message says which)

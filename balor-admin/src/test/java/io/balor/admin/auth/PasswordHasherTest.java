@@ -38,6 +38,18 @@ class PasswordHasherTest {
     }
 
     @Test
+    void theUnmatchableHashHasTheFormatAndCostOfARealOne() {
+        String unmatchable = FAST.unmatchable();
+        String real = FAST.hash(PASSWORD);
+        assertTrue(PasswordHasher.isSupported(unmatchable));
+        assertEquals(real.substring(0, real.indexOf('$', 16)), unmatchable.substring(0, unmatchable.indexOf('$', 16)));
+        assertEquals(real.length(), unmatchable.length());
+        assertFalse(FAST.verify(PASSWORD, unmatchable));
+        assertFalse(FAST.isWeakerThanCurrent(unmatchable));
+        assertNotEquals(unmatchable, FAST.unmatchable());
+    }
+
+    @Test
     void wrongPasswordDoesNotVerify() {
         String encoded = FAST.hash(PASSWORD);
         assertFalse(FAST.verify("correct horse battery stapla".toCharArray(), encoded));
