@@ -6,6 +6,7 @@ import io.balor.loop.Timer;
 import io.balor.net.Acceptor;
 import io.balor.http.HttpLimits;
 import io.balor.proxy.HttpContext;
+import io.balor.proxy.HttpExchanges;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.HttpSession;
 import io.balor.proxy.KeepAliveCache;
@@ -36,6 +37,9 @@ final class LoopState {
     private final SessionList sessions = new SessionList();
     private final HttpLimits limits;
     private final KeepAliveCache cache;
+    /** Free HTTP exchanges kept for reuse: about the requests in flight at a busy moment. */
+    private static final int EXCHANGES_KEPT = 256;
+    private final HttpExchanges exchanges;
     private final io.balor.log.AccessLog.Shard accessLog;
     private long nextRequestId;
     private RuntimeSnapshot snapshot = RuntimeSnapshot.EMPTY;
@@ -45,6 +49,7 @@ final class LoopState {
         this.accessLog = accessLog;
         this.limits = limits;
         this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS);
+        this.exchanges = new HttpExchanges(loop, limits, cache, EXCHANGES_KEPT);
         this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);
     }
 
@@ -117,7 +122,7 @@ final class LoopState {
         if (listener.http() != null) {
             nextRequestId += 1L << 24;
             new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, new Context(bound),
-                    limits, connection, nextRequestId).start();
+                    exchanges, connection, nextRequestId).start();
             return;
         }
         TunnelRouting routing = listener.tunnelRouting();
