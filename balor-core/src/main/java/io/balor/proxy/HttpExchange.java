@@ -105,11 +105,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         this.session = session;
         this.counters = counters;
         this.context = context;
-        String peer = client.peer();
-        int length = Math.min(Math.max(peer.lastIndexOf(':'), 0), MAX_CLIENT);
-        for (int i = 0; i < length; i++) {
-            clientIp[i] = (byte) peer.charAt(i);
-        }
+        int length = clientText(client);
         clientIpLength = length;
         log.bind(counters, length);
         router.client(client.clientHash());
@@ -128,6 +124,39 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         session.bytesFromUpstream += response.bytesRead();
         pool.release(this);
         return dialer.unbind();
+    }
+
+    /**
+     * Writes {@code client}'s address as text into {@link #clientIp} and returns its length: an
+     * IPv4 one from its bits (no string is made or kept per connection), any other from
+     * {@link Connection#peer()}.
+     */
+    private int clientText(Connection client) {
+        java.net.InetSocketAddress address = client.client();
+        if (address != null && address.getAddress() instanceof java.net.Inet4Address ipv4) {
+            int bits = ipv4.hashCode();   // Inet4Address: the address itself
+            int at = 0;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                int octet = bits >>> shift & 0xff;
+                if (octet >= 100) {
+                    clientIp[at++] = (byte) ('0' + octet / 100);
+                }
+                if (octet >= 10) {
+                    clientIp[at++] = (byte) ('0' + octet / 10 % 10);
+                }
+                clientIp[at++] = (byte) ('0' + octet % 10);
+                if (shift > 0) {
+                    clientIp[at++] = '.';
+                }
+            }
+            return at;
+        }
+        String peer = client.peer();
+        int length = Math.min(Math.max(peer.lastIndexOf(':'), 0), MAX_CLIENT);
+        for (int i = 0; i < length; i++) {
+            clientIp[i] = (byte) peer.charAt(i);
+        }
+        return length;
     }
 
     /** The parser of request heads, and the head it parses into. */

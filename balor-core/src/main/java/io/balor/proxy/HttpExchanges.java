@@ -9,15 +9,22 @@ import io.balor.loop.EventLoop;
  * dialer, access-log state) exists once per request in flight rather than once per connection,
  * and an idle keep-alive connection costs only its {@link HttpSession}. Exchanges are made when
  * none is free and kept for reuse up to {@code keep}: under steady load taking and giving back
- * allocates nothing. Owned by its loop's thread.
+ * allocates nothing. After a burst, {@link #trim()} (about once a second) lets go of the free
+ * exchanges no one took since the previous call, as {@link io.balor.buffer.BufferPool#trim()} does
+ * with buffers. Owned by its loop's thread.
  */
 public final class HttpExchanges {
 
     private final EventLoop loop;
     private final HttpLimits limits;
     private final KeepAliveCache cache;
+    /** Free exchanges {@link #trim()} always keeps. */
+    static final int SPARE = 8;
+
     private final HttpExchange[] free;
     private int count;
+    /** The fewest free exchanges since the last {@link #trim()}. */
+    private int lowWater;
     private long made;
 
     /**
@@ -36,8 +43,12 @@ public final class HttpExchanges {
         if (count > 0) {
             HttpExchange exchange = free[--count];
             free[count] = null;
+            if (count < lowWater) {
+                lowWater = count;
+            }
             return exchange;
         }
+        lowWater = 0;
         made++;
         return new HttpExchange(loop, limits, this);
     }
@@ -47,6 +58,17 @@ public final class HttpExchanges {
         if (count < free.length) {
             free[count++] = exchange;
         }
+    }
+
+    /** Lets go of the free exchanges never taken since the previous call, keeping {@value #SPARE}; returns how many went. */
+    public int trim() {
+        int drop = Math.min(lowWater, count) - SPARE;
+        int dropped = 0;
+        for (; dropped < drop; dropped++) {
+            free[--count] = null;
+        }
+        lowWater = count;
+        return dropped;
     }
 
     KeepAliveCache cache() {
