@@ -6,6 +6,7 @@ import io.balor.loop.Timer;
 import io.balor.net.Acceptor;
 import io.balor.http.HttpLimits;
 import io.balor.proxy.HttpContext;
+import io.balor.proxy.HttpExchanges;
 import io.balor.proxy.HttpPolicy;
 import io.balor.proxy.HttpSession;
 import io.balor.proxy.KeepAliveCache;
@@ -36,21 +37,29 @@ final class LoopState {
     private final SessionList sessions = new SessionList();
     private final HttpLimits limits;
     private final KeepAliveCache cache;
+    /** Free HTTP exchanges kept for reuse: about the requests in flight at a busy moment. */
+    private static final int EXCHANGES_KEPT = 256;
+    private final HttpExchanges exchanges;
     private final io.balor.log.AccessLog.Shard accessLog;
     private long nextRequestId;
     private RuntimeSnapshot snapshot = RuntimeSnapshot.EMPTY;
+    /** One view per HTTP listener, shared by its sessions on this loop (none made per connection). */
+    private final java.util.HashMap<BoundListener, Context> contexts = new java.util.HashMap<>();
 
     LoopState(EventLoop loop, HttpLimits limits, io.balor.log.AccessLog.Shard accessLog) {
         this.loop = loop;
         this.accessLog = accessLog;
         this.limits = limits;
         this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS);
+        this.exchanges = new HttpExchanges(loop, limits, cache, EXCHANGES_KEPT);
+        loop.execute(() -> loop.onTrim(exchanges::trim));
         this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);
     }
 
     /** Switches to a new generation (its balancers go on from the previous one's positions). */
     void install(RuntimeSnapshot next) {
         snapshot = next;
+        contexts.keySet().retainAll(next.listeners().keySet());   // a session of a gone listener keeps its own
     }
 
     /**
@@ -116,13 +125,22 @@ final class LoopState {
         }
         if (listener.http() != null) {
             nextRequestId += 1L << 24;
-            new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, new Context(bound),
-                    limits, connection, nextRequestId).start();
+            new HttpSession(loop, bound.acceptor, bound.counters[loop.index()], sessions, context(bound),
+                    exchanges, connection, nextRequestId).start();
             return;
         }
         TunnelRouting routing = listener.tunnelRouting();
         new TcpTunnel(loop, bound.acceptor, bound.counters[loop.index()], sessions,
                 routing == null ? listener.balancer() : null, routing, listener.policy(), connection).start();
+    }
+
+    private Context context(BoundListener bound) {
+        Context context = contexts.get(bound);
+        if (context == null) {
+            context = new Context(bound);
+            contexts.put(bound, context);
+        }
+        return context;
     }
 
     /** An HTTP listener's view of this loop, read afresh at each exchange. */

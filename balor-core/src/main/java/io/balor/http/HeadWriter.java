@@ -59,6 +59,13 @@ public final class HeadWriter {
      */
     public boolean request(HttpHead head, ByteBuffer out, Framing framing, long length, byte[] host,
                            byte[] clientIp, byte[] proto, boolean trustForwarded, boolean websocket) {
+        return request(head, out, framing, length, host, clientIp, clientIp.length, proto, trustForwarded, websocket);
+    }
+
+    /** As {@link #request(HttpHead, ByteBuffer, Framing, long, byte[], byte[], byte[], boolean, boolean)}, the client's address in {@code clientIp[0, clientIpLength)}. */
+    public boolean request(HttpHead head, ByteBuffer out, Framing framing, long length, byte[] host,
+                           byte[] clientIp, int clientIpLength, byte[] proto, boolean trustForwarded,
+                           boolean websocket) {
         int mark = out.position();
         try {
             ByteBuffer in = head.buffer;
@@ -108,7 +115,7 @@ public final class HeadWriter {
                 }
                 field(in, head, i, out);
             }
-            out.put(XFF).put(clientIp).put(CRLF);
+            out.put(XFF).put(clientIp, 0, clientIpLength).put(CRLF);
             if (!sawProto) {
                 out.put(XFP).put(proto).put(CRLF);
             }

@@ -88,6 +88,11 @@ public final class EventLoop implements Executor {
     private long handlerFailuresSuppressed;
     /** Whether {@code now} was read since the selector last blocked. */
     private boolean nowFresh;
+    /** How often the loop lets go of what its pools kept beyond recent use. */
+    static final long TRIM_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private long lastTrim;
+    /** Trims of pools other than the loop's own buffers ({@link #onTrim}); loop thread only. */
+    private final java.util.ArrayList<Runnable> trims = new java.util.ArrayList<>(1);
 
     EventLoop(int index, Ticker ticker, BufferPool buffers, Executor handshakeWorkers, String threadName) {
         this.index = index;
@@ -102,6 +107,7 @@ public final class EventLoop implements Executor {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         this.lastTurn.set(now);
+        this.lastTrim = now;
         this.thread = new Thread(this::run, threadName);
     }
 
@@ -222,6 +228,7 @@ public final class EventLoop implements Executor {
                 runAfterSelect();
                 runTasks();
                 expireTimers();
+                trimPools();
             }
         } catch (Throwable e) {
             // The selector failed (or something the iteration's own code threw escaped): this
@@ -327,6 +334,34 @@ public final class EventLoop implements Executor {
             } catch (Throwable e) {
                 report("task failed on loop " + index, e);
             }
+        }
+    }
+
+    /**
+     * Runs {@code trim} about once a second from now on, when the loop trims its own buffer pools
+     * ({@link BufferPool#trim()}): for a pool of per-request state that a burst may leave large.
+     * Loop thread only.
+     */
+    public void onTrim(Runnable trim) {
+        trims.add(trim);
+    }
+
+    /** Once a second: the pools let go of what was not used since the previous trim. */
+    private void trimPools() {
+        if (now - lastTrim < TRIM_NANOS) {
+            return;
+        }
+        lastTrim = now;
+        try {
+            buffers.trim();
+            if (tlsBuffers != null) {
+                tlsBuffers.trim();
+            }
+            for (int i = 0; i < trims.size(); i++) {
+                trims.get(i).run();
+            }
+        } catch (Throwable e) {
+            report("trimming pools failed on loop " + index, e);
         }
     }
 

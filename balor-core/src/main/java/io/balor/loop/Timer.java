@@ -6,7 +6,9 @@ package io.balor.loop;
  */
 public final class Timer {
 
-    final Runnable task;
+    private final Runnable task;
+    /** Run when {@code task} throws, or null. */
+    private final Runnable release;
     long deadline;
     long rounds;
     Timer prev;
@@ -15,7 +17,7 @@ public final class Timer {
 
     /** @param task what to run, on the loop, when the deadline passes */
     public Timer(Runnable task) {
-        this.task = task;
+        this(task, null);
     }
 
     /**
@@ -24,18 +26,26 @@ public final class Timer {
      * session whose timer failed is never left open with no timer armed.
      */
     public Timer(Runnable task, Runnable release) {
-        this.task = () -> {
+        this.task = task;
+        this.release = release;
+    }
+
+    /** Runs the task (the wheel calls it when the deadline passed). */
+    void fire() {
+        if (release == null) {
+            task.run();
+            return;
+        }
+        try {
+            task.run();
+        } catch (Throwable e) {
             try {
-                task.run();
-            } catch (Throwable e) {
-                try {
-                    release.run();
-                } catch (Throwable again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
+                release.run();
+            } catch (Throwable again) {
+                e.addSuppressed(again);
             }
-        };
+            throw e;
+        }
     }
 
     /** Whether it waits in a wheel. */

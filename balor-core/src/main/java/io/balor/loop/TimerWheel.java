@@ -88,7 +88,7 @@ public final class TimerWheel {
                 unlink(timer);
                 fired++;
                 try {
-                    timer.task.run();
+                    timer.fire();
                 } catch (RuntimeException | Error e) {
                     if (failure == null) {
                         failure = e;

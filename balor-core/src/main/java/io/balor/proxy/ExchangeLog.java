@@ -10,12 +10,11 @@ import java.nio.ByteBuffer;
  * What an {@link HttpExchange} leaves behind when it ends: its count in the listener's, route's,
  * pool's and upstream's traffic counters, and its access-log record. For the record it keeps the
  * request
- * path (copied when the exchange starts, since its head may be gone by the end), the byte
- * counts when the previous exchange ended (so an exchange's bytes are those since), when the
+ * path (copied when the exchange starts, since its head may be gone by the end), when the
  * upstream leg began, the last upstream attempted (kept when the attempt failed, so a 502 names
  * the upstream that caused it) and why the exchange failed ({@link io.balor.upstream.UpstreamError},
- * a shared string). Made once per session; the path array only when a log exists; nothing per
- * exchange. Loop thread only.
+ * a shared string). Part of a pooled exchange, bound to one session at a time; the path array
+ * made when a log first exists; nothing per exchange. Loop thread only.
  */
 final class ExchangeLog {
 
@@ -25,22 +24,30 @@ final class ExchangeLog {
     private byte[] path;
     private int pathLength;
     private boolean pathCut;
-    /** The session's byte counts when the previous exchange ended. */
-    private long bytesInAtStart;
-    private long bytesOutAtStart;
     private long upstreamSince = -1;
     private Upstream upstream;
     private String error;
-    private final SessionCounters counters;
+    /** The listener's counters of the session the exchange is bound to. */
+    private SessionCounters counters;
     /** The loop's index: which shard of the traffic counters this writes. */
     private final int shard;
-    /** The client's address as the access log shows it. */
+    /** The client's address as the access log shows it: {@code client[0, clientLength)}. */
     private final byte[] client;
+    private int clientLength;
 
-    ExchangeLog(SessionCounters counters, int shard, byte[] client) {
-        this.counters = counters;
+    /** @param client the exchange's array that {@link #bind} fills with the client's address */
+    ExchangeLog(int shard, byte[] client) {
         this.shard = shard;
         this.client = client;
+    }
+
+    /** The exchange is bound to a session of the listener counted in {@code counters}, from a client of {@code clientLength} bytes. */
+    void bind(SessionCounters counters, int clientLength) {
+        this.counters = counters;
+        this.clientLength = clientLength;
+        upstream = null;
+        error = null;
+        upstreamSince = -1;
     }
 
     /** The exchange of {@code request} (parsed in {@code buffer}) starts. */
@@ -81,12 +88,12 @@ final class ExchangeLog {
      * and in those of the route, pool and upstream it reached (each may be null: a refused head
      * reached none), and a record if the log samples it.
      *
-     * @param bytesIn  bytes read from the client so far in the session
-     * @param bytesOut bytes given to the client so far in the session: written, or waiting in its
-     *                 output buffer (the end of an exchange comes before its last bytes are written)
+     * @param in  bytes read from the client for this exchange (since the previous one ended)
+     * @param out bytes given to the client for this exchange: written, or waiting in its output
+     *            buffer (the end of an exchange comes before its last bytes are written)
      */
     void end(AccessLog.Shard log, HttpPolicy policy, HttpRoute route, io.balor.upstream.Pool pool, Upstream reached,
-             HttpHead request, int status, long nanos, long requestId, long bytesIn, long bytesOut, long now) {
+             HttpHead request, int status, long nanos, long requestId, long in, long out, long now) {
         counters.response(status, nanos);
         if (route != null) {
             route.traffic().exchange(shard, status, nanos);
@@ -97,10 +104,6 @@ final class ExchangeLog {
         if (reached != null) {
             reached.traffic().exchange(shard, status, nanos);
         }
-        long in = bytesIn - bytesInAtStart;
-        long out = bytesOut - bytesOutAtStart;
-        bytesInAtStart = bytesIn;   // the next exchange's bytes count from here
-        bytesOutAtStart = bytesOut;
         Upstream target = upstream;
         String why = error;
         upstream = null;   // a head refused before the next start must not name this one's
@@ -111,7 +114,7 @@ final class ExchangeLog {
         boolean started = request.method() != null && path != null;
         log.record(System.currentTimeMillis(), policy == null ? null : policy.listener(),
                 route == null ? null : route.name(), route == null ? null : route.pool(),
-                target == null ? null : target.id(), client, client.length, started ? request.method() : null,
+                target == null ? null : target.id(), client, clientLength, started ? request.method() : null,
                 path == null ? NONE : path, started ? pathLength : 0, started && pathCut, status,
                 in, out, nanos,
                 upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now, why);

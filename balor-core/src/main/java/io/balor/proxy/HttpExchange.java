@@ -3,6 +3,7 @@ package io.balor.proxy;
 import io.balor.http.HeadWriter;
 import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
+import io.balor.http.HttpParser;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.Timer;
@@ -17,12 +18,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
 /**
- * One HTTP request and its response, forwarded to an upstream: where it goes
- * ({@link HttpRouter}), the connection ({@link UpstreamDialer}), the request's bytes
- * ({@link RequestRelay}) and the response's ({@link ResponseRelay}), and how it finishes or
- * fails. Owned by one {@link HttpSession} and reused for each of its exchanges, loop thread
- * only; the session keeps the client connection (its reads, buffers, interest and timer) and
- * hands each parsed request head to {@link #start}. An HTTP/2 stream will make exchanges too.
+ * One HTTP request and its response, forwarded to an upstream: its head ({@link HttpParser} into
+ * {@link HttpHead}), where it goes ({@link HttpRouter}), the connection ({@link UpstreamDialer}),
+ * the request's bytes ({@link RequestRelay}) and the response's ({@link ResponseRelay}), and how it
+ * finishes or fails. Loop thread only. Exchanges are the loop's ({@link HttpExchanges}): a
+ * session takes one when the first byte of a request head is there and gives it back when the
+ * exchange is over, so an idle keep-alive connection holds none of this state. While bound
+ * ({@link #bind}) the exchange belongs to that one {@link HttpSession}, which keeps the client
+ * connection (its reads, buffers, interest and timer) and hands each parsed request head to
+ * {@link #start}. An HTTP/2 stream will make exchanges too.
  *
  * <p>Phases: <b>start</b> (the router's verdict: 429, an {@link OwnAnswer}, 404, 413, a WebSocket
  * refusal, 503, or an upstream); <b>connecting</b> (a kept-alive or new connection, failing over
@@ -42,13 +46,15 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
 
-    private final HttpSession session;
+    /** The longest client address written into {@code X-Forwarded-For} and the access log (an IPv6 text with a zone). */
+    private static final int MAX_CLIENT = 64;
+
     private final EventLoop loop;
     /** The loop's index: which shard of the traffic counters this exchange writes. */
     private final int shard;
-    private final SessionCounters counters;
-    private final HttpContext context;
-    /** The session's request head: parsed by the session, in its client buffer. */
+    private final HttpExchanges pool;
+    /** The request head the session parses into (its bytes stay in the session's client buffer). */
+    private final HttpParser requestParser;
     private final HttpHead request;
     private final HeadWriter writer = new HeadWriter();
     private final RequestRelay requestSide;
@@ -56,7 +62,15 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private final ExchangeLog log;
     private final UpstreamDialer dialer;
     private final HttpRouter router;
-    private final byte[] clientIp;
+    /** The client's address as ASCII: {@code clientIp[0, clientIpLength)}. */
+    private final byte[] clientIp = new byte[MAX_CLIENT];
+    private final IoHandler upstreamHandler = new UpstreamHandler();
+
+    // The session this exchange is bound to, and what of its listener it uses; null when pooled.
+    private HttpSession session;
+    private SessionCounters counters;
+    private HttpContext context;
+    private int clientIpLength;
 
     private int phase = IDLE;
     /** The snapshot's policy this exchange started with, kept to its end. */
@@ -68,21 +82,103 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     /** When the request's head began to arrive (ticker time): where its duration starts. */
     private long started;
 
-    HttpExchange(HttpSession session, EventLoop loop, SessionCounters counters, HttpContext context,
-                 HttpLimits limits, HttpHead request, Connection client, IoHandler upstreamHandler, Timer timer) {
-        this.session = session;
+    HttpExchange(EventLoop loop, HttpLimits limits, HttpExchanges pool) {
         this.loop = loop;
         this.shard = loop.index();
+        this.pool = pool;
+        this.requestParser = HttpParser.requests(limits);
+        this.request = new HttpHead(limits);
+        this.log = new ExchangeLog(shard, clientIp);
+        this.router = new HttpRouter(0);
+        this.requestSide = new RequestRelay(loop, limits, writer);
+        this.response = new ResponseRelay(loop, limits, writer, router);
+        this.dialer = UpstreamDialer.forHttp(loop, upstreamHandler, this, pool.cache());
+    }
+
+    /**
+     * The exchange serves {@code session} from now on (of a listener with {@code counters} and
+     * {@code context}, for {@code client}, timed by the session's {@code timer}) until
+     * {@link #unbind}; {@code privateIdle} is the session's own idle upstream connections, or null.
+     */
+    void bind(HttpSession session, SessionCounters counters, HttpContext context, Connection client, Timer timer,
+              java.util.ArrayDeque<UpstreamConnection> privateIdle) {
+        this.session = session;
         this.counters = counters;
         this.context = context;
-        this.request = request;
-        this.clientIp = client.peer().substring(0, client.peer().lastIndexOf(':'))
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        this.log = new ExchangeLog(counters, shard, clientIp);
-        this.router = new HttpRouter(client.clientHash());
-        this.requestSide = new RequestRelay(loop, limits, writer);
-        this.response = new ResponseRelay(loop, limits, writer, session, router);
-        this.dialer = UpstreamDialer.forHttp(loop, counters, upstreamHandler, timer, this, context.cache(), client);
+        int length = clientText(client);
+        clientIpLength = length;
+        log.bind(counters, length);
+        router.client(client.clientHash());
+        response.bind(session);
+        dialer.bind(counters, timer, client, privateIdle);
+        requestParser.reset();
+    }
+
+    /**
+     * The session lets go of the exchange (it is over, or the session closed): it goes back to the
+     * loop's pool. Returns the session's private idle connections (null if none), which stay with
+     * it. What the exchange refers to is left as it is until the next {@link #bind}: the session
+     * may close from inside the exchange's own code, which then returns through it.
+     */
+    java.util.ArrayDeque<UpstreamConnection> unbind() {
+        session.bytesFromUpstream += response.bytesRead();
+        pool.release(this);
+        return dialer.unbind();
+    }
+
+    /**
+     * Writes {@code client}'s address as text into {@link #clientIp} and returns its length: an
+     * IPv4 one from its bits (no string is made or kept per connection), any other from
+     * {@link Connection#peer()}.
+     */
+    private int clientText(Connection client) {
+        java.net.InetSocketAddress address = client.client();
+        if (address != null && address.getAddress() instanceof java.net.Inet4Address ipv4) {
+            int bits = ipv4.hashCode();   // Inet4Address: the address itself
+            int at = 0;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                int octet = bits >>> shift & 0xff;
+                if (octet >= 100) {
+                    clientIp[at++] = (byte) ('0' + octet / 100);
+                }
+                if (octet >= 10) {
+                    clientIp[at++] = (byte) ('0' + octet / 10 % 10);
+                }
+                clientIp[at++] = (byte) ('0' + octet % 10);
+                if (shift > 0) {
+                    clientIp[at++] = '.';
+                }
+            }
+            return at;
+        }
+        String peer = client.peer();
+        int length = Math.min(Math.max(peer.lastIndexOf(':'), 0), MAX_CLIENT);
+        for (int i = 0; i < length; i++) {
+            clientIp[i] = (byte) peer.charAt(i);
+        }
+        return length;
+    }
+
+    /** The parser of request heads, and the head it parses into. */
+    HttpParser requestParser() {
+        return requestParser;
+    }
+
+    HttpHead request() {
+        return request;
+    }
+
+    /** The upstream sockets' events go to the session the exchange is bound to. */
+    private final class UpstreamHandler implements IoHandler {
+        @Override
+        public void onReady(int readyOps) {
+            session.upstreamReady(readyOps);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            session.close();
+        }
     }
 
     // ---- what the session asks
@@ -100,7 +196,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
                                   int clientPending) {
         String state = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
         return new io.balor.SessionInfo(listener, peer, target == null ? null : target.id(), state, bytesFromClient,
-                response.bytesRead(), requestSide.pending(), clientPending, false, false);
+                session.bytesFromUpstream + response.bytesRead(), requestSide.pending(), clientPending, false, false);
     }
 
     /** Whether a response head has gone to the client (a failure can then only close). */
@@ -189,7 +285,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         phase = FORWARDING;
         log.upstreamStarted(loop.now());
         byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
-        if (!requestSide.writeHead(request, host, clientIp, policy, router.expectedAccept() != null)) {
+        if (!requestSide.writeHead(request, host, clientIp, clientIpLength, policy, router.expectedAccept() != null)) {
             session.fail(431);
             return;
         }
@@ -311,8 +407,12 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     // ---- ends and failures
     /** The exchange ended with {@code status} after {@code nanos} ({@link ExchangeLog}); also for the session's own answers. */
     void ended(int status, long nanos) {
+        long in = session.bytesFromClient;
+        long out = session.bytesToClient();
         log.end(context.accessLog(), session.policy, route, balancer == null ? null : balancer.pool(), target, request,
-                status, nanos, session.requestId, session.bytesFromClient, session.bytesToClient(), loop.now());
+                status, nanos, session.requestId, in - session.bytesInLogged, out - session.bytesOutLogged, loop.now());
+        session.bytesInLogged = in;   // the next exchange's bytes count from here
+        session.bytesOutLogged = out;
     }
 
     /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */

@@ -28,7 +28,7 @@ final class HttpRouter {
     /** {@link #route}: over a rate limit: 429 with {@link #retryAfterSeconds()}. */
     static final int LIMITED = -2;
 
-    private final int clientHash;
+    private int clientHash;
     private HttpRoute route;
     private Balancer balancer;
     private Upstream target;
@@ -40,6 +40,11 @@ final class HttpRouter {
     /** @param clientHash the client address's hash: its per-client rate-limit buckets and hash-ring place */
     HttpRouter(int clientHash) {
         this.clientHash = clientHash;
+    }
+
+    /** Routes the requests of another client from now on (a pooled exchange bound to a new session). */
+    void client(int hash) {
+        clientHash = hash;
     }
 
     /**

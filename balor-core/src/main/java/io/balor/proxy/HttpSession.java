@@ -1,8 +1,6 @@
 package io.balor.proxy;
 
 import io.balor.SessionInfo;
-import io.balor.http.HttpHead;
-import io.balor.http.HttpLimits;
 import io.balor.http.HttpParser;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
@@ -28,18 +26,23 @@ import java.nio.channels.SelectionKey;
  * buffer: one exchange at a time, so responses keep their order. Its one timer serves whatever
  * waits now: the next head, or the exchange ({@link HttpExchange#due()}). A client that goes
  * away mid-exchange ends it at once ({@link #clientGone()}, logged as 499).
+ *
+ * <p>The exchange, with the parser and head of the request, is the loop's ({@link HttpExchanges}):
+ * taken when a request head begins, given back when its exchange is over. A keep-alive
+ * connection waiting for its next request holds no exchange and no buffer, only this object,
+ * its {@link Connection} and its timer. The session is its client socket's {@link IoHandler};
+ * the exchange's handler brings the upstream's events to {@link #upstreamReady}.
  */
-public final class HttpSession extends Session {
+public final class HttpSession extends Session implements IoHandler {
 
     private final EventLoop loop;
     private final SessionCounters counters;
     private final HttpContext context;
     private final Connection client;
-    private final HttpParser requestParser;
-    private final HttpHead request;
+    private final HttpExchanges exchanges;
     private final Timer timer = new Timer(this::onTimer, this::close);
-    private final IoHandler clientHandler = new Handler(true);
-    private final HttpExchange exchange;
+    /** The exchange of the request being read or served, or null between requests. */
+    private HttpExchange exchange;
 
     // Read by the exchange, and for the first three moved on by it too.
     /** The client's bytes (the request head, then its body), or null when none wait. */
@@ -53,6 +56,13 @@ public final class HttpSession extends Session {
     long requestId;
     long bytesFromClient;
     long lastActivity;
+    /** Bytes from and to the client when the previous exchange was logged (each exchange logs those since). */
+    long bytesInLogged;
+    long bytesOutLogged;
+    /** Bytes read from upstreams by the exchanges given back so far. */
+    long bytesFromUpstream;
+    /** Idle upstream connections private to this session (they carried a PROXY header naming its client), or null. */
+    private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
     private ByteBuffer clientOut;
     /** The exchange is over and the connection closes once {@code clientOut} is written. */
@@ -64,24 +74,21 @@ public final class HttpSession extends Session {
     private long bytesToClient;
 
     public HttpSession(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
-                       HttpContext context, HttpLimits limits, Connection client, long idSeed) {
+                       HttpContext context, HttpExchanges exchanges, Connection client, long idSeed) {
         super(acceptor, sessions);
         this.loop = loop;
         this.counters = counters;
         this.context = context;
         this.client = client;
-        this.requestParser = HttpParser.requests(limits);
-        this.request = new HttpHead(limits);
+        this.exchanges = exchanges;
         this.requestId = idSeed;
-        this.exchange = new HttpExchange(this, loop, counters, context, limits, request, client, new Handler(false),
-                timer);
     }
 
     /** Registers the client socket and waits for the first request. Loop thread. */
     public void start() {
         sessions.add(this);
         try {
-            client.register(loop, clientHandler, SelectionKey.OP_READ);
+            client.register(loop, this, SelectionKey.OP_READ);
             policy = context.policy();
             if (policy == null) {
                 close();
@@ -98,7 +105,13 @@ public final class HttpSession extends Session {
     void releaseAll() {
         loop.timers().cancel(timer);
         client.close();
-        exchange.close();
+        if (exchange != null) {
+            exchange.close();   // its upstream side, and this session's private connections
+            unbind();
+        }
+        if (privateIdle != null) {
+            context.cache().closePrivate(privateIdle);
+        }
         clientIn = release(clientIn);
         clientOut = release(clientOut);
     }
@@ -116,41 +129,43 @@ public final class HttpSession extends Session {
 
     @Override
     public SessionInfo describe() {
-        return exchange.describe(policy == null ? "?" : policy.listener(), client.peer(), closing, bytesFromClient,
-                clientOut == null ? 0 : clientOut.position());
+        String listener = policy == null ? "?" : policy.listener();
+        int clientPending = clientOut == null ? 0 : clientOut.position();
+        if (exchange != null) {
+            return exchange.describe(listener, client.peer(), closing, bytesFromClient, clientPending);
+        }
+        return new SessionInfo(listener, client.peer(), null, closing ? "closing" : "idle", bytesFromClient,
+                bytesFromUpstream, 0, clientPending, false, false);
     }
 
     // ---- events
 
-    private final class Handler implements IoHandler {
-        private final boolean clientSide;
-
-        Handler(boolean clientSide) {
-            this.clientSide = clientSide;
-        }
-
-        @Override
-        public void onReady(int readyOps) {
-            try {
-                if (!clientSide) {
-                    exchange.upstreamReady(readyOps);
-                } else if ((readyOps & SelectionKey.OP_READ) != 0) {
-                    readClient();
-                }
-                advance();
-            } catch (IOException e) {
-                if (clientSide) {
-                    clientGone();   // a reset, or TLS that no longer makes sense
-                } else {
-                    // Upstream errors are handled where they happen, and a failed write to the
-                    // client is handled in flushClient(): nothing else throws out of advance().
-                    close();
-                }
+    /** The client socket is ready. */
+    @Override
+    public void onReady(int readyOps) {
+        try {
+            if ((readyOps & SelectionKey.OP_READ) != 0) {
+                readClient();
             }
+            advance();
+        } catch (IOException e) {
+            clientGone();   // a reset, or TLS that no longer makes sense
         }
+    }
 
-        @Override
-        public void onFailure(Throwable cause) {
+    @Override
+    public void onFailure(Throwable cause) {
+        close();
+    }
+
+    /** An upstream socket of the exchange is ready (its handler calls this). */
+    void upstreamReady(int readyOps) {
+        try {
+            exchange.upstreamReady(readyOps);
+            advance();
+        } catch (IOException e) {
+            // Upstream errors are handled where they happen, and a failed write to the client is
+            // handled in flushClient(): nothing else throws out of advance().
             close();
         }
     }
@@ -188,19 +203,19 @@ public final class HttpSession extends Session {
                     heldBack = true;
                 }
             }
-            if (exchange.forwarding()) {
+            if (forwarding()) {
                 progress = exchange.pump() && idle() || progress;
             }
             if (closed) {
                 return;
             }
-            if (exchange.active() && requestCutShort()) {
+            if (active() && requestCutShort()) {
                 clientGone();   // the request can never be complete: free the upstream now
                 return;
             }
             flushClient();
             // Room upstream for more of the body: pump again, the client may send nothing more.
-            progress |= exchange.flushUpstream();
+            progress |= exchange != null && exchange.flushUpstream();
             progress |= heldBack && clientOut == null;
         }
         if (!closed) {
@@ -209,7 +224,33 @@ public final class HttpSession extends Session {
     }
 
     private boolean idle() {
-        return !closing && !exchange.active();
+        return !closing && !active();
+    }
+
+    private boolean active() {
+        return exchange != null && exchange.active();
+    }
+
+    private boolean forwarding() {
+        return exchange != null && exchange.forwarding();
+    }
+
+    /** The exchange, taken from the loop's when there is none: a request head begins (or is refused). */
+    private HttpExchange bound() {
+        if (exchange == null) {
+            exchange = exchanges.acquire();
+            exchange.bind(this, counters, context, client, timer, privateIdle);
+            privateIdle = null;   // the exchange's dialer has them until it is given back
+        }
+        return exchange;
+    }
+
+    /** Gives the exchange back to the loop's; this session's private upstream connections stay with it. */
+    private void unbind() {
+        if (exchange != null) {
+            privateIdle = exchange.unbind();
+            exchange = null;
+        }
     }
 
     // ---- the request
@@ -221,7 +262,9 @@ public final class HttpSession extends Session {
             }
             return false;
         }
-        int verdict = requestParser.parse(clientIn, clientInStart, clientIn.position(), request);
+        HttpExchange current = bound();
+        HttpParser requestParser = current.requestParser();
+        int verdict = requestParser.parse(clientIn, clientInStart, clientIn.position(), current.request());
         if (verdict == HttpParser.INCOMPLETE) {
             if (clientEof) {
                 closeWhenFlushed();
@@ -245,7 +288,7 @@ public final class HttpSession extends Session {
             return true;
         }
         headSince = since;   // kept while the exchange runs: a refusal (404, 413, ...) is timed from it too
-        exchange.start(policy, since);
+        current.start(policy, since);
         return true;
     }
 
@@ -254,13 +297,16 @@ public final class HttpSession extends Session {
      * or the client is closed after the response if that was asked for.
      */
     void exchangeDone() {
+        if (closed) {
+            return;   // the exchange went back with the close
+        }
         headSince = -1;
         if (closeAfter) {
             closeWhenFlushed();
             return;
         }
-        requestParser.reset();
         compactIn();
+        unbind();
         arm(clientIn == null || clientIn.position() == clientInStart
                 ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
     }
@@ -277,6 +323,7 @@ public final class HttpSession extends Session {
                 out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
                 exchangePolicy.websocketMaxFrame(), extensions);
         handedOver();
+        unbind();
         loop.timers().cancel(timer);
         clientIn = release(clientIn);
         clientOut = release(clientOut);
@@ -310,11 +357,12 @@ public final class HttpSession extends Session {
 
     /** Answers {@code status} if no response has started, then closes once it is written. */
     void fail(int status) {
-        boolean relayed = exchange.responseStarted();
-        exchange.dropUpstream();
+        HttpExchange current = bound();   // a refused head is logged by an exchange too
+        boolean relayed = current.responseStarted();
+        current.dropUpstream();
         if (!relayed) {
             ErrorResponse.write(out(), status, requestId, status == 503 ? 1 : 0);
-            exchange.ended(status, loop.now() - (headSince >= 0 ? headSince : loop.now()));
+            current.ended(status, loop.now() - (headSince >= 0 ? headSince : loop.now()));
         }
         closeWhenFlushed();
     }
@@ -327,7 +375,7 @@ public final class HttpSession extends Session {
      * Between exchanges (or after a response Balor made itself) the connection just closes.
      */
     private void clientGone() {
-        if (!closed && exchange.active() && exchange.clientGone()) {
+        if (!closed && active() && exchange.clientGone()) {
             closeWhenFlushed();
             return;
         }
@@ -341,7 +389,9 @@ public final class HttpSession extends Session {
 
     void closeWhenFlushed() {
         closing = true;
-        exchange.dropUpstream();
+        if (exchange != null) {
+            exchange.dropUpstream();
+        }
         flushClient();
         if (closed) {
             return;
@@ -379,7 +429,7 @@ public final class HttpSession extends Session {
         }
     }
 
-    /** Moves the unconsumed client bytes to the front ({@link RequestRelay#compact}). */
+    /** Moves the unconsumed client bytes to the front ({@link RequestRelay#compact}); an exchange is bound. */
     void compactIn() {
         exchange.requestSide().compact(this, idle());
     }
@@ -387,10 +437,12 @@ public final class HttpSession extends Session {
     private void interest() {
         // Reading stays on through an exchange (pipelined bytes wait in the buffer): turning it
         // off and on per request costs two epoll_ctl calls. It goes off for backpressure only.
-        boolean readClient = !clientEof && !closing && (!exchange.forwarding() || exchange.requestSide().takesBytes());
+        boolean readClient = !clientEof && !closing && (!forwarding() || exchange.requestSide().takesBytes());
         client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
         client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0 || !client.flushed());
-        exchange.interest(clientOut == null ? Integer.MAX_VALUE : clientOut.remaining());
+        if (exchange != null) {
+            exchange.interest(clientOut == null ? Integer.MAX_VALUE : clientOut.remaining());
+        }
     }
 
     private void arm(long nanos) {
@@ -399,7 +451,7 @@ public final class HttpSession extends Session {
 
     /** When the current wait ends (ticker time); a connect's timer fires when it was armed for. */
     private long due() {
-        if (exchange.forwarding()) {
+        if (forwarding()) {
             return exchange.due();
         }
         if (idle()) {
@@ -418,14 +470,14 @@ public final class HttpSession extends Session {
         if (closed) {
             return;
         }
-        if (!exchange.active() || exchange.forwarding()) {   // a connect's timer fires when it was armed for
+        if (!active() || forwarding()) {   // a connect's timer fires when it was armed for
             long due = due();
             if (loop.now() - due < 0) {
                 loop.timers().schedule(timer, due);
                 return;
             }
         }
-        if (exchange.active()) {
+        if (active()) {
             exchange.timedOut(clientOut != null && clientOut.position() > 0);
         } else if (idle() && clientIn != null && clientIn.position() != clientInStart) {
             fail(408);

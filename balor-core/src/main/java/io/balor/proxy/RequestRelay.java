@@ -63,12 +63,13 @@ final class RequestRelay {
      *
      * @param host the upstream's authority as {@code Host}, or null to keep the client's
      */
-    boolean writeHead(HttpHead request, byte[] host, byte[] clientIp, HttpPolicy policy, boolean websocket) {
+    boolean writeHead(HttpHead request, byte[] host, byte[] clientIp, int clientIpLength, HttpPolicy policy,
+                      boolean websocket) {
         sentAt = -1;
         if (out == null) {
             out = loop.buffers().acquire();
         }
-        return writer.request(request, out, framing(request), request.contentLength(), host, clientIp,
+        return writer.request(request, out, framing(request), request.contentLength(), host, clientIp, clientIpLength,
                 policy.proto(), policy.trustForwarded(), websocket);
     }
 

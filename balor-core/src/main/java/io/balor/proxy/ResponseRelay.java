@@ -50,7 +50,7 @@ final class ResponseRelay {
     private final BodyPump body;
     private final HeadWriter writer;
     private final CookieDomainRewriter cookies = new CookieDomainRewriter();
-    private final HttpSession session;
+    private HttpSession session;
     private final HttpRouter router;
 
     private int requestVersion;
@@ -66,17 +66,24 @@ final class ResponseRelay {
     private long bytesRead;
 
     /**
-     * @param session the client's side: its output buffer and whether it closes after the response
-     * @param router  the request's sticky cookie and WebSocket accept value
+     * A relay for the client side {@link #bind} names (its output buffer and whether it closes
+     * after the response).
+     *
+     * @param router the request's sticky cookie and WebSocket accept value
      */
-    ResponseRelay(EventLoop loop, HttpLimits limits, HeadWriter writer, HttpSession session, HttpRouter router) {
+    ResponseRelay(EventLoop loop, HttpLimits limits, HeadWriter writer, HttpRouter router) {
         this.loop = loop;
         this.parser = HttpParser.responses(limits);
         this.head = new HttpHead(limits);
         this.body = new BodyPump(limits);
         this.writer = writer;
-        this.session = session;
         this.router = router;
+    }
+
+    /** Relays to {@code client} from now on (a pooled exchange bound to a new session); its byte count starts at 0. */
+    void bind(HttpSession client) {
+        session = client;
+        bytesRead = 0;
     }
 
     /**
@@ -302,6 +309,7 @@ final class ResponseRelay {
         return !headDone && (in == null || in.position() == 0);
     }
 
+    /** Bytes read from upstreams since {@link #bind}. */
     long bytesRead() {
         return bytesRead;
     }

@@ -18,7 +18,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
- * Gets one session a connection to an upstream of a pool; owned by that session, loop thread
+ * Gets one session a connection to an upstream of a pool; owned by that session (a tunnel), or
+ * part of a pooled {@link HttpExchange} and bound to one session at a time; loop thread
  * only. The one connect-and-failover loop, shared by the L4 {@link TcpTunnel} and the L7
  * {@link HttpExchange}: the connection it makes is registered with the session's loop and its
  * upstream {@link IoHandler}, and its connect timeout runs on the session's own timer.
@@ -87,16 +88,16 @@ final class UpstreamDialer {
     private final EventLoop loop;
     /** The loop's index: which shard of the upstream's traffic counters this dialer writes. */
     private final int shard;
-    private final SessionCounters counters;
+    private SessionCounters counters;
     private final IoHandler handler;
-    private final Timer timer;
+    private Timer timer;
     private final Outcome outcome;
     /** The loop's idle upstream connections (HTTP), or null (a tunnel: no reuse, no TLS). */
     private final KeepAliveCache cache;
     /** The TLS server name for HTTP connections, or null for a tunnel. */
     private final UpstreamServerName names;
     /** The session's client connection, whose addresses a PROXY header names; null: an unknown client. */
-    private final Connection client;
+    private Connection client;
 
     private Balancer balancer;
     private long connectTimeoutNanos;
@@ -137,10 +138,33 @@ final class UpstreamDialer {
         return new UpstreamDialer(loop, counters, handler, timer, outcome, null, client);
     }
 
-    /** A dialer for HTTP from {@code client}: kept-alive connections from {@code cache}, TLS where the pool says. */
-    static UpstreamDialer forHttp(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
-                                  Outcome outcome, KeepAliveCache cache, Connection client) {
-        return new UpstreamDialer(loop, counters, handler, timer, outcome, cache, client);
+    /**
+     * A dialer for HTTP: kept-alive connections from {@code cache}, TLS where the pool says; part
+     * of a pooled exchange, it dials for the session {@link #bind} names.
+     */
+    static UpstreamDialer forHttp(EventLoop loop, IoHandler handler, Outcome outcome, KeepAliveCache cache) {
+        return new UpstreamDialer(loop, null, handler, null, outcome, cache, null);
+    }
+
+    /**
+     * Dials for another session from now on (HTTP): its listener's {@code counters}, its
+     * {@code timer}, its {@code client} connection and its private idle connections
+     * ({@code privateIdle}, null if none yet), until {@link #unbind}.
+     */
+    void bind(SessionCounters counters, Timer timer, Connection client,
+              java.util.ArrayDeque<UpstreamConnection> privateIdle) {
+        this.counters = counters;
+        this.timer = timer;
+        this.client = client;
+        this.privateIdle = privateIdle;
+        proxyHeaderVersion = 0;   // another client: the PROXY header is written again
+    }
+
+    /** Lets go of the session (nothing is being dialed): its private idle connections, null if none, go back to it. */
+    java.util.ArrayDeque<UpstreamConnection> unbind() {
+        java.util.ArrayDeque<UpstreamConnection> own = privateIdle;
+        privateIdle = null;
+        return own;
     }
 
     /** The client's host name for the TLS server name, {@code buffer[from, to)} as the request head found it (HTTP). */
