@@ -156,12 +156,12 @@ public final class EventLoop implements Executor {
         return tlsBuffers;
     }
 
-    /** Whether the caller runs on this loop's thread. */
     /** Where this loop's TLS connections run their handshakes' CPU work (shared by the group). */
     public Executor handshakeWorkers() {
         return handshakeWorkers;
     }
 
+    /** Whether the caller runs on this loop's thread. */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }

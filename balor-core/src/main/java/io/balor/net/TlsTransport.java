@@ -346,7 +346,9 @@ final class TlsTransport implements IoHandler {
         loop.handshakeWorkers().execute(() -> {
             try {
                 Runnable task;
-                while ((task = engine.getDelegatedTask()) != null) {
+                // A connection closed meanwhile (timed out, failed, the client gone) gets no more
+                // of the workers' CPU: a burst of abandoned handshakes does not queue up work.
+                while (connection.isOpen() && (task = engine.getDelegatedTask()) != null) {
                     task.run();
                 }
             } finally {

@@ -48,6 +48,8 @@ final class ExchangeLog {
         upstream = null;
         error = null;
         upstreamSince = -1;
+        pathLength = 0;
+        pathCut = false;
     }
 
     /** The exchange of {@code request} (parsed in {@code buffer}) starts. */
@@ -108,6 +110,10 @@ final class ExchangeLog {
         String why = error;
         upstream = null;   // a head refused before the next start must not name this one's
         error = null;
+        int length = pathLength;
+        boolean cut = pathCut;
+        pathLength = 0;   // nor show this one's path
+        pathCut = false;
         if (log == null || !log.sampled()) {
             return;
         }
@@ -115,9 +121,8 @@ final class ExchangeLog {
         log.record(System.currentTimeMillis(), policy == null ? null : policy.listener(),
                 route == null ? null : route.name(), route == null ? null : route.pool(),
                 target == null ? null : target.id(), client, clientLength, started ? request.method() : null,
-                path == null ? NONE : path, started ? pathLength : 0, started && pathCut, status,
+                path == null ? NONE : path, started ? length : 0, started && cut, status,
                 in, out, nanos,
                 upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now, why);
-        pathLength = 0;
     }
 }

@@ -112,6 +112,13 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         response.bind(session);
         dialer.bind(counters, timer, client, privateIdle);
         requestParser.reset();
+        // What the previous request left: a head this session's client gets refused before
+        // it is whole must not be logged or counted with another client's method, route or upstream.
+        request.reset();
+        policy = null;
+        route = null;
+        balancer = null;
+        target = null;
     }
 
     /**

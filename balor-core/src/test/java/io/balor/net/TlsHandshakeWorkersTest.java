@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -64,6 +65,8 @@ class TlsHandshakeWorkersTest {
     private ServerSocketChannel server;
     private SSLContext serverContext;
     private SSLContext clientContext;
+    private volatile SSLEngine lastEngine;
+    private volatile Connection lastConnection;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -143,6 +146,35 @@ class TlsHandshakeWorkersTest {
         assertTrue(failed.await(WAIT_SECONDS, TimeUnit.SECONDS), "the session heard of the failure");
     }
 
+    @Test
+    void theWorkOfAConnectionClosedMeanwhileIsNotRun() throws Exception {
+        holding = true;
+        SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket();
+        client.connect(server.getLocalAddress(), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        serve(server.accept(), new CountDownLatch(1));
+        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
+            try {
+                client.startHandshake();
+            } catch (IOException expected) {
+                // closed under it
+            }
+        });
+        Runnable work = held.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(work);
+        CountDownLatch closed = new CountDownLatch(1);
+        loop.execute(() -> {   // what a handshake timeout or a shutdown does
+            lastConnection.close();
+            closed.countDown();
+        });
+        assertTrue(closed.await(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        work.run();
+        assertEquals(SSLEngineResult.HandshakeStatus.NEED_TASK, lastEngine.getHandshakeStatus(),
+                "the key agreement and signature of a closed connection were not computed");
+        handshake.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        client.close();
+    }
+
     // ---- helpers
 
     /** A client handshaking in the background, and the server side of it registered on the loop. */
@@ -168,6 +200,7 @@ class TlsHandshakeWorkersTest {
             public SSLEngine engineFor(String serverName) {
                 SSLEngine engine = serverContext.createSSLEngine();
                 engine.setUseClientMode(false);
+                lastEngine = engine;
                 return engine;
             }
 
@@ -177,6 +210,7 @@ class TlsHandshakeWorkersTest {
             }
         };
         Connection connection = Connection.tlsServer(accepted, loop, engines);
+        lastConnection = connection;
         loop.execute(() -> {
             try {
                 connection.register(loop, new Echo(connection, failed), SelectionKey.OP_READ);
