@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  *
  * <p>A burst (thousands of connections sending at once) leaves up to {@code keep} free buffers;
  * the loop calls {@link #trim()} about once a second, which lets go of those no one took since the
- * previous call (above {@value #SPARE} spare ones), so the pool follows what is in use without
+ * previous call (above {@value FreeList#SPARE} spare ones), so the pool follows what is in use without
  * allocating under steady load. A direct buffer let go of is freed with its object, at the next
  * garbage collection.
  */
@@ -18,13 +18,7 @@ public final class BufferPool {
 
     private final int bufferSize;
     private final boolean heap;
-    /** Free buffers {@link #trim()} always keeps. */
-    static final int SPARE = 8;
-
-    private final ByteBuffer[] free;
-    private int count;
-    /** The fewest free buffers since the last {@link #trim()}: those were not needed. */
-    private int lowWater;
+    private final FreeList<ByteBuffer> free;
     private long allocated;
 
     /**
@@ -39,44 +33,28 @@ public final class BufferPool {
     public BufferPool(int bufferSize, int keep, boolean heap) {
         this.bufferSize = bufferSize;
         this.heap = heap;
-        this.free = new ByteBuffer[keep];
+        this.free = new FreeList<>(keep);
     }
 
     /** A cleared buffer of {@link #bufferSize()} bytes. */
     public ByteBuffer acquire() {
-        if (count > 0) {
-            ByteBuffer buffer = free[--count];
-            free[count] = null;
-            if (count < lowWater) {
-                lowWater = count;
-            }
+        ByteBuffer buffer = free.take();
+        if (buffer != null) {
             return buffer;
         }
-        lowWater = 0;
         allocated++;
         return heap ? ByteBuffer.allocate(bufferSize) : ByteBuffer.allocateDirect(bufferSize);
     }
 
     /** Gives a buffer back; the caller must not touch it afterwards. */
     public void release(ByteBuffer buffer) {
-        if (count < free.length) {
-            buffer.clear();
-            free[count++] = buffer;
-        }
+        buffer.clear();
+        free.give(buffer);
     }
 
-    /**
-     * Lets go of the free buffers that were never taken since the previous call, keeping
-     * {@value #SPARE}; returns how many went.
-     */
+    /** Lets go of the free buffers no one took since the previous call ({@link FreeList#trim()}). */
     public int trim() {
-        int drop = Math.min(lowWater, count) - SPARE;
-        int dropped = 0;
-        for (; dropped < drop; dropped++) {
-            free[--count] = null;
-        }
-        lowWater = count;
-        return dropped;
+        return free.trim();
     }
 
     public int bufferSize() {
@@ -85,7 +63,7 @@ public final class BufferPool {
 
     /** Buffers waiting for reuse. */
     public int pooled() {
-        return count;
+        return free.size();
     }
 
     /** Buffers this pool has ever allocated (a steady number under steady load). */

@@ -1,5 +1,6 @@
 package io.balor.proxy;
 
+import io.balor.buffer.FreeList;
 import io.balor.http.HttpLimits;
 import io.balor.loop.EventLoop;
 
@@ -18,13 +19,7 @@ public final class HttpExchanges {
     private final EventLoop loop;
     private final HttpLimits limits;
     private final KeepAliveCache cache;
-    /** Free exchanges {@link #trim()} always keeps. */
-    static final int SPARE = 8;
-
-    private final HttpExchange[] free;
-    private int count;
-    /** The fewest free exchanges since the last {@link #trim()}. */
-    private int lowWater;
+    private final FreeList<HttpExchange> free;
     private long made;
 
     /**
@@ -35,40 +30,27 @@ public final class HttpExchanges {
         this.loop = loop;
         this.limits = limits;
         this.cache = cache;
-        this.free = new HttpExchange[keep];
+        this.free = new FreeList<>(keep);
     }
 
     /** A free exchange, not bound to any session yet. */
     HttpExchange acquire() {
-        if (count > 0) {
-            HttpExchange exchange = free[--count];
-            free[count] = null;
-            if (count < lowWater) {
-                lowWater = count;
-            }
+        HttpExchange exchange = free.take();
+        if (exchange != null) {
             return exchange;
         }
-        lowWater = 0;
         made++;
         return new HttpExchange(loop, limits, this);
     }
 
     /** Takes back an exchange its session let go of ({@link HttpExchange#unbind}). */
     void release(HttpExchange exchange) {
-        if (count < free.length) {
-            free[count++] = exchange;
-        }
+        free.give(exchange);
     }
 
-    /** Lets go of the free exchanges never taken since the previous call, keeping {@value #SPARE}; returns how many went. */
+    /** Lets go of the free exchanges never taken since the previous call, keeping {@value FreeList#SPARE}; returns how many went. */
     public int trim() {
-        int drop = Math.min(lowWater, count) - SPARE;
-        int dropped = 0;
-        for (; dropped < drop; dropped++) {
-            free[--count] = null;
-        }
-        lowWater = count;
-        return dropped;
+        return free.trim();
     }
 
     KeepAliveCache cache() {
@@ -77,7 +59,7 @@ public final class HttpExchanges {
 
     /** Exchanges waiting for reuse. */
     public int pooled() {
-        return count;
+        return free.size();
     }
 
     /** Exchanges this pool has ever made (a steady number under steady load). */

@@ -34,8 +34,8 @@ class BufferPoolTest {
         burst.forEach(pool::release);
         assertEquals(40, pool.pooled());
         assertEquals(0, pool.trim(), "the burst was in this period: all were in use");
-        assertEquals(40 - BufferPool.SPARE, pool.trim(), "none taken since: all but the spares go");
-        assertEquals(BufferPool.SPARE, pool.pooled());
+        assertEquals(40 - FreeList.SPARE, pool.trim(), "none taken since: all but the spares go");
+        assertEquals(FreeList.SPARE, pool.pooled());
         assertEquals(0, pool.trim());
     }
 

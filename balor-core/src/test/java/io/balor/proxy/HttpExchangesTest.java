@@ -42,8 +42,8 @@ class HttpExchangesTest {
         }
         burst.forEach(exchanges::release);
         assertEquals(0, exchanges.trim(), "all were in use in this period");
-        assertEquals(30 - HttpExchanges.SPARE, exchanges.trim());
-        assertEquals(HttpExchanges.SPARE, exchanges.pooled());
+        assertEquals(30 - io.balor.buffer.FreeList.SPARE, exchanges.trim());
+        assertEquals(io.balor.buffer.FreeList.SPARE, exchanges.pooled());
         assertEquals(30, exchanges.made());
     }
 }
