@@ -52,6 +52,7 @@ final class TlsTransport implements IoHandler {
     private final TlsRecords records;
     private final Timer handshakeTimer = new Timer(this::onHandshakeTimeout);
     private final Runnable redeliverTask = this::redeliverLater;
+    private final Runnable tasksAside = this::runTasksOnWorker;
     private final Runnable tasksDone = this::onTasksDone;
     private IoHandler app;
     private int appInterest;
@@ -289,7 +290,7 @@ final class TlsTransport implements IoHandler {
                     }
                 }
                 case NEED_TASK -> {
-                    runTasksAside(engine);
+                    runTasksAside();
                     return;
                 }
                 default -> {
@@ -341,20 +342,24 @@ final class TlsTransport implements IoHandler {
      * workers}; the loop serves other connections meanwhile and goes on with this handshake in
      * {@link #onTasksDone}. A task's failure is kept by the engine and thrown by its next call.
      */
-    private void runTasksAside(SSLEngine engine) {
+    private void runTasksAside() {
         tasksRunning = true;
-        loop.handshakeWorkers().execute(() -> {
-            try {
-                Runnable task;
-                // A connection closed meanwhile (timed out, failed, the client gone) gets no more
-                // of the workers' CPU: a burst of abandoned handshakes does not queue up work.
-                while (connection.isOpen() && (task = engine.getDelegatedTask()) != null) {
-                    task.run();
-                }
-            } finally {
-                loop.execute(tasksDone);
+        loop.handshakeWorkers().execute(tasksAside);
+    }
+
+    /** On a handshake worker; the engine was set on the loop before the hand-over, which publishes it. */
+    private void runTasksOnWorker() {
+        SSLEngine engine = records.engine();
+        try {
+            Runnable task;
+            // A connection closed meanwhile (timed out, failed, the client gone) gets no more
+            // of the workers' CPU: a burst of abandoned handshakes does not queue up work.
+            while (connection.isOpen() && (task = engine.getDelegatedTask()) != null) {
+                task.run();
             }
-        });
+        } finally {
+            loop.execute(tasksDone);
+        }
     }
 
     private void onTasksDone() {

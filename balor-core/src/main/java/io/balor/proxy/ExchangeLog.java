@@ -31,20 +31,18 @@ final class ExchangeLog {
     private SessionCounters counters;
     /** The loop's index: which shard of the traffic counters this writes. */
     private final int shard;
-    /** The client's address as the access log shows it: {@code client[0, clientLength)}. */
-    private final byte[] client;
-    private int clientLength;
+    /** The client's address as the access log shows it (the exchange's, rewritten at each bind). */
+    private final ClientAddressText client;
 
-    /** @param client the exchange's array that {@link #bind} fills with the client's address */
-    ExchangeLog(int shard, byte[] client) {
+    /** @param client the exchange's client address, written before each {@link #bind} */
+    ExchangeLog(int shard, ClientAddressText client) {
         this.shard = shard;
         this.client = client;
     }
 
-    /** The exchange is bound to a session of the listener counted in {@code counters}, from a client of {@code clientLength} bytes. */
-    void bind(SessionCounters counters, int clientLength) {
+    /** The exchange is bound to a session of the listener counted in {@code counters}. */
+    void bind(SessionCounters counters) {
         this.counters = counters;
-        this.clientLength = clientLength;
         upstream = null;
         error = null;
         upstreamSince = -1;
@@ -120,7 +118,7 @@ final class ExchangeLog {
         boolean started = request.method() != null && path != null;
         log.record(System.currentTimeMillis(), policy == null ? null : policy.listener(),
                 route == null ? null : route.name(), route == null ? null : route.pool(),
-                target == null ? null : target.id(), client, clientLength, started ? request.method() : null,
+                target == null ? null : target.id(), client.bytes(), client.length(), started ? request.method() : null,
                 path == null ? NONE : path, started ? length : 0, started && cut, status,
                 in, out, nanos,
                 upstreamSince < 0 ? -1 : now - upstreamSince, requestId, now, why);

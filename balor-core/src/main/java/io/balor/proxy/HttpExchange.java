@@ -46,9 +46,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
 
-    /** The longest client address written into {@code X-Forwarded-For} and the access log (an IPv6 text with a zone). */
-    private static final int MAX_CLIENT = 64;
-
     private final EventLoop loop;
     /** The loop's index: which shard of the traffic counters this exchange writes. */
     private final int shard;
@@ -62,15 +59,14 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private final ExchangeLog log;
     private final UpstreamDialer dialer;
     private final HttpRouter router;
-    /** The client's address as ASCII: {@code clientIp[0, clientIpLength)}. */
-    private final byte[] clientIp = new byte[MAX_CLIENT];
+    /** The bound client's address, for {@code X-Forwarded-For} and the access log. */
+    private final ClientAddressText clientIp = new ClientAddressText();
     private final IoHandler upstreamHandler = new UpstreamHandler();
 
     // The session this exchange is bound to, and what of its listener it uses; null when pooled.
     private HttpSession session;
     private SessionCounters counters;
     private HttpContext context;
-    private int clientIpLength;
 
     private int phase = IDLE;
     /** The snapshot's policy this exchange started with, kept to its end. */
@@ -105,9 +101,8 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         this.session = session;
         this.counters = counters;
         this.context = context;
-        int length = clientText(client);
-        clientIpLength = length;
-        log.bind(counters, length);
+        clientIp.write(client);
+        log.bind(counters);
         router.client(client.clientHash());
         response.bind(session);
         dialer.bind(counters, timer, client, privateIdle);
@@ -131,39 +126,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         session.bytesFromUpstream += response.bytesRead();
         pool.release(this);
         return dialer.unbind();
-    }
-
-    /**
-     * Writes {@code client}'s address as text into {@link #clientIp} and returns its length: an
-     * IPv4 one from its bits (no string is made or kept per connection), any other from
-     * {@link Connection#peer()}.
-     */
-    private int clientText(Connection client) {
-        java.net.InetSocketAddress address = client.client();
-        if (address != null && address.getAddress() instanceof java.net.Inet4Address ipv4) {
-            int bits = ipv4.hashCode();   // Inet4Address: the address itself
-            int at = 0;
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                int octet = bits >>> shift & 0xff;
-                if (octet >= 100) {
-                    clientIp[at++] = (byte) ('0' + octet / 100);
-                }
-                if (octet >= 10) {
-                    clientIp[at++] = (byte) ('0' + octet / 10 % 10);
-                }
-                clientIp[at++] = (byte) ('0' + octet % 10);
-                if (shift > 0) {
-                    clientIp[at++] = '.';
-                }
-            }
-            return at;
-        }
-        String peer = client.peer();
-        int length = Math.min(Math.max(peer.lastIndexOf(':'), 0), MAX_CLIENT);
-        for (int i = 0; i < length; i++) {
-            clientIp[i] = (byte) peer.charAt(i);
-        }
-        return length;
     }
 
     /** The parser of request heads, and the head it parses into. */
@@ -292,7 +254,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         phase = FORWARDING;
         log.upstreamStarted(loop.now());
         byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
-        if (!requestSide.writeHead(request, host, clientIp, clientIpLength, policy, router.expectedAccept() != null)) {
+        if (!requestSide.writeHead(request, host, clientIp.bytes(), clientIp.length(), policy, router.expectedAccept() != null)) {
             session.fail(431);
             return;
         }

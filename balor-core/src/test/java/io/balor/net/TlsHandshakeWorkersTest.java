@@ -102,13 +102,13 @@ class TlsHandshakeWorkersTest {
 
     @Test
     void aHandshakeWaitingOnItsWorkDoesNotStopTheLoopServingOthers() throws Exception {
-        SSLSocket first = connectAndServe().join();
+        SSLSocket first = connectAndServe(new CountDownLatch(1)).done().join();
         assertEcho(first, "before");
         int before = handedOut.get();
         assertTrue(before > 0, "the first handshake's work went to the workers");
 
         holding = true;
-        CompletableFuture<SSLSocket> second = connectAndServe();
+        CompletableFuture<SSLSocket> second = connectAndServe(new CountDownLatch(1)).done();
         Runnable work = held.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(work, "the second handshake handed its work out");
         assertFalse(second.isDone());
@@ -127,20 +127,11 @@ class TlsHandshakeWorkersTest {
     void aConnectionThatFailsWhileItsWorkRunsIsClosedWhenTheWorkEnds() throws Exception {
         holding = true;
         CountDownLatch failed = new CountDownLatch(1);
-        SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket();
-        client.connect(server.getLocalAddress(), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        serve(server.accept(), failed);
-        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
-            try {
-                client.startHandshake();
-            } catch (IOException expected) {
-                // the socket is closed under it
-            }
-        });
+        Handshaking handshaking = connectAndServe(failed);
         Runnable work = held.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(work);
-        client.close();
-        handshake.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        handshaking.client().close();
+        handshaking.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
         work.run();   // the engine finishes its part; the loop then meets the closed peer
         assertTrue(failed.await(WAIT_SECONDS, TimeUnit.SECONDS), "the session heard of the failure");
@@ -149,16 +140,7 @@ class TlsHandshakeWorkersTest {
     @Test
     void theWorkOfAConnectionClosedMeanwhileIsNotRun() throws Exception {
         holding = true;
-        SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket();
-        client.connect(server.getLocalAddress(), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        serve(server.accept(), new CountDownLatch(1));
-        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
-            try {
-                client.startHandshake();
-            } catch (IOException expected) {
-                // closed under it
-            }
-        });
+        Handshaking handshaking = connectAndServe(new CountDownLatch(1));
         Runnable work = held.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(work);
         CountDownLatch closed = new CountDownLatch(1);
@@ -171,26 +153,34 @@ class TlsHandshakeWorkersTest {
         work.run();
         assertEquals(SSLEngineResult.HandshakeStatus.NEED_TASK, lastEngine.getHandshakeStatus(),
                 "the key agreement and signature of a closed connection were not computed");
-        handshake.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        client.close();
+        handshaking.ended().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        handshaking.client().close();
     }
 
     // ---- helpers
 
-    /** A client handshaking in the background, and the server side of it registered on the loop. */
-    private CompletableFuture<SSLSocket> connectAndServe() throws IOException {
+    /** A client's handshake running in the background: {@code done} fails if the handshake does. */
+    private record Handshaking(SSLSocket client, CompletableFuture<SSLSocket> done) {
+        /** Completes when the handshake is over, done or failed (a test that cuts it expects a failure). */
+        CompletableFuture<Void> ended() {
+            return done.handle((socket, failure) -> null);
+        }
+    }
+
+    /** A client handshaking in the background, and the server side of it registered on the loop ({@code failed}: its session failed). */
+    private Handshaking connectAndServe(CountDownLatch failed) throws IOException {
         SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket();
         client.connect(server.getLocalAddress(), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         client.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        serve(server.accept(), new CountDownLatch(1));
-        return CompletableFuture.supplyAsync(() -> {
+        serve(server.accept(), failed);
+        return new Handshaking(client, CompletableFuture.supplyAsync(() -> {
             try {
                 client.startHandshake();
                 return client;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }));
     }
 
     private void serve(SocketChannel accepted, CountDownLatch failed) throws IOException {
