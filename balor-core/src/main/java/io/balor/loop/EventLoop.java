@@ -91,8 +91,8 @@ public final class EventLoop implements Executor {
     /** How often the loop lets go of what its pools kept beyond recent use. */
     static final long TRIM_NANOS = TimeUnit.SECONDS.toNanos(1);
     private long lastTrim;
-    /** Trims of pools other than the loop's own buffers ({@link #onTrim}); loop thread only. */
-    private final java.util.ArrayList<Runnable> trims = new java.util.ArrayList<>(1);
+    /** The trims of the loop's pools: its buffers', and those given to {@link #onTrim}; loop thread only. */
+    private final java.util.ArrayList<Runnable> trims = new java.util.ArrayList<>(3);
 
     EventLoop(int index, Ticker ticker, BufferPool buffers, Executor handshakeWorkers, String threadName) {
         this.index = index;
@@ -108,6 +108,7 @@ public final class EventLoop implements Executor {
         }
         this.lastTurn.set(now);
         this.lastTrim = now;
+        trims.add(buffers::trim);
         this.thread = new Thread(this::run, threadName);
     }
 
@@ -152,6 +153,7 @@ public final class EventLoop implements Executor {
     public BufferPool tlsBuffers() {
         if (tlsBuffers == null) {
             tlsBuffers = new BufferPool(TLS_BUFFER, 256, true);
+            trims.add(tlsBuffers::trim);
         }
         return tlsBuffers;
     }
@@ -338,7 +340,7 @@ public final class EventLoop implements Executor {
     }
 
     /**
-     * Runs {@code trim} about once a second from now on, when the loop trims its own buffer pools
+     * Runs {@code trim} about once a second from now on, as the loop does with its own buffer pools
      * ({@link BufferPool#trim()}): for a pool of per-request state that a burst may leave large.
      * Loop thread only.
      */
@@ -353,10 +355,6 @@ public final class EventLoop implements Executor {
         }
         lastTrim = now;
         try {
-            buffers.trim();
-            if (tlsBuffers != null) {
-                tlsBuffers.trim();
-            }
             for (int i = 0; i < trims.size(); i++) {
                 trims.get(i).run();
             }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HandshakeWorkers implements Executor {
 
     /** How long an idle worker thread lives. */
-    static final int IDLE_SECONDS = 30;
+    private static final int IDLE_SECONDS = 30;
 
     private final ThreadPoolExecutor pool;
 
@@ -46,11 +46,6 @@ public final class HandshakeWorkers implements Executor {
                 // shut down between the check and the call: the connections are closing
             }
         }
-    }
-
-    /** Worker threads alive now. */
-    public int threads() {
-        return pool.getPoolSize();
     }
 
     /** Drops queued work and interrupts what runs; the connections waiting on it are being closed. */
