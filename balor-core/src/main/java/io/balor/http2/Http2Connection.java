@@ -1,0 +1,660 @@
+package io.balor.http2;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The server side of one HTTP/2 connection (RFC 9113), without I/O: the session feeds it the
+ * octets the client sent ({@link #receive}) and sends what it wrote into the session's output
+ * buffer; the application (the proxy) hears of requests through a {@link Listener} and answers
+ * with {@link #writeHeaders} and {@link #writeData}. Owned by the connection's loop thread; in
+ * steady state it allocates nothing.
+ *
+ * <h2>What it keeps</h2>
+ * The client preface and the first SETTINGS (§3.4); the peer's settings (§6.5.2) and both
+ * directions' flow-control windows, per stream and for the connection (§6.9); each stream's
+ * state (§5.1) in a fixed table of {@link Http2Limits#maxConcurrentStreams()} slots; header blocks
+ * across CONTINUATION frames ({@link HeaderBlock}) decoded by HPACK in order; the highest stream
+ * the client opened, for GOAWAY (§6.8).
+ *
+ * <h2>Errors</h2>
+ * A connection error (§5.4.1) writes GOAWAY with the last stream id and the code, tells the
+ * listener every open stream is closed, and {@link #closed()} turns true: flush the output and
+ * close. A stream error (§5.4.2) writes RST_STREAM and closes that stream only. A client that
+ * resets streams faster than {@link PeerBudget} allows (rapid reset, CVE-2023-44487), or sends
+ * too many cheap frames that only make work (empty DATA, empty CONTINUATION, PRIORITY, refused
+ * streams), gets GOAWAY with ENHANCE_YOUR_CALM.
+ *
+ * <h2>Backpressure</h2>
+ * It reads frames only while the output buffer has room for what a frame can make it answer
+ * ({@link #CONTROL_ROOM}), so a client that floods PINGs or SETTINGS and never reads its
+ * answers stops being read. It gives window back (WINDOW_UPDATE) only for what the application
+ * says it has passed on ({@link #consumed}), so at most the connection window is buffered.
+ */
+public final class Http2Connection {
+
+    /** What the output must keep free for the answers to one received frame. */
+    static final int CONTROL_ROOM = 64;
+
+    /** What the application hears of the streams. Called on the loop thread, during {@link #receive} mostly. */
+    public interface Listener extends HpackDecoder.FieldSink {
+        /** A header block of {@code stream} begins: its fields follow through {@code field}; trailers or the head. */
+        void onHeadersStart(Http2Stream stream, boolean trailers);
+
+        /**
+         * The block's fields were all handed over. {@code tooLarge}: some were past the list size and were not
+         * (answer 431). {@code endStream}: the request has no more.
+         */
+        void onHeadersEnd(Http2Stream stream, boolean endStream, boolean tooLarge);
+
+        /** Request body octets, at absolute indexes of {@code in}; give them back with {@link #consumed}. */
+        void onData(Http2Stream stream, ByteBuffer in, int from, int length, boolean endStream);
+
+        /** The stream's window (or the connection's) opened: {@link #writeData} may send more now. */
+        void onWritable(Http2Stream stream);
+
+        /**
+         * The stream is over: both sides ended it ({@code errorCode} NO_ERROR), or a reset or the connection's end.
+         * Also called from within {@link #writeHeaders}, {@link #writeData} and {@link #resetStream}.
+         */
+        void onClosed(Http2Stream stream, int errorCode);
+    }
+
+    private final Http2Limits limits;
+    private final Listener listener;
+    private final ByteBuffer out;
+    private final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
+    private final HpackDecoder decoder;
+    private final HpackEncoder encoder = new HpackEncoder();
+    private final HeaderBlock block;
+    private final Http2Stream[] streams;
+    private final PeerBudget resets;
+    private final PeerBudget glitches;
+    private final DiscardingSink discard = new DiscardingSink();
+
+    private int prefaceMatched;
+    private boolean settingsReceived;
+    private int lastStreamId;
+    private int openStreams;
+    private boolean goAwaySent;
+    private boolean goAwayReceived;
+    private boolean failed;
+    private String problem;
+    // the peer's settings and windows
+    private int peerMaxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
+    private int peerInitialWindow = Frames.DEFAULT_WINDOW;
+    private long sendWindow = Frames.DEFAULT_WINDOW;
+    // this side's connection window
+    private int receiveWindow;
+    private int consumed;
+
+    public Http2Connection(Http2Limits limits, Listener listener, ByteBuffer out, long nowNanos) {
+        this.limits = limits;
+        this.listener = listener;
+        this.out = out;
+        this.decoder = new HpackDecoder(limits.headerTableSize(), limits.maxHeaderListSize());
+        this.block = new HeaderBlock(2 * limits.maxHeaderListSize());
+        this.streams = new Http2Stream[limits.maxConcurrentStreams()];
+        for (int i = 0; i < streams.length; i++) {
+            streams[i] = new Http2Stream();
+        }
+        this.resets = new PeerBudget(1000, 33, nowNanos);
+        this.glitches = new PeerBudget(1000, 100, nowNanos);
+        this.receiveWindow = limits.connectionWindow();
+    }
+
+    /** Writes this side's SETTINGS and opens the connection window (§3.4): call once, first. */
+    public void start() {
+        Frames.settings(out, Frames.SETTINGS_MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams(),
+                Frames.SETTINGS_INITIAL_WINDOW_SIZE, limits.streamWindow(),
+                Frames.SETTINGS_MAX_HEADER_LIST_SIZE, limits.maxHeaderListSize(),
+                Frames.SETTINGS_HEADER_TABLE_SIZE, limits.headerTableSize());
+        if (limits.connectionWindow() > Frames.DEFAULT_WINDOW) {
+            Frames.windowUpdate(out, 0, limits.connectionWindow() - Frames.DEFAULT_WINDOW);
+        }
+    }
+
+    /** Whether the connection is over: flush the output, then close. */
+    public boolean closed() {
+        return failed || (goAwaySent || goAwayReceived) && openStreams == 0;
+    }
+
+    /** Why the connection failed, or null. */
+    public String problem() {
+        return problem;
+    }
+
+    public int openStreams() {
+        return openStreams;
+    }
+
+    /** The encoder for this connection's header blocks (for {@link #writeHeaders}). */
+    public HpackEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * Reads the frames in {@code in} (read mode) while the output has room for their answers;
+     * what is left (a part of a frame, or frames not yet read) stays in {@code in}.
+     */
+    public void receive(ByteBuffer in, long nowNanos) {
+        if (prefaceMatched < Frames.CLIENT_PREFACE.length && !matchPreface(in)) {
+            return;
+        }
+        while (!failed && out.remaining() >= CONTROL_ROOM) {
+            int result = reader.next(in);
+            if (result == FrameReader.NEED_MORE) {
+                return;
+            }
+            if (result == FrameReader.CONNECTION_ERROR) {
+                fail(reader.errorCode(), reader.problem());
+                return;
+            }
+            if (!settingsReceived && (reader.type() != Frames.SETTINGS || reader.hasFlag(Frames.ACK))) {
+                fail(Frames.PROTOCOL_ERROR, "the client's first frame is not SETTINGS");
+                return;
+            }
+            if (block.open() && (reader.type() != Frames.CONTINUATION || reader.streamId() != block.streamId())) {
+                fail(Frames.PROTOCOL_ERROR, "a frame in the middle of a header block");
+                return;
+            }
+            if (result == FrameReader.STREAM_ERROR) {
+                streamError(reader.streamId(), reader.errorCode(), nowNanos);
+                continue;
+            }
+            frame(in, nowNanos);
+        }
+    }
+
+    private boolean matchPreface(ByteBuffer in) {
+        while (in.hasRemaining() && prefaceMatched < Frames.CLIENT_PREFACE.length) {
+            if (in.get() != Frames.CLIENT_PREFACE[prefaceMatched++]) {
+                fail(Frames.PROTOCOL_ERROR, "not the HTTP/2 client preface");
+                return false;
+            }
+        }
+        return prefaceMatched == Frames.CLIENT_PREFACE.length;
+    }
+
+    private void frame(ByteBuffer in, long now) {
+        int id = reader.streamId();
+        switch (reader.type()) {
+            case Frames.SETTINGS:
+                settings(in);
+                break;
+            case Frames.PING:
+                if (!reader.hasFlag(Frames.ACK)) {
+                    Frames.ping(out, true, in.getLong(reader.payloadFrom()));
+                }
+                break;
+            case Frames.HEADERS:
+                headers(in, now);
+                break;
+            case Frames.CONTINUATION:
+                continuation(in, now);
+                break;
+            case Frames.DATA:
+                data(in, now);
+                break;
+            case Frames.WINDOW_UPDATE:
+                windowUpdate(id, in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE, now);
+                break;
+            case Frames.RST_STREAM:
+                rstStream(id, in.getInt(reader.payloadFrom()), now);
+                break;
+            case Frames.PRIORITY:
+                if ((in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE) == id) {
+                    streamError(id, Frames.PROTOCOL_ERROR, now);   // §5.3.1: it cannot depend on itself
+                } else if (!glitches.take(now)) {
+                    calm("too many PRIORITY frames");
+                }
+                break;
+            case Frames.GOAWAY:
+                goAwayReceived = true;
+                break;
+            case Frames.PUSH_PROMISE:
+                fail(Frames.PROTOCOL_ERROR, "a PUSH_PROMISE from a client");
+                break;
+            default:
+                break;   // §5.5: unknown frame types are ignored
+        }
+    }
+
+    private void settings(ByteBuffer in) {
+        if (reader.hasFlag(Frames.ACK)) {
+            return;
+        }
+        settingsReceived = true;
+        for (int at = reader.payloadFrom(), end = at + reader.payloadLength(); at < end; at += 6) {
+            int id = in.getShort(at) & 0xffff;
+            long value = in.getInt(at + 2) & 0xffffffffL;
+            switch (id) {
+                case Frames.SETTINGS_HEADER_TABLE_SIZE:
+                    encoder.peerTableSizeChanged();
+                    break;
+                case Frames.SETTINGS_ENABLE_PUSH:
+                    if (value > 1) {
+                        fail(Frames.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH of " + value);
+                        return;
+                    }
+                    break;
+                case Frames.SETTINGS_INITIAL_WINDOW_SIZE:
+                    if (value > Frames.MAX_WINDOW) {
+                        fail(Frames.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE of " + value);
+                        return;
+                    }
+                    if (!initialWindow((int) value)) {
+                        return;
+                    }
+                    break;
+                case Frames.SETTINGS_MAX_FRAME_SIZE:
+                    if (value < Frames.DEFAULT_MAX_FRAME_SIZE || value > Frames.MAX_MAX_FRAME_SIZE) {
+                        fail(Frames.PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE of " + value);
+                        return;
+                    }
+                    peerMaxFrameSize = (int) value;
+                    break;
+                default:
+                    break;   // the rest concern what this side would initiate, or are unknown (§6.5.2)
+            }
+        }
+        Frames.settingsAck(out);
+    }
+
+    /** §6.9.2: a new initial window moves every stream's send window by the difference. */
+    private boolean initialWindow(int value) {
+        long delta = (long) value - peerInitialWindow;
+        peerInitialWindow = value;
+        for (Http2Stream stream : streams) {
+            if (stream.state != Http2Stream.IDLE) {
+                stream.sendWindow += delta;
+                if (stream.sendWindow > Frames.MAX_WINDOW) {
+                    fail(Frames.FLOW_CONTROL_ERROR, "a stream window over 2^31 - 1 after SETTINGS_INITIAL_WINDOW_SIZE");
+                    return false;
+                }
+            }
+        }
+        if (delta > 0) {
+            writable();
+        }
+        return true;
+    }
+
+    private void headers(ByteBuffer in, long now) {
+        int id = reader.streamId();
+        boolean selfDependent = reader.hasFlag(Frames.PRIORITY_FLAG)
+                && (in.getInt(reader.payloadFrom() - 5) & Integer.MAX_VALUE) == id;   // §5.3.1: a stream error
+        Http2Stream stream = find(id);
+        boolean trailers = stream != null;
+        if (stream == null && id <= lastStreamId) {
+            fail(Frames.STREAM_CLOSED, "HEADERS on closed stream " + id);
+            return;
+        }
+        if (stream == null && (id & 1) == 0) {
+            fail(Frames.PROTOCOL_ERROR, "HEADERS on even stream " + id);
+            return;
+        }
+        if (!block.begin(id, reader.hasFlag(Frames.END_STREAM), trailers, selfDependent ? Frames.PROTOCOL_ERROR : 0,
+                in, reader.payloadFrom(), reader.payloadLength())) {
+            calm("a header block over " + 2 * limits.maxHeaderListSize() + " octets");
+            return;
+        }
+        if (reader.hasFlag(Frames.END_HEADERS)) {
+            endBlock(now);
+        }
+    }
+
+    private void continuation(ByteBuffer in, long now) {
+        if (!block.open()) {
+            fail(Frames.PROTOCOL_ERROR, "a CONTINUATION with no header block to continue");
+            return;
+        }
+        if (reader.payloadLength() == 0 && !reader.hasFlag(Frames.END_HEADERS) && !glitches.take(now)) {
+            calm("too many empty CONTINUATION frames");
+            return;
+        }
+        if (!block.append(in, reader.payloadFrom(), reader.payloadLength())) {
+            calm("a header block over " + 2 * limits.maxHeaderListSize() + " octets or " + HeaderBlock.MAX_FRAMES
+                    + " frames");
+            return;
+        }
+        if (reader.hasFlag(Frames.END_HEADERS)) {
+            endBlock(now);
+        }
+    }
+
+    /** A whole header block: a new stream's head, trailers, or one to decode only for HPACK's sake. */
+    private void endBlock(long now) {
+        int id = block.streamId();
+        boolean endStream = block.endStream();
+        if (!block.trailers() && id > lastStreamId) {
+            lastStreamId = id;
+        }
+        if (block.streamError() != 0) {
+            decodeOnly();
+            streamError(id, block.streamError(), now);
+            return;
+        }
+        Http2Stream stream = block.trailers() ? find(id) : null;
+        if (stream == null && !block.trailers()) {
+            stream = goAwaySent ? null : open(id);
+            if (stream == null && !goAwaySent) {
+                decodeOnly();
+                streamError(id, Frames.REFUSED_STREAM, now);   // §5.1.2: over the concurrency limit
+                return;
+            }
+        }
+        if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE || (stream.trailers || block.trailers())
+                && !endStream) {
+            decodeOnly();
+            if (stream != null) {
+                streamError(id, stream.state == Http2Stream.HALF_CLOSED_REMOTE ? Frames.STREAM_CLOSED
+                        : Frames.PROTOCOL_ERROR, now);   // trailers must end the stream (§8.1)
+            }
+            return;
+        }
+        stream.trailers = block.trailers();
+        listener.onHeadersStart(stream, block.trailers());
+        if (decoder.decode(block.bytes(), 0, block.length(), listener) != HpackDecoder.OK) {
+            block.end();
+            fail(Frames.COMPRESSION_ERROR, decoder.problem());
+            return;
+        }
+        block.end();
+        if (endStream) {
+            remoteEnded(stream);
+        }
+        listener.onHeadersEnd(stream, endStream, decoder.listTooLarge());
+        closeIfDone(stream, Frames.NO_ERROR);
+    }
+
+    /** Keeps HPACK's table in step with the peer's for a block whose stream is not served. */
+    private void decodeOnly() {
+        int result = decoder.decode(block.bytes(), 0, block.length(), discard);
+        block.end();
+        if (result != HpackDecoder.OK) {
+            fail(Frames.COMPRESSION_ERROR, decoder.problem());
+        }
+    }
+
+    private void data(ByteBuffer in, long now) {
+        int id = reader.streamId();
+        int length = reader.length();
+        if (id > lastStreamId) {
+            fail(Frames.PROTOCOL_ERROR, "DATA on idle stream " + id);
+            return;
+        }
+        if (length > receiveWindow) {
+            fail(Frames.FLOW_CONTROL_ERROR, "DATA of " + length + " octets over the connection window of " + receiveWindow);
+            return;
+        }
+        receiveWindow -= length;
+        Http2Stream stream = find(id);
+        if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE) {
+            giveBack(null, length);   // §6.9: counted for the connection all the same
+            streamError(id, Frames.STREAM_CLOSED, now);
+            return;
+        }
+        if (length > stream.receiveWindow) {
+            giveBack(null, length);
+            streamError(id, Frames.FLOW_CONTROL_ERROR, now);
+            return;
+        }
+        stream.receiveWindow -= length;
+        int payload = reader.payloadLength();
+        stream.dataReceived += payload;
+        boolean endStream = reader.hasFlag(Frames.END_STREAM);
+        if (stream.contentLength >= 0 && (stream.dataReceived > stream.contentLength
+                || endStream && stream.dataReceived != stream.contentLength)) {
+            giveBack(null, length);
+            streamError(id, Frames.PROTOCOL_ERROR, now);   // §8.1.1: malformed
+            return;
+        }
+        if (payload == 0 && !endStream && !glitches.take(now)) {
+            calm("too many empty DATA frames");
+            return;
+        }
+        if (length > payload) {
+            consumed(stream, length - payload);   // padding: nobody else will give it back
+        }
+        if (endStream) {
+            remoteEnded(stream);
+        }
+        listener.onData(stream, in, reader.payloadFrom(), payload, endStream);
+        closeIfDone(stream, Frames.NO_ERROR);
+    }
+
+    private void windowUpdate(int id, int increment, long now) {
+        if (id == 0) {
+            sendWindow += increment;
+            if (sendWindow > Frames.MAX_WINDOW) {
+                fail(Frames.FLOW_CONTROL_ERROR, "a connection window over 2^31 - 1");
+                return;
+            }
+            writable();
+            return;
+        }
+        Http2Stream stream = find(id);
+        if (stream == null) {
+            if (id > lastStreamId) {
+                fail(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id);
+            }
+            return;   // a closed stream's: it may cross a reset (§6.9)
+        }
+        stream.sendWindow += increment;
+        if (stream.sendWindow > Frames.MAX_WINDOW) {
+            streamError(id, Frames.FLOW_CONTROL_ERROR, now);
+            return;
+        }
+        if (stream.sendWindow > 0 && sendWindow > 0) {
+            listener.onWritable(stream);
+        }
+    }
+
+    private void rstStream(int id, int errorCode, long now) {
+        if (id > lastStreamId) {
+            fail(Frames.PROTOCOL_ERROR, "RST_STREAM on idle stream " + id);
+            return;
+        }
+        Http2Stream stream = find(id);
+        if (stream == null) {
+            return;
+        }
+        close(stream, errorCode);
+        if (!resets.take(now)) {
+            calm("streams reset faster than 33 a second after the first 1000");
+        }
+    }
+
+    /**
+     * Writes {@code headerBlock} (position to limit: fields written with {@link #encoder()}) as the
+     * stream's HEADERS and the CONTINUATIONs it needs. False, writing nothing, when the output has
+     * no room for it all yet.
+     */
+    public boolean writeHeaders(Http2Stream stream, ByteBuffer headerBlock, boolean endStream) {
+        int length = headerBlock.remaining();
+        int frames = Math.max(1, (length + peerMaxFrameSize - 1) / peerMaxFrameSize);
+        if (out.remaining() - CONTROL_ROOM < length + frames * Frames.HEADER_LENGTH) {
+            return false;
+        }
+        int type = Frames.HEADERS;
+        do {
+            int chunk = Math.min(headerBlock.remaining(), peerMaxFrameSize);
+            boolean last = chunk == headerBlock.remaining();
+            int flags = (last ? Frames.END_HEADERS : 0) | (type == Frames.HEADERS && endStream ? Frames.END_STREAM : 0);
+            Frames.header(out, chunk, type, flags, stream.id);
+            int limit = headerBlock.limit();
+            headerBlock.limit(headerBlock.position() + chunk);
+            out.put(headerBlock);
+            headerBlock.limit(limit);
+            type = Frames.CONTINUATION;
+        } while (headerBlock.hasRemaining());
+        if (endStream) {
+            localEnded(stream);
+        }
+        return true;
+    }
+
+    /**
+     * Sends what the windows and the output allow of {@code src} as DATA, END_STREAM on the last
+     * of it when {@code endStream}; returns the octets sent (0: wait for {@link Listener#onWritable}
+     * or for the output to drain).
+     */
+    public int writeData(Http2Stream stream, ByteBuffer src, boolean endStream) {
+        int sent = 0;
+        while (true) {
+            long allowed = Math.min(Math.min(stream.sendWindow, sendWindow), peerMaxFrameSize);
+            int room = out.remaining() - CONTROL_ROOM - Frames.HEADER_LENGTH;
+            int chunk = (int) Math.max(0, Math.min(Math.min(allowed, room), src.remaining()));
+            boolean last = chunk == src.remaining();
+            if (chunk == 0 && !(last && endStream && room >= 0)) {
+                return sent;
+            }
+            Frames.header(out, chunk, Frames.DATA, last && endStream ? Frames.END_STREAM : 0, stream.id);
+            int limit = src.limit();
+            src.limit(src.position() + chunk);
+            out.put(src);
+            src.limit(limit);
+            stream.sendWindow -= chunk;
+            sendWindow -= chunk;
+            sent += chunk;
+            if (last) {
+                if (endStream) {
+                    localEnded(stream);
+                }
+                return sent;
+            }
+        }
+    }
+
+    /** The application passed on {@code count} octets of the stream's DATA: the peer may send them again. */
+    public void consumed(Http2Stream stream, int count) {
+        giveBack(stream, count);
+    }
+
+    /** Resets the stream with {@code errorCode} (CANCEL, INTERNAL_ERROR ...) and closes it. */
+    public void resetStream(Http2Stream stream, int errorCode) {
+        if (stream.state == Http2Stream.IDLE || stream.state == Http2Stream.CLOSED) {
+            return;
+        }
+        Frames.rstStream(out, stream.id, errorCode);
+        close(stream, errorCode);
+    }
+
+    /**
+     * Ends the connection gracefully (§6.8): GOAWAY with NO_ERROR and the last stream opened; the open streams
+     * go on, new ones are refused, and {@link #closed()} turns true when the last one ends.
+     */
+    public void goAway() {
+        if (!goAwaySent && !failed) {
+            goAwaySent = true;
+            Frames.goAway(out, lastStreamId, Frames.NO_ERROR);
+        }
+    }
+
+    private void giveBack(Http2Stream stream, int count) {
+        consumed += count;
+        if (consumed >= limits.connectionWindow() / 2) {
+            Frames.windowUpdate(out, 0, consumed);
+            receiveWindow += consumed;
+            consumed = 0;
+        }
+        if (stream != null && stream.state != Http2Stream.IDLE && stream.state != Http2Stream.CLOSED
+                && !stream.requestComplete()) {
+            stream.consumed += count;
+            if (stream.consumed >= limits.streamWindow() / 2) {
+                Frames.windowUpdate(out, stream.id, stream.consumed);
+                stream.receiveWindow += stream.consumed;
+                stream.consumed = 0;
+            }
+        }
+    }
+
+    private Http2Stream find(int id) {
+        for (Http2Stream stream : streams) {
+            if (stream.id == id && stream.state != Http2Stream.IDLE) {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    private Http2Stream open(int id) {
+        for (Http2Stream stream : streams) {
+            if (stream.state == Http2Stream.IDLE) {
+                stream.open(id, peerInitialWindow, limits.streamWindow());
+                openStreams++;
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    private void remoteEnded(Http2Stream stream) {
+        stream.state = stream.state == Http2Stream.HALF_CLOSED_LOCAL ? Http2Stream.CLOSED : Http2Stream.HALF_CLOSED_REMOTE;
+    }
+
+    private void localEnded(Http2Stream stream) {
+        stream.state = stream.state == Http2Stream.HALF_CLOSED_REMOTE ? Http2Stream.CLOSED : Http2Stream.HALF_CLOSED_LOCAL;
+        closeIfDone(stream, Frames.NO_ERROR);
+    }
+
+    private void closeIfDone(Http2Stream stream, int errorCode) {
+        if (stream.state == Http2Stream.CLOSED) {
+            close(stream, errorCode);
+        }
+    }
+
+    private void close(Http2Stream stream, int errorCode) {
+        stream.state = Http2Stream.CLOSED;
+        openStreams--;
+        listener.onClosed(stream, errorCode);
+        stream.clear();
+    }
+
+    private void writable() {
+        if (sendWindow <= 0) {
+            return;
+        }
+        for (Http2Stream stream : streams) {
+            if (stream.state != Http2Stream.IDLE && stream.sendWindow > 0) {
+                listener.onWritable(stream);
+            }
+        }
+    }
+
+    private void streamError(int id, int errorCode, long now) {
+        Frames.rstStream(out, id, errorCode);
+        Http2Stream stream = find(id);
+        if (stream != null) {
+            close(stream, errorCode);
+        }
+        if (!glitches.take(now)) {
+            calm("too many streams in error");
+        }
+    }
+
+    private void calm(String why) {
+        fail(Frames.ENHANCE_YOUR_CALM, why);
+    }
+
+    private void fail(int errorCode, String why) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        problem = Frames.errorName(errorCode) + ": " + why;
+        Frames.goAway(out, lastStreamId, errorCode);
+        for (Http2Stream stream : streams) {
+            if (stream.state != Http2Stream.IDLE) {
+                close(stream, errorCode);
+            }
+        }
+    }
+
+    /** Takes the fields of blocks that no stream will use. */
+    private static final class DiscardingSink implements HpackDecoder.FieldSink {
+        @Override
+        public void field(byte[] bytes, int nameFrom, int nameLength, int valueFrom, int valueLength, boolean sensitive) {
+        }
+    }
+}
