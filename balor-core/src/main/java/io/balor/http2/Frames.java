@@ -81,6 +81,32 @@ public final class Frames {
         dst.putInt(streamId & Integer.MAX_VALUE);
     }
 
+    /** The octets {@link #headers} takes for a header block of {@code blockLength}. */
+    public static int headersLength(int blockLength, int maxFrameSize) {
+        int frames = Math.max(1, (blockLength + maxFrameSize - 1) / maxFrameSize);
+        return blockLength + frames * HEADER_LENGTH;
+    }
+
+    /**
+     * §6.2, §6.10: a header block ({@code block}, position to limit) as a HEADERS frame and the
+     * CONTINUATION frames it needs at {@code maxFrameSize}, END_STREAM on the HEADERS when
+     * {@code endStream}, END_HEADERS on the last.
+     */
+    public static void headers(ByteBuffer dst, int streamId, ByteBuffer block, int maxFrameSize, boolean endStream) {
+        int type = HEADERS;
+        do {
+            int chunk = Math.min(block.remaining(), maxFrameSize);
+            boolean last = chunk == block.remaining();
+            int flags = (last ? END_HEADERS : 0) | (type == HEADERS && endStream ? END_STREAM : 0);
+            header(dst, chunk, type, flags, streamId);
+            int limit = block.limit();
+            block.limit(block.position() + chunk);
+            dst.put(block);
+            block.limit(limit);
+            type = CONTINUATION;
+        } while (block.hasRemaining());
+    }
+
     /** §6.5: a SETTINGS frame with {@code pairs} (identifier, value, identifier, value ...). */
     public static void settings(ByteBuffer dst, int... pairs) {
         header(dst, pairs.length / 2 * 6, SETTINGS, 0, 0);

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * The server side of one HTTP/2 connection (RFC 9113), without I/O: the session feeds it the
  * octets the client sent ({@link #receive}) and sends what it wrote into the session's output
- * buffer; the application (the proxy) hears of requests through a {@link Listener} and answers
+ * buffer; the application (the proxy) hears of requests through a {@link StreamHandler} and answers
  * with {@link #writeHeaders} and {@link #writeData}. Owned by the connection's loop thread; in
  * steady state it allocates nothing.
  *
@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  *
  * <h2>Errors</h2>
  * A connection error (§5.4.1) writes GOAWAY with the last stream id and the code, tells the
- * listener every open stream is closed, and {@link #closed()} turns true: flush the output and
+ * handler every open stream is closed, and {@link #closed()} turns true: flush the output and
  * close. A stream error (§5.4.2) writes RST_STREAM and closes that stream only. A client that
  * resets streams faster than {@link PeerBudget} allows (rapid reset, CVE-2023-44487), or sends
  * too many cheap frames that only make work (empty DATA, empty CONTINUATION, PRIORITY, refused
@@ -35,38 +35,16 @@ public final class Http2Connection {
     /** What the output must keep free for the answers to one received frame. */
     static final int CONTROL_ROOM = 64;
 
-    /** What the application hears of the streams. Called on the loop thread, during {@link #receive} mostly. */
-    public interface Listener extends HpackDecoder.FieldSink {
-        /** A header block of {@code stream} begins: its fields follow through {@code field}; trailers or the head. */
-        void onHeadersStart(Http2Stream stream, boolean trailers);
-
-        /**
-         * The block's fields were all handed over. {@code tooLarge}: some were past the list size and were not
-         * (answer 431). {@code endStream}: the request has no more.
-         */
-        void onHeadersEnd(Http2Stream stream, boolean endStream, boolean tooLarge);
-
-        /** Request body octets, at absolute indexes of {@code in}; give them back with {@link #consumed}. */
-        void onData(Http2Stream stream, ByteBuffer in, int from, int length, boolean endStream);
-
-        /** The stream's window (or the connection's) opened: {@link #writeData} may send more now. */
-        void onWritable(Http2Stream stream);
-
-        /**
-         * The stream is over: both sides ended it ({@code errorCode} NO_ERROR), or a reset or the connection's end.
-         * Also called from within {@link #writeHeaders}, {@link #writeData} and {@link #resetStream}.
-         */
-        void onClosed(Http2Stream stream, int errorCode);
-    }
-
     private final Http2Limits limits;
-    private final Listener listener;
+    private final StreamHandler handler;
     private final ByteBuffer out;
     private final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
     private final HpackDecoder decoder;
     private final HpackEncoder encoder = new HpackEncoder();
     private final HeaderBlock block;
-    private final Http2Stream[] streams;
+    private final StreamTable streams;
+    private final PeerSettings peer = new PeerSettings();
+    private final FlowControl flow;
     private final PeerBudget resets;
     private final PeerBudget glitches;
     private final DiscardingSink discard = new DiscardingSink();
@@ -74,32 +52,21 @@ public final class Http2Connection {
     private int prefaceMatched;
     private boolean settingsReceived;
     private int lastStreamId;
-    private int openStreams;
     private boolean goAwaySent;
     private boolean goAwayReceived;
     private boolean failed;
     private String problem;
-    // the peer's settings and windows
-    private int peerMaxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
-    private int peerInitialWindow = Frames.DEFAULT_WINDOW;
-    private long sendWindow = Frames.DEFAULT_WINDOW;
-    // this side's connection window
-    private int receiveWindow;
-    private int consumed;
 
-    public Http2Connection(Http2Limits limits, Listener listener, ByteBuffer out, long nowNanos) {
+    public Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
         this.limits = limits;
-        this.listener = listener;
+        this.handler = handler;
         this.out = out;
         this.decoder = new HpackDecoder(limits.headerTableSize(), limits.maxHeaderListSize());
         this.block = new HeaderBlock(2 * limits.maxHeaderListSize());
-        this.streams = new Http2Stream[limits.maxConcurrentStreams()];
-        for (int i = 0; i < streams.length; i++) {
-            streams[i] = new Http2Stream();
-        }
+        this.streams = new StreamTable(limits.maxConcurrentStreams());
         this.resets = new PeerBudget(1000, 33, nowNanos);
         this.glitches = new PeerBudget(1000, 100, nowNanos);
-        this.receiveWindow = limits.connectionWindow();
+        this.flow = new FlowControl(limits, out);
     }
 
     /** Writes this side's SETTINGS and opens the connection window (§3.4): call once, first. */
@@ -108,14 +75,12 @@ public final class Http2Connection {
                 Frames.SETTINGS_INITIAL_WINDOW_SIZE, limits.streamWindow(),
                 Frames.SETTINGS_MAX_HEADER_LIST_SIZE, limits.maxHeaderListSize(),
                 Frames.SETTINGS_HEADER_TABLE_SIZE, limits.headerTableSize());
-        if (limits.connectionWindow() > Frames.DEFAULT_WINDOW) {
-            Frames.windowUpdate(out, 0, limits.connectionWindow() - Frames.DEFAULT_WINDOW);
-        }
+        flow.open();
     }
 
     /** Whether the connection is over: flush the output, then close. */
     public boolean closed() {
-        return failed || (goAwaySent || goAwayReceived) && openStreams == 0;
+        return failed || (goAwaySent || goAwayReceived) && streams.open() == 0;
     }
 
     /** Why the connection failed, or null. */
@@ -124,7 +89,7 @@ public final class Http2Connection {
     }
 
     public int openStreams() {
-        return openStreams;
+        return streams.open();
     }
 
     /** The encoder for this connection's header blocks (for {@link #writeHeaders}). */
@@ -224,47 +189,24 @@ public final class Http2Connection {
             return;
         }
         settingsReceived = true;
-        for (int at = reader.payloadFrom(), end = at + reader.payloadLength(); at < end; at += 6) {
-            int id = in.getShort(at) & 0xffff;
-            long value = in.getInt(at + 2) & 0xffffffffL;
-            switch (id) {
-                case Frames.SETTINGS_HEADER_TABLE_SIZE:
-                    encoder.peerTableSizeChanged();
-                    break;
-                case Frames.SETTINGS_ENABLE_PUSH:
-                    if (value > 1) {
-                        fail(Frames.PROTOCOL_ERROR, "SETTINGS_ENABLE_PUSH of " + value);
-                        return;
-                    }
-                    break;
-                case Frames.SETTINGS_INITIAL_WINDOW_SIZE:
-                    if (value > Frames.MAX_WINDOW) {
-                        fail(Frames.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE of " + value);
-                        return;
-                    }
-                    if (!initialWindow((int) value)) {
-                        return;
-                    }
-                    break;
-                case Frames.SETTINGS_MAX_FRAME_SIZE:
-                    if (value < Frames.DEFAULT_MAX_FRAME_SIZE || value > Frames.MAX_MAX_FRAME_SIZE) {
-                        fail(Frames.PROTOCOL_ERROR, "SETTINGS_MAX_FRAME_SIZE of " + value);
-                        return;
-                    }
-                    peerMaxFrameSize = (int) value;
-                    break;
-                default:
-                    break;   // the rest concern what this side would initiate, or are unknown (§6.5.2)
-            }
+        long windowChange = peer.read(in, reader.payloadFrom(), reader.payloadLength());
+        if (windowChange == Long.MIN_VALUE) {
+            fail(peer.errorCode, peer.problem);
+            return;
+        }
+        if (peer.tableSizeAnnounced) {
+            encoder.peerTableSizeChanged();
+        }
+        if (windowChange != 0 && !moveStreamWindows(windowChange)) {
+            return;
         }
         Frames.settingsAck(out);
     }
 
     /** §6.9.2: a new initial window moves every stream's send window by the difference. */
-    private boolean initialWindow(int value) {
-        long delta = (long) value - peerInitialWindow;
-        peerInitialWindow = value;
-        for (Http2Stream stream : streams) {
+    private boolean moveStreamWindows(long delta) {
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE) {
                 stream.sendWindow += delta;
                 if (stream.sendWindow > Frames.MAX_WINDOW) {
@@ -283,7 +225,7 @@ public final class Http2Connection {
         int id = reader.streamId();
         boolean selfDependent = reader.hasFlag(Frames.PRIORITY_FLAG)
                 && (in.getInt(reader.payloadFrom() - 5) & Integer.MAX_VALUE) == id;   // §5.3.1: a stream error
-        Http2Stream stream = find(id);
+        Http2Stream stream = streams.find(id);
         boolean trailers = stream != null;
         if (stream == null && id <= lastStreamId) {
             fail(Frames.STREAM_CLOSED, "HEADERS on closed stream " + id);
@@ -334,9 +276,9 @@ public final class Http2Connection {
             streamError(id, block.streamError(), now);
             return;
         }
-        Http2Stream stream = block.trailers() ? find(id) : null;
+        Http2Stream stream = block.trailers() ? streams.find(id) : null;
         if (stream == null && !block.trailers()) {
-            stream = goAwaySent ? null : open(id);
+            stream = goAwaySent ? null : streams.open(id, peer.initialWindow, limits.streamWindow());
             if (stream == null && !goAwaySent) {
                 decodeOnly();
                 streamError(id, Frames.REFUSED_STREAM, now);   // §5.1.2: over the concurrency limit
@@ -353,8 +295,8 @@ public final class Http2Connection {
             return;
         }
         stream.trailers = block.trailers();
-        listener.onHeadersStart(stream, block.trailers());
-        if (decoder.decode(block.bytes(), 0, block.length(), listener) != HpackDecoder.OK) {
+        handler.onHeadersStart(stream, block.trailers());
+        if (decoder.decode(block.bytes(), 0, block.length(), handler) != HpackDecoder.OK) {
             block.end();
             fail(Frames.COMPRESSION_ERROR, decoder.problem());
             return;
@@ -363,7 +305,7 @@ public final class Http2Connection {
         if (endStream) {
             remoteEnded(stream);
         }
-        listener.onHeadersEnd(stream, endStream, decoder.listTooLarge());
+        handler.onHeadersEnd(stream, endStream, decoder.listTooLarge());
         closeIfDone(stream, Frames.NO_ERROR);
     }
 
@@ -383,29 +325,28 @@ public final class Http2Connection {
             fail(Frames.PROTOCOL_ERROR, "DATA on idle stream " + id);
             return;
         }
-        if (length > receiveWindow) {
-            fail(Frames.FLOW_CONTROL_ERROR, "DATA of " + length + " octets over the connection window of " + receiveWindow);
+        if (!flow.received(length)) {
+            fail(Frames.FLOW_CONTROL_ERROR, "DATA of " + length + " octets over the connection window of "
+                    + flow.receiveWindow());
             return;
         }
-        receiveWindow -= length;
-        Http2Stream stream = find(id);
+        Http2Stream stream = streams.find(id);
         if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE) {
-            giveBack(null, length);   // §6.9: counted for the connection all the same
+            flow.giveBack(null, length);   // §6.9: counted for the connection all the same
             streamError(id, Frames.STREAM_CLOSED, now);
             return;
         }
-        if (length > stream.receiveWindow) {
-            giveBack(null, length);
+        if (!FlowControl.received(stream, length)) {
+            flow.giveBack(null, length);
             streamError(id, Frames.FLOW_CONTROL_ERROR, now);
             return;
         }
-        stream.receiveWindow -= length;
         int payload = reader.payloadLength();
         stream.dataReceived += payload;
         boolean endStream = reader.hasFlag(Frames.END_STREAM);
         if (stream.contentLength >= 0 && (stream.dataReceived > stream.contentLength
                 || endStream && stream.dataReceived != stream.contentLength)) {
-            giveBack(null, length);
+            flow.giveBack(null, length);
             streamError(id, Frames.PROTOCOL_ERROR, now);   // §8.1.1: malformed
             return;
         }
@@ -419,21 +360,20 @@ public final class Http2Connection {
         if (endStream) {
             remoteEnded(stream);
         }
-        listener.onData(stream, in, reader.payloadFrom(), payload, endStream);
+        handler.onData(stream, in, reader.payloadFrom(), payload, endStream);
         closeIfDone(stream, Frames.NO_ERROR);
     }
 
     private void windowUpdate(int id, int increment, long now) {
         if (id == 0) {
-            sendWindow += increment;
-            if (sendWindow > Frames.MAX_WINDOW) {
+            if (!flow.sendWindowUpdate(increment)) {
                 fail(Frames.FLOW_CONTROL_ERROR, "a connection window over 2^31 - 1");
                 return;
             }
             writable();
             return;
         }
-        Http2Stream stream = find(id);
+        Http2Stream stream = streams.find(id);
         if (stream == null) {
             if (id > lastStreamId) {
                 fail(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id);
@@ -445,8 +385,8 @@ public final class Http2Connection {
             streamError(id, Frames.FLOW_CONTROL_ERROR, now);
             return;
         }
-        if (stream.sendWindow > 0 && sendWindow > 0) {
-            listener.onWritable(stream);
+        if (stream.sendWindow > 0 && flow.canSend()) {
+            handler.onWritable(stream);
         }
     }
 
@@ -455,7 +395,7 @@ public final class Http2Connection {
             fail(Frames.PROTOCOL_ERROR, "RST_STREAM on idle stream " + id);
             return;
         }
-        Http2Stream stream = find(id);
+        Http2Stream stream = streams.find(id);
         if (stream == null) {
             return;
         }
@@ -471,23 +411,10 @@ public final class Http2Connection {
      * no room for it all yet.
      */
     public boolean writeHeaders(Http2Stream stream, ByteBuffer headerBlock, boolean endStream) {
-        int length = headerBlock.remaining();
-        int frames = Math.max(1, (length + peerMaxFrameSize - 1) / peerMaxFrameSize);
-        if (out.remaining() - CONTROL_ROOM < length + frames * Frames.HEADER_LENGTH) {
+        if (out.remaining() - CONTROL_ROOM < Frames.headersLength(headerBlock.remaining(), peer.maxFrameSize)) {
             return false;
         }
-        int type = Frames.HEADERS;
-        do {
-            int chunk = Math.min(headerBlock.remaining(), peerMaxFrameSize);
-            boolean last = chunk == headerBlock.remaining();
-            int flags = (last ? Frames.END_HEADERS : 0) | (type == Frames.HEADERS && endStream ? Frames.END_STREAM : 0);
-            Frames.header(out, chunk, type, flags, stream.id);
-            int limit = headerBlock.limit();
-            headerBlock.limit(headerBlock.position() + chunk);
-            out.put(headerBlock);
-            headerBlock.limit(limit);
-            type = Frames.CONTINUATION;
-        } while (headerBlock.hasRemaining());
+        Frames.headers(out, stream.id, headerBlock, peer.maxFrameSize, endStream);
         if (endStream) {
             localEnded(stream);
         }
@@ -496,13 +423,13 @@ public final class Http2Connection {
 
     /**
      * Sends what the windows and the output allow of {@code src} as DATA, END_STREAM on the last
-     * of it when {@code endStream}; returns the octets sent (0: wait for {@link Listener#onWritable}
+     * of it when {@code endStream}; returns the octets sent (0: wait for {@link StreamHandler#onWritable}
      * or for the output to drain).
      */
     public int writeData(Http2Stream stream, ByteBuffer src, boolean endStream) {
         int sent = 0;
         while (true) {
-            long allowed = Math.min(Math.min(stream.sendWindow, sendWindow), peerMaxFrameSize);
+            long allowed = flow.sendable(stream, peer.maxFrameSize);
             int room = out.remaining() - CONTROL_ROOM - Frames.HEADER_LENGTH;
             int chunk = (int) Math.max(0, Math.min(Math.min(allowed, room), src.remaining()));
             boolean last = chunk == src.remaining();
@@ -514,8 +441,7 @@ public final class Http2Connection {
             src.limit(src.position() + chunk);
             out.put(src);
             src.limit(limit);
-            stream.sendWindow -= chunk;
-            sendWindow -= chunk;
+            flow.sent(stream, chunk);
             sent += chunk;
             if (last) {
                 if (endStream) {
@@ -528,7 +454,7 @@ public final class Http2Connection {
 
     /** The application passed on {@code count} octets of the stream's DATA: the peer may send them again. */
     public void consumed(Http2Stream stream, int count) {
-        giveBack(stream, count);
+        flow.giveBack(stream, count);
     }
 
     /** Resets the stream with {@code errorCode} (CANCEL, INTERNAL_ERROR ...) and closes it. */
@@ -551,44 +477,6 @@ public final class Http2Connection {
         }
     }
 
-    private void giveBack(Http2Stream stream, int count) {
-        consumed += count;
-        if (consumed >= limits.connectionWindow() / 2) {
-            Frames.windowUpdate(out, 0, consumed);
-            receiveWindow += consumed;
-            consumed = 0;
-        }
-        if (stream != null && stream.state != Http2Stream.IDLE && stream.state != Http2Stream.CLOSED
-                && !stream.requestComplete()) {
-            stream.consumed += count;
-            if (stream.consumed >= limits.streamWindow() / 2) {
-                Frames.windowUpdate(out, stream.id, stream.consumed);
-                stream.receiveWindow += stream.consumed;
-                stream.consumed = 0;
-            }
-        }
-    }
-
-    private Http2Stream find(int id) {
-        for (Http2Stream stream : streams) {
-            if (stream.id == id && stream.state != Http2Stream.IDLE) {
-                return stream;
-            }
-        }
-        return null;
-    }
-
-    private Http2Stream open(int id) {
-        for (Http2Stream stream : streams) {
-            if (stream.state == Http2Stream.IDLE) {
-                stream.open(id, peerInitialWindow, limits.streamWindow());
-                openStreams++;
-                return stream;
-            }
-        }
-        return null;
-    }
-
     private void remoteEnded(Http2Stream stream) {
         stream.state = stream.state == Http2Stream.HALF_CLOSED_LOCAL ? Http2Stream.CLOSED : Http2Stream.HALF_CLOSED_REMOTE;
     }
@@ -606,25 +494,25 @@ public final class Http2Connection {
 
     private void close(Http2Stream stream, int errorCode) {
         stream.state = Http2Stream.CLOSED;
-        openStreams--;
-        listener.onClosed(stream, errorCode);
-        stream.clear();
+        handler.onClosed(stream, errorCode);
+        streams.free(stream);
     }
 
     private void writable() {
-        if (sendWindow <= 0) {
+        if (!flow.canSend()) {
             return;
         }
-        for (Http2Stream stream : streams) {
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE && stream.sendWindow > 0) {
-                listener.onWritable(stream);
+                handler.onWritable(stream);
             }
         }
     }
 
     private void streamError(int id, int errorCode, long now) {
         Frames.rstStream(out, id, errorCode);
-        Http2Stream stream = find(id);
+        Http2Stream stream = streams.find(id);
         if (stream != null) {
             close(stream, errorCode);
         }
@@ -644,7 +532,8 @@ public final class Http2Connection {
         failed = true;
         problem = Frames.errorName(errorCode) + ": " + why;
         Frames.goAway(out, lastStreamId, errorCode);
-        for (Http2Stream stream : streams) {
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE) {
                 close(stream, errorCode);
             }

@@ -4,7 +4,7 @@ package io.balor.http2;
  * One stream of an HTTP/2 connection (RFC 9113 §5.1): its state, its two flow-control windows
  * and what the application attached to it. Owned by the connection's loop thread; a connection
  * keeps and reuses a fixed number of them, so a stream object outlives the stream: the
- * application must not keep one past {@link Http2Connection.Listener#onClosed}.
+ * application must not keep one past {@link StreamHandler#onClosed}.
  *
  * <p>States, as RFC 9113 §5.1 names them: {@link #OPEN} after the request's HEADERS;
  * {@link #HALF_CLOSED_REMOTE} once the client sent END_STREAM (the request is whole);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class Http2ConnectionTest {
 
     /** Records what the connection tells the application, one line per event. */
-    static final class Events implements Http2Connection.Listener {
+    static final class Events implements StreamHandler {
         final List<String> lines = new ArrayList<>();
         final List<Http2Stream> writable = new ArrayList<>();
         Http2Stream last;

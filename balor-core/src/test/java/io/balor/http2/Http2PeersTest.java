@@ -103,7 +103,7 @@ class Http2PeersTest {
     }
 
     /** The test server's application: a request is answered once it is whole. */
-    private static final class Answers implements Http2Connection.Listener {
+    private static final class Answers implements StreamHandler {
         Http2Connection connection;
         private final Map<Http2Stream, String> paths = new HashMap<>();
         private final Map<Http2Stream, Long> bodies = new HashMap<>();

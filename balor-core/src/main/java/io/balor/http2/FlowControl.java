@@ -1,0 +1,100 @@
+package io.balor.http2;
+
+import java.nio.ByteBuffer;
+
+/**
+ * HTTP/2 flow control of one connection (RFC 9113 §5.2, §6.9): the connection's two windows,
+ * and the giving back of what the application passed on, for the connection and its streams.
+ * Owned by the connection's loop thread.
+ *
+ * <p>Window is given back in halves: a WINDOW_UPDATE goes out once half of a window has been
+ * passed on, as nghttp2 and HAProxy do, so a steady upload costs one small frame per half
+ * window rather than one per DATA frame. Nothing is given back for a stream whose request is
+ * whole: its window will not be used again.
+ */
+final class FlowControl {
+
+    private final ByteBuffer out;
+    private final int connectionWindow;
+    private final int streamWindow;
+    /** What the peer lets this side send on the connection. */
+    private long sendWindow = Frames.DEFAULT_WINDOW;
+    /** What the peer may still send on the connection before a WINDOW_UPDATE. */
+    private int receiveWindow;
+    private int consumed;
+
+    FlowControl(Http2Limits limits, ByteBuffer out) {
+        this.out = out;
+        this.connectionWindow = limits.connectionWindow();
+        this.streamWindow = limits.streamWindow();
+        this.receiveWindow = connectionWindow;
+    }
+
+    /** Writes the WINDOW_UPDATE that takes the connection window from the RFC's 65535 to this side's. */
+    void open() {
+        if (connectionWindow > Frames.DEFAULT_WINDOW) {
+            Frames.windowUpdate(out, 0, connectionWindow - Frames.DEFAULT_WINDOW);
+        }
+    }
+
+    /** What the peer may still send on the connection. */
+    int receiveWindow() {
+        return receiveWindow;
+    }
+
+    /** Counts a received flow-controlled frame of {@code length} against the connection; false when over it. */
+    boolean received(int length) {
+        if (length > receiveWindow) {
+            return false;
+        }
+        receiveWindow -= length;
+        return true;
+    }
+
+    /** Counts it against the stream too; false when over the stream's window. */
+    static boolean received(Http2Stream stream, int length) {
+        if (length > stream.receiveWindow) {
+            return false;
+        }
+        stream.receiveWindow -= length;
+        return true;
+    }
+
+    /** {@code count} octets were passed on (or dropped): the peer may send them again. {@code stream} may be null. */
+    void giveBack(Http2Stream stream, int count) {
+        consumed += count;
+        if (consumed >= connectionWindow / 2) {
+            Frames.windowUpdate(out, 0, consumed);
+            receiveWindow += consumed;
+            consumed = 0;
+        }
+        if (stream != null && (stream.state == Http2Stream.OPEN || stream.state == Http2Stream.HALF_CLOSED_LOCAL)) {
+            stream.consumed += count;
+            if (stream.consumed >= streamWindow / 2) {
+                Frames.windowUpdate(out, stream.id, stream.consumed);
+                stream.receiveWindow += stream.consumed;
+                stream.consumed = 0;
+            }
+        }
+    }
+
+    /** What may be sent on {@code stream} now, as far as both windows and {@code maxFrame} go (may be 0 or less). */
+    long sendable(Http2Stream stream, int maxFrame) {
+        return Math.min(Math.min(stream.sendWindow, sendWindow), maxFrame);
+    }
+
+    void sent(Http2Stream stream, int count) {
+        stream.sendWindow -= count;
+        sendWindow -= count;
+    }
+
+    /** The peer's WINDOW_UPDATE on the connection; false when it takes the window over 2^31 - 1. */
+    boolean sendWindowUpdate(int increment) {
+        sendWindow += increment;
+        return sendWindow <= Frames.MAX_WINDOW;
+    }
+
+    boolean canSend() {
+        return sendWindow > 0;
+    }
+}

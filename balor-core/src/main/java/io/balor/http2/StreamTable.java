@@ -1,0 +1,62 @@
+package io.balor.http2;
+
+/**
+ * The streams of one HTTP/2 connection that are not idle or closed: a fixed number of reusable
+ * {@link Http2Stream} slots, as many as the connection lets the peer open at once. Owned by the
+ * connection's loop thread; allocation-free. Lookups scan the slots: at 100 streams that is
+ * cheaper than hashing, and it allocates nothing.
+ */
+final class StreamTable {
+
+    private final Http2Stream[] slots;
+    private int open;
+
+    StreamTable(int capacity) {
+        slots = new Http2Stream[capacity];
+        for (int i = 0; i < capacity; i++) {
+            slots[i] = new Http2Stream();
+        }
+    }
+
+    /** Streams in use. */
+    int open() {
+        return open;
+    }
+
+    /** The stream {@code id} if it is open or half-closed, else null (idle, or closed and forgotten). */
+    Http2Stream find(int id) {
+        for (Http2Stream stream : slots) {
+            if (stream.id == id && stream.state != Http2Stream.IDLE) {
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    /** Opens stream {@code id} in a free slot; null when every slot is in use. */
+    Http2Stream open(int id, long sendWindow, int receiveWindow) {
+        for (Http2Stream stream : slots) {
+            if (stream.state == Http2Stream.IDLE) {
+                stream.open(id, sendWindow, receiveWindow);
+                open++;
+                return stream;
+            }
+        }
+        return null;
+    }
+
+    /** Frees the stream's slot (its state set to closed first, for whoever hears of it). */
+    void free(Http2Stream stream) {
+        stream.clear();
+        open--;
+    }
+
+    /** The slot {@code i} (0 to capacity - 1), in use or not: for walks over every stream. */
+    Http2Stream slot(int i) {
+        return slots[i];
+    }
+
+    int capacity() {
+        return slots.length;
+    }
+}
