@@ -21,6 +21,8 @@ import java.nio.ByteBuffer;
 public final class HpackEncoder {
 
     private boolean sizeUpdateDue = true;
+    /** The block begun last carries the size update. */
+    private boolean updateInBlock;
 
     /** The peer announced a SETTINGS_HEADER_TABLE_SIZE: the next block says again that it uses none. */
     public void peerTableSizeChanged() {
@@ -37,10 +39,17 @@ public final class HpackEncoder {
 
     /** Starts a header block: writes the table size update when one is due (at most 1 octet). */
     public void startBlock(ByteBuffer dst) {
+        updateInBlock = sizeUpdateDue;
         if (sizeUpdateDue) {
             writeInt(0x20, 5, 0, dst);
             sizeUpdateDue = false;
         }
+    }
+
+    /** The block begun last will not be sent: a size update it carried is due again. */
+    public void abandonBlock() {
+        sizeUpdateDue |= updateInBlock;
+        updateInBlock = false;
     }
 
     /** Writes one field; {@code dst} has {@link #maxFieldLength} octets left. */

@@ -408,7 +408,8 @@ public final class Http2Connection {
     /**
      * Writes {@code headerBlock} (position to limit: fields written with {@link #encoder()}) as the
      * stream's HEADERS and the CONTINUATIONs it needs. False, writing nothing, when the output has
-     * no room for it all yet.
+     * no room for it all yet: keep the block and call again once the output has drained (encoding
+     * it again would lose a size update it carries).
      */
     public boolean writeHeaders(Http2Stream stream, ByteBuffer headerBlock, boolean endStream) {
         if (out.remaining() - CONTROL_ROOM < Frames.headersLength(headerBlock.remaining(), peer.maxFrameSize)) {

@@ -35,6 +35,10 @@ class HpackEncoderTest {
         encoder.peerTableSizeChanged();
         encoder.startBlock(out);
         assertEquals("20", hex(out));
+        out.clear();
+        encoder.abandonBlock();   // that block was not sent: the next one carries the update
+        encoder.startBlock(out);
+        assertEquals("20", hex(out));
     }
 
     @Test
