@@ -63,8 +63,8 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private final ClientAddressText clientIp = new ClientAddressText();
     private final IoHandler upstreamHandler = new UpstreamHandler();
 
-    // The session this exchange is bound to, and what of its listener it uses; null when pooled.
-    private HttpSession session;
+    // The client side this exchange is bound to, and what of its listener it uses; null when pooled.
+    private ExchangeClient client;
     private SessionCounters counters;
     private HttpContext context;
 
@@ -96,16 +96,16 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * {@code context}, for {@code client}, timed by the session's {@code timer}) until
      * {@link #unbind}; {@code privateIdle} is the session's own idle upstream connections, or null.
      */
-    void bind(HttpSession session, SessionCounters counters, HttpContext context, Connection client, Timer timer,
+    void bind(ExchangeClient client, SessionCounters counters, HttpContext context, Connection connection, Timer timer,
               java.util.ArrayDeque<UpstreamConnection> privateIdle) {
-        this.session = session;
+        this.client = client;
         this.counters = counters;
         this.context = context;
-        clientIp.write(client);
+        clientIp.write(connection);
         log.bind(counters);
-        router.client(client.clientHash());
-        response.bind(session);
-        dialer.bind(counters, timer, client, privateIdle);
+        router.client(connection.clientHash());
+        response.bind(client);
+        dialer.bind(counters, timer, connection, privateIdle);
         requestParser.reset();
         // What the previous request left: a head this session's client gets refused before
         // it is whole must not be logged or counted with another client's method, route or upstream.
@@ -123,7 +123,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * may close from inside the exchange's own code, which then returns through it.
      */
     java.util.ArrayDeque<UpstreamConnection> unbind() {
-        session.bytesFromUpstream += response.bytesRead();
+        client.addBytesFromUpstream(response.bytesRead());
         pool.release(this);
         return dialer.unbind();
     }
@@ -141,12 +141,12 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private final class UpstreamHandler implements IoHandler {
         @Override
         public void onReady(int readyOps) {
-            session.upstreamReady(readyOps);
+            client.upstreamReady(readyOps);
         }
 
         @Override
         public void onFailure(Throwable cause) {
-            session.close();
+            client.close();
         }
     }
 
@@ -165,7 +165,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
                                   int clientPending) {
         String state = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
         return new io.balor.SessionInfo(listener, peer, target == null ? null : target.id(), state, bytesFromClient,
-                session.bytesFromUpstream + response.bytesRead(), requestSide.pending(), clientPending, false, false);
+                client.bytesFromUpstream() + response.bytesRead(), requestSide.pending(), clientPending, false, false);
     }
 
     /** Whether a response head has gone to the client (a failure can then only close). */
@@ -186,10 +186,10 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     void start(HttpPolicy policy, long headSince) {
         this.policy = policy;
         started = headSince;
-        ByteBuffer in = session.clientIn;
+        ByteBuffer in = client.clientIn();
         log.start(context.accessLog(), request, in);
         if (request.closeAfter()) {
-            session.closeAfter = true;
+            client.closeAfter(true);
         }
         response.expect(request, in);
         dialer.clientHost(in, request.hostStart(), request.hostEnd());
@@ -204,17 +204,17 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (verdict == HttpRouter.LIMITED) {
             // 429 with Retry-After, then the connection closes (the body, if any, is not read).
             counters.limited();
-            ErrorResponse.write(session.out(), 429, session.requestId, router.retryAfterSeconds());
+            ErrorResponse.write(client.out(), 429, client.requestId(), router.retryAfterSeconds());
             ended(429, loop.now() - started);
-            session.closeWhenFlushed();
+            client.closeWhenFlushed();
             return;
         }
         if (verdict != HttpRouter.FORWARD) {
-            session.fail(verdict);
+            client.fail(verdict);
             return;
         }
         requestSide.start(request);
-        session.clientInStart = request.headEnd();
+        client.clientInStart(request.headEnd());
         response.reset();
         phase = CONNECTING;
         dialer.dial(balancer, target, policy.connectTimeoutNanos());
@@ -225,20 +225,20 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * the client asked, the answer is an error, or the request has a body (it is not read).
      */
     private void answerItself(OwnAnswer own) {
-        boolean close = session.closeAfter || request.contentLength() > 0 || request.chunked();
-        int status = own.write(request, session.clientIn, session.out(), session.requestId, close);
+        boolean close = client.closeAfter() || request.contentLength() > 0 || request.chunked();
+        int status = own.write(request, client.clientIn(), client.out(), client.requestId(), close);
         if (status == OwnAnswer.NO_ROOM) {
-            session.close();   // behind 32 KiB of responses the client has not read: it is not reading
+            client.close();   // behind 32 KiB of responses the client has not read: it is not reading
             return;
         }
         ended(status, loop.now() - started);
         if (close || status >= 400) {
-            session.closeAfter = true;
+            client.closeAfter(true);
         } else {
             requestSide.skip();
-            session.clientInStart = request.headEnd();
+            client.clientInStart(request.headEnd());
         }
-        session.exchangeDone();
+        client.exchangeDone();
     }
 
     // ---- how dials end (UpstreamDialer.Outcome): the exchange goes on, or 503 (no socket) or 502 (no upstream left)
@@ -255,24 +255,24 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         log.upstreamStarted(loop.now());
         byte[] host = balancer.pool().upstreamHost() ? target.authority() : null;
         if (!requestSide.writeHead(request, host, clientIp.bytes(), clientIp.length(), policy, router.expectedAccept() != null)) {
-            session.fail(431);
+            client.fail(431);
             return;
         }
-        session.touch();
-        session.armAt(due());
+        client.touch();
+        client.armAt(due());
     }
 
     @Override
     public void noSocket(String error) {
         log.failed(error);
-        session.fail(503);
+        client.fail(503);
     }
 
     @Override
     public void noUpstream(String error) {
         target = null;
         log.failed(error);
-        session.fail(502);
+        client.fail(502);
     }
 
     // ---- forwarding
@@ -296,13 +296,13 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * exchange finished (the session then reads the next request, or closes).
      */
     boolean pump() {
-        int refused = requestSide.pumpFrom(session, policy.maxBodyBytes());
+        int refused = requestSide.pumpFrom(client, policy.maxBodyBytes());
         if (refused != 0) {
-            session.fail(refused);
+            client.fail(refused);
         } else if (phase == FORWARDING) {
             pumpResponse();
         }
-        if (!session.closed && phase == FORWARDING && requestSide.done() && response.done()) {
+        if (!client.closed() && phase == FORWARDING && requestSide.done() && response.done()) {
             finish();
             return true;
         }
@@ -323,7 +323,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private void pumpResponse() {
         int outcome = response.relay(target);
         while (outcome == ResponseRelay.HEAD) {
-            session.armAt(due());   // the body-idle timer governs from here, not the response deadline
+            client.armAt(due());   // the body-idle timer governs from here, not the response deadline
             target.responded(response.head().status(), loop.now());   // passive health: a 5xx may count
             outcome = response.relay(target);
         }
@@ -342,7 +342,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * upstream sent after it go first; the session then hands both sockets over.
      */
     private void becomeTunnel() {
-        if (!response.upgrade(session.out())) {
+        if (!response.upgrade(client.out())) {
             failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return;
         }
@@ -352,7 +352,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         dialer.close();   // a connection kept private to this session goes too
         response.release();
         requestSide.release();
-        session.becomeTunnel(policy, connection, target, WebSocketHandshake.hasExtensions(response.head()));
+        client.becomeTunnel(policy, connection, target, WebSocketHandshake.hasExtensions(response.head()));
     }
 
     /** Both bodies are complete: counted and logged, the upstream connection kept or closed. */
@@ -370,24 +370,20 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         target = null;
         route = null;
         phase = IDLE;
-        session.exchangeDone();
+        client.exchangeDone();
     }
 
     // ---- ends and failures
     /** The exchange ended with {@code status} after {@code nanos} ({@link ExchangeLog}); also for the session's own answers. */
     void ended(int status, long nanos) {
-        long in = session.bytesFromClient;
-        long out = session.bytesToClient();
-        log.end(context.accessLog(), session.policy, route, balancer == null ? null : balancer.pool(), target, request,
-                status, nanos, session.requestId, in - session.bytesInLogged, out - session.bytesOutLogged, loop.now());
-        session.bytesInLogged = in;   // the next exchange's bytes count from here
-        session.bytesOutLogged = out;
+        log.end(context.accessLog(), client.policy(), route, balancer == null ? null : balancer.pool(), target, request,
+                status, nanos, client.requestId(), client.takeBytesFromClient(), client.takeBytesToClient(), loop.now());
     }
 
     /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */
     private void failUpstream(String error) {
         reportUpstream(error, false);
-        session.fail(502);
+        client.fail(502);
     }
 
     /** The upstream failed this exchange because of {@code error} (when it {@code counts}, for passive health too). */
@@ -407,7 +403,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     private void responseCut(String error, boolean countsAgainstUpstream) {
         reportUpstream(error, countsAgainstUpstream);
         ended(response.head().status(), loop.now() - started);
-        session.close();
+        client.close();
     }
 
     /**
@@ -419,10 +415,10 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         UpstreamConnection failed = upstream;
         response.drain(failed, shard);
         cutIfTruncated();
-        if (!session.closed) {
+        if (!client.closed()) {
             pumpResponse();   // may already settle it (the answer, or a 502)
         }
-        if (!session.closed && upstream == failed) {
+        if (!client.closed() && upstream == failed) {
             upstreamFailed(error);
         }
     }
@@ -435,7 +431,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * else the client is closed; either way the failure counts against the upstream.
      */
     private void upstreamFailed(String error) {
-        if (phase == IDLE || session.closed) {
+        if (phase == IDLE || client.closed()) {
             return;
         }
         boolean forwarding = phase == FORWARDING;
@@ -447,7 +443,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             dropUpstream();
             response.retry();
             // The body (if any was taken from the buffer) goes again from its first byte.
-            session.clientInStart = request.headEnd();
+            client.clientInStart(request.headEnd());
             requestSide.restart(request);
             phase = CONNECTING;
             dialer.redial();
@@ -456,17 +452,17 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (forwarding && response.done()) {
             // The upstream answered (early, say a 413) and went away before taking the whole
             // request: the answer still goes to the client, then the connection closes.
-            session.closeAfter = true;
+            client.closeAfter(true);
             ended(response.head().status(), loop.now() - started);
-            session.closeWhenFlushed();
+            client.closeWhenFlushed();
         } else if (forwarding && !response.headDone()) {
             reportUpstream(error, true);   // a reset or early close that is not retried
-            session.fail(502);
+            client.fail(502);
         } else if (forwarding) {
             responseCut(error, true);
         } else {
             reportUpstream(error, true);
-            session.close();
+            client.close();
         }
     }
 
@@ -508,7 +504,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             try {
                 wrote = requestSide.flush(upstream, shard) > 0;
                 if (wrote) {
-                    session.touch();
+                    client.touch();
                 }
             } catch (IOException e) {
                 requestSide.discard();
@@ -516,7 +512,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             }
         }
         if (phase == FORWARDING && requestSide.justSent()) {
-            session.armAt(due());   // all of the request is with the upstream: now it must answer
+            client.armAt(due());   // all of the request is with the upstream: now it must answer
         }
         return wrote && phase == FORWARDING && !requestSide.done();
     }
@@ -540,7 +536,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (!response.headDone() && requestSide.sentAt() >= 0) {
             return requestSide.sentAt() + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
         }
-        return session.lastActivity + policy.bodyIdleTimeoutNanos();
+        return client.lastActivity() + policy.bodyIdleTimeoutNanos();
     }
 
     /** The wait {@link #due()} names is over: who failed decides the answer. */
@@ -549,17 +545,17 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             dialer.timedOut();
         } else if (!response.headDone() && requestSide.done()) {
             reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);
-            session.fail(504);
+            client.fail(504);
         } else if (!response.headDone() && requestSide.pending() > 0) {
             // The upstream stopped taking the body (the client was held back for it).
             reportUpstream(UpstreamError.BODY_IDLE, false);
-            session.fail(504);
+            client.fail(504);
         } else if (!response.headDone()) {
-            session.fail(408);
+            client.fail(408);
         } else if (clientHasUnsent) {
             // The client stopped reading: not the upstream's doing.
             ended(response.head().status(), loop.now() - started);
-            session.close();
+            client.close();
         } else {
             responseCut(UpstreamError.BODY_IDLE, false);
         }

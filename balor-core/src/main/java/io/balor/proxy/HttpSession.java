@@ -33,7 +33,7 @@ import java.nio.channels.SelectionKey;
  * its {@link Connection} and its timer. The session is its client socket's {@link IoHandler};
  * the exchange's handler brings the upstream's events to {@link #upstreamReady}.
  */
-public final class HttpSession extends Session implements IoHandler {
+public final class HttpSession extends Session implements IoHandler, ExchangeClient {
 
     private final EventLoop loop;
     private final SessionCounters counters;
@@ -44,23 +44,23 @@ public final class HttpSession extends Session implements IoHandler {
     /** The exchange of the request being read or served, or null between requests. */
     private HttpExchange exchange;
 
-    // Read by the exchange, and for the first three moved on by it too.
+    // What the exchange reads and moves on through ExchangeClient.
     /** The client's bytes (the request head, then its body), or null when none wait. */
-    ByteBuffer clientIn;
+    private ByteBuffer clientIn;
     /** Where the unconsumed bytes of {@code clientIn} start. */
-    int clientInStart;
+    private int clientInStart;
     /** The connection closes after the current response. */
-    boolean closeAfter;
+    private boolean closeAfter;
     /** The listener's policy as of the current request. */
-    HttpPolicy policy;
-    long requestId;
-    long bytesFromClient;
-    long lastActivity;
+    private HttpPolicy policy;
+    private long requestId;
+    private long bytesFromClient;
+    private long lastActivity;
     /** Bytes from and to the client when the previous exchange was logged (each exchange logs those since). */
-    long bytesInLogged;
-    long bytesOutLogged;
+    private long bytesInLogged;
+    private long bytesOutLogged;
     /** Bytes read from upstreams by the exchanges given back so far. */
-    long bytesFromUpstream;
+    private long bytesFromUpstream;
     /** Idle upstream connections private to this session (they carried a PROXY header naming its client), or null. */
     private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
@@ -159,7 +159,8 @@ public final class HttpSession extends Session implements IoHandler {
     }
 
     /** An upstream socket of the exchange is ready (its handler calls this). */
-    void upstreamReady(int readyOps) {
+    @Override
+    public void upstreamReady(int readyOps) {
         try {
             exchange.upstreamReady(readyOps);
             advance();
@@ -296,7 +297,8 @@ public final class HttpSession extends Session implements IoHandler {
      * The exchange is over (forwarded, or answered by Balor itself): the next request is read,
      * or the client is closed after the response if that was asked for.
      */
-    void exchangeDone() {
+    @Override
+    public void exchangeDone() {
         if (closed) {
             return;   // the exchange went back with the close
         }
@@ -317,7 +319,8 @@ public final class HttpSession extends Session implements IoHandler {
      * waits in both directions; this session lets go of both sockets without closing them, and
      * the tunnel counts as the listener's session from now on.
      */
-    void becomeTunnel(HttpPolicy exchangePolicy, Connection upstream, Upstream target, boolean extensions) {
+    @Override
+    public void becomeTunnel(HttpPolicy exchangePolicy, Connection upstream, Upstream target, boolean extensions) {
         ByteBuffer out = clientOut;
         TcpTunnel.adopt(loop, acceptor, counters, sessions, exchangePolicy.tunnel(), client, upstream, target,
                 out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
@@ -329,10 +332,86 @@ public final class HttpSession extends Session implements IoHandler {
         clientOut = release(clientOut);
     }
 
-    // ---- what the exchange uses (besides the fields it reads and moves on)
+    // ---- what the exchange uses (ExchangeClient)
+
+    @Override
+    public ByteBuffer clientIn() {
+        return clientIn;
+    }
+
+    @Override
+    public void clientIn(ByteBuffer buffer) {
+        clientIn = buffer;
+    }
+
+    @Override
+    public int clientInStart() {
+        return clientInStart;
+    }
+
+    @Override
+    public void clientInStart(int start) {
+        clientInStart = start;
+    }
+
+    @Override
+    public boolean closeAfter() {
+        return closeAfter;
+    }
+
+    @Override
+    public void closeAfter(boolean close) {
+        closeAfter = close;
+    }
+
+    @Override
+    public HttpPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public long requestId() {
+        return requestId;
+    }
+
+    @Override
+    public long lastActivity() {
+        return lastActivity;
+    }
+
+    @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public long takeBytesFromClient() {
+        long in = bytesFromClient - bytesInLogged;
+        bytesInLogged = bytesFromClient;   // the next exchange's bytes count from here
+        return in;
+    }
+
+    @Override
+    public long takeBytesToClient() {
+        long total = bytesToClient();
+        long out = total - bytesOutLogged;
+        bytesOutLogged = total;
+        return out;
+    }
+
+    @Override
+    public long bytesFromUpstream() {
+        return bytesFromUpstream;
+    }
+
+    @Override
+    public void addBytesFromUpstream(long bytes) {
+        bytesFromUpstream += bytes;
+    }
 
     /** What waits for the client, acquired when needed. */
-    ByteBuffer out() {
+    @Override
+    public ByteBuffer out() {
         if (clientOut == null) {
             clientOut = loop.buffers().acquire();
         }
@@ -340,23 +419,27 @@ public final class HttpSession extends Session implements IoHandler {
     }
 
     /** Bytes written to the client so far, and those that wait to be. */
-    long bytesToClient() {
+    @Override
+    public long bytesToClient() {
         return bytesToClient + (clientOut == null ? 0 : clientOut.position());
     }
 
-    void touch() {
+    @Override
+    public void touch() {
         lastActivity = loop.now();
     }
 
     /** Arms the session's timer for {@code due} (ticker time). */
-    void armAt(long due) {
+    @Override
+    public void armAt(long due) {
         loop.timers().schedule(timer, due);
     }
 
     // ---- failures
 
     /** Answers {@code status} if no response has started, then closes once it is written. */
-    void fail(int status) {
+    @Override
+    public void fail(int status) {
         HttpExchange current = bound();   // a refused head is logged by an exchange too
         boolean relayed = current.responseStarted();
         current.dropUpstream();
@@ -387,7 +470,8 @@ public final class HttpSession extends Session implements IoHandler {
         return clientEof && exchange.requestSide().cutShort(clientIn == null ? 0 : clientIn.position() - clientInStart);
     }
 
-    void closeWhenFlushed() {
+    @Override
+    public void closeWhenFlushed() {
         closing = true;
         if (exchange != null) {
             exchange.dropUpstream();
@@ -430,7 +514,8 @@ public final class HttpSession extends Session implements IoHandler {
     }
 
     /** Moves the unconsumed client bytes to the front ({@link RequestRelay#compact}); an exchange is bound. */
-    void compactIn() {
+    @Override
+    public void compactIn() {
         exchange.requestSide().compact(this, idle());
     }
 

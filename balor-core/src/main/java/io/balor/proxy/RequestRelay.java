@@ -74,18 +74,18 @@ final class RequestRelay {
     }
 
     /**
-     * Moves body bytes from the session's client buffer (on from where its unconsumed bytes
+     * Moves body bytes from the client side's buffer (on from where its unconsumed bytes
      * start, which it moves on) and returns the status the body is refused with, or 0: 400 when
      * malformed (one cut short by the client's end is a client abort, not this), 413 past
      * {@code maxBodyBytes}.
      */
-    int pumpFrom(HttpSession session, long maxBodyBytes) {
-        ByteBuffer in = session.clientIn;
+    int pumpFrom(ExchangeClient client, long maxBodyBytes) {
+        ByteBuffer in = client.clientIn();
         if (body.done() || in == null) {
             return 0;
         }
-        int start = body.pump(in, session.clientInStart, in.position(), out);
-        session.clientInStart = start;
+        int start = body.pump(in, client.clientInStart(), in.position(), out);
+        client.clientInStart(start);
         if (body.failed()) {
             return body.endedEarly() ? 0 : 400;
         }
@@ -93,7 +93,7 @@ final class RequestRelay {
             return 413;
         }
         if (!in.hasRemaining() && start > 0) {
-            session.compactIn();
+            client.compactIn();
         }
         return 0;
     }
@@ -159,28 +159,28 @@ final class RequestRelay {
     }
 
     /**
-     * Moves the unconsumed bytes of the session's client buffer to its front, keeping what a
+     * Moves the unconsumed bytes of the client side's buffer to its front, keeping what a
      * re-framed body still needs (the head is gone then); an empty buffer goes back to the pool
-     * when the session is {@code idle}.
+     * when the client side is {@code idle}.
      */
-    void compact(HttpSession session, boolean idle) {
-        ByteBuffer in = session.clientIn;
+    void compact(ExchangeClient client, boolean idle) {
+        ByteBuffer in = client.clientIn();
         if (in == null) {
             return;
         }
         int keepFrom = body.keepFrom();
-        int keep = keepFrom >= 0 ? Math.min(keepFrom, session.clientInStart) : session.clientInStart;
+        int keep = keepFrom >= 0 ? Math.min(keepFrom, client.clientInStart()) : client.clientInStart();
         if (keep > 0) {
             in.flip().position(keep);
             in.compact();
             body.compacted(keep);
-            session.clientInStart -= keep;
+            client.clientInStart(client.clientInStart() - keep);
             headIntact = false;
         }
         if (in.position() == 0 && idle) {
             loop.buffers().release(in);
-            session.clientIn = null;
-            session.clientInStart = 0;
+            client.clientIn(null);
+            client.clientInStart(0);
         }
     }
 

@@ -50,7 +50,7 @@ final class ResponseRelay {
     private final BodyPump body;
     private final HeadWriter writer;
     private final CookieDomainRewriter cookies = new CookieDomainRewriter();
-    private HttpSession session;
+    private ExchangeClient client;
     private final HttpRouter router;
 
     private int requestVersion;
@@ -81,8 +81,8 @@ final class ResponseRelay {
     }
 
     /** Relays to {@code client} from now on (a pooled exchange bound to a new session); its byte count starts at 0. */
-    void bind(HttpSession client) {
-        session = client;
+    void bind(ExchangeClient client) {
+        this.client = client;
         bytesRead = 0;
     }
 
@@ -123,7 +123,7 @@ final class ResponseRelay {
             eof = true;
             body.endOfInput();
         } else if (n > 0) {
-            session.touch();
+            client.touch();
         }
         return n;
     }
@@ -182,7 +182,7 @@ final class ResponseRelay {
         if (done) {
             return WAITING;
         }
-        inStart = body.pump(in, inStart, in.position(), session.out());
+        inStart = body.pump(in, inStart, in.position(), client.out());
         if (body.failed()) {
             // Closed before its body was complete, or framing it does not keep to.
             return fail(CUT, eof ? UpstreamError.CLOSED : UpstreamError.INVALID_BODY);
@@ -204,16 +204,16 @@ final class ResponseRelay {
                 : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.UNTIL_CLOSE;
         Framing to = from;
         if (from == Framing.CHUNKED || from == Framing.UNTIL_CLOSE) {
-            if (requestVersion == 11 && !session.closeAfter) {
+            if (requestVersion == 11 && !client.closeAfter()) {
                 to = Framing.CHUNKED;
             } else {
                 to = Framing.UNTIL_CLOSE;
-                session.closeAfter = true;
+                client.closeAfter(true);
             }
         }
         Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : to;
         reusable = !head.closeAfter() && from != Framing.UNTIL_CLOSE;
-        if (!writer.response(head, session.out(), header, length, requestVersion, !session.closeAfter,
+        if (!writer.response(head, client.out(), header, length, requestVersion, !client.closeAfter(),
                 cookies.active() ? cookies : null, router.stickyLine(target), false)) {
             return fail(UNUSABLE, UpstreamError.HEAD_TOO_LARGE);
         }
@@ -234,8 +234,8 @@ final class ResponseRelay {
             return fail(UNUSABLE, UpstreamError.TOO_MANY_INTERIM);   // those relayed stay; the connection is closed
         }
         if (requestVersion == 11
-                && !writer.response(head, session.out(), Framing.NONE, 0, 11, true, null, null, false)) {
-            if (session.out().position() > 0) {
+                && !writer.response(head, client.out(), Framing.NONE, 0, 11, true, null, null, false)) {
+            if (client.out().position() > 0) {
                 parser.reset();   // parsed again once the client has taken what waits
                 return WAITING;
             }

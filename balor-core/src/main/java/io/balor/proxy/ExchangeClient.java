@@ -1,0 +1,85 @@
+package io.balor.proxy;
+
+import io.balor.net.Connection;
+import io.balor.upstream.Upstream;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The client side of one {@link HttpExchange}, as the exchange and its relays see it: the buffer
+ * the request's bytes are read from (and where its unconsumed bytes start), the one the
+ * response's bytes go to, the byte counts the access log takes, the timer, and how the client
+ * side ends. An {@link HttpSession} is one for each request of its HTTP/1.1 connection; an HTTP/2
+ * stream will be one for its request. Loop thread only.
+ */
+interface ExchangeClient {
+
+    /** The client's bytes (the request head, then its body), or null when none wait. */
+    ByteBuffer clientIn();
+
+    void clientIn(ByteBuffer buffer);
+
+    /** Where the unconsumed bytes of {@link #clientIn()} start. */
+    int clientInStart();
+
+    void clientInStart(int start);
+
+    /** Whether the client connection closes after the current response. */
+    boolean closeAfter();
+
+    void closeAfter(boolean close);
+
+    /** The listener's policy as of the current request. */
+    HttpPolicy policy();
+
+    long requestId();
+
+    /** When the client side last moved a byte (ticker time): where the body-idle timeout counts from. */
+    long lastActivity();
+
+    /** Whether the client side is gone: nothing more is to be done for it. */
+    boolean closed();
+
+    /** Bytes from the client since the last call: what one exchange's log line counts. */
+    long takeBytesFromClient();
+
+    /** Bytes to the client (written or waiting) since the last call. */
+    long takeBytesToClient();
+
+    /** Bytes read from upstreams by the exchanges given back so far. */
+    long bytesFromUpstream();
+
+    void addBytesFromUpstream(long bytes);
+
+    /** What waits for the client, acquired when needed: where the response's bytes go. */
+    ByteBuffer out();
+
+    /** Bytes written to the client so far, and those that wait to be. */
+    long bytesToClient();
+
+    void touch();
+
+    /** Arms the client side's timer for {@code due} (ticker time): the exchange's wait ends then. */
+    void armAt(long due);
+
+    /** Answers {@code status} if no response has started, then ends the client side once it is written. */
+    void fail(int status);
+
+    /** Ends the client side now. */
+    void close();
+
+    /** Ends the client side once what waits for it is written. */
+    void closeWhenFlushed();
+
+    /** The exchange is over: the next request, or the end. */
+    void exchangeDone();
+
+    /** An upstream socket of the exchange is ready. */
+    void upstreamReady(int readyOps);
+
+    /** After a valid 101: the client and the upstream become a tunnel. */
+    void becomeTunnel(HttpPolicy exchangePolicy, Connection upstream, Upstream target, boolean extensions);
+
+    /** Moves the unconsumed client bytes to the front of {@link #clientIn()}. */
+    void compactIn();
+}
