@@ -19,14 +19,18 @@ import java.util.Set;
  * @param timeouts       HTTP timeouts
  * @param websocketMaxFrameBytes largest WebSocket frame payload either way (16 MiB); a larger
  *                       frame closes the connection with 1009
+ * @param http2          whether clients may speak HTTP/2: ALPN {@code h2} on a TLS listener, the
+ *                       HTTP/2 preface (h2c with prior knowledge) on a plain one; null for the
+ *                       default, on with TLS and off without (as nginx's and HAProxy's {@code h2}
+ *                       is asked for on a plain port)
  */
 public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
-                           HttpTimeouts timeouts, long websocketMaxFrameBytes) {
+                           HttpTimeouts timeouts, long websocketMaxFrameBytes, Boolean http2) {
 
     public static final long DEFAULT_MAX_BODY = 64L * 1024 * 1024;
     public static final long DEFAULT_MAX_FRAME = 16L * 1024 * 1024;
     public static final HttpSettings DEFAULT = new HttpSettings(List.of(), null, DEFAULT_MAX_BODY, false,
-            HttpTimeouts.DEFAULT, DEFAULT_MAX_FRAME);
+            HttpTimeouts.DEFAULT, DEFAULT_MAX_FRAME, null);
 
     public HttpSettings {
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -36,31 +40,46 @@ public record HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long m
     /** Settings with the default WebSocket frame limit. */
     public HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
                         HttpTimeouts timeouts) {
-        this(routes, sticky, maxBodyBytes, trustForwarded, timeouts, DEFAULT_MAX_FRAME);
+        this(routes, sticky, maxBodyBytes, trustForwarded, timeouts, DEFAULT_MAX_FRAME, null);
+    }
+
+    /** Settings with the default HTTP/2 switch. */
+    public HttpSettings(List<RouteConfig> routes, StickyConfig sticky, long maxBodyBytes, boolean trustForwarded,
+                        HttpTimeouts timeouts, long websocketMaxFrameBytes) {
+        this(routes, sticky, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes, null);
+    }
+
+    /** Whether HTTP/2 is on for a listener that terminates TLS or not: {@link #http2()}, or its default. */
+    public boolean http2On(boolean tls) {
+        return http2 == null ? tls : http2;
+    }
+
+    public HttpSettings withHttp2(Boolean value) {
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes, value);
     }
 
     public HttpSettings withWebsocketMaxFrameBytes(long value) {
-        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, timeouts, value);
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, timeouts, value, http2);
     }
 
     public HttpSettings withRoutes(List<RouteConfig> value) {
-        return new HttpSettings(value, sticky, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes);
+        return new HttpSettings(value, sticky, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes, http2);
     }
 
     public HttpSettings withSticky(StickyConfig value) {
-        return new HttpSettings(routes, value, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes);
+        return new HttpSettings(routes, value, maxBodyBytes, trustForwarded, timeouts, websocketMaxFrameBytes, http2);
     }
 
     public HttpSettings withMaxBodyBytes(long value) {
-        return new HttpSettings(routes, sticky, value, trustForwarded, timeouts, websocketMaxFrameBytes);
+        return new HttpSettings(routes, sticky, value, trustForwarded, timeouts, websocketMaxFrameBytes, http2);
     }
 
     public HttpSettings withTrustForwarded(boolean value) {
-        return new HttpSettings(routes, sticky, maxBodyBytes, value, timeouts, websocketMaxFrameBytes);
+        return new HttpSettings(routes, sticky, maxBodyBytes, value, timeouts, websocketMaxFrameBytes, http2);
     }
 
     public HttpSettings withTimeouts(HttpTimeouts value) {
-        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, value, websocketMaxFrameBytes);
+        return new HttpSettings(routes, sticky, maxBodyBytes, trustForwarded, value, websocketMaxFrameBytes, http2);
     }
 
     /** @param path the listener's path with a trailing dot ({@code listeners[0].}) */

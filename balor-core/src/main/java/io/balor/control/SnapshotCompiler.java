@@ -170,7 +170,8 @@ final class SnapshotCompiler {
                 limits.bucket(listener.name(), listener.rateLimit()), proto, http.trustForwarded(),
                 http.maxBodyBytes(), listener.timeouts().connect().toNanos(), timeouts.head().toNanos(),
                 timeouts.keepAlive().toNanos(), timeouts.bodyIdle().toNanos(), timeouts.upstreamResponse().toNanos(),
-                List.of(http01, MethodAnswers.INSTANCE), policy(listener), http.websocketMaxFrameBytes());
+                List.of(http01, MethodAnswers.INSTANCE), policy(listener), http.websocketMaxFrameBytes(),
+                http.http2On(listener.terminatesTls()));
     }
 
     private static java.util.Set<String> routedPools(ListenerConfig listener) {

@@ -70,7 +70,7 @@ final class TlsCompiler {
             all.add(own);
         }
         return new ServerTls(SniMatcher.of(byHost, own), all, tls.handshakeTimeout().toNanos(),
-                listener.protocol() == Protocol.HTTP);
+                listener.protocol() == Protocol.HTTP, listener.protocol() == Protocol.HTTP && listener.http().http2On(true));
     }
 
     /** How a TCP listener with TLS picks its pool by server name, or null when it does not. */

@@ -453,6 +453,16 @@ public final class Http2Connection {
         }
     }
 
+    /** Ends the stream with an empty DATA frame (END_STREAM); false when the output has no room yet. */
+    public boolean endStream(Http2Stream stream) {
+        if (out.remaining() - CONTROL_ROOM < Frames.HEADER_LENGTH) {
+            return false;
+        }
+        Frames.header(out, 0, Frames.DATA, Frames.END_STREAM, stream.id());
+        localEnded(stream);
+        return true;
+    }
+
     /** The application passed on {@code count} octets of the stream's DATA: the peer may send them again. */
     public void consumed(Http2Stream stream, int count) {
         flow.giveBack(stream, count);

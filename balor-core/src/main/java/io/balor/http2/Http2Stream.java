@@ -52,6 +52,14 @@ public final class Http2Stream {
         return sendWindow;
     }
 
+    /**
+     * The request's {@code content-length} (or -1): its DATA must add up to it, else the stream
+     * is reset as malformed (RFC 9113 §8.1.1).
+     */
+    public void declaredLength(long length) {
+        contentLength = length;
+    }
+
     /** The application's object for this stream (the exchange), or null. */
     public Object attachment() {
         return attachment;

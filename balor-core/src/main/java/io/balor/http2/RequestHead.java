@@ -64,6 +64,7 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     private boolean scheme;
     private boolean regularSeen;
     private boolean connect;
+    private boolean grpc;
     private long contentLength;
     private String problem;
 
@@ -89,6 +90,7 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         scheme = false;
         regularSeen = false;
         connect = false;
+        grpc = false;
         contentLength = -1;
         problem = null;
     }
@@ -101,6 +103,11 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     /** Whether it is a CONNECT request (§8.5). */
     public boolean connect() {
         return connect;
+    }
+
+    /** Whether its {@code content-type} names gRPC ({@link Grpc#isGrpc}). */
+    public boolean grpc() {
+        return grpc;
     }
 
     /** The value of its {@code content-length}, or -1. */
@@ -153,6 +160,9 @@ public final class RequestHead implements HpackDecoder.FieldSink {
             System.arraycopy(b, valueFrom, cookies, at, valueLength);
             cookiesLength = at + valueLength;
             return;
+        }
+        if (is(b, nameFrom, nameLength, "content-type") && Grpc.isGrpc(b, valueFrom, valueLength)) {
+            grpc = true;
         }
         if (is(b, nameFrom, nameLength, "content-length")) {
             long length = digits(b, valueFrom, valueLength);

@@ -26,6 +26,11 @@ public final class HttpExchanges {
      * @param cache the loop's idle upstream connections, which every exchange dials through
      * @param keep  free exchanges kept for reuse; more are left to the garbage collector
      */
+    /** The limits of the heads its exchanges parse. */
+    HttpLimits limits() {
+        return limits;
+    }
+
     public HttpExchanges(EventLoop loop, HttpLimits limits, KeepAliveCache cache, int keep) {
         this.loop = loop;
         this.limits = limits;

@@ -25,12 +25,15 @@ import io.balor.route.RouteTable;
  * @param tunnel                  what a WebSocket becomes after its 101: an L4 tunnel with these
  *                                timeouts and watermarks
  * @param websocketMaxFrame       largest WebSocket frame payload either way
+ * @param http2                   clients may speak HTTP/2 (h2c with prior knowledge on a plain
+ *                                listener; ALPN chooses it with TLS)
  */
 public record HttpPolicy(String listener, RouteTable<HttpRoute> routes, io.balor.limit.TokenBucket rateLimit,
                          byte[] proto, boolean trustForwarded,
                          long maxBodyBytes, long connectTimeoutNanos, long headTimeoutNanos,
                          long keepAliveTimeoutNanos, long bodyIdleTimeoutNanos, long responseTimeoutNanos,
-                         java.util.List<OwnAnswer> answers, TunnelPolicy tunnel, long websocketMaxFrame) {
+                         java.util.List<OwnAnswer> answers, TunnelPolicy tunnel, long websocketMaxFrame,
+                         boolean http2) {
 
     public HttpPolicy {
         answers = java.util.List.copyOf(answers);

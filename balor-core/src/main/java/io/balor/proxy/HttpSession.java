@@ -68,6 +68,8 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     /** The exchange is over and the connection closes once {@code clientOut} is written. */
     private boolean closing;
     private boolean clientEof;
+    /** No request has been read yet: an HTTP/2 client preface may come instead. */
+    private boolean firstRequest = true;
     /** When the first byte of the request head being read arrived, or -1. */
     private long headSince = -1;
     /** Bytes written to the client socket (the access log adds what still waits in {@code clientOut}). */
@@ -263,6 +265,17 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
             }
             return false;
         }
+        if (firstRequest && policy.http2()) {
+            int preface = Http2Session.preface(clientIn, clientInStart, clientIn.position());
+            if (preface == Http2Session.PREFACE_PART && !clientEof) {
+                return false;   // the start of the HTTP/2 preface (no HTTP/1.1 request starts so): wait
+            }
+            if (preface == Http2Session.PREFACE_WHOLE) {
+                becomeHttp2();
+                return false;
+            }
+        }
+        firstRequest = false;
         HttpExchange current = bound();
         HttpParser requestParser = current.requestParser();
         int verdict = requestParser.parse(clientIn, clientInStart, clientIn.position(), current.request());
@@ -330,6 +343,21 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         loop.timers().cancel(timer);
         clientIn = release(clientIn);
         clientOut = release(clientOut);
+    }
+
+    /**
+     * The client sent the HTTP/2 preface (h2c with prior knowledge, or after ALPN chose {@code h2}):
+     * an {@link Http2Session} takes the connection over, with what was read, and this session
+     * lets go of it without closing it.
+     */
+    private void becomeHttp2() {
+        Http2Session next = new Http2Session(loop, acceptor, counters, sessions, context, exchanges, exchanges.limits(),
+                client, requestId, clientIn, bytesFromClient);
+        handedOver();
+        loop.timers().cancel(timer);
+        clientIn = release(clientIn);
+        clientOut = release(clientOut);
+        next.start();
     }
 
     // ---- what the exchange uses (ExchangeClient)

@@ -63,8 +63,12 @@ public final class CertificateEntry {
         return now == null ? java.util.List.of() : now.certificate().dnsNames();
     }
 
-    /** A server engine with the served certificate, or null if none was ever loaded. Loop thread. */
-    SSLEngine newEngine(boolean http) {
+    /**
+     * A server engine with the served certificate, or null if none was ever loaded; for an HTTP
+     * listener it picks ALPN {@code h2} (when {@code http2}) or {@code http/1.1} from what the
+     * client offers, and no protocol when it offers neither. Loop thread.
+     */
+    SSLEngine newEngine(boolean http, boolean http2) {
         Served now = served;
         if (now == null) {
             return null;
@@ -72,9 +76,10 @@ public final class CertificateEntry {
         SSLEngine engine = now.context().createSSLEngine();
         engine.setUseClientMode(false);
         engine.setSSLParameters(now.parameters());
-        if (http) {
-            engine.setHandshakeApplicationProtocolSelector((e, offered) ->
-                    offered.contains(TlsDefaults.HTTP_1_1) ? TlsDefaults.HTTP_1_1 : "");
+        if (http2) {
+            engine.setHandshakeApplicationProtocolSelector(TlsDefaults.H2_FIRST);
+        } else if (http) {
+            engine.setHandshakeApplicationProtocolSelector(TlsDefaults.HTTP_1_1_ONLY);
         }
         return engine;
     }

@@ -17,18 +17,21 @@ public final class ServerTls implements ServerEngines {
     private final List<CertificateEntry> all;
     private final long handshakeTimeoutNanos;
     private final boolean http;
+    private final boolean http2;
 
     /**
      * @param routes  route host patterns → their certificates, with the listener's own as fallback
      * @param all     every certificate of the listener, for matching by the names they cover
      * @param http    offer ALPN {@code http/1.1} (HTTP listeners); a TCP listener negotiates none
+     * @param http2   offer {@code h2} too, first
      */
     public ServerTls(SniMatcher<CertificateEntry> routes, List<CertificateEntry> all, long handshakeTimeoutNanos,
-                     boolean http) {
+                     boolean http, boolean http2) {
         this.routes = routes;
         this.all = List.copyOf(all);
         this.handshakeTimeoutNanos = handshakeTimeoutNanos;
         this.http = http;
+        this.http2 = http2;
     }
 
     @Override
@@ -40,7 +43,7 @@ public final class ServerTls implements ServerEngines {
         if (entry == null || !entry.usable()) {
             entry = routes.fallback();
         }
-        return entry == null ? null : entry.newEngine(http);
+        return entry == null ? null : entry.newEngine(http, http2);
     }
 
     @Override

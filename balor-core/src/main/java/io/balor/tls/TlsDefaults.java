@@ -24,6 +24,13 @@ final class TlsDefaults {
 
     /** The only application protocol offered or accepted: no {@code h2} until Balor speaks it. */
     static final String HTTP_1_1 = "http/1.1";
+    static final String H2 = "h2";
+    /** ALPN for an HTTP listener: {@code http/1.1} if offered, else none. */
+    static final java.util.function.BiFunction<javax.net.ssl.SSLEngine, java.util.List<String>, String> HTTP_1_1_ONLY =
+            (engine, offered) -> offered.contains(HTTP_1_1) ? HTTP_1_1 : "";
+    /** ALPN for an HTTP listener with HTTP/2: {@code h2} if offered, else {@code http/1.1}, else none. */
+    static final java.util.function.BiFunction<javax.net.ssl.SSLEngine, java.util.List<String>, String> H2_FIRST =
+            (engine, offered) -> offered.contains(H2) ? H2 : offered.contains(HTTP_1_1) ? HTTP_1_1 : "";
 
     private TlsDefaults() {
     }

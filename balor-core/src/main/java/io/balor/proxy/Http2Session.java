@@ -1,0 +1,343 @@
+package io.balor.proxy;
+
+import io.balor.SessionInfo;
+import io.balor.http.HttpLimits;
+import io.balor.http2.Http2Connection;
+import io.balor.http2.Http2Limits;
+import io.balor.http2.Http2Stream;
+import io.balor.http2.StreamHandler;
+import io.balor.loop.EventLoop;
+import io.balor.loop.IoHandler;
+import io.balor.loop.Timer;
+import io.balor.net.Acceptor;
+import io.balor.net.Connection;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An L7 session whose client speaks HTTP/2 (ALPN {@code h2}, or h2c with prior knowledge): one
+ * client connection, its frames kept by an {@link Http2Connection}, and one {@link HttpExchange}
+ * per stream, each with a {@link StreamClient} for its client side. An {@link HttpSession} hands
+ * its connection over when it sees the client preface (or ALPN chose {@code h2}). Owned by one
+ * loop's thread, with every upstream socket its exchanges use.
+ *
+ * <p>The session reads the client into one buffer and writes the connection's frames from
+ * another, both the loop's. It reads only while the connection has room for its answers and the
+ * streams have window (flow control bounds what each stream holds). Its timer closes a
+ * connection with no stream for the listener's keep-alive timeout (GOAWAY, then close); a drain
+ * sends GOAWAY and closes once the open streams are done.
+ */
+public final class Http2Session extends Session implements IoHandler, StreamHandler {
+
+    /** {@link #preface}: the bytes are not the HTTP/2 client preface. */
+    static final int PREFACE_NOT = 0;
+    /** {@link #preface}: the bytes are the start of it. */
+    static final int PREFACE_PART = 1;
+    /** {@link #preface}: the bytes start with all of it. */
+    static final int PREFACE_WHOLE = 2;
+
+    private final EventLoop loop;
+    private final SessionCounters counters;
+    private final HttpContext context;
+    private final Connection client;
+    private final HttpExchanges exchanges;
+    private final HttpLimits limits;
+    private final Timer timer = new Timer(this::onTimer, this::close);
+    private final ByteBuffer in;
+    private final ByteBuffer out;
+    private final Http2Connection h2;
+    private final List<StreamClient> active = new ArrayList<>();
+    private final ArrayDeque<StreamClient> free = new ArrayDeque<>();
+    /** The stream whose header block is being decoded, or null. */
+    private StreamClient decoding;
+    private boolean trailers;
+    private long requestId;
+    private long bytesFromClient;
+    private long bytesFromUpstream;
+    private long lastActivity;
+    private boolean clientEof;
+    /** advance() is running: a stream that moves from inside it asks for another round instead. */
+    private boolean advancing;
+    private boolean again;
+
+    /**
+     * Takes the client connection over from an {@link HttpSession} with the octets it already read
+     * ({@code read[0, position)}: the preface, perhaps more), which are copied here.
+     */
+    Http2Session(EventLoop loop, Acceptor acceptor, SessionCounters counters, SessionList sessions,
+                 HttpContext context, HttpExchanges exchanges, HttpLimits limits, Connection client, long requestId,
+                 ByteBuffer read, long bytesFromClient) {
+        super(acceptor, sessions);
+        this.loop = loop;
+        this.counters = counters;
+        this.context = context;
+        this.client = client;
+        this.exchanges = exchanges;
+        this.limits = limits;
+        this.requestId = requestId;
+        this.bytesFromClient = bytesFromClient;
+        this.in = loop.buffers().acquire();
+        this.out = loop.buffers().acquire();
+        // A stream's window fits the request buffer beside its head; the list fits that head.
+        int buffer = in.capacity();
+        Http2Limits h2Limits = new Http2Limits(Http2Limits.DEFAULT.maxConcurrentStreams(), buffer / 2,
+                Math.max(Http2Limits.DEFAULT.connectionWindow(), buffer * 4), Math.min(limits.maxHead(), buffer / 2 - 1024),
+                Http2Limits.DEFAULT.headerTableSize());
+        this.h2 = new Http2Connection(h2Limits, this, out, loop.now());
+        read.flip();
+        in.put(read);
+    }
+
+    /** Starts serving the connection: SETTINGS out, what was read handled. Loop thread. */
+    void start() {
+        sessions.add(this);
+        client.attach(this);
+        h2.start();
+        touch();
+        arm();
+        advance();
+    }
+
+    /** Whether {@code in[from, to)} is, or starts, the HTTP/2 client preface (RFC 9113 §3.4). */
+    static int preface(ByteBuffer in, int from, int to) {
+        byte[] preface = io.balor.http2.Frames.CLIENT_PREFACE;
+        int n = Math.min(to - from, preface.length);
+        for (int i = 0; i < n; i++) {
+            if (in.get(from + i) != preface[i]) {
+                return PREFACE_NOT;
+            }
+        }
+        return n == preface.length ? PREFACE_WHOLE : PREFACE_PART;
+    }
+
+    Http2Connection h2() {
+        return h2;
+    }
+
+    @Override
+    void releaseAll() {
+        loop.timers().cancel(timer);
+        for (StreamClient stream : new ArrayList<>(active)) {
+            stream.close();
+        }
+        client.close();
+        loop.buffers().release(in);
+        loop.buffers().release(out);
+    }
+
+    @Override
+    public void drain() {
+        if (closed) {
+            return;
+        }
+        h2.goAway();
+        advance();
+    }
+
+    @Override
+    public SessionInfo describe() {
+        HttpPolicy policy = context.policy();
+        return new SessionInfo(policy == null ? "?" : policy.listener(), client.peer(), null,
+                "h2, " + active.size() + " streams", bytesFromClient, bytesFromUpstream, 0, out.position(), false, false);
+    }
+
+    // ---- events
+
+    @Override
+    public void onReady(int readyOps) {
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            try {
+                if (in.hasRemaining()) {
+                    int n = client.read(in);
+                    counters.received(n);
+                    if (n < 0) {
+                        clientEof = true;
+                    } else if (n > 0) {
+                        bytesFromClient += n;
+                        touch();
+                    }
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+        }
+        advance();
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        close();
+    }
+
+    /** A stream's exchange moved (an upstream event, a timer, its end): it pumps, and the frames go out. */
+    void streamReady(StreamClient stream) {
+        if (!closed) {
+            advance();
+        }
+    }
+
+    /** Reads, pumps and writes until nothing moves; from inside itself it only asks for another round. */
+    private void advance() {
+        if (advancing) {
+            again = true;
+            return;
+        }
+        advancing = true;
+        try {
+            do {
+                again = false;
+                round();
+            } while (again && !closed);
+        } finally {
+            advancing = false;
+        }
+        if (!closed) {
+            interest();
+        }
+    }
+
+    void released(StreamClient stream) {
+        active.remove(stream);
+        free.push(stream);
+        arm();
+    }
+
+    void addBytesFromUpstream(long bytes) {
+        bytesFromUpstream += bytes;
+    }
+
+    /** Reads the frames there is room for, moves every stream, writes. */
+    private void round() {
+        in.flip();
+        h2.receive(in, loop.now());
+        in.compact();
+        for (int i = active.size() - 1; i >= 0; i--) {   // backwards: a stream may be released meanwhile
+            if (i < active.size()) {
+                active.get(i).pump();
+            }
+        }
+        flush();
+        if (!closed && (h2.closed() && out.position() == 0 || clientEof)) {
+            close();
+        }
+    }
+
+    private void interest() {
+        client.interest(SelectionKey.OP_READ, !clientEof && in.hasRemaining());
+        client.interest(SelectionKey.OP_WRITE, out.position() > 0 || !client.flushed());
+        for (int i = 0; i < active.size(); i++) {
+            active.get(i).interest();
+        }
+    }
+
+    private void flush() {
+        try {
+            if (out.position() > 0) {
+                out.flip();
+                int n = client.write(out);
+                out.compact();
+                if (n > 0) {
+                    counters.sent(n);
+                    touch();
+                }
+            }
+            client.flush();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    private void touch() {
+        lastActivity = loop.now();
+    }
+
+    /** The idle timer: armed for the keep-alive timeout while no stream is open. */
+    private void arm() {
+        HttpPolicy policy = context.policy();
+        if (active.isEmpty() && policy != null) {
+            loop.timers().schedule(timer, lastActivity + policy.keepAliveTimeoutNanos());
+        }
+    }
+
+    private void onTimer() {
+        HttpPolicy policy = context.policy();
+        if (closed || !active.isEmpty() || policy == null) {
+            return;
+        }
+        long due = lastActivity + policy.keepAliveTimeoutNanos();
+        if (loop.now() - due < 0) {
+            loop.timers().schedule(timer, due);
+            return;
+        }
+        h2.goAway();
+        advance();
+    }
+
+    // ---- StreamHandler
+
+    @Override
+    public void onHeadersStart(Http2Stream stream, boolean trailers) {
+        this.trailers = trailers;
+        if (trailers) {
+            decoding = (StreamClient) stream.attachment();
+            return;
+        }
+        StreamClient client = free.isEmpty() ? new StreamClient(this, loop, limits) : free.pop();
+        active.add(client);
+        loop.timers().cancel(timer);
+        client.start(stream);
+        decoding = client;
+    }
+
+    @Override
+    public void field(byte[] bytes, int nameFrom, int nameLength, int valueFrom, int valueLength, boolean sensitive) {
+        if (!trailers && decoding != null) {
+            decoding.requestHead().field(bytes, nameFrom, nameLength, valueFrom, valueLength, sensitive);
+        }
+    }
+
+    @Override
+    public void onHeadersEnd(Http2Stream stream, boolean endStream, boolean tooLarge) {
+        StreamClient client = decoding;
+        decoding = null;
+        if (client == null) {
+            return;
+        }
+        if (trailers) {
+            client.trailersEnd();
+            return;
+        }
+        requestId++;
+        client.headEnd(endStream, tooLarge, requestId, exchanges, counters, context, this.client);
+    }
+
+    @Override
+    public void onData(Http2Stream stream, ByteBuffer data, int from, int length, boolean endStream) {
+        StreamClient client = (StreamClient) stream.attachment();
+        if (client == null) {
+            h2.consumed(stream, length);
+            return;
+        }
+        client.data(data, from, length, endStream);
+    }
+
+    @Override
+    public void onWritable(Http2Stream stream) {
+        // advance() pumps every stream after the frames are read
+    }
+
+    @Override
+    public void onClosed(Http2Stream stream, int errorCode) {
+        StreamClient client = (StreamClient) stream.attachment();
+        stream.attach(null);
+        if (client != null) {
+            client.streamClosed(errorCode);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.balor.proxy;
+
+import io.balor.http.ChunkedDecoder;
+import io.balor.http.HttpHead;
+import io.balor.http.HttpLimits;
+import io.balor.http.HttpParser;
+import io.balor.http2.Grpc;
+import io.balor.http2.Http2Connection;
+import io.balor.http2.Http2Stream;
+import io.balor.http2.ResponseBlock;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Sends the response an exchange wrote for an HTTP/2 stream (HTTP/1.1 bytes: a head regenerated
+ * by Balor, then a body framed by {@code Content-Length} or chunked) as the stream's frames:
+ * HEADERS ({@link ResponseBlock}), then DATA as the windows allow, END_STREAM on the last.
+ * Interim (1xx) heads go as HEADERS of their own. One per {@link StreamClient}, reused; loop
+ * thread only; allocation-free.
+ *
+ * <p>{@link #send} is called whenever the exchange may have written more, or a window opened:
+ * it takes what it can from the start of the buffer and leaves the rest. A head that finds no
+ * room in the connection's output waits, encoded, for the next call.
+ */
+final class ResponseFrames {
+
+    static final int WAITING = 0;
+    static final int DONE = 1;
+    static final int INVALID = 2;
+
+    private static final int HEAD = 0;
+    private static final int LENGTH = 1;
+    private static final int CHUNKED = 2;
+    private static final int FINISHED = 3;
+
+    private final HttpParser parser;
+    private final HttpHead head;
+    private final ChunkedDecoder chunks;
+    private final ResponseBlock blocks;
+    private final ByteBuffer block;
+
+    private int state;
+    /** An encoded head waits for room in the connection's output; END_STREAM with it when {@code pendingEnd}. */
+    private boolean pending;
+    private boolean pendingEnd;
+    private int pendingState;
+    private boolean headRequest;
+    private boolean finalHeadSent;
+    private long remaining;
+    /** The next byte of the buffer to read. */
+    private int at;
+    /** Chunk payload decoded but not yet sent: {@code [dataFrom, dataTo)} of the buffer. */
+    private int dataFrom;
+    private int dataTo;
+
+    ResponseFrames(HttpLimits limits) {
+        parser = HttpParser.responses(limits);
+        head = new HttpHead(limits);
+        chunks = new ChunkedDecoder(limits);
+        blocks = new ResponseBlock(limits.maxHead());
+        block = ByteBuffer.allocate(limits.maxHead() + 1024);
+    }
+
+    /** A new response, to a HEAD request or not (then it has no body whatever its head says). */
+    void reset(boolean headRequest) {
+        this.headRequest = headRequest;
+        state = HEAD;
+        pending = false;
+        finalHeadSent = false;
+        dataFrom = dataTo = 0;
+        at = 0;
+        parser.reset();
+        head.reset();
+        chunks.reset();
+    }
+
+    /** Whether nothing waits here (no encoded head waiting for room). */
+    boolean idle() {
+        return !pending;
+    }
+
+    /** Whether the final head has gone (a failure after it can only reset the stream). */
+    boolean started() {
+        return finalHeadSent;
+    }
+
+    /**
+     * Sends what {@code out} (write mode: the bytes are {@code [0, position)}) holds as far as the
+     * connection lets, and compacts what it took away. {@link #DONE} once END_STREAM has gone.
+     */
+    int send(ByteBuffer out, Http2Connection h2, Http2Stream stream) {
+        if (pending && !flushHead(h2, stream)) {
+            return WAITING;
+        }
+        int result = sendFrom(out, h2, stream);
+        compact(out, state == CHUNKED && dataTo > dataFrom ? dataFrom : at);
+        return result;
+    }
+
+    private int sendFrom(ByteBuffer out, Http2Connection h2, Http2Stream stream) {
+        while (true) {
+            int end = out.position();
+            if (state == FINISHED) {
+                return DONE;
+            }
+            if (state == HEAD) {
+                if (at == end) {
+                    return WAITING;
+                }
+                int verdict = parser.parse(out, at, end, head);
+                if (verdict == HttpParser.INCOMPLETE) {
+                    return WAITING;
+                }
+                if (verdict == HttpParser.INVALID
+                        || !blocks.encode(out, at, head.headEnd(), h2.encoder(), block.clear())) {
+                    return INVALID;
+                }
+                at = head.headEnd();
+                headParsed();
+                if (!flushHead(h2, stream)) {
+                    return WAITING;
+                }
+            } else if (state == LENGTH) {
+                int n = (int) Math.min(remaining, end - at);
+                int sent = data(out, at, at + n, n == remaining, h2, stream);
+                at += sent;
+                remaining -= sent;
+                if (remaining == 0) {
+                    state = FINISHED;
+                } else if (sent < n || at == end) {
+                    return WAITING;
+                }
+            } else {
+                if (dataTo > dataFrom) {
+                    dataFrom += data(out, dataFrom, dataTo, false, h2, stream);
+                    if (dataFrom < dataTo) {
+                        return WAITING;
+                    }
+                }
+                int verdict = chunks.decode(out, at, end);
+                at = chunks.position();
+                if (verdict == ChunkedDecoder.DATA) {
+                    dataFrom = chunks.dataStart();
+                    dataTo = chunks.dataEnd();
+                } else if (verdict == ChunkedDecoder.DONE) {
+                    // trailers of an HTTP/1.1 upstream are dropped (RFC 9110 §6.5.1)
+                    if (!h2.endStream(stream)) {
+                        return WAITING;   // decoded DONE again next time
+                    }
+                    state = FINISHED;
+                } else {
+                    return verdict == ChunkedDecoder.INVALID ? INVALID : WAITING;
+                }
+            }
+        }
+    }
+
+    /** Balor's own error for a gRPC call: a trailers-only response, then the stream is done. */
+    void grpcError(int status, String message, Http2Connection h2, Http2Stream stream) {
+        block.clear();
+        Grpc.trailersOnly(h2.encoder(), block, status, message);
+        block.flip();
+        pending = true;
+        pendingEnd = true;
+        pendingState = FINISHED;
+        finalHeadSent = true;
+        flushHead(h2, stream);
+    }
+
+    /** The head just parsed (and encoded): what follows it. */
+    private void headParsed() {
+        int status = head.status();
+        boolean interim = status < 200;
+        boolean bodiless = !interim && (headRequest || status == 204 || status == 304
+                || !head.chunked() && head.contentLength() == 0);
+        block.flip();
+        pending = true;
+        pendingEnd = bodiless;
+        if (interim) {
+            pendingState = HEAD;
+            parser.reset();
+            head.reset();
+        } else {
+            finalHeadSent = true;
+            pendingState = bodiless ? FINISHED : head.chunked() ? CHUNKED : LENGTH;
+            remaining = head.contentLength();
+            if (pendingState == LENGTH && remaining < 0) {
+                pendingState = FINISHED;   // not a head Balor writes for an HTTP/1.1 client
+                pendingEnd = true;
+            }
+        }
+    }
+
+    private boolean flushHead(Http2Connection h2, Http2Stream stream) {
+        if (!h2.writeHeaders(stream, block, pendingEnd)) {
+            return false;
+        }
+        pending = false;
+        state = pendingState;
+        return true;
+    }
+
+    /** Sends {@code out[from, to)} as DATA (END_STREAM on the last when {@code end}); the octets sent. */
+    private static int data(ByteBuffer out, int from, int to, boolean end, Http2Connection h2, Http2Stream stream) {
+        int position = out.position();
+        int limit = out.limit();
+        out.limit(to).position(from);
+        int sent = h2.writeData(stream, out, end);
+        out.limit(limit).position(position);
+        return sent;
+    }
+
+    /** Moves {@code out[keep, position)} to the front; the decoder's indexes follow. */
+    private void compact(ByteBuffer out, int keep) {
+        if (keep == 0) {
+            return;
+        }
+        int position = out.position();
+        out.flip().position(keep);
+        out.compact();
+        at -= keep;
+        if (state == CHUNKED) {
+            chunks.compacted(keep);
+            dataFrom -= keep;
+            dataTo -= keep;
+        }
+        if (position == keep) {
+            out.clear();
+        }
+    }
+}

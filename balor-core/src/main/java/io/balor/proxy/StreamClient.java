@@ -1,0 +1,459 @@
+package io.balor.proxy;
+
+import io.balor.http.HttpLimits;
+import io.balor.http.HttpParser;
+import io.balor.http.Method;
+import io.balor.http2.Frames;
+import io.balor.http2.Http2Connection;
+import io.balor.http2.Http2Stream;
+import io.balor.http2.RequestHead;
+import io.balor.loop.EventLoop;
+import io.balor.loop.Timer;
+import io.balor.net.Connection;
+import io.balor.upstream.Upstream;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The client side of one HTTP/2 stream's exchange: the request as the HTTP/1.1 bytes an
+ * {@link HttpExchange} reads (its head from {@link RequestHead}, its body from the stream's DATA,
+ * chunked when it has no {@code content-length}), and the exchange's response sent back as the
+ * stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop thread;
+ * reused from stream to stream.
+ *
+ * <p>Flow control is the backpressure: the stream's window is given back for request octets
+ * only as the exchange takes them from {@link #clientIn()}, so that buffer holds at most the head
+ * and one window (its size, {@code Http2Limits.streamWindow}, is chosen to fit). What differs
+ * from an HTTP/1.1 client: there is no connection to close after a response (a stream is one
+ * exchange), a failure after the response head resets the stream (RST_STREAM), and a gRPC call
+ * gets Balor's own errors as a trailers-only response.
+ */
+final class StreamClient implements ExchangeClient {
+
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+    private final Http2Session session;
+    private final EventLoop loop;
+    private final RequestHead requestHead;
+    private final ResponseFrames response;
+    private final Timer timer = new Timer(this::onTimer, this::close);
+
+    private Http2Stream stream;
+    private HttpExchange exchange;
+    private ByteBuffer clientIn;
+    private int clientInStart;
+    private ByteBuffer out;
+    private HttpPolicy policy;
+    private long requestId;
+    private long started;
+    private boolean chunkedBody;
+    private boolean grpc;
+    private boolean exchangeOver;
+    private boolean responseDone;
+    private boolean closed;
+    /** Request body octets received and not yet given back to the stream's window. */
+    private int uncredited;
+    private long bytesFromClient;
+    private long bytesToClient;
+    private long loggedIn;
+    private long loggedOut;
+    private long lastActivity;
+
+    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits) {
+        this.session = session;
+        this.loop = loop;
+        this.requestHead = new RequestHead(limits.maxHead());
+        this.response = new ResponseFrames(limits);
+    }
+
+    /** Takes {@code stream}: its header block is being decoded into {@link #requestHead()}. */
+    void start(Http2Stream stream) {
+        this.stream = stream;
+        stream.attach(this);
+        requestHead.reset();
+        exchange = null;
+        clientIn = null;
+        clientInStart = 0;
+        out = null;
+        policy = null;
+        chunkedBody = false;
+        grpc = false;
+        exchangeOver = false;
+        responseDone = false;
+        closed = false;
+        uncredited = 0;
+        bytesFromClient = bytesToClient = loggedIn = loggedOut = 0;
+        started = loop.now();
+        lastActivity = started;
+    }
+
+    RequestHead requestHead() {
+        return requestHead;
+    }
+
+    /**
+     * The request's header block is decoded: the exchange starts, or the stream is refused (a
+     * malformed request is reset with PROTOCOL_ERROR; a list too large gets 431).
+     */
+    void headEnd(boolean endStream, boolean tooLarge, long id, HttpExchanges exchanges, SessionCounters counters,
+                 HttpContext context, Connection connection) {
+        Http2Connection h2 = session.h2();
+        requestId = id;
+        policy = context.policy();
+        ByteBuffer head = tooLarge ? null : requestHead.finish(!endStream);
+        if (policy == null || head == null && !tooLarge) {
+            h2.resetStream(stream, Frames.PROTOCOL_ERROR);
+            return;
+        }
+        clientIn = loop.buffers().acquire();
+        exchange = exchanges.acquire();
+        exchange.bind(this, counters, context, connection, timer, null);
+        if (tooLarge) {
+            fail(431);
+            return;
+        }
+        if (head.remaining() > clientIn.remaining()) {
+            fail(431);
+            return;
+        }
+        clientIn.put(head);
+        chunkedBody = requestHead.chunked(!endStream);
+        grpc = requestHead.grpc();
+        stream.declaredLength(requestHead.contentLength());
+        HttpParser parser = exchange.requestParser();
+        int verdict = parser.parse(clientIn, 0, clientIn.position(), exchange.request());
+        if (verdict != HttpParser.COMPLETE) {
+            fail(verdict == HttpParser.INVALID ? parser.errorStatus() : 400);
+            return;
+        }
+        response.reset(exchange.request().method() == Method.HEAD);
+        exchange.start(policy, started);
+    }
+
+    /** Request body octets from a DATA frame. */
+    void data(ByteBuffer in, int from, int length, boolean endStream) {
+        if (clientIn == null || exchangeOver) {
+            session.h2().consumed(stream, length);   // nobody will read them
+            return;
+        }
+        int need = length + (chunkedBody ? (length > 0 ? 12 : 0) + (endStream ? LAST_CHUNK.length : 0) : 0);
+        if (need > clientIn.remaining()) {
+            compactIn();
+        }
+        if (need > clientIn.remaining()) {
+            // tiny frames whose chunk framing outgrew the buffer while the upstream reads slowly
+            session.h2().resetStream(stream, Frames.ENHANCE_YOUR_CALM);
+            return;
+        }
+        if (chunkedBody && length > 0) {
+            chunkSize(length);
+        }
+        if (length > 0) {
+            clientIn.put(clientIn.position(), in, from, length);
+            clientIn.position(clientIn.position() + length);
+        }
+        if (chunkedBody && length > 0) {
+            clientIn.put((byte) '\r').put((byte) '\n');
+        }
+        if (chunkedBody && endStream) {
+            clientIn.put(LAST_CHUNK);
+        }
+        uncredited += length;
+        bytesFromClient += length;
+        touch();
+    }
+
+    /** Request trailers: the body ends (their fields are not forwarded to an HTTP/1.1 upstream). */
+    void trailersEnd() {
+        data(null, 0, 0, true);
+    }
+
+    /**
+     * Moves what can move: the exchange pumps, the response goes out as frames, and request
+     * octets the exchange took are given back to the stream's window.
+     */
+    void pump() {
+        if (exchange != null && !exchangeOver && exchange.forwarding()) {
+            exchange.pump();
+        }
+        if (exchange != null && !exchangeOver) {
+            exchange.flushUpstream();
+        }
+        sendResponse();
+        if (closed) {
+            return;
+        }
+        if (exchangeOver && !responseDone && response.idle() && (out == null || out.position() == 0)) {
+            close();   // the exchange ended without a whole response: the client must not take it for one
+            return;
+        }
+        credit();
+        releaseIfDone();
+    }
+
+    /** The upstream socket's interest: read while the response has room here, write what waits. */
+    void interest() {
+        if (exchange != null && !exchangeOver) {
+            exchange.interest(out == null ? Integer.MAX_VALUE : out.remaining());
+        }
+    }
+
+    private void sendResponse() {
+        if (responseDone || stream == null || out == null || closed) {
+            return;
+        }
+        int result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
+        if (closed) {
+            return;
+        }
+        if (result == ResponseFrames.INVALID) {
+            close();
+        } else if (result == ResponseFrames.DONE) {
+            responseDone = true;
+        }
+    }
+
+    private void credit() {
+        if (stream == null || uncredited == 0) {
+            return;
+        }
+        int pending = clientIn == null ? 0 : clientIn.position() - clientInStart;
+        int credit = Math.max(0, uncredited - pending);
+        if (credit > 0) {
+            uncredited -= credit;
+            session.h2().consumed(stream, credit);
+        }
+    }
+
+    private void chunkSize(int length) {
+        int digits = 0;
+        for (int v = length; v != 0; v >>>= 4) {
+            digits++;
+        }
+        for (int d = digits - 1; d >= 0; d--) {
+            clientIn.put(HEX[(length >>> (4 * d)) & 0xf]);
+        }
+        clientIn.put((byte) '\r').put((byte) '\n');
+    }
+
+    /** The stream is over on the HTTP/2 side: both ended it, or it was reset, or the connection went. */
+    void streamClosed(int errorCode) {
+        stream = null;
+        if (errorCode != Frames.NO_ERROR && exchange != null && !exchangeOver) {
+            exchange.clientGone();
+            exchange.close();
+            exchangeOver = true;
+        }
+        releaseIfDone();
+    }
+
+    /** Whether this client side is done with: the exchange over and the stream gone or finished. */
+    private void releaseIfDone() {
+        if (closed || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
+            return;
+        }
+        closed = true;
+        loop.timers().cancel(timer);
+        if (exchange != null) {
+            exchange.unbind();
+            exchange = null;
+        }
+        clientIn = release(clientIn);
+        out = release(out);
+        if (stream != null) {
+            stream.attach(null);
+            stream = null;
+        }
+        session.released(this);
+    }
+
+    private void onTimer() {
+        if (exchange != null && !exchangeOver) {
+            if (loop.now() - exchange.due() < 0) {
+                loop.timers().schedule(timer, exchange.due());
+                return;
+            }
+            exchange.timedOut(out != null && out.position() > 0);
+        }
+        session.streamReady(this);
+    }
+
+    // ---- ExchangeClient
+
+    @Override
+    public ByteBuffer clientIn() {
+        return clientIn;
+    }
+
+    @Override
+    public void clientIn(ByteBuffer buffer) {
+        clientIn = buffer;
+    }
+
+    @Override
+    public int clientInStart() {
+        return clientInStart;
+    }
+
+    @Override
+    public void clientInStart(int start) {
+        clientInStart = start;
+    }
+
+    @Override
+    public boolean closeAfter() {
+        return false;   // a stream is one exchange: nothing to close after it
+    }
+
+    @Override
+    public void closeAfter(boolean close) {
+    }
+
+    @Override
+    public HttpPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public long requestId() {
+        return requestId;
+    }
+
+    @Override
+    public long lastActivity() {
+        return lastActivity;
+    }
+
+    @Override
+    public boolean closed() {
+        return closed || exchangeOver;
+    }
+
+    @Override
+    public long takeBytesFromClient() {
+        long n = bytesFromClient - loggedIn;
+        loggedIn = bytesFromClient;
+        return n;
+    }
+
+    @Override
+    public long takeBytesToClient() {
+        long total = bytesToClient();
+        long n = total - loggedOut;
+        loggedOut = total;
+        return n;
+    }
+
+    @Override
+    public long bytesFromUpstream() {
+        return 0;
+    }
+
+    @Override
+    public void addBytesFromUpstream(long bytes) {
+        session.addBytesFromUpstream(bytes);
+    }
+
+    @Override
+    public ByteBuffer out() {
+        if (out == null) {
+            out = loop.buffers().acquire();
+        }
+        return out;
+    }
+
+    @Override
+    public long bytesToClient() {
+        return bytesToClient + (out == null ? 0 : out.position());
+    }
+
+    @Override
+    public void touch() {
+        lastActivity = loop.now();
+    }
+
+    @Override
+    public void armAt(long due) {
+        loop.timers().schedule(timer, due);
+    }
+
+    @Override
+    public void fail(int status) {
+        if (exchange == null || exchangeOver) {
+            return;
+        }
+        boolean relayed = response.started() || exchange.responseStarted();
+        exchange.dropUpstream();
+        if (relayed || stream == null) {
+            close();
+            return;
+        }
+        exchange.ended(status, loop.now() - started);
+        if (grpc) {
+            response.grpcError(status, "balor: HTTP " + status, session.h2(), stream);
+            responseDone = true;
+        } else {
+            ErrorResponse.write(out(), status, requestId, status == 503 ? 1 : 0);
+            response.reset(false);
+        }
+        exchangeOver = true;
+        session.streamReady(this);
+    }
+
+    @Override
+    public void close() {
+        if (stream != null && !responseDone) {
+            session.h2().resetStream(stream, Frames.INTERNAL_ERROR);   // calls streamClosed
+        }
+        if (exchange != null && !exchangeOver) {
+            exchange.close();
+            exchangeOver = true;
+        }
+        responseDone = true;
+        releaseIfDone();
+    }
+
+    @Override
+    public void closeWhenFlushed() {
+        if (exchange != null) {
+            exchange.dropUpstream();
+        }
+        exchangeOver = true;
+        session.streamReady(this);
+    }
+
+    @Override
+    public void exchangeDone() {
+        exchangeOver = true;
+        session.streamReady(this);
+    }
+
+    @Override
+    public void upstreamReady(int readyOps) {
+        if (exchange != null && !exchangeOver) {
+            exchange.upstreamReady(readyOps);
+        }
+        session.streamReady(this);
+    }
+
+    @Override
+    public void becomeTunnel(HttpPolicy exchangePolicy, Connection upstream, Upstream target, boolean extensions) {
+        upstream.close();   // no Upgrade is forwarded from HTTP/2: this cannot happen, and does nothing if it does
+        close();
+    }
+
+    @Override
+    public void compactIn() {
+        if (exchange != null) {
+            exchange.requestSide().compact(this, false);
+        }
+    }
+
+    private ByteBuffer release(ByteBuffer buffer) {
+        if (buffer != null) {
+            loop.buffers().release(buffer);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+package io.balor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.balor.config.BalorConfig;
+import io.balor.config.HttpSettings;
+import io.balor.config.ListenerConfig;
+import io.balor.config.PoolConfig;
+import io.balor.config.UpstreamConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/2 clients through Balor to HTTP/1.1 upstreams: h2c with prior knowledge on a plain
+ * listener with {@code http2: true}, driven by curl, nghttp and h2load (installed by scripts/test).
+ */
+class Http2ProxyTest {
+
+    private final TestResources resources = new TestResources();
+
+    @AfterEach
+    void close() throws Exception {
+        resources.close();
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " ends");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
+        return out;
+    }
+
+    private int start(HttpUpstream upstream, Boolean http2) throws Exception {
+        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "app")
+                .withHttp(HttpSettings.DEFAULT.withHttp2(http2));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(upstream.address()))))));
+        return balor.boundAddress("web").getPort();
+    }
+
+    @Test
+    void curlGetsAndPostsWithPriorKnowledge() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        int port = start(app, true);
+        String url = "http://127.0.0.1:" + port;
+        assertEquals("app GET /hello 0", run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", url + "/hello"));
+        assertEquals("HTTP/2 200", run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-o", "/dev/null",
+                "-w", "HTTP/%{http_version} %{http_code}", url + "/v").trim());
+        assertEquals("app POST /up 5", run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge",
+                "--data-binary", "hello", url + "/up"));
+        HttpUpstream.Seen post = app.seen().get(app.seen().size() - 1);
+        assertEquals("hello", new String(post.body(), StandardCharsets.US_ASCII));
+        assertEquals("127.0.0.1:" + port, post.header("Host"));
+        String big = run("sh", "-c", "head -c 300000 /dev/zero | curl -sS --max-time 20 --http2-prior-knowledge"
+                + " -H 'Transfer-Encoding:' --data-binary @- " + url + "/big");
+        assertEquals("app POST /big 300000", big);
+    }
+
+    @Test
+    void withoutTheSwitchAPlainListenerSpeaksHttp11Only() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        int port = start(app, null);
+        Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "5", "--http2-prior-knowledge",
+                "http://127.0.0.1:" + port + "/x").redirectErrorStream(true).start();
+        curl.getInputStream().readAllBytes();
+        assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(curl.exitValue() != 0, "no HTTP/2 without http2: true on a plain listener");
+        assertEquals("app GET /x 0", run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/x"));
+    }
+
+    @Test
+    void nghttpAndH2loadMultiplexMany() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        int port = start(app, true);
+        String url = "http://127.0.0.1:" + port;
+        List<String> command = new ArrayList<>(List.of("nghttp", "-n", "-s"));
+        for (int i = 0; i < 20; i++) {
+            command.add(url + "/n" + i);
+        }
+        String stats = run(command.toArray(String[]::new));
+        assertTrue(stats.contains("/n19"), stats);
+        String load = run("h2load", "-n", "300", "-c", "3", "-m", "10", url + "/load");
+        assertTrue(load.contains("300 succeeded"), load);
+    }
+}
