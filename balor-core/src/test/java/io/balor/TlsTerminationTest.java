@@ -146,8 +146,32 @@ class TlsTerminationTest {
     }
 
     @Test
-    void alpnPicksHttp11AndIgnoresAnOfferOfH2Alone() throws Exception {
+    void alpnPicksHttp2FirstAndJdkAndCurlSpeakIt() throws Exception {
         int port = port(start(BalorOptions.defaults().withLoops(1), tls("web")));
+        String resolve = "a.example:" + port + ":127.0.0.1";
+        TlsClients.Run verbose = TlsClients.curl(dir, "-v", "-o", "/dev/null", "--cacert", caFile.toString(),
+                "--resolve", resolve, "https://a.example:" + port + "/alpn");
+        assertTrue(verbose.has("ALPN: server accepted h2"), verbose.toString());
+        TlsClients.Run curl = TlsClients.curl(dir, "--cacert", caFile.toString(), "-w", "[%{http_version} %{num_connects}]",
+                "--resolve", resolve, "https://a.example:" + port + "/alpn", "https://a.example:" + port + "/again");
+        assertEquals("app GET /alpn 0[2 1]app GET /again 0[2 0]", curl.output(), curl.toString());
+        assertTrue(sClient(port, null, "-alpn", "http/1.1").has("ALPN protocol: http/1.1"), "HTTP/1.1 when only it is offered");
+
+        HttpClient client = HttpClient.newBuilder().sslContext(TlsClients.trusting(caFile))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                + "/jdk")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, response.version());
+        assertEquals("app GET /jdk 0", response.body());
+        HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                + "/jdk-post")).timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("app POST /jdk-post 100000", posted.body());
+    }
+
+    @Test
+    void withHttp2OffAlpnPicksHttp11AndIgnoresAnOfferOfH2Alone() throws Exception {
+        int port = port(start(BalorOptions.defaults().withLoops(1), tls("web").withHttp(HttpSettings.DEFAULT.withHttp2(false))));
         String resolve = "a.example:" + port + ":127.0.0.1";
         TlsClients.Run verbose = TlsClients.curl(dir, "-v", "-o", "/dev/null", "--cacert", caFile.toString(),
                 "--resolve", resolve, "https://a.example:" + port + "/alpn");

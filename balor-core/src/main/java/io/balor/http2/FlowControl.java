@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
  */
 final class FlowControl {
 
+    /** Octets of one WINDOW_UPDATE frame. */
+    private static final int UPDATE = Frames.HEADER_LENGTH + 4;
+
     private final ByteBuffer out;
     private final int connectionWindow;
     private final int streamWindow;
@@ -60,21 +63,39 @@ final class FlowControl {
         return true;
     }
 
-    /** {@code count} octets were passed on (or dropped): the peer may send them again. {@code stream} may be null. */
+    /**
+     * {@code count} octets were passed on (or dropped): the peer may send them again. {@code stream}
+     * may be null. What has no room in the output yet stays owed ({@link #flushOwed}).
+     */
     void giveBack(Http2Stream stream, int count) {
         consumed += count;
-        if (consumed >= connectionWindow / 2) {
+        if (stream != null && (stream.state == Http2Stream.OPEN || stream.state == Http2Stream.HALF_CLOSED_LOCAL)) {
+            stream.consumed += count;
+        }
+        flush(stream);
+    }
+
+    /** Writes the WINDOW_UPDATEs that are due and fit, for the connection and every stream. */
+    void flushOwed(StreamTable streams) {
+        flush(null);
+        for (int i = 0; i < streams.capacity(); i++) {
+            if (streams.slot(i).consumed > 0) {
+                flush(streams.slot(i));
+            }
+        }
+    }
+
+    private void flush(Http2Stream stream) {
+        if (consumed >= connectionWindow / 2 && out.remaining() >= UPDATE) {
             Frames.windowUpdate(out, 0, consumed);
             receiveWindow += consumed;
             consumed = 0;
         }
-        if (stream != null && (stream.state == Http2Stream.OPEN || stream.state == Http2Stream.HALF_CLOSED_LOCAL)) {
-            stream.consumed += count;
-            if (stream.consumed >= streamWindow / 2) {
-                Frames.windowUpdate(out, stream.id, stream.consumed);
-                stream.receiveWindow += stream.consumed;
-                stream.consumed = 0;
-            }
+        if (stream != null && stream.consumed >= streamWindow / 2 && out.remaining() >= UPDATE
+                && (stream.state == Http2Stream.OPEN || stream.state == Http2Stream.HALF_CLOSED_LOCAL)) {
+            Frames.windowUpdate(out, stream.id, stream.consumed);
+            stream.receiveWindow += stream.consumed;
+            stream.consumed = 0;
         }
     }
 

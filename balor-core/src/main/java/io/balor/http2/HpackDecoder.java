@@ -124,6 +124,18 @@ public final class HpackDecoder {
         if (index == 0) {
             return refuse("index 0");
         }
+        if (tooLarge) {
+            // past the limit a reference is only counted: copying it would let one octet cost a
+            // table entry's worth of work (the "HPACK bomb")
+            if (index > StaticTable.LENGTH + table.length()) {
+                return refuse("index " + index + " past both tables (" + (StaticTable.LENGTH + table.length()) + " entries)");
+            }
+            listSize += (index <= StaticTable.LENGTH
+                    ? StaticTable.name((int) index).length + StaticTable.value((int) index).length
+                    : table.nameLength((int) (index - StaticTable.LENGTH))
+                            + table.valueLength((int) (index - StaticTable.LENGTH))) + DynamicTable.ENTRY_OVERHEAD;
+            return true;
+        }
         int nameFrom = out;
         int nameLength = copyName(index);
         if (nameLength < 0) {

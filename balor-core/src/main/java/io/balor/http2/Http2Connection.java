@@ -48,13 +48,24 @@ public final class Http2Connection {
     private final PeerBudget resets;
     private final PeerBudget glitches;
     private final DiscardingSink discard = new DiscardingSink();
+    private final RecentStreams recent = new RecentStreams();
+    /** RST_STREAM frames owed for want of room in the output: stream id, error code, ... */
+    private final int[] owedResets;
+    private int owedResetCount;
+    private boolean goAwayOwed;
+    private int goAwayCode;
 
     private int prefaceMatched;
     private boolean settingsReceived;
     private int lastStreamId;
     private boolean goAwaySent;
+    /** The last stream id of the GOAWAY sent, never raised after (§6.8); -1 before one. */
+    private int goAwayLastId = -1;
+    /** The client acknowledged this side's SETTINGS: its stream window binds from then on (§6.5.3). */
+    private boolean settingsAcked;
     private boolean goAwayReceived;
     private boolean failed;
+    private boolean held;
     private String problem;
 
     public Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
@@ -67,6 +78,7 @@ public final class Http2Connection {
         this.resets = new PeerBudget(1000, 33, nowNanos);
         this.glitches = new PeerBudget(1000, 100, nowNanos);
         this.flow = new FlowControl(limits, out);
+        this.owedResets = new int[2 * (limits.maxConcurrentStreams() + RecentStreams.SIZE)];
     }
 
     /** Writes this side's SETTINGS and opens the connection window (§3.4): call once, first. */
@@ -81,6 +93,14 @@ public final class Http2Connection {
     /** Whether the connection is over: flush the output, then close. */
     public boolean closed() {
         return failed || (goAwaySent || goAwayReceived) && streams.open() == 0;
+    }
+
+    /**
+     * Whether the last {@link #receive} left frames unread for want of room in the output: once
+     * the output has drained, call it again, as no new octet may come to prompt it.
+     */
+    public boolean held() {
+        return held;
     }
 
     /** Why the connection failed, or null. */
@@ -102,10 +122,16 @@ public final class Http2Connection {
      * what is left (a part of a frame, or frames not yet read) stays in {@code in}.
      */
     public void receive(ByteBuffer in, long nowNanos) {
+        held = false;
+        flushOwed();
         if (prefaceMatched < Frames.CLIENT_PREFACE.length && !matchPreface(in)) {
             return;
         }
-        while (!failed && out.remaining() >= CONTROL_ROOM) {
+        while (!failed) {
+            if (out.remaining() < CONTROL_ROOM) {
+                held = in.hasRemaining();   // frames wait for the output to drain: call again then
+                return;
+            }
             int result = reader.next(in);
             if (result == FrameReader.NEED_MORE) {
                 return;
@@ -123,6 +149,10 @@ public final class Http2Connection {
                 return;
             }
             if (result == FrameReader.STREAM_ERROR) {
+                if (reader.streamId() > lastStreamId) {
+                    fail(reader.errorCode(), reader.problem() + " on idle stream " + reader.streamId());   // §5.1
+                    return;
+                }
                 streamError(reader.streamId(), reader.errorCode(), nowNanos);
                 continue;
             }
@@ -186,6 +216,10 @@ public final class Http2Connection {
 
     private void settings(ByteBuffer in) {
         if (reader.hasFlag(Frames.ACK)) {
+            if (!settingsAcked) {
+                settingsAcked = true;
+                ackedWindows();
+            }
             return;
         }
         settingsReceived = true;
@@ -201,6 +235,28 @@ public final class Http2Connection {
             return;
         }
         Frames.settingsAck(out);
+    }
+
+    /**
+     * The client applies this side's SETTINGS from now on: streams opened before, with the RFC's
+     * default window, keep what they were given less the difference (§6.9.2).
+     */
+    private void ackedWindows() {
+        int cut = Frames.DEFAULT_WINDOW - limits.streamWindow();
+        if (cut <= 0) {
+            return;
+        }
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
+            if (stream.state != Http2Stream.IDLE) {
+                stream.receiveWindow -= cut;
+            }
+        }
+    }
+
+    /** What a stream opened now may receive before a WINDOW_UPDATE: the default until the ACK. */
+    private int openingWindow() {
+        return settingsAcked ? limits.streamWindow() : Math.max(limits.streamWindow(), Frames.DEFAULT_WINDOW);
     }
 
     /** §6.9.2: a new initial window moves every stream's send window by the difference. */
@@ -227,16 +283,25 @@ public final class Http2Connection {
                 && (in.getInt(reader.payloadFrom() - 5) & Integer.MAX_VALUE) == id;   // §5.3.1: a stream error
         Http2Stream stream = streams.find(id);
         boolean trailers = stream != null;
+        boolean ignored = false;
         if (stream == null && id <= lastStreamId) {
-            fail(Frames.STREAM_CLOSED, "HEADERS on closed stream " + id);
-            return;
+            int ended = recent.find(id);
+            if (ended < 0) {
+                fail(Frames.PROTOCOL_ERROR, "HEADERS on stream " + id + ", below the last opened");   // §5.1.1
+                return;
+            }
+            if (ended == 0) {
+                fail(Frames.STREAM_CLOSED, "HEADERS on closed stream " + id);
+                return;
+            }
+            ignored = true;   // this side ended it: frames in flight are decoded and dropped (§5.1)
         }
         if (stream == null && (id & 1) == 0) {
             fail(Frames.PROTOCOL_ERROR, "HEADERS on even stream " + id);
             return;
         }
-        if (!block.begin(id, reader.hasFlag(Frames.END_STREAM), trailers, selfDependent ? Frames.PROTOCOL_ERROR : 0,
-                in, reader.payloadFrom(), reader.payloadLength())) {
+        if (!block.begin(id, reader.hasFlag(Frames.END_STREAM), trailers || ignored,
+                selfDependent ? Frames.PROTOCOL_ERROR : 0, in, reader.payloadFrom(), reader.payloadLength())) {
             calm("a header block over " + 2 * limits.maxHeaderListSize() + " octets");
             return;
         }
@@ -272,23 +337,27 @@ public final class Http2Connection {
             lastStreamId = id;
         }
         if (block.streamError() != 0) {
-            decodeOnly();
-            streamError(id, block.streamError(), now);
+            if (decodeOnly()) {
+                streamError(id, block.streamError(), now);
+            }
             return;
         }
         Http2Stream stream = block.trailers() ? streams.find(id) : null;
         if (stream == null && !block.trailers()) {
-            stream = goAwaySent ? null : streams.open(id, peer.initialWindow, limits.streamWindow());
+            stream = goAwaySent ? null : streams.open(id, peer.initialWindow, openingWindow());
             if (stream == null && !goAwaySent) {
-                decodeOnly();
-                streamError(id, Frames.REFUSED_STREAM, now);   // §5.1.2: over the concurrency limit
+                if (decodeOnly()) {
+                    streamError(id, Frames.REFUSED_STREAM, now);   // §5.1.2: over the concurrency limit
+                }
                 return;
+            }
+            if (stream == null) {
+                recent.ended(id, true);   // after GOAWAY: ignored, and so are its later frames (§6.8)
             }
         }
         if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE || (stream.trailers || block.trailers())
                 && !endStream) {
-            decodeOnly();
-            if (stream != null) {
+            if (decodeOnly() && stream != null) {
                 streamError(id, stream.state == Http2Stream.HALF_CLOSED_REMOTE ? Frames.STREAM_CLOSED
                         : Frames.PROTOCOL_ERROR, now);   // trailers must end the stream (§8.1)
             }
@@ -302,20 +371,27 @@ public final class Http2Connection {
             return;
         }
         block.end();
+        if (stream.id != id || stream.state == Http2Stream.IDLE) {
+            return;   // the handler reset it while its fields came
+        }
         if (endStream) {
             remoteEnded(stream);
         }
         handler.onHeadersEnd(stream, endStream, decoder.listTooLarge());
-        closeIfDone(stream, Frames.NO_ERROR);
+        if (stream.id == id) {
+            closeIfDone(stream, Frames.NO_ERROR);
+        }
     }
 
-    /** Keeps HPACK's table in step with the peer's for a block whose stream is not served. */
-    private void decodeOnly() {
+    /** Keeps HPACK's table in step with the peer's for a block whose stream is not served; false if that failed. */
+    private boolean decodeOnly() {
         int result = decoder.decode(block.bytes(), 0, block.length(), discard);
         block.end();
         if (result != HpackDecoder.OK) {
             fail(Frames.COMPRESSION_ERROR, decoder.problem());
+            return false;
         }
+        return true;
     }
 
     private void data(ByteBuffer in, long now) {
@@ -333,7 +409,9 @@ public final class Http2Connection {
         Http2Stream stream = streams.find(id);
         if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE) {
             flow.giveBack(null, length);   // §6.9: counted for the connection all the same
-            streamError(id, Frames.STREAM_CLOSED, now);
+            if (stream != null || recent.find(id) != 1) {
+                streamError(id, Frames.STREAM_CLOSED, now);
+            }   // else: in flight when this side ended the stream, dropped (§5.1)
             return;
         }
         if (!FlowControl.received(stream, length)) {
@@ -412,6 +490,10 @@ public final class Http2Connection {
      * it again would lose a size update it carries).
      */
     public boolean writeHeaders(Http2Stream stream, ByteBuffer headerBlock, boolean endStream) {
+        flushOwed();
+        if (!sendable(stream)) {
+            return false;
+        }
         if (out.remaining() - CONTROL_ROOM < Frames.headersLength(headerBlock.remaining(), peer.maxFrameSize)) {
             return false;
         }
@@ -428,6 +510,10 @@ public final class Http2Connection {
      * or for the output to drain).
      */
     public int writeData(Http2Stream stream, ByteBuffer src, boolean endStream) {
+        flushOwed();
+        if (!sendable(stream)) {
+            return 0;
+        }
         int sent = 0;
         while (true) {
             long allowed = flow.sendable(stream, peer.maxFrameSize);
@@ -455,7 +541,7 @@ public final class Http2Connection {
 
     /** Ends the stream with an empty DATA frame (END_STREAM); false when the output has no room yet. */
     public boolean endStream(Http2Stream stream) {
-        if (out.remaining() - CONTROL_ROOM < Frames.HEADER_LENGTH) {
+        if (!sendable(stream) || out.remaining() - CONTROL_ROOM < Frames.HEADER_LENGTH) {
             return false;
         }
         Frames.header(out, 0, Frames.DATA, Frames.END_STREAM, stream.id());
@@ -465,7 +551,14 @@ public final class Http2Connection {
 
     /** The application passed on {@code count} octets of the stream's DATA: the peer may send them again. */
     public void consumed(Http2Stream stream, int count) {
-        flow.giveBack(stream, count);
+        if (count > 0) {
+            flow.giveBack(stream.state == Http2Stream.IDLE ? null : stream, count);
+        }
+    }
+
+    /** Whether this side may still send on the stream: open, or half-closed by the client only. */
+    private static boolean sendable(Http2Stream stream) {
+        return stream.state == Http2Stream.OPEN || stream.state == Http2Stream.HALF_CLOSED_REMOTE;
     }
 
     /** Resets the stream with {@code errorCode} (CANCEL, INTERNAL_ERROR ...) and closes it. */
@@ -473,8 +566,37 @@ public final class Http2Connection {
         if (stream.state == Http2Stream.IDLE || stream.state == Http2Stream.CLOSED) {
             return;
         }
-        Frames.rstStream(out, stream.id, errorCode);
+        reset(stream.id, errorCode);
+        recent.ended(stream.id, true);
         close(stream, errorCode);
+    }
+
+    /** Writes RST_STREAM, or owes it while the output has no room. */
+    private void reset(int id, int errorCode) {
+        if (out.remaining() >= Frames.HEADER_LENGTH + 4 && owedResetCount == 0) {
+            Frames.rstStream(out, id, errorCode);
+        } else if (owedResetCount < owedResets.length) {
+            owedResets[owedResetCount++] = id;
+            owedResets[owedResetCount++] = errorCode;
+        }   // else more resets owed than streams there can be: the connection is beyond saving anyway
+    }
+
+    /** Writes what was owed for want of room (GOAWAY, RST_STREAMs, WINDOW_UPDATEs) as far as there is room now. */
+    private void flushOwed() {
+        if (goAwayOwed && out.remaining() >= Frames.HEADER_LENGTH + 8) {
+            goAwayOwed = false;
+            Frames.goAway(out, goAwayLastId, goAwayCode);
+        }
+        int i = 0;
+        while (i < owedResetCount && out.remaining() >= Frames.HEADER_LENGTH + 4) {
+            Frames.rstStream(out, owedResets[i], owedResets[i + 1]);
+            i += 2;
+        }
+        if (i > 0) {
+            System.arraycopy(owedResets, i, owedResets, 0, owedResetCount - i);
+            owedResetCount -= i;
+        }
+        flow.flushOwed(streams);
     }
 
     /**
@@ -483,8 +605,20 @@ public final class Http2Connection {
      */
     public void goAway() {
         if (!goAwaySent && !failed) {
-            goAwaySent = true;
-            Frames.goAway(out, lastStreamId, Frames.NO_ERROR);
+            sendGoAway(Frames.NO_ERROR);
+        }
+    }
+
+    /** §6.8: GOAWAY with the last stream id, which a later one never raises; owed if there is no room. */
+    private void sendGoAway(int errorCode) {
+        goAwaySent = true;
+        goAwayLastId = goAwayLastId < 0 ? lastStreamId : Math.min(goAwayLastId, lastStreamId);
+        goAwayCode = errorCode;
+        if (out.remaining() >= Frames.HEADER_LENGTH + 8) {
+            Frames.goAway(out, goAwayLastId, errorCode);
+            goAwayOwed = false;
+        } else {
+            goAwayOwed = true;
         }
     }
 
@@ -504,6 +638,9 @@ public final class Http2Connection {
     }
 
     private void close(Http2Stream stream, int errorCode) {
+        if (errorCode == Frames.NO_ERROR) {
+            recent.ended(stream.id, false);
+        }
         stream.state = Http2Stream.CLOSED;
         handler.onClosed(stream, errorCode);
         streams.free(stream);
@@ -522,12 +659,16 @@ public final class Http2Connection {
     }
 
     private void streamError(int id, int errorCode, long now) {
-        Frames.rstStream(out, id, errorCode);
+        reset(id, errorCode);
+        recent.ended(id, true);
         Http2Stream stream = streams.find(id);
         if (stream != null) {
             close(stream, errorCode);
-        }
-        if (!glitches.take(now)) {
+            // a stream the client made this side reset costs as one it reset itself ("MadeYouReset")
+            if (!resets.take(now)) {
+                calm("streams reset faster than 33 a second after the first 1000");
+            }
+        } else if (!glitches.take(now)) {
             calm("too many streams in error");
         }
     }
@@ -542,7 +683,7 @@ public final class Http2Connection {
         }
         failed = true;
         problem = Frames.errorName(errorCode) + ": " + why;
-        Frames.goAway(out, lastStreamId, errorCode);
+        sendGoAway(errorCode);
         for (int i = 0; i < streams.capacity(); i++) {
             Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE) {

@@ -222,10 +222,24 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
                 active.get(i).pump();
             }
         }
-        flush();
+        int written = flush();
         if (!closed && (h2.closed() && out.position() == 0 || clientEof)) {
             close();
+        } else if (h2.held() && out.position() == 0 || written > 0 && responsesWaiting()) {
+            // The flush made room that frames waiting in the input, or responses waiting for the
+            // output, can use now: no event will say so (the socket stays writable, the upstream
+            // is not read while a stream's response buffer is full, the client waits for data).
+            again = true;
         }
+    }
+
+    private boolean responsesWaiting() {
+        for (int i = 0; i < active.size(); i++) {
+            if (active.get(i).responseWaiting()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void interest() {
@@ -236,11 +250,13 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         }
     }
 
-    private void flush() {
+    /** Writes what waits for the client; the octets written. */
+    private int flush() {
+        int n = 0;
         try {
             if (out.position() > 0) {
                 out.flip();
-                int n = client.write(out);
+                n = client.write(out);
                 out.compact();
                 if (n > 0) {
                     counters.sent(n);
@@ -251,6 +267,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         } catch (IOException e) {
             close();
         }
+        return n;
     }
 
     private void touch() {

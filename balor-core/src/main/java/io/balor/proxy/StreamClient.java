@@ -44,6 +44,8 @@ final class StreamClient implements ExchangeClient {
     private ByteBuffer clientIn;
     private int clientInStart;
     private ByteBuffer out;
+    /** Request octets that did not fit {@link #clientIn} yet, or null (see {@link #spill()}). */
+    private ByteBuffer spill;
     private HttpPolicy policy;
     private long requestId;
     private long started;
@@ -76,6 +78,9 @@ final class StreamClient implements ExchangeClient {
         clientIn = null;
         clientInStart = 0;
         out = null;
+        if (spill != null) {
+            spill.clear();
+        }
         policy = null;
         chunkedBody = false;
         grpc = false;
@@ -138,30 +143,58 @@ final class StreamClient implements ExchangeClient {
             return;
         }
         int need = length + (chunkedBody ? (length > 0 ? 12 : 0) + (endStream ? LAST_CHUNK.length : 0) : 0);
-        if (need > clientIn.remaining()) {
-            compactIn();
+        if (spill == null || spill.position() == 0) {
+            if (need > clientIn.remaining()) {
+                compactIn();
+            }
         }
-        if (need > clientIn.remaining()) {
-            // tiny frames whose chunk framing outgrew the buffer while the upstream reads slowly
+        ByteBuffer to = (spill == null || spill.position() == 0) && need <= clientIn.remaining() ? clientIn : spill();
+        if (need > to.remaining()) {
+            // tiny frames whose chunk framing outgrew the buffers while the upstream reads slowly
             session.h2().resetStream(stream, Frames.ENHANCE_YOUR_CALM);
             return;
         }
         if (chunkedBody && length > 0) {
-            chunkSize(length);
+            chunkSize(to, length);
         }
         if (length > 0) {
-            clientIn.put(clientIn.position(), in, from, length);
-            clientIn.position(clientIn.position() + length);
+            to.put(to.position(), in, from, length);
+            to.position(to.position() + length);
         }
         if (chunkedBody && length > 0) {
-            clientIn.put((byte) '\r').put((byte) '\n');
+            to.put((byte) '\r').put((byte) '\n');
         }
         if (chunkedBody && endStream) {
-            clientIn.put(LAST_CHUNK);
+            to.put(LAST_CHUNK);
         }
         uncredited += length;
         bytesFromClient += length;
         touch();
+    }
+
+    /**
+     * Where request octets wait when the request buffer is full: a client may send a whole
+     * default window (65535) before it has seen this side's smaller one. Made once, kept.
+     */
+    private ByteBuffer spill() {
+        if (spill == null) {
+            spill = ByteBuffer.allocate(2 * Frames.DEFAULT_WINDOW);
+        }
+        return spill;
+    }
+
+    /** Moves what waits in the spill into the request buffer as far as it has room. */
+    private void drainSpill() {
+        if (spill == null || spill.position() == 0 || clientIn == null) {
+            return;
+        }
+        compactIn();
+        spill.flip();
+        int n = Math.min(spill.remaining(), clientIn.remaining());
+        clientIn.put(clientIn.position(), spill, spill.position(), n);
+        clientIn.position(clientIn.position() + n);
+        spill.position(n);
+        spill.compact();
     }
 
     /** Request trailers: the body ends (their fields are not forwarded to an HTTP/1.1 upstream). */
@@ -174,22 +207,31 @@ final class StreamClient implements ExchangeClient {
      * octets the exchange took are given back to the stream's window.
      */
     void pump() {
-        if (exchange != null && !exchangeOver && exchange.forwarding()) {
-            exchange.pump();
-        }
-        if (exchange != null && !exchangeOver) {
-            exchange.flushUpstream();
-        }
-        sendResponse();
-        if (closed) {
-            return;
-        }
+        boolean moved;
+        do {   // what the frames took from the response buffer makes room for more of the upstream's
+            drainSpill();
+            if (exchange != null && !exchangeOver && exchange.forwarding()) {
+                exchange.pump();
+            }
+            if (exchange != null && !exchangeOver) {
+                exchange.flushUpstream();
+            }
+            moved = sendResponse();
+            if (closed) {
+                return;
+            }
+        } while (moved && exchange != null && !exchangeOver);
         if (exchangeOver && !responseDone && response.idle() && (out == null || out.position() == 0)) {
             close();   // the exchange ended without a whole response: the client must not take it for one
             return;
         }
         credit();
         releaseIfDone();
+    }
+
+    /** Whether response octets wait here for frames to carry them. */
+    boolean responseWaiting() {
+        return !responseDone && out != null && out.position() > 0;
     }
 
     /** The upstream socket's interest: read while the response has room here, write what waits. */
@@ -199,26 +241,32 @@ final class StreamClient implements ExchangeClient {
         }
     }
 
-    private void sendResponse() {
+    /** Sends what the response buffer holds as frames; whether it took any of it. */
+    private boolean sendResponse() {
         if (responseDone || stream == null || out == null || closed) {
-            return;
+            return false;
         }
+        int before = out.position();
         int result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
         if (closed) {
-            return;
+            return false;
         }
         if (result == ResponseFrames.INVALID) {
             close();
-        } else if (result == ResponseFrames.DONE) {
+            return false;
+        }
+        if (result == ResponseFrames.DONE) {
             responseDone = true;
         }
+        return out.position() < before;
     }
 
     private void credit() {
         if (stream == null || uncredited == 0) {
             return;
         }
-        int pending = clientIn == null ? 0 : clientIn.position() - clientInStart;
+        int pending = (clientIn == null ? 0 : clientIn.position() - clientInStart)
+                + (spill == null ? 0 : spill.position());
         int credit = Math.max(0, uncredited - pending);
         if (credit > 0) {
             uncredited -= credit;
@@ -226,15 +274,15 @@ final class StreamClient implements ExchangeClient {
         }
     }
 
-    private void chunkSize(int length) {
+    private static void chunkSize(ByteBuffer to, int length) {
         int digits = 0;
         for (int v = length; v != 0; v >>>= 4) {
             digits++;
         }
         for (int d = digits - 1; d >= 0; d--) {
-            clientIn.put(HEX[(length >>> (4 * d)) & 0xf]);
+            to.put(HEX[(length >>> (4 * d)) & 0xf]);
         }
-        clientIn.put((byte) '\r').put((byte) '\n');
+        to.put((byte) '\r').put((byte) '\n');
     }
 
     /** The stream is over on the HTTP/2 side: both ended it, or it was reset, or the connection went. */

@@ -45,7 +45,8 @@ class Http2ConformanceTest {
         "RST_STREAM on an idle stream|000004 03 00 00000001 00000008|GOAWAY 0 PROTOCOL_ERROR",
         "WINDOW_UPDATE on an idle stream|000004 08 00 00000001 00000001|GOAWAY 0 PROTOCOL_ERROR",
         "DATA on an idle stream|000001 00 00 00000003 78|GOAWAY 0 PROTOCOL_ERROR",
-        "a lower stream id after a higher one|GET3 GET1|GOAWAY 3 STREAM_CLOSED",
+        "a lower stream id never opened|GET3 GET1|GOAWAY 3 PROTOCOL_ERROR",
+        "HEADERS on a stream that ended normally|GET1E|",
         "an even stream id|000005 01 05 00000002 8287840100|GOAWAY 0 PROTOCOL_ERROR",
         "WINDOW_UPDATE on a reset stream is ignored|GET1 000004 03 00 00000001 00000008 000004 08 00 00000001 00000001|",
         // §5.3.1 priority

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class Http2ConnectionTest {
 
     /** Records what the connection tells the application, one line per event. */
-    static final class Events implements StreamHandler {
+    static class Events implements StreamHandler {
         final List<String> lines = new ArrayList<>();
         final List<Http2Stream> writable = new ArrayList<>();
         Http2Stream last;
@@ -286,7 +286,17 @@ class Http2ConnectionTest {
     @Test
     void flowControlOfTheRequestBody() {
         Http2Limits limits = new Http2Limits(10, 100, Frames.DEFAULT_WINDOW, 16384, 4096);
+        Peer early = new Peer(limits).hello();
+        early.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/", ":authority", "a.test");
+        early.data(1, "e".repeat(1000), false).send();
+        assertEquals(List.of("SETTINGS 4", "SETTINGS ACK"), early.replies(),
+                "before the client acknowledged the SETTINGS, a stream may take the RFC's default window");
+        Frames.settingsAck(early.toServer);
+        early.data(1, "f", false).send();
+        assertEquals(List.of("RST_STREAM 1 FLOW_CONTROL_ERROR"), early.replies(), "after it, 100 less the 1000 taken");
+
         Peer peer = new Peer(limits).hello();
+        Frames.settingsAck(peer.toServer);
         peer.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/", ":authority", "a.test");
         peer.data(1, "x".repeat(60), false).send();
         Http2Stream stream = peer.events.last;
@@ -332,7 +342,7 @@ class Http2ConnectionTest {
         Peer peer = new Peer().hello().get(5).send();
         peer.get(3).send();
         assertTrue(peer.connection.closed());
-        assertEquals("STREAM_CLOSED: HEADERS on closed stream 3", peer.connection.problem());
+        assertEquals("PROTOCOL_ERROR: HEADERS on stream 3, below the last opened", peer.connection.problem());
 
         peer = new Peer().hello().get(2).send();
         assertEquals("PROTOCOL_ERROR: HEADERS on even stream 2", peer.connection.problem());

@@ -108,6 +108,12 @@ final class StateFields {
         return value.textValue();
     }
 
+    /** A boolean field, or null when absent (the config's default applies). */
+    Boolean optionalBool(JsonNode node, String key, String path) {
+        JsonNode value = node.get(key);
+        return value == null || value.isNull() ? null : bool(node, key, path, false);
+    }
+
     boolean bool(JsonNode node, String key, String path, boolean absent) {
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {

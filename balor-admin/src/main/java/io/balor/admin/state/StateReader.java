@@ -85,10 +85,10 @@ final class StateReader {
     static final List<String> LISTENER_KEYS = List.of(
             "name", "listen", "protocol", "enabled", "pool", "upstreams", "max_connections", "timeouts", "tls",
             "host_routes", "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts",
-            "websocket_max_frame_bytes", "rate_limit", "proxy_protocol");
+            "websocket_max_frame_bytes", "http2", "rate_limit", "proxy_protocol");
     /** The listener keys that only an http listener may have ({@code host_routes} is for both). */
     static final List<String> HTTP_LISTENER_KEYS = List.of(
-            "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes");
+            "sticky", "max_body_bytes", "trust_forwarded", "http_timeouts", "websocket_max_frame_bytes", "http2");
     static final List<String> ROUTE_KEYS = List.of("host", "pool", "path_prefix", "tls", "rate_limit", "acme");
     static final List<String> ACME_KEYS = List.of("email", "directory_url", "challenge", "provider", "label",
             "accept_terms");
@@ -259,7 +259,8 @@ final class StateReader {
                 fields.bool(node, "trust_forwarded", path, false),
                 readHttpTimeouts(node.get("http_timeouts"), path + ".http_timeouts"),
                 fields.number(node, "websocket_max_frame_bytes", path, HttpSettings.DEFAULT_MAX_FRAME, Long.MIN_VALUE,
-                        Long.MAX_VALUE));
+                        Long.MAX_VALUE),
+                fields.optionalBool(node, "http2", path));
     }
 
     private RouteConfig readRoute(JsonNode node, String path) {

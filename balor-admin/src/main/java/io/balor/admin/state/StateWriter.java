@@ -295,6 +295,9 @@ final class StateWriter {
         if (http.websocketMaxFrameBytes() != HttpSettings.DEFAULT_MAX_FRAME) {
             node.put("websocket_max_frame_bytes", http.websocketMaxFrameBytes());
         }
+        if (http.http2() != null) {
+            node.put("http2", http.http2());
+        }
         HttpTimeouts timeouts = http.timeouts();
         ObjectNode item = NODES.objectNode();
         putIfChanged(item, "head_ms", timeouts.head(), HttpTimeouts.DEFAULT.head());

@@ -9,7 +9,7 @@ import { el, healthBadge, searchable } from './views.js';
 /** What a read adds to a listener; never sent back. */
 const LIVE = ['id', 'bound', 'upstream_health', 'used_by'];
 /** The keys only http listeners have: switching to tcp drops them, as the API would refuse them. */
-const HTTP_ONLY = ['sticky', 'max_body_bytes', 'trust_forwarded', 'http_timeouts', 'websocket_max_frame_bytes'];
+const HTTP_ONLY = ['sticky', 'max_body_bytes', 'trust_forwarded', 'http_timeouts', 'websocket_max_frame_bytes', 'http2'];
 
 export async function listenersPage(context) {
   const [listeners, pools, certificates] = await Promise.all([api.call('GET', '/api/listeners'),
@@ -188,6 +188,8 @@ export function editListener(listener, options) {
       el('div', { class: 'cols' }, sticky, cookie,
         field('max_body_bytes', 'Max body (bytes)', base.max_body_bytes, { kind: 'number' }),
         field('websocket_max_frame_bytes', 'WebSocket max frame (bytes)', base.websocket_max_frame_bytes, { kind: 'number' }),
+        field('http2', 'HTTP/2', base.http2, { kind: 'bool',
+          options: [['', 'Default (on with TLS)'], ['true', 'On (h2c too)'], ['false', 'Off']] }),
         field('http_timeouts.head_ms', 'Request head timeout (ms)', getPath(base, 'http_timeouts.head_ms'), { kind: 'number' }),
         field('http_timeouts.upstream_response_ms', 'Upstream response timeout (ms)',
           getPath(base, 'http_timeouts.upstream_response_ms'), { kind: 'number' }),

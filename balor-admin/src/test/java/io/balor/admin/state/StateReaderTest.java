@@ -167,7 +167,7 @@ class StateReaderTest {
                    {"name": "web", "listen": ":8080", "protocol": "http", "pool": "web",
                     "host_routes": [{"host": "api.example.com", "pool": "api"},
                                     {"host": "*.example.com", "path_prefix": "/v2/", "pool": "api"}],
-                    "sticky": {"strategy": "cookie"}, "max_body_bytes": 0, "trust_forwarded": true,
+                    "sticky": {"strategy": "cookie"}, "max_body_bytes": 0, "trust_forwarded": true, "http2": true,
                     "http_timeouts": {"head_ms": 1000, "keep_alive_ms": 2000, "body_idle_ms": 3000,
                                       "upstream_response_ms": 4000}},
                    {"name": "plain", "listen": ":8081", "protocol": "http", "pool": "web",
@@ -181,6 +181,8 @@ class StateReaderTest {
         assertEquals(new StickyConfig(StickyConfig.Strategy.COOKIE, StickyConfig.DEFAULT_COOKIE), web.sticky());
         assertEquals(0, web.maxBodyBytes());
         assertTrue(web.trustForwarded());
+        assertEquals(Boolean.TRUE, web.http2());
+        assertEquals(null, state.config().listener("plain").http().http2(), "left out: on with TLS, off without");
         assertEquals(new HttpTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
                 Duration.ofSeconds(4)), web.timeouts());
         assertEquals(HttpSettings.DEFAULT.withSticky(new StickyConfig(StickyConfig.Strategy.IP_HASH, null)),
@@ -201,7 +203,7 @@ class StateReaderTest {
                                     {"host": "x.example", "pol": "api"},
                                     "b.example"],
                     "sticky": {"strategy": "round_robin", "cookie_name": "a b"},
-                    "max_body_bytes": -1, "trust_forwarded": "yes",
+                    "max_body_bytes": -1, "trust_forwarded": "yes", "http2": "on",
                     "http_timeouts": {"head_ms": 0, "keep_alive_ms": "1s", "body_idle": 5}},
                    {"name": "ip", "listen": ":8081", "protocol": "http", "pool": "api",
                     "sticky": {"strategy": "ip_hash", "cookie_name": "S"}, "http_timeouts": []},
@@ -214,6 +216,7 @@ class StateReaderTest {
                 "listeners[0].trust_forwarded",
                 "listeners[0].http_timeouts.body_idle",
                 "listeners[0].http_timeouts.keep_alive_ms",
+                "listeners[0].http2",
                 "listeners[1].sticky.cookie_name",
                 "listeners[1].http_timeouts",
                 "listeners[0].host_routes[1].path_prefix",
