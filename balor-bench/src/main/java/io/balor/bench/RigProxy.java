@@ -28,10 +28,11 @@ import sun.misc.Signal;
  * <tr><td>{@code BALOR_BACKENDS}</td><td>comma-separated {@code host:port} upstreams (required);
  *     one pool, equal weights, so smooth weighted round-robin is plain round-robin</td></tr>
  * <tr><td>{@code BALOR_L4_PORT}</td><td>a TCP listener on {@code 127.0.0.1:<port>} to that pool</td></tr>
- * <tr><td>{@code BALOR_L7_PORT}</td><td>an HTTP/1.1 listener on {@code 127.0.0.1:<port>} to that pool
- *     (keep-alive to clients and upstreams)</td></tr>
+ * <tr><td>{@code BALOR_L7_PORT}</td><td>an HTTP/1.1 listener on {@code 127.0.0.1:<port>} to that pool,
+ *     (keep-alive to clients and upstreams), which also takes HTTP/2 with prior knowledge (h2c:
+ *     {@code h2load} without {@code --h1})</td></tr>
  * <tr><td>{@code BALOR_TLS_PORT}</td><td>an HTTP/1.1 listener {@code tls} on {@code 127.0.0.1:<port>}
- *     terminating TLS (1.3 and 1.2, ALPN {@code http/1.1}) with the certificate below, to the same
+ *     terminating TLS (1.3 and 1.2, ALPN {@code h2} and {@code http/1.1}) with the certificate below, to the same
  *     pool over plain HTTP (keep-alive both ways); at least one of the three ports is required</td></tr>
  * <tr><td>{@code BALOR_TLS_CERT}</td><td>PEM certificate chain of the TLS listener (required with
  *     {@code BALOR_TLS_PORT}; the rig's is a self-signed ECDSA P-256 one)</td></tr>
@@ -91,7 +92,8 @@ public final class RigProxy {
             listeners.add(ListenerConfig.tcp("l4", "127.0.0.1:" + l4Port.strip(), "backends").withTimeouts(timeouts));
         }
         if (l7Port != null) {
-            listeners.add(ListenerConfig.http("l7", "127.0.0.1:" + l7Port.strip(), "backends").withTimeouts(timeouts));
+            listeners.add(ListenerConfig.http("l7", "127.0.0.1:" + l7Port.strip(), "backends").withTimeouts(timeouts)
+                    .withHttp(io.balor.config.HttpSettings.DEFAULT.withHttp2(true)));
         }
         if (tlsPort != null) {
             listeners.add(ListenerConfig.http("tls", "127.0.0.1:" + tlsPort.strip(), "backends").withTimeouts(timeouts)
