@@ -78,6 +78,26 @@ class Http2ProxyTest {
     }
 
     @Test
+    void balorsOwnErrorsToAGrpcCallAreTrailersOnly() throws Exception {
+        // a pool whose only upstream refuses connections: 502 for HTTP, UNAVAILABLE (14) for gRPC
+        java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        String address = "127.0.0.1:" + closed.getLocalPort();
+        closed.close();
+        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "down").withHttp(HttpSettings.DEFAULT.withHttp2(true));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
+                List.of(PoolConfig.of("down", UpstreamConfig.of(address))))));
+        String url = "http://127.0.0.1:" + balor.boundAddress("web").getPort() + "/pkg.Service/Method";
+        String grpc = run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null",
+                "-H", "content-type: application/grpc", "-H", "te: trailers", "--data-binary", "hello", url);
+        assertTrue(grpc.startsWith("HTTP/2 200"), grpc);
+        assertTrue(grpc.contains("content-type: application/grpc"), grpc);
+        assertTrue(grpc.contains("grpc-status: 14"), grpc);
+        String http = run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-o", "/dev/null",
+                "-w", "%{http_code}", url);
+        assertEquals("502", http);
+    }
+
+    @Test
     void nghttpAndH2loadMultiplexMany() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
         int port = start(app, true);
