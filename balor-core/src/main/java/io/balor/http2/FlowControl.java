@@ -25,6 +25,8 @@ final class FlowControl {
     /** What the peer may still send on the connection before a WINDOW_UPDATE. */
     private int receiveWindow;
     private int consumed;
+    /** The client acknowledged this side's SETTINGS: its stream window binds from then on (§6.5.3). */
+    private boolean settingsAcked;
 
     FlowControl(Http2Limits limits, ByteBuffer out) {
         this.out = out;
@@ -38,6 +40,43 @@ final class FlowControl {
         if (connectionWindow > Frames.DEFAULT_WINDOW) {
             Frames.windowUpdate(out, 0, connectionWindow - Frames.DEFAULT_WINDOW);
         }
+    }
+
+    /**
+     * The client acknowledged this side's SETTINGS: it applies them from now on, so streams opened
+     * before, with the RFC's default window, keep what they were given less the difference
+     * (§6.9.2). Only the first acknowledgement counts.
+     */
+    void settingsAcked(StreamTable streams) {
+        if (settingsAcked) {
+            return;
+        }
+        settingsAcked = true;
+        int cut = Frames.DEFAULT_WINDOW - streamWindow;
+        for (int i = 0; cut > 0 && i < streams.capacity(); i++) {
+            if (streams.slot(i).state != Http2Stream.IDLE) {
+                streams.slot(i).receiveWindow -= cut;
+            }
+        }
+    }
+
+    /** What a stream opened now may receive before a WINDOW_UPDATE: the RFC's default until the ACK. */
+    int openingWindow() {
+        return settingsAcked ? streamWindow : Math.max(streamWindow, Frames.DEFAULT_WINDOW);
+    }
+
+    /** §6.9.2: moves every stream's send window by {@code delta}; false when one goes over 2^31 - 1. */
+    static boolean moveSendWindows(StreamTable streams, long delta) {
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
+            if (stream.state != Http2Stream.IDLE) {
+                stream.sendWindow += delta;
+                if (stream.sendWindow > Frames.MAX_WINDOW) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** What the peer may still send on the connection. */

@@ -37,6 +37,9 @@ public final class HpackDecoder {
         void field(byte[] bytes, int nameFrom, int nameLength, int valueFrom, int valueLength, boolean sensitive);
     }
 
+    /** A sink that takes the fields of blocks nobody will use (decoded only to keep the table in step). */
+    public static final FieldSink DISCARD = (bytes, nameFrom, nameLength, valueFrom, valueLength, sensitive) -> { };
+
     private final DynamicTable table;
     private final int maxListSize;
     /** [0, maxListSize): the fields handed over; the rest: one field that is only indexed. */

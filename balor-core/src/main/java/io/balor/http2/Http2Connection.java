@@ -35,20 +35,20 @@ public final class Http2Connection {
     /** What the output must keep free for the answers to one received frame. */
     static final int CONTROL_ROOM = 64;
 
-    private final Http2Limits limits;
-    private final StreamHandler handler;
+    final Http2Limits limits;
+    final StreamHandler handler;
     private final ByteBuffer out;
-    private final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
-    private final HpackDecoder decoder;
+    final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
+    final HpackDecoder decoder;
     private final HpackEncoder encoder = new HpackEncoder();
-    private final HeaderBlock block;
-    private final StreamTable streams;
-    private final PeerSettings peer = new PeerSettings();
-    private final FlowControl flow;
+    final HeaderBlock block;
+    final StreamTable streams;
+    final PeerSettings peer = new PeerSettings();
+    final FlowControl flow;
     private final PeerBudget resets;
-    private final PeerBudget glitches;
-    private final DiscardingSink discard = new DiscardingSink();
-    private final RecentStreams recent = new RecentStreams();
+    final PeerBudget glitches;
+    private final StreamFrames requests = new StreamFrames(this);
+    final RecentStreams recent = new RecentStreams();
     /** RST_STREAM frames owed for want of room in the output: stream id, error code, ... */
     private final int[] owedResets;
     private int owedResetCount;
@@ -57,12 +57,10 @@ public final class Http2Connection {
 
     private int prefaceMatched;
     private boolean settingsReceived;
-    private int lastStreamId;
-    private boolean goAwaySent;
+    int lastStreamId;
+    boolean goAwaySent;
     /** The last stream id of the GOAWAY sent, never raised after (§6.8); -1 before one. */
     private int goAwayLastId = -1;
-    /** The client acknowledged this side's SETTINGS: its stream window binds from then on (§6.5.3). */
-    private boolean settingsAcked;
     private boolean goAwayReceived;
     private boolean failed;
     private boolean held;
@@ -182,13 +180,13 @@ public final class Http2Connection {
                 }
                 break;
             case Frames.HEADERS:
-                headers(in, now);
+                requests.headers(in, now);
                 break;
             case Frames.CONTINUATION:
-                continuation(in, now);
+                requests.continuation(in, now);
                 break;
             case Frames.DATA:
-                data(in, now);
+                requests.data(in, now);
                 break;
             case Frames.WINDOW_UPDATE:
                 windowUpdate(id, in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE, now);
@@ -216,10 +214,7 @@ public final class Http2Connection {
 
     private void settings(ByteBuffer in) {
         if (reader.hasFlag(Frames.ACK)) {
-            if (!settingsAcked) {
-                settingsAcked = true;
-                ackedWindows();
-            }
+            flow.settingsAcked(streams);
             return;
         }
         settingsReceived = true;
@@ -237,209 +232,16 @@ public final class Http2Connection {
         Frames.settingsAck(out);
     }
 
-    /**
-     * The client applies this side's SETTINGS from now on: streams opened before, with the RFC's
-     * default window, keep what they were given less the difference (§6.9.2).
-     */
-    private void ackedWindows() {
-        int cut = Frames.DEFAULT_WINDOW - limits.streamWindow();
-        if (cut <= 0) {
-            return;
-        }
-        for (int i = 0; i < streams.capacity(); i++) {
-            Http2Stream stream = streams.slot(i);
-            if (stream.state != Http2Stream.IDLE) {
-                stream.receiveWindow -= cut;
-            }
-        }
-    }
-
-    /** What a stream opened now may receive before a WINDOW_UPDATE: the default until the ACK. */
-    private int openingWindow() {
-        return settingsAcked ? limits.streamWindow() : Math.max(limits.streamWindow(), Frames.DEFAULT_WINDOW);
-    }
-
     /** §6.9.2: a new initial window moves every stream's send window by the difference. */
     private boolean moveStreamWindows(long delta) {
-        for (int i = 0; i < streams.capacity(); i++) {
-            Http2Stream stream = streams.slot(i);
-            if (stream.state != Http2Stream.IDLE) {
-                stream.sendWindow += delta;
-                if (stream.sendWindow > Frames.MAX_WINDOW) {
-                    fail(Frames.FLOW_CONTROL_ERROR, "a stream window over 2^31 - 1 after SETTINGS_INITIAL_WINDOW_SIZE");
-                    return false;
-                }
-            }
+        if (!FlowControl.moveSendWindows(streams, delta)) {
+            fail(Frames.FLOW_CONTROL_ERROR, "a stream window over 2^31 - 1 after SETTINGS_INITIAL_WINDOW_SIZE");
+            return false;
         }
         if (delta > 0) {
             writable();
         }
         return true;
-    }
-
-    private void headers(ByteBuffer in, long now) {
-        int id = reader.streamId();
-        boolean selfDependent = reader.hasFlag(Frames.PRIORITY_FLAG)
-                && (in.getInt(reader.payloadFrom() - 5) & Integer.MAX_VALUE) == id;   // §5.3.1: a stream error
-        Http2Stream stream = streams.find(id);
-        boolean trailers = stream != null;
-        boolean ignored = false;
-        if (stream == null && id <= lastStreamId) {
-            int ended = recent.find(id);
-            if (ended < 0) {
-                fail(Frames.PROTOCOL_ERROR, "HEADERS on stream " + id + ", below the last opened");   // §5.1.1
-                return;
-            }
-            if (ended == 0) {
-                fail(Frames.STREAM_CLOSED, "HEADERS on closed stream " + id);
-                return;
-            }
-            ignored = true;   // this side ended it: frames in flight are decoded and dropped (§5.1)
-        }
-        if (stream == null && (id & 1) == 0) {
-            fail(Frames.PROTOCOL_ERROR, "HEADERS on even stream " + id);
-            return;
-        }
-        if (!block.begin(id, reader.hasFlag(Frames.END_STREAM), trailers || ignored,
-                selfDependent ? Frames.PROTOCOL_ERROR : 0, in, reader.payloadFrom(), reader.payloadLength())) {
-            calm("a header block over " + 2 * limits.maxHeaderListSize() + " octets");
-            return;
-        }
-        if (reader.hasFlag(Frames.END_HEADERS)) {
-            endBlock(now);
-        }
-    }
-
-    private void continuation(ByteBuffer in, long now) {
-        if (!block.open()) {
-            fail(Frames.PROTOCOL_ERROR, "a CONTINUATION with no header block to continue");
-            return;
-        }
-        if (reader.payloadLength() == 0 && !reader.hasFlag(Frames.END_HEADERS) && !glitches.take(now)) {
-            calm("too many empty CONTINUATION frames");
-            return;
-        }
-        if (!block.append(in, reader.payloadFrom(), reader.payloadLength())) {
-            calm("a header block over " + 2 * limits.maxHeaderListSize() + " octets or " + HeaderBlock.MAX_FRAMES
-                    + " frames");
-            return;
-        }
-        if (reader.hasFlag(Frames.END_HEADERS)) {
-            endBlock(now);
-        }
-    }
-
-    /** A whole header block: a new stream's head, trailers, or one to decode only for HPACK's sake. */
-    private void endBlock(long now) {
-        int id = block.streamId();
-        boolean endStream = block.endStream();
-        if (!block.trailers() && id > lastStreamId) {
-            lastStreamId = id;
-        }
-        if (block.streamError() != 0) {
-            if (decodeOnly()) {
-                streamError(id, block.streamError(), now);
-            }
-            return;
-        }
-        Http2Stream stream = block.trailers() ? streams.find(id) : null;
-        if (stream == null && !block.trailers()) {
-            stream = goAwaySent ? null : streams.open(id, peer.initialWindow, openingWindow());
-            if (stream == null && !goAwaySent) {
-                if (decodeOnly()) {
-                    streamError(id, Frames.REFUSED_STREAM, now);   // §5.1.2: over the concurrency limit
-                }
-                return;
-            }
-            if (stream == null) {
-                recent.ended(id, true);   // after GOAWAY: ignored, and so are its later frames (§6.8)
-            }
-        }
-        if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE || (stream.trailers || block.trailers())
-                && !endStream) {
-            if (decodeOnly() && stream != null) {
-                streamError(id, stream.state == Http2Stream.HALF_CLOSED_REMOTE ? Frames.STREAM_CLOSED
-                        : Frames.PROTOCOL_ERROR, now);   // trailers must end the stream (§8.1)
-            }
-            return;
-        }
-        stream.trailers = block.trailers();
-        handler.onHeadersStart(stream, block.trailers());
-        if (decoder.decode(block.bytes(), 0, block.length(), handler) != HpackDecoder.OK) {
-            block.end();
-            fail(Frames.COMPRESSION_ERROR, decoder.problem());
-            return;
-        }
-        block.end();
-        if (stream.id != id || stream.state == Http2Stream.IDLE) {
-            return;   // the handler reset it while its fields came
-        }
-        if (endStream) {
-            remoteEnded(stream);
-        }
-        handler.onHeadersEnd(stream, endStream, decoder.listTooLarge());
-        if (stream.id == id) {
-            closeIfDone(stream, Frames.NO_ERROR);
-        }
-    }
-
-    /** Keeps HPACK's table in step with the peer's for a block whose stream is not served; false if that failed. */
-    private boolean decodeOnly() {
-        int result = decoder.decode(block.bytes(), 0, block.length(), discard);
-        block.end();
-        if (result != HpackDecoder.OK) {
-            fail(Frames.COMPRESSION_ERROR, decoder.problem());
-            return false;
-        }
-        return true;
-    }
-
-    private void data(ByteBuffer in, long now) {
-        int id = reader.streamId();
-        int length = reader.length();
-        if (id > lastStreamId) {
-            fail(Frames.PROTOCOL_ERROR, "DATA on idle stream " + id);
-            return;
-        }
-        if (!flow.received(length)) {
-            fail(Frames.FLOW_CONTROL_ERROR, "DATA of " + length + " octets over the connection window of "
-                    + flow.receiveWindow());
-            return;
-        }
-        Http2Stream stream = streams.find(id);
-        if (stream == null || stream.state == Http2Stream.HALF_CLOSED_REMOTE) {
-            flow.giveBack(null, length);   // §6.9: counted for the connection all the same
-            if (stream != null || recent.find(id) != 1) {
-                streamError(id, Frames.STREAM_CLOSED, now);
-            }   // else: in flight when this side ended the stream, dropped (§5.1)
-            return;
-        }
-        if (!FlowControl.received(stream, length)) {
-            flow.giveBack(null, length);
-            streamError(id, Frames.FLOW_CONTROL_ERROR, now);
-            return;
-        }
-        int payload = reader.payloadLength();
-        stream.dataReceived += payload;
-        boolean endStream = reader.hasFlag(Frames.END_STREAM);
-        if (stream.contentLength >= 0 && (stream.dataReceived > stream.contentLength
-                || endStream && stream.dataReceived != stream.contentLength)) {
-            flow.giveBack(null, length);
-            streamError(id, Frames.PROTOCOL_ERROR, now);   // §8.1.1: malformed
-            return;
-        }
-        if (payload == 0 && !endStream && !glitches.take(now)) {
-            calm("too many empty DATA frames");
-            return;
-        }
-        if (length > payload) {
-            consumed(stream, length - payload);   // padding: nobody else will give it back
-        }
-        if (endStream) {
-            remoteEnded(stream);
-        }
-        handler.onData(stream, in, reader.payloadFrom(), payload, endStream);
-        closeIfDone(stream, Frames.NO_ERROR);
     }
 
     private void windowUpdate(int id, int increment, long now) {
@@ -622,7 +424,7 @@ public final class Http2Connection {
         }
     }
 
-    private void remoteEnded(Http2Stream stream) {
+    void remoteEnded(Http2Stream stream) {
         stream.state = stream.state == Http2Stream.HALF_CLOSED_LOCAL ? Http2Stream.CLOSED : Http2Stream.HALF_CLOSED_REMOTE;
     }
 
@@ -631,7 +433,7 @@ public final class Http2Connection {
         closeIfDone(stream, Frames.NO_ERROR);
     }
 
-    private void closeIfDone(Http2Stream stream, int errorCode) {
+    void closeIfDone(Http2Stream stream, int errorCode) {
         if (stream.state == Http2Stream.CLOSED) {
             close(stream, errorCode);
         }
@@ -658,7 +460,7 @@ public final class Http2Connection {
         }
     }
 
-    private void streamError(int id, int errorCode, long now) {
+    void streamError(int id, int errorCode, long now) {
         reset(id, errorCode);
         recent.ended(id, true);
         Http2Stream stream = streams.find(id);
@@ -673,11 +475,11 @@ public final class Http2Connection {
         }
     }
 
-    private void calm(String why) {
+    void calm(String why) {
         fail(Frames.ENHANCE_YOUR_CALM, why);
     }
 
-    private void fail(int errorCode, String why) {
+    void fail(int errorCode, String why) {
         if (failed) {
             return;
         }
@@ -689,13 +491,6 @@ public final class Http2Connection {
             if (stream.state != Http2Stream.IDLE) {
                 close(stream, errorCode);
             }
-        }
-    }
-
-    /** Takes the fields of blocks that no stream will use. */
-    private static final class DiscardingSink implements HpackDecoder.FieldSink {
-        @Override
-        public void field(byte[] bytes, int nameFrom, int nameLength, int valueFrom, int valueLength, boolean sensitive) {
         }
     }
 }

@@ -6,50 +6,23 @@ import io.balor.upstream.Upstream;
 import java.nio.ByteBuffer;
 
 /**
- * The client side of one {@link HttpExchange}, as the exchange and its relays see it: the buffer
- * the request's bytes are read from (and where its unconsumed bytes start), the one the
- * response's bytes go to, the byte counts the access log takes, the timer, and how the client
- * side ends. An {@link HttpSession} is one for each request of its HTTP/1.1 connection; an HTTP/2
+ * The client side of one {@link HttpExchange}, as the exchange and its relays see it: its
+ * {@link ClientState} (the request's bytes and where they start, the counts the access log
+ * takes), the buffer the response's bytes go to, the timer, and how the client side ends. An {@link HttpSession} is one for each request of its HTTP/1.1 connection; an HTTP/2
  * stream will be one for its request. Loop thread only.
  */
 interface ExchangeClient {
 
-    /** The client's bytes (the request head, then its body), or null when none wait. */
-    ByteBuffer clientIn();
-
-    void clientIn(ByteBuffer buffer);
-
-    /** Where the unconsumed bytes of {@link #clientIn()} start. */
-    int clientInStart();
-
-    void clientInStart(int start);
+    /** The buffers, ids and counts the exchange reads and moves on. */
+    ClientState state();
 
     /** Whether the client connection closes after the current response. */
     boolean closeAfter();
 
     void closeAfter(boolean close);
 
-    /** The listener's policy as of the current request. */
-    HttpPolicy policy();
-
-    long requestId();
-
-    /** When the client side last moved a byte (ticker time): where the body-idle timeout counts from. */
-    long lastActivity();
-
     /** Whether the client side is gone: nothing more is to be done for it. */
     boolean closed();
-
-    /** Bytes from the client since the last call: what one exchange's log line counts. */
-    long takeBytesFromClient();
-
-    /** Bytes to the client (written or waiting) since the last call. */
-    long takeBytesToClient();
-
-    /** Bytes read from upstreams by the exchanges given back so far. */
-    long bytesFromUpstream();
-
-    void addBytesFromUpstream(long bytes);
 
     /** What waits for the client, acquired when needed: where the response's bytes go. */
     ByteBuffer out();

@@ -65,6 +65,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
 
     // The client side this exchange is bound to, and what of its listener it uses; null when pooled.
     private ExchangeClient client;
+    private ClientState state;
     private SessionCounters counters;
     private HttpContext context;
 
@@ -99,6 +100,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     void bind(ExchangeClient client, SessionCounters counters, HttpContext context, Connection connection, Timer timer,
               java.util.ArrayDeque<UpstreamConnection> privateIdle) {
         this.client = client;
+        this.state = client.state();
         this.counters = counters;
         this.context = context;
         clientIp.write(connection);
@@ -123,7 +125,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      * may close from inside the exchange's own code, which then returns through it.
      */
     java.util.ArrayDeque<UpstreamConnection> unbind() {
-        client.addBytesFromUpstream(response.bytesRead());
+        state.bytesFromUpstream += response.bytesRead();
         pool.release(this);
         return dialer.unbind();
     }
@@ -163,9 +165,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     /** The session as the sessions list shows it, with what the session knows of the client. */
     io.balor.SessionInfo describe(String listener, String peer, boolean closing, long bytesFromClient,
                                   int clientPending) {
-        String state = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
-        return new io.balor.SessionInfo(listener, peer, target == null ? null : target.id(), state, bytesFromClient,
-                client.bytesFromUpstream() + response.bytesRead(), requestSide.pending(), clientPending, false, false);
+        String shown = closing ? "closing" : phase == CONNECTING ? "connecting" : phase == FORWARDING ? "exchange" : "idle";
+        return new io.balor.SessionInfo(listener, peer, target == null ? null : target.id(), shown, bytesFromClient,
+                state.bytesFromUpstream + response.bytesRead(), requestSide.pending(), clientPending, false, false);
     }
 
     /** Whether a response head has gone to the client (a failure can then only close). */
@@ -186,7 +188,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     void start(HttpPolicy policy, long headSince) {
         this.policy = policy;
         started = headSince;
-        ByteBuffer in = client.clientIn();
+        ByteBuffer in = state.clientIn;
         log.start(context.accessLog(), request, in);
         if (request.closeAfter()) {
             client.closeAfter(true);
@@ -204,7 +206,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (verdict == HttpRouter.LIMITED) {
             // 429 with Retry-After, then the connection closes (the body, if any, is not read).
             counters.limited();
-            ErrorResponse.write(client.out(), 429, client.requestId(), router.retryAfterSeconds());
+            ErrorResponse.write(client.out(), 429, state.requestId, router.retryAfterSeconds());
             ended(429, loop.now() - started);
             client.closeWhenFlushed();
             return;
@@ -214,7 +216,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             return;
         }
         requestSide.start(request);
-        client.clientInStart(request.headEnd());
+        state.clientInStart = request.headEnd();
         response.reset();
         phase = CONNECTING;
         dialer.dial(balancer, target, policy.connectTimeoutNanos());
@@ -226,7 +228,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      */
     private void answerItself(OwnAnswer own) {
         boolean close = client.closeAfter() || request.contentLength() > 0 || request.chunked();
-        int status = own.write(request, client.clientIn(), client.out(), client.requestId(), close);
+        int status = own.write(request, state.clientIn, client.out(), state.requestId, close);
         if (status == OwnAnswer.NO_ROOM) {
             client.close();   // behind 32 KiB of responses the client has not read: it is not reading
             return;
@@ -236,7 +238,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             client.closeAfter(true);
         } else {
             requestSide.skip();
-            client.clientInStart(request.headEnd());
+            state.clientInStart = request.headEnd();
         }
         client.exchangeDone();
     }
@@ -376,8 +378,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
     // ---- ends and failures
     /** The exchange ended with {@code status} after {@code nanos} ({@link ExchangeLog}); also for the session's own answers. */
     void ended(int status, long nanos) {
-        log.end(context.accessLog(), client.policy(), route, balancer == null ? null : balancer.pool(), target, request,
-                status, nanos, client.requestId(), client.takeBytesFromClient(), client.takeBytesToClient(), loop.now());
+        log.end(context.accessLog(), state.policy, route, balancer == null ? null : balancer.pool(), target, request,
+                status, nanos, state.requestId, state.takeBytesFromClient(), state.takeBytesToClient(client.bytesToClient()),
+                loop.now());
     }
 
     /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */
@@ -443,7 +446,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
             dropUpstream();
             response.retry();
             // The body (if any was taken from the buffer) goes again from its first byte.
-            client.clientInStart(request.headEnd());
+            state.clientInStart = request.headEnd();
             requestSide.restart(request);
             phase = CONNECTING;
             dialer.redial();
@@ -536,7 +539,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         if (!response.headDone() && requestSide.sentAt() >= 0) {
             return requestSide.sentAt() + balancer.pool().responseTimeout(policy.responseTimeoutNanos());
         }
-        return client.lastActivity() + policy.bodyIdleTimeoutNanos();
+        return state.lastActivity + policy.bodyIdleTimeoutNanos();
     }
 
     /** The wait {@link #due()} names is over: who failed decides the answer. */

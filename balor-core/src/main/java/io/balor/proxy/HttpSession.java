@@ -44,23 +44,10 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     /** The exchange of the request being read or served, or null between requests. */
     private HttpExchange exchange;
 
-    // What the exchange reads and moves on through ExchangeClient.
-    /** The client's bytes (the request head, then its body), or null when none wait. */
-    private ByteBuffer clientIn;
-    /** Where the unconsumed bytes of {@code clientIn} start. */
-    private int clientInStart;
+    /** What the exchange reads and moves on: the client's bytes, the current request's policy and id, the counts. */
+    private final ClientState state = new ClientState();
     /** The connection closes after the current response. */
     private boolean closeAfter;
-    /** The listener's policy as of the current request. */
-    private HttpPolicy policy;
-    private long requestId;
-    private long bytesFromClient;
-    private long lastActivity;
-    /** Bytes from and to the client when the previous exchange was logged (each exchange logs those since). */
-    private long bytesInLogged;
-    private long bytesOutLogged;
-    /** Bytes read from upstreams by the exchanges given back so far. */
-    private long bytesFromUpstream;
     /** Idle upstream connections private to this session (they carried a PROXY header naming its client), or null. */
     private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
@@ -83,7 +70,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         this.context = context;
         this.client = client;
         this.exchanges = exchanges;
-        this.requestId = idSeed;
+        state.requestId = idSeed;
     }
 
     /** Registers the client socket and waits for the first request. Loop thread. */
@@ -91,13 +78,13 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         sessions.add(this);
         try {
             client.register(loop, this, SelectionKey.OP_READ);
-            policy = context.policy();
-            if (policy == null) {
+            state.policy = context.policy();
+            if (state.policy == null) {
                 close();
                 return;
             }
             touch();
-            arm(policy.headTimeoutNanos());
+            arm(state.policy.headTimeoutNanos());
         } catch (IOException | RuntimeException e) {
             close();
         }
@@ -114,7 +101,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         if (privateIdle != null) {
             context.cache().closePrivate(privateIdle);
         }
-        clientIn = release(clientIn);
+        state.clientIn = release(state.clientIn);
         clientOut = release(clientOut);
     }
 
@@ -124,20 +111,20 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
             return;
         }
         closeAfter = true;
-        if (idle() && (clientIn == null || clientIn.position() == clientInStart)) {
+        if (idle() && (state.clientIn == null || state.clientIn.position() == state.clientInStart)) {
             close();
         }
     }
 
     @Override
     public SessionInfo describe() {
-        String listener = policy == null ? "?" : policy.listener();
+        String listener = state.policy == null ? "?" : state.policy.listener();
         int clientPending = clientOut == null ? 0 : clientOut.position();
         if (exchange != null) {
-            return exchange.describe(listener, client.peer(), closing, bytesFromClient, clientPending);
+            return exchange.describe(listener, client.peer(), closing, state.bytesFromClient, clientPending);
         }
-        return new SessionInfo(listener, client.peer(), null, closing ? "closing" : "idle", bytesFromClient,
-                bytesFromUpstream, 0, clientPending, false, false);
+        return new SessionInfo(listener, client.peer(), null, closing ? "closing" : "idle", state.bytesFromClient,
+                state.bytesFromUpstream, 0, clientPending, false, false);
     }
 
     // ---- events
@@ -174,14 +161,14 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     }
 
     private void readClient() throws IOException {
-        if (clientIn == null) {
-            clientIn = loop.buffers().acquire();
+        if (state.clientIn == null) {
+            state.clientIn = loop.buffers().acquire();
         }
-        if (!clientIn.hasRemaining()) {
+        if (!state.clientIn.hasRemaining()) {
             return;
         }
-        int n = client.read(clientIn);
-        bytesFromClient += Math.max(n, 0);
+        int n = client.read(state.clientIn);
+        state.bytesFromClient += Math.max(n, 0);
         counters.received(n);
         if (n < 0) {
             clientEof = true;   // advance() decides: a request cut short ends, a whole one is answered
@@ -259,14 +246,14 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     // ---- the request
 
     private boolean readRequestHead() {
-        if (clientIn == null || clientIn.position() == clientInStart) {
+        if (state.clientIn == null || state.clientIn.position() == state.clientInStart) {
             if (clientEof) {
                 closeWhenFlushed();
             }
             return false;
         }
-        if (firstRequest && policy.http2()) {
-            int preface = Http2Session.preface(clientIn, clientInStart, clientIn.position());
+        if (firstRequest && state.policy.http2()) {
+            int preface = Http2Session.preface(state.clientIn, state.clientInStart, state.clientIn.position());
             if (preface == Http2Session.PREFACE_PART && !clientEof) {
                 return false;   // the start of the HTTP/2 preface (no HTTP/1.1 request starts so): wait
             }
@@ -278,15 +265,15 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         firstRequest = false;
         HttpExchange current = bound();
         HttpParser requestParser = current.requestParser();
-        int verdict = requestParser.parse(clientIn, clientInStart, clientIn.position(), current.request());
+        int verdict = requestParser.parse(state.clientIn, state.clientInStart, state.clientIn.position(), current.request());
         if (verdict == HttpParser.INCOMPLETE) {
             if (clientEof) {
                 closeWhenFlushed();
-            } else if (!clientIn.hasRemaining()) {
+            } else if (!state.clientIn.hasRemaining()) {
                 fail(431);
             } else if (headSince < 0) {
                 headSince = loop.now();
-                arm(policy.headTimeoutNanos());
+                arm(state.policy.headTimeoutNanos());
             }
             return false;
         }
@@ -295,14 +282,14 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
             return false;
         }
         long since = headSince >= 0 ? headSince : loop.now();
-        requestId++;
-        policy = context.policy();
-        if (policy == null) {
+        state.requestId++;
+        state.policy = context.policy();
+        if (state.policy == null) {
             close();
             return true;
         }
         headSince = since;   // kept while the exchange runs: a refusal (404, 413, ...) is timed from it too
-        current.start(policy, since);
+        current.start(state.policy, since);
         return true;
     }
 
@@ -322,8 +309,8 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         }
         compactIn();
         unbind();
-        arm(clientIn == null || clientIn.position() == clientInStart
-                ? policy.keepAliveTimeoutNanos() : policy.headTimeoutNanos());
+        arm(state.clientIn == null || state.clientIn.position() == state.clientInStart
+                ? state.policy.keepAliveTimeoutNanos() : state.policy.headTimeoutNanos());
     }
 
     /**
@@ -336,12 +323,12 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     public void becomeTunnel(HttpPolicy exchangePolicy, Connection upstream, Upstream target, boolean extensions) {
         ByteBuffer out = clientOut;
         TcpTunnel.adopt(loop, acceptor, counters, sessions, exchangePolicy.tunnel(), client, upstream, target,
-                out, 0, out.position(), clientIn, clientInStart, clientIn.position(),
+                out, 0, out.position(), state.clientIn, state.clientInStart, state.clientIn.position(),
                 exchangePolicy.websocketMaxFrame(), extensions);
         handedOver();
         unbind();
         loop.timers().cancel(timer);
-        clientIn = release(clientIn);
+        state.clientIn = release(state.clientIn);
         clientOut = release(clientOut);
     }
 
@@ -352,10 +339,10 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
      */
     private void becomeHttp2() {
         Http2Session next = new Http2Session(loop, acceptor, counters, sessions, context, exchanges, exchanges.limits(),
-                client, requestId, clientIn, bytesFromClient);
+                client, state.requestId, state.clientIn, state.bytesFromClient);
         handedOver();
         loop.timers().cancel(timer);
-        clientIn = release(clientIn);
+        state.clientIn = release(state.clientIn);
         clientOut = release(clientOut);
         next.start();
     }
@@ -363,23 +350,8 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     // ---- what the exchange uses (ExchangeClient)
 
     @Override
-    public ByteBuffer clientIn() {
-        return clientIn;
-    }
-
-    @Override
-    public void clientIn(ByteBuffer buffer) {
-        clientIn = buffer;
-    }
-
-    @Override
-    public int clientInStart() {
-        return clientInStart;
-    }
-
-    @Override
-    public void clientInStart(int start) {
-        clientInStart = start;
+    public ClientState state() {
+        return state;
     }
 
     @Override
@@ -393,48 +365,8 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     }
 
     @Override
-    public HttpPolicy policy() {
-        return policy;
-    }
-
-    @Override
-    public long requestId() {
-        return requestId;
-    }
-
-    @Override
-    public long lastActivity() {
-        return lastActivity;
-    }
-
-    @Override
     public boolean closed() {
         return closed;
-    }
-
-    @Override
-    public long takeBytesFromClient() {
-        long in = bytesFromClient - bytesInLogged;
-        bytesInLogged = bytesFromClient;   // the next exchange's bytes count from here
-        return in;
-    }
-
-    @Override
-    public long takeBytesToClient() {
-        long total = bytesToClient();
-        long out = total - bytesOutLogged;
-        bytesOutLogged = total;
-        return out;
-    }
-
-    @Override
-    public long bytesFromUpstream() {
-        return bytesFromUpstream;
-    }
-
-    @Override
-    public void addBytesFromUpstream(long bytes) {
-        bytesFromUpstream += bytes;
     }
 
     /** What waits for the client, acquired when needed. */
@@ -454,7 +386,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
 
     @Override
     public void touch() {
-        lastActivity = loop.now();
+        state.lastActivity = loop.now();
     }
 
     /** Arms the session's timer for {@code due} (ticker time). */
@@ -472,7 +404,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         boolean relayed = current.responseStarted();
         current.dropUpstream();
         if (!relayed) {
-            ErrorResponse.write(out(), status, requestId, status == 503 ? 1 : 0);
+            ErrorResponse.write(out(), status, state.requestId, status == 503 ? 1 : 0);
             current.ended(status, loop.now() - (headSince >= 0 ? headSince : loop.now()));
         }
         closeWhenFlushed();
@@ -495,7 +427,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
 
     /** After the client's end of stream: whether the request can no longer be completed from what is buffered. */
     private boolean requestCutShort() {
-        return clientEof && exchange.requestSide().cutShort(clientIn == null ? 0 : clientIn.position() - clientInStart);
+        return clientEof && exchange.requestSide().cutShort(state.clientIn == null ? 0 : state.clientIn.position() - state.clientInStart);
     }
 
     @Override
@@ -511,7 +443,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         if (clientOut == null && client.flushed()) {
             close();
         } else {
-            arm(policy == null ? 0 : policy.bodyIdleTimeoutNanos());
+            arm(state.policy == null ? 0 : state.policy.bodyIdleTimeoutNanos());
         }
     }
 
@@ -544,14 +476,14 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     /** Moves the unconsumed client bytes to the front ({@link RequestRelay#compact}); an exchange is bound. */
     @Override
     public void compactIn() {
-        exchange.requestSide().compact(this, idle());
+        exchange.requestSide().compact(state, idle());
     }
 
     private void interest() {
         // Reading stays on through an exchange (pipelined bytes wait in the buffer): turning it
         // off and on per request costs two epoll_ctl calls. It goes off for backpressure only.
         boolean readClient = !clientEof && !closing && (!forwarding() || exchange.requestSide().takesBytes());
-        client.interest(SelectionKey.OP_READ, readClient && (clientIn == null || clientIn.hasRemaining()));
+        client.interest(SelectionKey.OP_READ, readClient && (state.clientIn == null || state.clientIn.hasRemaining()));
         client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0 || !client.flushed());
         if (exchange != null) {
             exchange.interest(clientOut == null ? Integer.MAX_VALUE : clientOut.remaining());
@@ -568,11 +500,11 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
             return exchange.due();
         }
         if (idle()) {
-            return clientIn == null || clientIn.position() == clientInStart
-                    ? lastActivity + policy.keepAliveTimeoutNanos()
-                    : (headSince >= 0 ? headSince : lastActivity) + policy.headTimeoutNanos();
+            return state.clientIn == null || state.clientIn.position() == state.clientInStart
+                    ? state.lastActivity + state.policy.keepAliveTimeoutNanos()
+                    : (headSince >= 0 ? headSince : state.lastActivity) + state.policy.headTimeoutNanos();
         }
-        return lastActivity + policy.bodyIdleTimeoutNanos();
+        return state.lastActivity + state.policy.bodyIdleTimeoutNanos();
     }
 
     /**
@@ -592,7 +524,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         }
         if (active()) {
             exchange.timedOut(clientOut != null && clientOut.position() > 0);
-        } else if (idle() && clientIn != null && clientIn.position() != clientInStart) {
+        } else if (idle() && state.clientIn != null && state.clientIn.position() != state.clientInStart) {
             fail(408);
         } else {
             close();

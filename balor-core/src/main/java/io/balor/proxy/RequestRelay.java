@@ -80,12 +80,13 @@ final class RequestRelay {
      * {@code maxBodyBytes}.
      */
     int pumpFrom(ExchangeClient client, long maxBodyBytes) {
-        ByteBuffer in = client.clientIn();
+        ClientState state = client.state();
+        ByteBuffer in = state.clientIn;
         if (body.done() || in == null) {
             return 0;
         }
-        int start = body.pump(in, client.clientInStart(), in.position(), out);
-        client.clientInStart(start);
+        int start = body.pump(in, state.clientInStart, in.position(), out);
+        state.clientInStart = start;
         if (body.failed()) {
             return body.endedEarly() ? 0 : 400;
         }
@@ -163,24 +164,24 @@ final class RequestRelay {
      * re-framed body still needs (the head is gone then); an empty buffer goes back to the pool
      * when the client side is {@code idle}.
      */
-    void compact(ExchangeClient client, boolean idle) {
-        ByteBuffer in = client.clientIn();
+    void compact(ClientState state, boolean idle) {
+        ByteBuffer in = state.clientIn;
         if (in == null) {
             return;
         }
         int keepFrom = body.keepFrom();
-        int keep = keepFrom >= 0 ? Math.min(keepFrom, client.clientInStart()) : client.clientInStart();
+        int keep = keepFrom >= 0 ? Math.min(keepFrom, state.clientInStart) : state.clientInStart;
         if (keep > 0) {
             in.flip().position(keep);
             in.compact();
             body.compacted(keep);
-            client.clientInStart(client.clientInStart() - keep);
+            state.clientInStart -= keep;
             headIntact = false;
         }
         if (in.position() == 0 && idle) {
             loop.buffers().release(in);
-            client.clientIn(null);
-            client.clientInStart(0);
+            state.clientIn = null;
+            state.clientInStart = 0;
         }
     }
 

@@ -38,16 +38,13 @@ final class StreamClient implements ExchangeClient {
     private final RequestHead requestHead;
     private final ResponseFrames response;
     private final Timer timer = new Timer(this::onTimer, this::close);
+    private final ClientState state = new ClientState();
 
     private Http2Stream stream;
     private HttpExchange exchange;
-    private ByteBuffer clientIn;
-    private int clientInStart;
     private ByteBuffer out;
     /** Request octets that did not fit {@link #clientIn} yet, or null (see {@link #spill()}). */
     private ByteBuffer spill;
-    private HttpPolicy policy;
-    private long requestId;
     private long started;
     private boolean chunkedBody;
     private boolean grpc;
@@ -56,11 +53,7 @@ final class StreamClient implements ExchangeClient {
     private boolean closed;
     /** Request body octets received and not yet given back to the stream's window. */
     private int uncredited;
-    private long bytesFromClient;
     private long bytesToClient;
-    private long loggedIn;
-    private long loggedOut;
-    private long lastActivity;
 
     StreamClient(Http2Session session, EventLoop loop, HttpLimits limits) {
         this.session = session;
@@ -75,22 +68,20 @@ final class StreamClient implements ExchangeClient {
         stream.attach(this);
         requestHead.reset();
         exchange = null;
-        clientIn = null;
-        clientInStart = 0;
+        state.reset();
         out = null;
         if (spill != null) {
             spill.clear();
         }
-        policy = null;
         chunkedBody = false;
         grpc = false;
         exchangeOver = false;
         responseDone = false;
         closed = false;
         uncredited = 0;
-        bytesFromClient = bytesToClient = loggedIn = loggedOut = 0;
+        bytesToClient = 0;
         started = loop.now();
-        lastActivity = started;
+        state.lastActivity = started;
     }
 
     RequestHead requestHead() {
@@ -104,51 +95,51 @@ final class StreamClient implements ExchangeClient {
     void headEnd(boolean endStream, boolean tooLarge, long id, HttpExchanges exchanges, SessionCounters counters,
                  HttpContext context, Connection connection) {
         Http2Connection h2 = session.h2();
-        requestId = id;
-        policy = context.policy();
+        state.requestId = id;
+        state.policy = context.policy();
         ByteBuffer head = tooLarge ? null : requestHead.finish(!endStream);
-        if (policy == null || head == null && !tooLarge) {
+        if (state.policy == null || head == null && !tooLarge) {
             h2.resetStream(stream, Frames.PROTOCOL_ERROR);
             return;
         }
-        clientIn = loop.buffers().acquire();
+        state.clientIn = loop.buffers().acquire();
         exchange = exchanges.acquire();
         exchange.bind(this, counters, context, connection, timer, null);
         if (tooLarge) {
             fail(431);
             return;
         }
-        if (head.remaining() > clientIn.remaining()) {
+        if (head.remaining() > state.clientIn.remaining()) {
             fail(431);
             return;
         }
-        clientIn.put(head);
+        state.clientIn.put(head);
         chunkedBody = requestHead.chunked(!endStream);
         grpc = requestHead.grpc();
         stream.declaredLength(requestHead.contentLength());
         HttpParser parser = exchange.requestParser();
-        int verdict = parser.parse(clientIn, 0, clientIn.position(), exchange.request());
+        int verdict = parser.parse(state.clientIn, 0, state.clientIn.position(), exchange.request());
         if (verdict != HttpParser.COMPLETE) {
             fail(verdict == HttpParser.INVALID ? parser.errorStatus() : 400);
             return;
         }
         response.reset(exchange.request().method() == Method.HEAD);
-        exchange.start(policy, started);
+        exchange.start(state.policy, started);
     }
 
     /** Request body octets from a DATA frame. */
     void data(ByteBuffer in, int from, int length, boolean endStream) {
-        if (clientIn == null || exchangeOver) {
+        if (state.clientIn == null || exchangeOver) {
             session.h2().consumed(stream, length);   // nobody will read them
             return;
         }
         int need = length + (chunkedBody ? (length > 0 ? 12 : 0) + (endStream ? LAST_CHUNK.length : 0) : 0);
         if (spill == null || spill.position() == 0) {
-            if (need > clientIn.remaining()) {
+            if (need > state.clientIn.remaining()) {
                 compactIn();
             }
         }
-        ByteBuffer to = (spill == null || spill.position() == 0) && need <= clientIn.remaining() ? clientIn : spill();
+        ByteBuffer to = (spill == null || spill.position() == 0) && need <= state.clientIn.remaining() ? state.clientIn : spill();
         if (need > to.remaining()) {
             // tiny frames whose chunk framing outgrew the buffers while the upstream reads slowly
             session.h2().resetStream(stream, Frames.ENHANCE_YOUR_CALM);
@@ -168,7 +159,7 @@ final class StreamClient implements ExchangeClient {
             to.put(LAST_CHUNK);
         }
         uncredited += length;
-        bytesFromClient += length;
+        state.bytesFromClient += length;
         touch();
     }
 
@@ -185,14 +176,14 @@ final class StreamClient implements ExchangeClient {
 
     /** Moves what waits in the spill into the request buffer as far as it has room. */
     private void drainSpill() {
-        if (spill == null || spill.position() == 0 || clientIn == null) {
+        if (spill == null || spill.position() == 0 || state.clientIn == null) {
             return;
         }
         compactIn();
         spill.flip();
-        int n = Math.min(spill.remaining(), clientIn.remaining());
-        clientIn.put(clientIn.position(), spill, spill.position(), n);
-        clientIn.position(clientIn.position() + n);
+        int n = Math.min(spill.remaining(), state.clientIn.remaining());
+        state.clientIn.put(state.clientIn.position(), spill, spill.position(), n);
+        state.clientIn.position(state.clientIn.position() + n);
         spill.position(n);
         spill.compact();
     }
@@ -265,7 +256,7 @@ final class StreamClient implements ExchangeClient {
         if (stream == null || uncredited == 0) {
             return;
         }
-        int pending = (clientIn == null ? 0 : clientIn.position() - clientInStart)
+        int pending = (state.clientIn == null ? 0 : state.clientIn.position() - state.clientInStart)
                 + (spill == null ? 0 : spill.position());
         int credit = Math.max(0, uncredited - pending);
         if (credit > 0) {
@@ -304,10 +295,11 @@ final class StreamClient implements ExchangeClient {
         closed = true;
         loop.timers().cancel(timer);
         if (exchange != null) {
-            exchange.unbind();
+            exchange.unbind();   // counts what it read from the upstream into the state
             exchange = null;
         }
-        clientIn = release(clientIn);
+        session.addBytesFromUpstream(state.bytesFromUpstream);
+        state.clientIn = release(state.clientIn);
         out = release(out);
         if (stream != null) {
             stream.attach(null);
@@ -330,23 +322,8 @@ final class StreamClient implements ExchangeClient {
     // ---- ExchangeClient
 
     @Override
-    public ByteBuffer clientIn() {
-        return clientIn;
-    }
-
-    @Override
-    public void clientIn(ByteBuffer buffer) {
-        clientIn = buffer;
-    }
-
-    @Override
-    public int clientInStart() {
-        return clientInStart;
-    }
-
-    @Override
-    public void clientInStart(int start) {
-        clientInStart = start;
+    public ClientState state() {
+        return state;
     }
 
     @Override
@@ -359,48 +336,8 @@ final class StreamClient implements ExchangeClient {
     }
 
     @Override
-    public HttpPolicy policy() {
-        return policy;
-    }
-
-    @Override
-    public long requestId() {
-        return requestId;
-    }
-
-    @Override
-    public long lastActivity() {
-        return lastActivity;
-    }
-
-    @Override
     public boolean closed() {
         return closed || exchangeOver;
-    }
-
-    @Override
-    public long takeBytesFromClient() {
-        long n = bytesFromClient - loggedIn;
-        loggedIn = bytesFromClient;
-        return n;
-    }
-
-    @Override
-    public long takeBytesToClient() {
-        long total = bytesToClient();
-        long n = total - loggedOut;
-        loggedOut = total;
-        return n;
-    }
-
-    @Override
-    public long bytesFromUpstream() {
-        return 0;
-    }
-
-    @Override
-    public void addBytesFromUpstream(long bytes) {
-        session.addBytesFromUpstream(bytes);
     }
 
     @Override
@@ -418,7 +355,7 @@ final class StreamClient implements ExchangeClient {
 
     @Override
     public void touch() {
-        lastActivity = loop.now();
+        state.lastActivity = loop.now();
     }
 
     @Override
@@ -442,7 +379,7 @@ final class StreamClient implements ExchangeClient {
             response.grpcError(status, "balor: HTTP " + status, session.h2(), stream);
             responseDone = true;
         } else {
-            ErrorResponse.write(out(), status, requestId, status == 503 ? 1 : 0);
+            ErrorResponse.write(out(), status, state.requestId, status == 503 ? 1 : 0);
             response.reset(false);
         }
         exchangeOver = true;
@@ -494,7 +431,7 @@ final class StreamClient implements ExchangeClient {
     @Override
     public void compactIn() {
         if (exchange != null) {
-            exchange.requestSide().compact(this, false);
+            exchange.requestSide().compact(state, false);
         }
     }
 
