@@ -27,6 +27,11 @@ final class ClientState {
     private long inLogged;
     private long outLogged;
 
+    /** The client's bytes not yet consumed (0 when there is no buffer). */
+    int unread() {
+        return clientIn == null ? 0 : clientIn.position() - clientInStart;
+    }
+
     /** Bytes from the client since the last call: what one exchange's log line counts. */
     long takeBytesFromClient() {
         long n = bytesFromClient - inLogged;

@@ -40,44 +40,45 @@ import java.nio.channels.SelectionKey;
  */
 final class HttpExchange implements UpstreamDialer.Outcome {
 
-    private static final int IDLE = 0;
-    private static final int CONNECTING = 1;
-    private static final int FORWARDING = 2;
+    static final int IDLE = 0;
+    static final int CONNECTING = 1;
+    static final int FORWARDING = 2;
     /** Output room worth reading the upstream for: a re-chunked range needs its size line and CRLF too. */
     private static final int MIN_ROOM = 32;
 
-    private final EventLoop loop;
+    final EventLoop loop;
     /** The loop's index: which shard of the traffic counters this exchange writes. */
-    private final int shard;
+    final int shard;
     private final HttpExchanges pool;
     /** The request head the session parses into (its bytes stay in the session's client buffer). */
     private final HttpParser requestParser;
-    private final HttpHead request;
+    final HttpHead request;
     private final HeadWriter writer = new HeadWriter();
-    private final RequestRelay requestSide;
-    private final ResponseRelay response;
-    private final ExchangeLog log;
-    private final UpstreamDialer dialer;
+    final RequestRelay requestSide;
+    final ResponseRelay response;
+    final ExchangeLog log;
+    final UpstreamDialer dialer;
     private final HttpRouter router;
     /** The bound client's address, for {@code X-Forwarded-For} and the access log. */
     private final ClientAddressText clientIp = new ClientAddressText();
     private final IoHandler upstreamHandler = new UpstreamHandler();
+    private final ExchangeFailures failures = new ExchangeFailures(this);
 
     // The client side this exchange is bound to, and what of its listener it uses; null when pooled.
-    private ExchangeClient client;
-    private ClientState state;
-    private SessionCounters counters;
+    ExchangeClient client;
+    ClientState state;
+    SessionCounters counters;
     private HttpContext context;
 
-    private int phase = IDLE;
+    int phase = IDLE;
     /** The snapshot's policy this exchange started with, kept to its end. */
-    private HttpPolicy policy;
-    private HttpRoute route;
-    private Balancer balancer;
-    private Upstream target;
-    private UpstreamConnection upstream;
+    HttpPolicy policy;
+    HttpRoute route;
+    Balancer balancer;
+    Upstream target;
+    UpstreamConnection upstream;
     /** When the request's head began to arrive (ticker time): where its duration starts. */
-    private long started;
+    long started;
 
     HttpExchange(EventLoop loop, HttpLimits limits, HttpExchanges pool) {
         this.loop = loop;
@@ -285,10 +286,10 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         } else if ((readyOps & SelectionKey.OP_READ) != 0) {
             try {
                 if (response.read(upstream, shard) < 0) {
-                    cutIfTruncated();
+                    failures.cutIfTruncated();
                 }
             } catch (IOException e) {
-                upstreamFailed(UpstreamError.ofIo(e));
+                failures.upstreamFailed(UpstreamError.ofIo(e));
             }
         }
     }
@@ -311,18 +312,8 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return false;
     }
 
-    /**
-     * TLS ended without close_notify under a body that runs until close: it may have been cut
-     * (RFC 9112 §9.8), so the client must not see it end as if complete.
-     */
-    private void cutIfTruncated() {
-        if (response.truncated(upstream.connection())) {
-            responseCut(UpstreamError.TRUNCATED_BODY, false);
-        }
-    }
-
     /** Relays the response as far as the buffers allow, and acts on what the relay cannot handle itself. */
-    private void pumpResponse() {
+    void pumpResponse() {
         int outcome = response.relay(target);
         while (outcome == ResponseRelay.HEAD) {
             client.armAt(due());   // the body-idle timer governs from here, not the response deadline
@@ -331,9 +322,9 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         }
         switch (outcome) {
             case ResponseRelay.UPGRADE -> becomeTunnel();
-            case ResponseRelay.UNUSABLE -> failUpstream(response.error());
-            case ResponseRelay.CLOSED -> upstreamFailed(response.error());
-            case ResponseRelay.CUT -> responseCut(response.error(), true);
+            case ResponseRelay.UNUSABLE -> failures.failUpstream(response.error());
+            case ResponseRelay.CLOSED -> failures.upstreamFailed(response.error());
+            case ResponseRelay.CUT -> failures.responseCut(response.error(), true);
             default -> { }   // waiting for bytes or room
         }
     }
@@ -345,7 +336,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
      */
     private void becomeTunnel() {
         if (!response.upgrade(client.out())) {
-            failUpstream(UpstreamError.HEAD_TOO_LARGE);
+            failures.failUpstream(UpstreamError.HEAD_TOO_LARGE);
             return;
         }
         Connection connection = upstream.connection();
@@ -381,92 +372,6 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         log.end(context.accessLog(), state.policy, route, balancer == null ? null : balancer.pool(), target, request,
                 status, nanos, state.requestId, state.takeBytesFromClient(), state.takeBytesToClient(client.bytesToClient()),
                 loop.now());
-    }
-
-    /** The response cannot be used ({@code error}): 502; not a failure for passive health (the upstream answered). */
-    private void failUpstream(String error) {
-        reportUpstream(error, false);
-        client.fail(502);
-    }
-
-    /** The upstream failed this exchange because of {@code error} (when it {@code counts}, for passive health too). */
-    private void reportUpstream(String error, boolean counts) {
-        log.failed(error);
-        if (target != null) {
-            target.failed(error, counts, loop.now());   // an event; passive health may eject it
-        }
-    }
-
-    /**
-     * A response already under way cannot be relayed whole ({@code error}: the upstream reset or
-     * closed in its body, broke its framing, ended TLS without close_notify, or stopped sending):
-     * the exchange is logged with the status being relayed and why, and the connection closes,
-     * so the client sees the body end short rather than complete.
-     */
-    private void responseCut(String error, boolean countsAgainstUpstream) {
-        reportUpstream(error, countsAgainstUpstream);
-        ended(response.head().status(), loop.now() - started);
-        client.close();
-    }
-
-    /**
-     * Writing to the upstream failed: it stopped taking the request, often because it answered
-     * already (an early 413 or 401, then a reset). What it sent is read before deciding, so that
-     * answer reaches the client instead of a 502.
-     */
-    private void salvageResponse(String error) {
-        UpstreamConnection failed = upstream;
-        response.drain(failed, shard);
-        cutIfTruncated();
-        if (!client.closed()) {
-            pumpResponse();   // may already settle it (the answer, or a 502)
-        }
-        if (!client.closed() && upstream == failed) {
-            upstreamFailed(error);
-        }
-    }
-
-    /**
-     * The upstream connection failed (reset, or closed before its response was complete). The
-     * request is sent again, once, on a new connection when safe: the connection was reused,
-     * nothing of the response came, its head is still in the buffer, and nothing of it was written
-     * or it is idempotent without a body (RFC 9110 §9.2.2). Otherwise 502 if no response started,
-     * else the client is closed; either way the failure counts against the upstream.
-     */
-    private void upstreamFailed(String error) {
-        if (phase == IDLE || client.closed()) {
-            return;
-        }
-        boolean forwarding = phase == FORWARDING;
-        boolean noResponse = response.nothingRead();
-        boolean safe = requestSide.nothingWritten() || (request.method().idempotent() && request.contentLength() <= 0
-                && !request.chunked());
-        if (forwarding && dialer.reused() && noResponse && requestSide.headIntact() && safe) {
-            counters.retried();
-            dropUpstream();
-            response.retry();
-            // The body (if any was taken from the buffer) goes again from its first byte.
-            state.clientInStart = request.headEnd();
-            requestSide.restart(request);
-            phase = CONNECTING;
-            dialer.redial();
-            return;
-        }
-        if (forwarding && response.done()) {
-            // The upstream answered (early, say a 413) and went away before taking the whole
-            // request: the answer still goes to the client, then the connection closes.
-            client.closeAfter(true);
-            ended(response.head().status(), loop.now() - started);
-            client.closeWhenFlushed();
-        } else if (forwarding && !response.headDone()) {
-            reportUpstream(error, true);   // a reset or early close that is not retried
-            client.fail(502);
-        } else if (forwarding) {
-            responseCut(error, true);
-        } else {
-            reportUpstream(error, true);
-            client.close();
-        }
     }
 
     /**
@@ -511,7 +416,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
                 }
             } catch (IOException e) {
                 requestSide.discard();
-                salvageResponse(UpstreamError.ofIo(e));
+                failures.salvageResponse(UpstreamError.ofIo(e));
             }
         }
         if (phase == FORWARDING && requestSide.justSent()) {
@@ -542,25 +447,8 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         return state.lastActivity + policy.bodyIdleTimeoutNanos();
     }
 
-    /** The wait {@link #due()} names is over: who failed decides the answer. */
+    /** The wait {@link #due()} names is over: who failed decides the answer ({@link ExchangeFailures}). */
     void timedOut(boolean clientHasUnsent) {
-        if (phase == CONNECTING) {
-            dialer.timedOut();
-        } else if (!response.headDone() && requestSide.done()) {
-            reportUpstream(UpstreamError.RESPONSE_TIMEOUT, false);
-            client.fail(504);
-        } else if (!response.headDone() && requestSide.pending() > 0) {
-            // The upstream stopped taking the body (the client was held back for it).
-            reportUpstream(UpstreamError.BODY_IDLE, false);
-            client.fail(504);
-        } else if (!response.headDone()) {
-            client.fail(408);
-        } else if (clientHasUnsent) {
-            // The client stopped reading: not the upstream's doing.
-            ended(response.head().status(), loop.now() - started);
-            client.close();
-        } else {
-            responseCut(UpstreamError.BODY_IDLE, false);
-        }
+        failures.timedOut(clientHasUnsent);
     }
 }

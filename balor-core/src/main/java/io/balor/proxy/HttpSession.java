@@ -35,30 +35,31 @@ import java.nio.channels.SelectionKey;
  */
 public final class HttpSession extends Session implements IoHandler, ExchangeClient {
 
-    private final EventLoop loop;
+    final EventLoop loop;
     private final SessionCounters counters;
     private final HttpContext context;
     private final Connection client;
     private final HttpExchanges exchanges;
-    private final Timer timer = new Timer(this::onTimer, this::close);
+    private final SessionClock clock = new SessionClock(this);
+    final Timer timer = new Timer(clock::onTimer, this::close);
     /** The exchange of the request being read or served, or null between requests. */
-    private HttpExchange exchange;
+    HttpExchange exchange;
 
     /** What the exchange reads and moves on: the client's bytes, the current request's policy and id, the counts. */
-    private final ClientState state = new ClientState();
+    final ClientState state = new ClientState();
     /** The connection closes after the current response. */
     private boolean closeAfter;
     /** Idle upstream connections private to this session (they carried a PROXY header naming its client), or null. */
     private java.util.ArrayDeque<UpstreamConnection> privateIdle;
 
-    private ByteBuffer clientOut;
+    ByteBuffer clientOut;
     /** The exchange is over and the connection closes once {@code clientOut} is written. */
     private boolean closing;
     private boolean clientEof;
     /** No request has been read yet: an HTTP/2 client preface may come instead. */
     private boolean firstRequest = true;
     /** When the first byte of the request head being read arrived, or -1. */
-    private long headSince = -1;
+    long headSince = -1;
     /** Bytes written to the client socket (the access log adds what still waits in {@code clientOut}). */
     private long bytesToClient;
 
@@ -84,7 +85,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
                 return;
             }
             touch();
-            arm(state.policy.headTimeoutNanos());
+            clock.arm(state.policy.headTimeoutNanos());
         } catch (IOException | RuntimeException e) {
             close();
         }
@@ -92,7 +93,6 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
 
     @Override
     void releaseAll() {
-        loop.timers().cancel(timer);
         client.close();
         if (exchange != null) {
             exchange.close();   // its upstream side, and this session's private connections
@@ -101,8 +101,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         if (privateIdle != null) {
             context.cache().closePrivate(privateIdle);
         }
-        state.clientIn = release(state.clientIn);
-        clientOut = release(clientOut);
+        stop();
     }
 
     @Override
@@ -111,7 +110,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
             return;
         }
         closeAfter = true;
-        if (idle() && (state.clientIn == null || state.clientIn.position() == state.clientInStart)) {
+        if (idle() && state.unread() == 0) {
             close();
         }
     }
@@ -178,7 +177,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     }
 
     /** Does all the work the buffers allow, then sets what to wait for. */
-    private void advance() throws IOException {
+    void advance() throws IOException {
         boolean progress = true;
         while (progress && !closed) {
             progress = false;
@@ -213,15 +212,15 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         }
     }
 
-    private boolean idle() {
+    boolean idle() {
         return !closing && !active();
     }
 
-    private boolean active() {
+    boolean active() {
         return exchange != null && exchange.active();
     }
 
-    private boolean forwarding() {
+    boolean forwarding() {
         return exchange != null && exchange.forwarding();
     }
 
@@ -246,21 +245,14 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
     // ---- the request
 
     private boolean readRequestHead() {
-        if (state.clientIn == null || state.clientIn.position() == state.clientInStart) {
+        if (state.unread() == 0) {
             if (clientEof) {
                 closeWhenFlushed();
             }
             return false;
         }
-        if (firstRequest && state.policy.http2()) {
-            int preface = Http2Session.preface(state.clientIn, state.clientInStart, state.clientIn.position());
-            if (preface == Http2Session.PREFACE_PART && !clientEof) {
-                return false;   // the start of the HTTP/2 preface (no HTTP/1.1 request starts so): wait
-            }
-            if (preface == Http2Session.PREFACE_WHOLE) {
-                becomeHttp2();
-                return false;
-            }
+        if (firstRequest && state.policy.http2() && http2Preface()) {
+            return false;
         }
         firstRequest = false;
         HttpExchange current = bound();
@@ -273,7 +265,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
                 fail(431);
             } else if (headSince < 0) {
                 headSince = loop.now();
-                arm(state.policy.headTimeoutNanos());
+                clock.arm(state.policy.headTimeoutNanos());
             }
             return false;
         }
@@ -309,7 +301,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         }
         compactIn();
         unbind();
-        arm(state.clientIn == null || state.clientIn.position() == state.clientInStart
+        clock.arm(state.unread() == 0
                 ? state.policy.keepAliveTimeoutNanos() : state.policy.headTimeoutNanos());
     }
 
@@ -325,26 +317,37 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         TcpTunnel.adopt(loop, acceptor, counters, sessions, exchangePolicy.tunnel(), client, upstream, target,
                 out, 0, out.position(), state.clientIn, state.clientInStart, state.clientIn.position(),
                 exchangePolicy.websocketMaxFrame(), extensions);
-        handedOver();
-        unbind();
-        loop.timers().cancel(timer);
-        state.clientIn = release(state.clientIn);
-        clientOut = release(clientOut);
+        letGo();
     }
 
     /**
-     * The client sent the HTTP/2 preface (h2c with prior knowledge, or after ALPN chose {@code h2}):
-     * an {@link Http2Session} takes the connection over, with what was read, and this session
-     * lets go of it without closing it.
+     * Whether the client's first bytes are the HTTP/2 preface (h2c with prior knowledge, or after
+     * ALPN chose {@code h2}), and then an {@link Http2Session} has taken the connection over with
+     * what was read; or its start (no HTTP/1.1 request starts so), and then the session waits.
      */
-    private void becomeHttp2() {
-        Http2Session next = new Http2Session(loop, acceptor, counters, sessions, context, exchanges, exchanges.limits(),
-                client, state.requestId, state.clientIn, state.bytesFromClient);
+    private boolean http2Preface() {
+        int preface = Http2Session.preface(state.clientIn, state.clientInStart, state.clientIn.position());
+        if (preface == Http2Session.PREFACE_WHOLE) {
+            Http2Session next = new Http2Session(loop, acceptor, counters, sessions, context, exchanges,
+                    exchanges.limits(), client, state.requestId, state.clientIn, state.bytesFromClient);
+            letGo();
+            next.start();
+        }
+        return preface == Http2Session.PREFACE_WHOLE || preface == Http2Session.PREFACE_PART && !clientEof;
+    }
+
+    /** Another session took the client connection over: this one lets go of it, and of its buffers, without closing it. */
+    private void letGo() {
         handedOver();
+        unbind();
+        stop();
+    }
+
+    /** The timer stops, the buffers go back to the loop's pool. */
+    private void stop() {
         loop.timers().cancel(timer);
         state.clientIn = release(state.clientIn);
         clientOut = release(clientOut);
-        next.start();
     }
 
     // ---- what the exchange uses (ExchangeClient)
@@ -369,7 +372,6 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         return closed;
     }
 
-    /** What waits for the client, acquired when needed. */
     @Override
     public ByteBuffer out() {
         if (clientOut == null) {
@@ -378,7 +380,6 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         return clientOut;
     }
 
-    /** Bytes written to the client so far, and those that wait to be. */
     @Override
     public long bytesToClient() {
         return bytesToClient + (clientOut == null ? 0 : clientOut.position());
@@ -389,7 +390,6 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         state.lastActivity = loop.now();
     }
 
-    /** Arms the session's timer for {@code due} (ticker time). */
     @Override
     public void armAt(long due) {
         loop.timers().schedule(timer, due);
@@ -427,7 +427,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
 
     /** After the client's end of stream: whether the request can no longer be completed from what is buffered. */
     private boolean requestCutShort() {
-        return clientEof && exchange.requestSide().cutShort(state.clientIn == null ? 0 : state.clientIn.position() - state.clientInStart);
+        return clientEof && exchange.requestSide().cutShort(state.unread());
     }
 
     @Override
@@ -443,7 +443,7 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         if (clientOut == null && client.flushed()) {
             close();
         } else {
-            arm(state.policy == null ? 0 : state.policy.bodyIdleTimeoutNanos());
+            clock.arm(state.policy == null ? 0 : state.policy.bodyIdleTimeoutNanos());
         }
     }
 
@@ -487,52 +487,6 @@ public final class HttpSession extends Session implements IoHandler, ExchangeCli
         client.interest(SelectionKey.OP_WRITE, clientOut != null && clientOut.position() > 0 || !client.flushed());
         if (exchange != null) {
             exchange.interest(clientOut == null ? Integer.MAX_VALUE : clientOut.remaining());
-        }
-    }
-
-    private void arm(long nanos) {
-        loop.timers().schedule(timer, loop.now() + nanos);
-    }
-
-    /** When the current wait ends (ticker time); a connect's timer fires when it was armed for. */
-    private long due() {
-        if (forwarding()) {
-            return exchange.due();
-        }
-        if (idle()) {
-            return state.clientIn == null || state.clientIn.position() == state.clientInStart
-                    ? state.lastActivity + state.policy.keepAliveTimeoutNanos()
-                    : (headSince >= 0 ? headSince : state.lastActivity) + state.policy.headTimeoutNanos();
-        }
-        return state.lastActivity + state.policy.bodyIdleTimeoutNanos();
-    }
-
-    /**
-     * The timer is armed for the earliest a wait can end; activity moves most waits on, so a
-     * firing first checks the real due time ({@link #due()}) and re-arms for it if not yet.
-     */
-    private void onTimer() {
-        if (closed) {
-            return;
-        }
-        if (!active() || forwarding()) {   // a connect's timer fires when it was armed for
-            long due = due();
-            if (loop.now() - due < 0) {
-                loop.timers().schedule(timer, due);
-                return;
-            }
-        }
-        if (active()) {
-            exchange.timedOut(clientOut != null && clientOut.position() > 0);
-        } else if (idle() && state.clientIn != null && state.clientIn.position() != state.clientInStart) {
-            fail(408);
-        } else {
-            close();
-        }
-        try {
-            advance();
-        } catch (IOException e) {
-            close();
         }
     }
 

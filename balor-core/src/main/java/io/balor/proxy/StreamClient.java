@@ -256,7 +256,7 @@ final class StreamClient implements ExchangeClient {
         if (stream == null || uncredited == 0) {
             return;
         }
-        int pending = (state.clientIn == null ? 0 : state.clientIn.position() - state.clientInStart)
+        int pending = state.unread()
                 + (spill == null ? 0 : spill.position());
         int credit = Math.max(0, uncredited - pending);
         if (credit > 0) {
