@@ -368,9 +368,10 @@ public final class Http2Connection {
         if (stream.state == Http2Stream.IDLE || stream.state == Http2Stream.CLOSED) {
             return;
         }
-        reset(stream.id, errorCode);
-        recent.ended(stream.id, true);
+        int id = stream.id;
+        reset(id, errorCode);
         close(stream, errorCode);
+        recent.ended(id, true);   // its frames still in flight are dropped, even after a NO_ERROR reset
     }
 
     /** Writes RST_STREAM, or owes it while the output has no room. */

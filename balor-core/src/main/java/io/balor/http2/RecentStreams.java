@@ -17,6 +17,12 @@ final class RecentStreams {
 
     /** Stream {@code id} ended; {@code reset}: by this side (or ignored), so late frames are dropped. */
     void ended(int id, boolean reset) {
+        for (int i = 0; i < SIZE; i++) {
+            if ((ids[i] & ~RESET) == id) {
+                ids[i] = id | (reset ? RESET : 0);   // said again: the last word counts
+                return;
+            }
+        }
         ids[next] = id | (reset ? RESET : 0);
         next = (next + 1) % SIZE;
     }

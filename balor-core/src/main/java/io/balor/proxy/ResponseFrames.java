@@ -155,8 +155,11 @@ final class ResponseFrames {
         }
     }
 
-    /** Balor's own error for a gRPC call: a trailers-only response, then the stream is done. */
-    void grpcError(int status, String message, Http2Connection h2, Http2Stream stream) {
+    /**
+     * Balor's own error for a gRPC call: a trailers-only response, then the stream is done. False
+     * when it waits for room (the next {@link #send} sends it).
+     */
+    boolean grpcError(int status, String message, Http2Connection h2, Http2Stream stream) {
         block.clear();
         Grpc.trailersOnly(h2.encoder(), block, status, message);
         block.flip();
@@ -164,7 +167,7 @@ final class ResponseFrames {
         pendingEnd = true;
         pendingState = FINISHED;
         finalHeadSent = true;
-        flushHead(h2, stream);
+        return flushHead(h2, stream);
     }
 
     /** The head just parsed (and encoded): what follows it. */

@@ -212,6 +212,14 @@ final class StreamClient implements ExchangeClient {
                 return;
             }
         } while (moved && exchange != null && !exchangeOver);
+        if (responseDone && exchangeOver && stream != null && !stream.requestComplete()) {
+            // RFC 9113 §8.1: the response is whole and the request is not needed any more: the
+            // client is told to stop sending it, without error (an answer Balor made, say)
+            session.h2().resetStream(stream, Frames.NO_ERROR);   // calls streamClosed
+            if (closed) {
+                return;
+            }
+        }
         if (exchangeOver && !responseDone && response.idle() && (out == null || out.position() == 0)) {
             close();   // the exchange ended without a whole response: the client must not take it for one
             return;
@@ -376,8 +384,8 @@ final class StreamClient implements ExchangeClient {
         }
         exchange.ended(status, loop.now() - started);
         if (grpc) {
-            response.grpcError(status, "balor: HTTP " + status, session.h2(), stream);
-            responseDone = true;
+            out();   // empty: what sends the head if it waits for room
+            responseDone = response.grpcError(status, "balor: HTTP " + status, session.h2(), stream);
         } else {
             ErrorResponse.write(out(), status, state.requestId, status == 503 ? 1 : 0);
             response.reset(false);
