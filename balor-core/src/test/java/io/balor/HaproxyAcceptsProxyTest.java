@@ -37,9 +37,9 @@ class HaproxyAcceptsProxyTest {
     @Test
     void haproxySeesTheClientBalorSpeaksFor() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
-        int v1 = HaproxyProcess.freePort();
-        int v2 = HaproxyProcess.freePort();
-        HaproxyProcess haproxy = resources.track(HaproxyProcess.start(dir, """
+        int v1 = PeerProcess.freePort();
+        int v2 = PeerProcess.freePort();
+        PeerProcess haproxy = resources.track(PeerProcess.start(dir, """
                 global
                   maxconn 64
                 defaults

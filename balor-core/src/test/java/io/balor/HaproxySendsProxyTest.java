@@ -39,9 +39,9 @@ class HaproxySendsProxyTest {
                         .withProxyProtocol(new ProxyProtocolConfig(List.of("127.0.0.1")))),
                 List.of(PoolConfig.of("app", UpstreamConfig.of(app.address()))))));
         int balorPort = balor.boundAddress("web").getPort();
-        int v1 = HaproxyProcess.freePort();
-        int v2 = HaproxyProcess.freePort();
-        HaproxyProcess haproxy = resources.track(HaproxyProcess.start(dir, """
+        int v1 = PeerProcess.freePort();
+        int v2 = PeerProcess.freePort();
+        PeerProcess haproxy = resources.track(PeerProcess.start(dir, """
                 global
                   maxconn 64
                 defaults

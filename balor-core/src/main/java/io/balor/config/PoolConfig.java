@@ -37,10 +37,18 @@ import java.util.Set;
  *                   another client gets its own. HTTP(S) health
  *                   checks send a header that speaks for no client ({@code PROXY UNKNOWN}, v2's
  *                   {@code LOCAL}); TCP checks only connect.
+ * @param protocol   what HTTP listeners speak to the pool's upstreams: {@link UpstreamProtocol#HTTP1}
+ *                   (the default: HTTP/1.1, kept alive, one request per connection at a time),
+ *                   {@link UpstreamProtocol#H2} (HTTP/2 over TLS: {@code https://} upstreams, ALPN
+ *                   {@code h2}) or {@link UpstreamProtocol#H2C} (HTTP/2 in the clear with prior
+ *                   knowledge: {@code http://} upstreams, gRPC servers); HTTP/2 connections carry
+ *                   many requests at once and are shared by a loop's clients. A WebSocket upgrade
+ *                   still goes over HTTP/1.1. TCP listeners forward bytes whatever it says
  */
 public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader,
                          UpstreamTimeouts timeouts, UpstreamTlsConfig tls, HealthCheckConfig healthCheck,
-                         PassiveHealthConfig passiveHealth, Duration slowStart, ProxyVersion sendProxyProtocol) {
+                         PassiveHealthConfig passiveHealth, Duration slowStart, ProxyVersion sendProxyProtocol,
+                         UpstreamProtocol protocol) {
 
     /** Which Host an HTTP request forwarded to a pool carries. */
     public enum HostHeader { PRESERVE, UPSTREAM }
@@ -65,12 +73,46 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
         }
     }
 
+    /** What HTTP listeners speak to a pool's upstreams; wire names {@code http1}, {@code h2}, {@code h2c}. */
+    public enum UpstreamProtocol {
+        HTTP1, H2, H2C;
+
+        /** The name the state file and the API use. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The protocol named {@code text}, or null for anything else. */
+        public static UpstreamProtocol parse(String text) {
+            for (UpstreamProtocol p : values()) {
+                if (p.wireName().equals(text)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
     public PoolConfig {
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
         hostHeader = hostHeader == null ? HostHeader.PRESERVE : hostHeader;
         timeouts = timeouts == null ? UpstreamTimeouts.LISTENER : timeouts;
         tls = tls == null ? UpstreamTlsConfig.DEFAULT : tls;
         slowStart = slowStart == null ? Duration.ZERO : slowStart;
+    }
+
+    /** A pool that speaks HTTP/1.1 to its upstreams. */
+    public PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader hostHeader, UpstreamTimeouts timeouts,
+                      UpstreamTlsConfig tls, HealthCheckConfig healthCheck, PassiveHealthConfig passiveHealth,
+                      Duration slowStart, ProxyVersion sendProxyProtocol) {
+        this(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart, sendProxyProtocol, null);
+    }
+
+    /** The pool speaking {@code value} to its upstreams. */
+    public PoolConfig withProtocol(UpstreamProtocol value) {
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart,
+                sendProxyProtocol, value);
     }
 
     /** A pool that sends no PROXY header. */
@@ -109,40 +151,41 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
 
     public PoolConfig withHostHeader(HostHeader value) {
         return new PoolConfig(name, upstreams, value, timeouts, tls,
-                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol, protocol);
     }
 
     public PoolConfig withTimeouts(UpstreamTimeouts value) {
         return new PoolConfig(name, upstreams, hostHeader, value, tls,
-                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol, protocol);
     }
 
     public PoolConfig withTls(UpstreamTlsConfig value) {
         return new PoolConfig(name, upstreams, hostHeader, timeouts, value,
-                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol, protocol);
     }
 
     /** The pool with {@code value} as its health checks (null: none). */
     public PoolConfig withHealthCheck(HealthCheckConfig value) {
         return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
-                value, passiveHealth, slowStart, sendProxyProtocol);
+                value, passiveHealth, slowStart, sendProxyProtocol, protocol);
     }
 
     /** The pool with {@code value} as its passive health (null: none). */
     public PoolConfig withPassiveHealth(PassiveHealthConfig value) {
         return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
-                healthCheck, value, slowStart, sendProxyProtocol);
+                healthCheck, value, slowStart, sendProxyProtocol, protocol);
     }
 
     /** The pool with {@code value} as its slow start (zero or null: off). */
     public PoolConfig withSlowStart(Duration value) {
         return new PoolConfig(name, upstreams, hostHeader, timeouts, tls,
-                healthCheck, passiveHealth, value, sendProxyProtocol);
+                healthCheck, passiveHealth, value, sendProxyProtocol, protocol);
     }
 
     /** The pool with {@code value} as the PROXY header it sends upstreams (null: none). */
     public PoolConfig withSendProxyProtocol(ProxyVersion value) {
-        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart, value);
+        return new PoolConfig(name, upstreams, hostHeader, timeouts, tls, healthCheck, passiveHealth, slowStart, value,
+                protocol);
     }
 
     /** Whether the pool's upstreams keep health state across applies (checks, passive health or slow start). */
@@ -156,7 +199,7 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
 
     public PoolConfig withUpstreams(List<UpstreamConfig> newUpstreams) {
         return new PoolConfig(name, newUpstreams, hostHeader, timeouts, tls,
-                healthCheck, passiveHealth, slowStart, sendProxyProtocol);
+                healthCheck, passiveHealth, slowStart, sendProxyProtocol, protocol);
     }
 
     void check(String path, Problems problems) {
@@ -173,6 +216,27 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
             problems.add(path + ".slow_start_ms", "must not be negative");
         }
         checkUpstreams(upstreams, path + ".upstreams", problems);
+        checkProtocol(path, problems);
+    }
+
+    /** HTTP/2 over TLS needs https:// upstreams, h2c plain ones; a shared connection cannot speak for one client. */
+    private void checkProtocol(String path, Problems problems) {
+        if (protocol == UpstreamProtocol.HTTP1) {
+            return;
+        }
+        if (sendProxyProtocol != null) {
+            problems.add(path + ".protocol", "'" + protocol.wireName() + "' connections are shared by every client:"
+                    + " they cannot carry a PROXY header (send_proxy_protocol); use 'http1' or no PROXY header");
+        }
+        for (int i = 0; i < upstreams.size(); i++) {
+            String address = upstreams.get(i).address();
+            boolean https = address != null && address.strip().toLowerCase(java.util.Locale.ROOT).startsWith("https://");
+            if (https != (protocol == UpstreamProtocol.H2)) {
+                problems.add(path + ".upstreams[" + i + "].address", protocol == UpstreamProtocol.H2
+                        ? "protocol 'h2' speaks HTTP/2 over TLS: the address must be https://host:port"
+                        : "protocol 'h2c' speaks HTTP/2 in the clear: the address must not be https:// (use 'h2')");
+            }
+        }
     }
 
     static void checkUpstreams(List<UpstreamConfig> upstreams, String path, Problems problems) {

@@ -50,7 +50,7 @@ final class LoopState {
         this.loop = loop;
         this.accessLog = accessLog;
         this.limits = limits;
-        this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS);
+        this.cache = new KeepAliveCache(loop, UPSTREAM_IDLE_PER_UPSTREAM, UPSTREAM_IDLE_NANOS, limits);
         this.exchanges = new HttpExchanges(loop, limits, cache, EXCHANGES_KEPT);
         loop.execute(() -> loop.onTrim(exchanges::trim));
         this.nextRequestId = (long) loop.index() << 56 ^ (System.nanoTime() & 0xffffff000000L);

@@ -113,7 +113,8 @@ final class SnapshotCompiler {
             UpstreamTls client = hasTls(pool.upstreams()) ? tls.upstreamTls(pool.tls(), "pools[" + i + "].tls") : null;
             pools.put(pool.name(), pool(pool.name(), pool.upstreams(), pool.hostHeader() == PoolConfig.HostHeader.UPSTREAM,
                     nanos(pool.timeouts().connect()), nanos(pool.timeouts().response()), client,
-                    pool.tracksHealth(), pool.sendProxyProtocol() == null ? 0 : pool.sendProxyProtocol().number()));
+                    pool.tracksHealth(), pool.sendProxyProtocol() == null ? 0 : pool.sendProxyProtocol().number(),
+                    pool.protocol() != PoolConfig.UpstreamProtocol.HTTP1));
         }
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -121,7 +122,7 @@ final class SnapshotCompiler {
                 UpstreamTls client = hasTls(listener.upstreams())
                         ? tls.upstreamTls(UpstreamTlsConfig.DEFAULT, "listeners[" + i + "].upstreams") : null;
                 pools.put(listener.name(), pool(listener.name(), listener.upstreams(), false, Pool.LISTENER,
-                        Pool.LISTENER, client, false, 0));
+                        Pool.LISTENER, client, false, 0, false));
             }
         }
         return Map.copyOf(pools);
@@ -190,7 +191,7 @@ final class SnapshotCompiler {
     }
 
     private Pool pool(String name, List<UpstreamConfig> configs, boolean upstreamHost, long connectNanos,
-                      long responseNanos, UpstreamTls tls, boolean checked, int sendProxyVersion) {
+                      long responseNanos, UpstreamTls tls, boolean checked, int sendProxyVersion, boolean http2) {
         List<Upstream> upstreams = new ArrayList<>(configs.size());
         for (UpstreamConfig config : configs) {
             HostPort address = HostPort.parseUpstream(config.address()).value();
@@ -203,7 +204,7 @@ final class SnapshotCompiler {
                     traffic.upstream(name, address.toString())));
         }
         return new Pool(name, upstreams, upstreamHost, connectNanos, responseNanos, tls, traffic.pool(name),
-                sendProxyVersion);
+                sendProxyVersion, http2);
     }
 
     private static InetSocketAddress resolve(HostPort address) {

@@ -3,11 +3,22 @@ package io.balor.http2;
 import java.nio.ByteBuffer;
 
 /**
- * The server side of one HTTP/2 connection (RFC 9113), without I/O: the session feeds it the
- * octets the client sent ({@link #receive}) and sends what it wrote into the session's output
- * buffer; the application (the proxy) hears of requests through a {@link StreamHandler} and answers
- * with {@link #writeHeaders} and {@link #writeData}. Owned by the connection's loop thread; in
- * steady state it allocates nothing.
+ * One HTTP/2 connection (RFC 9113), without I/O, on either side: the session feeds it the
+ * octets the peer sent ({@link #receive}) and sends what it wrote into the session's output
+ * buffer. Server side, the application (the proxy) hears of requests through a
+ * {@link StreamHandler} and answers with {@link #writeHeaders} and {@link #writeData}; client
+ * side ({@link #client}: a connection to an upstream), it opens streams ({@link #openStream}),
+ * sends requests the same way and hears of responses through the handler. Owned by the
+ * connection's loop thread; in steady state it allocates nothing.
+ *
+ * <h2>Client side</h2>
+ * It writes the preface and SETTINGS with push off (§8.4), takes the server's first frame as its
+ * SETTINGS, opens odd streams in order up to the server's SETTINGS_MAX_CONCURRENT_STREAMS and
+ * its own table, and reads a stream's HEADERS as its response head (1xx heads as many as come)
+ * until the application says the final head is in ({@link Http2Stream#finalHeadReceived}); a
+ * HEADERS after that is trailers. A server that opens or pushes a stream fails the connection;
+ * its GOAWAY closes the streams above its last stream id with REFUSED_STREAM (never processed,
+ * safe to send again, §6.8), and no stream opens after it.
  *
  * <h2>What it keeps</h2>
  * The client preface and the first SETTINGS (§3.4); the peer's settings (§6.5.2) and both
@@ -36,6 +47,9 @@ public final class Http2Connection {
     static final int CONTROL_ROOM = 64;
 
     final Http2Limits limits;
+    /** This side is the client (a connection to an upstream). */
+    final boolean client;
+    private int nextStreamId = 1;
     final StreamHandler handler;
     private final ByteBuffer out;
     final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
@@ -66,8 +80,20 @@ public final class Http2Connection {
     private boolean held;
     private String problem;
 
+    /** The server side of a connection a client made. */
     public Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
+        this(limits, handler, out, nowNanos, false);
+    }
+
+    /** The client side of a connection to a server (an upstream). */
+    public static Http2Connection client(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
+        return new Http2Connection(limits, handler, out, nowNanos, true);
+    }
+
+    private Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos, boolean client) {
         this.limits = limits;
+        this.client = client;
+        this.prefaceMatched = client ? Frames.CLIENT_PREFACE.length : 0;
         this.handler = handler;
         this.out = out;
         this.decoder = new HpackDecoder(limits.headerTableSize(), limits.maxHeaderListSize());
@@ -79,9 +105,13 @@ public final class Http2Connection {
         this.owedResets = new int[2 * (limits.maxConcurrentStreams() + RecentStreams.SIZE)];
     }
 
-    /** Writes this side's SETTINGS and opens the connection window (§3.4): call once, first. */
+    /** Writes this side's preface (a client's) and SETTINGS and opens the connection window (§3.4): call once, first. */
     public void start() {
-        Frames.settings(out, Frames.SETTINGS_MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams(),
+        if (client) {
+            out.put(Frames.CLIENT_PREFACE);
+        }
+        Frames.settings(out, client ? Frames.SETTINGS_ENABLE_PUSH : Frames.SETTINGS_MAX_CONCURRENT_STREAMS,
+                client ? 0 : limits.maxConcurrentStreams(),
                 Frames.SETTINGS_INITIAL_WINDOW_SIZE, limits.streamWindow(),
                 Frames.SETTINGS_MAX_HEADER_LIST_SIZE, limits.maxHeaderListSize(),
                 Frames.SETTINGS_HEADER_TABLE_SIZE, limits.headerTableSize());
@@ -108,6 +138,39 @@ public final class Http2Connection {
 
     public int openStreams() {
         return streams.open();
+    }
+
+    /** Client side: whether {@link #openStream} would open one now. */
+    public boolean canOpen() {
+        return client && !failed && !goAwaySent && !goAwayReceived && nextStreamId > 0
+                && streams.open() < Math.min(streams.capacity(), peer.maxConcurrentStreams);
+    }
+
+    /**
+     * Client side: takes a slot for a new stream, or returns null when {@link #canOpen} is false.
+     * Its id comes with its first HEADERS ({@link #writeHeaders}): streams must open in the order
+     * of their ids (§5.1.1), and requests are not ready in the order their slots were taken.
+     */
+    public Http2Stream openStream() {
+        if (!canOpen()) {
+            return null;
+        }
+        return streams.open(0, peer.initialWindow, flow.openingWindow());
+    }
+
+    /** Client side: gives the stream taken by {@link #openStream} its id as its HEADERS go out; false if none is left. */
+    private boolean numbered(Http2Stream stream) {
+        if (stream.id != 0) {
+            return true;
+        }
+        if (nextStreamId < 0 || goAwayReceived || failed) {
+            close(stream, Frames.REFUSED_STREAM);   // never sent: safe to send elsewhere
+            return false;
+        }
+        stream.id = nextStreamId;
+        lastStreamId = nextStreamId;
+        nextStreamId += 2;   // past 2^31 - 1 it turns negative: no stream opens any more (§5.1.1)
+        return true;
     }
 
     /** The encoder for this connection's header blocks (for {@link #writeHeaders}). */
@@ -139,7 +202,7 @@ public final class Http2Connection {
                 return;
             }
             if (!settingsReceived && (reader.type() != Frames.SETTINGS || reader.hasFlag(Frames.ACK))) {
-                fail(Frames.PROTOCOL_ERROR, "the client's first frame is not SETTINGS");
+                fail(Frames.PROTOCOL_ERROR, "the peer's first frame is not SETTINGS");
                 return;
             }
             if (block.open() && (reader.type() != Frames.CONTINUATION || reader.streamId() != block.streamId())) {
@@ -202,13 +265,27 @@ public final class Http2Connection {
                 }
                 break;
             case Frames.GOAWAY:
-                goAwayReceived = true;
+                goAwayReceived(in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE);
                 break;
             case Frames.PUSH_PROMISE:
-                fail(Frames.PROTOCOL_ERROR, "a PUSH_PROMISE from a client");
+                fail(Frames.PROTOCOL_ERROR, client ? "a PUSH_PROMISE with push off" : "a PUSH_PROMISE from a client");
                 break;
             default:
                 break;   // §5.5: unknown frame types are ignored
+        }
+    }
+
+    /** §6.8: client side, the streams above the server's last stream id were not processed: refused. */
+    private void goAwayReceived(int lastId) {
+        goAwayReceived = true;
+        if (!client) {
+            return;
+        }
+        for (int i = 0; i < streams.capacity(); i++) {
+            Http2Stream stream = streams.slot(i);
+            if (stream.state != Http2Stream.IDLE && (stream.id > lastId || stream.id == 0)) {
+                close(stream, Frames.REFUSED_STREAM);
+            }
         }
     }
 
@@ -299,6 +376,9 @@ public final class Http2Connection {
         if (out.remaining() - CONTROL_ROOM < Frames.headersLength(headerBlock.remaining(), peer.maxFrameSize)) {
             return false;
         }
+        if (client && !numbered(stream)) {
+            return false;
+        }
         Frames.headers(out, stream.id, headerBlock, peer.maxFrameSize, endStream);
         if (endStream) {
             localEnded(stream);
@@ -341,6 +421,16 @@ public final class Http2Connection {
         }
     }
 
+    /** How many DATA octets {@link #writeData} would send on the stream now, as the windows and the output allow. */
+    public int writable(Http2Stream stream) {
+        if (!sendable(stream)) {
+            return 0;
+        }
+        long allowed = flow.sendable(stream, Integer.MAX_VALUE);
+        int room = out.remaining() - CONTROL_ROOM - Frames.HEADER_LENGTH * (1 + out.remaining() / peer.maxFrameSize);
+        return (int) Math.max(0, Math.min(allowed, room));
+    }
+
     /** Ends the stream with an empty DATA frame (END_STREAM); false when the output has no room yet. */
     public boolean endStream(Http2Stream stream) {
         if (!sendable(stream) || out.remaining() - CONTROL_ROOM < Frames.HEADER_LENGTH) {
@@ -351,10 +441,13 @@ public final class Http2Connection {
         return true;
     }
 
-    /** The application passed on {@code count} octets of the stream's DATA: the peer may send them again. */
+    /**
+     * The application passed on {@code count} octets of the stream's DATA: the peer may send them
+     * again (on the connection only when {@code stream} is null or over).
+     */
     public void consumed(Http2Stream stream, int count) {
         if (count > 0) {
-            flow.giveBack(stream.state == Http2Stream.IDLE ? null : stream, count);
+            flow.giveBack(stream == null || stream.state == Http2Stream.IDLE ? null : stream, count);
         }
     }
 
@@ -369,6 +462,10 @@ public final class Http2Connection {
             return;
         }
         int id = stream.id;
+        if (id == 0) {
+            close(stream, errorCode);   // a client's stream whose HEADERS never went: nothing to say
+            return;
+        }
         reset(id, errorCode);
         close(stream, errorCode);
         recent.ended(id, true);   // its frames still in flight are dropped, even after a NO_ERROR reset

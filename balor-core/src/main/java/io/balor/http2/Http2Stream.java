@@ -32,6 +32,8 @@ public final class Http2Stream {
     long dataReceived;
     /** A HEADERS without END_STREAM after the head: trailers are being received. */
     boolean trailers;
+    /** Client side: the final (non-1xx) response head arrived, so a later HEADERS is trailers. */
+    boolean headDone;
     private Object attachment;
 
     public int id() {
@@ -60,6 +62,11 @@ public final class Http2Stream {
         contentLength = length;
     }
 
+    /** Client side: the response's final head is in; a HEADERS after it carries trailers (§8.1). */
+    public void finalHeadReceived() {
+        headDone = true;
+    }
+
     /** The application's object for this stream (the exchange), or null. */
     public Object attachment() {
         return attachment;
@@ -78,6 +85,7 @@ public final class Http2Stream {
         contentLength = -1;
         dataReceived = 0;
         trailers = false;
+        headDone = false;
         attachment = null;
     }
 

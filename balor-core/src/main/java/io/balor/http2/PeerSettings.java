@@ -9,14 +9,16 @@ import java.nio.ByteBuffer;
  *
  * <p>{@link #read} applies one SETTINGS frame's pairs in order and refuses a value the RFC
  * forbids: SETTINGS_ENABLE_PUSH other than 0 or 1, SETTINGS_INITIAL_WINDOW_SIZE over 2^31 - 1
- * (FLOW_CONTROL_ERROR), SETTINGS_MAX_FRAME_SIZE outside 16384 to 2^24 - 1. The rest (concurrent
- * streams and header list size, which concern what this side would start or are advice) and
- * unknown identifiers are ignored, as §6.5.2 asks.
+ * (FLOW_CONTROL_ERROR), SETTINGS_MAX_FRAME_SIZE outside 16384 to 2^24 - 1. Concurrent streams
+ * bound what a client-side connection opens; the header list size is advice and, like unknown
+ * identifiers, ignored, as §6.5.2 asks.
  */
 final class PeerSettings {
 
     int maxFrameSize = Frames.DEFAULT_MAX_FRAME_SIZE;
     int initialWindow = Frames.DEFAULT_WINDOW;
+    /** How many streams the peer lets this side open at once (unlimited until it says, §6.5.2). */
+    long maxConcurrentStreams = Integer.MAX_VALUE;
     /** The peer announced SETTINGS_HEADER_TABLE_SIZE in the last frame read. */
     boolean tableSizeAnnounced;
     /** The error code of the last refusal, and why. */
@@ -49,6 +51,9 @@ final class PeerSettings {
                     }
                     windowChange += value - initialWindow;
                     initialWindow = (int) value;
+                    break;
+                case Frames.SETTINGS_MAX_CONCURRENT_STREAMS:
+                    maxConcurrentStreams = value;
                     break;
                 case Frames.SETTINGS_MAX_FRAME_SIZE:
                     if (value < Frames.DEFAULT_MAX_FRAME_SIZE || value > Frames.MAX_MAX_FRAME_SIZE) {

@@ -35,21 +35,6 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     private static final byte[] HOST = "host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COOKIE = "cookie: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** RFC 9110 §5.6.2 tchar, lower case only (HTTP/2 names are lower case). */
-    private static final boolean[] NAME_CHARS = new boolean[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            NAME_CHARS[c] = true;
-        }
-    }
-
     private final ByteBuffer head;
     private final byte[] method;
     private final byte[] path;
@@ -290,33 +275,13 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     }
 
     private boolean checkName(byte[] b, int from, int length) {
-        if (length == 0) {
-            return malformed("an empty field name");
-        }
-        for (int i = from; i < from + length; i++) {
-            int c = b[i] & 0xff;
-            if (c >= 128 || !NAME_CHARS[c]) {
-                return malformed(c >= 'A' && c <= 'Z' ? "an upper-case field name" : "a field name outside tchar");
-            }
-        }
-        return true;
+        String wrong = FieldSyntax.nameProblem(b, from, length);
+        return wrong == null || malformed(wrong);
     }
 
     private boolean checkValue(byte[] b, int from, int length) {
-        for (int i = from; i < from + length; i++) {
-            byte c = b[i];
-            if (c == 0 || c == '\r' || c == '\n') {
-                return malformed("a field value with NUL, CR or LF");
-            }
-        }
-        if (length > 0 && (isBlank(b[from]) || isBlank(b[from + length - 1]))) {
-            return malformed("a field value starting or ending with whitespace");
-        }
-        return true;
-    }
-
-    private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t';
+        String wrong = FieldSyntax.valueProblem(b, from, length);
+        return wrong == null || malformed(wrong);
     }
 
     private int copy(byte[] b, int from, int length, byte[] to, String what) {
@@ -339,29 +304,11 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     }
 
     private static long digits(byte[] b, int from, int length) {
-        if (length == 0 || length > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = from; i < from + length; i++) {
-            if (b[i] < '0' || b[i] > '9') {
-                return -1;
-            }
-            value = value * 10 + (b[i] - '0');
-        }
-        return value;
+        return FieldSyntax.digits(b, from, length);
     }
 
     private static boolean is(byte[] b, int from, int length, String ascii) {
-        if (length != ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (b[from + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return FieldSyntax.is(b, from, length, ascii);
     }
 
     private void put(byte c) {

@@ -11,14 +11,13 @@ import java.nio.ByteBuffer;
  * {@code upgrade}. {@code set-cookie} is written never-indexed. Stateless; any thread, with its
  * own scratch for the lower-cased name.
  */
-public final class ResponseBlock {
+public final class ResponseBlock extends HeadBlock {
 
-    private final byte[] name = new byte[256];
-    private final byte[] value;
+    private static final byte[] STATUS = {':', 's', 't', 'a', 't', 'u', 's'};
 
     /** @param maxValue the longest field value it copies (a longer one is refused: false) */
     public ResponseBlock(int maxValue) {
-        value = new byte[maxValue];
+        super(maxValue);
     }
 
     /**
@@ -38,73 +37,12 @@ public final class ResponseBlock {
         if (!field(encoder, block, STATUS, STATUS.length, head, space + 1, 3, false)) {
             return abandon(encoder, block, mark);
         }
-        int line = indexOf(head, space, to, (byte) '\n') + 1;
-        while (line > 0 && line < to) {
-            int end = indexOf(head, line, to, (byte) '\n');
-            if (end < 0) {
-                return abandon(encoder, block, mark);
-            }
-            int lineEnd = end > line && head.get(end - 1) == '\r' ? end - 1 : end;
-            if (lineEnd == line) {
-                return true;   // the blank line
-            }
-            int colon = indexOf(head, line, lineEnd, (byte) ':');
-            int nameLength = colon - line;
-            if (colon < 0 || nameLength > name.length) {
-                return abandon(encoder, block, mark);
-            }
-            for (int i = 0; i < nameLength; i++) {
-                byte c = head.get(line + i);
-                name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-            }
-            int valueStart = colon + 1;
-            while (valueStart < lineEnd && (head.get(valueStart) == ' ' || head.get(valueStart) == '\t')) {
-                valueStart++;
-            }
-            if (!connectionSpecific(nameLength)
-                    && !field(encoder, block, name, nameLength, head, valueStart, lineEnd - valueStart,
-                            is(nameLength, "set-cookie"))) {
-                return abandon(encoder, block, mark);
-            }
-            line = end + 1;
-        }
-        return abandon(encoder, block, mark);   // no blank line
+        return fieldLines(head, indexOf(head, space, to, (byte) '\n') + 1, to, encoder, block, mark);
     }
 
-    private static boolean abandon(HpackEncoder encoder, ByteBuffer block, int mark) {
-        encoder.abandonBlock();
-        block.position(mark);
-        return false;
-    }
-
-    private static final byte[] STATUS = {':', 's', 't', 'a', 't', 'u', 's'};
-
-    private boolean field(HpackEncoder encoder, ByteBuffer block, byte[] fieldName, int nameLength, ByteBuffer head,
-            int valueFrom, int valueLength, boolean sensitive) {
-        if (valueLength > value.length
-                || block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueLength)) {
-            return false;
-        }
-        head.get(valueFrom, value, 0, valueLength);
-        encoder.field(fieldName, 0, nameLength, value, 0, valueLength, sensitive, block);
-        return true;
-    }
-
-    private boolean connectionSpecific(int length) {
-        return is(length, "connection") || is(length, "keep-alive") || is(length, "proxy-connection")
-                || is(length, "transfer-encoding") || is(length, "upgrade");
-    }
-
-    private boolean is(int length, String lowerCase) {
-        if (length != lowerCase.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (name[i] != lowerCase.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+    @Override
+    boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo) {
+        return !connectionSpecific(nameLength);
     }
 
     private static boolean digits(ByteBuffer b, int from, int count) {
@@ -114,14 +52,5 @@ public final class ResponseBlock {
             }
         }
         return true;
-    }
-
-    private static int indexOf(ByteBuffer b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
-            if (b.get(i) == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

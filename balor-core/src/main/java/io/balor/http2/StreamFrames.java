@@ -22,7 +22,7 @@ final class StreamFrames {
         boolean selfDependent = c.reader.hasFlag(Frames.PRIORITY_FLAG)
                 && (in.getInt(c.reader.payloadFrom() - 5) & Integer.MAX_VALUE) == id;   // §5.3.1: a stream error
         Http2Stream stream = c.streams.find(id);
-        boolean trailers = stream != null;
+        boolean trailers = stream != null && (!c.client || stream.headDone);
         boolean ignored = false;
         if (stream == null && id <= c.lastStreamId) {
             int ended = c.recent.find(id);
@@ -36,8 +36,9 @@ final class StreamFrames {
             }
             ignored = true;   // this side ended it: frames in flight are decoded and dropped (§5.1)
         }
-        if (stream == null && (id & 1) == 0) {
-            c.fail(Frames.PROTOCOL_ERROR, "HEADERS on even stream " + id);
+        if (stream == null && ((id & 1) == 0 || c.client && !ignored)) {
+            c.fail(Frames.PROTOCOL_ERROR, c.client ? "HEADERS opening stream " + id + " from a server"
+                    : "HEADERS on even stream " + id);
             return;
         }
         if (!c.block.begin(id, c.reader.hasFlag(Frames.END_STREAM), trailers || ignored,
@@ -73,7 +74,7 @@ final class StreamFrames {
     void endBlock(long now) {
         int id = c.block.streamId();
         boolean endStream = c.block.endStream();
-        if (!c.block.trailers() && id > c.lastStreamId) {
+        if (!c.client && !c.block.trailers() && id > c.lastStreamId) {
             c.lastStreamId = id;
         }
         if (c.block.streamError() != 0) {
@@ -82,8 +83,8 @@ final class StreamFrames {
             }
             return;
         }
-        Http2Stream stream = c.block.trailers() ? c.streams.find(id) : null;
-        if (stream == null && !c.block.trailers()) {
+        Http2Stream stream = c.block.trailers() || c.client ? c.streams.find(id) : null;
+        if (stream == null && !c.block.trailers() && !c.client) {
             stream = c.goAwaySent ? null : c.streams.open(id, c.peer.initialWindow, c.flow.openingWindow());
             if (stream == null && !c.goAwaySent) {
                 if (decodeOnly()) {

@@ -24,8 +24,13 @@ import java.nio.channels.SocketChannel;
  * <p>An upstream connection may have a {@link #preface}: plain bytes (a PROXY protocol header)
  * written the moment the TCP connect completes, before anything else, the TLS handshake
  * included. It is part of the connect: a socket that does not take it whole fails the connect.
+ *
+ * <p>A subclass may stand for something that is not a socket of its own but is read and written
+ * as one (an HTTP/2 stream to an upstream, which speaks HTTP/1.1 to the exchange that uses it):
+ * it overrides what its user calls (read, write, interest, attach, close, isOpen, flush,
+ * flushed, truncated, isTls).
  */
-public final class Connection {
+public class Connection {
 
     private final SocketChannel channel;
     private SelectionKey key;
@@ -41,6 +46,11 @@ public final class Connection {
 
     public Connection(SocketChannel channel) {
         this.channel = channel;
+    }
+
+    /** For a subclass that has no socket of its own. */
+    protected Connection() {
+        this.channel = null;
     }
 
     /** An accepted connection that terminates TLS, its engine chosen by the ClientHello's SNI. */

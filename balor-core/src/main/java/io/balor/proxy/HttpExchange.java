@@ -220,6 +220,7 @@ final class HttpExchange implements UpstreamDialer.Outcome {
         state.clientInStart = request.headEnd();
         response.reset();
         phase = CONNECTING;
+        dialer.http1Only(router.expectedAccept() != null);
         dialer.dial(balancer, target, policy.connectTimeoutNanos());
     }
 

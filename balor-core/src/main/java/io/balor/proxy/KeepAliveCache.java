@@ -24,6 +24,7 @@ public final class KeepAliveCache {
     private final EventLoop loop;
     private final int perUpstream;
     private final long idleNanos;
+    private final Http2Upstreams http2;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final ByteBuffer probe = ByteBuffer.allocateDirect(1);
     /** The private idle connections one session may keep ({@link #offerPrivate}). */
@@ -32,9 +33,20 @@ public final class KeepAliveCache {
     private long reused;
 
     public KeepAliveCache(EventLoop loop, int perUpstream, long idleNanos) {
+        this(loop, perUpstream, idleNanos, io.balor.http.HttpLimits.DEFAULT);
+    }
+
+    /** @param limits the loop's HTTP limits, which the streams of its HTTP/2 upstream connections keep to */
+    public KeepAliveCache(EventLoop loop, int perUpstream, long idleNanos, io.balor.http.HttpLimits limits) {
         this.loop = loop;
         this.perUpstream = perUpstream;
         this.idleNanos = idleNanos;
+        this.http2 = new Http2Upstreams(loop, limits, idleNanos);
+    }
+
+    /** The loop's shared HTTP/2 upstream connections, which also close after the idle time. */
+    Http2Upstreams http2() {
+        return http2;
     }
 
     /**

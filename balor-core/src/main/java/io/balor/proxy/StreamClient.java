@@ -50,6 +50,8 @@ final class StreamClient implements ExchangeClient {
     private boolean grpc;
     private boolean exchangeOver;
     private boolean responseDone;
+    /** Frames of the response are being sent: a stream that closes meanwhile releases nothing until they are. */
+    private boolean sending;
     private boolean closed;
     /** Request body octets received and not yet given back to the stream's window. */
     private int uncredited;
@@ -246,7 +248,13 @@ final class StreamClient implements ExchangeClient {
             return false;
         }
         int before = out.position();
-        int result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
+        sending = true;
+        int result;
+        try {
+            result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
+        } finally {
+            sending = false;
+        }
         if (closed) {
             return false;
         }
@@ -292,7 +300,9 @@ final class StreamClient implements ExchangeClient {
             exchange.close();
             exchangeOver = true;
         }
-        releaseIfDone();
+        if (!sending) {
+            releaseIfDone();   // else the frames being sent still read the buffers: pump() releases after
+        }
     }
 
     /** Whether this client side is done with: the exchange over and the stream gone or finished. */

@@ -118,6 +118,8 @@ final class UpstreamDialer {
      * client), watched by the cache; made at the first such connection, else null.
      */
     private java.util.ArrayDeque<UpstreamConnection> privateIdle;
+    /** The request needs HTTP/1.1 (a WebSocket upgrade), whatever its pool speaks. */
+    private boolean http1Only;
 
     private UpstreamDialer(EventLoop loop, SessionCounters counters, IoHandler handler, Timer timer,
                            Outcome outcome, KeepAliveCache cache, Connection client) {
@@ -167,6 +169,11 @@ final class UpstreamDialer {
         return own;
     }
 
+    /** Whether the next dial's request needs HTTP/1.1 (a WebSocket upgrade) even to a pool that speaks HTTP/2. */
+    void http1Only(boolean value) {
+        http1Only = value;
+    }
+
     /** The client's host name for the TLS server name, {@code buffer[from, to)} as the request head found it (HTTP). */
     void clientHost(ByteBuffer buffer, int from, int to) {
         names.clientHost(buffer, from, to);
@@ -187,7 +194,17 @@ final class UpstreamDialer {
             outcome.noUpstream(null);
             return;
         }
-        if (cache != null) {
+        if (http2()) {
+            String name = serverName(first);
+            UpstreamStream stream = cache.http2().open(first, name, name == null ? null : balancer.pool().tls(), handler);
+            if (stream != null) {
+                reused = true;
+                target = first;
+                outcome.attempting(first);
+                outcome.connected(stream, new UpstreamConnection(stream, first, name, null, false));
+                return;
+            }
+        } else if (cache != null) {
             String name = serverName(first);
             UpstreamTls tls = name == null ? null : balancer.pool().tls();
             UpstreamConnection idle = balancer.pool().sendProxyVersion() == 0 ? cache.take(first, name, tls)
@@ -219,6 +236,10 @@ final class UpstreamDialer {
      * carried a PROXY header waits there for this session's dials only, until {@link #close}.
      */
     void offer(UpstreamConnection idle) {
+        if (idle.connection() instanceof UpstreamStream) {
+            idle.close();   // the stream is over; its connection stays with the other streams
+            return;
+        }
         if (!idle.sentProxyHeader()) {
             cache.offer(idle);
             return;
@@ -284,7 +305,7 @@ final class UpstreamDialer {
             channel = SocketChannel.open();
             String name = serverName(next);
             connection = name == null ? new Connection(channel)
-                    : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, next.address().getPort()));
+                    : Connection.tlsClient(channel, loop, balancer.pool().tls().engine(name, next.address().getPort(), http2()));
             channel = null;   // closed with the connection from here on
             int proxyVersion = balancer.pool().sendProxyVersion();
             if (proxyVersion != 0) {
@@ -365,6 +386,15 @@ final class UpstreamDialer {
      */
     private void handOver() {
         Connection made = connection;
+        if (http2()) {
+            // A new HTTP/2 connection: shared from now on, and this exchange gets its first stream.
+            connection = null;
+            UpstreamConnection first = upstream;
+            upstream = null;
+            UpstreamStream stream = cache.http2().adopt(made, target, first.serverName(), first.tls(), handler);
+            outcome.connected(stream, new UpstreamConnection(stream, target, first.serverName(), null, false));
+            return;
+        }
         outcome.connected(made, upstream);
         if (connection == made) {
             connection = null;
@@ -389,6 +419,11 @@ final class UpstreamDialer {
         }
         proxyHeader.rewind();   // a failed attempt may have written some of it
         return proxyHeader;
+    }
+
+    /** Whether this dial makes an HTTP/2 stream: an HTTP dial to a pool that speaks it, for a request that may use it. */
+    private boolean http2() {
+        return cache != null && balancer.pool().http2() && !http1Only;
     }
 
     /** The TLS server name for a connection to {@code target}, or null when it is plain. */

@@ -75,13 +75,27 @@ public final class UpstreamTls {
      * it as the certificate's name too, so the connect fails as for any other mismatch.
      */
     public SSLEngine engine(String name, int port) {
+        return engine(name, port, false);
+    }
+
+    /**
+     * As {@link #engine(String, int)}, offering ALPN {@code h2} alone when {@code http2} (a pool
+     * that speaks HTTP/2: an upstream that does not take it refuses the handshake, or chooses
+     * nothing, and is spoken HTTP/2 to all the same, as the pool says).
+     */
+    public SSLEngine engine(String name, int port, boolean http2) {
         SSLEngine engine = context.createSSLEngine(name, port);
         engine.setUseClientMode(true);
         SSLParameters own = parameters;
         SNIHostName sni = name == null || isIpLiteral(name) ? null : sniName(name);
-        if (sni != null) {
+        if (sni != null || http2) {
             own = copy(parameters);
+        }
+        if (sni != null) {
             own.setServerNames(List.of(sni));
+        }
+        if (http2) {
+            own.setApplicationProtocols(new String[] {"h2"});
         }
         engine.setSSLParameters(own);
         return engine;

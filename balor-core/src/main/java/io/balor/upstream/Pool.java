@@ -16,10 +16,12 @@ import java.util.List;
  * @param sendProxyVersion the PROXY protocol header written first on each new connection to its
  *                     upstreams: 1 or 2, or 0 for none; connections that carried one are never
  *                     kept alive for other clients ({@code PoolConfig#sendProxyProtocol})
+ * @param http2        HTTP listeners speak HTTP/2 to its upstreams (over TLS to {@code https://}
+ *                     ones, ALPN {@code h2}; else h2c), on connections their loop's clients share
  */
 public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
                    long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic,
-                   int sendProxyVersion) {
+                   int sendProxyVersion, boolean http2) {
 
     /** A timeout the pool leaves to the listener. */
     public static final long LISTENER = -1;
@@ -29,6 +31,13 @@ public record Pool(String name, List<Upstream> upstreams, boolean upstreamHost, 
         if (sendProxyVersion < 0 || sendProxyVersion > 2) {
             throw new IllegalArgumentException("PROXY protocol version 0 (none), 1 or 2, not " + sendProxyVersion);
         }
+    }
+
+    /** A pool that speaks HTTP/1.1 to its upstreams. */
+    public Pool(String name, List<Upstream> upstreams, boolean upstreamHost, long connectTimeoutNanos,
+                long responseTimeoutNanos, io.balor.tls.UpstreamTls tls, TrafficCounters traffic, int sendProxyVersion) {
+        this(name, upstreams, upstreamHost, connectTimeoutNanos, responseTimeoutNanos, tls, traffic, sendProxyVersion,
+                false);
     }
 
     /** A pool that sends no PROXY header. */

@@ -72,7 +72,8 @@ import java.util.function.BiFunction;
  *
  * <p>PROXY protocol: a listener's {@code "proxy_protocol": {"accept": true, "trusted": [...]}}
  * ({@code accept} true when absent; {@code trusted} required while it is true), and a pool's
- * {@code "send_proxy_protocol": "v1"|"v2"} (absent or null: none; any other value is refused).
+ * {@code "send_proxy_protocol": "v1"|"v2"} (absent or null: none; any other value is refused);
+ * {@code "protocol": "http1"|"h2"|"h2c"} (absent or null: http1; any other value is refused).
  *
  * <p>The original Balor's {@code acme} key (on a listener or a host route) is refused, as any
  * unknown key is, but with a message saying this version does not support it yet: this reader
@@ -102,7 +103,7 @@ final class StateReader {
     /** The original Balor's keys on listeners that this version does not take there. */
     static final List<String> LISTENER_ONLY_ORIGINAL_KEYS = List.of("acme");
     static final List<String> POOL_KEYS = List.of("name", "upstreams", "host_header", "timeouts", "tls", "health_check",
-            "passive_health", "slow_start_ms", "send_proxy_protocol");
+            "passive_health", "slow_start_ms", "send_proxy_protocol", "protocol");
     static final List<String> POOL_TIMEOUT_KEYS = List.of("connect_ms", "upstream_response_ms");
     static final List<String> POOL_TLS_KEYS = List.of("verify", "ca_file", "sni");
     static final List<String> UPSTREAM_KEYS = List.of("name", "address", "weight", "enabled");
@@ -423,7 +424,17 @@ final class StateReader {
         return new PoolConfig(fields.string(node, "name", path),
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
                 readPoolTls(node, path), health.check(node, path), health.passive(node, path),
-                fields.millis(node, "slow_start_ms", path), readSendProxy(node, path));
+                fields.millis(node, "slow_start_ms", path), readSendProxy(node, path), readProtocol(node, path));
+    }
+
+    /** A pool's {@code protocol} toward its upstreams: {@code "http1"} (absent or null), {@code "h2"} or {@code "h2c"}. */
+    private PoolConfig.UpstreamProtocol readProtocol(JsonNode node, String path) {
+        String text = fields.string(node, "protocol", path);
+        PoolConfig.UpstreamProtocol protocol = PoolConfig.UpstreamProtocol.parse(text);
+        if (text != null && protocol == null) {
+            problems.add(path + ".protocol", "must be 'http1', 'h2' or 'h2c', was '" + text + "'");
+        }
+        return protocol;
     }
 
     /** A pool's {@code send_proxy_protocol}: {@code "v1"}, {@code "v2"}, or null (absent or JSON null: none). */

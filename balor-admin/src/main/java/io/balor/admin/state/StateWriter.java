@@ -48,7 +48,7 @@ import java.util.Map;
  * when it is one ({@code 10}, not {@code 10.0}), else as a decimal that reads back to the same
  * double ({@code 0.5}); {@code burst}; {@code per_client} only when true. A listener's
  * {@code proxy_protocol} with {@code accept} always written, {@code trusted} when not empty; a
- * pool's {@code send_proxy_protocol} when it sends one.
+ * pool's {@code send_proxy_protocol} when it sends one, its {@code protocol} when not {@code http1}.
  * Stateless.
  */
 final class StateWriter {
@@ -100,6 +100,9 @@ final class StateWriter {
             }
             if (pool.sendProxyProtocol() != null) {
                 node.put("send_proxy_protocol", pool.sendProxyProtocol().wireName());
+            }
+            if (pool.protocol() != PoolConfig.UpstreamProtocol.HTTP1) {
+                node.put("protocol", pool.protocol().wireName());
             }
         }
         for (Map.Entry<String, JsonNode> extra : KeptPaths.shorten(state.extras(), directory).entrySet()) {

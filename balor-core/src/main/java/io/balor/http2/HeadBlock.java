@@ -1,0 +1,115 @@
+package io.balor.http2;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What turning an HTTP/1.1 head Balor wrote into an HTTP/2 header block takes on either side
+ * ({@link ResponseBlock} for a client, {@link RequestBlock} for an upstream): walking the field
+ * lines, lower-casing each name (RFC 9113 §8.2.1), leaving out what the subclass refuses, and
+ * encoding the rest; a block that fails is taken back whole. Owned by one loop thread, with its
+ * scratch for a name and a value; allocation-free.
+ */
+abstract class HeadBlock {
+
+    /** The lower-cased name of the field line being read, {@code [0, length)}. */
+    final byte[] name = new byte[256];
+    private final byte[] value;
+
+    HeadBlock(int maxValue) {
+        value = new byte[maxValue];
+    }
+
+    /** Whether the field line just read ({@link #name}, value {@code in[valueFrom, valueTo)}) goes into the block. */
+    abstract boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo);
+
+    /**
+     * Encodes the field lines of {@code in[line, to)} up to the blank line; false (the block taken
+     * back to {@code mark}) for a line without a colon, a name or value too long, no room, or no blank line.
+     */
+    final boolean fieldLines(ByteBuffer in, int line, int to, HpackEncoder encoder, ByteBuffer block, int mark) {
+        while (line > 0 && line < to) {
+            int end = indexOf(in, line, to, (byte) '\n');
+            if (end < 0) {
+                return abandon(encoder, block, mark);
+            }
+            int lineEnd = end > line && in.get(end - 1) == '\r' ? end - 1 : end;
+            if (lineEnd == line) {
+                return true;   // the blank line
+            }
+            int colon = indexOf(in, line, lineEnd, (byte) ':');
+            int nameLength = colon - line;
+            if (colon < 0 || nameLength > name.length) {
+                return abandon(encoder, block, mark);
+            }
+            for (int i = 0; i < nameLength; i++) {
+                byte c = in.get(line + i);
+                name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+            }
+            int valueStart = colon + 1;
+            while (valueStart < lineEnd && (in.get(valueStart) == ' ' || in.get(valueStart) == '\t')) {
+                valueStart++;
+            }
+            if (keep(nameLength, in, valueStart, lineEnd)
+                    && !field(encoder, block, name, nameLength, in, valueStart, lineEnd - valueStart,
+                            is(nameLength, "set-cookie"))) {
+                return abandon(encoder, block, mark);
+            }
+            line = end + 1;
+        }
+        return abandon(encoder, block, mark);   // no blank line
+    }
+
+    /** Encodes one field whose value is {@code in[valueFrom, +valueLength)}; false if it is too long or has no room. */
+    final boolean field(HpackEncoder encoder, ByteBuffer block, byte[] fieldName, int nameLength, ByteBuffer in,
+                        int valueFrom, int valueLength, boolean sensitive) {
+        if (valueLength > value.length || block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueLength)) {
+            return false;
+        }
+        in.get(valueFrom, value, 0, valueLength);
+        encoder.field(fieldName, 0, nameLength, value, 0, valueLength, sensitive, block);
+        return true;
+    }
+
+    /** Encodes one field whose value is {@code constant}; false if it has no room. */
+    static boolean field(HpackEncoder encoder, ByteBuffer block, byte[] fieldName, byte[] constant) {
+        if (block.remaining() < HpackEncoder.maxFieldLength(fieldName.length, constant.length)) {
+            return false;
+        }
+        encoder.field(fieldName, 0, fieldName.length, constant, 0, constant.length, false, block);
+        return true;
+    }
+
+    static boolean abandon(HpackEncoder encoder, ByteBuffer block, int mark) {
+        encoder.abandonBlock();
+        block.position(mark);
+        return false;
+    }
+
+    /** Whether {@link #name}{@code [0, length)} is {@code lowerCase}. */
+    final boolean is(int length, String lowerCase) {
+        if (length != lowerCase.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (name[i] != lowerCase.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a field so named is HTTP/1.1's own, forbidden in HTTP/2 (§8.2.2). */
+    final boolean connectionSpecific(int length) {
+        return is(length, "connection") || is(length, "keep-alive") || is(length, "proxy-connection")
+                || is(length, "transfer-encoding") || is(length, "upgrade");
+    }
+
+    static int indexOf(ByteBuffer b, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (b.get(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
