@@ -51,17 +51,18 @@ public final class Http2Connection {
     final boolean client;
     private int nextStreamId = 1;
     final StreamHandler handler;
-    private final ByteBuffer out;
+    final ByteBuffer out;
     final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
     final HpackDecoder decoder;
-    private final HpackEncoder encoder = new HpackEncoder();
+    final HpackEncoder encoder = new HpackEncoder();
     final HeaderBlock block;
     final StreamTable streams;
     final PeerSettings peer = new PeerSettings();
     final FlowControl flow;
-    private final PeerBudget resets;
+    final PeerBudget resets;
     final PeerBudget glitches;
     private final StreamFrames requests = new StreamFrames(this);
+    private final ControlFrames control = new ControlFrames(this);
     final RecentStreams recent = new RecentStreams();
     /** RST_STREAM frames owed for want of room in the output: stream id, error code, ... */
     private final int[] owedResets;
@@ -70,12 +71,12 @@ public final class Http2Connection {
     private int goAwayCode;
 
     private int prefaceMatched;
-    private boolean settingsReceived;
+    boolean settingsReceived;
     int lastStreamId;
     boolean goAwaySent;
     /** The last stream id of the GOAWAY sent, never raised after (§6.8); -1 before one. */
     private int goAwayLastId = -1;
-    private boolean goAwayReceived;
+    boolean goAwayReceived;
     private boolean failed;
     private boolean held;
     private String problem;
@@ -235,7 +236,7 @@ public final class Http2Connection {
         int id = reader.streamId();
         switch (reader.type()) {
             case Frames.SETTINGS:
-                settings(in);
+                control.settings(in);
                 break;
             case Frames.PING:
                 if (!reader.hasFlag(Frames.ACK)) {
@@ -252,10 +253,10 @@ public final class Http2Connection {
                 requests.data(in, now);
                 break;
             case Frames.WINDOW_UPDATE:
-                windowUpdate(id, in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE, now);
+                control.windowUpdate(id, in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE, now);
                 break;
             case Frames.RST_STREAM:
-                rstStream(id, in.getInt(reader.payloadFrom()), now);
+                control.rstStream(id, in.getInt(reader.payloadFrom()), now);
                 break;
             case Frames.PRIORITY:
                 if ((in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE) == id) {
@@ -265,100 +266,13 @@ public final class Http2Connection {
                 }
                 break;
             case Frames.GOAWAY:
-                goAwayReceived(in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE);
+                control.goAwayReceived(in.getInt(reader.payloadFrom()) & Integer.MAX_VALUE);
                 break;
             case Frames.PUSH_PROMISE:
                 fail(Frames.PROTOCOL_ERROR, client ? "a PUSH_PROMISE with push off" : "a PUSH_PROMISE from a client");
                 break;
             default:
                 break;   // §5.5: unknown frame types are ignored
-        }
-    }
-
-    /** §6.8: client side, the streams above the server's last stream id were not processed: refused. */
-    private void goAwayReceived(int lastId) {
-        goAwayReceived = true;
-        if (!client) {
-            return;
-        }
-        for (int i = 0; i < streams.capacity(); i++) {
-            Http2Stream stream = streams.slot(i);
-            if (stream.state != Http2Stream.IDLE && (stream.id > lastId || stream.id == 0)) {
-                close(stream, Frames.REFUSED_STREAM);
-            }
-        }
-    }
-
-    private void settings(ByteBuffer in) {
-        if (reader.hasFlag(Frames.ACK)) {
-            flow.settingsAcked(streams);
-            return;
-        }
-        settingsReceived = true;
-        long windowChange = peer.read(in, reader.payloadFrom(), reader.payloadLength());
-        if (windowChange == Long.MIN_VALUE) {
-            fail(peer.errorCode, peer.problem);
-            return;
-        }
-        if (peer.tableSizeAnnounced) {
-            encoder.peerTableSizeChanged();
-        }
-        if (windowChange != 0 && !moveStreamWindows(windowChange)) {
-            return;
-        }
-        Frames.settingsAck(out);
-    }
-
-    /** §6.9.2: a new initial window moves every stream's send window by the difference. */
-    private boolean moveStreamWindows(long delta) {
-        if (!FlowControl.moveSendWindows(streams, delta)) {
-            fail(Frames.FLOW_CONTROL_ERROR, "a stream window over 2^31 - 1 after SETTINGS_INITIAL_WINDOW_SIZE");
-            return false;
-        }
-        if (delta > 0) {
-            writable();
-        }
-        return true;
-    }
-
-    private void windowUpdate(int id, int increment, long now) {
-        if (id == 0) {
-            if (!flow.sendWindowUpdate(increment)) {
-                fail(Frames.FLOW_CONTROL_ERROR, "a connection window over 2^31 - 1");
-                return;
-            }
-            writable();
-            return;
-        }
-        Http2Stream stream = streams.find(id);
-        if (stream == null) {
-            if (id > lastStreamId) {
-                fail(Frames.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + id);
-            }
-            return;   // a closed stream's: it may cross a reset (§6.9)
-        }
-        stream.sendWindow += increment;
-        if (stream.sendWindow > Frames.MAX_WINDOW) {
-            streamError(id, Frames.FLOW_CONTROL_ERROR, now);
-            return;
-        }
-        if (stream.sendWindow > 0 && flow.canSend()) {
-            handler.onWritable(stream);
-        }
-    }
-
-    private void rstStream(int id, int errorCode, long now) {
-        if (id > lastStreamId) {
-            fail(Frames.PROTOCOL_ERROR, "RST_STREAM on idle stream " + id);
-            return;
-        }
-        Http2Stream stream = streams.find(id);
-        if (stream == null) {
-            return;
-        }
-        close(stream, errorCode);
-        if (!resets.take(now)) {
-            calm("streams reset faster than 33 a second after the first 1000");
         }
     }
 
@@ -537,25 +451,13 @@ public final class Http2Connection {
         }
     }
 
-    private void close(Http2Stream stream, int errorCode) {
+    void close(Http2Stream stream, int errorCode) {
         if (errorCode == Frames.NO_ERROR) {
             recent.ended(stream.id, false);
         }
         stream.state = Http2Stream.CLOSED;
         handler.onClosed(stream, errorCode);
         streams.free(stream);
-    }
-
-    private void writable() {
-        if (!flow.canSend()) {
-            return;
-        }
-        for (int i = 0; i < streams.capacity(); i++) {
-            Http2Stream stream = streams.slot(i);
-            if (stream.state != Http2Stream.IDLE && stream.sendWindow > 0) {
-                handler.onWritable(stream);
-            }
-        }
     }
 
     void streamError(int id, int errorCode, long now) {

@@ -50,6 +50,7 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     private boolean regularSeen;
     private boolean connect;
     private boolean grpc;
+    private long grpcTimeout;
     private long contentLength;
     private String problem;
 
@@ -76,6 +77,7 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         regularSeen = false;
         connect = false;
         grpc = false;
+        grpcTimeout = -1;
         contentLength = -1;
         problem = null;
     }
@@ -93,6 +95,11 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     /** Whether its {@code content-type} names gRPC ({@link Grpc#isGrpc}). */
     public boolean grpc() {
         return grpc;
+    }
+
+    /** Its {@code grpc-timeout} in nanoseconds ({@link Grpc#timeoutNanos}), or -1 when it has none. */
+    public long grpcTimeoutNanos() {
+        return grpcTimeout;
     }
 
     /** The value of its {@code content-length}, or -1. */
@@ -148,6 +155,9 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         }
         if (is(b, nameFrom, nameLength, "content-type") && Grpc.isGrpc(b, valueFrom, valueLength)) {
             grpc = true;
+        }
+        if (is(b, nameFrom, nameLength, "grpc-timeout")) {
+            grpcTimeout = Grpc.timeoutNanos(b, valueFrom, valueLength);
         }
         if (is(b, nameFrom, nameLength, "content-length")) {
             long length = digits(b, valueFrom, valueLength);

@@ -48,6 +48,8 @@ final class StreamClient implements ExchangeClient {
     private long started;
     private boolean chunkedBody;
     private boolean grpc;
+    /** A gRPC call's deadline from its {@code grpc-timeout} (ticker time), or -1 when it has none. */
+    private long deadline = -1;
     private boolean exchangeOver;
     private boolean responseDone;
     /** Frames of the response are being sent: a stream that closes meanwhile releases nothing until they are. */
@@ -118,6 +120,8 @@ final class StreamClient implements ExchangeClient {
         state.clientIn.put(head);
         chunkedBody = requestHead.chunked(!endStream);
         grpc = requestHead.grpc();
+        long timeout = grpc ? requestHead.grpcTimeoutNanos() : -1;
+        deadline = timeout >= 0 ? started + Math.min(timeout, Long.MAX_VALUE / 4) : -1;
         stream.declaredLength(requestHead.contentLength());
         HttpParser parser = exchange.requestParser();
         int verdict = parser.parse(state.clientIn, 0, state.clientIn.position(), exchange.request());
@@ -327,6 +331,11 @@ final class StreamClient implements ExchangeClient {
     }
 
     private void onTimer() {
+        if (deadline >= 0 && exchange != null && !exchangeOver && loop.now() - deadline >= 0) {
+            deadlineExceeded();
+            session.streamReady(this);
+            return;
+        }
         if (exchange != null && !exchangeOver) {
             if (loop.now() - exchange.due() < 0) {
                 loop.timers().schedule(timer, exchange.due());
@@ -378,7 +387,25 @@ final class StreamClient implements ExchangeClient {
 
     @Override
     public void armAt(long due) {
-        loop.timers().schedule(timer, due);
+        loop.timers().schedule(timer, deadline >= 0 && deadline - due < 0 ? deadline : due);
+    }
+
+    /**
+     * The gRPC call's {@code grpc-timeout} passed (as Envoy and gRPC servers take it): the
+     * upstream's part ends (a stream reset with CANCEL, a connection closed), and the client gets
+     * DEADLINE_EXCEEDED as a trailers-only response, or a RST_STREAM (CANCEL) once the response has begun.
+     */
+    private void deadlineExceeded() {
+        if (response.started() || exchange.responseStarted()) {
+            exchange.clientGone();
+            exchange.close();
+            exchangeOver = true;
+            if (stream != null) {
+                session.h2().resetStream(stream, Frames.CANCEL);   // calls streamClosed
+            }
+            return;
+        }
+        fail(504);
     }
 
     @Override
