@@ -1,5 +1,7 @@
 package io.balor.http2;
 
+import static io.balor.http2.FieldChecks.is;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -35,21 +37,6 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     private static final byte[] HOST = "host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COOKIE = "cookie: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** RFC 9110 §5.6.2 tchar, lower case only (HTTP/2 names are lower case). */
-    private static final boolean[] NAME_CHARS = new boolean[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            NAME_CHARS[c] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            NAME_CHARS[c] = true;
-        }
-    }
-
     private final ByteBuffer head;
     private final byte[] method;
     private final byte[] path;
@@ -120,28 +107,27 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         if (problem != null) {
             return;
         }
-        if (!checkValue(b, valueFrom, valueLength)) {
+        String invalid = FieldChecks.value(b, valueFrom, valueLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (nameLength > 0 && b[nameFrom] == ':') {
             pseudo(b, nameFrom, nameLength, valueFrom, valueLength);
             return;
         }
-        if (!checkName(b, nameFrom, nameLength)) {
+        invalid = FieldChecks.name(b, nameFrom, nameLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (!regularSeen && !startHead()) {
             return;
         }
         regularSeen = true;
-        if (is(b, nameFrom, nameLength, "connection") || is(b, nameFrom, nameLength, "keep-alive")
-                || is(b, nameFrom, nameLength, "proxy-connection") || is(b, nameFrom, nameLength, "transfer-encoding")
-                || is(b, nameFrom, nameLength, "upgrade")) {
-            malformed("a connection-specific field");
-            return;
-        }
-        if (is(b, nameFrom, nameLength, "te") && !is(b, valueFrom, valueLength, "trailers")) {
-            malformed("te other than trailers");
+        invalid = FieldChecks.connectionSpecific(b, nameFrom, nameLength, valueFrom, valueLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (is(b, nameFrom, nameLength, "host")) {
@@ -289,36 +275,6 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         return problem == null;
     }
 
-    private boolean checkName(byte[] b, int from, int length) {
-        if (length == 0) {
-            return malformed("an empty field name");
-        }
-        for (int i = from; i < from + length; i++) {
-            int c = b[i] & 0xff;
-            if (c >= 128 || !NAME_CHARS[c]) {
-                return malformed(c >= 'A' && c <= 'Z' ? "an upper-case field name" : "a field name outside tchar");
-            }
-        }
-        return true;
-    }
-
-    private boolean checkValue(byte[] b, int from, int length) {
-        for (int i = from; i < from + length; i++) {
-            byte c = b[i];
-            if (c == 0 || c == '\r' || c == '\n') {
-                return malformed("a field value with NUL, CR or LF");
-            }
-        }
-        if (length > 0 && (isBlank(b[from]) || isBlank(b[from + length - 1]))) {
-            return malformed("a field value starting or ending with whitespace");
-        }
-        return true;
-    }
-
-    private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
     private int copy(byte[] b, int from, int length, byte[] to, String what) {
         if (length > to.length) {
             malformed(what + " too long");
@@ -350,18 +306,6 @@ public final class RequestHead implements HpackDecoder.FieldSink {
             value = value * 10 + (b[i] - '0');
         }
         return value;
-    }
-
-    private static boolean is(byte[] b, int from, int length, String ascii) {
-        if (length != ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (b[from + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void put(byte c) {

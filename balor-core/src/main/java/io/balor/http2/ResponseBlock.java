@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  * gone) into an HTTP/2 header block: {@code :status}, then each field with its name in lower
  * case (RFC 9113 §8.2.1). The fields HTTP/1.1 needs and HTTP/2 forbids (§8.2.2) are left out:
  * {@code connection}, {@code keep-alive}, {@code proxy-connection}, {@code transfer-encoding},
- * {@code upgrade}. {@code set-cookie} is written never-indexed. Stateless; any thread, with its
- * own scratch for the lower-cased name.
+ * {@code upgrade}. {@code set-cookie} is written never-indexed. The trailer section of a chunked
+ * response becomes a trailing header block the same way ({@link #encodeTrailers}). Stateless;
+ * any thread, with its own scratch for the lower-cased name.
  */
 public final class ResponseBlock {
 
@@ -39,36 +40,74 @@ public final class ResponseBlock {
             return abandon(encoder, block, mark);
         }
         int line = indexOf(head, space, to, (byte) '\n') + 1;
-        while (line > 0 && line < to) {
-            int end = indexOf(head, line, to, (byte) '\n');
+        return line > 0 && fields(head, line, to, true, encoder, block) >= 0 || abandon(encoder, block, mark);
+    }
+
+    /**
+     * Encodes the trailer fields in {@code trailers[from, to)} (field lines, each with its CRLF, as
+     * a chunked body's trailer section has them, the final blank line not included) into
+     * {@code block} as the header block of a trailing HEADERS frame: each field with its name in
+     * lower case and its value without outer whitespace, the connection-specific fields (and
+     * {@code te}) left out. Returns the number of fields encoded (0: nothing is written, the
+     * stream can end with an empty DATA frame instead), or -1 when a line is not a field line, a
+     * name or value is too long for the scratch or the block has no room: nothing is written then.
+     */
+    public int encodeTrailers(ByteBuffer trailers, int from, int to, HpackEncoder encoder, ByteBuffer block) {
+        int mark = block.position();
+        encoder.startBlock(block);
+        int count = fields(trailers, from, to, false, encoder, block);
+        if (count <= 0) {
+            abandon(encoder, block, mark);
+        }
+        return count;
+    }
+
+    /**
+     * Encodes the field lines from {@code line} on: up to the blank line ({@code blankLine}, which
+     * must come before {@code to}) or to {@code to}. The fields encoded, or -1.
+     */
+    private int fields(ByteBuffer in, int line, int to, boolean blankLine, HpackEncoder encoder, ByteBuffer block) {
+        int count = 0;
+        while (line < to) {
+            int end = indexOf(in, line, to, (byte) '\n');
             if (end < 0) {
-                return abandon(encoder, block, mark);
+                return -1;
             }
-            int lineEnd = end > line && head.get(end - 1) == '\r' ? end - 1 : end;
+            int lineEnd = end > line && in.get(end - 1) == '\r' ? end - 1 : end;
             if (lineEnd == line) {
-                return true;   // the blank line
+                return blankLine ? count : -1;
             }
-            int colon = indexOf(head, line, lineEnd, (byte) ':');
+            int colon = indexOf(in, line, lineEnd, (byte) ':');
             int nameLength = colon - line;
             if (colon < 0 || nameLength > name.length) {
-                return abandon(encoder, block, mark);
+                return -1;
             }
             for (int i = 0; i < nameLength; i++) {
-                byte c = head.get(line + i);
+                byte c = in.get(line + i);
                 name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
             }
             int valueStart = colon + 1;
-            while (valueStart < lineEnd && (head.get(valueStart) == ' ' || head.get(valueStart) == '\t')) {
+            while (valueStart < lineEnd && isBlank(in.get(valueStart))) {
                 valueStart++;
             }
-            if (!connectionSpecific(nameLength)
-                    && !field(encoder, block, name, nameLength, head, valueStart, lineEnd - valueStart,
-                            is(nameLength, "set-cookie"))) {
-                return abandon(encoder, block, mark);
+            int valueEnd = lineEnd;
+            while (valueEnd > valueStart && isBlank(in.get(valueEnd - 1))) {
+                valueEnd--;
+            }
+            if (!connectionSpecific(nameLength) && !(!blankLine && is(nameLength, "te"))) {
+                if (!field(encoder, block, name, nameLength, in, valueStart, valueEnd - valueStart,
+                        is(nameLength, "set-cookie"))) {
+                    return -1;
+                }
+                count++;
             }
             line = end + 1;
         }
-        return abandon(encoder, block, mark);   // no blank line
+        return blankLine ? -1 : count;   // a head must end with its blank line
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     private static boolean abandon(HpackEncoder encoder, ByteBuffer block, int mark) {

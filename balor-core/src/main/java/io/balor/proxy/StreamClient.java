@@ -7,6 +7,7 @@ import io.balor.http2.Frames;
 import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
 import io.balor.http2.RequestHead;
+import io.balor.http2.RequestTrailers;
 import io.balor.loop.EventLoop;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
@@ -17,7 +18,8 @@ import java.nio.ByteBuffer;
 /**
  * The client side of one HTTP/2 stream's exchange: the request as the HTTP/1.1 bytes an
  * {@link HttpExchange} reads (its head from {@link RequestHead}, its body from the stream's DATA,
- * chunked when it has no {@code content-length}), and the exchange's response sent back as the
+ * chunked when it has no {@code content-length}, its trailers then the chunked body's trailer
+ * section, {@link RequestTrailers}), and the exchange's response sent back as the
  * stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop thread;
  * reused from stream to stream.
  *
@@ -30,12 +32,10 @@ import java.nio.ByteBuffer;
  */
 final class StreamClient implements ExchangeClient {
 
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-
     private final Http2Session session;
     private final EventLoop loop;
     private final RequestHead requestHead;
+    private final RequestTrailers trailers;
     private final ResponseFrames response;
     private final Timer timer = new Timer(this::onTimer, this::close);
     private final ClientState state = new ClientState();
@@ -43,10 +43,8 @@ final class StreamClient implements ExchangeClient {
     private Http2Stream stream;
     private HttpExchange exchange;
     private ByteBuffer out;
-    /** Request octets that did not fit {@link #clientIn} yet, or null (see {@link #spill()}). */
-    private ByteBuffer spill;
+    private final StreamRequestBody body = new StreamRequestBody();
     private long started;
-    private boolean chunkedBody;
     private boolean grpc;
     private boolean exchangeOver;
     private boolean responseDone;
@@ -59,6 +57,7 @@ final class StreamClient implements ExchangeClient {
         this.session = session;
         this.loop = loop;
         this.requestHead = new RequestHead(limits.maxHead());
+        this.trailers = new RequestTrailers(limits.maxHead());
         this.response = new ResponseFrames(limits);
     }
 
@@ -70,10 +69,7 @@ final class StreamClient implements ExchangeClient {
         exchange = null;
         state.reset();
         out = null;
-        if (spill != null) {
-            spill.clear();
-        }
-        chunkedBody = false;
+        body.reset(false);
         grpc = false;
         exchangeOver = false;
         responseDone = false;
@@ -86,6 +82,11 @@ final class StreamClient implements ExchangeClient {
 
     RequestHead requestHead() {
         return requestHead;
+    }
+
+    /** Where the fields of the request's trailers go as they are decoded; reset for each block. */
+    RequestTrailers trailers() {
+        return trailers;
     }
 
     /**
@@ -114,7 +115,7 @@ final class StreamClient implements ExchangeClient {
             return;
         }
         state.clientIn.put(head);
-        chunkedBody = requestHead.chunked(!endStream);
+        body.reset(requestHead.chunked(!endStream));
         grpc = requestHead.grpc();
         stream.declaredLength(requestHead.contentLength());
         HttpParser parser = exchange.requestParser();
@@ -129,68 +130,43 @@ final class StreamClient implements ExchangeClient {
 
     /** Request body octets from a DATA frame. */
     void data(ByteBuffer in, int from, int length, boolean endStream) {
+        body(in, from, length, endStream, null);
+    }
+
+    /**
+     * The request's trailers are decoded ({@link #trailers()}): the body ends. Their fields go on
+     * as the chunked body's trailer section; a body framed by content-length has nowhere to carry
+     * them, and they are dropped (RFC 9110 §6.5.1 lets a recipient discard them). Malformed
+     * trailers reset the stream with PROTOCOL_ERROR (RFC 9113 §8.1.1); too many get 431 while the
+     * response has not begun.
+     */
+    void trailersEnd(boolean tooLarge) {
+        ByteBuffer section = trailers.finish();
+        if (section == null) {
+            if (stream != null) {
+                session.h2().resetStream(stream, Frames.PROTOCOL_ERROR);   // calls streamClosed
+            }
+            return;
+        }
+        if (tooLarge || trailers.tooLarge()) {
+            fail(431);
+            return;
+        }
+        body(null, 0, 0, true, body.chunked() ? section : null);
+    }
+
+    private void body(ByteBuffer in, int from, int length, boolean endStream, ByteBuffer lastChunk) {
         if (state.clientIn == null || exchangeOver) {
             session.h2().consumed(stream, length);   // nobody will read them
             return;
         }
-        int need = length + (chunkedBody ? (length > 0 ? 12 : 0) + (endStream ? LAST_CHUNK.length : 0) : 0);
-        if (spill == null || spill.position() == 0) {
-            if (need > state.clientIn.remaining()) {
-                compactIn();
-            }
-        }
-        ByteBuffer to = (spill == null || spill.position() == 0) && need <= state.clientIn.remaining() ? state.clientIn : spill();
-        if (need > to.remaining()) {
-            // tiny frames whose chunk framing outgrew the buffers while the upstream reads slowly
+        if (!body.put(this, in, from, length, endStream, lastChunk)) {
             session.h2().resetStream(stream, Frames.ENHANCE_YOUR_CALM);
             return;
-        }
-        if (chunkedBody && length > 0) {
-            chunkSize(to, length);
-        }
-        if (length > 0) {
-            to.put(to.position(), in, from, length);
-            to.position(to.position() + length);
-        }
-        if (chunkedBody && length > 0) {
-            to.put((byte) '\r').put((byte) '\n');
-        }
-        if (chunkedBody && endStream) {
-            to.put(LAST_CHUNK);
         }
         uncredited += length;
         state.bytesFromClient += length;
         touch();
-    }
-
-    /**
-     * Where request octets wait when the request buffer is full: a client may send a whole
-     * default window (65535) before it has seen this side's smaller one. Made once, kept.
-     */
-    private ByteBuffer spill() {
-        if (spill == null) {
-            spill = ByteBuffer.allocate(2 * Frames.DEFAULT_WINDOW);
-        }
-        return spill;
-    }
-
-    /** Moves what waits in the spill into the request buffer as far as it has room. */
-    private void drainSpill() {
-        if (spill == null || spill.position() == 0 || state.clientIn == null) {
-            return;
-        }
-        compactIn();
-        spill.flip();
-        int n = Math.min(spill.remaining(), state.clientIn.remaining());
-        state.clientIn.put(state.clientIn.position(), spill, spill.position(), n);
-        state.clientIn.position(state.clientIn.position() + n);
-        spill.position(n);
-        spill.compact();
-    }
-
-    /** Request trailers: the body ends (their fields are not forwarded to an HTTP/1.1 upstream). */
-    void trailersEnd() {
-        data(null, 0, 0, true);
     }
 
     /**
@@ -200,7 +176,7 @@ final class StreamClient implements ExchangeClient {
     void pump() {
         boolean moved;
         do {   // what the frames took from the response buffer makes room for more of the upstream's
-            drainSpill();
+            body.drain(this);
             if (exchange != null && !exchangeOver && exchange.forwarding()) {
                 exchange.pump();
             }
@@ -264,24 +240,12 @@ final class StreamClient implements ExchangeClient {
         if (stream == null || uncredited == 0) {
             return;
         }
-        int pending = state.unread()
-                + (spill == null ? 0 : spill.position());
+        int pending = state.unread() + body.waiting();
         int credit = Math.max(0, uncredited - pending);
         if (credit > 0) {
             uncredited -= credit;
             session.h2().consumed(stream, credit);
         }
-    }
-
-    private static void chunkSize(ByteBuffer to, int length) {
-        int digits = 0;
-        for (int v = length; v != 0; v >>>= 4) {
-            digits++;
-        }
-        for (int d = digits - 1; d >= 0; d--) {
-            to.put(HEX[(length >>> (4 * d)) & 0xf]);
-        }
-        to.put((byte) '\r').put((byte) '\n');
     }
 
     /** The stream is over on the HTTP/2 side: both ended it, or it was reset, or the connection went. */
