@@ -48,6 +48,8 @@ final class StreamClient implements ExchangeClient {
     private boolean grpc;
     private boolean exchangeOver;
     private boolean responseDone;
+    /** {@link ResponseFrames#send} is running: the response buffer is in use and must not go back to the pool. */
+    private boolean sending;
     private boolean closed;
     /** Request body octets received and not yet given back to the stream's window. */
     private int uncredited;
@@ -222,10 +224,14 @@ final class StreamClient implements ExchangeClient {
             return false;
         }
         int before = out.position();
-        int result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
-        if (closed) {
-            return false;
+        int result;
+        sending = true;
+        try {
+            result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
+        } finally {
+            sending = false;
         }
+        boolean moved = out.position() < before;
         if (result == ResponseFrames.INVALID) {
             close();
             return false;
@@ -233,7 +239,8 @@ final class StreamClient implements ExchangeClient {
         if (result == ResponseFrames.DONE) {
             responseDone = true;
         }
-        return out.position() < before;
+        releaseIfDone();   // what streamClosed() could not let go of while the frames used the buffer
+        return moved && !closed;
     }
 
     private void credit() {
@@ -261,7 +268,7 @@ final class StreamClient implements ExchangeClient {
 
     /** Whether this client side is done with: the exchange over and the stream gone or finished. */
     private void releaseIfDone() {
-        if (closed || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
+        if (closed || sending || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
             return;
         }
         closed = true;
@@ -400,9 +407,14 @@ final class StreamClient implements ExchangeClient {
         close();
     }
 
+    /**
+     * Moves the request's unread octets to the front of its buffer, once the exchange forwards:
+     * until the head has gone to the upstream it is read from where it was parsed, and body
+     * octets that come meanwhile wait in the spill ({@link StreamRequestBody}).
+     */
     @Override
     public void compactIn() {
-        if (exchange != null) {
+        if (exchange != null && exchange.forwarding()) {
             exchange.requestSide().compact(state, false);
         }
     }
