@@ -94,7 +94,8 @@ public final class ResponseBlock {
             while (valueEnd > valueStart && isBlank(in.get(valueEnd - 1))) {
                 valueEnd--;
             }
-            if (!connectionSpecific(nameLength) && !(!blankLine && is(nameLength, "te"))) {
+            boolean leftOut = connectionSpecific(nameLength) || !blankLine && is(nameLength, "te");
+            if (!leftOut) {
                 if (!field(encoder, block, name, nameLength, in, valueStart, valueEnd - valueStart,
                         is(nameLength, "set-cookie"))) {
                     return -1;

@@ -16,8 +16,8 @@ import java.nio.ByteBuffer;
  * by Balor, then a body framed by {@code Content-Length} or chunked) as the stream's frames:
  * HEADERS ({@link ResponseBlock}), then DATA as the windows allow, END_STREAM on the last, or
  * on a trailing HEADERS frame that carries a chunked body's trailer section (gRPC's status comes
- * in it). Interim (1xx) heads go as HEADERS of their own. One per {@link StreamClient}, reused; loop
- * thread only; allocation-free.
+ * in it). Interim (1xx) heads go as HEADERS of their own. One per {@link StreamClient}, reused;
+ * loop thread only; allocation-free.
  *
  * <p>{@link #send} is called whenever the exchange may have written more, or a window opened:
  * it takes what it can from the start of the buffer and leaves the rest. A head or trailers that

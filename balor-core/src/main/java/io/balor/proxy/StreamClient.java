@@ -18,10 +18,10 @@ import java.nio.ByteBuffer;
 /**
  * The client side of one HTTP/2 stream's exchange: the request as the HTTP/1.1 bytes an
  * {@link HttpExchange} reads (its head from {@link RequestHead}, its body from the stream's DATA,
- * chunked when it has no {@code content-length}, its trailers then the chunked body's trailer
- * section, {@link RequestTrailers}), and the exchange's response sent back as the
- * stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop thread;
- * reused from stream to stream.
+ * chunked when it has no {@code content-length}, {@link StreamRequestBody}; its trailers then
+ * the chunked body's trailer section, {@link RequestTrailers}), and the exchange's response sent
+ * back as the stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop
+ * thread; reused from stream to stream.
  *
  * <p>Flow control is the backpressure: the stream's window is given back for request octets
  * only as the exchange takes them from {@link #clientIn()}, so that buffer holds at most the head
@@ -37,13 +37,13 @@ final class StreamClient implements ExchangeClient {
     private final RequestHead requestHead;
     private final RequestTrailers trailers;
     private final ResponseFrames response;
+    private final StreamRequestBody body = new StreamRequestBody();
     private final Timer timer = new Timer(this::onTimer, this::close);
     private final ClientState state = new ClientState();
 
     private Http2Stream stream;
     private HttpExchange exchange;
     private ByteBuffer out;
-    private final StreamRequestBody body = new StreamRequestBody();
     private long started;
     private boolean grpc;
     private boolean exchangeOver;
