@@ -14,11 +14,16 @@ import java.nio.charset.StandardCharsets;
  * request's {@code Max-Forwards} (less one). CRLF only.
  *
  * <p>Dropped (RFC 9110 §7.6.1 hop-by-hop, and what Balor re-frames): {@code Connection} and every
- * field it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE} (re-added as
- * {@code TE: trailers} when asked for), {@code Trailer}, {@code Upgrade} (kept for a WebSocket
- * upgrade), {@code Transfer-Encoding}, {@code Content-Length}; fields with an underscore in
- * their name; and the incoming {@code X-Forwarded-*} when the listener does not trust its
- * clients.
+ * field it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code Trailer},
+ * {@code Upgrade} (kept for a WebSocket upgrade), {@code Transfer-Encoding},
+ * {@code Content-Length}; fields with an underscore in their name; and the incoming
+ * {@code X-Forwarded-*} when the listener does not trust its clients.
+ *
+ * <p>{@code TE} is hop-by-hop, yet a request whose {@code TE} lists {@code trailers} (from an
+ * HTTP/1.1 client, or the {@code te: trailers} HTTP/2 allows) goes on with {@code TE: trailers}
+ * and that token only: it says the client takes trailers, and a gRPC server will not answer
+ * without it (Balor carries trailers both ways). As RFC 9110 §10.1.4 asks of a sender of
+ * {@code TE}, {@code Connection} then names {@code TE}.
  *
  * <p>Stateless apart from its scratch buffer; one per loop or session, used on its thread. The
  * methods return false when the head does not fit in {@code out} (the caller answers 431 or 502).
@@ -35,6 +40,8 @@ public final class HeadWriter {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] TE_TRAILERS = ascii("TE: trailers\r\n");
     private static final byte[] CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
+    private static final byte[] CONNECTION_TE = ascii("Connection: TE\r\n");
+    private static final byte[] CONNECTION_UPGRADE_TE = ascii("Connection: Upgrade, TE\r\n");
     private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] COLON_SP = ascii(": ");
@@ -136,7 +143,9 @@ public final class HeadWriter {
                 out.put(TE_TRAILERS);
             }
             if (websocket) {
-                out.put(CONNECTION_UPGRADE);
+                out.put(head.teTrailers ? CONNECTION_UPGRADE_TE : CONNECTION_UPGRADE);
+            } else if (head.teTrailers) {
+                out.put(CONNECTION_TE);
             }
             framing(out, framing, length);
             out.put(CRLF);

@@ -23,40 +23,55 @@ abstract class HeadBlock {
     abstract boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo);
 
     /**
-     * Encodes the field lines of {@code in[line, to)} up to the blank line; false (the block taken
-     * back to {@code mark}) for a line without a colon, a name or value too long, no room, or no blank line.
+     * Encodes the field lines from {@code line} on: up to the blank line ({@code blankLine}: a
+     * head, which must have it before {@code to}) or to {@code to} (a trailer section without its
+     * blank line). Each name is lower-cased, each value loses its outer whitespace, and what
+     * {@link #keep} refuses is left out. Returns the fields encoded, or -1 when a line is not a
+     * field line, a name or value is too long for the scratch, or the block has no room (the
+     * caller takes the block back).
      */
-    final boolean fieldLines(ByteBuffer in, int line, int to, HpackEncoder encoder, ByteBuffer block, int mark) {
-        while (line > 0 && line < to) {
+    final int fields(ByteBuffer in, int line, int to, boolean blankLine, HpackEncoder encoder, ByteBuffer block) {
+        int count = 0;
+        while (line < to) {
             int end = indexOf(in, line, to, (byte) '\n');
             if (end < 0) {
-                return abandon(encoder, block, mark);
+                return -1;
             }
             int lineEnd = end > line && in.get(end - 1) == '\r' ? end - 1 : end;
             if (lineEnd == line) {
-                return true;   // the blank line
+                return blankLine ? count : -1;
             }
             int colon = indexOf(in, line, lineEnd, (byte) ':');
             int nameLength = colon - line;
             if (colon < 0 || nameLength > name.length) {
-                return abandon(encoder, block, mark);
+                return -1;
             }
             for (int i = 0; i < nameLength; i++) {
                 byte c = in.get(line + i);
                 name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
             }
             int valueStart = colon + 1;
-            while (valueStart < lineEnd && (in.get(valueStart) == ' ' || in.get(valueStart) == '\t')) {
+            while (valueStart < lineEnd && isBlank(in.get(valueStart))) {
                 valueStart++;
             }
-            if (keep(nameLength, in, valueStart, lineEnd)
-                    && !field(encoder, block, name, nameLength, in, valueStart, lineEnd - valueStart,
-                            is(nameLength, "set-cookie"))) {
-                return abandon(encoder, block, mark);
+            int valueEnd = lineEnd;
+            while (valueEnd > valueStart && isBlank(in.get(valueEnd - 1))) {
+                valueEnd--;
+            }
+            if (keep(nameLength, in, valueStart, valueEnd)) {
+                if (!field(encoder, block, name, nameLength, in, valueStart, valueEnd - valueStart,
+                        is(nameLength, "set-cookie"))) {
+                    return -1;
+                }
+                count++;
             }
             line = end + 1;
         }
-        return abandon(encoder, block, mark);   // no blank line
+        return blankLine ? -1 : count;   // a head must end with its blank line
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     /** Encodes one field whose value is {@code in[valueFrom, +valueLength)}; false if it is too long or has no room. */

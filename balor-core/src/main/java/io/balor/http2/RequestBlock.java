@@ -75,7 +75,7 @@ public final class RequestBlock extends HeadBlock {
                 || !path(encoder, block, in, methodEnd + 1, targetEnd)) {
             return abandon(encoder, block, mark);
         }
-        return fieldLines(in, lineEnd + 1, to, encoder, block, mark);
+        return fields(in, lineEnd + 1, to, true, encoder, block) >= 0 || abandon(encoder, block, mark);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class RequestBlock extends HeadBlock {
     public boolean encodeTrailers(ByteBuffer in, int from, int to, HpackEncoder encoder, ByteBuffer block) {
         int mark = block.position();
         encoder.startBlock(block);
-        return fieldLines(in, from, to, encoder, block, mark);
+        return fields(in, from, to, true, encoder, block) >= 0 || abandon(encoder, block, mark);
     }
 
     /** Whether the field goes to the upstream; notes the framing fields on the way. */

@@ -1,5 +1,7 @@
 package io.balor.http2;
 
+import static io.balor.http2.FieldChecks.is;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -112,28 +114,27 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         if (problem != null) {
             return;
         }
-        if (!checkValue(b, valueFrom, valueLength)) {
+        String invalid = FieldChecks.value(b, valueFrom, valueLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (nameLength > 0 && b[nameFrom] == ':') {
             pseudo(b, nameFrom, nameLength, valueFrom, valueLength);
             return;
         }
-        if (!checkName(b, nameFrom, nameLength)) {
+        invalid = FieldChecks.name(b, nameFrom, nameLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (!regularSeen && !startHead()) {
             return;
         }
         regularSeen = true;
-        if (is(b, nameFrom, nameLength, "connection") || is(b, nameFrom, nameLength, "keep-alive")
-                || is(b, nameFrom, nameLength, "proxy-connection") || is(b, nameFrom, nameLength, "transfer-encoding")
-                || is(b, nameFrom, nameLength, "upgrade")) {
-            malformed("a connection-specific field");
-            return;
-        }
-        if (is(b, nameFrom, nameLength, "te") && !is(b, valueFrom, valueLength, "trailers")) {
-            malformed("te other than trailers");
+        invalid = FieldChecks.connectionSpecific(b, nameFrom, nameLength, valueFrom, valueLength);
+        if (invalid != null) {
+            malformed(invalid);
             return;
         }
         if (is(b, nameFrom, nameLength, "host")) {
@@ -284,16 +285,6 @@ public final class RequestHead implements HpackDecoder.FieldSink {
         return problem == null;
     }
 
-    private boolean checkName(byte[] b, int from, int length) {
-        String wrong = FieldSyntax.nameProblem(b, from, length);
-        return wrong == null || malformed(wrong);
-    }
-
-    private boolean checkValue(byte[] b, int from, int length) {
-        String wrong = FieldSyntax.valueProblem(b, from, length);
-        return wrong == null || malformed(wrong);
-    }
-
     private int copy(byte[] b, int from, int length, byte[] to, String what) {
         if (length > to.length) {
             malformed(what + " too long");
@@ -314,11 +305,7 @@ public final class RequestHead implements HpackDecoder.FieldSink {
     }
 
     private static long digits(byte[] b, int from, int length) {
-        return FieldSyntax.digits(b, from, length);
-    }
-
-    private static boolean is(byte[] b, int from, int length, String ascii) {
-        return FieldSyntax.is(b, from, length, ascii);
+        return FieldChecks.digits(b, from, length);
     }
 
     private void put(byte c) {

@@ -8,12 +8,17 @@ import java.nio.ByteBuffer;
  * gone) into an HTTP/2 header block: {@code :status}, then each field with its name in lower
  * case (RFC 9113 §8.2.1). The fields HTTP/1.1 needs and HTTP/2 forbids (§8.2.2) are left out:
  * {@code connection}, {@code keep-alive}, {@code proxy-connection}, {@code transfer-encoding},
- * {@code upgrade}. {@code set-cookie} is written never-indexed. Stateless; any thread, with its
- * own scratch for the lower-cased name.
+ * {@code upgrade}. {@code set-cookie} is written never-indexed. The trailer section of a chunked
+ * response becomes a trailing header block the same way ({@link #encodeTrailers}). Stateless;
+ * any thread, with its own scratch for the lower-cased name.
  */
 public final class ResponseBlock extends HeadBlock {
 
     private static final byte[] STATUS = {':', 's', 't', 'a', 't', 'u', 's'};
+    /** {@link #encodeTrailers} is running: {@code te} is left out too. */
+    private boolean trailers;
+    /** The head being encoded ends the stream: {@code content-length: 0} is left out. */
+    private boolean dropEmptyLength;
 
     /** @param maxValue the longest field value it copies (a longer one is refused: false) */
     public ResponseBlock(int maxValue) {
@@ -27,7 +32,17 @@ public final class ResponseBlock extends HeadBlock {
      * has no room: nothing is to be sent then.
      */
     public boolean encode(ByteBuffer head, int from, int to, HpackEncoder encoder, ByteBuffer block) {
+        return encode(head, from, to, false, encoder, block);
+    }
+
+    /**
+     * As {@link #encode(ByteBuffer, int, int, HpackEncoder, ByteBuffer)}; {@code bodiless}: the
+     * block ends the stream, so a {@code content-length: 0} says nothing END_STREAM does not and
+     * is left out (a gRPC client would take it for one of a trailers-only response's trailers).
+     */
+    public boolean encode(ByteBuffer head, int from, int to, boolean bodiless, HpackEncoder encoder, ByteBuffer block) {
         int mark = block.position();
+        dropEmptyLength = bodiless;
         // "HTTP/1.1 200 OK\r\n": the three digits after the first space
         int space = indexOf(head, from, to, (byte) ' ');
         if (space < 0 || space + 4 > to || !digits(head, space + 1, 3)) {
@@ -37,12 +52,36 @@ public final class ResponseBlock extends HeadBlock {
         if (!field(encoder, block, STATUS, STATUS.length, head, space + 1, 3, false)) {
             return abandon(encoder, block, mark);
         }
-        return fieldLines(head, indexOf(head, space, to, (byte) '\n') + 1, to, encoder, block, mark);
+        int line = indexOf(head, space, to, (byte) '\n') + 1;
+        return line > 0 && fields(head, line, to, true, encoder, block) >= 0 || abandon(encoder, block, mark);
     }
+
+    /**
+     * Encodes the trailer fields in {@code trailers[from, to)} (field lines, each with its CRLF, as
+     * a chunked body's trailer section has them, the final blank line not included) into
+     * {@code block} as the header block of a trailing HEADERS frame: each field with its name in
+     * lower case and its value without outer whitespace, the connection-specific fields (and
+     * {@code te}) left out. Returns the number of fields encoded (0: nothing is written, the
+     * stream can end with an empty DATA frame instead), or -1 when a line is not a field line, a
+     * name or value is too long for the scratch or the block has no room: nothing is written then.
+     */
+    public int encodeTrailers(ByteBuffer trailersIn, int from, int to, HpackEncoder encoder, ByteBuffer block) {
+        int mark = block.position();
+        encoder.startBlock(block);
+        trailers = true;
+        int count = fields(trailersIn, from, to, false, encoder, block);
+        trailers = false;
+        if (count <= 0) {
+            abandon(encoder, block, mark);
+        }
+        return count;
+    }
+
 
     @Override
     boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo) {
-        return !connectionSpecific(nameLength);
+        return !connectionSpecific(nameLength) && !(trailers && is(nameLength, "te"))
+                && !(dropEmptyLength && valueTo - valueFrom == 1 && in.get(valueFrom) == '0' && is(nameLength, "content-length"));
     }
 
     private static boolean digits(ByteBuffer b, int from, int count) {

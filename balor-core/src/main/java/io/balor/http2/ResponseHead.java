@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <h2>What it refuses</h2>
  * No {@code :status}, one that is not three digits from 100 to 599, twice, after a regular
- * field, or any other pseudo-header; a name or value §8.2 forbids ({@link FieldSyntax}); the
+ * field, or any other pseudo-header; a name or value §8.2 forbids ({@link FieldChecks}); the
  * connection-specific fields; two different {@code content-length}s; pseudo-headers in
  * trailers. Trailers lose the fields a trailer section may not carry (RFC 9110 §6.5.1:
  * framing, routing and connection fields), which Balor's chunked decoder would refuse.
@@ -98,7 +98,7 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
         if (problem != null) {
             return;
         }
-        String wrong = FieldSyntax.valueProblem(b, valueFrom, valueLength);
+        String wrong = FieldChecks.value(b, valueFrom, valueLength);
         if (wrong != null) {
             malformed(wrong);
             return;
@@ -107,16 +107,14 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
             pseudo(b, nameFrom, nameLength, valueFrom, valueLength);
             return;
         }
-        wrong = FieldSyntax.nameProblem(b, nameFrom, nameLength);
+        wrong = FieldChecks.name(b, nameFrom, nameLength);
         if (wrong != null) {
             malformed(wrong);
             return;
         }
-        if (FieldSyntax.is(b, nameFrom, nameLength, "connection") || FieldSyntax.is(b, nameFrom, nameLength, "keep-alive")
-                || FieldSyntax.is(b, nameFrom, nameLength, "proxy-connection")
-                || FieldSyntax.is(b, nameFrom, nameLength, "transfer-encoding")
-                || FieldSyntax.is(b, nameFrom, nameLength, "upgrade")) {
-            malformed("a connection-specific field");
+        wrong = FieldChecks.connectionSpecific(b, nameFrom, nameLength, valueFrom, valueLength);
+        if (wrong != null) {
+            malformed(wrong);
             return;
         }
         if (readingTrailers) {
@@ -130,8 +128,8 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
             return;
         }
         regularSeen = true;
-        if (FieldSyntax.is(b, nameFrom, nameLength, "content-length")) {
-            long length = FieldSyntax.digits(b, valueFrom, valueLength);
+        if (FieldChecks.is(b, nameFrom, nameLength, "content-length")) {
+            long length = FieldChecks.digits(b, valueFrom, valueLength);
             if (length < 0 || contentLength >= 0 && contentLength != length) {
                 malformed("an invalid content-length");
                 return;
@@ -179,12 +177,12 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
             malformed("a pseudo-header in trailers");
             return;
         }
-        if (regularSeen || status != 0 || !FieldSyntax.is(b, nameFrom, nameLength, ":status")) {
+        if (regularSeen || status != 0 || !FieldChecks.is(b, nameFrom, nameLength, ":status")) {
             malformed(regularSeen ? "a pseudo-header after a regular field" : status != 0 ? ":status twice"
                     : "a pseudo-header other than :status");
             return;
         }
-        long code = valueLength == 3 ? FieldSyntax.digits(b, valueFrom, valueLength) : -1;
+        long code = valueLength == 3 ? FieldChecks.digits(b, valueFrom, valueLength) : -1;
         if (code < 100 || code > 599 || code == 101) {
             malformed(code == 101 ? "a 101 over HTTP/2" : "a :status that is not 100 to 599");
             return;
@@ -199,10 +197,10 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
 
     /** Fields a trailer section may not carry (RFC 9110 §6.5.1), dropped. */
     private static boolean notTrailer(byte[] b, int from, int length) {
-        return FieldSyntax.is(b, from, length, "content-length") || FieldSyntax.is(b, from, length, "host")
-                || FieldSyntax.is(b, from, length, "te") || FieldSyntax.is(b, from, length, "trailer")
-                || FieldSyntax.is(b, from, length, "content-encoding") || FieldSyntax.is(b, from, length, "content-type")
-                || FieldSyntax.is(b, from, length, "content-range");
+        return FieldChecks.is(b, from, length, "content-length") || FieldChecks.is(b, from, length, "host")
+                || FieldChecks.is(b, from, length, "te") || FieldChecks.is(b, from, length, "trailer")
+                || FieldChecks.is(b, from, length, "content-encoding") || FieldChecks.is(b, from, length, "content-type")
+                || FieldChecks.is(b, from, length, "content-range");
     }
 
     private void line(ByteBuffer to, byte[] b, int nameFrom, int nameLength, int valueFrom, int valueLength) {

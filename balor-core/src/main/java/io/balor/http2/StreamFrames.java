@@ -104,6 +104,12 @@ final class StreamFrames {
             }
             return;
         }
+        if (c.block.trailers() && stream.contentLength >= 0 && stream.dataReceived != stream.contentLength) {
+            if (decodeOnly()) {
+                c.streamError(id, Frames.PROTOCOL_ERROR, now);   // §8.1.1: the DATA ends short of content-length
+            }
+            return;
+        }
         stream.trailers = c.block.trailers();
         c.handler.onHeadersStart(stream, c.block.trailers());
         if (c.decoder.decode(c.block.bytes(), 0, c.block.length(), c.handler) != HpackDecoder.OK) {

@@ -14,8 +14,10 @@
  *       {@link io.balor.http2.PeerBudget}s; the application is its
  *       {@link io.balor.http2.StreamHandler}.</li>
  *   <li>Between HTTP/2 and Balor's HTTP/1.1 exchange: {@link io.balor.http2.RequestHead} (a
- *       request's fields, checked, as an HTTP/1.1 head) and {@link io.balor.http2.ResponseBlock}
- *       (the HTTP/1.1 response head Balor writes, as a header block).</li>
+ *       request's fields, checked, as an HTTP/1.1 head), {@link io.balor.http2.RequestTrailers}
+ *       (its trailers as a chunked body's trailer section), both checked by
+ *       {@link io.balor.http2.FieldChecks}, and {@link io.balor.http2.ResponseBlock} (the HTTP/1.1
+ *       response head Balor writes, and a chunked body's trailer section, as header blocks).</li>
  * </ul>
  *
  * <p>Decisions, in one place:

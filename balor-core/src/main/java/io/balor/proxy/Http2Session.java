@@ -303,6 +303,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         this.trailers = trailers;
         if (trailers) {
             decoding = (StreamClient) stream.attachment();
+            if (decoding != null) {
+                decoding.trailers().reset();
+            }
             return;
         }
         StreamClient client = free.isEmpty() ? new StreamClient(this, loop, limits) : free.pop();
@@ -314,8 +317,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     @Override
     public void field(byte[] bytes, int nameFrom, int nameLength, int valueFrom, int valueLength, boolean sensitive) {
-        if (!trailers && decoding != null) {
-            decoding.requestHead().field(bytes, nameFrom, nameLength, valueFrom, valueLength, sensitive);
+        if (decoding != null) {
+            (trailers ? decoding.trailers() : decoding.requestHead())
+                    .field(bytes, nameFrom, nameLength, valueFrom, valueLength, sensitive);
         }
     }
 
@@ -327,7 +331,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             return;
         }
         if (trailers) {
-            client.trailersEnd();
+            client.trailersEnd(tooLarge);
             return;
         }
         requestId++;

@@ -14,13 +14,14 @@ import java.nio.ByteBuffer;
 /**
  * Sends the response an exchange wrote for an HTTP/2 stream (HTTP/1.1 bytes: a head regenerated
  * by Balor, then a body framed by {@code Content-Length} or chunked) as the stream's frames:
- * HEADERS ({@link ResponseBlock}), then DATA as the windows allow, END_STREAM on the last.
- * Interim (1xx) heads go as HEADERS of their own. One per {@link StreamClient}, reused; loop
- * thread only; allocation-free.
+ * HEADERS ({@link ResponseBlock}), then DATA as the windows allow, END_STREAM on the last, or
+ * on a trailing HEADERS frame that carries a chunked body's trailer section (gRPC's status comes
+ * in it). Interim (1xx) heads go as HEADERS of their own. One per {@link StreamClient}, reused;
+ * loop thread only; allocation-free.
  *
  * <p>{@link #send} is called whenever the exchange may have written more, or a window opened:
- * it takes what it can from the start of the buffer and leaves the rest. A head that finds no
- * room in the connection's output waits, encoded, for the next call.
+ * it takes what it can from the start of the buffer and leaves the rest. A head or trailers that
+ * find no room in the connection's output wait, encoded, for the next call.
  */
 final class ResponseFrames {
 
@@ -93,7 +94,11 @@ final class ResponseFrames {
             return WAITING;
         }
         int result = sendFrom(out, h2, stream);
-        compact(out, state == CHUNKED && dataTo > dataFrom ? dataFrom : at);
+        int keep = state == CHUNKED && dataTo > dataFrom ? dataFrom : at;
+        if (state == CHUNKED && !pending && chunks.keepFrom() >= 0) {
+            keep = Math.min(keep, chunks.keepFrom());   // the trailer section, until it is encoded
+        }
+        compact(out, keep);
         return result;
     }
 
@@ -112,7 +117,8 @@ final class ResponseFrames {
                     return WAITING;
                 }
                 if (verdict == HttpParser.INVALID
-                        || !blocks.encode(out, at, head.headEnd(), h2.encoder(), block.clear())) {
+                        || !blocks.encode(out, at, head.headEnd(), !headRequest && head.status() >= 200
+                                && !head.chunked() && head.contentLength() == 0, h2.encoder(), block.clear())) {
                     return INVALID;
                 }
                 at = head.headEnd();
@@ -143,7 +149,13 @@ final class ResponseFrames {
                     dataFrom = chunks.dataStart();
                     dataTo = chunks.dataEnd();
                 } else if (verdict == ChunkedDecoder.DONE) {
-                    // trailers of an HTTP/1.1 upstream are dropped (RFC 9110 §6.5.1)
+                    int trailers = trailers(out, h2);
+                    if (trailers < 0) {
+                        return INVALID;
+                    }
+                    if (trailers > 0) {
+                        return flushHead(h2, stream) ? DONE : WAITING;
+                    }
                     if (!h2.endStream(stream)) {
                         return WAITING;   // decoded DONE again next time
                     }
@@ -168,6 +180,29 @@ final class ResponseFrames {
         pendingState = FINISHED;
         finalHeadSent = true;
         return flushHead(h2, stream);
+    }
+
+    /**
+     * At the end of a chunked body: its trailer fields, if it has any, encoded as the block of a
+     * trailing HEADERS frame with END_STREAM (RFC 9113 §8.1), which waits in {@link #block} as a
+     * head does. The fields encoded: 0 when there are none (or only fields HTTP/2 leaves out), and
+     * an empty DATA frame ends the stream instead; -1 when they do not fit the block.
+     */
+    private int trailers(ByteBuffer out, Http2Connection h2) {
+        int from = chunks.trailerStart();
+        int to = chunks.trailerEnd();
+        if (from < 0 || to <= from) {
+            return 0;
+        }
+        int count = blocks.encodeTrailers(out, from, to, h2.encoder(), block.clear());
+        if (count <= 0) {
+            return count;
+        }
+        block.flip();
+        pending = true;
+        pendingEnd = true;
+        pendingState = FINISHED;
+        return count;
     }
 
     /** The head just parsed (and encoded): what follows it. */

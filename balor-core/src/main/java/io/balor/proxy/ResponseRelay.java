@@ -204,7 +204,9 @@ final class ResponseRelay {
                 : length != HttpHead.NO_LENGTH ? Framing.LENGTH : Framing.UNTIL_CLOSE;
         Framing to = from;
         if (from == Framing.CHUNKED || from == Framing.UNTIL_CLOSE) {
-            if (requestVersion == 11 && !client.closeAfter()) {
+            // an HTTP/1.1 client gets a chunked body chunked even on a connection that closes
+            // after it: its trailer section (gRPC's status) has nowhere else to go
+            if (requestVersion == 11 && (!client.closeAfter() || from == Framing.CHUNKED)) {
                 to = Framing.CHUNKED;
             } else {
                 to = Framing.UNTIL_CLOSE;

@@ -7,6 +7,7 @@ import io.balor.http2.Frames;
 import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
 import io.balor.http2.RequestHead;
+import io.balor.http2.RequestTrailers;
 import io.balor.loop.EventLoop;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
@@ -17,9 +18,10 @@ import java.nio.ByteBuffer;
 /**
  * The client side of one HTTP/2 stream's exchange: the request as the HTTP/1.1 bytes an
  * {@link HttpExchange} reads (its head from {@link RequestHead}, its body from the stream's DATA,
- * chunked when it has no {@code content-length}), and the exchange's response sent back as the
- * stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop thread;
- * reused from stream to stream.
+ * chunked when it has no {@code content-length}, {@link StreamRequestBody}; its trailers then
+ * the chunked body's trailer section, {@link RequestTrailers}), and the exchange's response sent
+ * back as the stream's frames ({@link ResponseFrames}). Owned by its {@link Http2Session}'s loop
+ * thread; reused from stream to stream.
  *
  * <p>Flow control is the backpressure: the stream's window is given back for request octets
  * only as the exchange takes them from {@link #clientIn()}, so that buffer holds at most the head
@@ -30,29 +32,25 @@ import java.nio.ByteBuffer;
  */
 final class StreamClient implements ExchangeClient {
 
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-
     private final Http2Session session;
     private final EventLoop loop;
     private final RequestHead requestHead;
+    private final RequestTrailers trailers;
     private final ResponseFrames response;
+    private final StreamRequestBody body = new StreamRequestBody();
     private final Timer timer = new Timer(this::onTimer, this::close);
     private final ClientState state = new ClientState();
 
     private Http2Stream stream;
     private HttpExchange exchange;
     private ByteBuffer out;
-    /** Request octets that did not fit {@link #clientIn} yet, or null (see {@link #spill()}). */
-    private ByteBuffer spill;
     private long started;
-    private boolean chunkedBody;
     private boolean grpc;
     /** A gRPC call's deadline from its {@code grpc-timeout} (ticker time), or -1 when it has none. */
     private long deadline = -1;
     private boolean exchangeOver;
     private boolean responseDone;
-    /** Frames of the response are being sent: a stream that closes meanwhile releases nothing until they are. */
+    /** {@link ResponseFrames#send} is running: the response buffer is in use and must not go back to the pool. */
     private boolean sending;
     private boolean closed;
     /** Request body octets received and not yet given back to the stream's window. */
@@ -63,6 +61,7 @@ final class StreamClient implements ExchangeClient {
         this.session = session;
         this.loop = loop;
         this.requestHead = new RequestHead(limits.maxHead());
+        this.trailers = new RequestTrailers(limits.maxHead());
         this.response = new ResponseFrames(limits);
     }
 
@@ -74,10 +73,7 @@ final class StreamClient implements ExchangeClient {
         exchange = null;
         state.reset();
         out = null;
-        if (spill != null) {
-            spill.clear();
-        }
-        chunkedBody = false;
+        body.reset(false);
         grpc = false;
         exchangeOver = false;
         responseDone = false;
@@ -90,6 +86,11 @@ final class StreamClient implements ExchangeClient {
 
     RequestHead requestHead() {
         return requestHead;
+    }
+
+    /** Where the fields of the request's trailers go as they are decoded; reset for each block. */
+    RequestTrailers trailers() {
+        return trailers;
     }
 
     /**
@@ -118,7 +119,7 @@ final class StreamClient implements ExchangeClient {
             return;
         }
         state.clientIn.put(head);
-        chunkedBody = requestHead.chunked(!endStream);
+        body.reset(requestHead.chunked(!endStream));
         grpc = requestHead.grpc();
         long timeout = grpc ? requestHead.grpcTimeoutNanos() : -1;
         deadline = timeout >= 0 ? started + Math.min(timeout, Long.MAX_VALUE / 4) : -1;
@@ -135,68 +136,43 @@ final class StreamClient implements ExchangeClient {
 
     /** Request body octets from a DATA frame. */
     void data(ByteBuffer in, int from, int length, boolean endStream) {
+        body(in, from, length, endStream, null);
+    }
+
+    /**
+     * The request's trailers are decoded ({@link #trailers()}): the body ends. Their fields go on
+     * as the chunked body's trailer section; a body framed by content-length has nowhere to carry
+     * them, and they are dropped (RFC 9110 §6.5.1 lets a recipient discard them). Malformed
+     * trailers reset the stream with PROTOCOL_ERROR (RFC 9113 §8.1.1); too many get 431 while the
+     * response has not begun.
+     */
+    void trailersEnd(boolean tooLarge) {
+        ByteBuffer section = trailers.finish();
+        if (section == null) {
+            if (stream != null) {
+                session.h2().resetStream(stream, Frames.PROTOCOL_ERROR);   // calls streamClosed
+            }
+            return;
+        }
+        if (tooLarge || trailers.tooLarge()) {
+            fail(431);
+            return;
+        }
+        body(null, 0, 0, true, body.chunked() ? section : null);
+    }
+
+    private void body(ByteBuffer in, int from, int length, boolean endStream, ByteBuffer lastChunk) {
         if (state.clientIn == null || exchangeOver) {
             session.h2().consumed(stream, length);   // nobody will read them
             return;
         }
-        int need = length + (chunkedBody ? (length > 0 ? 12 : 0) + (endStream ? LAST_CHUNK.length : 0) : 0);
-        if (spill == null || spill.position() == 0) {
-            if (need > state.clientIn.remaining()) {
-                compactIn();
-            }
-        }
-        ByteBuffer to = (spill == null || spill.position() == 0) && need <= state.clientIn.remaining() ? state.clientIn : spill();
-        if (need > to.remaining()) {
-            // tiny frames whose chunk framing outgrew the buffers while the upstream reads slowly
+        if (!body.put(this, in, from, length, endStream, lastChunk)) {
             session.h2().resetStream(stream, Frames.ENHANCE_YOUR_CALM);
             return;
-        }
-        if (chunkedBody && length > 0) {
-            chunkSize(to, length);
-        }
-        if (length > 0) {
-            to.put(to.position(), in, from, length);
-            to.position(to.position() + length);
-        }
-        if (chunkedBody && length > 0) {
-            to.put((byte) '\r').put((byte) '\n');
-        }
-        if (chunkedBody && endStream) {
-            to.put(LAST_CHUNK);
         }
         uncredited += length;
         state.bytesFromClient += length;
         touch();
-    }
-
-    /**
-     * Where request octets wait when the request buffer is full: a client may send a whole
-     * default window (65535) before it has seen this side's smaller one. Made once, kept.
-     */
-    private ByteBuffer spill() {
-        if (spill == null) {
-            spill = ByteBuffer.allocate(2 * Frames.DEFAULT_WINDOW);
-        }
-        return spill;
-    }
-
-    /** Moves what waits in the spill into the request buffer as far as it has room. */
-    private void drainSpill() {
-        if (spill == null || spill.position() == 0 || state.clientIn == null) {
-            return;
-        }
-        compactIn();
-        spill.flip();
-        int n = Math.min(spill.remaining(), state.clientIn.remaining());
-        state.clientIn.put(state.clientIn.position(), spill, spill.position(), n);
-        state.clientIn.position(state.clientIn.position() + n);
-        spill.position(n);
-        spill.compact();
-    }
-
-    /** Request trailers: the body ends (their fields are not forwarded to an HTTP/1.1 upstream). */
-    void trailersEnd() {
-        data(null, 0, 0, true);
     }
 
     /**
@@ -206,7 +182,7 @@ final class StreamClient implements ExchangeClient {
     void pump() {
         boolean moved;
         do {   // what the frames took from the response buffer makes room for more of the upstream's
-            drainSpill();
+            body.drain(this);
             if (exchange != null && !exchangeOver && exchange.forwarding()) {
                 exchange.pump();
             }
@@ -252,16 +228,14 @@ final class StreamClient implements ExchangeClient {
             return false;
         }
         int before = out.position();
-        sending = true;
         int result;
+        sending = true;
         try {
             result = response.send(out, session.h2(), stream);   // END_STREAM may close the stream: streamClosed()
         } finally {
             sending = false;
         }
-        if (closed) {
-            return false;
-        }
+        boolean moved = out.position() < before;
         if (result == ResponseFrames.INVALID) {
             close();
             return false;
@@ -269,31 +243,20 @@ final class StreamClient implements ExchangeClient {
         if (result == ResponseFrames.DONE) {
             responseDone = true;
         }
-        return out.position() < before;
+        releaseIfDone();   // what streamClosed() could not let go of while the frames used the buffer
+        return moved && !closed;
     }
 
     private void credit() {
         if (stream == null || uncredited == 0) {
             return;
         }
-        int pending = state.unread()
-                + (spill == null ? 0 : spill.position());
+        int pending = state.unread() + body.waiting();
         int credit = Math.max(0, uncredited - pending);
         if (credit > 0) {
             uncredited -= credit;
             session.h2().consumed(stream, credit);
         }
-    }
-
-    private static void chunkSize(ByteBuffer to, int length) {
-        int digits = 0;
-        for (int v = length; v != 0; v >>>= 4) {
-            digits++;
-        }
-        for (int d = digits - 1; d >= 0; d--) {
-            to.put(HEX[(length >>> (4 * d)) & 0xf]);
-        }
-        to.put((byte) '\r').put((byte) '\n');
     }
 
     /** The stream is over on the HTTP/2 side: both ended it, or it was reset, or the connection went. */
@@ -304,14 +267,12 @@ final class StreamClient implements ExchangeClient {
             exchange.close();
             exchangeOver = true;
         }
-        if (!sending) {
-            releaseIfDone();   // else the frames being sent still read the buffers: pump() releases after
-        }
+        releaseIfDone();
     }
 
     /** Whether this client side is done with: the exchange over and the stream gone or finished. */
     private void releaseIfDone() {
-        if (closed || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
+        if (closed || sending || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
             return;
         }
         closed = true;
@@ -473,9 +434,14 @@ final class StreamClient implements ExchangeClient {
         close();
     }
 
+    /**
+     * Moves the request's unread octets to the front of its buffer, once the exchange forwards:
+     * until the head has gone to the upstream it is read from where it was parsed, and body
+     * octets that come meanwhile wait in the spill ({@link StreamRequestBody}).
+     */
     @Override
     public void compactIn() {
-        if (exchange != null) {
+        if (exchange != null && exchange.forwarding()) {
             exchange.requestSide().compact(state, false);
         }
     }

@@ -42,7 +42,22 @@ class HeadWriterTest {
                 HeadWriter.Framing.NONE, 0, null, false);
         assertEquals("GET /a?b HTTP/1.1\r\nHost: shop.example\r\nAccept: */*\r\n"
                 + "X-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: shop.example\r\n"
-                + "TE: trailers\r\n\r\n", forwarded);
+                + "TE: trailers\r\nConnection: TE\r\n\r\n", forwarded);
+    }
+
+    @Test
+    void teGoesOnAsTrailersOnlyWhenItListsTrailers() {
+        assertTrue(request("GET / HTTP/1.1\r\nHost: a\r\nTE: gzip\r\n\r\n", HeadWriter.Framing.NONE, 0, null, false)
+                .endsWith("X-Forwarded-Host: a\r\n\r\n"), "no TE, no Connection: TE");
+        assertTrue(request("POST / HTTP/1.1\r\nHost: a\r\nte: deflate;q=0.5, TRAILERS\r\nConnection: te\r\n\r\n",
+                HeadWriter.Framing.CHUNKED, 0, null, false)
+                .endsWith("X-Forwarded-Host: a\r\nTE: trailers\r\nConnection: TE\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        HttpHead upgrade = parse("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade, TE\r\n"
+                + "TE: trailers\r\n\r\n", true);
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        assertTrue(writer.request(upgrade, out, HeadWriter.Framing.NONE, 0, null, CLIENT, HTTP, false, true));
+        assertTrue(Ascii.string(out, 0, out.position()).endsWith("TE: trailers\r\nConnection: Upgrade, TE\r\n\r\n"),
+                Ascii.string(out, 0, out.position()));
     }
 
     @Test

@@ -36,6 +36,23 @@ class Http2EdgeCasesTest {
         assertFalse(peer.connection.closed(), peer.connection.problem());
     }
 
+    /** RFC 9113 §8.1.1: trailers end the stream, and so the body, which must then add up to its content-length. */
+    @Test
+    void trailersThatEndABodyShortOfItsContentLengthAreMalformed() {
+        Http2ConnectionTest.Peer peer = new Http2ConnectionTest.Peer().hello();
+        post(peer, 1).declaredLength(3);
+        peer.data(1, "ab", false).headers(1, true, "x-checksum", "1").send();
+        assertEquals(List.of("SETTINGS 4", "WINDOW_UPDATE 0 196609", "SETTINGS ACK", "RST_STREAM 1 PROTOCOL_ERROR"),
+                peer.replies());
+        assertFalse(peer.events.lines.contains("trailers 1"), "not handed over: " + peer.events.lines);
+        post(peer, 3).declaredLength(3);
+        peer.data(3, "abc", false).headers(3, true, "x-checksum", "1").send();
+        assertEquals(List.of(), peer.replies());
+        assertTrue(peer.events.lines.containsAll(List.of("trailers 3", "  x-checksum: 1", "end 3 END_STREAM")),
+                peer.events.lines.toString());
+        assertFalse(peer.connection.closed(), peer.connection.problem());
+    }
+
     @Test
     void aLaterGoAwayNeverRaisesTheLastStreamId() {
         Http2ConnectionTest.Peer peer = new Http2ConnectionTest.Peer().hello().get(1).send();

@@ -1,11 +1,13 @@
 package io.balor.http2;
 
 /**
- * The checks RFC 9113 §8.2 makes of every field an HTTP/2 peer sends, client or server: a name
- * of lower-case token characters (§8.2, RFC 9110 §5.1), a value without NUL, CR or LF that
- * neither starts nor ends with a space or tab (§8.2.1). Stateless.
+ * The checks every field of an HTTP/2 message's header section and trailers must pass, shared by
+ * {@link RequestHead}, {@link RequestTrailers} and, for an upstream's responses, {@link ResponseHead}: a name of lower-case token characters (RFC 9113
+ * §8.2, RFC 9110 §5.1), a value without NUL, CR or LF that does not start or end with a space or
+ * tab (§8.2.1), and no connection-specific field (§8.2.2). Each check returns why the field makes
+ * the message malformed, or null. Stateless; any thread.
  */
-final class FieldSyntax {
+final class FieldChecks {
 
     /** RFC 9110 §5.6.2 tchar, lower case only (HTTP/2 names are lower case). */
     private static final boolean[] NAME_CHARS = new boolean[128];
@@ -22,11 +24,11 @@ final class FieldSyntax {
         }
     }
 
-    private FieldSyntax() {
+    private FieldChecks() {
     }
 
-    /** Why {@code b[from, +length)} is not a field name HTTP/2 allows, or null. */
-    static String nameProblem(byte[] b, int from, int length) {
+    /** Why the name {@code b[from, from + length)} is refused, or null. */
+    static String name(byte[] b, int from, int length) {
         if (length == 0) {
             return "an empty field name";
         }
@@ -39,8 +41,8 @@ final class FieldSyntax {
         return null;
     }
 
-    /** Why {@code b[from, +length)} is not a field value HTTP/2 allows, or null. */
-    static String valueProblem(byte[] b, int from, int length) {
+    /** Why the value {@code b[from, from + length)} is refused, or null. */
+    static String value(byte[] b, int from, int length) {
         for (int i = from; i < from + length; i++) {
             byte c = b[i];
             if (c == 0 || c == '\r' || c == '\n') {
@@ -53,7 +55,24 @@ final class FieldSyntax {
         return null;
     }
 
-    /** Whether {@code b[from, +length)} is {@code ascii}. */
+    /**
+     * Why the field is refused as connection-specific (§8.2.2), or null: {@code connection},
+     * {@code keep-alive}, {@code proxy-connection}, {@code transfer-encoding}, {@code upgrade},
+     * and a {@code te} other than {@code trailers}.
+     */
+    static String connectionSpecific(byte[] b, int nameFrom, int nameLength, int valueFrom, int valueLength) {
+        if (is(b, nameFrom, nameLength, "connection") || is(b, nameFrom, nameLength, "keep-alive")
+                || is(b, nameFrom, nameLength, "proxy-connection") || is(b, nameFrom, nameLength, "transfer-encoding")
+                || is(b, nameFrom, nameLength, "upgrade")) {
+            return "a connection-specific field";
+        }
+        if (is(b, nameFrom, nameLength, "te") && !is(b, valueFrom, valueLength, "trailers")) {
+            return "te other than trailers";
+        }
+        return null;
+    }
+
+    /** Whether {@code b[from, from + length)} is {@code ascii}, byte for byte. */
     static boolean is(byte[] b, int from, int length, String ascii) {
         if (length != ascii.length()) {
             return false;
@@ -66,7 +85,7 @@ final class FieldSyntax {
         return true;
     }
 
-    /** The decimal number {@code b[from, +length)} (1 to 18 digits), or -1. */
+    /** The decimal number {@code b[from, from + length)} (1 to 18 digits), or -1. */
     static long digits(byte[] b, int from, int length) {
         if (length == 0 || length > 18) {
             return -1;
