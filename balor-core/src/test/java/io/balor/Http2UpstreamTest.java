@@ -142,6 +142,10 @@ class Http2UpstreamTest {
                 List.of(PoolConfig.of("p", UpstreamConfig.of("127.0.0.1:1")).withProtocol(UpstreamProtocol.H2C)
                         .withSendProxyProtocol(PoolConfig.ProxyVersion.V2))));
         assertTrue(proxy.getMessage().contains("pools[0].protocol"), proxy.getMessage());
+        InvalidConfigException check = assertThrows(InvalidConfigException.class, () -> new BalorConfig(List.of(),
+                List.of(PoolConfig.of("p", UpstreamConfig.of("127.0.0.1:1")).withProtocol(UpstreamProtocol.H2C)
+                        .withHealthCheck(io.balor.config.HealthCheckConfig.http("/")))));
+        assertTrue(check.getMessage().contains("pools[0].health_check.type"), check.getMessage());
     }
 
     private static String sha(byte[] bytes) throws Exception {

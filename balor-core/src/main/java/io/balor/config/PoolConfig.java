@@ -228,6 +228,10 @@ public record PoolConfig(String name, List<UpstreamConfig> upstreams, HostHeader
             problems.add(path + ".protocol", "'" + protocol.wireName() + "' connections are shared by every client:"
                     + " they cannot carry a PROXY header (send_proxy_protocol); use 'http1' or no PROXY header");
         }
+        if (protocol == UpstreamProtocol.H2C && healthCheck != null && healthCheck.type() == HealthCheckConfig.Type.HTTP) {
+            problems.add(path + ".health_check.type", "HTTP checks speak HTTP/1.1, which an h2c upstream (a gRPC server)"
+                    + " need not: use 'tcp' (or a script)");
+        }
         for (int i = 0; i < upstreams.size(); i++) {
             String address = upstreams.get(i).address();
             boolean https = address != null && address.strip().toLowerCase(java.util.Locale.ROOT).startsWith("https://");
