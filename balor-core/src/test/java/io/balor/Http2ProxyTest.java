@@ -32,11 +32,7 @@ class Http2ProxyTest {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " ends");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out;
+        return Commands.run(command);
     }
 
     private int start(HttpUpstream upstream, Boolean http2) throws Exception {

@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +44,7 @@ class Http2UpstreamTest {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " ends");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out;
+        return Commands.run(command);
     }
 
     /** Balor with listener "web" (h2c to clients when {@code http2}) to one pool speaking {@code protocol} to {@code address}. */

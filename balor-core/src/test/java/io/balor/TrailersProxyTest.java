@@ -128,11 +128,7 @@ class TrailersProxyTest {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " ends");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
-        return out;
+        return Commands.run(command);
     }
 
     @Test
@@ -149,6 +145,28 @@ class TrailersProxyTest {
         String request = nextRequest();
         assertTrue(request.contains("\r\nTE: trailers\r\nConnection: TE\r\n"), request);
         assertTrue(request.endsWith("\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n"), request);
+    }
+
+    @Test
+    void trailersCrossAnHttp2HopToAnUpstreamBothWays() throws Exception {
+        // HTTP/1.1 client -> Balor (pool h2c) -> Balor (h2c listener) -> HTTP/1.1 origin
+        Balor back = start(origin());
+        ListenerConfig web = ListenerConfig.http("front", "127.0.0.1:0", "back");
+        Balor front = resources.track(Balor.start(new BalorConfig(List.of(web), List.of(PoolConfig.of("back",
+                UpstreamConfig.of("127.0.0.1:" + back.boundAddress("web").getPort()))
+                .withProtocol(PoolConfig.UpstreamProtocol.H2C)))));
+        try (Socket socket = Clients.connect(front.boundAddress("front"))) {
+            socket.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: a\r\nTE: trailers\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.endsWith("\r\nhello\r\n0\r\ngrpc-status: 0\r\ngrpc-message: all%20good\r\nx-checksum: 42\r\n\r\n"),
+                    answer);
+        }
+        String request = nextRequest();
+        assertTrue(request.contains("\r\nTE: trailers\r\n"), request);
+        assertTrue(request.endsWith("\r\n\r\n3\r\nabc\r\n0\r\nx-request-sum: 7\r\n\r\n"), request);
     }
 
     @Test
