@@ -49,6 +49,11 @@ public final class Http2Stream {
         return state == HALF_CLOSED_REMOTE || state == CLOSED;
     }
 
+    /** What the peer may still send on the stream before this side gives window back. */
+    public int receiveWindow() {
+        return receiveWindow;
+    }
+
     /** What may be sent on this stream now as far as its own window goes (the connection's aside). */
     public long sendWindow() {
         return sendWindow;

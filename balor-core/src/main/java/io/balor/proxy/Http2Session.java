@@ -52,6 +52,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private final ByteBuffer out;
     private final Http2Connection h2;
     private final List<StreamClient> active = new ArrayList<>();
+    /** The streams something happened to since they last pumped (frames, an upstream event, a timer, room): pumped next. */
+    private final List<StreamClient> due = new ArrayList<>();
     private final ArrayDeque<StreamClient> free = new ArrayDeque<>();
     /** The stream whose header block is being decoded, or null. */
     private StreamClient decoding;
@@ -178,7 +180,16 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     /** A stream's exchange moved (an upstream event, a timer, its end): it pumps, and the frames go out. */
     void streamReady(StreamClient stream) {
         if (!closed) {
+            markDue(stream);
             advance();
+        }
+    }
+
+    /** {@code stream} pumps in the next round (each round pumps only the streams that may move, not all). */
+    private void markDue(StreamClient stream) {
+        if (stream != null && !stream.due) {
+            stream.due = true;
+            due.add(stream);
         }
     }
 
@@ -203,7 +214,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     }
 
     void released(StreamClient stream) {
-        active.remove(stream);
+        active.remove(stream);   // still in the due list, it pumps as a closed one: nothing
         free.push(stream);
         arm();
     }
@@ -217,11 +228,12 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         in.flip();
         h2.receive(in, loop.now());
         in.compact();
-        for (int i = active.size() - 1; i >= 0; i--) {   // backwards: a stream may be released meanwhile
-            if (i < active.size()) {
-                active.get(i).pump();
-            }
+        for (int i = 0; i < due.size(); i++) {   // a pump may make another stream due: it is added behind
+            StreamClient stream = due.get(i);
+            stream.due = false;
+            stream.pump();
         }
+        due.clear();
         int written = flush();
         if (!closed && (h2.closed() && out.position() == 0 || clientEof)) {
             close();
@@ -233,13 +245,16 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         }
     }
 
+    /** Whether responses wait for room in the output; those streams pump in the next round. */
     private boolean responsesWaiting() {
+        boolean waiting = false;
         for (int i = 0; i < active.size(); i++) {
             if (active.get(i).responseWaiting()) {
-                return true;
+                markDue(active.get(i));
+                waiting = true;
             }
         }
-        return false;
+        return waiting;
     }
 
     private void interest() {
@@ -313,6 +328,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         loop.timers().cancel(timer);
         client.start(stream);
         decoding = client;
+        markDue(client);
     }
 
     @Override
@@ -330,6 +346,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         if (client == null) {
             return;
         }
+        markDue(client);
         if (trailers) {
             client.trailersEnd(tooLarge);
             return;
@@ -345,12 +362,13 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             h2.consumed(stream, length);
             return;
         }
+        markDue(client);
         client.data(data, from, length, endStream);
     }
 
     @Override
     public void onWritable(Http2Stream stream) {
-        // advance() pumps every stream after the frames are read
+        markDue((StreamClient) stream.attachment());   // a window opened: its response may go on
     }
 
     @Override
@@ -358,6 +376,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         StreamClient client = (StreamClient) stream.attachment();
         stream.attach(null);
         if (client != null) {
+            markDue(client);
             client.streamClosed(errorCode);
         }
     }

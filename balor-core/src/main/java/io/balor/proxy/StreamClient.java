@@ -53,6 +53,12 @@ final class StreamClient implements ExchangeClient {
     /** {@link ResponseFrames#send} is running: the response buffer is in use and must not go back to the pool. */
     private boolean sending;
     private boolean closed;
+    /** In its session's list of streams to pump ({@link Http2Session}'s to keep). */
+    boolean due;
+    /** How long a request may go on after its whole response before the stream is reset (NO_ERROR). */
+    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** Until when it may (ticker time), or -1 before its response is whole. */
+    private long lingerUntil = -1;
     /** Request body octets received and not yet given back to the stream's window. */
     private int uncredited;
     private long bytesToClient;
@@ -78,6 +84,8 @@ final class StreamClient implements ExchangeClient {
         exchangeOver = false;
         responseDone = false;
         closed = false;
+        lingerUntil = -1;
+        deadline = -1;
         uncredited = 0;
         bytesToClient = 0;
         started = loop.now();
@@ -163,7 +171,9 @@ final class StreamClient implements ExchangeClient {
 
     private void body(ByteBuffer in, int from, int length, boolean endStream, ByteBuffer lastChunk) {
         if (state.clientIn == null || exchangeOver) {
-            session.h2().consumed(stream, length);   // nobody will read them
+            // Nobody will read them: the connection's window comes back, the stream's does not,
+            // so a client that goes on sending soon stops and is reset (pump()).
+            session.h2().consumed(null, length);
             return;
         }
         if (!body.put(this, in, from, length, endStream, lastChunk)) {
@@ -180,6 +190,9 @@ final class StreamClient implements ExchangeClient {
      * octets the exchange took are given back to the stream's window.
      */
     void pump() {
+        if (closed) {
+            return;
+        }
         boolean moved;
         do {   // what the frames took from the response buffer makes room for more of the upstream's
             body.drain(this);
@@ -194,7 +207,7 @@ final class StreamClient implements ExchangeClient {
                 return;
             }
         } while (moved && exchange != null && !exchangeOver);
-        if (responseDone && exchangeOver && stream != null && !stream.requestComplete()) {
+        if (responseDone && exchangeOver && stream != null && !stream.requestComplete() && lingered()) {
             // RFC 9113 §8.1: the response is whole and the request is not needed any more: the
             // client is told to stop sending it, without error (an answer Balor made, say)
             session.h2().resetStream(stream, Frames.NO_ERROR);   // calls streamClosed
@@ -208,6 +221,20 @@ final class StreamClient implements ExchangeClient {
         }
         credit();
         releaseIfDone();
+    }
+
+    /**
+     * Whether a client still sending a request whose response is whole has had its chance to end
+     * it: its stream window is spent (it waits for window that will not come) or
+     * {@link #LINGER_NANOS} have passed. A short body then ends as sent, without a reset that a
+     * client still writing may take for an error (curl does).
+     */
+    private boolean lingered() {
+        if (lingerUntil < 0) {
+            lingerUntil = loop.now() + LINGER_NANOS;
+            loop.timers().schedule(timer, lingerUntil);
+        }
+        return stream.receiveWindow() <= 0 || loop.now() - lingerUntil >= 0;
     }
 
     /** Whether response octets wait here for frames to carry them. */
@@ -272,7 +299,8 @@ final class StreamClient implements ExchangeClient {
 
     /** Whether this client side is done with: the exchange over and the stream gone or finished. */
     private void releaseIfDone() {
-        if (closed || sending || !(exchangeOver || exchange == null) || stream != null && !responseDone) {
+        if (closed || sending || !(exchangeOver || exchange == null)
+                || stream != null && !(responseDone && stream.requestComplete())) {   // lingering: pump() resets it
             return;
         }
         closed = true;
