@@ -37,6 +37,8 @@ class Http2UpstreamTest {
     private final TestResources resources = new TestResources();
     @TempDir
     Path dir;
+    /** The last Balor {@link #front} started. */
+    private Balor front;
 
     @AfterEach
     void close() throws Exception {
@@ -56,6 +58,7 @@ class Http2UpstreamTest {
             pool = pool.withTls(tls);
         }
         Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web), List.of(pool))));
+        front = balor;
         return balor.boundAddress("web").getPort();
     }
 
@@ -92,6 +95,12 @@ class Http2UpstreamTest {
         assertTrue(load.contains("400 succeeded"), load);
         String posts = run("h2load", "-n", "100", "-c", "2", "-m", "10", "-d", "/etc/hostname", url + "/post");
         assertTrue(posts.contains("100 succeeded"), posts);
+        // each stream is one request in the metrics, both where it came in and where it went
+        Await.until("500 requests counted", java.time.Duration.ofSeconds(10), () -> {
+            io.balor.metrics.PrometheusParser m = io.balor.metrics.PrometheusParser.parse(front.metrics());
+            return m.value("balor_http_requests_total", "listener", "web", "status", "200") == 500
+                    && m.value("balor_pool_requests_total", "pool", "app", "code", "2xx") == 500;
+        });
     }
 
     @Test
