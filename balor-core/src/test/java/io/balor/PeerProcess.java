@@ -77,6 +77,9 @@ final class PeerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroyForcibly().waitFor();
+        process.destroy();   // SIGTERM: nginx's master takes its workers with it (a SIGKILL would orphan them)
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
     }
 }

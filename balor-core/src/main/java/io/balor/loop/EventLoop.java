@@ -63,6 +63,8 @@ public final class EventLoop implements Executor {
     private final Selector selector;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Runnable> afterSelect = new ArrayDeque<>();
+    /** Tasks for the end of this turn's events ({@link #endOfTurn}). */
+    private final ArrayDeque<Runnable> turnEnd = new ArrayDeque<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Ticker ticker;
     private final TimerWheel timers;
@@ -208,7 +210,7 @@ public final class EventLoop implements Executor {
             while (running) {
                 wakeupPending.set(false);
                 nowFresh = false;
-                if (inbox.isEmpty() && afterSelect.isEmpty()) {
+                if (inbox.isEmpty() && afterSelect.isEmpty() && turnEnd.isEmpty()) {
                     // Timers are only checked once per tick; waking for the next slot is enough.
                     // The time is read again here: this iteration's work may have taken a while
                     // (or, with a manual ticker, the clock moved while a task ran).
@@ -227,6 +229,7 @@ public final class EventLoop implements Executor {
                     now = ticker.nanoTime();
                 }
                 lastTurn.lazySet(now);
+                runTurnEnd();
                 runAfterSelect();
                 runTasks();
                 expireTimers();
@@ -328,9 +331,27 @@ public final class EventLoop implements Executor {
         afterSelect.add(task);
     }
 
+    /**
+     * Runs {@code task} on this loop once the events of this turn are handled (or, from a task or
+     * a timer, those of the next): work several events make, such as a write that can carry what
+     * each of them produced, is done once. Loop thread only; allocates nothing.
+     */
+    public void endOfTurn(Runnable task) {
+        turnEnd.add(task);
+    }
+
+    private void runTurnEnd() {
+        runQueued(turnEnd);
+    }
+
     private void runAfterSelect() {
-        for (int n = afterSelect.size(); n > 0; n--) {
-            Runnable task = afterSelect.poll();
+        runQueued(afterSelect);
+    }
+
+    /** Runs the tasks queued now (those they queue wait for the next turn), each on its own. */
+    private void runQueued(ArrayDeque<Runnable> queue) {
+        for (int n = queue.size(); n > 0; n--) {
+            Runnable task = queue.poll();
             try {
                 task.run();
             } catch (Throwable e) {

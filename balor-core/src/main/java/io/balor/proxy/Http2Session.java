@@ -65,6 +65,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private boolean clientEof;
     /** advance() is running: a stream that moves from inside it asks for another round instead. */
     private boolean advancing;
+    /** {@link #atTurnEnd} is queued on the loop. */
+    private boolean turnEndDue;
+    private final Runnable atTurnEnd = this::atTurnEnd;
     private boolean again;
 
     /**
@@ -177,10 +180,24 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         close();
     }
 
-    /** A stream's exchange moved (an upstream event, a timer, its end): it pumps, and the frames go out. */
+    /**
+     * A stream's exchange moved (an upstream event, a timer, its end): it pumps, and the frames go
+     * out, at the end of the loop's turn, so that the streams whose upstreams answered in one turn
+     * share one write to the client.
+     */
     void streamReady(StreamClient stream) {
         if (!closed) {
             markDue(stream);
+            if (!turnEndDue) {
+                turnEndDue = true;
+                loop.endOfTurn(atTurnEnd);
+            }
+        }
+    }
+
+    private void atTurnEnd() {
+        turnEndDue = false;
+        if (!closed) {
             advance();
         }
     }
@@ -291,8 +308,11 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     /** The idle timer: armed for the keep-alive timeout while no stream is open. */
     private void arm() {
+        if (!active.isEmpty()) {
+            return;   // the common case, without a look-up of the listener's policy
+        }
         HttpPolicy policy = context.policy();
-        if (active.isEmpty() && policy != null) {
+        if (policy != null) {
             loop.timers().schedule(timer, lastActivity + policy.keepAliveTimeoutNanos());
         }
     }

@@ -169,7 +169,7 @@ final class Http2Upstream implements IoHandler, StreamHandler {
     private void scheduleFlush() {
         if (!wakeScheduled && !closed) {
             wakeScheduled = true;
-            loop.execute(wakeTask);
+            loop.endOfTurn(wakeTask);
         }
     }
 
