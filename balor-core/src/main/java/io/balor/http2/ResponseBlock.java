@@ -17,8 +17,12 @@ public final class ResponseBlock extends HeadBlock {
     private static final byte[] STATUS = {':', 's', 't', 'a', 't', 'u', 's'};
     /** {@link #encodeTrailers} is running: {@code te} is left out too. */
     private boolean trailers;
-    /** The head being encoded ends the stream: {@code content-length: 0} is left out. */
-    private boolean dropEmptyLength;
+    /** The head being encoded answers a HEAD request (a {@code content-length: 0} then stays: it describes GET's). */
+    private boolean headRequest;
+    /** What the last head encoded said: its status and framing. */
+    private int status;
+    private long contentLength;
+    private boolean chunked;
 
     /** @param maxValue the longest field value it copies (a longer one is refused: false) */
     public ResponseBlock(int maxValue) {
@@ -36,18 +40,24 @@ public final class ResponseBlock extends HeadBlock {
     }
 
     /**
-     * As {@link #encode(ByteBuffer, int, int, HpackEncoder, ByteBuffer)}; {@code bodiless}: the
-     * block ends the stream, so a {@code content-length: 0} says nothing END_STREAM does not and
-     * is left out (a gRPC client would take it for one of a trailers-only response's trailers).
+     * As {@link #encode(ByteBuffer, int, int, HpackEncoder, ByteBuffer)}, noting the head's status
+     * and framing ({@link #status()}, {@link #contentLength()}, {@link #chunked()}) on the way, so
+     * that the head Balor wrote is read once. A final head's {@code content-length: 0} is left out
+     * unless it answers HEAD ({@code headRequest}): the block then ends the stream, which says as
+     * much (a gRPC client took the field for one of a trailers-only response's trailers).
      */
-    public boolean encode(ByteBuffer head, int from, int to, boolean bodiless, HpackEncoder encoder, ByteBuffer block) {
+    public boolean encode(ByteBuffer head, int from, int to, boolean headRequest, HpackEncoder encoder,
+                          ByteBuffer block) {
         int mark = block.position();
-        dropEmptyLength = bodiless;
+        this.headRequest = headRequest;
+        contentLength = -1;
+        chunked = false;
         // "HTTP/1.1 200 OK\r\n": the three digits after the first space
         int space = indexOf(head, from, to, (byte) ' ');
         if (space < 0 || space + 4 > to || !digits(head, space + 1, 3)) {
             return false;
         }
+        status = (head.get(space + 1) - '0') * 100 + (head.get(space + 2) - '0') * 10 + head.get(space + 3) - '0';
         encoder.startBlock(block);
         if (!field(encoder, block, STATUS, STATUS.length, head, space + 1, 3, false)) {
             return abandon(encoder, block, mark);
@@ -80,8 +90,46 @@ public final class ResponseBlock extends HeadBlock {
 
     @Override
     boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo) {
-        return !connectionSpecific(nameLength) && !(trailers && is(nameLength, "te"))
-                && !(dropEmptyLength && valueTo - valueFrom == 1 && in.get(valueFrom) == '0' && is(nameLength, "content-length"));
+        if (trailers) {
+            return !connectionSpecific(nameLength) && !is(nameLength, "te");
+        }
+        if (is(nameLength, "content-length")) {
+            long n = 0;
+            for (int i = valueFrom; i < valueTo; i++) {
+                n = n * 10 + (in.get(i) - '0');   // HeadWriter's own digits
+            }
+            contentLength = n;
+            return n != 0 || headRequest || status < 200;
+        }
+        if (is(nameLength, "transfer-encoding")) {
+            chunked = true;   // HeadWriter's only coding
+        }
+        return !connectionSpecific(nameLength);
+    }
+
+    /** The last head's status. */
+    public int status() {
+        return status;
+    }
+
+    /** The last head's {@code content-length}, or -1. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether the last head's body is chunked. */
+    public boolean chunked() {
+        return chunked;
+    }
+
+    /** The index just past the blank line of the head that starts at {@code from} in {@code in[from, to)}, or -1. */
+    public static int headEnd(ByteBuffer in, int from, int to) {
+        for (int i = from + 3; i < to; i++) {
+            if (in.get(i) == '\n' && in.get(i - 1) == '\r' && in.get(i - 2) == '\n' && in.get(i - 3) == '\r') {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     private static boolean digits(ByteBuffer b, int from, int count) {

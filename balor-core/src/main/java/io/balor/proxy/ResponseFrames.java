@@ -1,9 +1,7 @@
 package io.balor.proxy;
 
 import io.balor.http.ChunkedDecoder;
-import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
-import io.balor.http.HttpParser;
 import io.balor.http2.Grpc;
 import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
@@ -34,8 +32,6 @@ final class ResponseFrames {
     private static final int CHUNKED = 2;
     private static final int FINISHED = 3;
 
-    private final HttpParser parser;
-    private final HttpHead head;
     private final ChunkedDecoder chunks;
     private final ResponseBlock blocks;
     private final ByteBuffer block;
@@ -55,8 +51,6 @@ final class ResponseFrames {
     private int dataTo;
 
     ResponseFrames(HttpLimits limits) {
-        parser = HttpParser.responses(limits);
-        head = new HttpHead(limits);
         chunks = new ChunkedDecoder(limits);
         blocks = new ResponseBlock(limits.maxHead());
         block = ByteBuffer.allocate(limits.maxHead() + 1024);
@@ -70,8 +64,6 @@ final class ResponseFrames {
         finalHeadSent = false;
         dataFrom = dataTo = 0;
         at = 0;
-        parser.reset();
-        head.reset();
         chunks.reset();
     }
 
@@ -112,16 +104,15 @@ final class ResponseFrames {
                 if (at == end) {
                     return WAITING;
                 }
-                int verdict = parser.parse(out, at, end, head);
-                if (verdict == HttpParser.INCOMPLETE) {
+                // Balor wrote this head itself (HeadWriter): it is read once, as it is encoded
+                int headEnd = ResponseBlock.headEnd(out, at, end);
+                if (headEnd < 0) {
                     return WAITING;
                 }
-                if (verdict == HttpParser.INVALID
-                        || !blocks.encode(out, at, head.headEnd(), !headRequest && head.status() >= 200
-                                && !head.chunked() && head.contentLength() == 0, h2.encoder(), block.clear())) {
+                if (!blocks.encode(out, at, headEnd, headRequest, h2.encoder(), block.clear())) {
                     return INVALID;
                 }
-                at = head.headEnd();
+                at = headEnd;
                 headParsed();
                 if (!flushHead(h2, stream)) {
                     return WAITING;
@@ -207,21 +198,19 @@ final class ResponseFrames {
 
     /** The head just parsed (and encoded): what follows it. */
     private void headParsed() {
-        int status = head.status();
+        int status = blocks.status();
         boolean interim = status < 200;
         boolean bodiless = !interim && (headRequest || status == 204 || status == 304
-                || !head.chunked() && head.contentLength() == 0);
+                || !blocks.chunked() && blocks.contentLength() == 0);
         block.flip();
         pending = true;
         pendingEnd = bodiless;
         if (interim) {
             pendingState = HEAD;
-            parser.reset();
-            head.reset();
         } else {
             finalHeadSent = true;
-            pendingState = bodiless ? FINISHED : head.chunked() ? CHUNKED : LENGTH;
-            remaining = head.contentLength();
+            pendingState = bodiless ? FINISHED : blocks.chunked() ? CHUNKED : LENGTH;
+            remaining = blocks.contentLength();
             if (pendingState == LENGTH && remaining < 0) {
                 pendingState = FINISHED;   // not a head Balor writes for an HTTP/1.1 client
                 pendingEnd = true;
