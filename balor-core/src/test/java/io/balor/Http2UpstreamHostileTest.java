@@ -8,6 +8,7 @@ import io.balor.config.ListenerConfig;
 import io.balor.config.PoolConfig;
 import io.balor.config.PoolConfig.UpstreamProtocol;
 import io.balor.config.UpstreamConfig;
+import io.balor.http2.Frames;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,5 +62,33 @@ class Http2UpstreamHostileTest {
             }
         }));
         assertEquals("200 200000", curl(url + "/long"));
+    }
+
+    @Test
+    void dataBeforeTheHeadDoesNotShrinkTheConnectionWindow() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        RawH2Server upstream = new RawH2Server(peer -> {
+            peer.handshake(Frames.SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20);
+            while (true) {
+                int id = peer.awaitRequest();
+                if (requests.incrementAndGet() <= 70) {
+                    peer.dataFair(id, 16384, false);   // DATA before any HEADERS: malformed, reset
+                } else {
+                    peer.headers(id, false, ":status", "200");
+                    peer.dataFair(id, 50_000, true);
+                }
+            }
+        });
+        String url = front(upstream);
+        for (int i = 0; i < 70; i++) {
+            // POST with a body: never sent again, so every one stays on the one connection
+            Process process = new ProcessBuilder("curl", "-sS", "--max-time", "15", "-d", "x", "-o", "/dev/null", "-w",
+                    "%{http_code}", url + "/bad").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("502", out, "request " + i);
+        }
+        assertEquals(1, upstream.connections.get(), "one shared connection");
+        assertEquals("200 50000", curl(url + "/good"));
     }
 }

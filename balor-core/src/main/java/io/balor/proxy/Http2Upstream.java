@@ -361,6 +361,7 @@ final class Http2Upstream implements IoHandler, StreamHandler {
         }
         if (!s.data(data, from, length, endStream)) {
             h2.resetStream(stream, Frames.PROTOCOL_ERROR);
+            h2.consumed(null, length);   // not kept: the connection's window gets it back
         }
     }
 
