@@ -91,4 +91,173 @@ class Http2UpstreamHostileTest {
         assertEquals(1, upstream.connections.get(), "one shared connection");
         assertEquals("200 50000", curl(url + "/good"));
     }
+
+    /**
+     * Each request on every connection gets {@code answer}; what curl says must start with
+     * {@code expected} (a status, or its error: "curl: (18)" for a response cut short).
+     */
+    private void answers(String expected, Answer answer, int... settings) throws Exception {
+        String url = front(new RawH2Server(peer -> {
+            peer.handshake(settings);
+            while (true) {
+                answer.to(peer, peer.awaitRequest());
+            }
+        }));
+        String out = curl(url + "/x");
+        assertTrue(out.startsWith(expected), out);
+    }
+
+    interface Answer {
+        void to(RawH2Server.Peer peer, int id) throws Exception;
+    }
+
+    @Test
+    void aHeadWithoutStatusIs502() throws Exception {
+        answers("502", (p, id) -> p.headers(id, true, "x", "y"));
+    }
+
+    @Test
+    void a101Is502() throws Exception {
+        answers("502", (p, id) -> p.headers(id, true, ":status", "101"));
+    }
+
+    @Test
+    void twoContentLengthsAre502() throws Exception {
+        answers("502", (p, id) -> p.headers(id, true, ":status", "200", "content-length", "1", "content-length", "2"));
+    }
+
+    @Test
+    void aPushPromiseIs502() throws Exception {
+        answers("502", (p, id) -> p.frame(Frames.PUSH_PROMISE, Frames.END_HEADERS, id, new byte[] {0, 0, 0, 2}));
+    }
+
+    @Test
+    void aResetInTheBodyCutsTheResponse() throws Exception {
+        answers("curl: (18)", (p, id) -> {
+            p.headers(id, false, ":status", "200", "content-length", "10");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(13);
+            Frames.rstStream(b, id, Frames.INTERNAL_ERROR);
+            p.send(b);
+        });
+    }
+
+    @Test
+    void aGoAwayBeforeAnyStreamIs502() throws Exception {
+        answers("502", (p, id) -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(17);
+            Frames.goAway(b, 0, Frames.NO_ERROR);
+            p.send(b);
+        });
+    }
+
+    @Test
+    void anUpstreamThatRefusesEveryStreamGets502NotALoop() throws Exception {
+        answers("502", (p, id) -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(13);
+            Frames.rstStream(b, id, Frames.REFUSED_STREAM);
+            p.send(b);
+        }, Frames.SETTINGS_MAX_CONCURRENT_STREAMS, 0);
+    }
+
+    @Test
+    void aStreamTheServerOpensIs502() throws Exception {
+        answers("502", (p, id) -> p.headers(id + 1, false, ":status", "200"));
+    }
+
+    @Test
+    void aContinuationFloodIs502() throws Exception {
+        answers("502", (p, id) -> {
+            p.frame(Frames.HEADERS, 0, id, RawH2Server.Peer.block(":status", "200"));
+            for (int i = 0; i < 10000; i++) {
+                p.frame(Frames.CONTINUATION, 0, id, RawH2Server.Peer.block("x", "y".repeat(100)));
+            }
+        });
+    }
+
+    @Test
+    void anInterimHeadThenTheFinalOne() throws Exception {
+        answers("200", (p, id) -> {
+            p.headers(id, false, ":status", "103", "link", "</a>");
+            p.headers(id, true, ":status", "200");
+        });
+    }
+
+    @Test
+    void trailersThatDoNotEndTheStreamCutTheResponse() throws Exception {
+        answers("curl: (18)", (p, id) -> {
+            p.headers(id, false, ":status", "200");
+            p.data(id, new byte[10], false);
+            p.headers(id, false, "grpc-status", "0");
+        });
+    }
+
+    @Test
+    void framesAfterTheEndAreDropped() throws Exception {
+        answers("200", (p, id) -> {
+            p.headers(id, false, ":status", "200", "content-length", "3");
+            p.data(id, new byte[3], true);
+            p.data(id, new byte[3], true);
+            p.headers(id, true, ":status", "200");
+        });
+    }
+
+    @Test
+    void paddedDataKeepsTheWindowsWhole() throws Exception {
+        String url = front(new RawH2Server(peer -> {
+            peer.handshake();
+            while (true) {
+                int id = peer.awaitRequest();
+                peer.headers(id, false, ":status", "200");
+                for (int i = 0; i < 50; i++) {   // 60050 octets: within the stream's window
+                    while (peer.connectionWindow < 20000) {
+                        peer.read();
+                    }
+                    byte[] padded = new byte[1 + 1000 + 200];
+                    padded[0] = (byte) 200;
+                    peer.frame(Frames.DATA, Frames.PADDED | (i == 49 ? Frames.END_STREAM : 0), id, padded);
+                    peer.connectionWindow -= padded.length;
+                }
+            }
+        }));
+        for (int i = 0; i < 20; i++) {   // more than the connection's window, padding and all
+            assertEquals("200 50000", curl(url + "/p"));
+        }
+    }
+
+    @Test
+    void streamsAboveAGoAwayAreSentAgainWhateverTheirMethod() throws Exception {
+        RawH2Server upstream = new RawH2Server(peer -> {
+            peer.handshake();
+            int id = peer.awaitRequest();
+            peer.headers(id, false, ":status", "200", "content-length", "2");
+            peer.data(id, "ok".getBytes(StandardCharsets.US_ASCII), true);
+            if (peer.ordinal() == 1) {
+                int a = peer.awaitRequest();
+                int b = peer.awaitRequest();
+                java.nio.ByteBuffer g = java.nio.ByteBuffer.allocate(17);
+                Frames.goAway(g, Math.min(a, b), Frames.NO_ERROR);   // graceful: the later stream was not processed
+                peer.send(g);
+                peer.headers(Math.min(a, b), false, ":status", "200", "content-length", "2");
+                peer.data(Math.min(a, b), "ok".getBytes(StandardCharsets.US_ASCII), true);
+            }
+            while (true) {
+                int next = peer.awaitRequest();
+                peer.headers(next, false, ":status", "200", "content-length", "2");
+                peer.data(next, "ok".getBytes(StandardCharsets.US_ASCII), true);
+            }
+        });
+        String url = front(upstream);
+        assertEquals("200 2", curl(url + "/warm"));
+        Process[] posts = new Process[2];
+        for (int i = 0; i < 2; i++) {
+            posts[i] = new ProcessBuilder("curl", "-sS", "--max-time", "15", "-d", "body" + i, "-o", "/dev/null", "-w",
+                    "%{http_code} %{size_download}", url + "/post").redirectErrorStream(true).start();
+        }
+        for (Process p : posts) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("200 2", out);
+        }
+        assertEquals(2, upstream.connections.get());
+    }
 }

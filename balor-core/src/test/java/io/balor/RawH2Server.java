@@ -53,10 +53,10 @@ final class RawH2Server implements AutoCloseable {
                     return;
                 }
                 sockets.add(socket);
-                connections.incrementAndGet();
+                int ordinal = connections.incrementAndGet();
                 Thread t = new Thread(() -> {
                     try (socket) {
-                        script.run(new Peer(socket));
+                        script.run(new Peer(socket, ordinal));
                     } catch (IOException ignored) {
                         // Balor closed the connection
                     } catch (Throwable e) {
@@ -92,9 +92,17 @@ final class RawH2Server implements AutoCloseable {
         long connectionWindow = Frames.DEFAULT_WINDOW;
         int headersSeen;
 
-        Peer(Socket socket) throws IOException {
+        private final int ordinal;
+
+        Peer(Socket socket, int ordinal) throws IOException {
+            this.ordinal = ordinal;
             this.in = new DataInputStream(socket.getInputStream());
             this.out = socket.getOutputStream();
+        }
+
+        /** Which connection this is: 1 for the server's first. */
+        int ordinal() {
+            return ordinal;
         }
 
         /** Reads Balor's preface and sends this side's SETTINGS ({@code pairs}: id, value, ...). */

@@ -62,6 +62,8 @@ final class UpstreamStream extends Connection {
     private boolean lastChunkOut;
     /** Why the stream failed (a reset, the connection's end), or null. */
     private String failure;
+    /** The upstream refused the stream (REFUSED_STREAM, or above its GOAWAY's last id): it never saw the request. */
+    private boolean refused;
     private boolean open;
 
     UpstreamStream(HttpLimits limits) {
@@ -87,6 +89,7 @@ final class UpstreamStream extends Connection {
         chunkLeft = 0;
         lastChunkOut = false;
         failure = null;
+        refused = false;
         open = true;
         if (data != null) {
             data.clear();
@@ -340,7 +343,13 @@ final class UpstreamStream extends Connection {
             failure = errorCode == Frames.REFUSED_STREAM ? "upstream refused the stream"
                     : "upstream stream ended: " + Frames.errorName(errorCode);
         }
+        refused = errorCode == Frames.REFUSED_STREAM && !finalHead;
         stream = null;
+    }
+
+    /** Whether the upstream refused the stream before any response: the request may go again, whatever it is (RFC 9113 §8.7). */
+    boolean refused() {
+        return refused;
     }
 
     /** The response octets the exchange has not read (they still count against the connection's window). */
