@@ -260,4 +260,50 @@ class Http2UpstreamHostileTest {
         }
         assertEquals(2, upstream.connections.get());
     }
+
+    @Test
+    void aRequestBodyOfTinyChunksGoesWhole() throws Exception {
+        String url = front(new RawH2Server(peer -> {
+            peer.handshake(Frames.SETTINGS_INITIAL_WINDOW_SIZE, 1 << 24);
+            java.nio.ByteBuffer update = java.nio.ByteBuffer.allocate(13);
+            Frames.windowUpdate(update, 0, 1 << 24);
+            peer.send(update);
+            while (true) {
+                long octets = 0;
+                int id;
+                while (true) {
+                    RawH2Server.Frame f = peer.read();
+                    if (f.type() == Frames.DATA) {
+                        octets += f.payload().length;
+                    }
+                    if ((f.type() == Frames.DATA || f.type() == Frames.HEADERS) && f.has(Frames.END_STREAM)) {
+                        id = f.stream();
+                        break;
+                    }
+                }
+                byte[] body = Long.toString(octets).getBytes(StandardCharsets.US_ASCII);
+                peer.headers(id, false, ":status", "200", "content-length", Integer.toString(body.length));
+                peer.data(id, body, true);
+            }
+        }));
+        // one octet a chunk: each becomes a DATA frame, so a buffer of them is more frames than the output holds
+        String chunks = "1\r\nx\r\n".repeat(50_000);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", java.net.URI.create(url).getPort())) {
+            socket.setSoTimeout(15_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    socket.getOutputStream().write(("POST /tiny HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n"
+                            + chunks + "0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // Balor answered and closed: the response says why
+                }
+            });
+            writer.start();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            writer.join(15_000);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.endsWith("\r\n\r\n50000"), response);
+        }
+    }
 }

@@ -146,7 +146,7 @@ final class StreamRequest {
                     if (sent != length) {
                         throw new IOException("DATA the windows allowed could not be sent");
                     }
-                    allowance -= sent;
+                    allowance = h2.writable(s);   // each frame's header takes room too: asked again, not counted down
                 }
                 case ChunkedDecoder.DONE -> {
                     int trailers = chunks.trailerStart();
