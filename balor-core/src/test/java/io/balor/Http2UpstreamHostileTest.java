@@ -306,4 +306,9 @@ class Http2UpstreamHostileTest {
             assertTrue(response.endsWith("\r\n\r\n50000"), response);
         }
     }
+
+    @Test
+    void aHeadThatEndsTheStreamShortOfItsContentLengthIs502() throws Exception {
+        answers("502", (p, id) -> p.headers(id, true, ":status", "200", "content-length", "5"));
+    }
 }
