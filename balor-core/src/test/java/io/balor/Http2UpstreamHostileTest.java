@@ -311,4 +311,28 @@ class Http2UpstreamHostileTest {
     void aHeadThatEndsTheStreamShortOfItsContentLengthIs502() throws Exception {
         answers("502", (p, id) -> p.headers(id, true, ":status", "200", "content-length", "5"));
     }
+
+    @Test
+    void aStreamThatFailsAfterTheConnectionEndedStillWakesItsExchange() throws Exception {
+        // more DATA than the stream's window (its reset fails the exchange), then GOAWAY: the
+        // connection closes with the exchange still to read what came before the reset
+        String url = front(new RawH2Server(peer -> {
+            peer.handshake();
+            int id = peer.awaitRequest();
+            peer.headers(id, false, ":status", "200", "content-length", "100000");
+            for (int i = 0; i < 5; i++) {
+                peer.data(id, new byte[20_000], i == 4);
+            }
+            java.nio.ByteBuffer goAway = java.nio.ByteBuffer.allocate(17);
+            Frames.goAway(goAway, id, Frames.NO_ERROR);
+            peer.send(goAway);
+            while (true) {
+                peer.read();   // until Balor closes (closing first, with its frames unread, would reset)
+            }
+        }));
+        for (int i = 0; i < 3; i++) {
+            String out = curl(url + "/over");
+            assertTrue(out.startsWith("curl: (18)"), out);   // cut at once, not left to time out
+        }
+    }
 }
