@@ -287,7 +287,7 @@ public final class Http2Connection {
         if (!sendable(stream)) {
             return false;
         }
-        if (out.remaining() - CONTROL_ROOM < Frames.headersLength(headerBlock.remaining(), peer.maxFrameSize)) {
+        if (!headersFit(headerBlock.remaining())) {
             return false;
         }
         if (client && !numbered(stream)) {
@@ -298,6 +298,11 @@ public final class Http2Connection {
             localEnded(stream);
         }
         return true;
+    }
+
+    /** Whether a header block of {@code length} octets has room in the output now ({@link #writeHeaders} takes it). */
+    public boolean headersFit(int length) {
+        return out.remaining() - CONTROL_ROOM >= Frames.headersLength(length, peer.maxFrameSize);
     }
 
     /**

@@ -144,11 +144,15 @@ public final class ResponseHead implements HpackDecoder.FieldSink {
 
     /**
      * Ends the head block: its framing ({@code endStream}: no body follows; {@code headRequest}:
-     * none may) and the blank line. False when it is malformed ({@link #problem()}).
+     * none may) and the blank line. False when it is malformed ({@link #problem()}), a final head
+     * that ends the stream while its {@code content-length} announces a body included (§8.1.1).
      */
     public boolean finishHead(boolean endStream, boolean headRequest) {
         if (problem == null && status == 0) {
             malformed("no :status");
+        }
+        if (endStream && contentLength > 0 && status >= 200 && !headRequest && status != 304) {
+            malformed("a content-length with no DATA to come");   // §8.1.1: the client would see the body cut
         }
         if (problem != null) {
             return false;

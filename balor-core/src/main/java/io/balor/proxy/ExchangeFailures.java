@@ -74,7 +74,8 @@ final class ExchangeFailures {
      * The upstream connection failed (reset, or closed before its response was complete). The
      * request is sent again, once, on a new connection when safe: the connection was reused,
      * nothing of the response came, its head is still in the buffer, and nothing of it was written
-     * or it is idempotent without a body (RFC 9110 §9.2.2). Otherwise 502 if no response started,
+     * or it is idempotent without a body (RFC 9110 §9.2.2); or an HTTP/2 upstream refused its
+     * stream, which it never processed (RFC 9113 §8.7). Otherwise 502 if no response started,
      * else the client is closed; either way the failure counts against the upstream.
      */
     void upstreamFailed(String error) {
@@ -83,9 +84,13 @@ final class ExchangeFailures {
         }
         boolean forwarding = x.phase == HttpExchange.FORWARDING;
         boolean noResponse = x.response.nothingRead();
-        boolean safe = x.requestSide.nothingWritten() || (x.request.method().idempotent() && x.request.contentLength() <= 0
-                && !x.request.chunked());
-        if (forwarding && x.dialer.reused() && noResponse && x.requestSide.headIntact() && safe) {
+        // An HTTP/2 stream the upstream refused never reached it (RFC 9113 §8.7): it goes again on a
+        // new connection, whatever its method, even when its connection was new (once: not after a redial).
+        boolean refused = x.upstream != null && x.upstream.connection() instanceof UpstreamStream stream && stream.refused();
+        boolean safe = refused || x.requestSide.nothingWritten() || (x.request.method().idempotent()
+                && x.request.contentLength() <= 0 && !x.request.chunked());
+        if (forwarding && (x.dialer.reused() || refused && !x.dialer.redialed()) && noResponse
+                && x.requestSide.headIntact() && safe) {
             x.counters.retried();
             x.dropUpstream();
             x.response.retry();

@@ -143,7 +143,10 @@ final class Http2Upstream implements IoHandler, StreamHandler {
      * is): the loop runs a round soon, as a selector reports a socket that is still ready.
      */
     void wake() {
-        scheduleFlush();
+        if (!wakeScheduled) {
+            wakeScheduled = true;   // also once closed: a stream over may still hold a response not yet read
+            loop.endOfTurn(wakeTask);
+        }
     }
 
     /** The exchange is done with {@code s}: a stream still open is reset, and {@code s} goes back to the pool. */
@@ -167,9 +170,8 @@ final class Http2Upstream implements IoHandler, StreamHandler {
     }
 
     private void scheduleFlush() {
-        if (!wakeScheduled && !closed) {
-            wakeScheduled = true;
-            loop.endOfTurn(wakeTask);
+        if (!closed) {
+            wake();
         }
     }
 
@@ -177,6 +179,8 @@ final class Http2Upstream implements IoHandler, StreamHandler {
         wakeScheduled = false;
         if (!closed) {
             advance();
+        } else {
+            dispatch();   // no socket any more, but what its streams received is still read
         }
     }
 
@@ -361,6 +365,7 @@ final class Http2Upstream implements IoHandler, StreamHandler {
         }
         if (!s.data(data, from, length, endStream)) {
             h2.resetStream(stream, Frames.PROTOCOL_ERROR);
+            h2.consumed(null, length);   // not kept: the connection's window gets it back
         }
     }
 

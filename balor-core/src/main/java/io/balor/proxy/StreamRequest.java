@@ -37,6 +37,8 @@ final class StreamRequest {
     /** The trailers' header block while END waits, made at the first request with trailers. */
     private ByteBuffer endBlock;
     private boolean endWithTrailers;
+    /** The length of the head's header block that found no room in the output, or 0. */
+    private int headWaiting;
 
     StreamRequest(UpstreamStream stream, HttpLimits limits) {
         this.stream = stream;
@@ -50,6 +52,7 @@ final class StreamRequest {
         state = HEAD;
         remaining = 0;
         endWithTrailers = false;
+        headWaiting = 0;
         chunks.reset();
     }
 
@@ -57,10 +60,14 @@ final class StreamRequest {
         return block.headMethod();
     }
 
-    /** Whether writing would take something now. */
+    /** Whether writing would take something now (a head that found no room: whether it has room now). */
     boolean canWrite() {
         Http2Stream s = stream.stream;
-        return state != DONE && s != null && stream.owner().h2().writable(s) > 0;
+        if (state == DONE || s == null) {
+            return false;
+        }
+        Http2Connection h2 = stream.owner().h2();
+        return state == HEAD && headWaiting > 0 ? h2.headersFit(headWaiting) : h2.writable(s) > 0;
     }
 
     /** Whether the body's end waits for room (the connection calls {@link #flushEnd} when it drained). */
@@ -119,8 +126,10 @@ final class StreamRequest {
         boolean bodyless = !block.chunked() && block.contentLength() <= 0;
         if (!up.h2().writeHeaders(s, scratch, bodyless)) {
             up.h2().encoder().abandonBlock();
+            headWaiting = scratch.remaining();   // not writable until the output has room for it all
             return false;
         }
+        headWaiting = 0;
         from.position(end);
         remaining = Math.max(0, block.contentLength());
         state = bodyless ? DONE : block.chunked() ? CHUNKED : LENGTH;
@@ -146,7 +155,7 @@ final class StreamRequest {
                     if (sent != length) {
                         throw new IOException("DATA the windows allowed could not be sent");
                     }
-                    allowance -= sent;
+                    allowance = h2.writable(s);   // each frame's header takes room too: asked again, not counted down
                 }
                 case ChunkedDecoder.DONE -> {
                     int trailers = chunks.trailerStart();

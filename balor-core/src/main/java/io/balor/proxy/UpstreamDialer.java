@@ -107,6 +107,8 @@ final class UpstreamDialer {
     /** Its keep-alive wrapper (HTTP), or null. */
     private UpstreamConnection upstream;
     private boolean reused;
+    /** This dial was made again ({@link #redial}): a request is sent again once at most. */
+    private boolean redialed;
     /** Whether this dial has failed over yet (then {@link #tried} holds its marks). */
     private boolean failedOver;
     private boolean[] tried;
@@ -189,6 +191,7 @@ final class UpstreamDialer {
         this.connectTimeoutNanos = connectTimeoutNanos;
         failedOver = false;
         reused = false;
+        redialed = false;
         if (first == null) {
             counters.noUpstream();
             outcome.noUpstream(null);
@@ -227,6 +230,7 @@ final class UpstreamDialer {
      */
     void redial() {
         reused = false;
+        redialed = true;
         attempt(target);
     }
 
@@ -259,6 +263,11 @@ final class UpstreamDialer {
         if (privateIdle != null) {
             cache.closePrivate(privateIdle);
         }
+    }
+
+    /** Whether this dial is a request sent again ({@link #redial}). */
+    boolean redialed() {
+        return redialed;
     }
 
     /** Whether the connection last handed over came from the keep-alive cache. */

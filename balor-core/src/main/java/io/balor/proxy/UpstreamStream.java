@@ -37,6 +37,7 @@ final class UpstreamStream extends Connection {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
 
     final StreamRequest request;
     final ResponseHead response;
@@ -52,8 +53,17 @@ final class UpstreamStream extends Connection {
     private boolean chunked;
     private boolean ended;
     private int trailersTaken = -1;
+    /** Chunk framing not yet read, {@code line[lineFrom, lineTo)}: a size line, a chunk's CRLF, the last chunk's. */
+    private final byte[] line = new byte[12];
+    private int lineFrom;
+    private int lineTo;
+    /** Octets of the chunk being read still in {@link #data}. */
+    private int chunkLeft;
+    private boolean lastChunkOut;
     /** Why the stream failed (a reset, the connection's end), or null. */
     private String failure;
+    /** The upstream refused the stream (REFUSED_STREAM, or above its GOAWAY's last id): it never saw the request. */
+    private boolean refused;
     private boolean open;
 
     UpstreamStream(HttpLimits limits) {
@@ -74,7 +84,12 @@ final class UpstreamStream extends Connection {
         chunked = false;
         ended = false;
         trailersTaken = -1;
+        lineFrom = 0;
+        lineTo = 0;
+        chunkLeft = 0;
+        lastChunkOut = false;
         failure = null;
+        refused = false;
         open = true;
         if (data != null) {
             data.clear();
@@ -107,60 +122,83 @@ final class UpstreamStream extends Connection {
         int n = into.position() - start;
         if (n == 0) {
             check();
-            if (ended && trailersTaken < 0 && (data == null || data.position() == 0) && !chunked) {
+            if (ended && trailersTaken < 0 && (data == null || data.position() == 0) && !chunked && lineFrom == lineTo) {
                 return -1;
             }
         }
         return n;
     }
 
-    /** Moves the buffered DATA (as one chunk when chunked), then the end: the window goes back for what moved. */
+    /**
+     * Moves the buffered DATA (as one chunk when chunked), then the end, as far as {@code into}
+     * has room, to its last octet as a socket would (the relay reading it compacts only a full
+     * buffer): a chunk's framing and the trailer section go out in pieces when they must. The
+     * window goes back for what moved.
+     */
     private void body(ByteBuffer into) {
-        int buffered = data == null ? 0 : data.position();
-        if (buffered > 0) {
-            int room = into.remaining() - (chunked ? 12 : 0);
-            int n = Math.min(buffered, room);
-            if (n <= 0) {
-                return;
-            }
-            if (chunked) {
-                hex(into, n);
-            }
-            data.flip();
-            int limit = data.limit();
-            data.limit(n);
-            into.put(data);
-            data.limit(limit);
-            data.compact();
-            if (chunked) {
-                into.put((byte) '\r').put((byte) '\n');
-            }
-            owner.consumed(this, n);
-        }
-        if (ended && chunked && (data == null || data.position() == 0) && trailersTaken >= 0) {
-            ByteBuffer trailers = response.trailers();
-            int need = (trailersTaken == 0 ? LAST_CHUNK.length : 0) + trailers.position() - trailersTaken + 2;
-            if (into.remaining() >= need) {
-                if (trailersTaken == 0) {
-                    into.put(LAST_CHUNK);
+        while (into.hasRemaining()) {
+            if (lineFrom < lineTo) {
+                int n = Math.min(lineTo - lineFrom, into.remaining());
+                into.put(line, lineFrom, n);
+                lineFrom += n;
+            } else if (chunkLeft > 0) {
+                int n = Math.min(chunkLeft, into.remaining());
+                data.flip();
+                int limit = data.limit();
+                data.limit(n);
+                into.put(data);
+                data.limit(limit);
+                data.compact();
+                chunkLeft -= n;
+                if (chunkLeft == 0 && chunked) {
+                    line(CRLF);
                 }
-                into.put(trailers.array(), trailersTaken, trailers.position() - trailersTaken);
-                into.put((byte) '\r').put((byte) '\n');
-                trailersTaken = -1;
-                chunked = false;   // all of it is out: the next read is the end
+                owner.consumed(this, n);
+            } else if (data != null && data.position() > 0) {
+                chunkLeft = data.position();
+                if (chunked) {
+                    hex(chunkLeft);
+                }
+            } else if (ended && chunked && trailersTaken >= 0) {
+                if (!lastChunkOut) {
+                    lastChunkOut = true;
+                    line(LAST_CHUNK);
+                    continue;
+                }
+                ByteBuffer trailers = response.trailers();
+                int n = Math.min(trailers.position() - trailersTaken, into.remaining());
+                into.put(trailers.array(), trailersTaken, n);
+                trailersTaken += n;
+                if (trailersTaken == trailers.position()) {
+                    line(CRLF);
+                    trailersTaken = -1;
+                    chunked = false;   // all of it is out once the line is: the next read is the end
+                }
+            } else {
+                return;
             }
         }
     }
 
-    private static void hex(ByteBuffer into, int n) {
+    /** Puts {@code n} as a chunk size line into {@link #line}. */
+    private void hex(int n) {
         int shift = 28;
         while (shift > 0 && (n >>> shift) == 0) {
             shift -= 4;
         }
+        lineFrom = 0;
+        lineTo = 0;
         for (; shift >= 0; shift -= 4) {
-            into.put(HEX[(n >>> shift) & 0xf]);
+            line[lineTo++] = HEX[(n >>> shift) & 0xf];
         }
-        into.put((byte) '\r').put((byte) '\n');
+        line[lineTo++] = '\r';
+        line[lineTo++] = '\n';
+    }
+
+    private void line(byte[] bytes) {
+        System.arraycopy(bytes, 0, line, 0, bytes.length);
+        lineFrom = 0;
+        lineTo = bytes.length;
     }
 
     private static int copy(ByteBuffer from, int at, int length, ByteBuffer into) {
@@ -234,7 +272,7 @@ final class UpstreamStream extends Connection {
     /** Whether a read would find something: bytes, the end, or a failure. */
     boolean readable() {
         return failure != null || headTaken < response.head().position()
-                || finalHead && (data != null && data.position() > 0 || ended);
+                || finalHead && (lineFrom < lineTo || data != null && data.position() > 0 || ended);
     }
 
     boolean wantsRead() {
@@ -305,7 +343,13 @@ final class UpstreamStream extends Connection {
             failure = errorCode == Frames.REFUSED_STREAM ? "upstream refused the stream"
                     : "upstream stream ended: " + Frames.errorName(errorCode);
         }
+        refused = errorCode == Frames.REFUSED_STREAM && !finalHead;
         stream = null;
+    }
+
+    /** Whether the upstream refused the stream before any response: the request may go again, whatever it is (RFC 9113 §8.7). */
+    boolean refused() {
+        return refused;
     }
 
     /** The response octets the exchange has not read (they still count against the connection's window). */
