@@ -61,12 +61,17 @@ final class FieldChecks {
      * and a {@code te} other than {@code trailers}.
      */
     static String connectionSpecific(byte[] b, int nameFrom, int nameLength, int valueFrom, int valueLength) {
-        if (is(b, nameFrom, nameLength, "connection") || is(b, nameFrom, nameLength, "keep-alive")
-                || is(b, nameFrom, nameLength, "proxy-connection") || is(b, nameFrom, nameLength, "transfer-encoding")
-                || is(b, nameFrom, nameLength, "upgrade")) {
+        boolean specific = switch (nameLength) {   // by length first: most fields are none of these
+            case 7 -> is(b, nameFrom, nameLength, "upgrade");
+            case 10 -> is(b, nameFrom, nameLength, "connection") || is(b, nameFrom, nameLength, "keep-alive");
+            case 16 -> is(b, nameFrom, nameLength, "proxy-connection");
+            case 17 -> is(b, nameFrom, nameLength, "transfer-encoding");
+            default -> false;
+        };
+        if (specific) {
             return "a connection-specific field";
         }
-        if (is(b, nameFrom, nameLength, "te") && !is(b, valueFrom, valueLength, "trailers")) {
+        if (nameLength == 2 && is(b, nameFrom, nameLength, "te") && !is(b, valueFrom, valueLength, "trailers")) {
             return "te other than trailers";
         }
         return null;

@@ -91,17 +91,17 @@ public final class RequestBlock extends HeadBlock {
 
     /** Whether the field goes to the upstream; notes the framing fields on the way. */
     @Override
-    boolean keep(int nameLength, ByteBuffer in, int valueStart, int valueEnd) {
+    boolean keep(int nameLength, byte[] text, int valueStart, int valueEnd) {
         if (is(nameLength, "content-length")) {
             long n = 0;
             for (int i = valueStart; i < valueEnd; i++) {
-                n = n * 10 + (in.get(i) - '0');   // HeadWriter's own digits
+                n = n * 10 + (text[i] - '0');   // HeadWriter's own digits
             }
             contentLength = n;
             return true;
         }
         if (is(nameLength, "te")) {
-            return valueEnd - valueStart == 8 && (in.get(valueStart) | 0x20) == 't';   // HeadWriter's only TE: trailers
+            return valueEnd - valueStart == 8 && (text[valueStart] | 0x20) == 't';   // HeadWriter's only TE: trailers
         }
         if (is(nameLength, "transfer-encoding")) {
             chunked = true;   // HeadWriter writes only "chunked"

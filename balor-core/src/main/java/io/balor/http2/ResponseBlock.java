@@ -89,14 +89,14 @@ public final class ResponseBlock extends HeadBlock {
 
 
     @Override
-    boolean keep(int nameLength, ByteBuffer in, int valueFrom, int valueTo) {
+    boolean keep(int nameLength, byte[] text, int valueFrom, int valueTo) {
         if (trailers) {
             return !connectionSpecific(nameLength) && !is(nameLength, "te");
         }
         if (is(nameLength, "content-length")) {
             long n = 0;
             for (int i = valueFrom; i < valueTo; i++) {
-                n = n * 10 + (in.get(i) - '0');   // HeadWriter's own digits
+                n = n * 10 + (text[i] - '0');   // HeadWriter's own digits
             }
             contentLength = n;
             return n != 0 || headRequest || status < 200;
