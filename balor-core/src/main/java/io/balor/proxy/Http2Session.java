@@ -52,6 +52,10 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private final ByteBuffer out;
     private final Http2Connection h2;
     private final List<StreamClient> active = new ArrayList<>();
+    /** What the streams share: the request head and trailers being decoded, the response head being encoded. */
+    private final io.balor.http2.RequestHead requestHead;
+    private final io.balor.http2.RequestTrailers requestTrailers;
+    private final io.balor.http2.ResponseBlock responseBlock;
     /** The streams something happened to since they last pumped (frames, an upstream event, a timer, room): pumped next. */
     private final List<StreamClient> due = new ArrayList<>();
     private final ArrayDeque<StreamClient> free = new ArrayDeque<>();
@@ -94,6 +98,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
                 Math.max(Http2Limits.DEFAULT.connectionWindow(), buffer * 4), Math.min(limits.maxHead(), buffer / 2 - 1024),
                 Http2Limits.DEFAULT.headerTableSize());
         this.h2 = new Http2Connection(h2Limits, this, out, loop.now());
+        this.requestHead = new io.balor.http2.RequestHead(limits.maxHead());
+        this.requestTrailers = new io.balor.http2.RequestTrailers(limits.maxHead());
+        this.responseBlock = new io.balor.http2.ResponseBlock(limits.maxHead());
         read.flip();
         in.put(read);
     }
@@ -343,7 +350,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             }
             return;
         }
-        StreamClient client = free.isEmpty() ? new StreamClient(this, loop, limits) : free.pop();
+        StreamClient client = free.isEmpty()
+                ? new StreamClient(this, loop, limits, requestHead, requestTrailers, responseBlock) : free.pop();
         active.add(client);
         loop.timers().cancel(timer);
         client.start(stream);

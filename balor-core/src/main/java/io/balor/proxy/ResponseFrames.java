@@ -51,8 +51,13 @@ final class ResponseFrames {
     private int dataTo;
 
     ResponseFrames(HttpLimits limits) {
+        this(limits, new ResponseBlock(limits.maxHead()));
+    }
+
+    /** With {@code blocks} shared by the streams of one connection (each head is encoded whole at once). */
+    ResponseFrames(HttpLimits limits, ResponseBlock blocks) {
         chunks = new ChunkedDecoder(limits);
-        blocks = new ResponseBlock(limits.maxHead());
+        this.blocks = blocks;
         block = ByteBuffer.allocate(limits.maxHead() + 1024);
     }
 

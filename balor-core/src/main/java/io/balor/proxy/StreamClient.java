@@ -8,6 +8,7 @@ import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
 import io.balor.http2.RequestHead;
 import io.balor.http2.RequestTrailers;
+import io.balor.http2.ResponseBlock;
 import io.balor.loop.EventLoop;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
@@ -63,12 +64,18 @@ final class StreamClient implements ExchangeClient {
     private int uncredited;
     private long bytesToClient;
 
-    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits) {
+    /**
+     * A client side of {@code session}'s, sharing its decoders and encoder scratch ({@code head},
+     * {@code trailers}, {@code blocks}): the connection decodes one header block at a time and each
+     * is taken up at once, so a stream needs no such buffers of its own.
+     */
+    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits, RequestHead head, RequestTrailers trailers,
+                 ResponseBlock blocks) {
         this.session = session;
         this.loop = loop;
-        this.requestHead = new RequestHead(limits.maxHead());
-        this.trailers = new RequestTrailers(limits.maxHead());
-        this.response = new ResponseFrames(limits);
+        this.requestHead = head;
+        this.trailers = trailers;
+        this.response = new ResponseFrames(limits, blocks);
     }
 
     /** Takes {@code stream}: its header block is being decoded into {@link #requestHead()}. */
