@@ -37,10 +37,14 @@ abstract class HeadBlock {
         if (length < 0 || length > value.length) {
             return -1;
         }
+        in.get(line, value, 0, length);
+        return fields(0, length, blankLine, encoder, block);
+    }
+
+    /** As {@link #fields(ByteBuffer, int, int, boolean, HpackEncoder, ByteBuffer)}, on the lines already in {@link #text()}{@code [at, length)}. */
+    final int fields(int at, int length, boolean blankLine, HpackEncoder encoder, ByteBuffer block) {
         byte[] text = value;
-        in.get(line, text, 0, length);
         int count = 0;
-        int at = 0;
         while (at < length) {
             int end = indexOf(text, at, length, (byte) '\n');
             if (end < 0) {
@@ -80,7 +84,12 @@ abstract class HeadBlock {
         return blankLine ? -1 : count;   // a head must end with its blank line
     }
 
-    private static int indexOf(byte[] b, int from, int to, byte c) {
+    /** The scratch the field lines are read from (a subclass may load a head into it itself). */
+    final byte[] text() {
+        return value;
+    }
+
+    static int indexOf(byte[] b, int from, int to, byte c) {
         for (int i = from; i < to; i++) {
             if (b[i] == c) {
                 return i;

@@ -48,22 +48,62 @@ public final class ResponseBlock extends HeadBlock {
      */
     public boolean encode(ByteBuffer head, int from, int to, boolean headRequest, HpackEncoder encoder,
                           ByteBuffer block) {
+        int length = to - from;
+        if (length > text().length) {
+            return false;
+        }
+        head.get(from, text(), 0, length);
+        return encodeLoaded(length, headRequest, encoder, block);
+    }
+
+    /**
+     * Finds the head that starts at {@code from} in {@code out[from, to)} (what Balor wrote for the
+     * client: the head and perhaps body octets after it) and encodes it as {@link
+     * #encode(ByteBuffer, int, int, boolean, HpackEncoder, ByteBuffer)} does, reading it once.
+     * Returns the index just past its blank line, 0 when the head is not all there yet, or -1 when
+     * it cannot be encoded (nothing is written then).
+     */
+    public int encodeHead(ByteBuffer out, int from, int to, boolean headRequest, HpackEncoder encoder, ByteBuffer block) {
+        byte[] text = text();
+        int length = Math.min(to - from, text.length);
+        out.get(from, text, 0, length);
+        int end = -1;
+        for (int i = 3; i < length; i++) {
+            if (text[i] == '\n' && text[i - 1] == '\r' && text[i - 2] == '\n' && text[i - 3] == '\r') {
+                end = i + 1;
+                break;
+            }
+        }
+        if (end < 0) {
+            return length == to - from ? 0 : -1;
+        }
+        return encodeLoaded(end, headRequest, encoder, block) ? from + end : -1;
+    }
+
+    /** Encodes the head loaded in {@link #text()}{@code [0, length)}. */
+    private boolean encodeLoaded(int length, boolean headRequest, HpackEncoder encoder, ByteBuffer block) {
+        byte[] text = text();
         int mark = block.position();
         this.headRequest = headRequest;
         contentLength = -1;
         chunked = false;
         // "HTTP/1.1 200 OK\r\n": the three digits after the first space
-        int space = indexOf(head, from, to, (byte) ' ');
-        if (space < 0 || space + 4 > to || !digits(head, space + 1, 3)) {
+        int space = indexOf(text, 0, length, (byte) ' ');
+        if (space < 0 || space + 4 > length || !digit(text[space + 1]) || !digit(text[space + 2]) || !digit(text[space + 3])) {
             return false;
         }
-        status = (head.get(space + 1) - '0') * 100 + (head.get(space + 2) - '0') * 10 + head.get(space + 3) - '0';
+        status = (text[space + 1] - '0') * 100 + (text[space + 2] - '0') * 10 + text[space + 3] - '0';
         encoder.startBlock(block);
-        if (!field(encoder, block, STATUS, STATUS.length, head, space + 1, 3, false)) {
+        if (block.remaining() < HpackEncoder.maxFieldLength(STATUS.length, 3)) {
             return abandon(encoder, block, mark);
         }
-        int line = indexOf(head, space, to, (byte) '\n') + 1;
-        return line > 0 && fields(head, line, to, true, encoder, block) >= 0 || abandon(encoder, block, mark);
+        encoder.field(STATUS, 0, STATUS.length, text, space + 1, 3, false, block);
+        int line = indexOf(text, space, length, (byte) '\n') + 1;
+        return line > 0 && fields(line, length, true, encoder, block) >= 0 || abandon(encoder, block, mark);
+    }
+
+    private static boolean digit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     /**
@@ -122,22 +162,5 @@ public final class ResponseBlock extends HeadBlock {
         return chunked;
     }
 
-    /** The index just past the blank line of the head that starts at {@code from} in {@code in[from, to)}, or -1. */
-    public static int headEnd(ByteBuffer in, int from, int to) {
-        for (int i = from + 3; i < to; i++) {
-            if (in.get(i) == '\n' && in.get(i - 1) == '\r' && in.get(i - 2) == '\n' && in.get(i - 3) == '\r') {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
 
-    private static boolean digits(ByteBuffer b, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            if (b.get(i) < '0' || b.get(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -256,6 +256,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             StreamClient stream = due.get(i);
             stream.due = false;
             stream.pump();
+            stream.interest();   // only a stream that pumped has a new interest in its upstream
         }
         due.clear();
         int written = flush();
@@ -284,9 +285,6 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private void interest() {
         client.interest(SelectionKey.OP_READ, !clientEof && in.hasRemaining());
         client.interest(SelectionKey.OP_WRITE, out.position() > 0 || !client.flushed());
-        for (int i = 0; i < active.size(); i++) {
-            active.get(i).interest();
-        }
     }
 
     /** Writes what waits for the client; the octets written. */

@@ -110,12 +110,9 @@ final class ResponseFrames {
                     return WAITING;
                 }
                 // Balor wrote this head itself (HeadWriter): it is read once, as it is encoded
-                int headEnd = ResponseBlock.headEnd(out, at, end);
-                if (headEnd < 0) {
-                    return WAITING;
-                }
-                if (!blocks.encode(out, at, headEnd, headRequest, h2.encoder(), block.clear())) {
-                    return INVALID;
+                int headEnd = blocks.encodeHead(out, at, end, headRequest, h2.encoder(), block.clear());
+                if (headEnd <= 0) {
+                    return headEnd == 0 ? WAITING : INVALID;
                 }
                 at = headEnd;
                 headParsed();
