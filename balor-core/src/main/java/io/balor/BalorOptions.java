@@ -13,7 +13,9 @@ import io.balor.time.Ticker;
  * @param highWatermark  a session stops reading from one side while this many bytes wait to be
  *                       written to the other (default: {@code bufferSize})
  * @param lowWatermark   ... and reads again once the backlog is down to this (default: a quarter)
- * @param pooledBuffers  free buffers each loop keeps for reuse (default 256)
+ * @param pooledBuffers  free buffers each loop keeps for reuse at most (default 1024: an HTTP/2 stream in
+ *                       flight holds four; the pool lets go each second of those no one took, so
+ *                       only a burst fills it)
  * @param certificateCheckInterval how often certificate files are checked for changes (2 s)
  * @param clock          wall time, for certificate validity (the system's, UTC)
  * @param accessLog      the access log, or null for none (the default)
@@ -73,7 +75,7 @@ public record BalorOptions(int loops, Ticker ticker, int bufferSize, int highWat
     /** One loop per processor, the system clock, 32 KiB buffers. */
     public static BalorOptions defaults() {
         return new BalorOptions(Runtime.getRuntime().availableProcessors(), Ticker.system(),
-                DEFAULT_BUFFER, DEFAULT_BUFFER, DEFAULT_BUFFER / 4, 256);
+                DEFAULT_BUFFER, DEFAULT_BUFFER, DEFAULT_BUFFER / 4, 1024);
     }
 
     public BalorOptions withLoops(int value) {
