@@ -151,10 +151,18 @@ final class LoopState {
             this.bound = bound;
         }
 
+        /** The snapshot {@link #policy} was last read from, and what it read (a map look-up per snapshot, not per request). */
+        private RuntimeSnapshot readFrom;
+        private HttpPolicy policy;
+
         @Override
         public HttpPolicy policy() {
-            RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
-            return listener == null ? null : listener.http();
+            if (readFrom != snapshot) {
+                RuntimeSnapshot.Listener listener = snapshot.listeners().get(bound);
+                policy = listener == null ? null : listener.http();
+                readFrom = snapshot;
+            }
+            return policy;
         }
 
         @Override

@@ -122,7 +122,7 @@ final class StreamClient implements ExchangeClient {
             h2.resetStream(stream, Frames.PROTOCOL_ERROR);
             return;
         }
-        state.clientIn = loop.buffers().acquire();
+        state.clientIn = loop.heapBuffers().acquire();   // never read from a socket: an array parses faster
         exchange = exchanges.acquire();
         exchange.bind(this, counters, context, connection, timer, null);
         if (tooLarge) {
@@ -366,7 +366,7 @@ final class StreamClient implements ExchangeClient {
     @Override
     public ByteBuffer out() {
         if (out == null) {
-            out = loop.buffers().acquire();
+            out = loop.heapBuffers().acquire();
         }
         return out;
     }
@@ -483,7 +483,7 @@ final class StreamClient implements ExchangeClient {
 
     private ByteBuffer release(ByteBuffer buffer) {
         if (buffer != null) {
-            loop.buffers().release(buffer);
+            loop.heapBuffers().release(buffer);
         }
         return null;
     }
