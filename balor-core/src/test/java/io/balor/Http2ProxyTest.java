@@ -73,16 +73,21 @@ class Http2ProxyTest {
         assertEquals("app GET /x 0", run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/x"));
     }
 
-    @Test
-    void balorsOwnErrorsToAGrpcCallAreTrailersOnly() throws Exception {
-        // a pool whose only upstream refuses connections: 502 for HTTP, UNAVAILABLE (14) for gRPC
+    /** An h2c listener whose pool's only upstream refuses connections (Balor answers at once); its port. */
+    private int towardsARefusingUpstream() throws Exception {
         java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         String address = "127.0.0.1:" + closed.getLocalPort();
         closed.close();
         ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "down").withHttp(HttpSettings.DEFAULT.withHttp2(true));
         Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
                 List.of(PoolConfig.of("down", UpstreamConfig.of(address))))));
-        String url = "http://127.0.0.1:" + balor.boundAddress("web").getPort() + "/pkg.Service/Method";
+        return balor.boundAddress("web").getPort();
+    }
+
+    @Test
+    void balorsOwnErrorsToAGrpcCallAreTrailersOnly() throws Exception {
+        // 502 for HTTP, UNAVAILABLE (14) for gRPC
+        String url = "http://127.0.0.1:" + towardsARefusingUpstream() + "/pkg.Service/Method";
         String grpc = run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null",
                 "-H", "content-type: application/grpc", "-H", "te: trailers", "-X", "POST", url);   // no body: curl 7.88 fails a
         // request still sending when a stream is reset, even with NO_ERROR, which an early answer may race with
@@ -96,16 +101,10 @@ class Http2ProxyTest {
 
     @Test
     void anUploadAnsweredEarlyEndsWithoutWaitingForItsBody() throws Exception {
-        // a pool whose only upstream refuses: Balor answers 502 at once, before the 1 MB body is sent
-        java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        String address = "127.0.0.1:" + closed.getLocalPort();
-        closed.close();
-        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "down").withHttp(HttpSettings.DEFAULT.withHttp2(true));
-        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
-                List.of(PoolConfig.of("down", UpstreamConfig.of(address))))));
+        // Balor answers 502 at once, before the 1 MB body is sent
         Process curl = new ProcessBuilder("sh", "-c", "head -c 1000000 /dev/zero | curl -sS --max-time 20"
                 + " --http2-prior-knowledge -o /dev/null -w '%{http_code}' --data-binary @- http://127.0.0.1:"
-                + balor.boundAddress("web").getPort() + "/upload").redirectErrorStream(true).start();
+                + towardsARefusingUpstream() + "/upload").redirectErrorStream(true).start();
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
         // the stream is reset (NO_ERROR) once its window is spent: curl ends at once rather than wait for

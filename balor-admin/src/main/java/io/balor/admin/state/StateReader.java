@@ -429,22 +429,23 @@ final class StateReader {
 
     /** A pool's {@code protocol} toward its upstreams: {@code "http1"} (absent or null), {@code "h2"} or {@code "h2c"}. */
     private PoolConfig.UpstreamProtocol readProtocol(JsonNode node, String path) {
-        String text = fields.string(node, "protocol", path);
-        PoolConfig.UpstreamProtocol protocol = PoolConfig.UpstreamProtocol.parse(text);
-        if (text != null && protocol == null) {
-            problems.add(path + ".protocol", "must be 'http1', 'h2' or 'h2c', was '" + text + "'");
-        }
-        return protocol;
+        return readNamed(node, "protocol", path, PoolConfig.UpstreamProtocol::parse, "'http1', 'h2' or 'h2c'");
     }
 
     /** A pool's {@code send_proxy_protocol}: {@code "v1"}, {@code "v2"}, or null (absent or JSON null: none). */
     private PoolConfig.ProxyVersion readSendProxy(JsonNode node, String path) {
-        String text = fields.string(node, "send_proxy_protocol", path);
-        PoolConfig.ProxyVersion version = PoolConfig.ProxyVersion.parse(text);
-        if (text != null && version == null) {
-            problems.add(path + ".send_proxy_protocol", "must be 'v1' or 'v2' (or null for none), was '" + text + "'");
+        return readNamed(node, "send_proxy_protocol", path, PoolConfig.ProxyVersion::parse, "'v1' or 'v2' (or null for none)");
+    }
+
+    /** The value named by the string {@code key} ({@code parse} gives null for no such name: refused), or null when absent. */
+    private <T> T readNamed(JsonNode node, String key, String path, java.util.function.Function<String, T> parse,
+                            String names) {
+        String text = fields.string(node, key, path);
+        T value = text == null ? null : parse.apply(text);
+        if (text != null && value == null) {
+            problems.add(path + "." + key, "must be " + names + ", was '" + text + "'");
         }
-        return version;
+        return value;
     }
 
     /** A pool's {@code tls}; null (the default: verify against the JDK's trust store) when absent. */
