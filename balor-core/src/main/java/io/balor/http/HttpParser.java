@@ -41,6 +41,8 @@ public final class HttpParser {
     public static final int INVALID = 2;
 
     private static final int MAX_LEADING_BLANK_LINES = 4;
+    /** Octets copied into {@link #text} at a time as the scan reaches them. */
+    private static final int LOAD = 512;
 
     private final HttpLimits limits;
     private final boolean request;
@@ -53,6 +55,14 @@ public final class HttpParser {
     private int blankLines;
     private int errorStatus;
     private String error;
+    /**
+     * The head's octets read so far, copied from the buffer once as they arrive ({@code text[i - base]}
+     * is {@code buffer.get(i)}): read octet by octet, an array costs less than a direct buffer. It
+     * grows to the largest head this parser met (its first 1 KiB at its first head), then stays.
+     */
+    private byte[] text = new byte[0];
+    private int base;
+    private int loaded;
 
     private HttpParser(HttpLimits limits, boolean request) {
         this.limits = limits;
@@ -99,12 +109,18 @@ public final class HttpParser {
             this.start = start;
             scanned = start;
             lineStart = start;
+            base = start;
+            loaded = start;
         }
         // Bytes past the head's size limit are never scanned: reaching that point refuses it.
         int stop = (int) Math.min(limit, (long) this.start + limits.maxHead());
-        byte previous = scanned > lineStart ? buffer.get(scanned - 1) : 0;
+        int loadable = (int) Math.min(limit, (long) base + MAX_LEADING_BLANK_LINES * 2 + limits.maxHead());
+        byte previous = scanned > lineStart ? at(scanned - 1) : 0;
         for (int i = scanned; i < stop; i++) {
-            byte b = buffer.get(i);
+            if (i == loaded) {
+                load(buffer, (int) Math.min(loadable, (long) i + LOAD));   // a piece at a time: a body behind stays unread
+            }
+            byte b = at(i);
             if (b == '\n') {
                 if (previous != '\r' || i == lineStart) {
                     return fail(400, "bare LF");
@@ -162,7 +178,7 @@ public final class HttpParser {
         int line = firstLineEnd + 2;
         while (line < end - 2) {
             int lineEnd = line;
-            while (buffer.get(lineEnd) != '\r') {
+            while (at(lineEnd) != '\r') {
                 lineEnd++;
             }
             verdict = field(buffer, line, lineEnd, head);
@@ -177,18 +193,18 @@ public final class HttpParser {
     /** {@code method SP request-target SP HTTP-version} (RFC 9112 §3). */
     private int requestLine(ByteBuffer buffer, HttpHead head) {
         int i = start;
-        while (i < firstLineEnd && Ascii.isTchar(buffer.get(i))) {
+        while (i < firstLineEnd && Ascii.isTchar(at(i))) {
             i++;
         }
-        if (i == start || i == firstLineEnd || buffer.get(i) != ' ') {
+        if (i == start || i == firstLineEnd || at(i) != ' ') {
             return fail(400, "invalid method");
         }
         head.methodStart = start;
         head.methodEnd = i;
         head.method = Method.of(buffer, start, i);
         int target = ++i;
-        while (i < firstLineEnd && buffer.get(i) != ' ') {
-            int b = buffer.get(i) & 0xff;
+        while (i < firstLineEnd && at(i) != ' ') {
+            int b = at(i) & 0xff;
             if (b < 0x21 || b > 0x7e || b == '#') {
                 return fail(400, "invalid request target");
             }
@@ -209,7 +225,7 @@ public final class HttpParser {
     /** origin-form, absolute-form (http/https), or {@code *} for OPTIONS (RFC 9112 §3.2). */
     private int targetForm(ByteBuffer buffer, HttpHead head) {
         int t = head.targetStart;
-        byte first = buffer.get(t);
+        byte first = at(t);
         if (head.method == Method.CONNECT) {
             return fail(501, "CONNECT is not supported");
         }
@@ -228,7 +244,7 @@ public final class HttpParser {
             return fail(400, "invalid request target");
         }
         int end = authority;
-        while (end < head.targetEnd && buffer.get(end) != '/' && buffer.get(end) != '?') {
+        while (end < head.targetEnd && at(end) != '/' && at(end) != '?') {
             end++;
         }
         if (end == authority || !HostField.valid(buffer, authority, end)) {
@@ -242,27 +258,27 @@ public final class HttpParser {
     /** {@code HTTP-version SP status-code SP [reason-phrase]} (RFC 9112 §4). */
     private int statusLine(ByteBuffer buffer, HttpHead head) {
         int i = start + 8;
-        if (firstLineEnd < i + 4 || buffer.get(i) != ' ') {
+        if (firstLineEnd < i + 4 || at(i) != ' ') {
             return fail(502, "invalid status line");
         }
         int verdict = version(buffer, start, i, head);
         if (verdict != COMPLETE) {
             return fail(502, "invalid status line version");
         }
-        int d1 = buffer.get(i + 1);
-        int d2 = buffer.get(i + 2);
-        int d3 = buffer.get(i + 3);
+        int d1 = at(i + 1);
+        int d2 = at(i + 2);
+        int d3 = at(i + 3);
         if (d1 < '1' || d1 > '5' || !Ascii.isDigit(d2) || !Ascii.isDigit(d3)) {
             return fail(502, "invalid status code");
         }
         head.status = (d1 - '0') * 100 + (d2 - '0') * 10 + (d3 - '0');
         int reason = i + 4;
-        if (reason < firstLineEnd && buffer.get(reason) != ' ') {
+        if (reason < firstLineEnd && at(reason) != ' ') {
             return fail(502, "invalid status line");
         }
         reason = Math.min(reason + 1, firstLineEnd);
         for (int r = reason; r < firstLineEnd; r++) {
-            byte b = buffer.get(r);
+            byte b = at(r);
             if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
                 return fail(502, "invalid reason phrase");
             }
@@ -274,13 +290,13 @@ public final class HttpParser {
 
     /** {@code HTTP/1.0} or {@code HTTP/1.1} exactly in {@code [from, to)}. */
     private int version(ByteBuffer buffer, int from, int to, HttpHead head) {
-        if (to - from != 8 || buffer.get(from) != 'H' || buffer.get(from + 1) != 'T' || buffer.get(from + 2) != 'T'
-                || buffer.get(from + 3) != 'P' || buffer.get(from + 4) != '/' || buffer.get(from + 6) != '.'
-                || !Ascii.isDigit(buffer.get(from + 5)) || !Ascii.isDigit(buffer.get(from + 7))) {
+        if (to - from != 8 || at(from) != 'H' || at(from + 1) != 'T' || at(from + 2) != 'T'
+                || at(from + 3) != 'P' || at(from + 4) != '/' || at(from + 6) != '.'
+                || !Ascii.isDigit(at(from + 5)) || !Ascii.isDigit(at(from + 7))) {
             return fail(400, "invalid HTTP version");
         }
-        int major = buffer.get(from + 5) - '0';
-        int minor = buffer.get(from + 7) - '0';
+        int major = at(from + 5) - '0';
+        int minor = at(from + 7) - '0';
         if (major != 1 || minor > 1) {
             return fail(505, "HTTP version not supported");
         }
@@ -290,31 +306,31 @@ public final class HttpParser {
 
     /** {@code field-name ":" OWS field-value OWS} (RFC 9112 §5), then what Balor must know of it. */
     private int field(ByteBuffer buffer, int line, int lineEnd, HttpHead head) {
-        byte first = buffer.get(line);
+        byte first = at(line);
         if (first == ' ' || first == '\t') {
             return fail(400, "obsolete line folding");
         }
         int colon = line;
-        while (colon < lineEnd && Ascii.isTchar(buffer.get(colon))) {
+        while (colon < lineEnd && Ascii.isTchar(at(colon))) {
             colon++;
         }
-        if (colon == lineEnd || buffer.get(colon) != ':') {
-            byte b = colon < lineEnd ? buffer.get(colon) : 0;
+        if (colon == lineEnd || at(colon) != ':') {
+            byte b = colon < lineEnd ? at(colon) : 0;
             return fail(400, b == ' ' || b == '\t' ? "whitespace before colon" : "invalid field name");
         }
         if (colon == line) {
             return fail(400, "empty field name");
         }
         int value = colon + 1;
-        while (value < lineEnd && (buffer.get(value) == ' ' || buffer.get(value) == '\t')) {
+        while (value < lineEnd && (at(value) == ' ' || at(value) == '\t')) {
             value++;
         }
         int valueEnd = lineEnd;
-        while (valueEnd > value && (buffer.get(valueEnd - 1) == ' ' || buffer.get(valueEnd - 1) == '\t')) {
+        while (valueEnd > value && (at(valueEnd - 1) == ' ' || at(valueEnd - 1) == '\t')) {
             valueEnd--;
         }
         for (int v = value; v < valueEnd; v++) {
-            byte b = buffer.get(v);
+            byte b = at(v);
             if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
                 return fail(400, "invalid character in field value");
             }
@@ -359,6 +375,22 @@ public final class HttpParser {
         long range = HostField.range(head.buffer, from, to);
         head.hostStart = HostField.start(range);
         head.hostEnd = HostField.end(range);
+    }
+
+    /** Copies {@code buffer[loaded, to)} behind what {@link #text} holds, growing it when it must. */
+    private void load(ByteBuffer buffer, int to) {
+        if (to <= loaded) {
+            return;
+        }
+        if (to - base > text.length) {
+            text = java.util.Arrays.copyOf(text, Math.max(to - base, Math.max(1024, 2 * text.length)));
+        }
+        buffer.get(loaded, text, loaded - base, to - loaded);
+        loaded = to;
+    }
+
+    private byte at(int i) {
+        return text[i - base];
     }
 
     int fail(int status, String reason) {
