@@ -287,11 +287,8 @@ public final class Http2Connection {
         if (!sendable(stream)) {
             return false;
         }
-        if (!headersFit(headerBlock.remaining())) {
-            return false;
-        }
-        if (client && !numbered(stream)) {
-            return false;
+        if (!headersFit(headerBlock.remaining()) || client && !numbered(stream)) {
+            return false;   // no room yet; or a client's stream refused for want of an id (closed: REFUSED_STREAM)
         }
         Frames.headers(out, stream.id, headerBlock, peer.maxFrameSize, endStream);
         if (endStream) {

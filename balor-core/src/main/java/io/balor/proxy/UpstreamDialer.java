@@ -204,7 +204,7 @@ final class UpstreamDialer {
                 reused = true;
                 target = first;
                 outcome.attempting(first);
-                outcome.connected(stream, new UpstreamConnection(stream, first, name, null, false));
+                outcome.connected(stream, stream.handle(first, name));
                 return;
             }
         } else if (cache != null) {
@@ -401,7 +401,7 @@ final class UpstreamDialer {
             UpstreamConnection first = upstream;
             upstream = null;
             UpstreamStream stream = cache.http2().adopt(made, target, first.serverName(), first.tls(), handler);
-            outcome.connected(stream, new UpstreamConnection(stream, target, first.serverName(), null, false));
+            outcome.connected(stream, stream.handle(target, first.serverName()));
             return;
         }
         outcome.connected(made, upstream);

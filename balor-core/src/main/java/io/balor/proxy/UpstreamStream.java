@@ -65,6 +65,7 @@ final class UpstreamStream extends Connection {
     /** The upstream refused the stream (REFUSED_STREAM, or above its GOAWAY's last id): it never saw the request. */
     private boolean refused;
     private boolean open;
+    private UpstreamConnection handle;
 
     UpstreamStream(HttpLimits limits) {
         this.request = new StreamRequest(this, limits);
@@ -100,6 +101,17 @@ final class UpstreamStream extends Connection {
 
     Http2Upstream owner() {
         return owner;
+    }
+
+    /**
+     * The exchange's handle on this stream to {@code target} (made again only for another upstream or
+     * server name: a stream object reused for the same upstream allocates nothing).
+     */
+    UpstreamConnection handle(io.balor.upstream.Upstream target, String serverName) {
+        if (handle == null || handle.upstream() != target || !java.util.Objects.equals(handle.serverName(), serverName)) {
+            handle = new UpstreamConnection(this, target, serverName, null, false);
+        }
+        return handle;
     }
 
     // ---- what the exchange calls, as on a socket

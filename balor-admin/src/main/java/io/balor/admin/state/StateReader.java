@@ -424,17 +424,9 @@ final class StateReader {
         return new PoolConfig(fields.string(node, "name", path),
                 readArray(node.get("upstreams"), path + ".upstreams", this::readUpstream), hostHeader, timeouts,
                 readPoolTls(node, path), health.check(node, path), health.passive(node, path),
-                fields.millis(node, "slow_start_ms", path), readSendProxy(node, path), readProtocol(node, path));
-    }
-
-    /** A pool's {@code protocol} toward its upstreams: {@code "http1"} (absent or null), {@code "h2"} or {@code "h2c"}. */
-    private PoolConfig.UpstreamProtocol readProtocol(JsonNode node, String path) {
-        return readNamed(node, "protocol", path, PoolConfig.UpstreamProtocol::parse, "'http1', 'h2' or 'h2c'");
-    }
-
-    /** A pool's {@code send_proxy_protocol}: {@code "v1"}, {@code "v2"}, or null (absent or JSON null: none). */
-    private PoolConfig.ProxyVersion readSendProxy(JsonNode node, String path) {
-        return readNamed(node, "send_proxy_protocol", path, PoolConfig.ProxyVersion::parse, "'v1' or 'v2' (or null for none)");
+                fields.millis(node, "slow_start_ms", path),
+                readNamed(node, "send_proxy_protocol", path, PoolConfig.ProxyVersion::parse, "'v1' or 'v2' (or null for none)"),
+                readNamed(node, "protocol", path, PoolConfig.UpstreamProtocol::parse, "'http1', 'h2' or 'h2c'"));
     }
 
     /** The value named by the string {@code key} ({@code parse} gives null for no such name: refused), or null when absent. */
