@@ -48,7 +48,7 @@ public final class CookieDomainRewriter {
     }
 
     /** Writes the field {@code name: value} with its Domain attribute rewritten, CRLF included. */
-    void write(ByteBuffer in, int nameStart, int nameEnd, int valueStart, int valueEnd, ByteBuffer out) {
+    public void write(ByteBuffer in, int nameStart, int nameEnd, int valueStart, int valueEnd, ByteBuffer out) {
         HeadWriter.copy(in, nameStart, nameEnd, out);
         out.put((byte) ':').put((byte) ' ');
         int attribute = valueStart;

@@ -209,6 +209,15 @@ public final class HeadWriter {
     private static final int FORWARDED_PROTO = 3;
     private static final int FORWARDED_HOST = 4;
 
+    /**
+     * Whether field {@code i} of a response goes on to the client as it came, as
+     * {@link #response} decides (the hop-by-hop fields, those a {@code Connection} field names,
+     * names with an underscore, and the framing fields, which Balor writes itself, do not).
+     */
+    public static boolean forwardsResponseField(HttpHead head, int i) {
+        return fieldKind(head, i, false) != DROP;
+    }
+
     /** What to do with field {@code i} of a message being forwarded. */
     private static int fieldKind(HttpHead head, int i, boolean upgrade) {
         switch (head.nameEnd[i] - head.nameStart[i]) {
@@ -251,9 +260,8 @@ public final class HeadWriter {
      * {@code _} to {@code -} would read {@code Transfer_Encoding} as a framing field); else KEEP.
      */
     private static int named(HttpHead head, int i) {
-        ByteBuffer in = head.buffer;
         for (int b = head.nameStart[i]; b < head.nameEnd[i]; b++) {
-            if (in.get(b) == '_') {
+            if (head.at(b) == '_') {
                 return DROP;
             }
         }
@@ -267,14 +275,14 @@ public final class HeadWriter {
             int p = head.valueStart[c];
             int end = head.valueEnd[c];
             while (p < end) {
-                while (p < end && (in.get(p) == ' ' || in.get(p) == '\t' || in.get(p) == ',')) {
+                while (p < end && (head.at(p) == ' ' || head.at(p) == '\t' || head.at(p) == ',')) {
                     p++;
                 }
                 int token = p;
-                while (p < end && in.get(p) != ',' && in.get(p) != ' ' && in.get(p) != '\t') {
+                while (p < end && head.at(p) != ',' && head.at(p) != ' ' && head.at(p) != '\t') {
                     p++;
                 }
-                if (sameIgnoreCase(in, token, p, head.nameStart[i], head.nameEnd[i])) {
+                if (sameIgnoreCase(head, token, p, head.nameStart[i], head.nameEnd[i])) {
                     return DROP;
                 }
             }
@@ -282,12 +290,12 @@ public final class HeadWriter {
         return KEEP;
     }
 
-    private static boolean sameIgnoreCase(ByteBuffer in, int a, int aEnd, int b, int bEnd) {
+    private static boolean sameIgnoreCase(HttpHead head, int a, int aEnd, int b, int bEnd) {
         if (aEnd - a != bEnd - b || a == aEnd) {
             return false;
         }
         for (int k = 0; k < aEnd - a; k++) {
-            if (Ascii.lower(in.get(a + k)) != Ascii.lower(in.get(b + k))) {
+            if (Ascii.lower(head.at(a + k)) != Ascii.lower(head.at(b + k))) {
                 return false;
             }
         }
@@ -346,6 +354,24 @@ public final class HeadWriter {
         }
         out.put(out.position(), in, start, length);
         out.position(out.position() + length);
+    }
+
+    /**
+     * Writes {@code value} (not negative) in decimal into {@code to} from index {@code at} (room
+     * for 19 digits there); returns how many digits.
+     */
+    public static int decimal(long value, byte[] to, int at) {
+        int n = 0;
+        long rest = value;
+        do {
+            n++;
+            rest /= 10;
+        } while (rest > 0);
+        for (int i = at + n - 1; i >= at; i--) {
+            to[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return n;
     }
 
     /** Writes {@code value} (not negative) in decimal. */

@@ -20,6 +20,13 @@ public final class HttpHead {
     public static final long NO_LENGTH = -1;
 
     ByteBuffer buffer;
+    /**
+     * The parser's copy of the head's octets: {@code text[i - textBase]} is {@code buffer.get(i)}
+     * for every index of the head. Read from here, not the buffer (cheaper than a direct buffer
+     * octet by octet); valid until its parser reads the next head.
+     */
+    byte[] text;
+    int textBase;
     int headStart;
     int headEnd;
     // request line
@@ -85,6 +92,8 @@ public final class HttpHead {
     /** Forgets the last message. */
     public void reset() {
         buffer = null;
+        text = null;
+        textBase = 0;
         headStart = 0;
         headEnd = 0;
         method = null;
@@ -109,6 +118,23 @@ public final class HttpHead {
 
     public ByteBuffer buffer() {
         return buffer;
+    }
+
+    /**
+     * The head's octets as an array: index {@code i} of {@link #buffer()} (any offset this head
+     * gives) is {@code text()[i - textBase()]}. Valid until its parser reads the next head.
+     */
+    public byte[] text() {
+        return text;
+    }
+
+    public int textBase() {
+        return textBase;
+    }
+
+    /** The octet at index {@code i} of {@link #buffer()}, read from {@link #text()}. */
+    byte at(int i) {
+        return text[i - textBase];
     }
 
     /** Index of the head's first byte. */
@@ -195,7 +221,19 @@ public final class HttpHead {
 
     /** Whether field {@code field}'s name is {@code lowerCaseName}, compared case-insensitively. */
     public boolean nameIs(int field, String lowerCaseName) {
-        return Ascii.equalsIgnoreCase(buffer, nameStart[field], nameEnd[field], lowerCaseName);
+        int from = nameStart[field];
+        int length = nameEnd[field] - from;
+        if (length != lowerCaseName.length()) {
+            return false;
+        }
+        byte[] t = text;
+        int at = from - textBase;
+        for (int i = 0; i < length; i++) {
+            if (Ascii.lower(t[at + i]) != lowerCaseName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The body length from {@code Content-Length}, or {@link #NO_LENGTH}. */

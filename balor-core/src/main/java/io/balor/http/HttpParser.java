@@ -2,7 +2,10 @@ package io.balor.http;
 
 import io.balor.buffer.Ascii;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A strict, resumable parser for HTTP/1.1 request and response heads (RFC 9112, with the
@@ -12,8 +15,9 @@ import java.nio.ByteBuffer;
  * <h2>How it reads</h2>
  * The head must stay in the buffer, starting where the first call said, until it is complete.
  * Each call scans only the bytes it has not seen, checking line endings as it goes (a bare CR or
- * LF is refused at once, as is a head past its size limit), and stops at the blank line that ends
- * the head. Only then are the lines parsed, in one pass, into an {@link HttpHead}. So the result
+ * LF is refused at once, as are a control character other than HTAB and a head past its size
+ * limit; eight octets at a time where none of them needs a look), and stops at the blank line
+ * that ends the head. Only then are the lines parsed, in one pass, into an {@link HttpHead}. So the result
  * is the same however the bytes were split across calls.
  *
  * <h2>What it refuses</h2>
@@ -41,6 +45,8 @@ public final class HttpParser {
     public static final int INVALID = 2;
 
     private static final int MAX_LEADING_BLANK_LINES = 4;
+    private static final VarHandle OCTETS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
     /** Octets copied into {@link #text} at a time as the scan reaches them. */
     private static final int LOAD = 512;
 
@@ -63,10 +69,13 @@ public final class HttpParser {
     private byte[] text = new byte[0];
     private int base;
     private int loaded;
+    /** Where each field line's CR is, as the scan finds them: {@code lineEnds[k]} for the k-th field line. */
+    private final int[] lineEnds;
 
     private HttpParser(HttpLimits limits, boolean request) {
         this.limits = limits;
         this.request = request;
+        lineEnds = new int[limits.maxFields() + 1];
     }
 
     public static HttpParser requests(HttpLimits limits) {
@@ -116,9 +125,16 @@ public final class HttpParser {
         int stop = (int) Math.min(limit, (long) this.start + limits.maxHead());
         int loadable = (int) Math.min(limit, (long) base + MAX_LEADING_BLANK_LINES * 2 + limits.maxHead());
         byte previous = scanned > lineStart ? at(scanned - 1) : 0;
-        for (int i = scanned; i < stop; i++) {
+        int i = scanned;
+        while (i < stop) {
             if (i == loaded) {
                 load(buffer, (int) Math.min(loadable, (long) i + LOAD));   // a piece at a time: a body behind stays unread
+            }
+            if (i + 8 <= loaded && i + 8 <= stop && previous != '\r'
+                    && !special((long) OCTETS.get(text, i - base))) {
+                previous = at(i + 7);   // eight ordinary octets at once: most of a head
+                i += 8;
+                continue;
             }
             byte b = at(i);
             if (b == '\n') {
@@ -135,6 +151,7 @@ public final class HttpParser {
                         lineStart = i + 1;
                         stop = (int) Math.min(limit, (long) this.start + limits.maxHead());
                         previous = b;
+                        i++;
                         continue;
                     }
                     scanned = i + 1;
@@ -145,6 +162,8 @@ public final class HttpParser {
                         return fail(414, "request line too long");
                     }
                     firstLineEnd = i - 1;
+                } else {
+                    lineEnds[lines - 1] = i - 1;
                 }
                 lines++;
                 if (lines > limits.maxFields() + 1) {
@@ -153,8 +172,12 @@ public final class HttpParser {
                 lineStart = i + 1;
             } else if (previous == '\r' && i > lineStart) {
                 return fail(400, "bare CR");
+            } else if (b >= 0 && b < 0x20 && b != '\t' && b != '\r' || b == 0x7f) {   // obs-text (negative) is fine
+                // RFC 9110 §5.5: no CTL but HTAB anywhere in a head (a start line allows fewer still)
+                return fail(400, "control character in the head");
             }
             previous = b;
+            i++;
         }
         if (stop < limit || limit - this.start >= limits.maxHead()) {
             return lines == 0 && request ? fail(414, "request line too long") : fail(431, "head too large");
@@ -169,6 +192,8 @@ public final class HttpParser {
     private int parseHead(ByteBuffer buffer, int end, HttpHead head) {
         head.reset();
         head.buffer = buffer;
+        head.text = text;
+        head.textBase = base;
         head.headStart = start;
         head.headEnd = end;
         int verdict = request ? requestLine(buffer, head) : statusLine(buffer, head);
@@ -176,11 +201,8 @@ public final class HttpParser {
             return verdict;
         }
         int line = firstLineEnd + 2;
-        while (line < end - 2) {
-            int lineEnd = line;
-            while (at(lineEnd) != '\r') {
-                lineEnd++;
-            }
+        for (int k = 0; k < lines - 1; k++) {
+            int lineEnd = lineEnds[k];
             verdict = field(buffer, line, lineEnd, head);
             if (verdict != COMPLETE) {
                 return verdict;
@@ -276,13 +298,7 @@ public final class HttpParser {
         if (reason < firstLineEnd && at(reason) != ' ') {
             return fail(502, "invalid status line");
         }
-        reason = Math.min(reason + 1, firstLineEnd);
-        for (int r = reason; r < firstLineEnd; r++) {
-            byte b = at(r);
-            if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
-                return fail(502, "invalid reason phrase");
-            }
-        }
+        reason = Math.min(reason + 1, firstLineEnd);   // SP, HTAB, VCHAR, obs-text: the scan refused any other
         head.reasonStart = reason;
         head.reasonEnd = firstLineEnd;
         return COMPLETE;
@@ -329,12 +345,7 @@ public final class HttpParser {
         while (valueEnd > value && (at(valueEnd - 1) == ' ' || at(valueEnd - 1) == '\t')) {
             valueEnd--;
         }
-        for (int v = value; v < valueEnd; v++) {
-            byte b = at(v);
-            if (b != ' ' && b != '\t' && !Ascii.isFieldVchar(b)) {
-                return fail(400, "invalid character in field value");
-            }
-        }
+        // its octets are field-vchar, SP or HTAB: the scan refused any other
         int index = head.fieldCount;
         if (index == limits.maxFields()) {
             return fail(431, "too many header fields");
@@ -391,6 +402,18 @@ public final class HttpParser {
 
     private byte at(int i) {
         return text[i - base];
+    }
+
+    /**
+     * Whether the eight octets of {@code word} hold a CTL (below 0x20: CR, LF, HTAB among them) or
+     * DEL, which the scan must look at one by one; exact, whatever the other octets are (the
+     * bit tricks of "Bit Twiddling Hacks": a byte less than n, a byte equal to zero).
+     */
+    private static boolean special(long word) {
+        long below = (word - 0x2020202020202020L) & ~word & HIGH_BITS;
+        long x = word ^ 0x7f7f7f7f7f7f7f7fL;
+        long del = (x - 0x0101010101010101L) & ~x & HIGH_BITS;
+        return (below | del) != 0;
     }
 
     int fail(int status, String reason) {

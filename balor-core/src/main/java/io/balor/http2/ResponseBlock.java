@@ -23,6 +23,8 @@ public final class ResponseBlock extends HeadBlock {
     private int status;
     private long contentLength;
     private boolean chunked;
+    /** Where the block {@link #begin} began: a field that fails takes it back to here. */
+    private int mark;
 
     /** @param maxValue the longest field value it copies (a longer one is refused: false) */
     public ResponseBlock(int maxValue) {
@@ -100,6 +102,68 @@ public final class ResponseBlock extends HeadBlock {
         encoder.field(STATUS, 0, STATUS.length, text, space + 1, 3, false, block);
         int line = indexOf(text, space, length, (byte) '\n') + 1;
         return line > 0 && fields(line, length, true, encoder, block) >= 0 || abandon(encoder, block, mark);
+    }
+
+    /**
+     * Begins the block of a head Balor has parsed rather than written (the head's fields follow
+     * through {@link #field} and {@link #lines}, what {@link #encode} would leave out is left out
+     * the same way): {@code :status}. False when the block has no room (taken back then).
+     */
+    public boolean begin(int status, boolean headRequest, HpackEncoder encoder, ByteBuffer block) {
+        this.headRequest = headRequest;
+        this.status = status;
+        contentLength = -1;
+        chunked = false;
+        mark = block.position();
+        encoder.startBlock(block);
+        if (block.remaining() < HpackEncoder.maxFieldLength(STATUS.length, 3)) {
+            return abandon(encoder, block, mark);
+        }
+        byte[] digits = name;   // free until the first field
+        digits[0] = (byte) ('0' + status / 100 % 10);
+        digits[1] = (byte) ('0' + status / 10 % 10);
+        digits[2] = (byte) ('0' + status % 10);
+        encoder.field(STATUS, 0, STATUS.length, digits, 0, 3, false, block);
+        return true;
+    }
+
+    /**
+     * One field of the head begun with {@link #begin}: name {@code text[nameFrom, +nameLength)}
+     * (any case: it is lower-cased), value {@code text[valueFrom, +valueLength)} (checked by
+     * whoever parsed it). False, with the block taken back, when it is too long or has no room.
+     */
+    public boolean field(byte[] text, int nameFrom, int nameLength, int valueFrom, int valueLength,
+                         HpackEncoder encoder, ByteBuffer block) {
+        if (nameLength > name.length) {
+            return abandon(encoder, block, mark);
+        }
+        for (int i = 0; i < nameLength; i++) {
+            byte c = text[nameFrom + i];
+            name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        }
+        if (!keep(nameLength, text, valueFrom, valueFrom + valueLength)) {
+            return true;
+        }
+        if (block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueLength)) {
+            return abandon(encoder, block, mark);
+        }
+        encoder.field(name, 0, nameLength, text, valueFrom, valueLength, is(nameLength, "set-cookie"), block);
+        return true;
+    }
+
+    /** Field lines ({@code in[from, to)}, each with its CRLF) of the head begun with {@link #begin}; false as {@link #field}. */
+    public boolean lines(ByteBuffer in, int from, int to, HpackEncoder encoder, ByteBuffer block) {
+        return fields(in, from, to, false, encoder, block) >= 0 || abandon(encoder, block, mark);
+    }
+
+    /** Takes back the block begun with {@link #begin}: nothing of it is to be sent. Returns false. */
+    public boolean takeBack(HpackEncoder encoder, ByteBuffer block) {
+        return abandon(encoder, block, mark);
+    }
+
+    /** The head begun with {@link #begin} says its body is chunked (HTTP/1.1's framing, gone from HTTP/2's block). */
+    public void chunkedBody() {
+        chunked = true;
     }
 
     private static boolean digit(byte b) {

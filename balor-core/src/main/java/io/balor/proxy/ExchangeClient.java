@@ -1,5 +1,10 @@
 package io.balor.proxy;
 
+import io.balor.http.CookieDomainRewriter;
+import io.balor.http.HeadWriter;
+import io.balor.http.HeadWriter.Framing;
+import io.balor.http.HttpHead;
+
 import io.balor.net.Connection;
 import io.balor.upstream.Upstream;
 
@@ -26,6 +31,17 @@ interface ExchangeClient {
 
     /** What waits for the client, acquired when needed: where the response's bytes go. */
     ByteBuffer out();
+
+    /**
+     * Takes the final response head the exchange parsed from its upstream as it is, to send it in
+     * its own form (an HTTP/2 stream encodes it as HEADERS), instead of the HTTP/1.1 head
+     * {@link HeadWriter#response} would write into {@link #out()} with the same arguments; the
+     * body then goes into {@link #out()} as ever. False, with nothing done, when it does not: the
+     * exchange writes the HTTP/1.1 head then. An HTTP/1.1 client never does.
+     */
+    default boolean finalHead(HttpHead head, Framing framing, long length, CookieDomainRewriter rewrite, byte[] extra) {
+        return false;
+    }
 
     /** Bytes written to the client so far, and those that wait to be. */
     long bytesToClient();

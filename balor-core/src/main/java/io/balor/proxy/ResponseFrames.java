@@ -1,12 +1,18 @@
 package io.balor.proxy;
 
 import io.balor.http.ChunkedDecoder;
+import io.balor.http.CookieDomainRewriter;
+import io.balor.http.HeadWriter;
+import io.balor.http.HeadWriter.Framing;
+import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
 import io.balor.http2.Grpc;
 import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
+import io.balor.http2.HpackEncoder;
 import io.balor.http2.ResponseBlock;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 
 /**
@@ -31,10 +37,16 @@ final class ResponseFrames {
     private static final int LENGTH = 1;
     private static final int CHUNKED = 2;
     private static final int FINISHED = 3;
+    private static final byte[] CONTENT_LENGTH = {'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h'};
 
     private final ChunkedDecoder chunks;
     private final ResponseBlock blocks;
     private final ByteBuffer block;
+    private final int maxHead;
+    /** {@code content-length} and its digits, for a head encoded from its parse. */
+    private final byte[] lengthField = java.util.Arrays.copyOf(CONTENT_LENGTH, CONTENT_LENGTH.length + 20);
+    /** Field lines Balor rewrites or adds (a Set-Cookie's Domain, a sticky cookie), made when first needed. */
+    private ByteBuffer lines;
 
     private int state;
     /** An encoded head waits for room in the connection's output; END_STREAM with it when {@code pendingEnd}. */
@@ -59,6 +71,7 @@ final class ResponseFrames {
         chunks = new ChunkedDecoder(limits);
         this.blocks = blocks;
         block = ByteBuffer.allocate(limits.maxHead() + 1024);
+        maxHead = limits.maxHead();
     }
 
     /** A new response, to a HEAD request or not (then it has no body whatever its head says). */
@@ -158,6 +171,68 @@ final class ResponseFrames {
                 }
             }
         }
+    }
+
+    /**
+     * Encodes the final head an exchange parsed from its upstream straight into the stream's
+     * HEADERS block, as {@link HeadWriter#response} would write it for an HTTP/1.1 client and
+     * {@link #send} read it back, without that text in between: the fields it forwards (a
+     * {@code Set-Cookie} with its Domain rewritten by {@code rewrite}), the {@code extra} line,
+     * then {@code content-length} for {@code framing} LENGTH. The body then follows in
+     * {@code out} as ever. False, with nothing changed, when an earlier head still waits here or
+     * the head does not fit: it goes the HTTP/1.1 way then.
+     */
+    boolean finalHead(HttpHead head, Framing framing, long length, CookieDomainRewriter rewrite, byte[] extra,
+                      ByteBuffer out, HpackEncoder encoder) {
+        if (state != HEAD || pending || at != out.position()) {
+            return false;
+        }
+        block.clear();
+        if (!blocks.begin(head.status(), headRequest, encoder, block)) {
+            return false;
+        }
+        byte[] text = head.text();
+        int base = head.textBase();
+        try {
+            for (int i = 0; i < head.fieldCount(); i++) {
+                if (!HeadWriter.forwardsResponseField(head, i)) {
+                    continue;
+                }
+                int name = head.nameStart(i);
+                int value = head.valueStart(i);
+                if (rewrite != null && head.nameIs(i, "set-cookie")) {
+                    rewrite.write(head.buffer(), name, head.nameEnd(i), value, head.valueEnd(i), lines().clear());
+                    if (!blocks.lines(lines, 0, lines.position(), encoder, block)) {
+                        return false;
+                    }
+                } else if (!blocks.field(text, name - base, head.nameEnd(i) - name, value - base,
+                        head.valueEnd(i) - value, encoder, block)) {
+                    return false;
+                }
+            }
+            if (extra != null && !blocks.lines(lines().clear().put(extra), 0, extra.length, encoder, block)) {
+                return false;
+            }
+        } catch (BufferOverflowException e) {
+            return blocks.takeBack(encoder, block);
+        }
+        if (framing == Framing.LENGTH) {
+            int digits = HeadWriter.decimal(length, lengthField, CONTENT_LENGTH.length);
+            if (!blocks.field(lengthField, 0, CONTENT_LENGTH.length, CONTENT_LENGTH.length, digits, encoder, block)) {
+                return false;
+            }
+        } else if (framing == Framing.CHUNKED) {
+            blocks.chunkedBody();
+        }
+        headParsed();
+        return true;
+    }
+
+    private ByteBuffer lines() {
+        if (lines == null) {
+            lines = ByteBuffer.allocate(maxHead + 512);   // a rewritten Domain is at most a host name longer
+        }
+        return lines;
     }
 
     /**

@@ -215,8 +215,10 @@ final class ResponseRelay {
         }
         Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : to;
         reusable = !head.closeAfter() && from != Framing.UNTIL_CLOSE;
-        if (!writer.response(head, client.out(), header, length, requestVersion, !client.closeAfter(),
-                cookies.active() ? cookies : null, router.stickyLine(target), false)) {
+        CookieDomainRewriter rewrite = cookies.active() ? cookies : null;
+        byte[] sticky = router.stickyLine(target);
+        if (!client.finalHead(head, header, length, rewrite, sticky) && !writer.response(head, client.out(), header,
+                length, requestVersion, !client.closeAfter(), rewrite, sticky, false)) {
             return fail(UNUSABLE, UpstreamError.HEAD_TOO_LARGE);
         }
         body.start(from, length, to);

@@ -1,5 +1,8 @@
 package io.balor.proxy;
 
+import io.balor.http.CookieDomainRewriter;
+import io.balor.http.HeadWriter.Framing;
+import io.balor.http.HttpHead;
 import io.balor.http.HttpLimits;
 import io.balor.http.HttpParser;
 import io.balor.http.Method;
@@ -246,7 +249,7 @@ final class StreamClient implements ExchangeClient {
 
     /** Whether response octets wait here for frames to carry them. */
     boolean responseWaiting() {
-        return !responseDone && out != null && out.position() > 0;
+        return !responseDone && (out != null && out.position() > 0 || !response.idle());
     }
 
     /** The upstream socket's interest: read while the response has room here, write what waits. */
@@ -369,6 +372,12 @@ final class StreamClient implements ExchangeClient {
             out = loop.heapBuffers().acquire();
         }
         return out;
+    }
+
+    @Override
+    public boolean finalHead(HttpHead head, Framing framing, long length, CookieDomainRewriter rewrite, byte[] extra) {
+        return stream != null && !closed
+                && response.finalHead(head, framing, length, rewrite, extra, out(), session.h2().encoder());
     }
 
     @Override

@@ -358,4 +358,30 @@ class HttpParserTest {
         Outcome outcome = parseAllWays("GET / HTTP/1.1\r\nHost: a\r\n\r\nGARBAGE\0\r\r\n", true);
         assertEquals(HttpParser.COMPLETE, outcome.verdict());
     }
+
+    /**
+     * The scan takes eight octets at once where none is a control character: a CTL or DEL at any
+     * place of a long value (any place in a word, any word) is still refused, in a response too,
+     * and obs-text anywhere in it still passes.
+     */
+    @Test
+    void aControlCharacterAnywhereInALongValueIsRefusedAndObsTextIsNot() {
+        String value = "v".repeat(40);
+        for (char odd : new char[] {0, 1, 0x0b, 0x1f, 0x7f}) {
+            for (int at = 0; at < value.length(); at++) {
+                String spoilt = value.substring(0, at) + odd + value.substring(at + 1);
+                Outcome request = parseAllWays("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + spoilt + "\r\n\r\n", true);
+                assertEquals(400, request.status(), "0x" + Integer.toHexString(odd) + " at " + at);
+                Outcome response = parseAllWays("HTTP/1.1 200 OK\r\nX-Long: " + spoilt + "\r\n\r\n", false);
+                assertEquals(502, response.status(), "0x" + Integer.toHexString(odd) + " at " + at);
+            }
+        }
+        for (char high : new char[] {0x80, 0xa0, 0xff}) {
+            for (int at = 0; at < value.length(); at++) {
+                String text = value.substring(0, at) + high + value.substring(at + 1);
+                Outcome outcome = parseAllWays("GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + text + "\r\n\r\n", true);
+                assertEquals(HttpParser.COMPLETE, outcome.verdict(), "0x" + Integer.toHexString(high) + " at " + at);
+            }
+        }
+    }
 }
