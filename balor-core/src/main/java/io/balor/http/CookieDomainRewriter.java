@@ -20,7 +20,10 @@ public final class CookieDomainRewriter {
     private static final int MAX_HOST = 255;
 
     private final byte[] host = new byte[MAX_HOST];
+    private final ByteBuffer hostView = ByteBuffer.wrap(host);
     private int hostLength;
+    /** Whether the host copied last has been checked ({@link #active()} does it once, when a cookie needs it). */
+    private boolean checked;
 
     /**
      * The client-facing host for the next responses: {@code buffer[start, end)} is the request's
@@ -29,21 +32,28 @@ public final class CookieDomainRewriter {
      * ({@link HostField#valid}), or its host is over 255 bytes or is not a DNS name or IP literal
      * ({@link HostField#dnsNameOrIpLiteral}): then an upstream's {@code Set-Cookie} passes
      * as the upstream wrote it, and no byte of the client's ever reaches a cookie attribute (the
-     * parser refuses such Hosts already; this is the second line).
+     * parser refuses such Hosts already; this is the second line). The host is copied here and
+     * checked only when a response has a cookie to rewrite: most have none.
      */
     public void host(ByteBuffer buffer, int start, int end) {
         hostLength = 0;
-        if (buffer == null || !HostField.valid(buffer, start, end)) {
+        checked = true;
+        if (buffer == null || end - start > MAX_HOST || end <= start) {
             return;
         }
-        if (end - start <= MAX_HOST && HostField.dnsNameOrIpLiteral(buffer, start, end)) {
-            buffer.get(start, host, 0, end - start);
-            hostLength = end - start;
-        }
+        buffer.get(start, host, 0, end - start);
+        hostLength = end - start;
+        checked = false;
     }
 
     /** Whether there is a host to rewrite to. */
     public boolean active() {
+        if (!checked) {
+            checked = true;
+            if (!HostField.valid(hostView, 0, hostLength) || !HostField.dnsNameOrIpLiteral(hostView, 0, hostLength)) {
+                hostLength = 0;
+            }
+        }
         return hostLength > 0;
     }
 

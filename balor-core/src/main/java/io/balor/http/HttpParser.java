@@ -130,11 +130,18 @@ public final class HttpParser {
             if (i == loaded) {
                 load(buffer, (int) Math.min(loadable, (long) i + LOAD));   // a piece at a time: a body behind stays unread
             }
-            if (i + 8 <= loaded && i + 8 <= stop && previous != '\r'
-                    && !special((long) OCTETS.get(text, i - base))) {
-                previous = at(i + 7);   // eight ordinary octets at once: most of a head
-                i += 8;
-                continue;
+            if (i + 8 <= loaded && i + 8 <= stop && previous != '\r') {
+                long special = special((long) OCTETS.get(text, i - base));
+                if (special == 0) {
+                    previous = at(i + 7);   // eight ordinary octets at once: most of a head
+                    i += 8;
+                    continue;
+                }
+                int ordinary = Long.numberOfTrailingZeros(special) >>> 3;   // those before the first to look at
+                if (ordinary > 0) {
+                    i += ordinary;
+                    previous = at(i - 1);
+                }
             }
             byte b = at(i);
             if (b == '\n') {
@@ -405,15 +412,17 @@ public final class HttpParser {
     }
 
     /**
-     * Whether the eight octets of {@code word} hold a CTL (below 0x20: CR, LF, HTAB among them) or
-     * DEL, which the scan must look at one by one; exact, whatever the other octets are (the
-     * bit tricks of "Bit Twiddling Hacks": a byte less than n, a byte equal to zero).
+     * Which of the eight octets of {@code word} (little-endian: the first is the low byte) may be a
+     * CTL (below 0x20: CR, LF, HTAB among them) or DEL, which the scan must look at one by one:
+     * the high bit of each such octet is set, 0 when there is none. The lowest bit set is exact
+     * (a borrow can only mark octets after a true one), whatever the other octets are: the bit
+     * tricks of "Bit Twiddling Hacks" (a byte less than n, a byte equal to zero).
      */
-    private static boolean special(long word) {
+    private static long special(long word) {
         long below = (word - 0x2020202020202020L) & ~word & HIGH_BITS;
         long x = word ^ 0x7f7f7f7f7f7f7f7fL;
         long del = (x - 0x0101010101010101L) & ~x & HIGH_BITS;
-        return (below | del) != 0;
+        return below | del;
     }
 
     int fail(int status, String reason) {

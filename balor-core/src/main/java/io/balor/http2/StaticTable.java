@@ -79,10 +79,33 @@ final class StaticTable {
     private static final byte[][] NAMES = new byte[LENGTH + 1][];
     private static final byte[][] VALUES = new byte[LENGTH + 1][];
 
+    /** No name it has is longer (its longest, {@code access-control-allow-origin}, has 27). */
+    private static final int LONGEST_NAME = 32;
+    /**
+     * For each name length, the index of the first entry of each name that long (entries with one
+     * name are next to each other): {@link #find} compares a name with these only.
+     */
+    private static final int[][] BY_LENGTH = new int[LONGEST_NAME + 1][];
+    /** For the first entry of each name, the index just past the last entry with that name. */
+    private static final int[] NAME_END = new int[LENGTH + 1];
+
     static {
         for (int i = 1; i <= LENGTH; i++) {
             NAMES[i] = ENTRIES[i - 1][0].getBytes(StandardCharsets.US_ASCII);
             VALUES[i] = ENTRIES[i - 1][1].getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int length = 0; length <= LONGEST_NAME; length++) {
+            int[] firsts = new int[LENGTH];
+            int n = 0;
+            for (int i = 1; i <= LENGTH; i++) {
+                if (NAMES[i].length == length && (i == 1 || !java.util.Arrays.equals(NAMES[i - 1], NAMES[i]))) {
+                    firsts[n++] = i;
+                }
+            }
+            BY_LENGTH[length] = java.util.Arrays.copyOf(firsts, n);
+        }
+        for (int i = LENGTH; i >= 1; i--) {
+            NAME_END[i] = i < LENGTH && java.util.Arrays.equals(NAMES[i], NAMES[i + 1]) ? NAME_END[i + 1] : i + 1;
         }
     }
 
@@ -104,20 +127,20 @@ final class StaticTable {
      * with this name when none has the value too, or 0 when no entry has the name.
      */
     static int find(byte[] name, int nameFrom, int nameLength, byte[] value, int valueFrom, int valueLength) {
-        int named = 0;
-        for (int i = 1; i <= LENGTH; i++) {
-            if (equal(NAMES[i], name, nameFrom, nameLength)) {
-                if (equal(VALUES[i], value, valueFrom, valueLength)) {
-                    return i;
+        if (nameLength > LONGEST_NAME) {
+            return 0;
+        }
+        for (int first : BY_LENGTH[nameLength]) {
+            if (equal(NAMES[first], name, nameFrom, nameLength)) {
+                for (int i = first; i < NAME_END[first]; i++) {
+                    if (equal(VALUES[i], value, valueFrom, valueLength)) {
+                        return i;
+                    }
                 }
-                if (named == 0) {
-                    named = -i;
-                }
-            } else if (named != 0) {
-                return named;   // entries with one name are next to each other
+                return -first;
             }
         }
-        return named;
+        return 0;
     }
 
     private static boolean equal(byte[] entry, byte[] b, int from, int length) {

@@ -222,32 +222,7 @@ public final class EventLoop implements Executor {
     private void run() {
         try {
             while (running) {
-                wakeupPending.set(false);
-                nowFresh = false;
-                if (inbox.isEmpty() && afterSelect.isEmpty() && turnEnd.isEmpty()) {
-                    // Timers are only checked once per tick; waking for the next slot is enough.
-                    // The time is read again here: this iteration's work may have taken a while
-                    // (or, with a manual ticker, the clock moved while a task ran).
-                    now = ticker.nanoTime();
-                    long wait = timers.nanosUntilNext(now);
-                    if (wait == 0) {
-                        selector.selectNow(dispatcher);
-                    } else {
-                        long millis = wait < 0 ? HEARTBEAT_MILLIS : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait));
-                        selector.select(dispatcher, Math.min(millis, HEARTBEAT_MILLIS));
-                    }
-                } else {
-                    selector.selectNow(dispatcher);
-                }
-                if (!nowFresh) {
-                    now = ticker.nanoTime();
-                }
-                lastTurn.lazySet(now);
-                runTurnEnd();
-                runAfterSelect();
-                runTasks();
-                expireTimers();
-                trimPools();
+                turn();
             }
         } catch (Throwable e) {
             // The selector failed (or something the iteration's own code threw escaped): this
@@ -258,6 +233,40 @@ public final class EventLoop implements Executor {
         } finally {
             closeSelector();
         }
+    }
+
+    /**
+     * One iteration: select (waiting for the next timer slot at most when nothing is queued), then
+     * the turn's end, the tasks and the timers. A method of its own, so that the JIT compiles it
+     * as any hot method rather than waiting to replace {@link #run()}'s loop on the stack.
+     */
+    private void turn() throws IOException {
+        wakeupPending.set(false);
+        nowFresh = false;
+        if (inbox.isEmpty() && afterSelect.isEmpty() && turnEnd.isEmpty()) {
+            // Timers are only checked once per tick; waking for the next slot is enough.
+            // The time is read again here: this iteration's work may have taken a while
+            // (or, with a manual ticker, the clock moved while a task ran).
+            now = ticker.nanoTime();
+            long wait = timers.nanosUntilNext(now);
+            if (wait == 0) {
+                selector.selectNow(dispatcher);
+            } else {
+                long millis = wait < 0 ? HEARTBEAT_MILLIS : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait));
+                selector.select(dispatcher, Math.min(millis, HEARTBEAT_MILLIS));
+            }
+        } else {
+            selector.selectNow(dispatcher);
+        }
+        if (!nowFresh) {
+            now = ticker.nanoTime();
+        }
+        lastTurn.lazySet(now);
+        runTurnEnd();
+        runAfterSelect();
+        runTasks();
+        expireTimers();
+        trimPools();
     }
 
     /**

@@ -17,10 +17,19 @@ final class ClientAddressText {
 
     private final byte[] text = new byte[MAX];
     private int length;
+    /** The address the text is of: the streams of one HTTP/2 connection, one after another, share it. */
+    private InetSocketAddress written;
 
-    /** Writes {@code client}'s address: an IPv4 one from its bits, any other from {@link Connection#peer()}. */
+    /**
+     * Writes {@code client}'s address: an IPv4 one from its bits, any other from {@link
+     * Connection#peer()}; nothing when it is the one written last (a connection keeps its address object).
+     */
     void write(Connection client) {
         InetSocketAddress address = client.client();
+        if (address != null && address == written) {
+            return;
+        }
+        written = address;
         if (address != null && address.getAddress() instanceof Inet4Address ipv4) {
             int bits = ipv4.hashCode();   // Inet4Address: the address itself
             int at = 0;

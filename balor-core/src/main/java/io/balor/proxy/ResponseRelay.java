@@ -215,10 +215,9 @@ final class ResponseRelay {
         }
         Framing header = bodiless && length != HttpHead.NO_LENGTH && status != 204 ? Framing.LENGTH : to;
         reusable = !head.closeAfter() && from != Framing.UNTIL_CLOSE;
-        CookieDomainRewriter rewrite = cookies.active() ? cookies : null;
-        byte[] sticky = router.stickyLine(target);
-        if (!client.finalHead(head, header, length, rewrite, sticky) && !writer.response(head, client.out(), header,
-                length, requestVersion, !client.closeAfter(), rewrite, sticky, false)) {
+        byte[] sticky = router.stickyLine(target);   // cookies: it checks the request's host only for a Set-Cookie
+        if (!client.finalHead(head, header, length, cookies, sticky) && !writer.response(head, client.out(), header,
+                length, requestVersion, !client.closeAfter(), cookies, sticky, false)) {
             return fail(UNUSABLE, UpstreamError.HEAD_TOO_LARGE);
         }
         body.start(from, length, to);

@@ -54,6 +54,29 @@ class HpackEncoderTest {
         assertEquals("0001780101", hex(out));
     }
 
+    /**
+     * The static table's lookup, which compares a name only with the names as long as it, finds
+     * every entry whole, and for another value of a name the first entry of that name.
+     */
+    @Test
+    void everyStaticEntryIsFoundWholeAndByItsName() {
+        byte[] other = "no-such-value".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 1; i <= StaticTable.LENGTH; i++) {
+            byte[] name = StaticTable.name(i);
+            byte[] value = StaticTable.value(i);
+            assertEquals(i, StaticTable.find(name, 0, name.length, value, 0, value.length), "entry " + i);
+            int first = i;
+            while (first > 1 && java.util.Arrays.equals(StaticTable.name(first - 1), name)) {
+                first--;
+            }
+            assertEquals(-first, StaticTable.find(name, 0, name.length, other, 0, other.length), "name of entry " + i);
+        }
+        byte[] unknown = "x-unknown".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, StaticTable.find(unknown, 0, unknown.length, other, 0, other.length));
+        byte[] longName = "x".repeat(40).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, StaticTable.find(longName, 0, longName.length, other, 0, other.length));
+    }
+
     @Test
     void sensitiveFieldsAreNeverIndexedEvenWhenTheTableHasThem() {
         HpackEncoder encoder = new HpackEncoder();
