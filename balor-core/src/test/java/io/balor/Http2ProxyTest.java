@@ -61,6 +61,35 @@ class Http2ProxyTest {
         assertEquals("app POST /big 300000", big);
     }
 
+    /**
+     * An HTTP/2 client's response head is encoded from the upstream's parse, not from an HTTP/1.1
+     * head: it still gets its cookies' Domain rewritten to the host it asked for, Balor's sticky
+     * cookie, the upstream's other fields, and heads with no body (HEAD, 204, 304) end the stream.
+     */
+    @Test
+    void responseHeadsKeepCookiesTheStickyCookieAndBodilessEnds() throws Exception {
+        HttpUpstream app = resources.track(new HttpUpstream("app"));
+        ListenerConfig web = ListenerConfig.http("web", "127.0.0.1:0", "app")
+                .withHttp(HttpSettings.DEFAULT.withHttp2(true)
+                        .withSticky(new io.balor.config.StickyConfig(io.balor.config.StickyConfig.Strategy.COOKIE, null)));
+        Balor balor = resources.track(Balor.start(new BalorConfig(List.of(web),
+                List.of(PoolConfig.of("app", UpstreamConfig.of(app.address()))))));
+        String url = "http://127.0.0.1:" + balor.boundAddress("web").getPort();
+        String head = run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null",
+                "-H", "Host: shop.example:8080", url + "/cookie");
+        assertTrue(head.startsWith("HTTP/2 200"), head);
+        assertTrue(head.contains("set-cookie: sid=42; Domain=shop.example; Path=/\r\n"), head);
+        assertTrue(head.contains("set-cookie: BALOR_STICKY="), head);
+        assertTrue(head.contains("content-length: "), head);
+        assertTrue(!head.toLowerCase(java.util.Locale.ROOT).contains("connection:"), head);
+        assertEquals("HTTP/2 204", run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-o", "/dev/null",
+                "-w", "HTTP/%{http_version} %{http_code}", url + "/status/204").trim());
+        assertEquals("HTTP/2 304", run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-o", "/dev/null",
+                "-w", "HTTP/%{http_version} %{http_code}", url + "/status/304").trim());
+        String headAnswer = run("curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-I", url + "/x");
+        assertTrue(headAnswer.startsWith("HTTP/2 200"), headAnswer);   // and it ended: curl did not wait
+    }
+
     @Test
     void withoutTheSwitchAPlainListenerSpeaksHttp11Only() throws Exception {
         HttpUpstream app = resources.track(new HttpUpstream("app"));
