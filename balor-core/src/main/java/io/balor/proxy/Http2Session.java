@@ -208,8 +208,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     }
 
     /**
-     * The session reads its frames, pumps its streams and writes once, at the end of the loop's
-     * turn: the client's frames and the upstreams' answers of one turn make one round and one write.
+     * The session pumps its streams and writes once, at the end of the loop's turn: what the
+     * upstreams answered in one turn makes one round and one write to the client.
      */
     private void advanceAtTurnEnd() {
         if (!turnEndDue) {
