@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +128,16 @@ class TrailersProxyTest {
         return request;
     }
 
+    /** A chunked POST with a trailer section, {@code TE: te}, over HTTP/1.1: the whole answer. */
+    private static String postWithTrailers(InetSocketAddress address, String te) throws IOException {
+        try (Socket socket = Clients.connect(address)) {
+            socket.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: a\r\nTE: " + te + "\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private static String run(String... command) throws IOException, InterruptedException {
         return Commands.run(command);
     }
@@ -134,14 +145,9 @@ class TrailersProxyTest {
     @Test
     void anHttp11ClientGetsTheResponseTrailersIntact() throws Exception {
         Balor balor = start(origin());
-        try (Socket socket = Clients.connect(balor.boundAddress("web"))) {
-            socket.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: a\r\nTE: trailers, deflate\r\n"
-                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
-            assertTrue(answer.endsWith("\r\n\r\n5\r\nhello\r\n0\r\n" + TRAILERS + "\r\n"), answer);
-        }
+        String answer = postWithTrailers(balor.boundAddress("web"), "trailers, deflate");
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        assertTrue(answer.endsWith("\r\n\r\n5\r\nhello\r\n0\r\n" + TRAILERS + "\r\n"), answer);
         String request = nextRequest();
         assertTrue(request.contains("\r\nTE: trailers\r\nConnection: TE\r\n"), request);
         assertTrue(request.endsWith("\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n"), request);
@@ -155,15 +161,10 @@ class TrailersProxyTest {
         Balor front = resources.track(Balor.start(new BalorConfig(List.of(web), List.of(PoolConfig.of("back",
                 UpstreamConfig.of("127.0.0.1:" + back.boundAddress("web").getPort()))
                 .withProtocol(PoolConfig.UpstreamProtocol.H2C)))));
-        try (Socket socket = Clients.connect(front.boundAddress("front"))) {
-            socket.getOutputStream().write(("POST /pkg.Svc/Call HTTP/1.1\r\nHost: a\r\nTE: trailers\r\n"
-                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Request-Sum: 7\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
-            assertTrue(answer.endsWith("\r\nhello\r\n0\r\ngrpc-status: 0\r\ngrpc-message: all%20good\r\nx-checksum: 42\r\n\r\n"),
-                    answer);
-        }
+        String answer = postWithTrailers(front.boundAddress("front"), "trailers");
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        assertTrue(answer.endsWith("\r\nhello\r\n0\r\ngrpc-status: 0\r\ngrpc-message: all%20good\r\nx-checksum: 42\r\n\r\n"),
+                answer);
         String request = nextRequest();
         assertTrue(request.contains("\r\nTE: trailers\r\n"), request);
         assertTrue(request.endsWith("\r\n\r\n3\r\nabc\r\n0\r\nx-request-sum: 7\r\n\r\n"), request);

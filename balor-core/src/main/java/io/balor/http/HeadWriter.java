@@ -376,12 +376,7 @@ public final class HeadWriter {
 
     /** Writes {@code value} (not negative) in decimal. */
     void putDecimal(ByteBuffer out, long value) {
-        int n = digits.length;
-        do {
-            digits[--n] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value > 0);
-        out.put(digits, n, digits.length - n);
+        out.put(digits, 0, decimal(value, digits, 0));
     }
 
     static byte[] ascii(String text) {

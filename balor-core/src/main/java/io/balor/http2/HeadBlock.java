@@ -55,13 +55,8 @@ abstract class HeadBlock {
                 return blankLine ? count : -1;
             }
             int colon = indexOf(text, at, lineEnd, (byte) ':');
-            int nameLength = colon - at;
-            if (colon < 0 || nameLength > name.length) {
+            if (colon < 0) {
                 return -1;
-            }
-            for (int i = 0; i < nameLength; i++) {
-                byte c = text[at + i];
-                name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
             }
             int valueStart = colon + 1;
             while (valueStart < lineEnd && isBlank(text[valueStart])) {
@@ -71,17 +66,38 @@ abstract class HeadBlock {
             while (valueEnd > valueStart && isBlank(text[valueEnd - 1])) {
                 valueEnd--;
             }
-            if (keep(nameLength, text, valueStart, valueEnd)) {
-                if (block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueEnd - valueStart)) {
-                    return -1;
-                }
-                encoder.field(name, 0, nameLength, text, valueStart, valueEnd - valueStart, is(nameLength, "set-cookie"),
-                        block);
-                count++;
+            int encoded = encodeField(text, at, colon - at, valueStart, valueEnd, encoder, block);
+            if (encoded < 0) {
+                return -1;
             }
+            count += encoded;
             at = end + 1;
         }
         return blankLine ? -1 : count;   // a head must end with its blank line
+    }
+
+    /**
+     * The field named {@code text[nameFrom, +nameLength)} (lower-cased into {@link #name}) with the
+     * value {@code text[valueFrom, valueTo)}, encoded unless {@link #keep} leaves it out: 1 when
+     * encoded, 0 when left out, -1 when the name is too long or the block has no room.
+     */
+    final int encodeField(byte[] text, int nameFrom, int nameLength, int valueFrom, int valueTo, HpackEncoder encoder,
+                    ByteBuffer block) {
+        if (nameLength > name.length) {
+            return -1;
+        }
+        for (int i = 0; i < nameLength; i++) {
+            byte c = text[nameFrom + i];
+            name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        }
+        if (!keep(nameLength, text, valueFrom, valueTo)) {
+            return 0;
+        }
+        if (block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueTo - valueFrom)) {
+            return -1;
+        }
+        encoder.field(name, 0, nameLength, text, valueFrom, valueTo - valueFrom, is(nameLength, "set-cookie"), block);
+        return 1;
     }
 
     /** The scratch the field lines are read from (a subclass may load a head into it itself). */

@@ -85,21 +85,15 @@ public final class ResponseBlock extends HeadBlock {
     /** Encodes the head loaded in {@link #text()}{@code [0, length)}. */
     private boolean encodeLoaded(int length, boolean headRequest, HpackEncoder encoder, ByteBuffer block) {
         byte[] text = text();
-        int mark = block.position();
-        this.headRequest = headRequest;
-        contentLength = -1;
-        chunked = false;
         // "HTTP/1.1 200 OK\r\n": the three digits after the first space
         int space = indexOf(text, 0, length, (byte) ' ');
         if (space < 0 || space + 4 > length || !digit(text[space + 1]) || !digit(text[space + 2]) || !digit(text[space + 3])) {
             return false;
         }
-        status = (text[space + 1] - '0') * 100 + (text[space + 2] - '0') * 10 + text[space + 3] - '0';
-        encoder.startBlock(block);
-        if (block.remaining() < HpackEncoder.maxFieldLength(STATUS.length, 3)) {
-            return abandon(encoder, block, mark);
+        int status = (text[space + 1] - '0') * 100 + (text[space + 2] - '0') * 10 + text[space + 3] - '0';
+        if (!begin(status, headRequest, encoder, block)) {
+            return false;
         }
-        encoder.field(STATUS, 0, STATUS.length, text, space + 1, 3, false, block);
         int line = indexOf(text, space, length, (byte) '\n') + 1;
         return line > 0 && fields(line, length, true, encoder, block) >= 0 || abandon(encoder, block, mark);
     }
@@ -134,21 +128,8 @@ public final class ResponseBlock extends HeadBlock {
      */
     public boolean field(byte[] text, int nameFrom, int nameLength, int valueFrom, int valueLength,
                          HpackEncoder encoder, ByteBuffer block) {
-        if (nameLength > name.length) {
-            return abandon(encoder, block, mark);
-        }
-        for (int i = 0; i < nameLength; i++) {
-            byte c = text[nameFrom + i];
-            name[i] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-        }
-        if (!keep(nameLength, text, valueFrom, valueFrom + valueLength)) {
-            return true;
-        }
-        if (block.remaining() < HpackEncoder.maxFieldLength(nameLength, valueLength)) {
-            return abandon(encoder, block, mark);
-        }
-        encoder.field(name, 0, nameLength, text, valueFrom, valueLength, is(nameLength, "set-cookie"), block);
-        return true;
+        return encodeField(text, nameFrom, nameLength, valueFrom, valueFrom + valueLength, encoder, block) >= 0
+                || abandon(encoder, block, mark);
     }
 
     /** Field lines ({@code in[from, to)}, each with its CRLF) of the head begun with {@link #begin}; false as {@link #field}. */
@@ -225,6 +206,4 @@ public final class ResponseBlock extends HeadBlock {
     public boolean chunked() {
         return chunked;
     }
-
-
 }

@@ -57,6 +57,8 @@ public final class EventLoop implements Executor {
     private static final int MAX_TASKS_PER_ITERATION = 4096;
     /** The longest an idle loop blocks in {@code select}, so that its heartbeat goes on. */
     static final long HEARTBEAT_MILLIS = 1_000;
+    /** How many times one turn's end runs what its own tasks queued ({@link #runTurnEnd}). */
+    private static final int TURN_END_PASSES = 4;
     private static final EventLogger LOG = EventLogger.of("loop", EventLoop.class.getName());
 
     private final int index;
@@ -355,16 +357,24 @@ public final class EventLoop implements Executor {
     }
 
     /**
-     * Runs {@code task} on this loop once the events of this turn are handled (or, from a task or
-     * a timer, those of the next): work several events make, such as a write that can carry what
-     * each of them produced, is done once. Loop thread only; allocates nothing.
+     * Runs {@code task} on this loop once the events of this turn are handled (from a task at the
+     * turn's end, still in it; from any other task or a timer, after the next turn's events): work
+     * several events make, such as a write that can carry what each of them produced, is done once.
+     * Loop thread only; allocates nothing.
      */
     public void endOfTurn(Runnable task) {
         turnEnd.add(task);
     }
 
+    /**
+     * Runs the turn's end, and what its tasks queue for it (an HTTP/2 stream that ends in its
+     * session's round): in this turn, not after a select of its own. A few passes at most, so that
+     * a task that queues itself again and again still lets the loop select.
+     */
     private void runTurnEnd() {
-        runQueued(turnEnd);
+        for (int pass = 0; pass < TURN_END_PASSES && !turnEnd.isEmpty(); pass++) {
+            runQueued(turnEnd);
+        }
     }
 
     private void runAfterSelect() {

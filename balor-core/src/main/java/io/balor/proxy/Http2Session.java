@@ -73,8 +73,6 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private boolean turnEndDue;
     private final Runnable atTurnEnd = this::atTurnEnd;
     private boolean again;
-    /** This round has pumped its due streams: one that becomes due now needs another round. */
-    private boolean pumped;
 
     /**
      * Takes the client connection over from an {@link HttpSession} with the octets it already read
@@ -181,7 +179,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
                 return;
             }
         }
-        advance();   // now: the requests it reads go to their upstreams while this turn goes on
+        advance();
     }
 
     @Override
@@ -197,24 +195,10 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     void streamReady(StreamClient stream) {
         if (!closed) {
             markDue(stream);
-            if (advancing) {
-                // pumped in this round (its streams are pumped after its frames are read, the
-                // list as it grows), or the next one if they are pumped already: not next turn
-                again |= pumped;
-            } else {
-                advanceAtTurnEnd();
+            if (!turnEndDue) {
+                turnEndDue = true;
+                loop.endOfTurn(atTurnEnd);   // from a round at the turn's end: still in this turn
             }
-        }
-    }
-
-    /**
-     * The session pumps its streams and writes once, at the end of the loop's turn: what the
-     * upstreams answered in one turn makes one round and one write to the client.
-     */
-    private void advanceAtTurnEnd() {
-        if (!turnEndDue) {
-            turnEndDue = true;
-            loop.endOfTurn(atTurnEnd);
         }
     }
 
@@ -265,7 +249,6 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     /** Reads the frames there is room for, moves every stream, writes. */
     private void round() {
-        pumped = false;
         in.flip();
         h2.receive(in, loop.now());
         in.compact();
@@ -276,7 +259,6 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             stream.interest();   // only a stream that pumped has a new interest in its upstream
         }
         due.clear();
-        pumped = true;
         int written = flush();
         if (!closed && (h2.closed() && out.position() == 0 || clientEof)) {
             close();

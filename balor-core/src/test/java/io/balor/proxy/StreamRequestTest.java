@@ -8,6 +8,7 @@ import io.balor.http.HttpLimits;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.LoopGroup;
+import io.balor.loop.LoopTasks;
 import io.balor.metrics.TrafficCounters;
 import io.balor.net.Connection;
 import io.balor.time.ManualTicker;
@@ -21,7 +22,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -95,15 +95,6 @@ class StreamRequestTest {
     }
 
     private void onLoop(Runnable task) throws Exception {
-        CompletableFuture<Void> ran = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                task.run();
-                ran.complete(null);
-            } catch (Throwable e) {
-                ran.completeExceptionally(e);
-            }
-        });
-        ran.get(5, TimeUnit.SECONDS);
+        LoopTasks.run(loop, task);
     }
 }

@@ -3,6 +3,7 @@ package io.balor.proxy;
 import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
 import io.balor.loop.LoopGroup;
+import io.balor.loop.LoopTasks;
 import io.balor.loop.Timer;
 import io.balor.metrics.TrafficCounters;
 import io.balor.net.Connection;
@@ -209,16 +210,7 @@ class UpstreamDialerTest {
     }
 
     private void onLoop(Runnable task) throws Exception {
-        CompletableFuture<Void> ran = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                task.run();
-                ran.complete(null);
-            } catch (Throwable e) {
-                ran.completeExceptionally(e);
-            }
-        });
-        ran.get(5, TimeUnit.SECONDS);
+        LoopTasks.run(loop, task);
     }
 
     private Upstream live(String name, int index) throws IOException {
