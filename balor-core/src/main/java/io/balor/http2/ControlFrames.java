@@ -22,7 +22,7 @@ final class ControlFrames {
         if (!c.client) {
             return;
         }
-        for (int i = 0; i < c.streams.capacity(); i++) {
+        for (int i = 0; i < c.streams.made(); i++) {
             Http2Stream stream = c.streams.slot(i);
             if (stream.state != Http2Stream.IDLE && (stream.id > lastId || stream.id == 0)) {
                 c.close(stream, Frames.REFUSED_STREAM);
@@ -107,7 +107,7 @@ final class ControlFrames {
         if (!c.flow.canSend()) {
             return;
         }
-        for (int i = 0; i < c.streams.capacity(); i++) {
+        for (int i = 0; i < c.streams.made(); i++) {
             Http2Stream stream = c.streams.slot(i);
             if (stream.state != Http2Stream.IDLE && stream.sendWindow > 0) {
                 c.handler.onWritable(stream);

@@ -17,7 +17,7 @@ final class FlowControl {
     /** Octets of one WINDOW_UPDATE frame. */
     private static final int UPDATE = Frames.HEADER_LENGTH + 4;
 
-    private final ByteBuffer out;
+    private ByteBuffer out;
     private final int connectionWindow;
     private final int streamWindow;
     /** What the peer lets this side send on the connection. */
@@ -33,6 +33,11 @@ final class FlowControl {
         this.connectionWindow = limits.connectionWindow();
         this.streamWindow = limits.streamWindow();
         this.receiveWindow = connectionWindow;
+    }
+
+    /** The buffer frames go into from now on ({@link Http2Connection#output}). */
+    void output(ByteBuffer value) {
+        out = value;
     }
 
     /** Writes the WINDOW_UPDATE that takes the connection window from the RFC's 65535 to this side's. */
@@ -53,7 +58,7 @@ final class FlowControl {
         }
         settingsAcked = true;
         int cut = Frames.DEFAULT_WINDOW - streamWindow;
-        for (int i = 0; cut > 0 && i < streams.capacity(); i++) {
+        for (int i = 0; cut > 0 && i < streams.made(); i++) {
             if (streams.slot(i).state != Http2Stream.IDLE) {
                 streams.slot(i).receiveWindow -= cut;
             }
@@ -67,7 +72,7 @@ final class FlowControl {
 
     /** §6.9.2: moves every stream's send window by {@code delta}; false when one goes over 2^31 - 1. */
     static boolean moveSendWindows(StreamTable streams, long delta) {
-        for (int i = 0; i < streams.capacity(); i++) {
+        for (int i = 0; i < streams.made(); i++) {
             Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE) {
                 stream.sendWindow += delta;
@@ -117,7 +122,7 @@ final class FlowControl {
     /** Writes the WINDOW_UPDATEs that are due and fit, for the connection and every stream. */
     void flushOwed(StreamTable streams) {
         flush(null);
-        for (int i = 0; i < streams.capacity(); i++) {
+        for (int i = 0; i < streams.made(); i++) {
             if (streams.slot(i).consumed > 0) {
                 flush(streams.slot(i));
             }

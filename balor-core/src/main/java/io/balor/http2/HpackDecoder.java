@@ -3,8 +3,9 @@ package io.balor.http2;
 /**
  * Decodes HPACK header blocks (RFC 7541) into fields: one per HTTP/2 connection and direction,
  * owned by the connection's loop thread, holding the dynamic table the peer's encoder fills.
- * Allocation-free: names and values are decoded into one scratch array and handed to a
- * {@link FieldSink} as offsets into it, valid until the next block.
+ * Allocation-free: names and values are decoded into one scratch array, which the connections
+ * of a loop share ({@link Http2Scratch}), and handed to a {@link FieldSink} as offsets into it,
+ * valid during the callback only.
  *
  * <h2>What it refuses</h2>
  * {@link #decode} answers {@link #COMPRESSION_ERROR} (RFC 9113 §4.3: a connection error, as the
@@ -27,7 +28,7 @@ public final class HpackDecoder {
     /** The block broke HPACK's rules: see {@link #problem()}. */
     public static final int COMPRESSION_ERROR = 1;
 
-    /** Receives decoded fields; the offsets are into {@code bytes}, valid until the next block. */
+    /** Receives decoded fields; the offsets are into {@code bytes}, valid during the call only. */
     public interface FieldSink {
         /**
          * One field in block order.
@@ -42,8 +43,13 @@ public final class HpackDecoder {
 
     private final DynamicTable table;
     private final int maxListSize;
-    /** [0, maxListSize): the fields handed over; the rest: one field that is only indexed. */
-    private final byte[] scratch;
+    private final int scratchSize;
+    private final Http2Scratch scratches;
+    /**
+     * While a block is decoded, the loop's shared array ({@link Http2Scratch}): [0, maxListSize)
+     * the fields handed over; the rest one field that is only indexed.
+     */
+    private byte[] scratch;
 
     // the block being decoded
     private byte[] src;
@@ -59,12 +65,18 @@ public final class HpackDecoder {
      * @param maxListSize  what this side accepts as a header list (SETTINGS_MAX_HEADER_LIST_SIZE)
      */
     public HpackDecoder(int maxTableSize, int maxListSize) {
+        this(maxTableSize, maxListSize, new Http2Scratch());
+    }
+
+    /** With the decoding array shared by the connections of one loop ({@link Http2Scratch}). */
+    public HpackDecoder(int maxTableSize, int maxListSize, Http2Scratch scratches) {
         if (maxTableSize < 0 || maxListSize < 1) {
             throw new IllegalArgumentException("sizes out of range: " + maxTableSize + ", " + maxListSize);
         }
         this.table = new DynamicTable(maxTableSize);
         this.maxListSize = maxListSize;
-        this.scratch = new byte[maxListSize + maxTableSize];
+        this.scratchSize = maxListSize + maxTableSize;
+        this.scratches = scratches;
     }
 
     /** Whether the last block's fields passed the list size: some were not handed over. */
@@ -90,6 +102,7 @@ public final class HpackDecoder {
     /** Decodes the whole header block {@code block[from, to)} into {@code sink}. */
     public int decode(byte[] block, int from, int to, FieldSink sink) {
         src = block;
+        scratch = scratches.decoding(scratchSize);
         pos = from;
         end = to;
         out = 0;
@@ -111,11 +124,13 @@ public final class HpackDecoder {
             }
             if (!ok) {
                 src = null;
+                scratch = null;
                 return COMPRESSION_ERROR;
             }
             fieldSeen = fieldSeen || (b & 0xe0) != 0x20;
         }
         src = null;
+        scratch = null;
         return OK;
     }
 

@@ -51,7 +51,8 @@ public final class Http2Connection {
     final boolean client;
     private int nextStreamId = 1;
     final StreamHandler handler;
-    final ByteBuffer out;
+    /** Where frames are written; the owner may swap it while nothing waits in it ({@link #output}). */
+    ByteBuffer out;
     final FrameReader reader = new FrameReader(Frames.DEFAULT_MAX_FRAME_SIZE);
     final HpackDecoder decoder;
     final HpackEncoder encoder = new HpackEncoder();
@@ -83,27 +84,44 @@ public final class Http2Connection {
 
     /** The server side of a connection a client made. */
     public Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
-        this(limits, handler, out, nowNanos, false);
+        this(limits, handler, out, nowNanos, new Http2Scratch());
+    }
+
+    /** The server side, sharing {@code scratch} with the other connections of its loop. */
+    public Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos,
+                           Http2Scratch scratch) {
+        this(limits, handler, out, nowNanos, false, scratch);
     }
 
     /** The client side of a connection to a server (an upstream). */
     public static Http2Connection client(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos) {
-        return new Http2Connection(limits, handler, out, nowNanos, true);
+        return new Http2Connection(limits, handler, out, nowNanos, true, new Http2Scratch());
     }
 
-    private Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos, boolean client) {
+    private Http2Connection(Http2Limits limits, StreamHandler handler, ByteBuffer out, long nowNanos, boolean client,
+                            Http2Scratch scratch) {
         this.limits = limits;
         this.client = client;
         this.prefaceMatched = client ? Frames.CLIENT_PREFACE.length : 0;
         this.handler = handler;
         this.out = out;
-        this.decoder = new HpackDecoder(limits.headerTableSize(), limits.maxHeaderListSize());
-        this.block = new HeaderBlock(2 * limits.maxHeaderListSize());
+        this.decoder = new HpackDecoder(limits.headerTableSize(), limits.maxHeaderListSize(), scratch);
+        this.block = new HeaderBlock(2 * limits.maxHeaderListSize(), scratch);
         this.streams = new StreamTable(limits.maxConcurrentStreams());
         this.resets = new PeerBudget(1000, 33, nowNanos);
         this.glitches = new PeerBudget(1000, 100, nowNanos);
         this.flow = new FlowControl(limits, out);
         this.owedResets = new int[2 * (limits.maxConcurrentStreams() + RecentStreams.SIZE)];
+    }
+
+    /**
+     * Frames go into {@code buffer} from now on: its owner lends the connection a buffer only while
+     * it needs one (an idle connection holds none), and swaps it only when what was written has
+     * gone. Null while lent nothing: nothing may be called that writes a frame.
+     */
+    public void output(ByteBuffer buffer) {
+        out = buffer;
+        flow.output(buffer);
     }
 
     /** Writes this side's preface (a client's) and SETTINGS and opens the connection window (§3.4): call once, first. */
@@ -488,7 +506,7 @@ public final class Http2Connection {
         failed = true;
         problem = Frames.errorName(errorCode) + ": " + why;
         sendGoAway(errorCode);
-        for (int i = 0; i < streams.capacity(); i++) {
+        for (int i = 0; i < streams.made(); i++) {
             Http2Stream stream = streams.slot(i);
             if (stream.state != Http2Stream.IDLE) {
                 close(stream, errorCode);

@@ -48,6 +48,8 @@ final class StreamFrames {
         }
         if (c.reader.hasFlag(Frames.END_HEADERS)) {
             endBlock(now);
+        } else {
+            c.block.keep();
         }
     }
 

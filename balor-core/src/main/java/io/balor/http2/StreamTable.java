@@ -1,21 +1,20 @@
 package io.balor.http2;
 
 /**
- * The streams of one HTTP/2 connection that are not idle or closed: a fixed number of reusable
- * {@link Http2Stream} slots, as many as the connection lets the peer open at once. Owned by the
- * connection's loop thread; allocation-free. Lookups scan the slots: at 100 streams that is
- * cheaper than hashing, and it allocates nothing.
+ * The streams of one HTTP/2 connection that are not idle or closed: reusable {@link Http2Stream}
+ * slots, at most as many as the connection lets the peer open at once, made as the peer first
+ * has that many open (a connection that only ever had one stream open holds one), then reused.
+ * Owned by the connection's loop thread; allocation-free once made. Lookups scan the slots: at
+ * 100 streams that is cheaper than hashing, and it allocates nothing.
  */
 final class StreamTable {
 
     private final Http2Stream[] slots;
+    private int made;
     private int open;
 
     StreamTable(int capacity) {
         slots = new Http2Stream[capacity];
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new Http2Stream();
-        }
     }
 
     /** Streams in use. */
@@ -25,7 +24,8 @@ final class StreamTable {
 
     /** The stream {@code id} if it is open or half-closed, else null (idle, or closed and forgotten). */
     Http2Stream find(int id) {
-        for (Http2Stream stream : slots) {
+        for (int i = 0; i < made; i++) {
+            Http2Stream stream = slots[i];
             if (stream.id == id && stream.state != Http2Stream.IDLE) {
                 return stream;
             }
@@ -35,14 +35,21 @@ final class StreamTable {
 
     /** Opens stream {@code id} in a free slot; null when every slot is in use. */
     Http2Stream open(int id, long sendWindow, int receiveWindow) {
-        for (Http2Stream stream : slots) {
+        for (int i = 0; i < made; i++) {
+            Http2Stream stream = slots[i];
             if (stream.state == Http2Stream.IDLE) {
                 stream.open(id, sendWindow, receiveWindow);
                 open++;
                 return stream;
             }
         }
-        return null;
+        if (made == slots.length) {
+            return null;
+        }
+        Http2Stream stream = slots[made++] = new Http2Stream();
+        stream.open(id, sendWindow, receiveWindow);
+        open++;
+        return stream;
     }
 
     /** Frees the stream's slot (its state set to closed first, for whoever hears of it). */
@@ -51,9 +58,14 @@ final class StreamTable {
         open--;
     }
 
-    /** The slot {@code i} (0 to capacity - 1), in use or not: for walks over every stream. */
+    /** The slot {@code i} (0 to {@link #made()} - 1), in use or not: for walks over every stream. */
     Http2Stream slot(int i) {
         return slots[i];
+    }
+
+    /** Slots made so far: walks over every stream go up to here. */
+    int made() {
+        return made;
     }
 
     int capacity() {

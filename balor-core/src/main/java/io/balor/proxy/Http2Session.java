@@ -48,14 +48,13 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private final HttpExchanges exchanges;
     private final HttpLimits limits;
     private final Timer timer = new Timer(this::onTimer, this::close);
-    private final ByteBuffer in;
-    private final ByteBuffer out;
+    /** The client's bytes not yet taken, and the frames not yet written: null while the connection idles. */
+    private ByteBuffer in;
+    private ByteBuffer out;
     private final Http2Connection h2;
     private final List<StreamClient> active = new ArrayList<>();
     /** What the streams share: the request head and trailers being decoded, the response head being encoded. */
-    private final io.balor.http2.RequestHead requestHead;
-    private final io.balor.http2.RequestTrailers requestTrailers;
-    private final io.balor.http2.ResponseBlock responseBlock;
+    private final StreamScratch scratch;
     /** The streams something happened to since they last pumped (frames, an upstream event, a timer, room): pumped next. */
     private final List<StreamClient> due = new ArrayList<>();
     private final ArrayDeque<StreamClient> free = new ArrayDeque<>();
@@ -97,10 +96,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         Http2Limits h2Limits = new Http2Limits(Http2Limits.DEFAULT.maxConcurrentStreams(), buffer / 2,
                 Math.max(Http2Limits.DEFAULT.connectionWindow(), buffer * 4), Math.min(limits.maxHead(), buffer / 2 - 1024),
                 Http2Limits.DEFAULT.headerTableSize());
-        this.h2 = new Http2Connection(h2Limits, this, out, loop.now());
-        this.requestHead = new io.balor.http2.RequestHead(limits.maxHead());
-        this.requestTrailers = new io.balor.http2.RequestTrailers(limits.maxHead());
-        this.responseBlock = new io.balor.http2.ResponseBlock(limits.maxHead());
+        this.scratch = exchanges.streamScratch();
+        this.h2 = new Http2Connection(h2Limits, this, out, loop.now(), scratch.codec);
         read.flip();
         in.put(read);
     }
@@ -138,8 +135,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             stream.close();
         }
         client.close();
-        loop.buffers().release(in);
-        loop.buffers().release(out);
+        in = release(in);
+        out = release(out);
     }
 
     @Override
@@ -147,6 +144,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         if (closed) {
             return;
         }
+        buffers();
         h2.goAway();
         advance();
     }
@@ -155,13 +153,15 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     public SessionInfo describe() {
         HttpPolicy policy = context.policy();
         return new SessionInfo(policy == null ? "?" : policy.listener(), client.peer(), null,
-                "h2, " + active.size() + " streams", bytesFromClient, bytesFromUpstream, 0, out.position(), false, false);
+                "h2, " + active.size() + " streams", bytesFromClient, bytesFromUpstream, 0, out == null ? 0 : out.position(),
+                false, false);
     }
 
     // ---- events
 
     @Override
     public void onReady(int readyOps) {
+        buffers();
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             try {
                 if (in.hasRemaining()) {
@@ -224,6 +224,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             return;
         }
         advancing = true;
+        buffers();
         try {
             do {
                 again = false;
@@ -233,8 +234,41 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             advancing = false;
         }
         if (!closed) {
+            releaseIfIdle();
             interest();
         }
+    }
+
+    /** Takes the buffers back from the loop's pool if the connection idled without them. */
+    private void buffers() {
+        if (in == null && !closed) {
+            in = loop.buffers().acquire();
+        }
+        if (out == null && !closed) {
+            out = loop.buffers().acquire();
+            h2.output(out);
+        }
+    }
+
+    /**
+     * No stream open, nothing read and not taken, nothing to write: the buffers go back to the
+     * loop's pool, so that an idle HTTP/2 connection holds none (as an idle HTTP/1.1 one); the
+     * next event takes them again ({@link #buffers}).
+     */
+    private void releaseIfIdle() {
+        if (active.isEmpty() && due.isEmpty() && in.position() == 0 && out.position() == 0 && client.flushed()
+                && !h2.held()) {
+            h2.output(null);
+            in = release(in);
+            out = release(out);
+        }
+    }
+
+    private ByteBuffer release(ByteBuffer buffer) {
+        if (buffer != null) {
+            loop.buffers().release(buffer);
+        }
+        return null;
     }
 
     void released(StreamClient stream) {
@@ -251,6 +285,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private void round() {
         in.flip();
         h2.receive(in, loop.now());
+        if (closed) {
+            return;   // a connection error closed it: its buffers are gone
+        }
         in.compact();
         for (int i = 0; i < due.size(); i++) {   // a pump may make another stream due: it is added behind
             StreamClient stream = due.get(i);
@@ -259,8 +296,14 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             stream.interest();   // only a stream that pumped has a new interest in its upstream
         }
         due.clear();
+        if (closed) {
+            return;
+        }
         int written = flush();
-        if (!closed && (h2.closed() && out.position() == 0 || clientEof)) {
+        if (closed) {
+            return;
+        }
+        if (h2.closed() && out.position() == 0 || clientEof) {
             close();
         } else if (h2.held() && out.position() == 0 || written > 0 && responsesWaiting()) {
             // The flush made room that frames waiting in the input, or responses waiting for the
@@ -283,13 +326,16 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     }
 
     private void interest() {
-        client.interest(SelectionKey.OP_READ, !clientEof && in.hasRemaining());
-        client.interest(SelectionKey.OP_WRITE, out.position() > 0 || !client.flushed());
+        client.interest(SelectionKey.OP_READ, !clientEof && (in == null || in.hasRemaining()));
+        client.interest(SelectionKey.OP_WRITE, out != null && out.position() > 0 || !client.flushed());
     }
 
     /** Writes what waits for the client; the octets written. */
     private int flush() {
         int n = 0;
+        if (out == null) {
+            return 0;
+        }
         try {
             if (out.position() > 0) {
                 out.flip();
@@ -332,6 +378,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             loop.timers().schedule(timer, due);
             return;
         }
+        buffers();
         h2.goAway();
         advance();
     }
@@ -349,7 +396,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             return;
         }
         StreamClient client = free.isEmpty()
-                ? new StreamClient(this, loop, limits, requestHead, requestTrailers, responseBlock) : free.pop();
+                ? new StreamClient(this, loop, limits, scratch) : free.pop();
         active.add(client);
         loop.timers().cancel(timer);
         client.start(stream);

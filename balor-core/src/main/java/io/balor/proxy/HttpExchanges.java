@@ -20,6 +20,7 @@ public final class HttpExchanges {
     private final HttpLimits limits;
     private final KeepAliveCache cache;
     private final FreeList<HttpExchange> free;
+    private StreamScratch streamScratch;
     private long made;
 
     /**
@@ -29,6 +30,14 @@ public final class HttpExchanges {
     /** The limits of the heads its exchanges parse. */
     HttpLimits limits() {
         return limits;
+    }
+
+    /** What this loop's HTTP/2 client sessions share (made on first use). */
+    StreamScratch streamScratch() {
+        if (streamScratch == null) {
+            streamScratch = new StreamScratch(limits);
+        }
+        return streamScratch;
     }
 
     public HttpExchanges(EventLoop loop, HttpLimits limits, KeepAliveCache cache, int keep) {

@@ -1,5 +1,6 @@
 package io.balor.proxy;
 
+import io.balor.buffer.BufferPool;
 import io.balor.http.ChunkedDecoder;
 import io.balor.http.CookieDomainRewriter;
 import io.balor.http.HeadWriter;
@@ -41,12 +42,16 @@ final class ResponseFrames {
 
     private final ChunkedDecoder chunks;
     private final ResponseBlock blocks;
-    private final ByteBuffer block;
-    private final int maxHead;
+    /** Where a block is encoded: the loop's, shared by its streams ({@link StreamScratch}). */
+    private final ByteBuffer shared;
+    /** Field lines Balor rewrites or adds (a Set-Cookie's Domain, a sticky cookie): the loop's too. */
+    private final ByteBuffer lines;
+    /** The loop's heap buffers, where a block that waits for room is kept (null: allocated). */
+    private final BufferPool pool;
+    /** The block encoded last: in {@link #shared}, or in a buffer of this stream's while it waits. */
+    private ByteBuffer block;
     /** {@code content-length} and its digits, for a head encoded from its parse. */
     private final byte[] lengthField = java.util.Arrays.copyOf(CONTENT_LENGTH, CONTENT_LENGTH.length + 20);
-    /** Field lines Balor rewrites or adds (a Set-Cookie's Domain, a sticky cookie), made when first needed. */
-    private ByteBuffer lines;
 
     private int state;
     /** An encoded head waits for room in the connection's output; END_STREAM with it when {@code pendingEnd}. */
@@ -62,21 +67,39 @@ final class ResponseFrames {
     private int dataFrom;
     private int dataTo;
 
+    /** One on its own, with scratch of its own. */
     ResponseFrames(HttpLimits limits) {
-        this(limits, new ResponseBlock(limits.maxHead()));
+        this(limits, new ResponseBlock(limits.maxHead()), newBlock(limits), newLines(limits), null);
     }
 
-    /** With {@code blocks} shared by the streams of one connection (each head is encoded whole at once). */
-    ResponseFrames(HttpLimits limits, ResponseBlock blocks) {
+    /**
+     * With the encoding scratch ({@code blocks}, {@code block}, {@code lines}) shared by the streams
+     * of one loop: each head is encoded whole within one call, and one that finds no room waits in a
+     * buffer of {@code pool}'s.
+     */
+    ResponseFrames(HttpLimits limits, ResponseBlock blocks, ByteBuffer block, ByteBuffer lines, BufferPool pool) {
         chunks = new ChunkedDecoder(limits);
         this.blocks = blocks;
-        block = ByteBuffer.allocate(limits.maxHead() + 1024);
-        maxHead = limits.maxHead();
+        this.shared = block;
+        this.block = block;
+        this.lines = lines;
+        this.pool = pool;
+    }
+
+    /** A buffer for the blocks of heads up to {@code limits}' size. */
+    static ByteBuffer newBlock(HttpLimits limits) {
+        return ByteBuffer.allocate(limits.maxHead() + 1024);
+    }
+
+    /** A buffer for field lines Balor rewrites: a rewritten Domain is at most a host name longer. */
+    static ByteBuffer newLines(HttpLimits limits) {
+        return ByteBuffer.allocate(limits.maxHead() + 512);
     }
 
     /** A new response, to a HEAD request or not (then it has no body whatever its head says). */
     void reset(boolean headRequest) {
         this.headRequest = headRequest;
+        release();
         state = HEAD;
         pending = false;
         finalHeadSent = false;
@@ -123,7 +146,7 @@ final class ResponseFrames {
                     return WAITING;
                 }
                 // Balor wrote this head itself (HeadWriter): it is read once, as it is encoded
-                int headEnd = blocks.encodeHead(out, at, end, headRequest, h2.encoder(), block.clear());
+                int headEnd = blocks.encodeHead(out, at, end, headRequest, h2.encoder(), encoding());
                 if (headEnd <= 0) {
                     return headEnd == 0 ? WAITING : INVALID;
                 }
@@ -179,15 +202,17 @@ final class ResponseFrames {
      * {@link #send} read it back, without that text in between: the fields it forwards (a
      * {@code Set-Cookie} with its Domain rewritten by {@code rewrite}), the {@code extra} line,
      * then {@code content-length} for {@code framing} LENGTH. The body then follows in
-     * {@code out} as ever. False, with nothing changed, when an earlier head still waits here or
+     * {@code out} as ever. The HEADERS frame goes at once when the connection has room, else it
+     * waits here. False, with nothing changed, when an earlier head still waits here or
      * the head does not fit: it goes the HTTP/1.1 way then.
      */
     boolean finalHead(HttpHead head, Framing framing, long length, CookieDomainRewriter rewrite, byte[] extra,
-                      ByteBuffer out, HpackEncoder encoder) {
+                      ByteBuffer out, Http2Connection h2, Http2Stream stream) {
+        HpackEncoder encoder = h2.encoder();
         if (state != HEAD || pending || at != out.position()) {
             return false;
         }
-        block.clear();
+        encoding();
         if (!blocks.begin(head.status(), headRequest, encoder, block)) {
             return false;
         }
@@ -201,7 +226,7 @@ final class ResponseFrames {
                 int name = head.nameStart(i);
                 int value = head.valueStart(i);
                 if (rewrite != null && head.nameIs(i, "set-cookie")) {
-                    rewrite.write(head.buffer(), name, head.nameEnd(i), value, head.valueEnd(i), lines().clear());
+                    rewrite.write(head.buffer(), name, head.nameEnd(i), value, head.valueEnd(i), lines.clear());
                     if (!blocks.lines(lines, 0, lines.position(), encoder, block)) {
                         return false;
                     }
@@ -210,7 +235,7 @@ final class ResponseFrames {
                     return false;
                 }
             }
-            if (extra != null && !blocks.lines(lines().clear().put(extra), 0, extra.length, encoder, block)) {
+            if (extra != null && !blocks.lines(lines.clear().put(extra), 0, extra.length, encoder, block)) {
                 return false;
             }
         } catch (BufferOverflowException e) {
@@ -225,23 +250,17 @@ final class ResponseFrames {
             blocks.chunkedBody();
         }
         headParsed();
+        flushHead(h2, stream);   // now, while the block is in the shared buffer (or it is kept)
         return true;
     }
 
-    private ByteBuffer lines() {
-        if (lines == null) {
-            lines = ByteBuffer.allocate(maxHead + 512);   // a rewritten Domain is at most a host name longer
-        }
-        return lines;
-    }
 
     /**
      * Balor's own error for a gRPC call: a trailers-only response, then the stream is done. False
      * when it waits for room (the next {@link #send} sends it).
      */
     boolean grpcError(int status, String message, Http2Connection h2, Http2Stream stream) {
-        block.clear();
-        Grpc.trailersOnly(h2.encoder(), block, status, message);
+        Grpc.trailersOnly(h2.encoder(), encoding(), status, message);
         block.flip();
         pending = true;
         pendingEnd = true;
@@ -262,7 +281,7 @@ final class ResponseFrames {
         if (from < 0 || to <= from) {
             return 0;
         }
-        int count = blocks.encodeTrailers(out, from, to, h2.encoder(), block.clear());
+        int count = blocks.encodeTrailers(out, from, to, h2.encoder(), encoding());
         if (count <= 0) {
             return count;
         }
@@ -297,11 +316,39 @@ final class ResponseFrames {
 
     private boolean flushHead(Http2Connection h2, Http2Stream stream) {
         if (!h2.writeHeaders(stream, block, pendingEnd)) {
+            if (block == shared) {
+                keep();   // the shared block is the next head's
+            }
             return false;
         }
         pending = false;
         state = pendingState;
+        release();
         return true;
+    }
+
+    /** The shared block, cleared, to encode into; a block that waited in a buffer of this stream's is let go. */
+    private ByteBuffer encoding() {
+        release();
+        return block.clear();
+    }
+
+    /** The encoded block waits for room: it moves into a buffer of this stream's. */
+    private void keep() {
+        int length = block.remaining();
+        ByteBuffer own = pool != null && length <= pool.bufferSize() ? pool.acquire() : ByteBuffer.allocate(length);
+        own.put(block).flip();
+        block = own;
+    }
+
+    /** Gives back the buffer a block waited in, if any (when the stream is done with it). */
+    void release() {
+        if (block != shared) {
+            if (pool != null && block.capacity() == pool.bufferSize()) {
+                pool.release(block);
+            }
+            block = shared;
+        }
     }
 
     /** Sends {@code out[from, to)} as DATA (END_STREAM on the last when {@code end}); the octets sent. */

@@ -11,7 +11,6 @@ import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Stream;
 import io.balor.http2.RequestHead;
 import io.balor.http2.RequestTrailers;
-import io.balor.http2.ResponseBlock;
 import io.balor.loop.EventLoop;
 import io.balor.loop.Timer;
 import io.balor.net.Connection;
@@ -68,17 +67,17 @@ final class StreamClient implements ExchangeClient {
     private long bytesToClient;
 
     /**
-     * A client side of {@code session}'s, sharing its decoders and encoder scratch ({@code head},
-     * {@code trailers}, {@code blocks}): the connection decodes one header block at a time and each
-     * is taken up at once, so a stream needs no such buffers of its own.
+     * A client side of {@code session}'s, sharing the loop's decoding and encoding scratch
+     * ({@link StreamScratch}): a header block is decoded and taken up within one call, so a
+     * stream needs no such buffers of its own.
      */
-    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits, RequestHead head, RequestTrailers trailers,
-                 ResponseBlock blocks) {
+    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits, StreamScratch scratch) {
         this.session = session;
         this.loop = loop;
-        this.requestHead = head;
-        this.trailers = trailers;
-        this.response = new ResponseFrames(limits, blocks);
+        this.requestHead = scratch.requestHead;
+        this.trailers = scratch.requestTrailers;
+        this.response = new ResponseFrames(limits, scratch.responseBlock, scratch.block, scratch.lines,
+                loop.heapBuffers());
     }
 
     /** Takes {@code stream}: its header block is being decoded into {@link #requestHead()}. */
@@ -322,6 +321,7 @@ final class StreamClient implements ExchangeClient {
         session.addBytesFromUpstream(state.bytesFromUpstream);
         state.clientIn = release(state.clientIn);
         out = release(out);
+        response.release();
         if (stream != null) {
             stream.attach(null);
             stream = null;
@@ -377,7 +377,7 @@ final class StreamClient implements ExchangeClient {
     @Override
     public boolean finalHead(HttpHead head, Framing framing, long length, CookieDomainRewriter rewrite, byte[] extra) {
         return stream != null && !closed
-                && response.finalHead(head, framing, length, rewrite, extra, out(), session.h2().encoder());
+                && response.finalHead(head, framing, length, rewrite, extra, out(), session.h2(), stream);
     }
 
     @Override

@@ -66,7 +66,12 @@ class Http2ConnectionTest {
         long now = 1_000_000_000L;
 
         Peer(Http2Limits limits) {
-            connection = new Http2Connection(limits, events, fromServer, now);
+            this(limits, new Http2Scratch());
+        }
+
+        /** A connection sharing {@code scratch} with others, as those of one loop do. */
+        Peer(Http2Limits limits, Http2Scratch scratch) {
+            connection = new Http2Connection(limits, events, fromServer, now, scratch);
             connection.start();
         }
 
@@ -216,6 +221,25 @@ class Http2ConnectionTest {
         Frames.ping(peer.toServer, false, 1);
         peer.send();
         assertEquals(List.of("GOAWAY 0 PROTOCOL_ERROR"), peer.replies());
+    }
+
+    @Test
+    void aBlockThatWaitsForItsContinuationKeepsItsOwnCopyWhileTheLoopsOtherConnectionsDecode() {
+        Http2Scratch shared = new Http2Scratch();
+        Peer waiting = new Peer(Http2Limits.DEFAULT, shared).hello();
+        Peer other = new Peer(Http2Limits.DEFAULT, shared).hello();
+        ByteBuffer block = waiting.block(":method", "POST", ":scheme", "http", ":path", "/upload", ":authority", "a.test");
+        byte[] bytes = new byte[block.remaining()];
+        block.get(bytes);
+        waiting.frame(Frames.HEADERS, 0, 1, java.util.Arrays.copyOfRange(bytes, 0, 6)).send();
+        other.headers(1, true, ":method", "GET", ":scheme", "https", ":path", "/a/longer/path/than/the/other/one",
+                ":authority", "b.test").send();
+        waiting.frame(Frames.CONTINUATION, Frames.END_HEADERS, 1, java.util.Arrays.copyOfRange(bytes, 6, bytes.length))
+                .send();
+        assertEquals(List.of("head 1", "  :method: POST", "  :scheme: http", "  :path: /upload", "  :authority: a.test",
+                "end 1"), waiting.events.lines);
+        assertEquals(List.of("head 1", "  :method: GET", "  :scheme: https", "  :path: /a/longer/path/than/the/other/one",
+                "  :authority: b.test", "end 1 END_STREAM"), other.events.lines);
     }
 
     @Test

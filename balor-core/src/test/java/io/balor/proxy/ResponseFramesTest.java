@@ -3,6 +3,7 @@ package io.balor.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.balor.buffer.BufferPool;
 import io.balor.http.HttpLimits;
 import io.balor.http2.FrameReader;
 import io.balor.http2.Frames;
@@ -11,6 +12,7 @@ import io.balor.http2.HpackEncoder;
 import io.balor.http2.Http2Connection;
 import io.balor.http2.Http2Limits;
 import io.balor.http2.Http2Stream;
+import io.balor.http2.ResponseBlock;
 import io.balor.http2.StreamHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -190,5 +192,37 @@ class ResponseFramesTest {
         assertEquals(List.of("HEADERS [grpc-status: 0, x-pad: 01234567890123456789012345678901234567890123456789]"
                 + " END_STREAM"), client.frames());
         assertEquals(0, client.h2.openStreams(), "the stream is over");
+    }
+
+    @Test
+    void aHeadThatWaitsKeepsItsOwnCopyWhileTheLoopsSharedBlockEncodesAnotherStreamsHead() {
+        ResponseBlock blocks = new ResponseBlock(HttpLimits.DEFAULT.maxHead());
+        ByteBuffer block = ResponseFrames.newBlock(HttpLimits.DEFAULT);
+        ByteBuffer lines = ResponseFrames.newLines(HttpLimits.DEFAULT);
+        BufferPool pool = new BufferPool(32 * 1024, 4, true);
+        Client waiting = new Client();
+        ResponseFrames first = new ResponseFrames(HttpLimits.DEFAULT, blocks, block, lines, pool);
+        first.reset(false);
+        ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+        int position = waiting.fromServer.position();
+        waiting.fromServer.position(waiting.fromServer.limit() - 16);   // no room for its HEADERS
+        out.put("HTTP/1.1 200 OK\r\nX-First: 1111111111\r\nContent-Length: 1\r\n\r\nA".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(ResponseFrames.WAITING, first.send(out, waiting.h2, waiting.stream));
+
+        Client other = new Client();   // another connection of the loop, the same scratch
+        ResponseFrames second = new ResponseFrames(HttpLimits.DEFAULT, blocks, block, lines, pool);
+        second.reset(false);
+        ByteBuffer otherOut = ByteBuffer.allocate(64 * 1024);
+        otherOut.put("HTTP/1.1 404 Not Found\r\nX-Second: 22222222222222222222\r\nContent-Length: 1\r\n\r\nB"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(ResponseFrames.DONE, second.send(otherOut, other.h2, other.stream));
+        assertEquals(List.of("HEADERS [:status: 404, x-second: 22222222222222222222, content-length: 1]",
+                "DATA B END_STREAM"), other.frames());
+
+        waiting.fromServer.position(position);
+        assertEquals(ResponseFrames.DONE, first.send(out, waiting.h2, waiting.stream));
+        assertEquals(List.of("HEADERS [:status: 200, x-first: 1111111111, content-length: 1]", "DATA A END_STREAM"),
+                waiting.frames());
+        assertEquals(1, pool.pooled(), "the buffer the head waited in is back in the pool");
     }
 }
