@@ -135,6 +135,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             stream.close();
         }
         client.close();
+        h2.output(null);   // a late frame would fail here, never land in a buffer another session took
         in = release(in);
         out = release(out);
     }
@@ -252,8 +253,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     /**
      * No stream open, nothing read and not taken, nothing to write: the buffers go back to the
-     * loop's pool, so that an idle HTTP/2 connection holds none (as an idle HTTP/1.1 one); the
-     * next event takes them again ({@link #buffers}).
+     * loop's pool, so that an idle HTTP/2 connection holds none (as an idle HTTP/1.1 one), and of
+     * the stream clients its busiest moment made it keeps one; the next event takes the buffers
+     * again ({@link #buffers}).
      */
     private void releaseIfIdle() {
         if (active.isEmpty() && due.isEmpty() && in.position() == 0 && out.position() == 0 && client.flushed()
@@ -261,6 +263,9 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             h2.output(null);
             in = release(in);
             out = release(out);
+            while (free.size() > 1) {
+                free.pop();
+            }
         }
     }
 

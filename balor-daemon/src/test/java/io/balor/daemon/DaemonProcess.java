@@ -52,11 +52,19 @@ final class DaemonProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Map)}, the command run by {@code launcher} (e.g. {@code prlimit --nofile=256:256 --}). */
     static DaemonProcess start(Path workDir, Map<String, String> env, List<String> launcher) throws IOException {
+        return start(workDir, env, launcher, List.of());
+    }
+
+    /** As {@link #start(Path, Map, List)}, with {@code javaOptions} for its JVM (e.g. the launchers' -Xmx64m). */
+    static DaemonProcess start(Path workDir, Map<String, String> env, List<String> launcher, List<String> javaOptions)
+            throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(launcher);
+        command.add(java);
+        command.addAll(javaOptions);
         // The daemon's jar opens jdk.httpserver in its manifest; a class path launch says it here.
-        command.addAll(List.of(java, "--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
+        command.addAll(List.of("--add-opens", "jdk.httpserver/sun.net.httpserver=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("BALOR_"));

@@ -133,6 +133,10 @@ class ConsoleAcmeTest extends ConsoleActions {
         assertEquals("http01", acme.path("challenge").asText());
         assertEquals(CLOSED_CA, acme.path("directory_url").asText());
         assertTrue(acme.path("accept_terms").asBoolean(), acme.toString());
+        // The dialog shows the job the view fetched with its last redraw: wait for the job, then for a redraw after it.
+        Await.until("the route's job exists", WAIT, () -> jobOf("shop.example"));
+        long fetched = jobFetches();
+        until("the view fetched the jobs again", d -> jobFetches() > fetched);
         click(By.cssSelector("[aria-label='Edit listener front']"));
         until("the route shows its job", d -> d.findElement(By.cssSelector("dialog[open] .acme-job")).getText()
                 .startsWith("ACME: "));
@@ -153,6 +157,21 @@ class ConsoleAcmeTest extends ConsoleActions {
     /** The token as the state holds it (the API never shows it). */
     private String storedToken() {
         return admin.store.current().extras().get(AcmeSections.PROVIDERS).get(0).path("api_token").asText();
+    }
+
+    private boolean jobOf(String host) throws Exception {
+        for (JsonNode job : jobs()) {
+            if (host.equals(job.path("host").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many times the page fetched the ACME jobs so far. */
+    private long jobFetches() {
+        return (Long) browser.driver.executeScript("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.endsWith('/api/acme/jobs')).length");
     }
 
     private JsonNode jobs() throws Exception {
