@@ -15,7 +15,6 @@ import io.balor.net.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,7 +56,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
     private final StreamScratch scratch;
     /** The streams something happened to since they last pumped (frames, an upstream event, a timer, room): pumped next. */
     private final List<StreamClient> due = new ArrayList<>();
-    private final ArrayDeque<StreamClient> free = new ArrayDeque<>();
+    /** Stream clients whose stream is over, given back to the loop once no round holds them ({@link #giveBackEnded}). */
+    private final List<StreamClient> ended = new ArrayList<>();
     /** The stream whose header block is being decoded, or null. */
     private StreamClient decoding;
     private boolean trailers;
@@ -138,6 +138,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         h2.output(null);   // a late frame would fail here, never land in a buffer another session took
         in = release(in);
         out = release(out);
+        giveBackEnded();
     }
 
     @Override
@@ -234,9 +235,21 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
         } finally {
             advancing = false;
         }
+        giveBackEnded();
         if (!closed) {
             releaseIfIdle();
             interest();
+        }
+    }
+
+    /** Gives the loop back the stream clients that ended and are no longer due to pump here. */
+    private void giveBackEnded() {
+        for (int i = ended.size() - 1; i >= 0; i--) {
+            StreamClient stream = ended.get(i);
+            if (!stream.due) {
+                ended.remove(i);
+                scratch.giveStream(stream);
+            }
         }
     }
 
@@ -253,9 +266,8 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     /**
      * No stream open, nothing read and not taken, nothing to write: the buffers go back to the
-     * loop's pool, so that an idle HTTP/2 connection holds none (as an idle HTTP/1.1 one), and of
-     * the stream clients its busiest moment made it keeps one; the next event takes the buffers
-     * again ({@link #buffers}).
+     * loop's pool, so that an idle HTTP/2 connection holds none (as an idle HTTP/1.1 one); the
+     * next event takes them again ({@link #buffers}).
      */
     private void releaseIfIdle() {
         if (active.isEmpty() && due.isEmpty() && in.position() == 0 && out.position() == 0 && client.flushed()
@@ -263,9 +275,6 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             h2.output(null);
             in = release(in);
             out = release(out);
-            while (free.size() > 1) {
-                free.pop();
-            }
         }
     }
 
@@ -278,7 +287,7 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
 
     void released(StreamClient stream) {
         active.remove(stream);   // still in the due list, it pumps as a closed one: nothing
-        free.push(stream);
+        ended.add(stream);
         arm();
     }
 
@@ -400,11 +409,10 @@ public final class Http2Session extends Session implements IoHandler, StreamHand
             }
             return;
         }
-        StreamClient client = free.isEmpty()
-                ? new StreamClient(this, loop, limits, scratch) : free.pop();
+        StreamClient client = scratch.takeStream();
         active.add(client);
         loop.timers().cancel(timer);
-        client.start(stream);
+        client.start(this, stream);
         decoding = client;
         markDue(client);
     }

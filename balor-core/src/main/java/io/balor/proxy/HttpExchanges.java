@@ -35,7 +35,7 @@ public final class HttpExchanges {
     /** What this loop's HTTP/2 client sessions share (made on first use). */
     StreamScratch streamScratch() {
         if (streamScratch == null) {
-            streamScratch = new StreamScratch(limits);
+            streamScratch = new StreamScratch(loop, limits);
         }
         return streamScratch;
     }
@@ -64,6 +64,9 @@ public final class HttpExchanges {
 
     /** Lets go of the free exchanges never taken since the previous call, keeping {@value FreeList#SPARE}; returns how many went. */
     public int trim() {
+        if (streamScratch != null) {
+            streamScratch.trim();
+        }
         return free.trim();
     }
 

@@ -35,7 +35,8 @@ import java.nio.ByteBuffer;
  */
 final class StreamClient implements ExchangeClient {
 
-    private final Http2Session session;
+    /** The session whose stream it serves now (the loop's stream clients are shared by its sessions). */
+    private Http2Session session;
     private final EventLoop loop;
     private final RequestHead requestHead;
     private final RequestTrailers trailers;
@@ -67,12 +68,11 @@ final class StreamClient implements ExchangeClient {
     private long bytesToClient;
 
     /**
-     * A client side of {@code session}'s, sharing the loop's decoding and encoding scratch
-     * ({@link StreamScratch}): a header block is decoded and taken up within one call, so a
+     * A client side for the HTTP/2 sessions of {@code loop}, sharing its decoding and encoding
+     * scratch ({@link StreamScratch}): a header block is decoded and taken up within one call, so a
      * stream needs no such buffers of its own.
      */
-    StreamClient(Http2Session session, EventLoop loop, HttpLimits limits, StreamScratch scratch) {
-        this.session = session;
+    StreamClient(EventLoop loop, HttpLimits limits, StreamScratch scratch) {
         this.loop = loop;
         this.requestHead = scratch.requestHead;
         this.trailers = scratch.requestTrailers;
@@ -81,7 +81,8 @@ final class StreamClient implements ExchangeClient {
     }
 
     /** Takes {@code stream}: its header block is being decoded into {@link #requestHead()}. */
-    void start(Http2Stream stream) {
+    void start(Http2Session session, Http2Stream stream) {
+        this.session = session;
         this.stream = stream;
         stream.attach(this);
         requestHead.reset();
