@@ -26,8 +26,10 @@ import java.util.List;
  * loop's thread, with every upstream socket its exchanges use.
  *
  * <p>The session reads the client into one buffer and writes the connection's frames from
- * another, both the loop's. It reads only while the connection has room for its answers and the
- * streams have window (flow control bounds what each stream holds). Its timer closes a
+ * another, both the loop's, and gives them back while no stream is open and nothing waits (an
+ * idle connection holds no buffer); what its streams need only within one call, and their client
+ * sides, are the loop's too ({@link StreamScratch}). It reads only while the connection has room
+ * for its answers and the streams have window (flow control bounds what each stream holds). Its timer closes a
  * connection with no stream for the listener's keep-alive timeout (GOAWAY, then close); a drain
  * sends GOAWAY and closes once the open streams are done.
  */
