@@ -65,9 +65,8 @@ public final class Http2Connection {
     private final StreamFrames requests = new StreamFrames(this);
     private final ControlFrames control = new ControlFrames(this);
     final RecentStreams recent = new RecentStreams();
-    /** RST_STREAM frames owed for want of room in the output: stream id, error code, ... */
-    private final int[] owedResets;
-    private int owedResetCount;
+    /** RST_STREAM frames owed for want of room in the output. */
+    private final OwedResets owedResets;
     private boolean goAwayOwed;
     private int goAwayCode;
 
@@ -111,7 +110,7 @@ public final class Http2Connection {
         this.resets = new PeerBudget(1000, 33, nowNanos);
         this.glitches = new PeerBudget(1000, 100, nowNanos);
         this.flow = new FlowControl(limits, out);
-        this.owedResets = new int[2 * (limits.maxConcurrentStreams() + RecentStreams.SIZE)];
+        this.owedResets = new OwedResets(limits.maxConcurrentStreams() + RecentStreams.SIZE);
     }
 
     /**
@@ -400,19 +399,9 @@ public final class Http2Connection {
             close(stream, errorCode);   // a client's stream whose HEADERS never went: nothing to say
             return;
         }
-        reset(id, errorCode);
+        owedResets.reset(out, id, errorCode);
         close(stream, errorCode);
         recent.ended(id, true);   // its frames still in flight are dropped, even after a NO_ERROR reset
-    }
-
-    /** Writes RST_STREAM, or owes it while the output has no room. */
-    private void reset(int id, int errorCode) {
-        if (out.remaining() >= Frames.HEADER_LENGTH + 4 && owedResetCount == 0) {
-            Frames.rstStream(out, id, errorCode);
-        } else if (owedResetCount < owedResets.length) {
-            owedResets[owedResetCount++] = id;
-            owedResets[owedResetCount++] = errorCode;
-        }   // else more resets owed than streams there can be: the connection is beyond saving anyway
     }
 
     /** Writes what was owed for want of room (GOAWAY, RST_STREAMs, WINDOW_UPDATEs) as far as there is room now. */
@@ -421,15 +410,7 @@ public final class Http2Connection {
             goAwayOwed = false;
             Frames.goAway(out, goAwayLastId, goAwayCode);
         }
-        int i = 0;
-        while (i < owedResetCount && out.remaining() >= Frames.HEADER_LENGTH + 4) {
-            Frames.rstStream(out, owedResets[i], owedResets[i + 1]);
-            i += 2;
-        }
-        if (i > 0) {
-            System.arraycopy(owedResets, i, owedResets, 0, owedResetCount - i);
-            owedResetCount -= i;
-        }
+        owedResets.flush(out);
         flow.flushOwed(streams);
     }
 
@@ -481,7 +462,7 @@ public final class Http2Connection {
     }
 
     void streamError(int id, int errorCode, long now) {
-        reset(id, errorCode);
+        owedResets.reset(out, id, errorCode);
         recent.ended(id, true);
         Http2Stream stream = streams.find(id);
         if (stream != null) {

@@ -1,7 +1,5 @@
 package io.balor.loop;
 
-import io.balor.time.ManualTicker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,16 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loop thread, because every session on it would be stranded (never closed, never counted as
  * ended by its acceptor) and every later {@code execute} would be silently dropped.
  */
-class EventLoopFailureTest {
+class EventLoopFailureTest extends OneLoopTest {
 
-    private final ManualTicker ticker = new ManualTicker();
-    private final LoopGroup group = new LoopGroup(1, ticker, 1024, 4);
-    private final EventLoop loop = group.get(0);
-
-    @AfterEach
-    void shutdown() {
-        group.shutdown(2_000);
-    }
 
     /** Runs {@code task} on the loop and waits (with a deadline) for it to finish. */
     private boolean runsWithin(Runnable task, long seconds) throws Exception {

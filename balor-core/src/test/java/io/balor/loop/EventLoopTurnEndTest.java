@@ -2,7 +2,6 @@ package io.balor.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.balor.time.ManualTicker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,16 +16,8 @@ import org.junit.jupiter.api.Test;
  * (before the turn's other tasks), not after a select of its own; one that queues itself forever
  * does not keep the loop from its other work.
  */
-class EventLoopTurnEndTest {
+class EventLoopTurnEndTest extends OneLoopTest {
 
-    private final ManualTicker ticker = new ManualTicker();
-    private final LoopGroup group = new LoopGroup(1, ticker, 1024, 4);
-    private final EventLoop loop = group.get(0);
-
-    @AfterEach
-    void shutdown() {
-        group.shutdown(2_000);
-    }
 
     @Test
     void whatTheTurnsEndQueuesRunsInTheSameTurn() throws Exception {

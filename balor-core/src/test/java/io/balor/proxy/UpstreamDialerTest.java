@@ -1,13 +1,11 @@
 package io.balor.proxy;
 
-import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
-import io.balor.loop.LoopGroup;
+import io.balor.loop.OneLoopTest;
 import io.balor.loop.LoopTasks;
 import io.balor.loop.Timer;
 import io.balor.metrics.TrafficCounters;
 import io.balor.net.Connection;
-import io.balor.time.ManualTicker;
 import io.balor.upstream.Balancer;
 import io.balor.upstream.Pool;
 import io.balor.upstream.Upstream;
@@ -36,11 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * listens, and ports that refuse. What each attempt counts, the failover order, and the end of a
  * dial when nothing is left.
  */
-class UpstreamDialerTest {
+class UpstreamDialerTest extends OneLoopTest {
 
-    private final ManualTicker ticker = new ManualTicker();
-    private final LoopGroup group = new LoopGroup(1, ticker, 1024, 4);
-    private final EventLoop loop = group.get(0);
     private final SessionCounters counters = new SessionCounters();
     private final List<String> seen = new ArrayList<>();
     private ServerSocketChannel listening;
@@ -94,8 +89,7 @@ class UpstreamDialerTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        listening.close();
-        group.shutdown(2_000);
+        listening.close();   // the loop's group is shut down after it (OneLoopTest)
     }
 
     @Test
