@@ -7,8 +7,18 @@ import org.junit.jupiter.api.AfterEach;
 public abstract class OneLoopTest {
 
     protected final ManualTicker ticker = new ManualTicker();
-    protected final LoopGroup group = new LoopGroup(1, ticker, 1024, 4);
-    protected final EventLoop loop = group.get(0);
+    protected final LoopGroup group;
+    protected final EventLoop loop;
+
+    /** With the loop's buffers of 1 KiB. */
+    protected OneLoopTest() {
+        this(1024);
+    }
+
+    protected OneLoopTest(int bufferSize) {
+        group = new LoopGroup(1, ticker, bufferSize, 4);
+        loop = group.get(0);
+    }
 
     @AfterEach
     void shutdownLoop() {

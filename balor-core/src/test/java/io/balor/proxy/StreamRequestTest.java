@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.balor.http.HttpLimits;
-import io.balor.loop.EventLoop;
 import io.balor.loop.IoHandler;
-import io.balor.loop.LoopGroup;
+import io.balor.loop.OneLoopTest;
 import io.balor.loop.LoopTasks;
 import io.balor.metrics.TrafficCounters;
 import io.balor.net.Connection;
-import io.balor.time.ManualTicker;
 import io.balor.upstream.Upstream;
 import io.balor.upstream.UpstreamHealth;
 
@@ -24,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,15 +29,10 @@ import org.junit.jupiter.api.Test;
  * a loopback listener that never reads): what it tells the connection's wake-ups. Everything a
  * test does runs in one loop task, so the output is not flushed in between and its room is known.
  */
-class StreamRequestTest {
+class StreamRequestTest extends OneLoopTest {
 
-    private final ManualTicker ticker = new ManualTicker();
-    private final LoopGroup group = new LoopGroup(1, ticker, 8192, 4);
-    private final EventLoop loop = group.get(0);
-
-    @AfterEach
-    void tearDown() {
-        group.shutdown(2_000);
+    StreamRequestTest() {
+        super(8192);
     }
 
     @Test
